@@ -1,0 +1,131 @@
+/** One random lorelei face: the DiceBear options to render it and the tags those options mean. */
+import { SeedRandom } from '../../src/gan/seed-random.ts';
+import {
+  BACKGROUNDS, EYE_COLORS, EYES_CLOSED, EYES_OPEN, EYES_WINK, GLASSES_CLEAR, GLASSES_SUN, HAIR_COLORS,
+  HAIRSTYLES, MOUTHS_FROWN_CLOSED, MOUTHS_FROWN_OPEN, MOUTHS_SMILE_CLOSED, MOUTHS_SMILE_OPEN, SKIN_TONES,
+} from './lorelei-mapping.ts';
+
+export interface SampledFace {
+  options: Record<string, unknown>;
+  tags: string[];
+}
+
+const ACCESSORY_COLORS = ['ff5c8a', 'ffffff', 'ffd23f', 'e0403a', 'b57edc', '6ec6ff'];
+const METAL_COLORS = ['d4a017', 'c0c0c8', 'e06080'];
+
+function pick<T>(rng: SeedRandom, items: readonly T[]): T {
+  return items[rng.int(items.length)]!;
+}
+
+function pickKey(rng: SeedRandom, table: Record<string, unknown>): string {
+  return pick(rng, Object.keys(table));
+}
+
+/** Moves each channel by up to ±`amount` so one tag covers a small region of colours. */
+function jitter(rng: SeedRandom, hex: string, amount: number): string {
+  let out = '';
+  for (let i = 0; i < 3; i++) {
+    const c = parseInt(hex.slice(i * 2, i * 2 + 2), 16) + rng.int(2 * amount + 1) - amount;
+    out += Math.max(0, Math.min(255, c)).toString(16).padStart(2, '0');
+  }
+  return out;
+}
+
+/** A face drawn from the dataset's distribution; the same (seed, index) always gives the same face. */
+export function sampleFace(seed: number, index: number): SampledFace {
+  // Each image has its own stream, so any split of the work between threads gives the same set.
+  const rng = new SeedRandom((Math.imul(seed, 0x9e3779b1) + index) >>> 0);
+  const tags: string[] = [];
+
+  const hairstyle = pickKey(rng, HAIRSTYLES);
+  const hairColor = pickKey(rng, HAIR_COLORS);
+  tags.push(hairstyle, hairColor);
+
+  const eyesRoll = rng.uniform();
+  const eyes = eyesRoll < 0.12 ? pick(rng, EYES_CLOSED) : eyesRoll < 0.2 ? pick(rng, EYES_WINK) : pick(rng, EYES_OPEN);
+  if (eyesRoll < 0.12) tags.push('closed_eyes');
+  else if (eyesRoll < 0.2) tags.push('one_eye_closed');
+  const eyeColor = pickKey(rng, EYE_COLORS);
+
+  const glassesRoll = rng.uniform();
+  const glasses = glassesRoll < 0.15 ? pick(rng, GLASSES_CLEAR) : glassesRoll < 0.23 ? pick(rng, GLASSES_SUN) : null;
+  if (glassesRoll < 0.15) tags.push('glasses');
+  else if (glasses) tags.push('sunglasses');
+  // An eye colour nobody can see (closed eyes, dark lenses) is not tagged, as on Danbooru.
+  if (eyesRoll >= 0.12 && !(glasses && GLASSES_SUN.includes(glasses))) tags.push(eyeColor);
+
+  const mouthRoll = rng.uniform();
+  let mouth: string;
+  if (mouthRoll < 0.45) { mouth = pick(rng, MOUTHS_SMILE_CLOSED); tags.push('smile'); }
+  else if (mouthRoll < 0.65) { mouth = pick(rng, MOUTHS_SMILE_OPEN); tags.push('smile', 'open_mouth'); }
+  else if (mouthRoll < 0.85) { mouth = pick(rng, MOUTHS_FROWN_CLOSED); tags.push('frown'); }
+  else { mouth = pick(rng, MOUTHS_FROWN_OPEN); tags.push('frown', 'open_mouth'); }
+
+  let skinRoll = rng.uniform();
+  let skin = SKIN_TONES[0]!;
+  for (const tone of SKIN_TONES) {
+    if (skinRoll < tone.weight) { skin = tone; break; }
+    skinRoll -= tone.weight;
+  }
+  if (skin.tag) tags.push(skin.tag);
+
+  const freckles = rng.uniform() < 0.2;
+  if (freckles) tags.push('freckles');
+  const earrings = rng.uniform() < 0.25;
+  if (earrings) tags.push('earrings');
+  const flower = rng.uniform() < 0.2;
+  if (flower) tags.push('hair_flower');
+
+  const tilt = rng.uniform() < 0.2;
+  const rotate = tilt ? (rng.uniform() < 0.5 ? -1 : 1) * (8 + rng.int(7)) : 0;
+  if (tilt) tags.push('head_tilt');
+
+  const backgroundKey = rng.int(Object.keys(BACKGROUNDS).length + 1);
+  const solidColors = Object.values(BACKGROUNDS);
+  let background: Record<string, unknown>;
+  if (backgroundKey < solidColors.length) {
+    tags.push(Object.keys(BACKGROUNDS)[backgroundKey]!);
+    background = { backgroundColor: [solidColors[backgroundKey]], backgroundType: ['solid'] };
+  } else {
+    tags.push('gradient_background');
+    const a = pick(rng, solidColors.slice(1));
+    let b = pick(rng, solidColors.slice(1));
+    if (b === a) b = 'ffffff';
+    background = { backgroundColor: [a, b], backgroundType: ['gradientLinear'], backgroundRotation: [rng.int(360)] };
+  }
+
+  const options: Record<string, unknown> = {
+    seed: `${seed}-${index}`,
+    hair: [pick(rng, HAIRSTYLES[hairstyle]!)],
+    hairColor: [jitter(rng, HAIR_COLORS[hairColor]!, 10)],
+    eyes: [eyes],
+    eyesColor: [jitter(rng, EYE_COLORS[eyeColor]!, 8)],
+    eyebrows: [`variant${String(1 + rng.int(13)).padStart(2, '0')}`],
+    eyebrowsColor: ['2a1e18'],
+    mouth: [mouth],
+    nose: [`variant${String(1 + rng.int(6)).padStart(2, '0')}`],
+    head: [`variant0${1 + rng.int(4)}`],
+    skinColor: [jitter(rng, skin.color, 6)],
+    glasses: glasses ? [glasses] : undefined,
+    glassesProbability: glasses ? 100 : 0,
+    glassesColor: [pick(rng, ['000000', '3a2a20', '8a1c2c'])],
+    earrings: [`variant0${1 + rng.int(3)}`],
+    earringsProbability: earrings ? 100 : 0,
+    earringsColor: [pick(rng, METAL_COLORS)],
+    freckles: ['variant01'],
+    frecklesProbability: freckles ? 100 : 0,
+    hairAccessories: ['flowers'],
+    hairAccessoriesProbability: flower ? 100 : 0,
+    hairAccessoriesColor: [pick(rng, ACCESSORY_COLORS)],
+    beardProbability: 0,
+    // Zoom onto the face (lorelei leaves a wide margin) with a little framing jitter,
+    // so that untagged variation exists for z to carry.
+    scale: 112 + rng.int(9),
+    translateX: rng.int(5) - 2,
+    translateY: 2 + rng.int(5) - 2,
+    rotate,
+    ...background,
+  };
+  for (const k of Object.keys(options)) if (options[k] === undefined) delete options[k];
+  return { options, tags };
+}
