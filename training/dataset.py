@@ -1,0 +1,91 @@
+"""A folder of images plus tags.csv (image,tags with space-separated Danbooru tags).
+
+This is the format tools/make-dataset.ts writes and the documented way to train on one's
+own data. The K most frequent tags are kept (64 like the original); vocab.json, when the
+folder has one, supplies each tag's group and Japanese name.
+"""
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+
+class DataError(Exception):
+    """A dataset folder that cannot be used; the message says which file and why."""
+
+
+def read_tag_rows(root: Path):
+    path = root / "tags.csv"
+    if not path.is_file():
+        raise DataError(f"{path}: missing (expected a CSV with columns image,tags)")
+    with path.open(newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        if reader.fieldnames is None or not {"image", "tags"} <= set(reader.fieldnames):
+            raise DataError(f"{path}: the header must name the columns image and tags")
+        rows = [(r["image"], r["tags"].replace(",", " ").split()) for r in reader]
+    if not rows:
+        raise DataError(f"{path}: no rows")
+    return rows
+
+
+def choose_vocabulary(root: Path, rows, max_tags: int):
+    """The K most frequent tags, in vocab.json's order when it exists (so groups stay together)."""
+    counts = Counter(t for _, tags in rows for t in tags)
+    kept = {t for t, _ in counts.most_common(max_tags)}
+    vocab_path = root / "vocab.json"
+    if vocab_path.is_file():
+        known = json.loads(vocab_path.read_text(encoding="utf-8"))
+        vocab = [dict(v) for v in known if v["name"] in kept]
+        named = {v["name"] for v in vocab}
+        vocab += [{"name": t, "group": "other", "ja": t} for t, _ in counts.most_common(max_tags) if t not in named]
+    else:
+        vocab = [{"name": t, "group": "other", "ja": t} for t, _ in counts.most_common(max_tags)]
+    for v in vocab:
+        v["frequency"] = counts[v["name"]] / len(rows)
+    return vocab
+
+
+def load_images(root: Path, files, size: int) -> torch.Tensor:
+    """All images as one uint8 tensor (N, 3, S, S); resized (Lanczos) when not S×S already."""
+    out = np.empty((len(files), size, size, 3), dtype=np.uint8)
+    for i, name in enumerate(files):
+        path = root / name
+        try:
+            with Image.open(path) as im:
+                im = im.convert("RGB")
+                if im.size != (size, size):
+                    im = im.resize((size, size), Image.LANCZOS)
+                out[i] = np.asarray(im)
+        except (OSError, ValueError) as e:
+            raise DataError(f"{path}: cannot read image ({e})") from e
+    return torch.from_numpy(out).permute(0, 3, 1, 2).contiguous()
+
+
+class TaggedImages:
+    """Images as uint8 (N, 3, S, S) and multi-hot tags as float32 (N, K), all in memory."""
+
+    def __init__(self, root, size=64, max_tags=64, vocab=None, limit=None):
+        root = Path(root)
+        rows = read_tag_rows(root)
+        if limit:
+            rows = rows[:limit]
+        self.vocab = vocab if vocab is not None else choose_vocabulary(root, rows, max_tags)
+        index = {v["name"]: i for i, v in enumerate(self.vocab)}
+        self.tags = torch.zeros(len(rows), len(self.vocab))
+        for r, (_, tags) in enumerate(rows):
+            for t in tags:
+                if t in index:
+                    self.tags[r, index[t]] = 1.0
+        self.images = load_images(root, [f for f, _ in rows], size)
+        self.size = size
+
+    def __len__(self):
+        return len(self.tags)
+
+    def batch(self, idx):
+        """Images scaled to [-1, 1] and their tags."""
+        return self.images[idx].float().div_(127.5).sub_(1.0), self.tags[idx]

@@ -1,0 +1,65 @@
+"""GAN-INT-CLS losses with the stabilisers that made it learn on a CPU budget (findings.md).
+
+D: hinge loss on three pairs, as in Reed et al.'s matching-aware discriminator:
+   real + right tags → real; real + wrong tags → fake (weight ½); fake + right tags → fake (½),
+   plus BCE of its tag head on real images.
+G: fools D on its images for the batch's tags and for interpolated tags (GAN-INT), its images
+   carry the requested tags by D's tag head, and a mode-seeking term keeps z mattering.
+"""
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+
+
+@dataclass
+class LossConfig:
+    wrong_weight: float = 0.5      # Reed et al. weight the two fake terms ½ and ½
+    aux_weight_d: float = 1.0      # D's tag head on real images
+    aux_weight_g: float = 0.5      # G pushed toward images whose tags D's head recognises
+    int_weight: float = 1.0        # GAN-INT: interpolated tag vectors (β = 0.5 mixes of two samples)
+    mode_seeking: float = 1.0      # MSGAN: image distance / z distance for pairs sharing tags
+
+
+def wrong_tags(tags):
+    """Each image paired with another image's tags (a cyclic shift of the batch)."""
+    return tags.roll(1, dims=0)
+
+
+def d_loss(D, real, tags, fake, cfg: LossConfig):
+    b = real.shape[0]
+    scores, logits = D(torch.cat([real, real, fake]), torch.cat([tags, wrong_tags(tags), tags]))
+    s_real, s_wrong, s_fake = scores[:b], scores[b:2 * b], scores[2 * b:]
+    adv = F.relu(1 - s_real).mean() + cfg.wrong_weight * F.relu(1 + s_wrong).mean() \
+        + (1 - cfg.wrong_weight) * F.relu(1 + s_fake).mean()
+    aux = F.binary_cross_entropy_with_logits(logits[:b], tags)
+    return adv + cfg.aux_weight_d * aux, {"d_adv": adv.item(), "d_aux": aux.item(),
+                                          "d_real": s_real.mean().item(), "d_fake": s_fake.mean().item()}
+
+
+def g_loss(G, D, z, tags, cfg: LossConfig, int_fraction=0.25):
+    """z: (B, zdim); tags: (B, K) where rows i and i + B/2 are equal, so each pair differs only
+    in z and gives the mode-seeking term. The last `int_fraction` of each half gets tag vectors
+    interpolated halfway between two samples (GAN-INT) instead of a real sample's tags."""
+    b = z.shape[0]
+    half = b // 2
+    n_int = int(half * int_fraction)
+    tags = tags.clone()
+    base = tags[:half]
+    mixed = 0.5 * (base[half - n_int:] + base.roll(1, dims=0)[half - n_int:])
+    tags[half - n_int:half] = mixed
+    tags[b - n_int:] = mixed
+    is_int = torch.zeros(b, dtype=torch.bool)
+    is_int[half - n_int:half] = True
+    is_int[b - n_int:] = True
+
+    fake = G(z, tags)
+    scores, logits = D(fake, tags)
+    adv = -scores[~is_int].mean()
+    adv_int = -scores[is_int].mean() if n_int else torch.zeros(())
+    aux = F.binary_cross_entropy_with_logits(logits[~is_int], tags[~is_int])
+    image_dist = (fake[:half] - fake[half:]).abs().mean(dim=[1, 2, 3])
+    z_dist = (z[:half] - z[half:]).abs().mean(dim=1)
+    ms = 1.0 / (image_dist / z_dist + 1e-5).mean()
+    loss = adv + cfg.int_weight * adv_int + cfg.aux_weight_g * aux + cfg.mode_seeking * ms
+    return loss, fake, {"g_adv": adv.item(), "g_int": adv_int.item(), "g_aux": aux.item(), "g_ms": ms.item()}
