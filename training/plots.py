@@ -24,7 +24,8 @@ def save_sample_grid(G, fixed_z, tag_sets, path):
 
 
 def save_loss_plot(log_path, png_path, keys=("d_adv", "g_adv", "g_aux", "g_ms"), size=(640, 360)):
-    recs = [json.loads(line) for line in open(log_path) if line.strip()]
+    with open(log_path) as f:
+        recs = [json.loads(line) for line in f if line.strip()]
     if len(recs) < 2:
         return
     w, h = size

@@ -79,6 +79,8 @@ def train(cfg: TrainConfig, resume=False, progress=True):
     ckpt = torch.load(ckpt_path, map_location="cpu") if resume and ckpt_path.exists() else None
     data = TaggedImages(cfg.data, cfg.image_size, cfg.max_tags, vocab=ckpt["vocab"] if ckpt else None,
                         limit=cfg.limit or None)
+    if ckpt:  # the architecture of a resumed run is the checkpoint's, whatever the flags say
+        cfg.net = NetConfig(**ckpt["config"]["net"])
     cfg.net.num_tags = len(data.vocab)
     cfg.net.image_size = cfg.image_size
     # channels_last makes the CPU convolutions ≈30% faster (measured on 2 cores).

@@ -1,0 +1,190 @@
+"""Judge a shipped model by the images its tfjs export draws (tools/evaluate.ts runs all three):
+
+  python3 -m training.evaluate plan  --model models/x --real data/lorelei64-heldout --out out/eval/x/plan.json
+  (node draws plan.json's (seed, tags) rows with the tfjs model → generated.bin, uint8 N×S×S×3)
+  python3 -m training.evaluate score --model models/x --plan … --generated … --real … --train … --judge runs/judge/classifier.pt
+
+Metrics: per-tag fidelity (training/metrics/fidelity.py); Fréchet distance and k-NN (k=3)
+precision/recall in the judge's feature space against held-out real images, each beside the
+real-vs-real figure; diversity (mean pairwise feature distance of one tag set's seeds, beside
+real pairs that share hair colour and hairstyle); identity under restyle (same z, hair colour
+changed → the other tags keep their predicted state).
+"""
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from training.classifier import load_classifier
+from training.dataset import TaggedImages
+from training.metrics.fidelity import per_tag_fidelity
+from training.metrics.frechet import frechet_distance
+from training.metrics.precision_recall import precision_recall
+from training.seed_random import SeedRandom
+
+SAMPLE_COUNT = 2000        # images drawn with held-out tag vectors
+DIVERSITY_SETS, DIVERSITY_SEEDS = 40, 8
+RESTYLE_PAIRS = 300
+REAL_COUNT = 2000          # real images on each side of real-vs-real
+
+
+def model_vocab(model_dir):
+    return json.loads((Path(model_dir) / "tags.json").read_text(encoding="utf-8"))["tags"]
+
+
+def plan(a):
+    vocab = model_vocab(a.model)
+    names = [v["name"] for v in vocab]
+    held = TaggedImages(a.real, size=8, vocab=vocab, limit=SAMPLE_COUNT + DIVERSITY_SETS + RESTYLE_PAIRS)
+    tags = held.tags.numpy()
+    rows = []
+    for i in range(SAMPLE_COUNT):
+        rows.append({"kind": "sample", "seed": 100000 + i, "tags": tags[i].tolist()})
+    for s in range(DIVERSITY_SETS):
+        for k in range(DIVERSITY_SEEDS):
+            rows.append({"kind": "diversity", "set": s, "seed": 200000 + s * DIVERSITY_SEEDS + k, "tags": tags[SAMPLE_COUNT + s].tolist()})
+    hair = [j for j, v in enumerate(vocab) if v.get("group") == "hair_color"]
+    rng = SeedRandom(7)
+    for p in range(RESTYLE_PAIRS):
+        base = tags[SAMPLE_COUNT + DIVERSITY_SETS + p].copy()
+        seed = 300000 + p
+        rows.append({"kind": "restyle_base", "pair": p, "seed": seed, "tags": base.tolist()})
+        changed = base.copy()
+        if hair:
+            current = [j for j in hair if base[j] > 0.5]
+            choices = [j for j in hair if j not in current]
+            changed[hair] = 0
+            changed[choices[rng.int(len(choices)) if hasattr(rng, "int") else int(rng.uniform() * len(choices))]] = 1
+        rows.append({"kind": "restyle_changed", "pair": p, "seed": seed, "tags": changed.tolist()})
+    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(a.out).write_text(json.dumps({"tags": names, "rows": rows}))
+    print(f"plan: {len(rows)} images → {a.out}")
+
+
+def classify(model, images, batch=256):
+    """images: uint8 (N, S, S, 3) → (features (N, 256), probabilities (N, K))."""
+    feats, probs = [], []
+    with torch.no_grad():
+        for i in range(0, len(images), batch):
+            x = torch.from_numpy(images[i:i + batch]).permute(0, 3, 1, 2).float().div(127.5).sub(1)
+            f = model.features(x)
+            feats.append(f)
+            probs.append(torch.sigmoid(model.head(f)))
+    return torch.cat(feats).numpy(), torch.cat(probs).numpy()
+
+
+def pairwise_mean(x):
+    x = torch.as_tensor(x)
+    d = torch.cdist(x, x)
+    n = len(x)
+    return float(d.sum() / (n * (n - 1)))
+
+
+def score(a):
+    vocab = model_vocab(a.model)
+    names = [v["name"] for v in vocab]
+    card_path = Path(a.model) / "card.json"
+    card = json.loads(card_path.read_text(encoding="utf-8"))
+    size = card["imageSize"]
+    judge, jckpt = load_classifier(a.judge)
+    if [v["name"] for v in jckpt["vocab"]] != names:
+        sys.exit("error: the judge was trained on another tag vocabulary than the model's tags.json")
+    plan_rows = json.loads(Path(a.plan).read_text())["rows"]
+    gen = np.fromfile(a.generated, dtype=np.uint8)
+    if gen.size != len(plan_rows) * size * size * 3:
+        sys.exit(f"error: {a.generated}: expected {len(plan_rows)} images of {size}px, found {gen.size} bytes")
+    gen = gen.reshape(len(plan_rows), size, size, 3)
+    if size != jckpt["size"]:  # the judge sees every image at its own training size
+        gen = torch.nn.functional.interpolate(torch.from_numpy(gen).permute(0, 3, 1, 2).float(), size=jckpt["size"],
+                                              mode="area").round().byte().permute(0, 2, 3, 1).numpy()
+    feats, probs = classify(judge, gen)
+    kinds = np.array([r["kind"] for r in plan_rows])
+    req = np.array([r["tags"] for r in plan_rows], dtype=np.float32) > 0.5
+    det = probs > 0.5
+
+    s = kinds == "sample"
+    fidelity = per_tag_fidelity(req[s], det[s], names)
+    hair = [n for n, v in zip(names, vocab) if v.get("group") == "hair_color"]
+
+    real = TaggedImages(a.real, jckpt["size"], vocab=vocab)
+    train = TaggedImages(a.train, jckpt["size"], vocab=vocab, limit=REAL_COUNT)
+    real_imgs = real.images[len(real) - REAL_COUNT:].permute(0, 2, 3, 1).numpy()
+    real_feats, _ = classify(judge, real_imgs)
+    train_feats, _ = classify(judge, train.images.permute(0, 2, 3, 1).numpy())
+    fd = frechet_distance(feats[s], real_feats)
+    fd_rr = frechet_distance(train_feats, real_feats)
+    prec, rec = precision_recall(real_feats, feats[s][:REAL_COUNT], k=3)
+    prec_rr, rec_rr = precision_recall(real_feats, train_feats, k=3)
+
+    div_sets = [feats[(kinds == "diversity") & (np.array([r.get("set", -1) for r in plan_rows]) == k)] for k in range(DIVERSITY_SETS)]
+    diversity = float(np.mean([pairwise_mean(f) for f in div_sets]))
+    # Real reference: pairs of real images sharing hair colour and hairstyle (the closest
+    # the data has to "same tags, another girl").
+    rt = real.tags.numpy()[len(real) - REAL_COUNT:] > 0.5
+    groups = {}
+    hs = [j for j, v in enumerate(vocab) if v.get("group") in ("hair_color", "hairstyle")]
+    for i, row in enumerate(rt):
+        groups.setdefault(tuple(np.flatnonzero(row[hs])), []).append(i)
+    real_div = float(np.mean([pairwise_mean(real_feats[ix]) for ix in groups.values() if len(ix) >= 4]))
+    gen_pixel_div = float(np.mean([pairwise_mean(gen[(kinds == "diversity") & (np.array([r.get("set", -1) for r in plan_rows]) == k)]
+                                                 .reshape(DIVERSITY_SEEDS, -1).astype(np.float32) / 255) for k in range(DIVERSITY_SETS)]))
+
+    base, changed = kinds == "restyle_base", kinds == "restyle_changed"
+    keep_cols = [j for j, v in enumerate(vocab) if v.get("group") != "hair_color"]
+    same = (det[base][:, keep_cols] == det[changed][:, keep_cols]).mean()
+    new_hair_hit = float(np.mean([det[changed][i, req[changed][i]].all() for i in range(int(changed.sum()))]))
+
+    fid_values = [v["fidelity"] for v in fidelity.values()]
+    metrics = {
+        "judge": {"heldoutMeanAccuracy": round(jckpt["report"]["heldout_mean_accuracy"], 4),
+                  "heldoutMinAccuracy": round(jckpt["report"]["heldout_min_accuracy"], 4)},
+        "images": {"sample": int(s.sum()), "diversity": int((kinds == "diversity").sum()), "restylePairs": int(base.sum())},
+        "fidelity": {"mean": round(float(np.mean(fid_values)), 4), "min": round(float(np.min(fid_values)), 4),
+                     "minHairColor": round(min(fidelity[n]["fidelity"] for n in hair), 4) if hair else None,
+                     "perTag": {n: {k: round(v, 4) if isinstance(v, float) else v for k, v in d.items()} for n, d in fidelity.items()}},
+        "frechetDistance": {"generated": round(fd, 3), "realVsReal": round(fd_rr, 3)},
+        "precisionRecall": {"k": 3, "precision": round(prec, 4), "recall": round(rec, 4),
+                            "realVsRealPrecision": round(prec_rr, 4), "realVsRealRecall": round(rec_rr, 4)},
+        "diversity": {"sameTagsFeatureDistance": round(diversity, 4), "realSameHairFeatureDistance": round(real_div, 4),
+                      "sameTagsPixelL2": round(gen_pixel_div, 3)},
+        "restyle": {"otherTagsKept": round(float(same), 4), "newHairColourDetected": round(new_hair_hit, 4)},
+    }
+    metrics["bar"] = {
+        "meanFidelity>=0.90": metrics["fidelity"]["mean"] >= 0.90,
+        "hairColour>=0.85": (metrics["fidelity"]["minHairColor"] or 0) >= 0.85,
+        "precision>=0.6": prec >= 0.6, "recall>=0.4": rec >= 0.4,
+        "judgeAccuracy>=0.97": jckpt["report"]["heldout_mean_accuracy"] >= 0.97,
+    }
+    out = Path(a.out) if a.out else Path(a.generated).with_name("metrics.json")
+    out.write_text(json.dumps(metrics, indent=1))
+    if not a.no_card:
+        card["metrics"] = {k: v for k, v in metrics.items() if k != "fidelity"} | {
+            "fidelity": {k: metrics["fidelity"][k] for k in ("mean", "min", "minHairColor")} | {
+                "perTag": {n: d["fidelity"] for n, d in metrics["fidelity"]["perTag"].items()}}}
+        card_path.write_text(json.dumps(card, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    summary = {k: metrics[k] for k in ("judge", "frechetDistance", "precisionRecall", "diversity", "restyle", "bar")}
+    print(json.dumps({"fidelityMean": metrics["fidelity"]["mean"], "fidelityMin": metrics["fidelity"]["min"],
+                      "minHairColour": metrics["fidelity"]["minHairColor"], **summary}, indent=1))
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = p.add_subparsers(dest="cmd", required=True)
+    pp = sub.add_parser("plan")
+    pp.add_argument("--model", required=True)
+    pp.add_argument("--real", required=True)
+    pp.add_argument("--out", required=True)
+    ps = sub.add_parser("score")
+    for k in ("--model", "--plan", "--generated", "--real", "--train", "--judge"):
+        ps.add_argument(k, required=True)
+    ps.add_argument("--out")
+    ps.add_argument("--no-card", action="store_true", help="do not write the metrics into card.json")
+    a = p.parse_args(argv)
+    plan(a) if a.cmd == "plan" else score(a)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""Write a trained generator as a tfjs layers model: python3 -m training.export runs/x models/<id>
+
+The topology is written directly as Keras layer JSON and the weights are permuted from
+PyTorch's layout (findings.md): Linear [out,in] → Dense [in,out] with the units reordered
+from torch's (C,H,W) view to Keras' (H,W,C) reshape; Conv2d [O,I,kh,kw] → [kh,kw,I,O];
+BatchNorm keeps its eps. Weights are stored as float16 (tfjs dequantizes on load).
+Output directory: model.json, weights.bin, tags.json, card.json.
+"""
+import argparse
+import datetime
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from training.networks import Generator, NetConfig
+
+FORMAT_VERSION = 1
+
+
+def _layer(cls, name, config, inbound):
+    return {"class_name": cls, "name": name, "config": {"name": name, "trainable": True, "dtype": "float32", **config},
+            "inbound_nodes": [[[n, 0, 0, {}] for n in inbound]] if inbound else []}
+
+
+def keras_topology(G: Generator):
+    cfg = G.cfg
+    c0 = G.fc.out_features // 16
+    layers = [_layer("InputLayer", "input", {"batch_input_shape": [None, cfg.z_dim + cfg.num_tags], "sparse": False}, None)]
+    layers[0]["config"].pop("trainable")
+    layers += [
+        _layer("Dense", "fc", {"units": G.fc.out_features, "activation": "linear", "use_bias": True}, ["input"]),
+        _layer("Reshape", "fc_reshape", {"target_shape": [4, 4, c0]}, ["fc"]),
+        _layer("BatchNormalization", "fc_bn", {"axis": -1, "momentum": 0.99, "epsilon": G.fc_bn.eps, "center": True, "scale": True}, ["fc_reshape"]),
+        _layer("Activation", "fc_relu", {"activation": "relu"}, ["fc_bn"]),
+    ]
+    prev = "fc_relu"
+    for i, block in enumerate(G.blocks):
+        conv = {"kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last",
+                "dilation_rate": [1, 1], "activation": "linear", "use_bias": True}
+        layers += [
+            _layer("UpSampling2D", f"up{i}", {"size": [2, 2], "data_format": "channels_last", "interpolation": "nearest"}, [prev]),
+            _layer("Conv2D", f"conv{i}", {**conv, "filters": block.conv.out_channels}, [f"up{i}"]),
+            _layer("BatchNormalization", f"bn{i}", {"axis": -1, "momentum": 0.99, "epsilon": block.bn.eps, "center": True, "scale": True}, [f"conv{i}"]),
+            _layer("Activation", f"relu{i}", {"activation": "relu"}, [f"bn{i}"]),
+            _layer("Conv2D", f"skip{i}", {**conv, "kernel_size": [1, 1], "filters": block.skip.out_channels}, [f"up{i}"]),
+            _layer("Add", f"add{i}", {}, [f"relu{i}", f"skip{i}"]),
+        ]
+        prev = f"add{i}"
+    layers += [
+        _layer("Conv2D", "out", {"kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last",
+                                 "dilation_rate": [1, 1], "activation": "linear", "use_bias": True, "filters": 3}, [prev]),
+        _layer("Activation", "out_tanh", {"activation": "tanh"}, ["out"]),
+    ]
+    return {"class_name": "Model", "config": {"name": "generator", "layers": layers, "input_layers": [["input", 0, 0]],
+                                              "output_layers": [["out_tanh", 0, 0]]},
+            "keras_version": "tfjs-layers 4.22.0", "backend": "tensor_flow.js"}
+
+
+def keras_weights(G: Generator):
+    """[(name, float32 array)] in Keras layout."""
+    def conv(m):
+        return m.weight.detach().permute(2, 3, 1, 0).numpy(), m.bias.detach().numpy()
+
+    def bn(m):
+        return [m.weight.detach().numpy(), m.bias.detach().numpy(), m.running_mean.numpy(), m.running_var.numpy()]
+
+    c0 = G.fc.out_features // 16
+    w = G.fc.weight.detach().reshape(c0, 4, 4, -1).permute(1, 2, 0, 3).reshape(G.fc.out_features, -1)
+    b = G.fc.bias.detach().reshape(c0, 4, 4).permute(1, 2, 0).reshape(-1)
+    out = [("fc/kernel", w.t().numpy()), ("fc/bias", b.numpy())]
+    bn_names = ["gamma", "beta", "moving_mean", "moving_variance"]
+    out += [(f"fc_bn/{n}", a) for n, a in zip(bn_names, bn(G.fc_bn))]
+    for i, block in enumerate(G.blocks):
+        k, bias = conv(block.conv)
+        out += [(f"conv{i}/kernel", k), (f"conv{i}/bias", bias)]
+        out += [(f"bn{i}/{n}", a) for n, a in zip(bn_names, bn(block.bn))]
+        k, bias = conv(block.skip)
+        out += [(f"skip{i}/kernel", k), (f"skip{i}/bias", bias)]
+    k, bias = conv(G.out)
+    out += [("out/kernel", k), ("out/bias", bias)]
+    return [(n, np.ascontiguousarray(a, dtype=np.float32)) for n, a in out]
+
+
+def git_revision():
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def write_model(G: Generator, vocab, out_dir, model_id, card_extra=None, float16=True):
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    G = G.eval()
+    weights = keras_weights(G)
+    specs, blobs = [], []
+    for name, arr in weights:
+        spec = {"name": name, "shape": list(arr.shape), "dtype": "float32"}
+        if float16:
+            spec["quantization"] = {"dtype": "float16", "original_dtype": "float32"}
+            blobs.append(arr.astype("<f2").tobytes())
+        else:
+            blobs.append(arr.astype("<f4").tobytes())
+        specs.append(spec)
+    (out_dir / "weights.bin").write_bytes(b"".join(blobs))
+    model_json = {"format": "layers-model", "generatedBy": "girl-friend-factory training/export.py",
+                  "convertedBy": None, "modelTopology": keras_topology(G),
+                  "weightsManifest": [{"paths": ["weights.bin"], "weights": specs}]}
+    (out_dir / "model.json").write_text(json.dumps(model_json))
+    tags = [{k: v[k] for k in ("name", "group", "ja", "aliases", "frequency") if k in v} for v in vocab]
+    (out_dir / "tags.json").write_text(json.dumps({"tags": tags}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    card = {"format": FORMAT_VERSION, "id": model_id, "name": model_id, "zDim": G.cfg.z_dim,
+            "imageSize": G.cfg.image_size, "numTags": G.cfg.num_tags,
+            "parameters": sum(p.numel() for p in G.parameters()),
+            "weightsDtype": "float16" if float16 else "float32",
+            "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "codeVersion": git_revision(), **(card_extra or {})}
+    (out_dir / "card.json").write_text(json.dumps(card, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return card
+
+
+def load_run_generator(run_dir):
+    """G_ema (eval mode) and the vocabulary from a run folder's ckpt.pt."""
+    ckpt = torch.load(Path(run_dir) / "ckpt.pt", map_location="cpu")
+    net = NetConfig(**ckpt["config"]["net"])
+    G = Generator(net)
+    G.load_state_dict(ckpt["G_ema"])
+    return G.eval(), ckpt
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description="Export a run's EMA generator as a tfjs layers model.")
+    p.add_argument("run", help="run folder with ckpt.pt")
+    p.add_argument("out", help="model folder, e.g. models/default")
+    p.add_argument("--id", help="model id (default: the folder name)")
+    p.add_argument("--name", help="display name")
+    p.add_argument("--float32", action="store_true", help="keep float32 weights (twice the size)")
+    a = p.parse_args(argv)
+    if not (Path(a.run) / "ckpt.pt").is_file():
+        print(f"error: {Path(a.run) / 'ckpt.pt'}: missing (train first: python3 -m training.train)", file=sys.stderr)
+        sys.exit(2)
+    G, ckpt = load_run_generator(a.run)
+    cfg = ckpt["config"]
+    model_id = a.id or Path(a.out).name
+    meta_path = Path(cfg["data"]) / "meta.json"
+    data_meta = json.loads(meta_path.read_text()) if meta_path.is_file() else {}
+    extra = {"name": a.name or model_id,
+             "training": {"data": cfg["data"], "dataset": {k: data_meta.get(k) for k in ("source", "count", "size", "seed")},
+                          "steps": ckpt["step"], "imagesSeen": ckpt["images_seen"],
+                          "epochs": round(ckpt["images_seen"] / max(1, data_meta.get("count") or 1), 2) if data_meta else None,
+                          "config": {k: cfg[k] for k in ("batch", "lr_g", "lr_d", "betas", "ema", "seed")},
+                          "net": cfg["net"], "loss": cfg["loss"],
+                          "commandLine": "python3 -m training.train " + " ".join(cfg.get("argv", [])[1:]) if cfg.get("argv") else None,
+                          "exportCommand": "python3 -m training.export " + " ".join(sys.argv[1:])}}
+    card = write_model(G, ckpt["vocab"], a.out, model_id, extra, float16=not a.float32)
+    size = sum(f.stat().st_size for f in Path(a.out).iterdir())
+    print(f"exported {model_id}: {card['imageSize']} px, {card['numTags']} tags, {card['parameters']} parameters, {size / 1e6:.2f} MB → {a.out}")
+
+
+if __name__ == "__main__":
+    main()

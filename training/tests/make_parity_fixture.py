@@ -1,0 +1,44 @@
+"""Exports a small random generator and writes torch's outputs for fixed inputs, so the
+TypeScript parity test can load the export in tfjs and compare (max abs diff ≤ 1e-3).
+python3 -m training.tests.make_parity_fixture OUT_DIR [--size 64]"""
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from training.export import write_model
+from training.networks import Generator, NetConfig
+from training.seed_random import seed_to_z
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("out")
+    p.add_argument("--size", type=int, default=64)
+    a = p.parse_args()
+    torch.manual_seed(0)
+    channels = [32, 24, 16, 12, 8, 8][: {64: 5, 128: 6}[a.size]]
+    G = Generator(NetConfig(num_tags=6, image_size=a.size, g_channels=channels))
+    with torch.no_grad():  # non-trivial BatchNorm statistics so the export of every field is checked
+        for m in G.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.running_mean.uniform_(-0.5, 0.5); m.running_var.uniform_(0.5, 2.0)
+                m.weight.uniform_(0.5, 1.5); m.bias.uniform_(-0.2, 0.2)
+    G.eval()
+    vocab = [{"name": n, "group": g, "ja": j} for n, g, j in [
+        ("blonde_hair", "hair_color", "金髪"), ("blue_hair", "hair_color", "青髪"), ("smile", "expression", "笑顔"),
+        ("glasses", "accessories", "眼鏡"), ("long_hair", "hairstyle", "ロングヘア"), ("open_mouth", "expression", "開口")]]
+    out = Path(a.out)
+    write_model(G, vocab, out, "parity")
+    z = np.stack([seed_to_z(s) for s in (0, 1, 2)])
+    tags = np.array([[1, 0, 1, 0, 0, 0], [0, 1, 0, 1, 1, 0], [0.5, 0.5, 0, 0, 0.25, 1]], dtype=np.float32)
+    with torch.no_grad():
+        y = G(torch.from_numpy(z), torch.from_numpy(tags)).permute(0, 2, 3, 1).numpy()  # NHWC like tfjs
+    (out / "parity.json").write_text(json.dumps({"seeds": [0, 1, 2], "tags": tags.tolist(),
+                                                 "shape": list(y.shape), "output": y.reshape(-1).tolist()}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""Trainer tests on tiny data: a few steps, never a real training run."""
+import json
+import tempfile
+import unittest
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from training.dataset import DataError, TaggedImages
+from training.export import load_run_generator, write_model
+from training.networks import NetConfig
+from training.train import TrainConfig, train
+
+TAGS = ["red_hair", "blue_hair", "smile", "glasses"]
+
+
+def make_dataset(root: Path, n=24, size=64):
+    """Squares whose colour is the hair tag, so labels are exact."""
+    (root / "images").mkdir(parents=True)
+    rows = ["image,tags"]
+    rng = np.random.default_rng(0)
+    for i in range(n):
+        hair = TAGS[i % 2]
+        img = np.full((size, size, 3), 255, np.uint8)
+        img[8:40, 8:56] = (200, 30, 30) if hair == "red_hair" else (30, 30, 200)
+        img += rng.integers(0, 10, img.shape, dtype=np.uint8)
+        Image.fromarray(img).save(root / "images" / f"{i:03d}.png")
+        extra = " smile" if i % 3 == 0 else ""
+        rows.append(f"images/{i:03d}.png,{hair}{extra}")
+    (root / "tags.csv").write_text("\n".join(rows) + "\n")
+
+
+def tiny_config(data, out, **kw):
+    cfg = TrainConfig(**{"data": str(data), "out": str(out), "batch": 8, "epochs": 1.0, "log_every": 1, "threads": 1, **kw})
+    cfg.net = NetConfig(g_channels=[32, 16, 16, 8, 8], d_channels=[8, 16, 16, 32])
+    return cfg
+
+
+class DatasetTests(unittest.TestCase):
+    def test_GIVEN_folder_THEN_K_most_frequent_tags_kept(self):
+        with tempfile.TemporaryDirectory() as d:
+            make_dataset(Path(d))
+            data = TaggedImages(d, size=32, max_tags=2)
+            self.assertEqual(sorted(v["name"] for v in data.vocab), ["blue_hair", "red_hair"])
+            self.assertEqual(tuple(data.images.shape), (24, 3, 32, 32))  # resized from 64
+            x, t = data.batch(torch.tensor([0, 1]))
+            self.assertLessEqual(x.max().item(), 1.0)
+            self.assertEqual(t[0].tolist(), [1.0, 0.0])
+
+    def test_GIVEN_missing_tags_csv_THEN_clear_error(self):
+        with tempfile.TemporaryDirectory() as d:
+            with self.assertRaisesRegex(DataError, "tags.csv: missing"):
+                TaggedImages(d)
+
+    def test_GIVEN_bad_header_or_unreadable_image_THEN_clear_error(self):
+        with tempfile.TemporaryDirectory() as d:
+            (Path(d) / "tags.csv").write_text("file,labels\nx.png,a\n")
+            with self.assertRaisesRegex(DataError, "header"):
+                TaggedImages(d)
+            (Path(d) / "tags.csv").write_text("image,tags\nbroken.png,a\n")
+            (Path(d) / "broken.png").write_bytes(b"not a png")
+            with self.assertRaisesRegex(DataError, "broken.png: cannot read image"):
+                TaggedImages(d)
+
+
+class TrainExportTests(unittest.TestCase):
+    def test_GIVEN_tiny_data_WHEN_trained_and_resumed_THEN_outputs_and_step_count(self):
+        with tempfile.TemporaryDirectory() as d:
+            data, out = Path(d) / "data", Path(d) / "run"
+            make_dataset(data)
+            train(tiny_config(data, out), progress=False)
+            for f in ("ckpt.pt", "config.json", "log.jsonl", "loss.png", "samples/final.png"):
+                self.assertTrue((out / f).is_file(), f)
+            ckpt = torch.load(out / "ckpt.pt", map_location="cpu")
+            self.assertEqual(ckpt["step"], 3)  # 24 images / batch 8
+            losses = [json.loads(line) for line in (out / "log.jsonl").read_text().splitlines()]
+            self.assertTrue(all(np.isfinite(r["d_adv"]) and np.isfinite(r["g_adv"]) for r in losses))
+            train(tiny_config(data, out), resume=True, progress=False)  # already at 1 epoch: nothing to do
+            self.assertEqual(torch.load(out / "ckpt.pt", map_location="cpu")["step"], 3)
+            train(tiny_config(data, out, epochs=2.0), resume=True, progress=False)
+            self.assertEqual(torch.load(out / "ckpt.pt", map_location="cpu")["step"], 6)
+
+    def test_GIVEN_run_WHEN_exported_THEN_model_files_match_manifest(self):
+        with tempfile.TemporaryDirectory() as d:
+            data, out, model = Path(d) / "data", Path(d) / "run", Path(d) / "model"
+            make_dataset(data)
+            train(tiny_config(data, out), progress=False)
+            G, ckpt = load_run_generator(out)
+            card = write_model(G, ckpt["vocab"], model, "tiny")
+            manifest = json.loads((model / "model.json").read_text())
+            specs = manifest["weightsManifest"][0]["weights"]
+            expected = sum(int(np.prod(s["shape"])) * 2 for s in specs)  # float16
+            self.assertEqual((model / "weights.bin").stat().st_size, expected)
+            inp = manifest["modelTopology"]["config"]["layers"][0]["config"]["batch_input_shape"]
+            self.assertEqual(inp, [None, 100 + len(ckpt["vocab"])])
+            tags = json.loads((model / "tags.json").read_text())["tags"]
+            self.assertEqual(len(tags), card["numTags"])
+            self.assertEqual(card["imageSize"], 64)
+
+
+if __name__ == "__main__":
+    unittest.main()
