@@ -111,7 +111,7 @@ def write_model(G: Generator, vocab, out_dir, model_id, card_extra=None, float16
                   "convertedBy": None, "modelTopology": keras_topology(G),
                   "weightsManifest": [{"paths": ["weights.bin"], "weights": specs}]}
     (out_dir / "model.json").write_text(json.dumps(model_json))
-    tags = [{k: v[k] for k in ("name", "group", "ja", "aliases", "frequency") if k in v} for v in vocab]
+    tags = [{k: v[k] for k in ("name", "group", "ja", "aliases", "exclusive", "frequency") if k in v} for v in vocab]
     (out_dir / "tags.json").write_text(json.dumps({"tags": tags}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     card = {"format": FORMAT_VERSION, "id": model_id, "name": model_id, "zDim": G.cfg.z_dim,
             "imageSize": G.cfg.image_size, "numTags": G.cfg.num_tags,
@@ -156,7 +156,13 @@ def main(argv=None):
                           "net": cfg["net"], "loss": cfg["loss"],
                           "commandLine": "python3 -m training.train " + " ".join(cfg.get("argv", [])[1:]) if cfg.get("argv") else None,
                           "exportCommand": "python3 -m training.export " + " ".join(sys.argv[1:])}}
-    card = write_model(G, ckpt["vocab"], a.out, model_id, extra, float16=not a.float32)
+    vocab = ckpt["vocab"]
+    fresh_path = Path(cfg["data"]) / "vocab.json"
+    if fresh_path.is_file():  # names and order are the checkpoint's; labels may have been refined since
+        fresh = {v["name"]: v for v in json.loads(fresh_path.read_text(encoding="utf-8"))}
+        vocab = [{**v, **{k: fresh[v["name"]][k] for k in ("group", "ja", "aliases", "exclusive") if k in fresh.get(v["name"], {})}}
+                 for v in vocab]
+    card = write_model(G, vocab, a.out, model_id, extra, float16=not a.float32)
     size = sum(f.stat().st_size for f in Path(a.out).iterdir())
     print(f"exported {model_id}: {card['imageSize']} px, {card['numTags']} tags, {card['parameters']} parameters, {size / 1e6:.2f} MB → {a.out}")
 
