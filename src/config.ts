@@ -1,0 +1,57 @@
+/**
+ * Environment → typed, validated configuration (documented in .env.example). An invalid
+ * value is one clear line naming the variable, never a stack trace.
+ */
+import { z } from 'zod';
+import { BACKEND_PREFERENCES, type BackendPreference } from './gan/backend-plan.ts';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const schema = z.object({
+  DISCORD_TOKEN: z.string().regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, 'does not look like a bot token (three dot-separated parts)').optional(),
+  DISCORD_APP_ID: z.string().regex(/^\d{5,25}$/, 'must be the numeric application id').optional(),
+  DISCORD_GUILD_ID: z.string().regex(/^\d{5,25}$/, 'must be a numeric guild id').optional(),
+  /** Base URL of Discord's REST API; only the tests' loopback Discord changes it. */
+  DISCORD_API: z.string().url().optional(),
+  GFF_MODELS_DIR: z.string().default('models'),
+  GFF_DEFAULT_MODEL: z.string().regex(/^[\w.-]{1,64}$/).default('default'),
+  GFF_DATABASE: z.string().default('var/gff.db'),
+  GFF_BACKEND: z.enum(BACKEND_PREFERENCES as [BackendPreference, ...BackendPreference[]]).default('auto'),
+  /** 0 = draw in the main thread; unset = one per core (one on a GPU). */
+  GFF_WORKERS: int(0, 64).optional(),
+  GFF_MAX_BATCH: int(1, 256).default(32),
+  GFF_MAX_WAIT_MS: int(0, 1000).default(4),
+  GFF_MAX_QUEUE: int(1, 100_000).default(512),
+  GFF_FAVOURITES_LIMIT: int(1, 25).default(7),
+  /** Commands per user per window; 0 disables the limit. */
+  GFF_RATE_LIMIT: int(0, 1000).default(6),
+  GFF_RATE_WINDOW_S: int(1, 3600).default(30),
+  /** How long gacha buttons keep working. */
+  GFF_GACHA_TTL_H: int(1, 24 * 365).default(24 * 7),
+  GFF_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings (KEY= in a .env file) mean "not set".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const r = schema.safeParse(cleaned);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const key = String(issue.path[0]);
+  const shown = key === 'DISCORD_TOKEN' ? '(hidden)' : JSON.stringify(env[key]);
+  throw new ConfigError(`Configuration error: ${key}=${shown} ${issue.message}.`);
+}
+
+/** The same, for commands that need to talk to Discord. */
+export function requireDiscord(config: Config, needGuild = false): { token: string; appId: string; guildId?: string } {
+  if (!config.DISCORD_TOKEN) throw new ConfigError('Configuration error: DISCORD_TOKEN is not set (see .env.example).');
+  if (!config.DISCORD_APP_ID) throw new ConfigError('Configuration error: DISCORD_APP_ID is not set (see .env.example).');
+  if (needGuild && !config.DISCORD_GUILD_ID) throw new ConfigError('Configuration error: DISCORD_GUILD_ID is not set.');
+  return { token: config.DISCORD_TOKEN, appId: config.DISCORD_APP_ID, ...(config.DISCORD_GUILD_ID ? { guildId: config.DISCORD_GUILD_ID } : {}) };
+}

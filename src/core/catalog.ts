@@ -1,0 +1,29 @@
+/** What the core needs to know about the models it can draw with (metadata only, no tfjs). */
+import type { TagVocabulary } from '../gan/tag-vocabulary.ts';
+import { UserError } from './errors.ts';
+
+export interface ModelEntry {
+  id: string;
+  name: string;
+  zDim: number;
+  imageSize: number;
+  vocabulary: TagVocabulary;
+  /** tags.json's `exclusive` sets: set name → tag names (for the gacha's random fill). */
+  exclusiveSets: ReadonlyMap<string, readonly string[]>;
+}
+
+export interface ModelCatalog {
+  readonly defaultModelId: string;
+  get(id: string): ModelEntry | undefined;
+  ids(): string[];
+}
+
+/** The entry for `id` (default model when omitted), or a UserError naming the models there are. */
+export function requireModel(catalog: ModelCatalog, id?: string): ModelEntry {
+  const want = id ?? catalog.defaultModelId;
+  const entry = catalog.get(want);
+  if (!entry) {
+    throw new UserError('unknown_model', `There is no model "${want}" here (models: ${catalog.ids().join(', ') || 'none'}).`);
+  }
+  return entry;
+}

@@ -1,0 +1,41 @@
+/** One girl at full size, from a share code or from seed + tags. */
+import { seedToZ } from '../gan/seed-random.ts';
+import { requireModel } from './catalog.ts';
+import type { CoreContext, CoreResult } from './context.ts';
+import { UserError } from './errors.ts';
+import { describeTags, girlFromCode, type Girl } from './girl.ts';
+import { checkSeed } from './limits.ts';
+import { gridPng } from './pictures.ts';
+import { resolveTags } from './tags-input.ts';
+
+export interface GenerateRequest {
+  code?: string;
+  seed?: number;
+  /** With a seed: the tags. With a code: replaces the code's tags when given. */
+  tags?: string;
+  modelId?: string;
+  /** Display size in px (default 4× a 64 px model, 2× a 128 px one). */
+  size?: number;
+}
+
+/** The girl a generate request names. */
+export function resolveGirl(ctx: CoreContext, req: GenerateRequest): Girl {
+  if (req.code !== undefined) {
+    const girl = girlFromCode(ctx.catalog, req.code);
+    if (req.tags === undefined || req.tags.trim() === '') return girl;
+    return { ...girl, tags: resolveTags(requireModel(ctx.catalog, girl.modelId), req.tags).vector };
+  }
+  if (req.seed === undefined) throw new UserError('bad_code', 'Give a share code, or a seed (and tags).');
+  const model = requireModel(ctx.catalog, req.modelId);
+  const seed = checkSeed(req.seed);
+  return { modelId: model.id, seed, z: seedToZ(seed, model.zDim), tags: resolveTags(model, req.tags).vector };
+}
+
+export async function generate(ctx: CoreContext, req: GenerateRequest): Promise<CoreResult> {
+  const girl = resolveGirl(ctx, req);
+  const model = requireModel(ctx.catalog, girl.modelId);
+  const [tile] = await ctx.generator.generate([girl]);
+  const size = req.size ?? (model.imageSize <= 64 ? model.imageSize * 4 : model.imageSize * 2);
+  const picture = await gridPng(ctx, 'girl.png', [tile!], { tileSize: size, captions: [describeTags(model.vocabulary, girl.tags)] });
+  return { attachments: [picture], girls: [girl] };
+}

@@ -1,0 +1,46 @@
+/**
+ * Attribute morph (the original's page 5): one girl, tags interpolated from A to B in n steps
+ * with both ends included, so the middle frames carry fractional tags. Returns B so the next
+ * morph can start where this one ended.
+ */
+import { interpolateSteps } from '../gan/latent.ts';
+import { renderAnimation } from '../render/index.ts';
+import { requireModel } from './catalog.ts';
+import type { CoreContext, CoreResult } from './context.ts';
+import { describeTags, type Girl } from './girl.ts';
+import { LIMITS, intInRange } from './limits.ts';
+import { stripPng } from './pictures.ts';
+import { resolveTags } from './tags-input.ts';
+
+export interface MorphRequest {
+  girl: Girl;
+  /** Start tags; default the girl's own (or the last morph's target, which the caller passes). */
+  from?: Float32Array;
+  to: string;
+  steps?: number;
+  /** Also return an animated WebP (default true). */
+  animation?: boolean;
+}
+
+export interface MorphResult extends CoreResult {
+  from: Float32Array;
+  to: Float32Array;
+  toNames: string[];
+}
+
+export async function morph(ctx: CoreContext, req: MorphRequest): Promise<MorphResult> {
+  const model = requireModel(ctx.catalog, req.girl.modelId);
+  const steps = intInRange(req.steps, LIMITS.steps, 'The number of steps');
+  const from = req.from ?? req.girl.tags;
+  const target = resolveTags(model, req.to);
+  const frames = interpolateSteps(from, target.vector, steps, 'lerp').map((tags) => ({ ...req.girl, tags }));
+  const images = await ctx.generator.generate(frames);
+  const title = `${describeTags(model.vocabulary, from)} → ${describeTags(model.vocabulary, target.vector)}`;
+  const strip = await stripPng(ctx, 'morph.png', images, { title });
+  const attachments = [strip];
+  if (req.animation !== false) {
+    const data = await renderAnimation(images, { format: 'webp', delayMs: 250, pingPong: true });
+    attachments.push({ name: 'morph.webp', data, contentType: 'image/webp' });
+  }
+  return { attachments, girls: frames, from, to: target.vector, toNames: target.names };
+}

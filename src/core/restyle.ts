@@ -1,0 +1,50 @@
+/**
+ * Attribute change (the original's page 4): the same girls redrawn with other tags. Each
+ * girl is a column, each tag set a row, so a column shows one face across styles.
+ */
+import { randomInt } from 'node:crypto';
+import { seedToZ } from '../gan/seed-random.ts';
+import { requireModel } from './catalog.ts';
+import type { CoreContext, CoreResult } from './context.ts';
+import { UserError } from './errors.ts';
+import type { Girl } from './girl.ts';
+import { LIMITS } from './limits.ts';
+import { labeledGridPng } from './pictures.ts';
+import { resolveTags } from './tags-input.ts';
+
+export interface RestyleRequest {
+  /** Columns: favourites first. */
+  girls: Girl[];
+  /** Fill with random girls up to this many columns (the original filled to 10). */
+  columns?: number;
+  /** Rows: one tag text per row. */
+  tagSets: string[];
+  columnLabels?: string[];
+  seed?: number;
+}
+
+export async function restyle(ctx: CoreContext, req: RestyleRequest): Promise<CoreResult> {
+  if (req.tagSets.length === 0) throw new UserError('unknown_tags', 'Give at least one tag set to restyle with.');
+  if (req.tagSets.length > LIMITS.restyleRows.max) {
+    throw new UserError('bad_number', `At most ${LIMITS.restyleRows.max} tag sets at once (got ${req.tagSets.length}).`);
+  }
+  const columns = Math.max(req.girls.length, req.columns ?? req.girls.length);
+  if (columns === 0) throw new UserError('bad_number', 'Restyle needs at least one girl.');
+  if (columns > LIMITS.restyleColumns.max) throw new UserError('bad_number', `At most ${LIMITS.restyleColumns.max} girls at once.`);
+  const model = requireModel(ctx.catalog);
+  const base = req.seed ?? randomInt(0, 0xffffffff - LIMITS.restyleColumns.max);
+  const girls: Girl[] = [...req.girls];
+  const labels = [...(req.columnLabels ?? req.girls.map((_, i) => `#${i + 1}`))];
+  for (let i = girls.length; i < columns; i++) {
+    const seed = (base + i) >>> 0;
+    girls.push({ modelId: model.id, seed, z: seedToZ(seed, model.zDim), tags: new Float32Array(model.vocabulary.size) });
+    labels.push(`seed ${seed}`);
+  }
+  // Each column keeps its own model; the tag text is read in that model's vocabulary.
+  const rows = req.tagSets.map((text) => girls.map((g) => ({ ...g, tags: resolveTags(requireModel(ctx.catalog, g.modelId), text).vector })));
+  const images = await ctx.generator.generate(rows.flat());
+  const grid = rows.map((_, r) => images.slice(r * columns, (r + 1) * columns));
+  const rowLabels = req.tagSets.map((t) => resolveTags(requireModel(ctx.catalog, girls[0]!.modelId), t).names.join(', ') || '(no tags)');
+  const picture = await labeledGridPng(ctx, 'restyle.png', grid, { rowLabels, colLabels: labels });
+  return { attachments: [picture], girls: rows.flat() };
+}

@@ -1,0 +1,43 @@
+/** User text → tag vector, with the gacha's random fill for exclusive sets left empty. */
+import { SeedRandom } from '../gan/seed-random.ts';
+import type { TagWarning } from '../gan/tag-parse.ts';
+import type { ModelEntry } from './catalog.ts';
+import { UserError } from './errors.ts';
+
+export interface ResolvedTags {
+  names: string[];
+  vector: Float32Array;
+  warnings: TagWarning[];
+}
+
+/** Parses tag text against a model's vocabulary; unknown words → UserError with suggestions. */
+export function resolveTags(model: ModelEntry, text: string | undefined): ResolvedTags {
+  const result = model.vocabulary.parse(text ?? '');
+  if (!result.ok) throw new UserError('unknown_tags', result.message);
+  return { names: result.tags, vector: model.vocabulary.toVector(result.tags), warnings: result.warnings };
+}
+
+/**
+ * For each exclusive set (hair colour, hairstyle, eye colour, mouth, background) that the
+ * user named no tag of, one tag drawn by its training frequency — MakeGirlsMoe's "random"
+ * label state. Every training image has one of each, so an empty set draws off-distribution
+ * faces. Deterministic in `seed`.
+ */
+export function fillExclusiveSets(model: ModelEntry, chosen: Float32Array, seed: number): Float32Array {
+  const out = Float32Array.from(chosen);
+  const rng = new SeedRandom(seed >>> 0);
+  for (const names of model.exclusiveSets.values()) {
+    const entries = names.map((n) => model.vocabulary.lookup(n)!).filter(Boolean);
+    if (entries.some((e) => out[e.index]! > 0)) continue;
+    const total = entries.reduce((s, e) => s + (e.frequency || 1), 0);
+    let roll = rng.uniform() * total;
+    for (const e of entries) {
+      roll -= e.frequency || 1;
+      if (roll < 0) {
+        out[e.index] = 1;
+        break;
+      }
+    }
+  }
+  return out;
+}
