@@ -1,0 +1,59 @@
+/**
+ * Which TensorFlow.js backends are installed, without loading any of them: the main thread
+ * uses this to size the worker pool while only workers load tfjs.
+ */
+import { createRequire } from 'node:module';
+import os from 'node:os';
+
+export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
+export type BackendPreference = 'auto' | BackendName;
+
+/** Fastest first: native CUDA, native CPU (libtensorflow), wasm SIMD, pure JS. */
+export const BACKEND_ORDER: readonly BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
+export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', ...BACKEND_ORDER];
+
+export const BACKEND_PACKAGE: Record<BackendName, string | null> = {
+  'tfjs-node-gpu': '@tensorflow/tfjs-node-gpu',
+  'tfjs-node': '@tensorflow/tfjs-node',
+  wasm: '@tensorflow/tfjs-backend-wasm',
+  cpu: null, // part of @tensorflow/tfjs
+};
+
+const require = createRequire(import.meta.url);
+
+/** Whether the backend's package resolves (it may still fail to load, e.g. no CUDA). */
+export function isInstalled(name: BackendName): boolean {
+  const pkg = BACKEND_PACKAGE[name];
+  if (pkg === null) return true;
+  try {
+    require.resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The backends to try for a preference, in order: the preferred one, then the slower ones. */
+export function backendCandidates(preference: BackendPreference = 'auto'): BackendName[] {
+  const start = preference === 'auto' ? 0 : BACKEND_ORDER.indexOf(preference);
+  return BACKEND_ORDER.slice(Math.max(0, start));
+}
+
+/** The backend a worker will most likely end up on (first installed candidate). */
+export function plannedBackend(preference: BackendPreference = 'auto'): BackendName {
+  return backendCandidates(preference).find(isInstalled) ?? 'cpu';
+}
+
+/**
+ * Default pool size: one worker for native backends (they use all cores themselves, and one
+ * GPU is best fed by one process), one per core for wasm/cpu (single-threaded per worker).
+ */
+export function defaultWorkerCount(backend: BackendName): number {
+  return backend === 'wasm' || backend === 'cpu' ? Math.max(1, os.availableParallelism()) : 1;
+}
+
+/** Validates a preference from configuration; throws a RangeError naming the choices. */
+export function parseBackendPreference(value: string): BackendPreference {
+  if ((BACKEND_PREFERENCES as readonly string[]).includes(value)) return value as BackendPreference;
+  throw new RangeError(`unknown TensorFlow.js backend "${value}"; use one of ${BACKEND_PREFERENCES.join(', ')}`);
+}

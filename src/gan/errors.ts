@@ -1,0 +1,72 @@
+/**
+ * Typed errors of the generator runtime. Each carries a stable string `code` that callers
+ * switch on, and a message written to be shown to a user as is (it names the file or the
+ * input at fault and what is wrong with it).
+ */
+
+export type ModelLoadErrorCode =
+  | 'missing_file'
+  | 'bad_json'
+  | 'bad_format'
+  | 'weights_size'
+  | 'shape_mismatch'
+  | 'tag_count'
+  | 'duplicate_tag'
+  | 'tfjs_load';
+
+/** A model directory (models/<id>/) is incomplete or inconsistent. */
+export class ModelLoadError extends Error {
+  override readonly name = 'ModelLoadError';
+  constructor(
+    readonly code: ModelLoadErrorCode,
+    /** Path of the file at fault (or the directory when no single file is). */
+    readonly file: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type ShareCodeErrorCode = 'corrupt' | 'bad_length' | 'unsupported_version' | 'wrong_model';
+
+/** A share code that cannot be used: mistyped, cut off, from another model or not a code. */
+export class ShareCodeError extends Error {
+  override readonly name = 'ShareCodeError';
+  constructor(
+    readonly code: ShareCodeErrorCode,
+    message: string,
+    /** The model id the code was made with, when it could be read (for 'wrong_model'). */
+    readonly modelId?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The generation queue is full; the caller should try again after `retryAfterMs`. */
+export class BusyError extends Error {
+  override readonly name = 'BusyError';
+  readonly code = 'busy' as const;
+  constructor(readonly retryAfterMs: number) {
+    super(`The girl factory is busy right now; please try again in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s.`);
+  }
+}
+
+export type GeneratorErrorCode =
+  | 'unknown_model'
+  | 'bad_request'
+  | 'request_too_large'
+  | 'worker_crashed'
+  | 'worker_start_failed'
+  | 'generation_failed'
+  | 'closed';
+
+/** Any other failure of a generation request. */
+export class GeneratorError extends Error {
+  override readonly name = 'GeneratorError';
+  constructor(
+    readonly code: GeneratorErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

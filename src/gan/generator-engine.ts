@@ -1,0 +1,74 @@
+/**
+ * The TensorFlow.js side of generation, owned by one thread: a backend, the loaded models,
+ * and `run` = one forward pass over a packed batch. Used inside each worker and, for
+ * `workers: 0`, in the main thread.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { chooseBackend, type BackendChoice, type GanLogger } from './backend.ts';
+import type { BackendPreference } from './backend-plan.ts';
+import { GeneratorError, ModelLoadError } from './errors.ts';
+import { tanhToRgb } from './image.ts';
+import { loadModel, type LoadedModel } from './model-loader.ts';
+
+export interface EngineOptions {
+  modelDirs: readonly string[];
+  backend?: BackendPreference;
+  log?: GanLogger;
+  /** Run each model once at start so the first real request does not pay kernel set-up. */
+  warmUp?: boolean;
+}
+
+export class GeneratorEngine {
+  private constructor(
+    readonly backend: BackendChoice,
+    readonly models: ReadonlyMap<string, LoadedModel>,
+  ) {}
+
+  static async create(options: EngineOptions): Promise<GeneratorEngine> {
+    const backend = await chooseBackend(options.backend ?? 'auto', options.log);
+    const models = new Map<string, LoadedModel>();
+    try {
+      for (const dir of options.modelDirs) {
+        const m = await loadModel(dir);
+        if (models.has(m.id)) throw new ModelLoadError('bad_format', m.dir, `Two model directories use the id "${m.id}" (${models.get(m.id)!.dir} and ${m.dir}).`);
+        models.set(m.id, m);
+      }
+    } catch (e) {
+      for (const m of models.values()) m.model.dispose();
+      throw e;
+    }
+    const engine = new GeneratorEngine(backend, models);
+    if (options.warmUp ?? true) {
+      for (const m of models.values()) await engine.run(m.id, new Float32Array(m.zDim + m.numTags), 1);
+    }
+    return engine;
+  }
+
+  /**
+   * One forward pass. `input` is [count, zDim + numTags] row-major (z, then tags, per row);
+   * returns [count, S, S, 3] RGB bytes. Every tensor is disposed before returning.
+   */
+  async run(modelId: string, input: Float32Array, count: number): Promise<Uint8Array> {
+    const m = this.models.get(modelId);
+    if (!m) throw new GeneratorError('unknown_model', `This generator has no model "${modelId}".`);
+    const width = m.zDim + m.numTags;
+    if (input.length !== count * width) {
+      throw new GeneratorError('bad_request', `batch input holds ${input.length} values, expected ${count} × ${width}`);
+    }
+    const out = tf.tidy(() => m.model.predict(tf.tensor2d(input, [count, width]), { batchSize: count }) as tf.Tensor);
+    try {
+      return tanhToRgb((await out.data()) as Float32Array);
+    } finally {
+      out.dispose();
+    }
+  }
+
+  /** Live tensors of this thread's tfjs engine (weights included): flat when nothing leaks. */
+  numTensors(): number {
+    return tf.memory().numTensors;
+  }
+
+  dispose(): void {
+    for (const m of this.models.values()) m.model.dispose();
+  }
+}

@@ -1,0 +1,371 @@
+/**
+ * GeneratorService: the one queue through which every caller (bot commands, CLI) draws
+ * pictures. Requests are split into single images, merged into micro-batches per model
+ * (batcher.ts) and run on a pool of worker threads, each with its own tfjs backend
+ * (slots.ts); results are routed back to each caller in request order.
+ *
+ * The main thread never loads tfjs when workers > 0: it reads only card.json/tags.json/
+ * model.json (model-files.ts) so callers can parse tags and validate vectors here.
+ */
+import { BusyError, GeneratorError, ModelLoadError } from './errors.ts';
+import type { BackendChoice, GanLogger } from './backend.ts';
+import { defaultWorkerCount, plannedBackend, type BackendName, type BackendPreference } from './backend-plan.ts';
+import { MicroBatcher, type BatchItem } from './batcher.ts';
+import { splitImages, type RawImage } from './image.ts';
+import { findModelDirs, readModelFiles, type ModelCard } from './model-files.ts';
+import { InProcessSlot, WorkerSlot, type Slot, type SlotHooks } from './slots.ts';
+import type { TagVocabulary } from './tag-vocabulary.ts';
+
+export interface GeneratorServiceOptions {
+  /** Model directories (models/<id>/) to serve. */
+  modelDirs?: string[];
+  /** Or a folder whose sub-directories with a card.json are the models (e.g. "models"). */
+  modelsRoot?: string;
+  /** Model used when a request names none (default: the first, or "default" if present). */
+  defaultModelId?: string;
+  backend?: BackendPreference;
+  /** Worker threads; 0 runs in this thread. Default: 1 for native backends, cores for wasm/cpu. */
+  workers?: number;
+  /** Most images in one forward pass (default 32). */
+  maxBatch?: number;
+  /** How long the first queued image waits for company before its batch goes (default 4 ms). */
+  maxWaitMs?: number;
+  /** Most images waiting (not yet running); beyond it generate() rejects with BusyError (default 512). */
+  maxQueue?: number;
+  log?: GanLogger;
+  /** Tests only: the first worker of each slot throws on its n-th batch. */
+  faultInjection?: { crashOnBatch?: number };
+}
+
+export interface GenerateRequest {
+  /** Defaults to the service's default model. */
+  modelId?: string;
+  /** zDim values. */
+  z: Float32Array;
+  /** numTags values in [0, 1], in the model's tag order. */
+  tags: Float32Array;
+}
+
+export interface ModelSummary {
+  id: string;
+  dir: string;
+  card: ModelCard;
+  vocabulary: TagVocabulary;
+  zDim: number;
+  imageSize: number;
+  numTags: number;
+}
+
+export interface GeneratorStats {
+  backend: BackendName | undefined;
+  workers: { index: number; state: string; numTensors: number; batches: number; images: number }[];
+  /** Forward passes run so far, all workers. */
+  batches: number;
+  images: number;
+  /** Images waiting for a worker. */
+  queueLength: number;
+  /** Images in forward passes right now. */
+  inFlight: number;
+  /** Recent wall time per image on one worker (moving average), ms. */
+  msPerImage: number;
+  /** Batches rejected by a crash so far. */
+  crashes: number;
+}
+
+/** First guess of ms per image per worker, until real batches have been timed. */
+const INITIAL_MS_PER_IMAGE: Record<BackendName, number> = { 'tfjs-node-gpu': 1, 'tfjs-node': 5, wasm: 10, cpu: 200 };
+
+interface Ticket {
+  images: RawImage[];
+  remaining: number;
+  resolve(images: RawImage[]): void;
+  reject(e: Error): void;
+  done: boolean;
+}
+
+interface Item extends BatchItem {
+  ticket: Ticket;
+  index: number;
+  z: Float32Array;
+  tags: Float32Array;
+}
+
+export class GeneratorService {
+  private readonly batcher: MicroBatcher<Item>;
+  private readonly slots: Slot[] = [];
+  private readonly perSlot: { batches: number; images: number }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private inFlight = 0;
+  private readonly running = new Set<Promise<void>>();
+  private batches = 0;
+  private images = 0;
+  private crashes = 0;
+  private msPerImage: number;
+  private deadError: Error | undefined;
+
+  private constructor(
+    private readonly modelMap: ReadonlyMap<string, ModelSummary>,
+    readonly defaultModelId: string,
+    private readonly options: Required<Pick<GeneratorServiceOptions, 'maxBatch' | 'maxWaitMs' | 'maxQueue'>> & {
+      log: GanLogger | undefined;
+    },
+    planned: BackendName,
+  ) {
+    this.batcher = new MicroBatcher<Item>(options.maxBatch, options.maxWaitMs);
+    this.msPerImage = INITIAL_MS_PER_IMAGE[planned];
+  }
+
+  /** Reads the models' metadata, starts the workers and waits until all are ready. */
+  static async create(options: GeneratorServiceOptions): Promise<GeneratorService> {
+    const dirs = [...(options.modelDirs ?? []), ...(options.modelsRoot ? await findModelDirs(options.modelsRoot) : [])];
+    if (dirs.length === 0) {
+      throw new ModelLoadError('missing_file', options.modelsRoot ?? '', `No model found${options.modelsRoot ? ` in ${options.modelsRoot}` : ''}: give model directories holding card.json, tags.json, model.json and weights.`);
+    }
+    const models = new Map<string, ModelSummary>();
+    for (const dir of dirs) {
+      const f = await readModelFiles(dir);
+      if (models.has(f.id)) {
+        throw new ModelLoadError('bad_format', f.dir, `Two model directories use the id "${f.id}": ${models.get(f.id)!.dir} and ${f.dir}.`);
+      }
+      models.set(f.id, { id: f.id, dir: f.dir, card: f.card, vocabulary: f.vocabulary, zDim: f.zDim, imageSize: f.imageSize, numTags: f.numTags });
+    }
+    const defaultModelId = options.defaultModelId ?? (models.has('default') ? 'default' : models.keys().next().value!);
+    if (!models.has(defaultModelId)) {
+      throw new GeneratorError('unknown_model', `The default model "${defaultModelId}" is not among the models (${[...models.keys()].join(', ')}).`);
+    }
+
+    const preference = options.backend ?? 'auto';
+    const planned = plannedBackend(preference);
+    const workers = options.workers ?? defaultWorkerCount(planned);
+    if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`workers must be a whole number ≥ 0, got ${workers}`);
+    const service = new GeneratorService(
+      models,
+      defaultModelId,
+      {
+        maxBatch: options.maxBatch ?? 32,
+        maxWaitMs: options.maxWaitMs ?? 4,
+        maxQueue: options.maxQueue ?? 512,
+        log: options.log,
+      },
+      planned,
+    );
+    const hooks: SlotHooks = {
+      onIdle: () => service.pump(),
+      onDead: (e) => service.slotDied(e),
+      ...(options.log ? { log: options.log } : {}),
+    };
+    const init = { modelDirs: [...models.values()].map((m) => m.dir), backend: preference };
+    if (workers === 0) service.addSlot(new InProcessSlot(init, hooks));
+    for (let i = 0; i < workers; i++) {
+      const crashOnBatch = options.faultInjection?.crashOnBatch;
+      service.addSlot(new WorkerSlot(i, { ...init, ...(crashOnBatch ? { crashOnBatch } : {}) }, hooks));
+    }
+    try {
+      await Promise.all(service.slots.map((s) => s.ready));
+    } catch (e) {
+      await service.close();
+      throw e;
+    }
+    const b = service.backend;
+    options.log?.info({ backend: b?.name, workers, models: [...models.keys()] }, b?.reason ?? 'generator started');
+    return service;
+  }
+
+  private addSlot(slot: Slot): void {
+    this.slots.push(slot);
+    this.perSlot.push({ batches: 0, images: 0 });
+  }
+
+  /** The backend the (first) worker chose, with the reason, for the start-up log. */
+  get backend(): BackendChoice | undefined {
+    return this.slots.find((s) => s.backend)?.backend;
+  }
+
+  /** id → metadata, including the vocabulary for parsing tags in this thread. */
+  models(): ReadonlyMap<string, ModelSummary> {
+    return this.modelMap;
+  }
+
+  /** A model's metadata; GeneratorError 'unknown_model' naming the known ids otherwise. */
+  model(id: string = this.defaultModelId): ModelSummary {
+    const m = this.modelMap.get(id);
+    if (!m) throw new GeneratorError('unknown_model', `There is no model "${id}"; available: ${[...this.modelMap.keys()].join(', ')}.`);
+    return m;
+  }
+
+  /**
+   * Draws one picture per request, in order. Rejects with BusyError when the queue cannot
+   * take them now, GeneratorError for unknown models, malformed vectors, worker crashes or
+   * shutdown. The whole call fails if any of its pictures fails.
+   */
+  generate(requests: readonly GenerateRequest[]): Promise<RawImage[]> {
+    try {
+      return this.enqueue(requests);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  private enqueue(requests: readonly GenerateRequest[]): Promise<RawImage[]> {
+    if (this.closed) throw new GeneratorError('closed', 'The generator is shutting down; please try again in a moment.');
+    if (this.deadError) throw new GeneratorError('worker_crashed', `The generator is out of order: ${this.deadError.message}`);
+    const resolved = requests.map((r, i) => {
+      const m = this.model(r.modelId);
+      if (!(r.z instanceof Float32Array) || r.z.length !== m.zDim) {
+        throw new GeneratorError('bad_request', `Request ${i}: z must be a Float32Array of ${m.zDim} values for model "${m.id}".`);
+      }
+      if (!(r.tags instanceof Float32Array) || r.tags.length !== m.numTags) {
+        throw new GeneratorError('bad_request', `Request ${i}: tags must be a Float32Array of ${m.numTags} values for model "${m.id}".`);
+      }
+      if (!r.z.every(Number.isFinite) || !r.tags.every((v) => v >= 0 && v <= 1)) {
+        throw new GeneratorError('bad_request', `Request ${i}: z must be finite and tag values within [0, 1].`);
+      }
+      return { modelId: m.id, z: r.z, tags: r.tags };
+    });
+    const n = resolved.length;
+    if (n === 0) return Promise.resolve([]);
+    const { maxQueue } = this.options;
+    if (n > maxQueue) {
+      throw new GeneratorError('request_too_large', `At most ${maxQueue} pictures can be requested at once (asked for ${n}).`);
+    }
+    if (this.batcher.length + n > maxQueue) throw new BusyError(this.retryAfterMs(n));
+
+    return new Promise<RawImage[]>((resolve, reject) => {
+      const ticket: Ticket = { images: new Array<RawImage>(n), remaining: n, resolve, reject, done: false };
+      const now = performance.now();
+      this.batcher.push(resolved.map((r, index) => ({ ...r, ticket, index, enqueuedAt: now })));
+      this.pump();
+    });
+  }
+
+  /** Time until `n` more images would fit, from recent throughput. */
+  private retryAfterMs(n: number): number {
+    const live = Math.max(1, this.slots.filter((s) => s.state === 'idle' || s.state === 'busy').length);
+    const mustLeave = this.batcher.length + n - this.options.maxQueue + this.inFlight;
+    return Math.min(60_000, Math.max(100, Math.ceil((mustLeave * this.msPerImage) / live)));
+  }
+
+  /** Starts every due batch on an idle slot; arms a timer for the next one that will be due. */
+  private pump(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    for (;;) {
+      const slotIndex = this.slots.findIndex((s) => s.state === 'idle');
+      if (slotIndex < 0) return;
+      const due = this.batcher.dueIn(performance.now());
+      if (due === undefined) return;
+      if (due > 0) {
+        this.timer = setTimeout(() => this.pump(), Math.ceil(due));
+        return;
+      }
+      const batch = this.batcher.take(performance.now())!;
+      const items = batch.items.filter((it) => !it.ticket.done);
+      if (items.length > 0) this.dispatch(slotIndex, batch.modelId, items);
+    }
+  }
+
+  private dispatch(slotIndex: number, modelId: string, items: Item[]): void {
+    const slot = this.slots[slotIndex]!;
+    const m = this.modelMap.get(modelId)!;
+    const width = m.zDim + m.numTags;
+    // One row per image: z, then tags. Transferred to the worker (not copied).
+    const input = new Float32Array(items.length * width);
+    items.forEach((it, row) => {
+      input.set(it.z, row * width);
+      input.set(it.tags, row * width + m.zDim);
+    });
+    this.inFlight += items.length;
+    const started = performance.now();
+    // Book-keeping first, so stats() is exact by the time a caller sees its pictures.
+    const settle = () => {
+      this.inFlight -= items.length;
+      this.running.delete(run);
+    };
+    const run: Promise<void> = slot
+      .run({ modelId, count: items.length, input })
+      .then(
+        (pixels) => {
+          settle();
+          const ms = (performance.now() - started) / items.length;
+          this.msPerImage = 0.8 * this.msPerImage + 0.2 * ms;
+          this.batches++;
+          this.images += items.length;
+          this.perSlot[slotIndex]!.batches++;
+          this.perSlot[slotIndex]!.images += items.length;
+          const images = splitImages(pixels, items.length, m.imageSize);
+          items.forEach((it, i) => this.deliver(it, images[i]!));
+        },
+        (e: Error) => {
+          settle();
+          if (e instanceof GeneratorError && e.code === 'worker_crashed') this.crashes++;
+          for (const t of new Set(items.map((it) => it.ticket))) this.fail(t, e);
+        },
+      )
+      .finally(() => this.pump());
+    this.running.add(run);
+  }
+
+  private deliver(item: Item, image: RawImage): void {
+    const t = item.ticket;
+    if (t.done) return;
+    t.images[item.index] = image;
+    if (--t.remaining === 0) {
+      t.done = true;
+      t.resolve(t.images);
+    }
+  }
+
+  private fail(ticket: Ticket, e: Error): void {
+    if (ticket.done) return;
+    ticket.done = true;
+    this.batcher.remove((it) => it.ticket === ticket);
+    ticket.reject(e);
+  }
+
+  private slotDied(e: Error): void {
+    this.options.log?.error({ err: e.message }, 'generator slot is out of order');
+    if (this.slots.some((s) => s.state !== 'dead' && s.state !== 'closed')) return;
+    // No slot left: nothing queued can ever run.
+    this.deadError = e;
+    for (const it of this.batcher.remove(() => true)) this.fail(it.ticket, new GeneratorError('worker_crashed', `The generator is out of order: ${e.message}`));
+  }
+
+  stats(): GeneratorStats {
+    return {
+      backend: this.backend?.name,
+      workers: this.slots.map((s, i) => ({ index: s.index, state: s.state, numTensors: s.numTensors, ...this.perSlot[i]! })),
+      batches: this.batches,
+      images: this.images,
+      queueLength: this.batcher.length,
+      inFlight: this.inFlight,
+      msPerImage: this.msPerImage,
+      crashes: this.crashes,
+    };
+  }
+
+  /**
+   * Stops taking requests, rejects queued ones ('closed'), lets running batches finish
+   * (up to timeoutMs), then ends the workers. Safe to call twice.
+   */
+  async close(timeoutMs = 10_000): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.closed) {
+      this.closed = true;
+      const err = new GeneratorError('closed', 'The generator shut down before this picture was drawn; please try again.');
+      for (const it of this.batcher.remove(() => true)) this.fail(it.ticket, err);
+    }
+    if (this.running.size > 0) {
+      let timeout: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...this.running]),
+        new Promise((r) => (timeout = setTimeout(r, timeoutMs))),
+      ]);
+      clearTimeout(timeout);
+    }
+    await Promise.all(this.slots.map((s) => s.close()));
+  }
+}

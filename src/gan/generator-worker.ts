@@ -1,0 +1,33 @@
+/**
+ * Entry of a generator worker thread (started by worker-slot.ts through spawnWorker): owns
+ * its own tfjs backend and models, runs one batch at a time, and transfers pixel buffers
+ * back without copying.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { GeneratorEngine } from './generator-engine.ts';
+import { serializeError, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol.ts';
+
+const port = parentPort!;
+const init = (workerData as { data: WorkerInit }).data;
+const post = (msg: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
+
+let engine: GeneratorEngine;
+try {
+  engine = await GeneratorEngine.create({ modelDirs: init.modelDirs, backend: init.backend });
+} catch (e) {
+  post({ type: 'fatal', error: serializeError(e) });
+  port.close();
+  process.exit(1);
+}
+post({ type: 'ready', backend: engine.backend, models: [...engine.models.keys()], numTensors: engine.numTensors() });
+
+let batches = 0;
+port.on('message', (msg: ToWorker) => {
+  if (msg.type !== 'run') return;
+  batches++;
+  if (init.crashOnBatch === batches) throw new Error(`injected crash on batch ${batches} (faultInjection)`);
+  engine.run(msg.modelId, msg.input, msg.count).then(
+    (pixels) => post({ type: 'result', batchId: msg.batchId, pixels, numTensors: engine.numTensors() }, [pixels.buffer as ArrayBuffer]),
+    (e: unknown) => post({ type: 'failed', batchId: msg.batchId, error: serializeError(e), numTensors: engine.numTensors() }),
+  );
+});

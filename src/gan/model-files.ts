@@ -1,0 +1,252 @@
+/**
+ * Reads and checks a model directory (models/<id>/: model.json, weights shards, tags.json,
+ * card.json) without TensorFlow.js, so the main thread can list models and parse tags
+ * while only the workers load weights. Every inconsistency is a ModelLoadError naming the
+ * file and the problem.
+ */
+import { readFile, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { ModelLoadError } from './errors.ts';
+import { TagVocabulary, type TagSpec } from './tag-vocabulary.ts';
+
+const cardSchema = z
+  .object({
+    format: z.literal(1),
+    id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, "_", "." or "-" (1–64)'),
+    name: z.string(),
+    zDim: z.number().int().positive(),
+    imageSize: z.number().int().min(4),
+    numTags: z.number().int().positive(),
+    created: z.string(),
+    training: z.record(z.unknown()).optional(),
+    metrics: z.record(z.unknown()).optional(),
+  })
+  .passthrough();
+export type ModelCard = z.infer<typeof cardSchema>;
+
+const tagsSchema = z.object({
+  tags: z.array(
+    z.object({
+      name: z.string().min(1),
+      group: z.string().min(1),
+      ja: z.string().optional(),
+      aliases: z.array(z.string()).optional(),
+      frequency: z.number().min(0).max(1).optional(),
+    }),
+  ),
+});
+
+const weightSpecSchema = z.object({
+  name: z.string(),
+  shape: z.array(z.number().int().nonnegative()),
+  dtype: z.enum(['float32', 'int32', 'bool']),
+  quantization: z
+    .object({
+      dtype: z.enum(['float16', 'uint8', 'uint16']),
+      min: z.number().optional(),
+      scale: z.number().optional(),
+      original_dtype: z.string().optional(),
+    })
+    .optional(),
+});
+export type WeightSpec = z.infer<typeof weightSpecSchema>;
+
+const modelJsonSchema = z
+  .object({
+    format: z.literal('layers-model').optional(),
+    modelTopology: z.record(z.unknown()),
+    weightsManifest: z.array(z.object({ paths: z.array(z.string().min(1)).min(1), weights: z.array(weightSpecSchema) })).min(1),
+  })
+  .passthrough();
+export type ModelJson = z.infer<typeof modelJsonSchema>;
+
+/** Everything about a model except its weights, checked for consistency. */
+export interface ModelFiles {
+  id: string;
+  /** Absolute path of the directory. */
+  dir: string;
+  card: ModelCard;
+  vocabulary: TagVocabulary;
+  zDim: number;
+  imageSize: number;
+  numTags: number;
+  modelJson: ModelJson;
+  /** All weight specs of the manifest, in the order their bytes follow each other. */
+  weightSpecs: WeightSpec[];
+  /** Absolute paths of the weight shards, in manifest order. */
+  weightPaths: string[];
+  /** Bytes the specs need in all. */
+  weightBytes: number;
+}
+
+/** A path as shown to users: relative to the working directory when inside it. */
+export function displayPath(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
+}
+
+const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, float16: 2, uint16: 2, uint8: 1 };
+
+/** Bytes one spec occupies in the weight data (quantised size when quantised). */
+export function specBytes(spec: WeightSpec): number {
+  const count = spec.shape.reduce((a, b) => a * b, 1);
+  return count * BYTES[spec.quantization?.dtype ?? spec.dtype]!;
+}
+
+async function readJson(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ModelLoadError(
+      'missing_file',
+      file,
+      code === 'ENOENT' ? `${displayPath(file)} is missing.` : `${displayPath(file)} cannot be read (${code ?? String(e)}).`,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ModelLoadError('bad_json', file, `${displayPath(file)} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+function validate<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown, file: string): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const where = issue.path.length ? `field "${issue.path.join('.')}"` : 'top level';
+  throw new ModelLoadError('bad_format', file, `${displayPath(file)} has a bad ${where}: ${issue.message}.`);
+}
+
+/** The declared input width, from the InputLayer config, if the topology states it. */
+export function declaredInputWidth(topology: Record<string, unknown>): number | undefined {
+  const config = ((topology['model_config'] as Record<string, unknown> | undefined)?.['config'] ?? topology['config']) as
+    | { layers?: { class_name?: string; config?: Record<string, unknown> }[] }
+    | undefined;
+  const input = config?.layers?.find((l) => l.class_name === 'InputLayer');
+  const shape = (input?.config?.['batch_input_shape'] ?? input?.config?.['batch_shape'] ?? input?.config?.['batchInputShape']) as
+    | unknown[]
+    | undefined;
+  const last = shape?.[shape.length - 1];
+  return typeof last === 'number' ? last : undefined;
+}
+
+export async function readModelFiles(modelDir: string): Promise<ModelFiles> {
+  const dir = path.resolve(modelDir);
+  const file = (name: string) => path.join(dir, name);
+  try {
+    if (!(await stat(dir)).isDirectory()) throw new Error('not a directory');
+  } catch {
+    throw new ModelLoadError('missing_file', dir, `Model directory ${displayPath(dir)} does not exist.`);
+  }
+
+  const card = validate(cardSchema, await readJson(file('card.json')), file('card.json'));
+  const tagsFile = file('tags.json');
+  const tags = validate(tagsSchema, await readJson(tagsFile), tagsFile).tags as TagSpec[];
+  const modelFile = file('model.json');
+  const modelJson = validate(modelJsonSchema, await readJson(modelFile), modelFile);
+
+  if (tags.length !== card.numTags) {
+    throw new ModelLoadError(
+      'tag_count',
+      tagsFile,
+      `${displayPath(tagsFile)} lists ${tags.length} tags but card.json says numTags is ${card.numTags}.`,
+    );
+  }
+  const seen = new Set<string>();
+  for (const t of tags) {
+    if (seen.has(t.name)) throw new ModelLoadError('duplicate_tag', tagsFile, `${displayPath(tagsFile)} lists the tag "${t.name}" twice.`);
+    seen.add(t.name);
+  }
+
+  const width = declaredInputWidth(modelJson.modelTopology);
+  if (width !== undefined && width !== card.zDim + card.numTags) {
+    throw new ModelLoadError(
+      'shape_mismatch',
+      modelFile,
+      `${displayPath(modelFile)} takes inputs of width ${width}, but card.json needs zDim + numTags = ${card.zDim} + ${card.numTags} = ${card.zDim + card.numTags}.`,
+    );
+  }
+
+  const weightSpecs = modelJson.weightsManifest.flatMap((g) => g.weights);
+  const weightPaths = modelJson.weightsManifest.flatMap((g) => g.paths).map((p) => {
+    const abs = path.resolve(dir, p);
+    if (path.relative(dir, abs).startsWith('..') || path.isAbsolute(p)) {
+      throw new ModelLoadError('bad_format', modelFile, `${displayPath(modelFile)} names a weights file outside the model directory: "${p}".`);
+    }
+    return abs;
+  });
+  const weightBytes = weightSpecs.reduce((a, s) => a + specBytes(s), 0);
+  let found = 0;
+  for (const p of weightPaths) {
+    try {
+      found += (await stat(p)).size;
+    } catch {
+      throw new ModelLoadError('missing_file', p, `${displayPath(p)} is missing (listed in model.json).`);
+    }
+  }
+  checkWeightSize(weightPaths, weightBytes, found);
+
+  return {
+    id: card.id,
+    dir,
+    card,
+    vocabulary: new TagVocabulary(tags),
+    zDim: card.zDim,
+    imageSize: card.imageSize,
+    numTags: card.numTags,
+    modelJson,
+    weightSpecs,
+    weightPaths,
+    weightBytes,
+  };
+}
+
+function checkWeightSize(paths: string[], expected: number, found: number): void {
+  if (expected === found) return;
+  const names = paths.map((p) => path.basename(p)).join(' + ');
+  const where = paths.length === 1 ? displayPath(paths[0]!) : `${displayPath(path.dirname(paths[0]!))}/{${names}}`;
+  const what = found < expected ? 'is truncated' : 'is larger than model.json says';
+  throw new ModelLoadError(
+    'weights_size',
+    paths[0]!,
+    `${where} ${what}: model.json's weights need ${expected} bytes, found ${found}.`,
+  );
+}
+
+/** All shards, concatenated in manifest order (the layout tfjs expects as one buffer). */
+export async function readWeightData(files: ModelFiles): Promise<ArrayBuffer> {
+  const shards = await Promise.all(files.weightPaths.map((p) => readFile(p)));
+  const total = shards.reduce((a, b) => a + b.length, 0);
+  checkWeightSize(files.weightPaths, files.weightBytes, total);
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const s of shards) {
+    out.set(s, offset);
+    offset += s.length;
+  }
+  return out.buffer;
+}
+
+/** Sub-directories of `root` that hold a card.json (candidate model directories), sorted. */
+export async function findModelDirs(root: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(root);
+  } catch {
+    return [];
+  }
+  const dirs: string[] = [];
+  for (const name of names.sort()) {
+    const card = path.join(root, name, 'card.json');
+    try {
+      if ((await stat(card)).isFile()) dirs.push(path.resolve(root, name));
+    } catch {
+      // not a model directory
+    }
+  }
+  return dirs;
+}

@@ -1,0 +1,216 @@
+/**
+ * Execution slots of the GeneratorService: something that runs one batch at a time.
+ * WorkerSlot owns a worker thread (restarted after a crash); InProcessSlot runs the engine
+ * on the calling thread (workers: 0, for tests and the CLI).
+ */
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../util/spawn-worker.ts';
+import type { BackendChoice, GanLogger } from './backend.ts';
+import type { BackendPreference } from './backend-plan.ts';
+import { GeneratorError } from './errors.ts';
+import type { GeneratorEngine } from './generator-engine.ts';
+import { reviveError, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol.ts';
+
+export type SlotState = 'starting' | 'idle' | 'busy' | 'dead' | 'closed';
+
+export interface SlotRun {
+  modelId: string;
+  count: number;
+  input: Float32Array;
+}
+
+export interface Slot {
+  readonly index: number;
+  readonly state: SlotState;
+  readonly backend: BackendChoice | undefined;
+  /** Live tensors in the slot's thread, as of its last report. */
+  readonly numTensors: number;
+  /** Resolves when the slot can take work; rejects when it cannot start at all. */
+  readonly ready: Promise<void>;
+  run(batch: SlotRun): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+export interface SlotHooks {
+  /** The slot became idle (started, restarted or finished a batch). */
+  onIdle(): void;
+  /** The slot gave up (start-up failure or too many crashes in a row). */
+  onDead(error: Error): void;
+  log?: GanLogger;
+}
+
+/** Crashes in a row (without a successful batch between) before a slot stops restarting. */
+const MAX_CONSECUTIVE_CRASHES = 5;
+
+export class WorkerSlot implements Slot {
+  state: SlotState = 'starting';
+  backend: BackendChoice | undefined;
+  numTensors = 0;
+  ready!: Promise<void>;
+  /** How many times this slot's worker was (re)started. */
+  starts = 0;
+  private worker: Worker | undefined;
+  private pending: { batchId: number; resolve(p: Uint8Array): void; reject(e: Error): void } | undefined;
+  private nextBatchId = 1;
+  private crashes = 0;
+
+  constructor(
+    readonly index: number,
+    private readonly init: { modelDirs: string[]; backend: BackendPreference; crashOnBatch?: number },
+    private readonly hooks: SlotHooks,
+  ) {
+    this.start();
+  }
+
+  private start(): void {
+    this.starts++;
+    this.state = 'starting';
+    const data: WorkerInit = {
+      modelDirs: this.init.modelDirs,
+      backend: this.init.backend,
+      // The fault-injection hook arms only the first worker, so the restart is healthy.
+      ...(this.starts === 1 && this.init.crashOnBatch ? { crashOnBatch: this.init.crashOnBatch } : {}),
+    };
+    const worker = spawnWorker(new URL('./generator-worker.ts', import.meta.url), data);
+    this.worker = worker;
+    let settle: { resolve(): void; reject(e: Error): void };
+    this.ready = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+    this.ready.catch(() => {}); // observed by the service; never an unhandled rejection
+
+    worker.on('message', (msg: FromWorker) => {
+      if (worker !== this.worker) return;
+      switch (msg.type) {
+        case 'ready':
+          this.backend = msg.backend;
+          this.numTensors = msg.numTensors;
+          this.state = 'idle';
+          settle.resolve();
+          this.hooks.onIdle();
+          break;
+        case 'fatal': {
+          // Deterministic start-up failure (bad model, no backend): restarting cannot help.
+          const error = reviveError(msg.error);
+          this.state = 'dead';
+          this.worker = undefined;
+          void worker.terminate();
+          settle.reject(error);
+          this.hooks.onDead(error);
+          break;
+        }
+        case 'result':
+        case 'failed': {
+          const p = this.pending;
+          if (!p || p.batchId !== msg.batchId) return;
+          this.pending = undefined;
+          this.numTensors = msg.numTensors;
+          this.state = 'idle';
+          if (msg.type === 'result') {
+            this.crashes = 0;
+            p.resolve(msg.pixels);
+          } else p.reject(reviveError(msg.error));
+          this.hooks.onIdle();
+          break;
+        }
+      }
+    });
+    const crashed = (why: string) => {
+      if (worker !== this.worker || this.state === 'closed') return;
+      this.worker = undefined;
+      void worker.terminate();
+      this.crashes++;
+      this.hooks.log?.error({ worker: this.index, why, crashes: this.crashes }, 'generator worker crashed');
+      const p = this.pending;
+      this.pending = undefined;
+      p?.reject(new GeneratorError('worker_crashed', 'The image generator crashed while drawing this picture; please try again.'));
+      if (this.state === 'starting') settle.reject(new GeneratorError('worker_start_failed', `Generator worker ${this.index} failed to start: ${why}`));
+      if (this.crashes >= MAX_CONSECUTIVE_CRASHES) {
+        this.state = 'dead';
+        this.hooks.onDead(new GeneratorError('worker_crashed', `Generator worker ${this.index} crashed ${this.crashes} times in a row; giving up (${why}).`));
+        return;
+      }
+      this.state = 'starting';
+      // Back off a little on repeated crashes: 0.1 s, 0.2 s, 0.4 s, …
+      setTimeout(() => this.state !== 'closed' && this.start(), 100 * 2 ** (this.crashes - 1));
+    };
+    worker.on('error', (err) => crashed(err.message));
+    worker.on('exit', (code) => crashed(`exited with code ${code}`));
+  }
+
+  run(batch: SlotRun): Promise<Uint8Array> {
+    const worker = this.worker;
+    if (this.state !== 'idle' || !worker) {
+      return Promise.reject(new GeneratorError('generation_failed', `Generator worker ${this.index} is not ready (${this.state}).`));
+    }
+    this.state = 'busy';
+    const batchId = this.nextBatchId++;
+    return new Promise<Uint8Array>((resolve, reject) => {
+      this.pending = { batchId, resolve, reject };
+      const msg: ToWorker = { type: 'run', batchId, modelId: batch.modelId, count: batch.count, input: batch.input };
+      worker.postMessage(msg, [batch.input.buffer as ArrayBuffer]);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.state = 'closed';
+    const w = this.worker;
+    this.worker = undefined;
+    this.pending?.reject(new GeneratorError('closed', 'The generator shut down before this picture was drawn.'));
+    this.pending = undefined;
+    if (w) await w.terminate();
+  }
+}
+
+export class InProcessSlot implements Slot {
+  readonly index = 0;
+  state: SlotState = 'starting';
+  readonly ready: Promise<void>;
+  private engine: GeneratorEngine | undefined;
+
+  constructor(
+    init: { modelDirs: string[]; backend: BackendPreference },
+    private readonly hooks: SlotHooks,
+  ) {
+    this.ready = (async () => {
+      // Loaded on demand so that a service with workers never loads tfjs in this thread.
+      const { GeneratorEngine } = await import('./generator-engine.ts');
+      this.engine = await GeneratorEngine.create({ ...init, ...(hooks.log ? { log: hooks.log } : {}) });
+      this.state = 'idle';
+    })();
+    this.ready.then(
+      () => hooks.onIdle(),
+      (e: Error) => {
+        this.state = 'dead';
+        hooks.onDead(e);
+      },
+    );
+  }
+
+  get backend(): BackendChoice | undefined {
+    return this.engine?.backend;
+  }
+
+  get numTensors(): number {
+    return this.engine?.numTensors() ?? 0;
+  }
+
+  async run(batch: SlotRun): Promise<Uint8Array> {
+    if (this.state !== 'idle' || !this.engine) throw new GeneratorError('generation_failed', `The generator is not ready (${this.state}).`);
+    this.state = 'busy';
+    try {
+      return await this.engine.run(batch.modelId, batch.input, batch.count);
+    } finally {
+      if (this.state === 'busy') {
+        this.state = 'idle';
+        // After the caller's continuation has seen the result, offer the slot again.
+        queueMicrotask(() => this.hooks.onIdle());
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.ready.catch(() => {});
+    this.state = 'closed';
+    this.engine?.dispose();
+    this.engine = undefined;
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * Free text → tags. Accepts comma- or whitespace-separated lists in any case and with
+ * spaces, hyphens or underscores inside names, Japanese names and aliases; reports unknown
+ * words with suggestions and flags several tags of one exclusive-ish group. Never throws on
+ * user text: the result is a discriminated union.
+ */
+import { normalizeTag, type TagGroup, type TagVocabulary } from './tag-vocabulary.ts';
+import { suggestTags } from './tag-suggest.ts';
+
+export interface UnknownTag {
+  /** The words as typed. */
+  input: string;
+  /** Up to 3 canonical names that the user may have meant (may be empty). */
+  suggestions: string[];
+}
+
+export interface TagWarning {
+  code: 'several_in_group';
+  group: TagGroup;
+  tags: string[];
+  message: string;
+}
+
+export type ParseResult =
+  | { ok: true; tags: string[]; warnings: TagWarning[] }
+  | {
+      ok: false;
+      /** The tags that were recognised anyway. */
+      tags: string[];
+      unknown: UnknownTag[];
+      warnings: TagWarning[];
+      /** One line per unknown word, fit to show the user. */
+      message: string;
+    };
+
+export interface ParseOptions {
+  /** Groups where several tags together are normal, so no warning (default below). */
+  multiGroups?: readonly string[];
+}
+
+export const DEFAULT_MULTI_GROUPS: readonly string[] = ['expression', 'accessories', 'face'];
+
+/** Longest tag name in words, plus slack: bounds the greedy multi-word match. */
+const MAX_WORDS_PER_TAG = 6;
+/** Discord options are ≤ 6000 characters; nothing sensible is longer than this. */
+const MAX_INPUT = 2000;
+
+const GROUP_LABEL: Record<string, string> = {
+  hair_color: 'hair colours (they will be mixed)',
+  eye_color: 'eye colours (they will be mixed)',
+  hairstyle: 'hairstyles (they will be blended)',
+};
+
+export function parseTags(vocab: TagVocabulary, text: string, options: ParseOptions = {}): ParseResult {
+  const tags: string[] = [];
+  const unknown: UnknownTag[] = [];
+  const add = (name: string) => {
+    if (!tags.includes(name)) tags.push(name);
+  };
+  const reportUnknown = (words: string[]) => {
+    if (words.length === 0) return;
+    const joined = words.join(' ');
+    const suggestions = suggestTags(vocab, joined);
+    if (suggestions.length > 0 || words.length === 1) unknown.push({ input: joined, suggestions });
+    else for (const w of words) unknown.push({ input: w, suggestions: suggestTags(vocab, w) });
+  };
+
+  for (const piece of String(text).slice(0, MAX_INPUT).split(/[,、，;；\n]+/u)) {
+    const whole = vocab.lookup(piece);
+    if (whole) {
+      add(whole.name);
+      continue;
+    }
+    const words = piece.split(/\s+/u).filter((w) => normalizeTag(w) !== '');
+    let pending: string[] = [];
+    for (let i = 0; i < words.length; ) {
+      let matched = 0;
+      for (let j = Math.min(words.length, i + MAX_WORDS_PER_TAG); j > i; j--) {
+        const entry = vocab.lookup(words.slice(i, j).join('_'));
+        if (entry) {
+          reportUnknown(pending);
+          pending = [];
+          add(entry.name);
+          matched = j - i;
+          break;
+        }
+      }
+      if (matched === 0) {
+        const segments = segmentUnspaced(vocab, words[i]!);
+        if (segments) {
+          reportUnknown(pending);
+          pending = [];
+          segments.forEach(add);
+        } else pending.push(words[i]!);
+        matched = 1;
+      }
+      i += matched;
+    }
+    reportUnknown(pending);
+  }
+
+  const warnings = groupWarnings(vocab, tags, options.multiGroups ?? DEFAULT_MULTI_GROUPS);
+  if (unknown.length === 0) return { ok: true, tags, warnings };
+  const message = unknown
+    .map((u) =>
+      u.suggestions.length > 0
+        ? `Unknown tag "${u.input}": did you mean ${u.suggestions.join(', ')}?`
+        : `Unknown tag "${u.input}".`,
+    )
+    .join('\n');
+  return { ok: false, tags, unknown, warnings, message };
+}
+
+/**
+ * Japanese is written without spaces ("金髪笑顔"): split a non-ASCII word into known
+ * spellings when it is fully covered by them (longest match first); undefined otherwise.
+ */
+function segmentUnspaced(vocab: TagVocabulary, word: string): string[] | undefined {
+  const w = normalizeTag(word);
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(w) || w.length > 64) return undefined;
+  const out: string[] = [];
+  let i = 0;
+  while (i < w.length) {
+    let found = false;
+    for (let j = w.length; j > i; j--) {
+      const e = vocab.lookup(w.slice(i, j));
+      if (e) {
+        out.push(e.name);
+        i = j;
+        found = true;
+        break;
+      }
+    }
+    if (!found) return undefined;
+  }
+  return out.length > 1 ? out : undefined;
+}
+
+function groupWarnings(vocab: TagVocabulary, tags: string[], multiGroups: readonly string[]): TagWarning[] {
+  const byGroup = new Map<TagGroup, string[]>();
+  for (const name of tags) {
+    const group = vocab.lookup(name)!.group;
+    if (multiGroups.includes(group)) continue;
+    byGroup.set(group, [...(byGroup.get(group) ?? []), name]);
+  }
+  return [...byGroup]
+    .filter(([, names]) => names.length > 1)
+    .map(([group, names]) => ({
+      code: 'several_in_group' as const,
+      group,
+      tags: names,
+      message: `${names.length} ${GROUP_LABEL[group] ?? `"${group}" tags`}: ${names.join(', ')}.`,
+    }));
+}

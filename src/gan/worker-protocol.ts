@@ -1,0 +1,66 @@
+/** Messages between GeneratorService (main thread) and generator-worker.ts. */
+import type { BackendChoice } from './backend.ts';
+import type { BackendPreference } from './backend-plan.ts';
+import { BusyError, GeneratorError, ModelLoadError, ShareCodeError } from './errors.ts';
+
+/** workerData.data of a generator worker. */
+export interface WorkerInit {
+  modelDirs: string[];
+  backend: BackendPreference;
+  /** Test hook: throw an uncaught error on receiving this (1-based) batch. */
+  crashOnBatch?: number;
+}
+
+export type ToWorker = {
+  type: 'run';
+  batchId: number;
+  modelId: string;
+  count: number;
+  /** [count, zDim + numTags], transferred. */
+  input: Float32Array;
+};
+
+export type FromWorker =
+  | { type: 'ready'; backend: BackendChoice; models: string[]; numTensors: number }
+  | { type: 'result'; batchId: number; pixels: Uint8Array; numTensors: number }
+  | { type: 'failed'; batchId: number; error: SerializedError; numTensors: number }
+  | { type: 'fatal'; error: SerializedError };
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  code?: string;
+  file?: string;
+}
+
+export function serializeError(e: unknown): SerializedError {
+  if (e instanceof Error) {
+    const x = e as Error & { code?: unknown; file?: unknown };
+    return {
+      name: e.name,
+      message: e.message,
+      ...(typeof x.code === 'string' ? { code: x.code } : {}),
+      ...(typeof x.file === 'string' ? { file: x.file } : {}),
+    };
+  }
+  return { name: 'Error', message: String(e) };
+}
+
+/** Rebuilds the typed error a worker threw, so callers can switch on `code` as usual. */
+export function reviveError(s: SerializedError): Error {
+  switch (s.name) {
+    case 'ModelLoadError':
+      return new ModelLoadError(s.code as ModelLoadError['code'], s.file ?? '', s.message);
+    case 'GeneratorError':
+      return new GeneratorError(s.code as GeneratorError['code'], s.message);
+    case 'ShareCodeError':
+      return new ShareCodeError(s.code as ShareCodeError['code'], s.message);
+    case 'BusyError':
+      return new BusyError(1000);
+    default: {
+      const e = new Error(s.message);
+      e.name = s.name;
+      return e;
+    }
+  }
+}
