@@ -177,41 +177,70 @@ export function encodeShareCode(data: ShareCodeData): string {
   return Buffer.from(out).toString('base64url');
 }
 
-/**
- * Reads a share code back. Whitespace (line breaks from chat) is ignored. Throws
- * ShareCodeError: 'corrupt' (not a code, or damaged), 'bad_length' (cut short, or made for a
- * model with another z/tag width), 'unsupported_version', 'wrong_model'.
- */
-export function decodeShareCode(code: string, expect: ShareCodeExpectation): ShareCodeData {
+interface Header {
+  reader: ByteReader;
+  mode: number;
+  modelId: string;
+  zDim: number;
+  numTags: number;
+}
+
+/** Checks text, checksum and version, and reads the header (model id and widths). */
+function readHeader(code: string): Header {
   const text = String(code).replace(/\s+/g, '');
   if (!/^[A-Za-z0-9_-]*$/.test(text)) {
     throw new ShareCodeError('corrupt', 'That is not a share code: it contains characters a code never has.');
   }
   if (text.length % 4 === 1 || text.length < 16) throw cutShort();
   const bytes = new Uint8Array(Buffer.from(text, 'base64url'));
+  // Base64 ignores the unused low bits of the last character: insist on the canonical text,
+  // so that no character of a code can change without the code being rejected.
+  if (Buffer.from(bytes).toString('base64url') !== text) {
+    throw new ShareCodeError('corrupt', 'This share code is damaged (its last character is wrong); copy it again.');
+  }
   const body = bytes.subarray(0, bytes.length - 4);
   const stored = new DataView(bytes.buffer, bytes.byteOffset).getUint32(bytes.length - 4, true);
   if (crc32(body) !== stored) {
     throw new ShareCodeError('corrupt', 'This share code is damaged or incomplete (checksum mismatch); copy it again.');
   }
-  const r = new ByteReader(body);
-  const version = r.byte();
+  const reader = new ByteReader(body);
+  const version = reader.byte();
   if (version !== SHARE_CODE_VERSION) {
-    throw new ShareCodeError('unsupported_version', `This share code has format version ${version}; this bot reads version ${SHARE_CODE_VERSION}. Update the bot or ask for a new code.`);
+    throw new ShareCodeError(
+      'unsupported_version',
+      `This share code has format version ${version}; this bot reads version ${SHARE_CODE_VERSION}. Update the bot or ask for a new code.`,
+    );
   }
-  const mode = r.byte();
+  const mode = reader.byte();
   let modelId: string;
   try {
-    modelId = new TextDecoder('utf-8', { fatal: true }).decode(r.raw(r.varint()));
+    modelId = new TextDecoder('utf-8', { fatal: true }).decode(reader.raw(reader.varint()));
   } catch (e) {
     if (e instanceof ShareCodeError) throw e;
     throw new ShareCodeError('corrupt', 'This share code is damaged (unreadable model id).');
   }
+  return { reader, mode, modelId, zDim: reader.varint(), numTags: reader.varint() };
+}
+
+/**
+ * The model a code was made with and its widths, without decoding z and tags: lets a
+ * caller with several models pick the one to decode with. Throws like decodeShareCode.
+ */
+export function peekShareCode(code: string): { modelId: string; zDim: number; numTags: number } {
+  const { modelId, zDim, numTags } = readHeader(code);
+  return { modelId, zDim, numTags };
+}
+
+/**
+ * Reads a share code back. Whitespace (line breaks from chat) is ignored. Throws
+ * ShareCodeError: 'corrupt' (not a code, or damaged), 'bad_length' (cut short, or made for a
+ * model with another z/tag width), 'unsupported_version', 'wrong_model'.
+ */
+export function decodeShareCode(code: string, expect: ShareCodeExpectation): ShareCodeData {
+  const { reader: r, mode, modelId, zDim, numTags } = readHeader(code);
   if (expect.modelId !== undefined && modelId !== expect.modelId) {
     throw new ShareCodeError('wrong_model', `This share code was made with model "${modelId}", not "${expect.modelId}".`, modelId);
   }
-  const zDim = r.varint();
-  const numTags = r.varint();
   if (zDim !== expect.zDim || numTags !== expect.numTags) {
     throw new ShareCodeError(
       'bad_length',

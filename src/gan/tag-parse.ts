@@ -38,7 +38,11 @@ export interface ParseOptions {
   multiGroups?: readonly string[];
 }
 
-export const DEFAULT_MULTI_GROUPS: readonly string[] = ['expression', 'accessories', 'face'];
+/**
+ * Groups whose tags combine naturally. 'other' is here too: it mixes unrelated tags
+ * (head_tilt + white_background is an ordinary request, not a conflict).
+ */
+export const DEFAULT_MULTI_GROUPS: readonly string[] = ['expression', 'accessories', 'face', 'other'];
 
 /** Longest tag name in words, plus slack: bounds the greedy multi-word match. */
 const MAX_WORDS_PER_TAG = 6;
