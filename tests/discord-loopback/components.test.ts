@@ -139,4 +139,26 @@ describe('autocomplete, select menus and modals', () => {
     const reply = await h.loop.sendCommand({ name: 'favourites' }).finalMessage();
     expect(() => h.loop.clickButton({ customId: 'next', message: reply })).toThrow(/disabled/);
   });
+
+  it('GIVEN a button posted in a DM THEN the click comes from the same DM channel', async () => {
+    const seen: Array<[boolean, string | null]> = [];
+    h.onInteraction(async (i) => {
+      if (i.isChatInputCommand()) {
+        const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+          new ButtonBuilder().setCustomId('again').setLabel('Again').setStyle(ButtonStyle.Primary),
+        );
+        seen.push([i.inGuild(), i.channelId]);
+        await i.reply({ content: 'in your DMs', components: [row] });
+      } else if (i.isButton()) {
+        seen.push([i.inGuild(), i.channelId]);
+        await i.update({ content: 'again!' });
+      }
+    });
+    const reply = await h.loop.sendCommand({ name: 'draw', dm: true }).finalMessage();
+    await h.loop.clickButton({ customId: 'again', message: reply }).finalMessage();
+    expect(seen).toEqual([
+      [false, reply.channelId],
+      [false, reply.channelId],
+    ]);
+  });
 });

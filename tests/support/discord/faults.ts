@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { matchPath } from './http.ts';
 
 export type Fault =
@@ -74,7 +75,7 @@ function render(fault: Fault, path: string): FaultResponse {
       'x-ratelimit-remaining': '0',
       'x-ratelimit-reset-after': String(retryAfter),
       'x-ratelimit-reset': String(Date.now() / 1000 + retryAfter),
-      'x-ratelimit-bucket': `loopback-${Buffer.from(path).toString('base64url').slice(0, 24)}`,
+      'x-ratelimit-bucket': `loopback-${createHash('sha1').update(path).digest('hex').slice(0, 16)}`,
       'x-ratelimit-scope': global ? 'global' : 'user',
     };
     // discord.js treats the mere presence of this header as "global", whatever its value.

@@ -113,7 +113,6 @@ export function guildMember(user: ApiObject, permissions = DEFAULT_MEMBER_PERMIS
 }
 
 export function dmChannel(user: ApiObject): ApiObject {
-  // A DM channel's id is stable per user in Discord; a fresh one per call is good enough here.
   return { id: snowflake(), type: 1, recipients: [user], last_message_id: null, flags: 0 };
 }
 

@@ -89,14 +89,24 @@ export class Gateway extends EventEmitter {
   }
 
   async waitForReady(timeoutMs = 10_000): Promise<string> {
-    if (this.isLive) return this.active!.id;
-    await once(this, 'live', { signal: AbortSignal.timeout(timeoutMs) });
+    if (!this.isLive) await this.waitEvent('live', timeoutMs, 'the bot to IDENTIFY or RESUME');
     return this.active!.id;
   }
 
   /** Resolves on the next successful RESUME (call it before causing the drop). */
   async waitForResume(timeoutMs = 10_000): Promise<void> {
-    await once(this, 'resumed', { signal: AbortSignal.timeout(timeoutMs) });
+    await this.waitEvent('resumed', timeoutMs, 'the bot to RESUME');
+  }
+
+  private async waitEvent(event: string, timeoutMs: number, what: string): Promise<void> {
+    try {
+      await once(this, event, { signal: AbortSignal.timeout(timeoutMs) });
+    } catch {
+      const s = this.stats;
+      throw new Error(
+        `Timed out after ${timeoutMs} ms waiting for ${what} (connections ${s.connections}, identifies ${s.identifies}, resumes ${s.resumes})`,
+      );
+    }
   }
 
   drop(options: DropOptions = {}): void {

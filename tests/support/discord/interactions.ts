@@ -53,6 +53,8 @@ export interface BuildEnv {
   fixtures: Fixtures;
   lookupCommand: CommandLookup;
   defaultAttachmentSizeLimit: number;
+  /** One DM channel per user, as in Discord. */
+  dmChannels: Map<string, ApiObject>;
 }
 
 const OPTION = { SUB_COMMAND: 1, SUB_COMMAND_GROUP: 2, STRING: 3, INTEGER: 4, BOOLEAN: 5, NUMBER: 10 } as const;
@@ -168,7 +170,8 @@ function base(env: BuildEnv, type: number, data: ApiObject, ctx: InteractionCont
     ...extra,
   };
   if (ctx.dm) {
-    const channel = ctx.channel ?? dmChannel(user);
+    let channel = ctx.channel ?? env.dmChannels.get(user.id);
+    if (!channel) env.dmChannels.set(user.id, (channel = dmChannel(user)));
     return {
       ...common,
       channel,

@@ -122,6 +122,7 @@ export class LoopbackDiscord {
       fixtures: this.fixtures,
       lookupCommand: (name) => this.commands.lookup(name, this.fixtures.guild.id),
       defaultAttachmentSizeLimit: options.attachmentSizeLimit ?? DEFAULT_ATTACHMENT_SIZE_LIMIT,
+      dmChannels: new Map(),
     };
     this.server = createServer(createRestHandler(this.ctx));
     this.server.on('upgrade', (req, socket, head) => {
