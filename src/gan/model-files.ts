@@ -32,6 +32,7 @@ const tagsSchema = z.object({
       group: z.string().min(1),
       ja: z.string().optional(),
       aliases: z.array(z.string()).optional(),
+      exclusive: z.string().min(1).optional(),
       frequency: z.number().min(0).max(1).optional(),
     }),
   ),

@@ -19,6 +19,8 @@ export interface TagSpec {
   aliases?: string[];
   /** Share of training images carrying the tag (0..1), when the exporter knew it. */
   frequency?: number;
+  /** Name of the set of alternatives this tag belongs to (one hair colour, one hairstyle…). */
+  exclusive?: string;
 }
 
 export interface TagEntry {
@@ -29,6 +31,8 @@ export interface TagEntry {
   readonly ja: string;
   readonly aliases: readonly string[];
   readonly frequency: number;
+  /** Set of alternatives this tag belongs to, if any (see TagSpec.exclusive). */
+  readonly exclusive?: string;
   /** Position in the tag vector. */
   readonly index: number;
 }
@@ -64,6 +68,7 @@ export class TagVocabulary {
       ja: s.ja ?? '',
       aliases: [...(s.aliases ?? [])],
       frequency: s.frequency ?? 0,
+      ...(s.exclusive ? { exclusive: s.exclusive } : {}),
       index,
     }));
     const seen = new Set<string>();
@@ -158,6 +163,7 @@ export class TagVocabulary {
       group: e.group,
       ...(e.ja ? { ja: e.ja } : {}),
       ...(e.aliases.length ? { aliases: [...e.aliases] } : {}),
+      ...(e.exclusive ? { exclusive: e.exclusive } : {}),
       frequency: e.frequency,
     }));
   }

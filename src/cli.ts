@@ -1,0 +1,235 @@
+/**
+ * `gff`: the bot's operations on the command line, files instead of chat.
+ *   gff gacha --tags "blonde_hair, smile" -n 9 --seed 42 -o gacha.png
+ *   gff generate --code … | --seed 7 --tags "red_hair" -o girl.png
+ *   gff restyle --girl 42 --girl <code> --columns 6 --row "blonde_hair" --row "blue_hair, glasses" -o restyle.png
+ *   gff morph --girl 42 --from "red_hair" --to "blue_hair, smile" --steps 7 -o morph.webp
+ *   gff blend --girl 1 --girl 2 [--girl 3 --girl 4] --steps 7 -o blend.png
+ *   gff variations --girl 42 -n 8 -o variations.png
+ *   gff tags   ·   gff code --seed 42 --tags "…"   ·   gff bench
+ * Bad input → one line on stderr and exit code 2; never a stack trace.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, extname } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { loadConfig } from './config.ts';
+import { blend } from './core/blend.ts';
+import { requireModel } from './core/catalog.ts';
+import type { Attachment, CoreContext } from './core/context.ts';
+import { gacha } from './core/gacha.ts';
+import { generate, resolveGirl } from './core/generate.ts';
+import { describeTags, shareCodeOf } from './core/girl.ts';
+import { morph } from './core/morph.ts';
+import { restyle } from './core/restyle.ts';
+import { variations } from './core/variations.ts';
+import { renderAnimation } from './render/index.ts';
+import { girlFromArg } from './cli/girl-args.ts';
+import { EXIT_USAGE, isUserFacing } from './cli/errors.ts';
+import { startRuntime, type Runtime } from './runtime.ts';
+
+const int = (what: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`${what} must be a whole number`);
+  return n;
+};
+const num = (what: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError(`${what} must be a number`);
+  return n;
+};
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+interface Globals {
+  model?: string;
+  modelsDir?: string;
+  backend?: string;
+  workers?: number;
+}
+
+let runtime: Runtime | undefined;
+
+async function context(cmd: Command): Promise<CoreContext> {
+  const g = cmd.optsWithGlobals<Globals>();
+  const config = loadConfig({
+    ...process.env,
+    ...(g.modelsDir ? { GFF_MODELS_DIR: g.modelsDir } : {}),
+    ...(g.backend ? { GFF_BACKEND: g.backend } : {}),
+    ...(g.model ? { GFF_DEFAULT_MODEL: g.model } : {}),
+  });
+  // One worker: a CLI call draws one batch, and starting a second thread costs more than it saves.
+  runtime ??= await startRuntime({
+    modelsDir: config.GFF_MODELS_DIR,
+    defaultModelId: config.GFF_DEFAULT_MODEL,
+    backend: config.GFF_BACKEND,
+    workers: g.workers ?? 0,
+  });
+  return runtime.context(Number.MAX_SAFE_INTEGER);
+}
+
+async function save(out: string, attachment: Attachment): Promise<void> {
+  await mkdir(dirname(out) || '.', { recursive: true });
+  await writeFile(out, attachment.data);
+  process.stdout.write(`wrote ${out} (${(attachment.data.length / 1024).toFixed(1)} KiB)\n`);
+}
+
+const program = new Command('gff')
+  .description('Girl Friend Factory: draw anime-style faces from tags with a tag-conditioned GAN.')
+  .option('--model <id>', 'model id (default: GFF_DEFAULT_MODEL or "default")')
+  .option('--models-dir <dir>', 'folder of models (default: GFF_MODELS_DIR or ./models)')
+  .addOption(new Option('--backend <name>', 'tfjs backend').choices(['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']))
+  .option('--workers <n>', 'generator worker threads (0 = this thread)', int('--workers'))
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+program
+  .command('gacha')
+  .description('a numbered grid of fresh random girls for the tags')
+  .option('-t, --tags <text>', 'tags, comma or space separated (Danbooru names or Japanese)', '')
+  .option('-n, --count <n>', 'how many girls (1–25)', int('--count'), 9)
+  .option('-s, --seed <n>', 'first seed (default: random)', int('--seed'))
+  .option('--psi <x>', 'truncation ψ (0.3–1.5; below 1 = more typical faces)', num('--psi'))
+  .option('--no-random-fill', 'leave hair colour, hairstyle… empty when not named')
+  .option('-o, --out <file>', 'output PNG', 'gacha.png')
+  .action(async (o, cmd) => {
+    const ctx = await context(cmd);
+    const r = await gacha(ctx, { tags: o.tags, count: o.count, seed: o.seed, psi: o.psi, randomFill: o.randomFill, ...(cmd.optsWithGlobals().model ? { modelId: cmd.optsWithGlobals().model } : {}) });
+    await save(o.out, r.attachments[0]!);
+    for (const w of r.requested.warnings) process.stdout.write(`note: ${w.message}\n`);
+    const vocab = requireModel(ctx.catalog, r.modelId).vocabulary;
+    r.girls.forEach((g, i) => process.stdout.write(`#${i + 1} seed ${g.seed} [${describeTags(vocab, g.tags)}] code ${shareCodeOf(g)}\n`));
+  });
+
+program
+  .command('generate')
+  .description('one girl at full size, from a share code or a seed and tags')
+  .option('-c, --code <code>', 'share code')
+  .option('-s, --seed <n>', 'seed', int('--seed'))
+  .option('-t, --tags <text>', 'tags (with --seed; with --code they replace the code’s tags)')
+  .option('--size <px>', 'display size in px', int('--size'))
+  .option('-o, --out <file>', 'output PNG', 'girl.png')
+  .action(async (o, cmd) => {
+    const ctx = await context(cmd);
+    const r = await generate(ctx, { code: o.code, seed: o.seed, tags: o.tags, size: o.size, modelId: cmd.optsWithGlobals().model });
+    await save(o.out, r.attachments[0]!);
+    process.stdout.write(`code ${shareCodeOf(r.girls[0]!)}\n`);
+  });
+
+program
+  .command('restyle')
+  .description('the same girls redrawn with other tags: girls are columns, tag sets rows')
+  .requiredOption('-g, --girl <seed|code>', 'a girl (repeat)', collect)
+  .requiredOption('-r, --row <tags>', 'a tag set (repeat for more rows)', collect)
+  .option('--columns <n>', 'fill with random girls up to n columns', int('--columns'))
+  .option('-o, --out <file>', 'output PNG', 'restyle.png')
+  .action(async (o, cmd) => {
+    const ctx = await context(cmd);
+    const girls = (o.girl as string[]).map((a) => girlFromArg(ctx, a, undefined, cmd.optsWithGlobals().model));
+    const r = await restyle(ctx, { girls, tagSets: o.row, columns: o.columns });
+    await save(o.out, r.attachments[0]!);
+  });
+
+program
+  .command('morph')
+  .description('one girl, tags interpolated from --from to --to (both ends included)')
+  .requiredOption('-g, --girl <seed|code>', 'the girl')
+  .option('--from <tags>', 'start tags (default: the girl’s own)')
+  .requiredOption('--to <tags>', 'target tags')
+  .option('--steps <n>', 'frames (2–16)', int('--steps'), 7)
+  .option('-o, --out <file>', 'output: .png strip, or .webp/.gif animation (the strip is written beside it)', 'morph.webp')
+  .action(async (o, cmd) => {
+    const ctx = await context(cmd);
+    const girl = girlFromArg(ctx, o.girl, o.from, cmd.optsWithGlobals().model);
+    const r = await morph(ctx, { girl, to: o.to, steps: o.steps, animation: false });
+    const ext = extname(o.out).toLowerCase();
+    if (ext === '.webp' || ext === '.gif') {
+      const images = await ctx.generator.generate(r.girls);
+      const data = await renderAnimation(images, { format: ext === '.gif' ? 'gif' : 'webp', delayMs: 250, pingPong: true });
+      await save(o.out, { name: o.out, data, contentType: ext === '.gif' ? 'image/gif' : 'image/webp' });
+      await save(o.out.slice(0, -ext.length) + '.png', r.attachments[0]!);
+    } else {
+      await save(o.out, r.attachments[0]!);
+    }
+  });
+
+program
+  .command('blend')
+  .description('z of 2 girls blended as a strip; 3–4 girls as the corners of a grid')
+  .requiredOption('-g, --girl <seed|code>', 'a girl (2–4 times)', collect)
+  .option('-t, --tags <text>', 'tags for every frame (default: the first girl’s)')
+  .option('--steps <n>', 'strip length (2 girls, 2–16) or grid side (3–4 girls, 2–7)', int('--steps'))
+  .addOption(new Option('--interpolation <kind>', 'z interpolation').choices(['slerp', 'lerp']).default('slerp'))
+  .option('-o, --out <file>', 'output PNG', 'blend.png')
+  .action(async (o, cmd) => {
+    const ctx = await context(cmd);
+    const girls = (o.girl as string[]).map((a) => girlFromArg(ctx, a, o.tags, cmd.optsWithGlobals().model));
+    const r = await blend(ctx, { girls, steps: o.steps, tags: o.tags, interpolation: o.interpolation });
+    await save(o.out, r.attachments[0]!);
+  });
+
+program
+  .command('variations')
+  .description('small perturbations of one girl’s z (tile 1 is the original)')
+  .requiredOption('-g, --girl <seed|code>', 'the girl')
+  .option('-t, --tags <text>', 'tags (with a seed)')
+  .option('-n, --count <n>', 'variations (2–16)', int('--count'), 8)
+  .option('--sigma <x>', 'how far they stray (0.05–1.5)', num('--sigma'))
+  .option('-s, --seed <n>', 'noise seed', int('--seed'))
+  .option('-o, --out <file>', 'output PNG', 'variations.png')
+  .action(async (o, cmd) => {
+    const ctx = await context(cmd);
+    const girl = girlFromArg(ctx, o.girl, o.tags, cmd.optsWithGlobals().model);
+    const r = await variations(ctx, { girl, count: o.count, sigma: o.sigma, seed: o.seed });
+    await save(o.out, r.attachments[0]!);
+    r.girls.forEach((g, i) => process.stdout.write(`#${i + 1} code ${shareCodeOf(g)}\n`));
+  });
+
+program
+  .command('code')
+  .description('print the share code of a seed and tags')
+  .requiredOption('-s, --seed <n>', 'seed', int('--seed'))
+  .option('-t, --tags <text>', 'tags', '')
+  .action(async (o, cmd) => {
+    const ctx = await context(cmd);
+    process.stdout.write(`${shareCodeOf(resolveGirl(ctx, { seed: o.seed, tags: o.tags, modelId: cmd.optsWithGlobals().model }))}\n`);
+  });
+
+program
+  .command('tags')
+  .description('the tag vocabulary, grouped, with Japanese names')
+  .action(async (_o, cmd) => {
+    const ctx = await context(cmd);
+    const model = requireModel(ctx.catalog, cmd.optsWithGlobals().model);
+    for (const { group, entries } of model.vocabulary.groups()) {
+      process.stdout.write(`${group}\n`);
+      for (const e of entries) process.stdout.write(`  ${e.name.padEnd(22)} ${e.ja}${e.aliases.length ? `  (${e.aliases.join(', ')})` : ''}\n`);
+    }
+  });
+
+program
+  .command('bench')
+  .description('generator speed on this machine (same as npm run bench)')
+  .allowUnknownOption()
+  .action(async () => {
+    await import('../tools/bench-generator.ts');
+  });
+
+async function main(): Promise<number> {
+  try {
+    await program.parseAsync(process.argv);
+    return 0;
+  } catch (e) {
+    const err = e as { code?: string; exitCode?: number; message?: string };
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+    if (err.code?.startsWith('commander.')) return EXIT_USAGE; // commander already printed its one line
+    if (isUserFacing(e)) {
+      process.stderr.write(`gff: ${(e as Error).message}\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`gff: internal error: ${(e as Error)?.message ?? String(e)}${process.env.GFF_DEBUG ? `\n${(e as Error)?.stack}` : ' (set GFF_DEBUG=1 for details)'}\n`);
+    return 1;
+  } finally {
+    await runtime?.close();
+  }
+}
+
+process.exitCode = await main();

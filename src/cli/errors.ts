@@ -1,0 +1,23 @@
+/** Which errors are the user's to fix (one line, exit 2) and which are ours (exit 1). */
+import { CommanderError } from 'commander';
+import { ConfigError } from '../config.ts';
+import { UserError } from '../core/errors.ts';
+import { BusyError, GeneratorError, ModelLoadError, ShareCodeError } from '../gan/errors.ts';
+import { RenderError } from '../render/errors.ts';
+
+export const EXIT_USAGE = 2;
+
+export function isUserFacing(e: unknown): e is Error {
+  return (
+    e instanceof UserError ||
+    e instanceof ShareCodeError ||
+    e instanceof ModelLoadError ||
+    e instanceof ConfigError ||
+    e instanceof BusyError ||
+    e instanceof RenderError ||
+    (e instanceof GeneratorError && (e.code === 'unknown_model' || e.code === 'bad_request' || e.code === 'request_too_large')) ||
+    (e instanceof Error && (e as NodeJS.ErrnoException).code === 'ENOENT') ||
+    (e instanceof Error && (e as NodeJS.ErrnoException).code === 'EACCES') ||
+    e instanceof CommanderError
+  );
+}
