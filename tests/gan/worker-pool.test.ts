@@ -1,0 +1,91 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GeneratorError, ModelLoadError } from '../../src/gan/errors.ts';
+import { GeneratorService, type GenerateRequest } from '../../src/gan/generator-service.ts';
+import { seedToZ } from '../../src/gan/seed-random.ts';
+import { makeTinyModel, type TinyModel } from '../support/tiny-model.ts';
+
+let root: string;
+let tiny: TinyModel;
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'gff-pool-'));
+  tiny = await makeTinyModel(path.join(root, 'tiny'), { id: 'tiny', imageSize: 16 });
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const tags = (() => {
+  const t = new Float32Array(48);
+  t[4] = 1;
+  t[20] = 1;
+  return t;
+})();
+const requests: GenerateRequest[] = Array.from({ length: 24 }, (_, i) => ({ z: seedToZ(1000 + i), tags }));
+
+describe('GeneratorService with worker threads', () => {
+  it('GIVEN 2 workers THEN concurrent requests come back identical to in-process generation, spread over both workers', async () => {
+    const local = await GeneratorService.create({ modelDirs: [tiny.dir], workers: 0 });
+    const expected = await local.generate(requests);
+    await local.close();
+
+    const pool = await GeneratorService.create({ modelDirs: [tiny.dir], workers: 2, maxBatch: 4 });
+    try {
+      expect(pool.backend?.name).toBe('wasm');
+      const before = pool.stats().workers.map((w) => w.numTensors);
+      const results = await Promise.all(requests.map((r) => pool.generate([r])));
+      results.forEach((r, i) => expect(r[0]!.data).toEqual(expected[i]!.data));
+      const stats = pool.stats();
+      expect(stats.workers).toHaveLength(2);
+      expect(stats.images).toBe(24);
+      expect(stats.batches).toBeLessThan(24);
+      expect(stats.workers.every((w) => w.batches > 0)).toBe(true);
+      // Pixels crossed the thread boundary as transferred buffers, not in the worker's heap.
+      expect(results[0]![0]!.data.byteLength).toBe(16 * 16 * 3);
+      expect(stats.workers.map((w) => w.numTensors)).toEqual(before);
+    } finally {
+      await pool.close();
+    }
+    expect(pool.stats().workers.every((w) => w.state === 'closed')).toBe(true);
+  });
+
+  it('GIVEN a worker that crashes mid-batch THEN its callers get worker_crashed, and the restarted worker serves the next request', async () => {
+    const pool = await GeneratorService.create({ modelDirs: [tiny.dir], workers: 1, faultInjection: { crashOnBatch: 1 } });
+    try {
+      const err = await pool.generate(requests.slice(0, 3)).then(
+        () => new Error('expected a crash'),
+        (e: Error) => e,
+      );
+      expect(err).toBeInstanceOf(GeneratorError);
+      expect(err).toMatchObject({ code: 'worker_crashed' });
+      expect(err.message).toMatch(/crashed.*try again/);
+      const again = await pool.generate(requests.slice(0, 3)); // queued until the new worker is ready
+      expect(again).toHaveLength(3);
+      expect(pool.stats().crashes).toBe(1);
+      expect(pool.stats().workers[0]!.state).toBe('idle');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('GIVEN a model that tfjs cannot load THEN create() rejects with the worker\'s ModelLoadError', async () => {
+    const broken = await makeTinyModel(path.join(root, 'broken'), { id: 'broken' });
+    const file = path.join(broken.dir, 'model.json');
+    const json = JSON.parse(await readFile(file, 'utf8'));
+    json.weightsManifest[0].weights[0].name = 'nonexistent/kernel';
+    await writeFile(file, JSON.stringify(json));
+    const err = await GeneratorService.create({ modelDirs: [broken.dir], workers: 1 }).then(
+      async (svc) => {
+        await svc.close();
+        return new Error('loaded a broken model');
+      },
+      (e: Error) => e,
+    );
+    expect(err).toBeInstanceOf(ModelLoadError);
+    expect(err).toMatchObject({ code: 'tfjs_load' });
+    expect(err.message).toContain('model.json');
+  });
+});
