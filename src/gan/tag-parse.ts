@@ -16,6 +16,7 @@ export interface UnknownTag {
 
 export interface TagWarning {
   code: 'several_in_group';
+  /** The exclusive set (tags.json `exclusive`), or the group when the vocabulary has no sets. */
   group: TagGroup;
   tags: string[];
   message: string;
@@ -34,7 +35,10 @@ export type ParseResult =
     };
 
 export interface ParseOptions {
-  /** Groups where several tags together are normal, so no warning (default below). */
+  /**
+   * Only for vocabularies without `exclusive` sets: groups where several tags together are
+   * normal, so no warning (default below).
+   */
   multiGroups?: readonly string[];
 }
 
@@ -53,6 +57,8 @@ const GROUP_LABEL: Record<string, string> = {
   hair_color: 'hair colours (they will be mixed)',
   eye_color: 'eye colours (they will be mixed)',
   hairstyle: 'hairstyles (they will be blended)',
+  mouth: 'mouth expressions (they will be blended)',
+  background: 'backgrounds (they will be blended)',
 };
 
 export function parseTags(vocab: TagVocabulary, text: string, options: ParseOptions = {}): ParseResult {
@@ -141,19 +147,26 @@ function segmentUnspaced(vocab: TagVocabulary, word: string): string[] | undefin
   return out.length > 1 ? out : undefined;
 }
 
+/**
+ * Several tags that are alternatives to each other are allowed (the original recommends
+ * mixing hair colours) but worth a note. Alternatives are the tags sharing an `exclusive`
+ * set in tags.json; a vocabulary without sets falls back to groups, minus `multiGroups`.
+ */
 function groupWarnings(vocab: TagVocabulary, tags: string[], multiGroups: readonly string[]): TagWarning[] {
-  const byGroup = new Map<TagGroup, string[]>();
+  const hasSets = vocab.entries.some((e) => e.exclusive);
+  const bySet = new Map<string, string[]>();
   for (const name of tags) {
-    const group = vocab.lookup(name)!.group;
-    if (multiGroups.includes(group)) continue;
-    byGroup.set(group, [...(byGroup.get(group) ?? []), name]);
+    const entry = vocab.lookup(name)!;
+    const set = hasSets ? entry.exclusive : multiGroups.includes(entry.group) ? undefined : entry.group;
+    if (set === undefined) continue;
+    bySet.set(set, [...(bySet.get(set) ?? []), name]);
   }
-  return [...byGroup]
+  return [...bySet]
     .filter(([, names]) => names.length > 1)
     .map(([group, names]) => ({
       code: 'several_in_group' as const,
       group,
       tags: names,
-      message: `${names.length} ${GROUP_LABEL[group] ?? `"${group}" tags`}: ${names.join(', ')}.`,
+      message: `${names.length} ${GROUP_LABEL[group] ?? `"${group}" tags (they will be blended)`}: ${names.join(', ')}.`,
     }));
 }

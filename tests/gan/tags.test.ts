@@ -85,7 +85,7 @@ describe('TagVocabulary.parse', () => {
     expect(!j.ok && j.unknown[0]!.suggestions).toEqual(expect.arrayContaining(['blonde_hair']));
   });
 
-  it('GIVEN two hair colours THEN a warning (they mix); GIVEN two expressions or accessories THEN none', () => {
+  it('GIVEN two hair colours THEN a warning (they mix); GIVEN tags that combine THEN none', () => {
     const r = vocab.parse('blonde_hair, pink_hair, blue_eyes');
     expect(r.ok).toBe(true);
     expect(r.warnings).toHaveLength(1);
@@ -93,9 +93,19 @@ describe('TagVocabulary.parse', () => {
     expect(r.warnings[0]!.message).toContain('mixed');
     expect(vocab.parse('smile, open_mouth, glasses, earrings, freckles, tan').warnings).toEqual([]);
     expect(vocab.parse('head_tilt, white_background').warnings).toEqual([]);
+  });
+
+  it('GIVEN tags.json exclusive sets THEN alternatives of one set warn, whatever their group', () => {
+    expect(vocab.parse('smile, frown').warnings[0]).toMatchObject({ group: 'mouth', tags: ['smile', 'frown'] });
+    expect(vocab.parse('white_background, pink_background').warnings[0]?.message).toMatch(/2 backgrounds/);
     expect(vocab.parse('long_hair, ponytail').warnings[0]?.group).toBe('hairstyle');
-    // The exempt groups are configurable.
-    expect(vocab.parse('smile, frown', { multiGroups: [] }).warnings[0]?.group).toBe('expression');
+  });
+
+  it('GIVEN a vocabulary without exclusive sets THEN groups decide, except expression, accessories, face, other', () => {
+    const plain = new TagVocabulary(VOCABULARY.map(({ exclusive: _drop, ...t }) => t));
+    expect(plain.parse('blonde_hair, red_hair').warnings[0]?.group).toBe('hair_color');
+    expect(plain.parse('smile, frown, glasses, earrings, tan, freckles, head_tilt, white_background').warnings).toEqual([]);
+    expect(plain.parse('smile, frown', { multiGroups: [] }).warnings[0]?.group).toBe('expression');
   });
 
   it('GIVEN hostile input THEN parse returns a result and does not throw', () => {

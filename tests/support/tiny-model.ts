@@ -158,7 +158,7 @@ export async function makeTinyModel(dir: string, options: TinyModelOptions = {})
     const v = VOCABULARY[i];
     const frequency = Math.round((0.3 / (1 + i * 0.2)) * 1000) / 1000; // decreasing, like real data
     return v
-      ? { name: v.name, group: v.group, ja: v.ja, ...(v.aliases ? { aliases: v.aliases } : {}), frequency }
+      ? { name: v.name, group: v.group, ja: v.ja, ...(v.aliases ? { aliases: v.aliases } : {}), ...(v.exclusive ? { exclusive: v.exclusive } : {}), frequency }
       : { name: `extra_tag_${i}`, group: 'other', ja: `追加${i}`, frequency };
   });
 
