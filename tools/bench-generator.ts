@@ -1,0 +1,105 @@
+/**
+ * Generator speed on this machine: ms/image and images/s at batch 1, 8, 32 per backend
+ * (cpu: 1 and 8 only, it is ~25× slower), with 1 and N worker threads, and peak RSS.
+ * Plain figures, no assertions.
+ *
+ *   npm run bench -- [--model models/<id>] [--seconds 1.5] [--workers N] [--backends wasm,cpu]
+ *
+ * Without a model directory (models/default does not exist before the first training run)
+ * it benchmarks a tiny random model made on the fly, and says so: those figures show the
+ * overheads (queue, threads, transfers) rather than the real network's cost.
+ */
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { isInstalled, type BackendName } from '../src/gan/backend-plan.ts';
+import { GeneratorService, type GenerateRequest } from '../src/gan/generator-service.ts';
+import { seedToZ } from '../src/gan/seed-random.ts';
+import { makeTinyModel } from '../tests/support/tiny-model.ts';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const seconds = Number(arg('seconds') ?? 1.5);
+const cores = os.availableParallelism();
+const nWorkers = Number(arg('workers') ?? cores);
+const backends = (arg('backends')?.split(',') ?? ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']) as BackendName[];
+
+async function modelDir(): Promise<{ dir: string; cleanup?: string; note: string }> {
+  const dir = arg('model') ?? 'models/default';
+  try {
+    if ((await stat(path.join(dir, 'card.json'))).isFile()) return { dir, note: `model ${dir}` };
+  } catch {
+    // fall through to a tiny model
+  }
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'gff-bench-'));
+  const tiny = await makeTinyModel(path.join(tmp, 'tiny'), { id: 'tiny', imageSize: 64, channels: 32 });
+  return {
+    dir: tiny.dir,
+    cleanup: tmp,
+    note: `${dir} not found: using a TINY random model made on the fly (64 px, 32→4 channels), NOT the real generator`,
+  };
+}
+
+/** Keeps `concurrency` requests of `batch` images in flight for `seconds`; each is one forward pass. */
+async function measure(svc: GeneratorService, batch: number, concurrency: number): Promise<{ msPerImage: number; perSecond: number }> {
+  const m = svc.model();
+  const tags = new Float32Array(m.numTags);
+  tags[0] = 1;
+  const req: GenerateRequest[] = Array.from({ length: batch }, (_, i) => ({ z: seedToZ(i, m.zDim), tags }));
+  await svc.generate(req); // warm-up at this batch size
+  let images = 0;
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        await svc.generate(req);
+        images += batch;
+      }
+    }),
+  );
+  const ms = performance.now() - start;
+  return { msPerImage: ms / images, perSecond: (images * 1000) / ms };
+}
+
+const { dir, cleanup, note } = await modelDir();
+process.stdout.write(`bench-generator: ${note}\n`);
+process.stdout.write(`node ${process.version}, ${cores} cores (${os.cpus()[0]?.model ?? 'cpu'}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+process.stdout.write(`${'backend'.padEnd(14)}${'workers'.padStart(8)}${'batch'.padStart(7)}${'ms/image'.padStart(10)}${'images/s'.padStart(10)}\n`);
+
+try {
+  for (const backend of backends) {
+    if (!isInstalled(backend)) {
+      process.stdout.write(`${backend.padEnd(14)}  not installed\n`);
+      continue;
+    }
+    const batches = backend === 'cpu' ? [1, 8] : [1, 8, 32];
+    const isNative = backend === 'tfjs-node-gpu' || backend === 'tfjs-node';
+    const workerCounts = [...new Set(isNative ? [1] : [1, nWorkers])];
+    for (const workers of workerCounts) {
+      for (const batch of batches) {
+        // maxBatch = batch and maxWaitMs 0: every request of `batch` images is one forward pass.
+        const svc = await GeneratorService.create({ modelDirs: [dir], backend, workers, maxBatch: batch, maxWaitMs: 0 });
+        try {
+          if (svc.backend?.name !== backend) {
+            process.stdout.write(`${backend.padEnd(14)}  unavailable (${svc.backend?.reason})\n`);
+            break;
+          }
+          const r = await measure(svc, batch, workers * 2);
+          process.stdout.write(
+            `${backend.padEnd(14)}${String(workers).padStart(8)}${String(batch).padStart(7)}${r.msPerImage.toFixed(2).padStart(10)}${r.perSecond.toFixed(1).padStart(10)}\n`,
+          );
+        } finally {
+          await svc.close();
+        }
+      }
+    }
+  }
+} finally {
+  if (cleanup) await rm(cleanup, { recursive: true, force: true });
+}
+// maxRSS covers the whole process, worker threads included.
+process.stdout.write(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB\n`);
