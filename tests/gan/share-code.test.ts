@@ -57,6 +57,17 @@ describe('share codes', () => {
     }
   });
 
+  it('GIVEN the last character changed only in the bits base64 leaves unused THEN corrupt too', () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const code = encodeShareCode({ modelId: 'default2', z, tags: binaryTags(0) });
+    const bytes = Buffer.from(code, 'base64url').length;
+    expect(bytes % 3).not.toBe(0); // the code's last character carries padding bits
+    const last = alphabet.indexOf(code[code.length - 1]!);
+    const sibling = code.slice(0, -1) + alphabet[last ^ 1]!;
+    expect(Buffer.from(sibling, 'base64url')).toEqual(Buffer.from(code, 'base64url')); // same bytes…
+    expect(codeOf(() => decodeShareCode(sibling, expectation))).toBe('corrupt'); // …still refused
+  });
+
   it('GIVEN a truncated code THEN it is rejected with a message asking to copy it again', () => {
     for (const cut of [1, 2, 3, 4, 10, 200]) {
       const short = code.slice(0, code.length - cut);
