@@ -7,70 +7,16 @@
  * The main thread never loads tfjs when workers > 0: it reads only card.json/tags.json/
  * model.json (model-files.ts) so callers can parse tags and validate vectors here.
  */
-import { BusyError, GeneratorError, ModelLoadError } from './errors.ts';
+import { BusyError, GeneratorError } from './errors.ts';
 import type { BackendChoice, GanLogger } from './backend.ts';
-import { defaultWorkerCount, plannedBackend, type BackendName, type BackendPreference } from './backend-plan.ts';
+import { defaultWorkerCount, plannedBackend, type BackendName } from './backend-plan.ts';
 import { MicroBatcher, type BatchItem } from './batcher.ts';
 import { splitImages, type RawImage } from './image.ts';
-import { findModelDirs, readModelFiles, type ModelCard } from './model-files.ts';
 import { InProcessSlot, WorkerSlot, type Slot, type SlotHooks } from './slots.ts';
-import type { TagVocabulary } from './tag-vocabulary.ts';
+import { readServedModels } from './served-models.ts';
+import type { GenerateRequest, GeneratorServiceOptions, GeneratorStats, ModelSummary } from './generator-types.ts';
 
-export interface GeneratorServiceOptions {
-  /** Model directories (models/<id>/) to serve. */
-  modelDirs?: string[];
-  /** Or a folder whose sub-directories with a card.json are the models (e.g. "models"). */
-  modelsRoot?: string;
-  /** Model used when a request names none (default: the first, or "default" if present). */
-  defaultModelId?: string;
-  backend?: BackendPreference;
-  /** Worker threads; 0 runs in this thread. Default: 1 for native backends, cores for wasm/cpu. */
-  workers?: number;
-  /** Most images in one forward pass (default 32). */
-  maxBatch?: number;
-  /** How long the first queued image waits for company before its batch goes (default 4 ms). */
-  maxWaitMs?: number;
-  /** Most images waiting (not yet running); beyond it generate() rejects with BusyError (default 512). */
-  maxQueue?: number;
-  log?: GanLogger;
-  /** Tests only: the first worker of each slot throws on its n-th batch. */
-  faultInjection?: { crashOnBatch?: number };
-}
-
-export interface GenerateRequest {
-  /** Defaults to the service's default model. */
-  modelId?: string;
-  /** zDim values. */
-  z: Float32Array;
-  /** numTags values in [0, 1], in the model's tag order. */
-  tags: Float32Array;
-}
-
-export interface ModelSummary {
-  id: string;
-  dir: string;
-  card: ModelCard;
-  vocabulary: TagVocabulary;
-  zDim: number;
-  imageSize: number;
-  numTags: number;
-}
-
-export interface GeneratorStats {
-  backend: BackendName | undefined;
-  workers: { index: number; state: string; numTensors: number; batches: number; images: number }[];
-  /** Forward passes run so far, all workers. */
-  batches: number;
-  images: number;
-  /** Images waiting for a worker. */
-  queueLength: number;
-  /** Images in forward passes right now. */
-  inFlight: number;
-  /** Recent wall time per image on one worker (moving average), ms. */
-  msPerImage: number;
-  /** Batches rejected by a crash so far. */
-  crashes: number;
-}
+export type { GenerateRequest, GeneratorServiceOptions, GeneratorStats, ModelSummary } from './generator-types.ts';
 
 /** First guess of ms per image per worker, until real batches have been timed. */
 const INITIAL_MS_PER_IMAGE: Record<BackendName, number> = { 'tfjs-node-gpu': 1, 'tfjs-node': 5, wasm: 10, cpu: 200 };
@@ -118,22 +64,7 @@ export class GeneratorService {
 
   /** Reads the models' metadata, starts the workers and waits until all are ready. */
   static async create(options: GeneratorServiceOptions): Promise<GeneratorService> {
-    const dirs = [...(options.modelDirs ?? []), ...(options.modelsRoot ? await findModelDirs(options.modelsRoot) : [])];
-    if (dirs.length === 0) {
-      throw new ModelLoadError('missing_file', options.modelsRoot ?? '', `No model found${options.modelsRoot ? ` in ${options.modelsRoot}` : ''}: give model directories holding card.json, tags.json, model.json and weights.`);
-    }
-    const models = new Map<string, ModelSummary>();
-    for (const dir of dirs) {
-      const f = await readModelFiles(dir);
-      if (models.has(f.id)) {
-        throw new ModelLoadError('bad_format', f.dir, `Two model directories use the id "${f.id}": ${models.get(f.id)!.dir} and ${f.dir}.`);
-      }
-      models.set(f.id, { id: f.id, dir: f.dir, card: f.card, vocabulary: f.vocabulary, zDim: f.zDim, imageSize: f.imageSize, numTags: f.numTags });
-    }
-    const defaultModelId = options.defaultModelId ?? (models.has('default') ? 'default' : models.keys().next().value!);
-    if (!models.has(defaultModelId)) {
-      throw new GeneratorError('unknown_model', `The default model "${defaultModelId}" is not among the models (${[...models.keys()].join(', ')}).`);
-    }
+    const { models, defaultModelId } = await readServedModels(options);
 
     const preference = options.backend ?? 'auto';
     const planned = plannedBackend(preference);

@@ -1,0 +1,61 @@
+/** Public types of the GeneratorService (generator-service.ts re-exports them). */
+import type { BackendName, BackendPreference } from './backend-plan.ts';
+import type { GanLogger } from './backend.ts';
+import type { ModelCard } from './model-files.ts';
+import type { TagVocabulary } from './tag-vocabulary.ts';
+
+export interface GeneratorServiceOptions {
+  /** Model directories (models/<id>/) to serve. */
+  modelDirs?: string[];
+  /** Or a folder whose sub-directories with a card.json are the models (e.g. "models"). */
+  modelsRoot?: string;
+  /** Model used when a request names none (default: the first, or "default" if present). */
+  defaultModelId?: string;
+  backend?: BackendPreference;
+  /** Worker threads; 0 runs in this thread. Default: 1 for native backends, cores for wasm/cpu. */
+  workers?: number;
+  /** Most images in one forward pass (default 32). */
+  maxBatch?: number;
+  /** How long the first queued image waits for company before its batch goes (default 4 ms). */
+  maxWaitMs?: number;
+  /** Most images waiting (not yet running); beyond it generate() rejects with BusyError (default 512). */
+  maxQueue?: number;
+  log?: GanLogger;
+  /** Tests only: the first worker of each slot throws on its n-th batch. */
+  faultInjection?: { crashOnBatch?: number };
+}
+
+export interface GenerateRequest {
+  /** Defaults to the service's default model. */
+  modelId?: string;
+  /** zDim values. */
+  z: Float32Array;
+  /** numTags values in [0, 1], in the model's tag order. */
+  tags: Float32Array;
+}
+
+export interface ModelSummary {
+  id: string;
+  dir: string;
+  card: ModelCard;
+  vocabulary: TagVocabulary;
+  zDim: number;
+  imageSize: number;
+  numTags: number;
+}
+
+export interface GeneratorStats {
+  backend: BackendName | undefined;
+  workers: { index: number; state: string; numTensors: number; batches: number; images: number }[];
+  /** Forward passes run so far, all workers. */
+  batches: number;
+  images: number;
+  /** Images waiting for a worker. */
+  queueLength: number;
+  /** Images in forward passes right now. */
+  inFlight: number;
+  /** Recent wall time per image on one worker (moving average), ms. */
+  msPerImage: number;
+  /** Batches rejected by a crash so far. */
+  crashes: number;
+}
