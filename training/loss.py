@@ -18,7 +18,10 @@ class LossConfig:
     aux_weight_d: float = 1.0      # D's tag head on real images
     aux_weight_g: float = 0.5      # G pushed toward images whose tags D's head recognises
     int_weight: float = 1.0        # GAN-INT: interpolated tag vectors (β = 0.5 mixes of two samples)
-    mode_seeking: float = 1.0      # MSGAN: image distance / z distance for pairs sharing tags
+    # MSGAN: image distance / z distance for pairs sharing tags. At 1.0 it rewarded
+    # high-frequency noise (noise makes any two images differ) and G drew static for the
+    # first epoch; 0.1 keeps z mattering without that.
+    mode_seeking: float = 0.1
 
 
 def wrong_tags(tags):

@@ -38,7 +38,7 @@ class TrainConfig:
     seed: int = 1
     threads: int = 0              # torch threads; 0 = all cores
     log_every: int = 50           # steps
-    samples_per_epoch: int = 1    # sample grids per epoch
+    samples_per_epoch: int = 2    # sample grids (and checkpoints) per epoch
     limit: int = 0                # use only the first N images (tests)
     net: NetConfig = field(default_factory=NetConfig)
     loss: LossConfig = field(default_factory=LossConfig)
@@ -138,8 +138,10 @@ def train(cfg: TrainConfig, resume=False, progress=True):
             p.requires_grad_(True)
 
         with torch.no_grad():
+            # Warm-up: early on G_ema follows G closely, or it would average in the random init.
+            decay = min(cfg.ema, (1 + step) / (10 + step))
             for pe, p in zip(G_ema.parameters(), G.parameters()):
-                pe.lerp_(p, 1 - cfg.ema)
+                pe.lerp_(p, 1 - decay)
             for be, b in zip(G_ema.buffers(), G.buffers()):
                 be.copy_(b)
         step += 1
@@ -190,7 +192,7 @@ def main(argv=None):
     cfg = TrainConfig(data=a.data, out=a.out, image_size=a.size, max_tags=a.max_tags, batch=a.batch,
                       epochs=a.epochs, max_minutes=a.max_minutes, seed=a.seed, threads=a.threads, limit=a.limit)
     if a.size == 128:
-        cfg.net.g_channels = [256, 160, 96, 48, 24, 12]
+        cfg.net.g_channels = [256, 128, 64, 32, 16, 8]
     try:
         train(cfg, resume=a.resume)
     except DataError as e:

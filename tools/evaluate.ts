@@ -1,0 +1,53 @@
+/**
+ * Judges a shipped model by the pictures its tfjs export draws:
+ *   npm run evaluate -- models/default [--real data/lorelei64-heldout] [--train data/lorelei64]
+ *                                      [--judge runs/judge/classifier.pt] [--no-card]
+ * 1. python: plan the (seed, tags) rows; 2. here: draw them with the tfjs model (the same
+ * GeneratorService the bot uses); 3. python: score them with the judge classifier and write
+ * metrics.json (and the model's card.json unless --no-card).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { GeneratorService } from '../src/gan/generator-service.ts';
+import { seedToZ } from '../src/gan/seed-random.ts';
+import { pythonExecutable } from './lib/python.ts';
+
+const program = new Command('evaluate')
+  .argument('<model-dir>', 'model folder, e.g. models/default')
+  .option('--real <dir>', 'held-out real images', 'data/lorelei64-heldout')
+  .option('--train <dir>', 'training images (real-vs-real reference)', 'data/lorelei64')
+  .option('--judge <file>', 'judge classifier checkpoint', 'runs/judge/classifier.pt')
+  .option('--out <dir>', 'where plan, images and metrics go (default out/eval/<id>)')
+  .option('--no-card', 'do not write the metrics into card.json')
+  .parse();
+const opts = program.opts<{ real: string; train: string; judge: string; out?: string; card: boolean }>();
+const modelDir = resolve(program.args[0]!);
+const outDir = resolve(opts.out ?? join('out', 'eval', basename(modelDir)));
+mkdirSync(outDir, { recursive: true });
+const py = (args: string[]) => execFileSync(pythonExecutable(), ['-m', 'training.evaluate', ...args], { stdio: 'inherit' });
+
+const planFile = join(outDir, 'plan.json');
+py(['plan', '--model', modelDir, '--real', opts.real, '--out', planFile]);
+const plan = JSON.parse(readFileSync(planFile, 'utf8')) as { rows: { seed: number; tags: number[] }[] };
+
+const service = await GeneratorService.create({ modelDirs: [modelDir] });
+const model = service.model();
+const started = performance.now();
+const chunks: Uint8Array[] = [];
+const CHUNK = 256;
+for (let i = 0; i < plan.rows.length; i += CHUNK) {
+  const rows = plan.rows.slice(i, i + CHUNK);
+  const images = await service.generate(rows.map((r) => ({ z: seedToZ(r.seed, model.zDim), tags: Float32Array.from(r.tags) })));
+  for (const img of images) chunks.push(img.data);
+  process.stderr.write(`\rdrawn ${Math.min(i + CHUNK, plan.rows.length)}/${plan.rows.length}`);
+}
+const seconds = (performance.now() - started) / 1000;
+process.stderr.write(`\rdrawn ${plan.rows.length} images with tfjs (${service.backend?.name}) in ${seconds.toFixed(1)} s\n`);
+await service.close();
+const generatedFile = join(outDir, 'generated.bin');
+writeFileSync(generatedFile, Buffer.concat(chunks));
+
+py(['score', '--model', modelDir, '--plan', planFile, '--generated', generatedFile, '--real', opts.real, '--train', opts.train,
+  '--judge', opts.judge, '--out', join(outDir, 'metrics.json'), ...(opts.card ? [] : ['--no-card'])]);
