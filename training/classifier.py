@@ -1,6 +1,6 @@
 """The judge: a multi-label tag classifier trained on real rendered images only.
 
-Its pooled 256-d features also serve as the feature space for the Fréchet distance and the
+Its pooled 192-d features also serve as the feature space for the Fréchet distance and the
 k-NN precision/recall of training/metrics. It must reach a held-out mean per-tag accuracy of
 0.97 before its verdicts on generated images mean anything.
 python3 -m training.classifier --data data/lorelei64 --heldout data/lorelei64-heldout --out runs/judge
@@ -19,7 +19,7 @@ from training.dataset import TaggedImages
 
 
 class TagClassifier(nn.Module):
-    def __init__(self, num_tags, width=32):
+    def __init__(self, num_tags, width=24):
         super().__init__()
         chans, layers, c_in = [width, width * 2, width * 4, width * 8], [], 3
         for c in chans:
@@ -30,7 +30,7 @@ class TagClassifier(nn.Module):
         self.head = nn.Linear(c_in, num_tags)
 
     def features(self, x):
-        """x: (B, 3, S, S) in [-1, 1] → (B, 256)."""
+        """x: (B, 3, S, S) in [-1, 1] → (B, 8·width)."""
         return self.body(x).mean(dim=[2, 3])
 
     def forward(self, x):
@@ -60,7 +60,7 @@ def main(argv=None):
     p.add_argument("--heldout", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--size", type=int, default=64)
-    p.add_argument("--epochs", type=float, default=3)
+    p.add_argument("--epochs", type=float, default=2)
     p.add_argument("--batch", type=int, default=128)
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--limit", type=int, default=0)
