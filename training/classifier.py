@@ -21,6 +21,7 @@ from training.dataset import TaggedImages
 class TagClassifier(nn.Module):
     def __init__(self, num_tags, width=24):
         super().__init__()
+        self.width = width
         chans, layers, c_in = [width, width * 2, width * 4, width * 8], [], 3
         for c in chans:
             layers += [nn.Conv2d(c_in, c, 3, padding=1), nn.BatchNorm2d(c), nn.ReLU(),
@@ -49,7 +50,7 @@ def per_tag_accuracy(model, data, batch=256):
 
 def load_classifier(path):
     ckpt = torch.load(path, map_location="cpu")
-    model = TagClassifier(len(ckpt["vocab"]))
+    model = TagClassifier(len(ckpt["vocab"]), ckpt.get("width", 24))
     model.load_state_dict(ckpt["model"])
     return model.eval(), ckpt
 
@@ -92,7 +93,7 @@ def main(argv=None):
               "heldout_images": len(held), "steps": steps, "seconds": round(time.time() - started, 1)}
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
-    torch.save({"model": model.state_dict(), "vocab": train.vocab, "report": report, "size": a.size}, out / "classifier.pt")
+    torch.save({"model": model.state_dict(), "vocab": train.vocab, "report": report, "size": a.size, "width": model.width}, out / "classifier.pt")
     (out / "classifier.json").write_text(json.dumps(report, indent=1))
     print(f"\nheld-out mean per-tag accuracy {report['heldout_mean_accuracy']:.4f} (min {report['heldout_min_accuracy']:.4f})")
 
