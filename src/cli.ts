@@ -22,7 +22,6 @@ import { describeTags, shareCodeOf } from './core/girl.ts';
 import { morph } from './core/morph.ts';
 import { restyle } from './core/restyle.ts';
 import { variations } from './core/variations.ts';
-import { renderAnimation } from './render/index.ts';
 import { girlFromArg } from './cli/girl-args.ts';
 import { EXIT_USAGE, isUserFacing } from './cli/errors.ts';
 import { startRuntime, type Runtime } from './runtime.ts';
@@ -57,9 +56,11 @@ async function context(cmd: Command): Promise<CoreContext> {
     ...(g.model ? { GFF_DEFAULT_MODEL: g.model } : {}),
   });
   // One worker: a CLI call draws one batch, and starting a second thread costs more than it saves.
+  // No --model and no GFF_DEFAULT_MODEL: "default" when the folder has it, else its only model.
+  const namedDefault = g.model !== undefined || (process.env.GFF_DEFAULT_MODEL ?? '') !== '';
   runtime ??= await startRuntime({
     modelsDir: config.GFF_MODELS_DIR,
-    defaultModelId: config.GFF_DEFAULT_MODEL,
+    ...(namedDefault ? { defaultModelId: config.GFF_DEFAULT_MODEL } : {}),
     backend: config.GFF_BACKEND,
     workers: g.workers ?? 0,
   });
@@ -139,12 +140,11 @@ program
   .action(async (o, cmd) => {
     const ctx = await context(cmd);
     const girl = girlFromArg(ctx, o.girl, o.from, cmd.optsWithGlobals().model);
-    const r = await morph(ctx, { girl, to: o.to, steps: o.steps, animation: false });
     const ext = extname(o.out).toLowerCase();
-    if (ext === '.webp' || ext === '.gif') {
-      const images = await ctx.generator.generate(r.girls);
-      const data = await renderAnimation(images, { format: ext === '.gif' ? 'gif' : 'webp', delayMs: 250, pingPong: true });
-      await save(o.out, { name: o.out, data, contentType: ext === '.gif' ? 'image/gif' : 'image/webp' });
+    const animated = ext === '.webp' || ext === '.gif';
+    const r = await morph(ctx, { girl, to: o.to, steps: o.steps, animation: animated ? (ext === '.gif' ? 'gif' : 'webp') : false });
+    if (animated) {
+      await save(o.out, r.attachments[1]!);
       await save(o.out.slice(0, -ext.length) + '.png', r.attachments[0]!);
     } else {
       await save(o.out, r.attachments[0]!);
@@ -212,6 +212,12 @@ program
   .action(async () => {
     await import('../tools/bench-generator.ts');
   });
+
+// Output piped into `head` and the like: stop quietly when the reader goes away.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(process.exitCode ?? 0);
+});
 
 async function main(): Promise<number> {
   try {

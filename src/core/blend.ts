@@ -5,6 +5,7 @@
 import { bilinearGrid, interpolateSteps, lerp, type InterpolationKind } from '../gan/latent.ts';
 import { requireModel } from './catalog.ts';
 import type { CoreContext, CoreResult } from './context.ts';
+import { drawGirls } from './draw.ts';
 import { UserError } from './errors.ts';
 import type { Girl } from './girl.ts';
 import { LIMITS, intInRange } from './limits.ts';
@@ -34,7 +35,7 @@ export async function blend(ctx: CoreContext, req: BlendRequest): Promise<CoreRe
   if (n === 2) {
     const steps = intInRange(req.steps, LIMITS.steps, 'The number of steps');
     const girls = interpolateSteps(req.girls[0]!.z, req.girls[1]!.z, steps, kind).map((z) => ({ modelId, z, tags }));
-    const images = await ctx.generator.generate(girls);
+    const images = await drawGirls(ctx, girls);
     const labels = images.map((_, i) => (i === 0 ? (req.labels?.[0] ?? 'A') : i === steps - 1 ? (req.labels?.[1] ?? 'B') : `${i + 1}/${steps}`));
     return { attachments: [await stripPng(ctx, 'blend.png', images, { labels })], girls };
   }
@@ -45,6 +46,6 @@ export async function blend(ctx: CoreContext, req: BlendRequest): Promise<CoreRe
   const d = n === 4 ? req.girls[3]!.z : lerp(b, c, 0.5);
   const zs = bilinearGrid([a, b, c, d], side, side).flat();
   const girls = zs.map((z) => ({ modelId, z, tags }));
-  const images = await ctx.generator.generate(girls);
+  const images = await drawGirls(ctx, girls);
   return { attachments: [await gridPng(ctx, 'blend.png', images, { columns: side })], girls };
 }

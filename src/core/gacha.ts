@@ -4,6 +4,7 @@ import { seedToZ } from '../gan/seed-random.ts';
 import { truncate } from '../gan/latent.ts';
 import { requireModel } from './catalog.ts';
 import type { CoreContext, CoreResult } from './context.ts';
+import { drawGirls } from './draw.ts';
 import type { Girl } from './girl.ts';
 import { LIMITS, checkSeed, intInRange, numberInRange } from './limits.ts';
 import { gridPng } from './pictures.ts';
@@ -48,7 +49,7 @@ export function gachaGirls(ctx: CoreContext, req: GachaRequest): { girls: Girl[]
 
 export async function gacha(ctx: CoreContext, req: GachaRequest): Promise<GachaResult> {
   const plan = gachaGirls(ctx, req);
-  const tiles = await ctx.generator.generate(plan.girls);
+  const tiles = await drawGirls(ctx, plan.girls);
   const first = plan.seeds[0]!;
   const last = plan.seeds[plan.seeds.length - 1]!;
   const title = `seeds ${first}${last !== first ? `–${last}` : ''}${plan.requested.names.length ? ` · ${plan.requested.names.join(', ')}` : ''}`;

@@ -2,6 +2,7 @@
 import { seedToZ } from '../gan/seed-random.ts';
 import { requireModel } from './catalog.ts';
 import type { CoreContext, CoreResult } from './context.ts';
+import { drawGirls } from './draw.ts';
 import { UserError } from './errors.ts';
 import { describeTags, girlFromCode, type Girl } from './girl.ts';
 import { checkSeed } from './limits.ts';
@@ -34,7 +35,7 @@ export function resolveGirl(ctx: CoreContext, req: GenerateRequest): Girl {
 export async function generate(ctx: CoreContext, req: GenerateRequest): Promise<CoreResult> {
   const girl = resolveGirl(ctx, req);
   const model = requireModel(ctx.catalog, girl.modelId);
-  const [tile] = await ctx.generator.generate([girl]);
+  const [tile] = await drawGirls(ctx, [girl]);
   const size = req.size ?? (model.imageSize <= 64 ? model.imageSize * 4 : model.imageSize * 2);
   const picture = await gridPng(ctx, 'girl.png', [tile!], { tileSize: size, captions: [describeTags(model.vocabulary, girl.tags)] });
   return { attachments: [picture], girls: [girl] };

@@ -7,6 +7,7 @@ import { interpolateSteps } from '../gan/latent.ts';
 import { renderAnimation } from '../render/index.ts';
 import { requireModel } from './catalog.ts';
 import type { CoreContext, CoreResult } from './context.ts';
+import { drawGirls } from './draw.ts';
 import { describeTags, type Girl } from './girl.ts';
 import { LIMITS, intInRange } from './limits.ts';
 import { stripPng } from './pictures.ts';
@@ -18,8 +19,8 @@ export interface MorphRequest {
   from?: Float32Array;
   to: string;
   steps?: number;
-  /** Also return an animated WebP (default true). */
-  animation?: boolean;
+  /** Also return the frames as an animation: WebP (true, the default), GIF, or none (false). */
+  animation?: boolean | 'webp' | 'gif';
 }
 
 export interface MorphResult extends CoreResult {
@@ -34,13 +35,14 @@ export async function morph(ctx: CoreContext, req: MorphRequest): Promise<MorphR
   const from = req.from ?? req.girl.tags;
   const target = resolveTags(model, req.to);
   const frames = interpolateSteps(from, target.vector, steps, 'lerp').map((tags) => ({ ...req.girl, tags }));
-  const images = await ctx.generator.generate(frames);
+  const images = await drawGirls(ctx, frames);
   const title = `${describeTags(model.vocabulary, from)} → ${describeTags(model.vocabulary, target.vector)}`;
   const strip = await stripPng(ctx, 'morph.png', images, { title });
   const attachments = [strip];
   if (req.animation !== false) {
-    const data = await renderAnimation(images, { format: 'webp', delayMs: 250, pingPong: true });
-    attachments.push({ name: 'morph.webp', data, contentType: 'image/webp' });
+    const format = req.animation === 'gif' ? 'gif' : 'webp';
+    const data = await renderAnimation(images, { format, delayMs: 250, pingPong: true });
+    attachments.push({ name: `morph.${format}`, data, contentType: `image/${format}` });
   }
   return { attachments, girls: frames, from, to: target.vector, toNames: target.names };
 }

@@ -6,9 +6,10 @@ import { randomInt } from 'node:crypto';
 import { seedToZ } from '../gan/seed-random.ts';
 import { requireModel } from './catalog.ts';
 import type { CoreContext, CoreResult } from './context.ts';
+import { drawGirls } from './draw.ts';
 import { UserError } from './errors.ts';
 import type { Girl } from './girl.ts';
-import { LIMITS } from './limits.ts';
+import { LIMITS, intInRange } from './limits.ts';
 import { labeledGridPng } from './pictures.ts';
 import { resolveTags } from './tags-input.ts';
 
@@ -28,10 +29,12 @@ export async function restyle(ctx: CoreContext, req: RestyleRequest): Promise<Co
   if (req.tagSets.length > LIMITS.restyleRows.max) {
     throw new UserError('bad_number', `At most ${LIMITS.restyleRows.max} tag sets at once (got ${req.tagSets.length}).`);
   }
+  if (req.columns !== undefined) intInRange(req.columns, { min: 1, max: LIMITS.restyleColumns.max }, 'The number of columns');
   const columns = Math.max(req.girls.length, req.columns ?? req.girls.length);
   if (columns === 0) throw new UserError('bad_number', 'Restyle needs at least one girl.');
   if (columns > LIMITS.restyleColumns.max) throw new UserError('bad_number', `At most ${LIMITS.restyleColumns.max} girls at once.`);
-  const model = requireModel(ctx.catalog);
+  // Random columns come from the first girl's model, so that they sit in her z space.
+  const model = requireModel(ctx.catalog, req.girls[0]?.modelId);
   const base = req.seed ?? randomInt(0, 0xffffffff - LIMITS.restyleColumns.max);
   const girls: Girl[] = [...req.girls];
   const labels = [...(req.columnLabels ?? req.girls.map((_, i) => `#${i + 1}`))];
@@ -42,7 +45,7 @@ export async function restyle(ctx: CoreContext, req: RestyleRequest): Promise<Co
   }
   // Each column keeps its own model; the tag text is read in that model's vocabulary.
   const rows = req.tagSets.map((text) => girls.map((g) => ({ ...g, tags: resolveTags(requireModel(ctx.catalog, g.modelId), text).vector })));
-  const images = await ctx.generator.generate(rows.flat());
+  const images = await drawGirls(ctx, rows.flat());
   const grid = rows.map((_, r) => images.slice(r * columns, (r + 1) * columns));
   const rowLabels = req.tagSets.map((t) => resolveTags(requireModel(ctx.catalog, girls[0]!.modelId), t).names.join(', ') || '(no tags)');
   const picture = await labeledGridPng(ctx, 'restyle.png', grid, { rowLabels, colLabels: labels });

@@ -29,15 +29,20 @@ export function fillExclusiveSets(model: ModelEntry, chosen: Float32Array, seed:
   for (const names of model.exclusiveSets.values()) {
     const entries = names.map((n) => model.vocabulary.lookup(n)!).filter(Boolean);
     if (entries.some((e) => out[e.index]! > 0)) continue;
-    const total = entries.reduce((s, e) => s + (e.frequency || 1), 0);
+    if (entries.length === 0) continue;
+    // Weighted by training frequency; a tag no training image had is never drawn. Only a
+    // set whose frequencies are all unknown (0) is drawn uniformly.
+    const known = entries.some((e) => e.frequency > 0);
+    const weights = entries.map((e) => (known ? e.frequency : 1));
+    const total = weights.reduce((a, b) => a + b, 0);
     let roll = rng.uniform() * total;
-    for (const e of entries) {
-      roll -= e.frequency || 1;
-      if (roll < 0) {
-        out[e.index] = 1;
-        break;
-      }
+    // The last drawable entry catches a roll that rounding leaves at or just above 0.
+    let pick = weights.findIndex((w) => (roll -= w) < 0);
+    if (pick < 0) {
+      pick = weights.length - 1;
+      while (weights[pick] === 0) pick--;
     }
+    out[entries[pick]!.index] = 1;
   }
   return out;
 }

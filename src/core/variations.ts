@@ -2,6 +2,7 @@
 import { variations as perturb } from '../gan/latent.ts';
 import { randomInt } from 'node:crypto';
 import type { CoreContext, CoreResult } from './context.ts';
+import { drawGirls } from './draw.ts';
 import type { Girl } from './girl.ts';
 import { LIMITS, intInRange, numberInRange } from './limits.ts';
 import { gridPng } from './pictures.ts';
@@ -19,7 +20,7 @@ export async function variations(ctx: CoreContext, req: VariationsRequest): Prom
   const sigma = numberInRange(req.sigma, LIMITS.sigma, 'σ (how far variations stray)');
   const seed = req.seed ?? randomInt(0, 0xffffffff);
   const girls: Girl[] = [req.girl, ...perturb(req.girl.z, sigma, count, seed).map((z) => ({ modelId: req.girl.modelId, z, tags: req.girl.tags }))];
-  const images = await ctx.generator.generate(girls);
+  const images = await drawGirls(ctx, girls);
   const captions = girls.map((_, i) => (i === 0 ? 'original' : ''));
   const picture = await gridPng(ctx, 'variations.png', images, { numbers: true, captions });
   return { attachments: [picture], girls, seed, sigma };
