@@ -2,7 +2,7 @@
  * A girl is (model id, z, tags): the same three always draw the same face with that model.
  * Gacha draws also remember the integer seed that named their z.
  */
-import { decodeShareCode, encodeShareCode } from '../gan/share-code.ts';
+import { decodeShareCode, encodeShareCode, peekShareCode } from '../gan/share-code.ts';
 import { ShareCodeError } from '../gan/errors.ts';
 import type { TagVocabulary } from '../gan/tag-vocabulary.ts';
 import type { ModelCatalog } from './catalog.ts';
@@ -22,25 +22,14 @@ export function shareCodeOf(girl: Girl): string {
 
 /** Reads a share code made with any model this catalog holds. */
 export function girlFromCode(catalog: ModelCatalog, code: string): Girl {
-  const first = catalog.get(catalog.defaultModelId);
   try {
-    const d = decodeShareCode(code, { zDim: first?.zDim ?? 100, numTags: first?.vocabulary.size ?? 0 });
-    if (!catalog.get(d.modelId)) throw missingModel(catalog, d.modelId);
-    return d;
+    const { modelId } = peekShareCode(code);
+    const model = catalog.get(modelId);
+    if (!model) throw missingModel(catalog, modelId);
+    return decodeShareCode(code, { zDim: model.zDim, numTags: model.vocabulary.size, modelId });
   } catch (e) {
-    if (!(e instanceof ShareCodeError)) throw e;
-    // A code of another model with other widths: decode again with that model's widths.
-    const other = e.modelId !== undefined ? catalog.get(e.modelId) : undefined;
-    if (e.code === 'bad_length' && e.modelId !== undefined && !other) throw missingModel(catalog, e.modelId);
-    if (other && other.id !== catalog.defaultModelId) {
-      try {
-        return decodeShareCode(code, { zDim: other.zDim, numTags: other.vocabulary.size, modelId: other.id });
-      } catch (again) {
-        if (again instanceof ShareCodeError) throw new UserError('bad_code', again.message);
-        throw again;
-      }
-    }
-    throw new UserError('bad_code', e.message);
+    if (e instanceof ShareCodeError) throw new UserError('bad_code', e.message);
+    throw e;
   }
 }
 
