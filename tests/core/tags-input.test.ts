@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import type { ModelEntry } from '../../src/core/catalog.ts';
+import { describeTags } from '../../src/core/girl.ts';
+import { fillExclusiveSets, resolveTags } from '../../src/core/tags-input.ts';
+import { TagVocabulary, type TagSpec } from '../../src/gan/tag-vocabulary.ts';
+import { sameArray, userErrorOf } from './helpers.ts';
+
+function modelOf(specs: TagSpec[]): ModelEntry {
+  const vocabulary = new TagVocabulary(specs);
+  const sets = new Map<string, string[]>();
+  for (const e of vocabulary.entries) if (e.exclusive) sets.set(e.exclusive, [...(sets.get(e.exclusive) ?? []), e.name]);
+  return { id: 'm', name: 'm', zDim: 4, imageSize: 16, vocabulary, exclusiveSets: sets };
+}
+
+const model = modelOf([
+  { name: 'red_hair', group: 'hair_color', exclusive: 'hair', frequency: 0.5 },
+  { name: 'never_hair', group: 'hair_color', exclusive: 'hair', frequency: 0 },
+  { name: 'blue_hair', group: 'hair_color', exclusive: 'hair', frequency: 0.5 },
+  { name: 'x_background', group: 'other', exclusive: 'background' },
+  { name: 'y_background', group: 'other', exclusive: 'background' },
+  { name: 'z_background', group: 'other', exclusive: 'background' },
+  { name: 'glasses', group: 'accessories', frequency: 0.2 },
+]);
+
+const drawnBy = (chosen: Float32Array, seeds: number) => {
+  const counts = new Map<string, number>();
+  for (let s = 0; s < seeds; s++) {
+    for (const n of model.vocabulary.namesOf(fillExclusiveSets(model, chosen, s))) counts.set(n, (counts.get(n) ?? 0) + 1);
+  }
+  return counts;
+};
+
+describe('random fill of exclusive sets', () => {
+  it('GIVEN nothing named THEN each set gets exactly one tag and tags outside sets none', () => {
+    for (let s = 0; s < 50; s++) {
+      const names = model.vocabulary.namesOf(fillExclusiveSets(model, new Float32Array(7), s));
+      expect(names.filter((n) => n.endsWith('_hair'))).toHaveLength(1);
+      expect(names.filter((n) => n.endsWith('_background'))).toHaveLength(1);
+      expect(names).not.toContain('glasses');
+    }
+  });
+
+  it('GIVEN a tag no training image had (frequency 0) THEN the fill never draws it, but draws the others of its set', () => {
+    const counts = drawnBy(new Float32Array(7), 300);
+    expect(counts.get('never_hair') ?? 0).toBe(0);
+    expect(counts.get('red_hair')).toBeGreaterThan(90);
+    expect(counts.get('blue_hair')).toBeGreaterThan(90);
+  });
+
+  it('GIVEN a set whose frequencies are all unknown THEN every member is drawn now and then', () => {
+    const counts = drawnBy(new Float32Array(7), 300);
+    for (const n of ['x_background', 'y_background', 'z_background']) expect(counts.get(n)).toBeGreaterThan(60);
+  });
+
+  it('GIVEN a set the user named, even at a fractional weight THEN it is left as it is', () => {
+    const chosen = model.vocabulary.toVector({ blue_hair: 0.3, y_background: 1 });
+    for (let s = 0; s < 30; s++) {
+      const out = fillExclusiveSets(model, chosen, s);
+      expect(sameArray(out, chosen)).toBe(true);
+    }
+    expect(chosen[model.vocabulary.indexOf('blue_hair')]).toBeCloseTo(0.3);
+  });
+
+  it('GIVEN the same seed THEN the same fill, and the input vector untouched', () => {
+    const chosen = model.vocabulary.toVector(['glasses']);
+    const a = fillExclusiveSets(model, chosen, 1234);
+    expect(sameArray(a, fillExclusiveSets(model, chosen, 1234))).toBe(true);
+    expect(model.vocabulary.namesOf(chosen)).toEqual(['glasses']);
+  });
+});
+
+describe('tag text', () => {
+  it('GIVEN tags in any spelling THEN the canonical names and vector', () => {
+    const r = resolveTags(model, 'Red Hair, GLASSES');
+    expect(r.names).toEqual(['red_hair', 'glasses']);
+    expect(model.vocabulary.namesOf(r.vector)).toEqual(['red_hair', 'glasses']);
+  });
+
+  it('GIVEN nothing THEN no tags', () => {
+    expect(resolveTags(model, undefined).names).toEqual([]);
+    expect(resolveTags(model, '  ').names).toEqual([]);
+  });
+
+  it('GIVEN an unknown word THEN UserError unknown_tags naming it', async () => {
+    expect(await userErrorOf(() => resolveTags(model, 'red_hair, glases'), 'unknown_tags')).toContain('glases');
+  });
+
+  it('GIVEN fractional tags THEN describeTags shows their weights, whole ones by name', () => {
+    const v = model.vocabulary.toVector({ red_hair: 1, blue_hair: 0.25, glasses: 0.001 });
+    expect(describeTags(model.vocabulary, v)).toBe('red_hair, blue_hair×0.25');
+    expect(describeTags(model.vocabulary, new Float32Array(7))).toBe('(no tags)');
+  });
+});
