@@ -1,0 +1,79 @@
+/**
+ * `npm run demo` and `npm run gallery` on a tiny random model (the real one lives in
+ * models/default once trained): what they write, that the gallery is reproducible, and one
+ * clear line when the model is missing.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTinyModel } from '../support/tiny-model.ts';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+let root: string;
+
+function tool(name: 'demo' | 'gallery', args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GFF_')));
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', `tools/${name}.ts`, ...args], { cwd: REPO, env, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'gff-tools-'));
+  await makeTinyModel(path.join(root, 'models', 'tiny'), { seed: 4 });
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+const onTiny = (out: string) => ['--models-dir', path.join(root, 'models'), '--model', 'tiny', '--out', path.join(root, out)];
+
+describe('demo', () => {
+  it('GIVEN a model THEN a 9-girl gacha, a morph strip and WebP and a blend strip, each file listed', async () => {
+    const r = await tool('demo', onTiny('demo'));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const files = (await readdir(path.join(root, 'demo'))).sort();
+    expect(files).toEqual(['demo-blend.png', 'demo-gacha.png', 'demo-morph.png', 'demo-morph.webp']);
+    const wrote = lines(r.stdout).filter((l) => l.startsWith('wrote '));
+    expect(wrote).toHaveLength(4);
+    for (const f of files) expect(wrote.some((l) => l.includes(path.join(root, 'demo', f)))).toBe(true);
+    expect(r.stdout).toMatch(/9 girls, seeds 2016–2024/);
+    const webp = await sharp(await readFile(path.join(root, 'demo', 'demo-morph.webp'))).metadata();
+    expect(webp.pages).toBe(12); // 7 frames there and 5 back
+    const gacha = await sharp(await readFile(path.join(root, 'demo', 'demo-gacha.png'))).metadata();
+    expect(gacha.width).toBe(4 + 3 * (32 + 4));
+  });
+
+  it('GIVEN no model where it looks THEN exit code 2 and one line saying where it looked', async () => {
+    const r = await tool('demo', ['--models-dir', path.join(root, 'none'), '--out', path.join(root, 'never')]);
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr)).toEqual([expect.stringContaining(path.join(root, 'none', 'default'))]);
+    expect(r.stdout).toBe('');
+  });
+});
+
+describe('gallery', () => {
+  it('GIVEN the same model twice THEN the same six files byte for byte, and markdown that shows each', async () => {
+    const [a, b] = [await tool('gallery', onTiny('g1')), await tool('gallery', onTiny('g2'))];
+    expect(a.code).toBe(0);
+    expect(b.code).toBe(0);
+    const names = ['blend.png', 'gacha.png', 'morph.png', 'morph.webp', 'restyle.png', 'variations.png'];
+    expect((await readdir(path.join(root, 'g1'))).sort()).toEqual(names);
+    for (const n of names) {
+      const [x, y] = await Promise.all([readFile(path.join(root, 'g1', n)), readFile(path.join(root, 'g2', n))]);
+      expect(x.equals(y), n).toBe(true);
+    }
+    const images = lines(a.stdout).filter((l) => l.startsWith('!['));
+    expect(images).toHaveLength(6);
+    for (const n of names) expect(images.some((l) => l.endsWith(`/g1/${n})`))).toBe(true);
+    expect(a.stderr).toMatch(/test model with random weights/);
+  });
+});
