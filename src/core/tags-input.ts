@@ -17,6 +17,9 @@ export function resolveTags(model: ModelEntry, text: string | undefined): Resolv
   return { names: result.tags, vector: model.vocabulary.toVector(result.tags), warnings: result.warnings };
 }
 
+/** Moves the random fill of seed s onto a stream other than the z of s. */
+const FILL_STREAM = 0x5f3759df;
+
 /**
  * For each exclusive set (hair colour, hairstyle, eye colour, mouth, background) that the
  * user named no tag of, one tag drawn by its training frequency — MakeGirlsMoe's "random"
@@ -25,7 +28,9 @@ export function resolveTags(model: ModelEntry, text: string | undefined): Resolv
  */
 export function fillExclusiveSets(model: ModelEntry, chosen: Float32Array, seed: number): Float32Array {
   const out = Float32Array.from(chosen);
-  const rng = new SeedRandom(seed >>> 0);
+  // Not SeedRandom(seed) itself: that stream is the girl's z, and its first uniforms are the
+  // Box–Muller inputs of z[0] and z[1], which would tie hair and eye colour to them.
+  const rng = new SeedRandom((seed ^ FILL_STREAM) >>> 0);
   for (const names of model.exclusiveSets.values()) {
     const entries = names.map((n) => model.vocabulary.lookup(n)!).filter(Boolean);
     if (entries.some((e) => out[e.index]! > 0)) continue;

@@ -3,6 +3,7 @@ import type { ModelEntry } from '../../src/core/catalog.ts';
 import { describeTags } from '../../src/core/girl.ts';
 import { fillExclusiveSets, resolveTags } from '../../src/core/tags-input.ts';
 import { TagVocabulary, type TagSpec } from '../../src/gan/tag-vocabulary.ts';
+import { seedToZ } from '../../src/gan/seed-random.ts';
 import { sameArray, userErrorOf } from './helpers.ts';
 
 function modelOf(specs: TagSpec[]): ModelEntry {
@@ -89,5 +90,22 @@ describe('tag text', () => {
     const v = model.vocabulary.toVector({ red_hair: 1, blue_hair: 0.25, glasses: 0.001 });
     expect(describeTags(model.vocabulary, v)).toBe('red_hair, blue_hair×0.25');
     expect(describeTags(model.vocabulary, new Float32Array(7))).toBe('(no tags)');
+  });
+});
+
+describe('random fill and z', () => {
+  it('GIVEN 400 gacha seeds THEN the hair colour drawn does not follow the girl’s z: a colour drawn half the time turns up among both the smallest and the largest |z₀, z₁|', () => {
+    const seeds = Array.from({ length: 400 }, (_, i) => 10_000 + i);
+    const radius = (s: number) => {
+      const z = seedToZ(s, 4);
+      return Math.hypot(z[0]!, z[1]!);
+    };
+    const byRadius = [...seeds].sort((a, b) => radius(a) - radius(b));
+    const red = model.vocabulary.indexOf('red_hair');
+    const isRed = (s: number) => fillExclusiveSets(model, new Float32Array(7), s)[red] === 1;
+    const small = byRadius.slice(0, 200).filter(isRed).length;
+    const large = byRadius.slice(200).filter(isRed).length;
+    expect(small).toBeGreaterThan(60);
+    expect(large).toBeGreaterThan(60);
   });
 });
