@@ -225,7 +225,8 @@ async function main(): Promise<number> {
     return 0;
   } catch (e) {
     const err = e as { code?: string; exitCode?: number; message?: string };
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+    // Help asked for → 0; help shown because no subcommand was given → usage error.
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return err.exitCode === 0 ? 0 : EXIT_USAGE;
     if (err.code?.startsWith('commander.')) return EXIT_USAGE; // commander already printed its one line
     if (isUserFacing(e)) {
       process.stderr.write(`gff: ${(e as Error).message}\n`);

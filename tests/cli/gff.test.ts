@@ -107,6 +107,13 @@ describe('gff', () => {
 
 // Each case is its own process and waits mostly on start-up: run them side by side.
 describe.concurrent('gff given bad input', () => {
+  it('GIVEN no subcommand THEN the usage on stderr and exit code 2', async () => {
+    const r = await gff([], { bare: true });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^Usage: gff/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   const damaged = () => {
     const c = encodeShareCode({ modelId: 'tiny', z: seedToZ(1, 100), tags: new Float32Array(48) });
     const i = Math.floor(c.length / 2);
