@@ -1,0 +1,31 @@
+/**
+ * The discord.js client: only the Guilds intent (slash commands need no other), no
+ * mentions from user-typed text, and bounded caches — by default users and members are
+ * kept forever, which grows without bound on a public bot.
+ */
+import { Client, GatewayIntentBits, Options, type User, type GuildMember } from 'discord.js';
+
+const isSelf = (x: User | GuildMember) => x.id === x.client.user?.id;
+
+export function createClient(opts: { restApi?: string } = {}): Client {
+  return new Client({
+    intents: [GatewayIntentBits.Guilds],
+    // Favourite names and tags are user text: never let them ping anyone.
+    allowedMentions: { parse: [] },
+    ...(opts.restApi ? { rest: { api: opts.restApi } } : {}),
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      // The bot never reads channel history: interaction payloads carry what it needs.
+      MessageManager: 0,
+      ReactionManager: 0,
+      PresenceManager: 0,
+      GuildMemberManager: { maxSize: 200, keepOverLimit: isSelf },
+      UserManager: { maxSize: 1000, keepOverLimit: isSelf },
+    }),
+    sweepers: {
+      ...Options.DefaultSweeperSettings,
+      users: { interval: 3600, filter: () => (u: User) => !isSelf(u) },
+      guildMembers: { interval: 3600, filter: () => (m: GuildMember) => !isSelf(m) },
+    },
+  });
+}

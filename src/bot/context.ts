@@ -1,0 +1,17 @@
+/** What every command handler gets: the runtime, the repositories, settings and the log. */
+import type { CoreContext } from '../core/context.ts';
+import type { Runtime } from '../runtime.ts';
+import type { FavouritesRepo, GachaResultsRepo, MorphStateRepo } from '../store/index.ts';
+import type { Logger } from './logger.ts';
+import type { RateLimiter } from './rate-limit.ts';
+
+export interface BotContext {
+  readonly runtime: Runtime;
+  readonly favourites: FavouritesRepo;
+  readonly results: GachaResultsRepo;
+  readonly morphs: MorphStateRepo;
+  readonly rateLimiter: RateLimiter;
+  readonly log: Logger;
+  /** The core's context with this interaction's upload limit. */
+  core(attachmentLimitBytes?: number): CoreContext;
+}

@@ -1,0 +1,58 @@
+/**
+ * Replying with pictures. Discord drops an interaction not acknowledged within 3 s, so
+ * work that draws is started first and the reply deferred at once — unless the work has
+ * already failed by the next turn of the event loop (bad tags, bad code, busy queue: all
+ * checked synchronously), in which case the error is answered directly, privately, with
+ * no public "thinking…" message left behind.
+ */
+import { AttachmentBuilder, MessageFlags, type BaseMessageOptions, type RepliableInteraction } from 'discord.js';
+import type { Attachment } from '../core/context.ts';
+import type { BotContext } from './context.ts';
+
+export const CONTENT_MAX = 2000;
+
+export function clip(text: string, max = CONTENT_MAX): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export function filesOf(attachments: readonly Attachment[]): AttachmentBuilder[] {
+  return attachments.map((a) => new AttachmentBuilder(a.data, { name: a.name }));
+}
+
+export type Reply = Pick<BaseMessageOptions, 'content' | 'files' | 'components' | 'embeds'>;
+
+export interface WorkOptions {
+  /** Private answer (lists); default public. */
+  ephemeral?: boolean;
+  /** Counts against the user's drawing rate limit (default true). */
+  rateLimited?: boolean;
+}
+
+export async function replyAfterWork(
+  interaction: RepliableInteraction,
+  ctx: BotContext,
+  work: () => Promise<Reply>,
+  opts: WorkOptions = {},
+): Promise<void> {
+  const user = interaction.user.id;
+  const limited = opts.rateLimited !== false;
+  if (limited) ctx.rateLimiter.take(user);
+  let pending: Promise<Reply>;
+  try {
+    pending = work();
+  } catch (e) {
+    pending = Promise.reject(e);
+  }
+  let failed: { error: unknown } | undefined;
+  pending.catch((error: unknown) => {
+    failed = { error };
+  });
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  if (failed) {
+    if (limited) ctx.rateLimiter.refund(user);
+    throw failed.error;
+  }
+  await interaction.deferReply(opts.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+  const reply = await pending;
+  await interaction.editReply({ ...reply, ...(reply.content !== undefined ? { content: clip(reply.content) } : {}) });
+}

@@ -1,0 +1,93 @@
+/**
+ * The one interaction router: slash commands and autocomplete go to the module of that
+ * name, components to the module named by their custom_id's first part. Every handler runs
+ * inside one try/catch (errors.ts) and is tracked, so shutdown can wait for replies in flight.
+ */
+import type { Interaction } from 'discord.js';
+import { langOf, t } from '../i18n/index.ts';
+import type { Command } from './command.ts';
+import type { BotContext } from './context.ts';
+import { parseCustomId } from './custom-id.ts';
+import { reportError, tellPrivately } from './errors.ts';
+
+export class InteractionRouter {
+  private readonly byName: ReadonlyMap<string, Command>;
+  private readonly inFlight = new Set<Promise<void>>();
+  private accepting = true;
+
+  constructor(
+    commands: readonly Command[],
+    private readonly ctx: BotContext,
+  ) {
+    this.byName = new Map(commands.map((c) => [c.data.name, c]));
+  }
+
+  /** Entry point for the client's interactionCreate event; never throws or rejects. */
+  handle(interaction: Interaction): void {
+    const run = this.dispatch(interaction)
+      .catch((e: unknown) => this.ctx.log.error({ err: e }, 'interaction router failed'))
+      .finally(() => this.inFlight.delete(run));
+    this.inFlight.add(run);
+  }
+
+  get pending(): number {
+    return this.inFlight.size;
+  }
+
+  /** Stops taking new work and waits (up to timeoutMs) for handlers in flight; true if all finished. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    this.accepting = false;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const done = Promise.allSettled([...this.inFlight]).then(() => true as const);
+    const finished = await Promise.race([done, timeout]);
+    clearTimeout(timer);
+    return finished;
+  }
+
+  private async dispatch(interaction: Interaction): Promise<void> {
+    const started = performance.now();
+    const route = this.route(interaction);
+    if (!route) {
+      this.ctx.log.warn({ type: interaction.type, id: describe(interaction) }, 'interaction for no known command');
+      return;
+    }
+    if (!this.accepting) {
+      if (interaction.isRepliable()) await tellPrivately(interaction, t(langOf(interaction.locale), 'error.shutting_down'), this.ctx);
+      return;
+    }
+    try {
+      await route.run();
+    } catch (e) {
+      await reportError(interaction, e, this.ctx, route.name);
+    } finally {
+      this.ctx.log.debug({ what: route.name, user: interaction.user.id, ms: Math.round(performance.now() - started) }, 'interaction handled');
+    }
+  }
+
+  private route(interaction: Interaction): { name: string; run: () => Promise<void> } | undefined {
+    const ctx = this.ctx;
+    if (interaction.isChatInputCommand()) {
+      const command = this.byName.get(interaction.commandName);
+      const sub = interaction.options.getSubcommand(false);
+      return command && { name: `/${interaction.commandName}${sub ? ` ${sub}` : ''}`, run: () => command.execute(interaction, ctx) };
+    }
+    if (interaction.isAutocomplete()) {
+      const command = this.byName.get(interaction.commandName);
+      if (!command) return undefined;
+      return { name: `/${interaction.commandName} (autocomplete)`, run: () => (command.autocomplete ? command.autocomplete(interaction, ctx) : interaction.respond([])) };
+    }
+    if (interaction.isButton() || interaction.isStringSelectMenu()) {
+      const { command: name, action, args } = parseCustomId(interaction.customId);
+      const handler = this.byName.get(name)?.components?.[action];
+      return handler && { name: `${name}:${action}`, run: () => handler(interaction, args, ctx) };
+    }
+    return undefined;
+  }
+}
+
+function describe(interaction: Interaction): string {
+  if (interaction.isCommand() || interaction.isAutocomplete()) return interaction.commandName;
+  if (interaction.isMessageComponent() || interaction.isModalSubmit()) return interaction.customId;
+  return 'unknown';
+}

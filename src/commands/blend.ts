@@ -1,0 +1,43 @@
+/**
+ * /blend slots:"1 3" steps: tags: — the original's blend: favourites' z interpolated under
+ * the same tags; 2 favourites as a strip, 3–4 as a bilinear grid (steps = its side).
+ */
+import { SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import type { BotContext } from '../bot/context.ts';
+import { Refusal } from '../bot/refusal.ts';
+import { filesOf, replyAfterWork } from '../bot/respond.ts';
+import { blend } from '../core/blend.ts';
+import { LIMITS } from '../core/limits.ts';
+import { translator } from '../i18n/index.ts';
+import { autocompleteOptions } from './shared/autocomplete.ts';
+import { favouriteGirl, favouriteLabel, favouritesAt, parseSlots } from './shared/favourites.ts';
+import { named, tagsOption } from './shared/options.ts';
+import { saveGirls, tileComponents } from './gacha/tiles.ts';
+
+export const data = named(new SlashCommandBuilder(), 'blend', 'ブレンド', 'Blend 2–4 favourites’ faces (2: a strip, 3–4: a grid)', 'お気に入り 2〜4 人の顔を混ぜます（2 人: 帯、3〜4 人: グリッド）')
+  .addStringOption((o) => named(o, 'slots', '番号', 'Favourites to blend, e.g. "1 3"', '混ぜるお気に入りの番号。例「1 3」').setRequired(true).setMaxLength(30))
+  .addIntegerOption((o) => named(o, 'steps', 'ステップ数', `Strip length for 2 (${LIMITS.steps.min}–${LIMITS.steps.max}), grid side for 3–4 (${LIMITS.blendGrid.min}–${LIMITS.blendGrid.max})`, `2 人なら帯の長さ（${LIMITS.steps.min}〜${LIMITS.steps.max}）、3〜4 人ならグリッドの辺（${LIMITS.blendGrid.min}〜${LIMITS.blendGrid.max}）`).setMinValue(2).setMaxValue(LIMITS.steps.max))
+  .addStringOption((o) => tagsOption(o, 'tags', 'タグ', 'Tags for every frame (default: the first favourite’s)', '全コマ共通のタグ（既定: 1 人目のタグ）'));
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const tr = translator(interaction.locale);
+  const user = interaction.user.id;
+  const favourites = favouritesAt(ctx, user, parseSlots(ctx, interaction.options.getString('slots', true), 2, 4));
+  const girls = favourites.map((f) => favouriteGirl(ctx, f));
+  if (girls.some((g) => g.modelId !== girls[0]!.modelId)) throw new Refusal('error.mixed_models');
+  const labels = favourites.map((f) => favouriteLabel(ctx, f));
+  const steps = interaction.options.getInteger('steps') ?? undefined;
+  const tags = interaction.options.getString('tags') ?? undefined;
+  await replyAfterWork(interaction, ctx, async () => {
+    const r = await blend(ctx.core(interaction.attachmentSizeLimit), { girls, steps, tags, labels });
+    const n = r.girls.length;
+    const shape = girls.length === 2 ? tr('blend.strip', { steps: n }) : tr('blend.grid', { side: Math.round(Math.sqrt(n)) });
+    const content = [tr('blend.content', { names: labels.join(' + '), shape }), n <= 25 ? tr('tiles.hint_short') : tr('tiles.codes_only')].join('\n');
+    const id = saveGirls(ctx, user, r.girls);
+    return { content, files: filesOf(r.attachments), components: id ? tileComponents(id, n, tr) : [] };
+  });
+}
+
+export function autocomplete(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void> {
+  return autocompleteOptions(interaction, ctx);
+}

@@ -1,0 +1,134 @@
+/**
+ * /favorite add code: name: | list | show slot: | remove slot: | rename slot: name: — a
+ * user's favourites (7 by default), numbered newest first. Every query is by the caller's
+ * own user id, so nobody can see or change another user's list. Lists are private.
+ */
+import {
+  EmbedBuilder,
+  MessageFlags,
+  SlashCommandBuilder,
+  type AutocompleteInteraction,
+  type ChatInputCommandInteraction,
+} from 'discord.js';
+import type { BotContext } from '../bot/context.ts';
+import { Refusal } from '../bot/refusal.ts';
+import { filesOf, replyAfterWork, type Reply } from '../bot/respond.ts';
+import { requireModel } from '../core/catalog.ts';
+import { gallery } from '../core/gallery.ts';
+import { generate } from '../core/generate.ts';
+import { describeTags, girlFromCode, shareCodeOf, type Girl } from '../core/girl.ts';
+import { weightsOf } from '../core/tag-weights.ts';
+import { translator, type Translate } from '../i18n/index.ts';
+import { NAME_MAX_CHARS, type Favourite } from '../store/index.ts';
+import { autocompleteOptions } from './shared/autocomplete.ts';
+import { checkSlot, favouriteGirl, favouriteLabel, loadFavourite, quotedName } from './shared/favourites.ts';
+import { named, slotOption } from './shared/options.ts';
+import { AttachmentBuilder } from 'discord.js';
+
+export const data = named(new SlashCommandBuilder(), 'favorite', 'お気に入り', 'Your favourite girls', 'お気に入りの女の子')
+  .addSubcommand((s) =>
+    named(s, 'add', '追加', 'Add a girl from her share code', '共有コードから追加')
+      .addStringOption((o) => named(o, 'code', 'コード', 'Her share code', 'その子の共有コード').setRequired(true).setMaxLength(2000))
+      .addStringOption((o) => named(o, 'name', '名前', 'A name for her', '名前').setMaxLength(NAME_MAX_CHARS)),
+  )
+  .addSubcommand((s) => named(s, 'list', '一覧', 'Show your favourites with their share codes', 'お気に入りを共有コードつきで表示'))
+  .addSubcommand((s) => named(s, 'show', '表示', 'Draw one favourite large', 'お気に入りを 1 人大きく表示').addIntegerOption((o) => slotOption(o, 'Which favourite (1 = newest)', 'どのお気に入りか（1 が最新）')))
+  .addSubcommand((s) => named(s, 'remove', '削除', 'Remove a favourite', 'お気に入りから外す').addIntegerOption((o) => slotOption(o, 'Which favourite (1 = newest)', 'どのお気に入りか（1 が最新）')))
+  .addSubcommand((s) =>
+    named(s, 'rename', '名前変更', 'Name a favourite', 'お気に入りに名前をつける')
+      .addIntegerOption((o) => slotOption(o, 'Which favourite (1 = newest)', 'どのお気に入りか（1 が最新）'))
+      .addStringOption((o) => named(o, 'name', '名前', 'Her new name', '新しい名前').setRequired(true).setMaxLength(NAME_MAX_CHARS)),
+  );
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const tr = translator(interaction.locale);
+  const user = interaction.user.id;
+  const limit = ctx.favourites.limit;
+  switch (interaction.options.getSubcommand()) {
+    case 'add': {
+      const girl = girlFromCode(ctx.runtime.catalog, interaction.options.getString('code', true).trim());
+      const vocab = requireModel(ctx.runtime.catalog, girl.modelId).vocabulary;
+      const name = interaction.options.getString('name');
+      const added = ctx.favourites.add(user, { modelId: girl.modelId, z: girl.z, tags: weightsOf(vocab, girl.tags), name });
+      if (!added.ok) throw added.code === 'limit_reached' ? new Refusal('error.limit_reached', { limit }) : new Refusal('error.invalid_name', { max: NAME_MAX_CHARS });
+      const content = tr('fav.added', { name: quotedName(added.favourite), count: ctx.favourites.count(user), limit });
+      await interaction.reply({ content, flags: MessageFlags.Ephemeral });
+      return;
+    }
+    case 'list': {
+      const favourites = ctx.favourites.list(user);
+      if (favourites.length === 0) throw new Refusal('error.no_favourites');
+      await replyAfterWork(interaction, ctx, () => listReply(ctx, favourites, tr, interaction.attachmentSizeLimit), { ephemeral: true });
+      return;
+    }
+    case 'show': {
+      const fav = loadFavourite(ctx, user, interaction.options.getInteger('slot', true));
+      const girl = favouriteGirl(ctx, fav);
+      await replyAfterWork(interaction, ctx, async () => {
+        const code = shareCodeOf(girl);
+        const r = await generate(ctx.core(interaction.attachmentSizeLimit), { code });
+        const vocab = requireModel(ctx.runtime.catalog, girl.modelId).vocabulary;
+        const model = fav.modelId === ctx.runtime.catalog.defaultModelId ? '' : tr('fav.model', { model: fav.modelId });
+        return { content: tr('fav.show', { slot: fav.index, name: quotedName(fav), tags: describeTags(vocab, girl.tags), model, code }), files: filesOf(r.attachments) };
+      });
+      return;
+    }
+    case 'remove': {
+      const slot = checkSlot(ctx, interaction.options.getInteger('slot', true));
+      const removed = ctx.favourites.remove(user, slot);
+      if (!removed.ok) throw notFound(ctx, user, slot);
+      await interaction.reply({ content: tr('fav.removed', { slot, name: quotedName(removed.favourite) }), flags: MessageFlags.Ephemeral });
+      return;
+    }
+    case 'rename': {
+      const slot = checkSlot(ctx, interaction.options.getInteger('slot', true));
+      const renamed = ctx.favourites.rename(user, slot, interaction.options.getString('name', true));
+      if (!renamed.ok) throw renamed.code === 'not_found' ? notFound(ctx, user, slot) : new Refusal('error.invalid_name', { max: NAME_MAX_CHARS });
+      await interaction.reply({ content: tr('fav.renamed', { slot, name: renamed.favourite.name ?? '' }), flags: MessageFlags.Ephemeral });
+      return;
+    }
+  }
+}
+
+function notFound(ctx: BotContext, user: string, slot: number): Refusal {
+  const count = ctx.favourites.count(user);
+  return count === 0 ? new Refusal('error.no_favourites') : new Refusal('error.not_found', { slot, count });
+}
+
+/** Embed budget (Discord: 6000 characters per message in all embeds). */
+const EMBED_BUDGET = 5500;
+
+/** A grid of the favourites plus an embed: one field per favourite with tags, model and code. */
+async function listReply(ctx: BotContext, favourites: Favourite[], tr: Translate, limitBytes: number): Promise<Reply> {
+  const girls: (Girl | null)[] = favourites.map((f) => {
+    try {
+      return favouriteGirl(ctx, f);
+    } catch {
+      return null; // model not installed: listed with a note instead of a picture
+    }
+  });
+  const picture = await gallery(ctx.core(limitBytes), girls, favourites.map((f) => favouriteLabel(ctx, f)));
+  const codes = girls.map((g) => (g ? shareCodeOf(g) : null));
+  const fields = favourites.map((f, i) => {
+    const g = girls[i];
+    const tags = g ? describeTags(requireModel(ctx.runtime.catalog, g.modelId).vocabulary, g.tags) : Object.keys(f.tags).join(', ');
+    const note = g ? '' : `\n${tr('fav.missing_model', { model: f.modelId })}`;
+    return { name: favouriteLabel(ctx, f).slice(0, 256), tags: `${tags.slice(0, 600)}${note}`, code: codes[i] };
+  });
+  const withCodes = fields.reduce((n, f) => n + f.name.length + f.tags.length + (f.code?.length ?? 0) + 4, 0) <= EMBED_BUDGET;
+  const embed = new EmbedBuilder()
+    .setTitle(tr('fav.list_title', { count: favourites.length, limit: ctx.favourites.limit }))
+    .setImage(`attachment://${picture.name}`)
+    .setFooter({ text: tr('fav.list_footer') })
+    .addFields(fields.map((f) => ({ name: f.name, value: withCodes && f.code ? `${f.tags}\n\`${f.code}\`` : f.tags })));
+  const files = filesOf([picture]);
+  if (!withCodes) {
+    const text = fields.map((f) => `${f.name}\t${f.code ?? '-'}`).join('\n') + '\n';
+    files.push(new AttachmentBuilder(Buffer.from(text), { name: 'codes.txt' }));
+  }
+  return { embeds: [embed], files, ...(withCodes ? {} : { content: tr('fav.codes_in_file') }) };
+}
+
+export function autocomplete(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void> {
+  return autocompleteOptions(interaction, ctx);
+}

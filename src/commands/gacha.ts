@@ -1,0 +1,47 @@
+/**
+ * /gacha tags: count: seed: — the original's infinite gacha: a numbered grid of new girls.
+ * Without tags it opens the tag picker. Owns the buttons of every tile picture (⭐ 🔀 🔄 📋).
+ */
+import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction, type AutocompleteInteraction } from 'discord.js';
+import type { BotContext } from '../bot/context.ts';
+import type { ComponentHandler } from '../bot/command.ts';
+import { LIMITS, checkSeed, intInRange } from '../core/limits.ts';
+import { langOf } from '../i18n/index.ts';
+import { autocompleteOptions } from './shared/autocomplete.ts';
+import { named, tagsOption } from './shared/options.ts';
+import { vocabularyOfDefault } from './shared/vocabulary.ts';
+import * as buttons from './gacha/buttons.ts';
+import { pickerMessage } from './gacha/picker.ts';
+import { postGacha } from './gacha/post.ts';
+
+export const data = named(new SlashCommandBuilder(), 'gacha', 'ガチャ', 'Draw a grid of new girls for the tags (no tags: pick them from menus)', 'タグに合う女の子をまとめて引きます（タグなしならメニューで選択）')
+  .addStringOption((o) => tagsOption(o, 'tags', 'タグ', 'Tags, comma separated (e.g. blonde_hair, smile / 金髪, 笑顔)', 'タグ（カンマ区切り。例: 金髪, 笑顔）'))
+  .addIntegerOption((o) => named(o, 'count', '人数', `How many girls (${LIMITS.gachaCount.min}–${LIMITS.gachaCount.max}, default ${LIMITS.gachaCount.default})`, `人数（${LIMITS.gachaCount.min}〜${LIMITS.gachaCount.max}、既定 ${LIMITS.gachaCount.default}）`).setMinValue(LIMITS.gachaCount.min).setMaxValue(LIMITS.gachaCount.max))
+  .addIntegerOption((o) => named(o, 'seed', 'シード', 'First seed, to draw the same girls again (default random)', '最初のシード（同じ子をもう一度引くとき。既定はランダム）').setMinValue(0).setMaxValue(0xffffffff));
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const tags = interaction.options.getString('tags') ?? '';
+  const count = interaction.options.getInteger('count') ?? undefined;
+  const seed = interaction.options.getInteger('seed') ?? undefined;
+  if (tags.trim()) {
+    await postGacha(interaction, ctx, { tags, count, seed });
+    return;
+  }
+  // Checked now so that the picker never carries a value the draw would refuse.
+  const state = { count: intInRange(count, LIMITS.gachaCount, 'The number of girls'), ...(seed !== undefined ? { seed: checkSeed(seed) } : {}), selected: new Set<string>() };
+  await interaction.reply({ ...pickerMessage(vocabularyOfDefault(ctx), langOf(interaction.locale), state), flags: MessageFlags.Ephemeral });
+}
+
+export function autocomplete(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void> {
+  return autocompleteOptions(interaction, ctx);
+}
+
+export const components: Readonly<Record<string, ComponentHandler>> = {
+  fav: buttons.fav,
+  favsel: buttons.favsel,
+  var: buttons.variationsOfTile,
+  reroll: buttons.reroll,
+  codes: buttons.codes,
+  pick: buttons.pick,
+  draw: buttons.draw,
+};

@@ -1,0 +1,52 @@
+/** Posting a gacha grid or a variations grid, with its buttons (used by /gacha and its buttons). */
+import type { RepliableInteraction } from 'discord.js';
+import type { BotContext } from '../../bot/context.ts';
+import { filesOf, replyAfterWork } from '../../bot/respond.ts';
+import { requireModel } from '../../core/catalog.ts';
+import { gacha, type GachaRequest, type GachaResult } from '../../core/gacha.ts';
+import type { Girl } from '../../core/girl.ts';
+import { weightsOf } from '../../core/tag-weights.ts';
+import { variations } from '../../core/variations.ts';
+import { translator, type Translate } from '../../i18n/index.ts';
+import { saveGacha, tileComponents } from './tiles.ts';
+
+export async function postGacha(interaction: RepliableInteraction, ctx: BotContext, req: GachaRequest): Promise<void> {
+  const tr = translator(interaction.locale);
+  await replyAfterWork(interaction, ctx, async () => {
+    const r = await gacha(ctx.core(interaction.attachmentSizeLimit), req);
+    const id = saveGacha(ctx, interaction.user.id, r, req.randomFill !== false);
+    return { content: gachaContent(r, tr), files: filesOf(r.attachments), components: tileComponents(id, r.girls.length, tr, { variations: true, reroll: true }) };
+  });
+}
+
+/** What was drawn and the exact command that draws it again. */
+export function gachaContent(r: GachaResult, tr: Translate): string {
+  const names = r.requested.names.join(', ');
+  const first = r.seeds[0]!;
+  const last = r.seeds[r.seeds.length - 1]!;
+  const redo = `/gacha${names ? ` tags:${names}` : ''} count:${r.seeds.length} seed:${first}`;
+  return [
+    tr('gacha.content', { count: r.seeds.length, first, last, tags: names || tr('gacha.random_tags') }),
+    tr('gacha.redo', { command: redo }),
+    ...r.requested.warnings.map((w) => tr('gacha.warning', { message: w.message })),
+    tr('tiles.hint'),
+  ].join('\n');
+}
+
+/** Variations of one girl; tile 1 is she herself. `of` names her for the caption ("tile 3 (seed 42)"). */
+export async function postVariations(interaction: RepliableInteraction, ctx: BotContext, girl: Girl, of: string): Promise<void> {
+  const tr = translator(interaction.locale);
+  await replyAfterWork(interaction, ctx, async () => {
+    const r = await variations(ctx.core(interaction.attachmentSizeLimit), { girl });
+    const vocab = requireModel(ctx.runtime.catalog, girl.modelId).vocabulary;
+    const id = ctx.results.save({
+      userId: interaction.user.id,
+      modelId: girl.modelId,
+      tags: weightsOf(vocab, girl.tags),
+      draws: r.girls.map((g) => ({ z: g.z })),
+      params: { kind: 'variations', sigma: r.sigma, noiseSeed: r.seed, of },
+    }).id;
+    const content = [tr('variations.content', { count: r.girls.length - 1, of, sigma: r.sigma, seed: r.seed }), tr('tiles.hint')].join('\n');
+    return { content, files: filesOf(r.attachments), components: tileComponents(id, r.girls.length, tr, { variations: true, reroll: true }) };
+  });
+}

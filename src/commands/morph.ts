@@ -1,0 +1,56 @@
+/**
+ * /morph slot: to: steps: from: — the original's attribute morph: one favourite, her tags
+ * interpolated towards `to` (both ends included), as a strip and an animated WebP. Morphs
+ * chain as in the original: the next morph of the same favourite starts from this one's
+ * target (MorphStateRepo), unless `from` is given.
+ */
+import { SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import type { BotContext } from '../bot/context.ts';
+import { filesOf, replyAfterWork } from '../bot/respond.ts';
+import { requireModel } from '../core/catalog.ts';
+import { describeTags, shareCodeOf } from '../core/girl.ts';
+import { LIMITS } from '../core/limits.ts';
+import { morph } from '../core/morph.ts';
+import { resolveTags } from '../core/tags-input.ts';
+import { vectorOf, weightsOf } from '../core/tag-weights.ts';
+import { translator } from '../i18n/index.ts';
+import { autocompleteOptions } from './shared/autocomplete.ts';
+import { favouriteGirl, loadFavourite, quotedName } from './shared/favourites.ts';
+import { named, slotOption, tagsOption } from './shared/options.ts';
+import { saveGirls, tileComponents } from './gacha/tiles.ts';
+
+export const data = named(new SlashCommandBuilder(), 'morph', 'モーフィング', 'Morph a favourite towards other tags; morphs chain', 'お気に入りを別のタグへ少しずつ変化させます（続けると連鎖）')
+  .addIntegerOption((o) => slotOption(o, 'Which favourite (1 = newest)', 'どのお気に入りか（1 が最新）'))
+  .addStringOption((o) => tagsOption(o, 'to', '変化先', 'Target tags', '変化先のタグ', true))
+  .addIntegerOption((o) => named(o, 'steps', 'ステップ数', `Frames, both ends included (${LIMITS.steps.min}–${LIMITS.steps.max}, default ${LIMITS.steps.default})`, `コマ数、両端を含む（${LIMITS.steps.min}〜${LIMITS.steps.max}、既定 ${LIMITS.steps.default}）`).setMinValue(LIMITS.steps.min).setMaxValue(LIMITS.steps.max))
+  .addStringOption((o) => tagsOption(o, 'from', '変化元', 'Start tags (default: where her last morph ended)', '変化元のタグ（既定: 前回のモーフィングの行き先）'));
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const tr = translator(interaction.locale);
+  const user = interaction.user.id;
+  const fav = loadFavourite(ctx, user, interaction.options.getInteger('slot', true));
+  const girl = favouriteGirl(ctx, fav);
+  const model = requireModel(ctx.runtime.catalog, girl.modelId);
+  const fromText = interaction.options.getString('from');
+  const last = ctx.morphs.getLastTarget(user, fav.id);
+  const from = fromText ? resolveTags(model, fromText).vector : last ? vectorOf(model, last) : girl.tags;
+  const to = interaction.options.getString('to', true);
+  const steps = interaction.options.getInteger('steps') ?? undefined;
+  await replyAfterWork(interaction, ctx, async () => {
+    const r = await morph(ctx.core(interaction.attachmentSizeLimit), { girl, from, to, steps });
+    // Only a morph that was drawn moves the chain on.
+    ctx.morphs.setLastTarget(user, fav.id, weightsOf(model.vocabulary, r.to));
+    const vocab = model.vocabulary;
+    const content = [
+      tr('morph.content', { slot: fav.index, name: quotedName(fav), from: describeTags(vocab, r.from), to: describeTags(vocab, r.to), steps: r.girls.length }),
+      tr('morph.code', { code: shareCodeOf(girl) }),
+      tr('tiles.hint_short'),
+    ].join('\n');
+    const id = saveGirls(ctx, user, r.girls);
+    return { content, files: filesOf(r.attachments), components: id ? tileComponents(id, r.girls.length, tr) : [] };
+  });
+}
+
+export function autocomplete(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void> {
+  return autocompleteOptions(interaction, ctx);
+}

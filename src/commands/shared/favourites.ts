@@ -1,0 +1,68 @@
+/** Reading a user's favourites for a command: slot checks, model checks, labels. */
+import { escapeMarkdown } from 'discord.js';
+import type { BotContext } from '../../bot/context.ts';
+import { Refusal } from '../../bot/refusal.ts';
+import type { Girl } from '../../core/girl.ts';
+import { vectorOf } from '../../core/tag-weights.ts';
+import type { Favourite } from '../../store/index.ts';
+
+export function checkSlot(ctx: BotContext, slot: number): number {
+  const max = ctx.favourites.limit;
+  if (!Number.isInteger(slot) || slot < 1 || slot > max) throw new Refusal('error.slot', { max, got: slot });
+  return slot;
+}
+
+export function loadFavourite(ctx: BotContext, userId: string, slot: number): Favourite {
+  checkSlot(ctx, slot);
+  const found = ctx.favourites.get(userId, slot);
+  if (!found.ok) {
+    const count = ctx.favourites.count(userId);
+    throw count === 0 ? new Refusal('error.no_favourites') : new Refusal('error.not_found', { slot, count });
+  }
+  return found.favourite;
+}
+
+/** The girl a favourite stores, drawn with the model she was made with (which may not be the default). */
+export function favouriteGirl(ctx: BotContext, fav: Favourite): Girl {
+  const catalog = ctx.runtime.catalog;
+  const model = catalog.get(fav.modelId);
+  if (!model || model.zDim !== fav.z.length) {
+    throw new Refusal('error.model_missing', { slot: fav.index, model: fav.modelId, models: catalog.ids().join(', ') });
+  }
+  return { modelId: model.id, z: fav.z, tags: vectorOf(model, fav.tags) };
+}
+
+/** "#2 Alice", plus the model when it is not the default one. */
+export function favouriteLabel(ctx: BotContext, fav: Favourite): string {
+  const model = fav.modelId === ctx.runtime.catalog.defaultModelId ? '' : ` [${fav.modelId}]`;
+  return `#${fav.index}${fav.name ? ` ${fav.name}` : ''}${model}`;
+}
+
+/** ' “Alice”' for messages, or ''. Names are user text: markdown is escaped. */
+export function quotedName(fav: Pick<Favourite, 'name'>): string {
+  return fav.name ? ` “${escapeMarkdown(fav.name)}”` : '';
+}
+
+/** "1 3" / "1,3" → [1, 3]: least…most different slots, each within the user's limit. */
+export function parseSlots(ctx: BotContext, text: string, least: number, most: number): number[] {
+  const max = ctx.favourites.limit;
+  const parts = text.trim().split(/[\s,、，]+/u).filter(Boolean);
+  const slots = parts.map((p) => (/^\d{1,3}$/.test(p) ? Number(p) : NaN));
+  const ok =
+    slots.length >= least &&
+    slots.length <= most &&
+    slots.every((s) => Number.isInteger(s) && s >= 1 && s <= max) &&
+    new Set(slots).size === slots.length;
+  if (!ok) throw new Refusal('error.slots_format', { least, most, max, got: text.slice(0, 50) });
+  return slots;
+}
+
+/** The favourites at these slots, or a refusal naming the first one the user does not have. */
+export function favouritesAt(ctx: BotContext, userId: string, slots: readonly number[]): Favourite[] {
+  const all = ctx.favourites.list(userId);
+  return slots.map((slot) => {
+    const fav = all.find((f) => f.index === slot);
+    if (!fav) throw all.length === 0 ? new Refusal('error.no_favourites') : new Refusal('error.not_found', { slot, count: all.length });
+    return fav;
+  });
+}

@@ -1,0 +1,38 @@
+/**
+ * A captioned grid of girls who may come from different models (a favourites list): each
+ * is drawn with her own model; tiles of another size are scaled to the largest, and a
+ * girl whose model is not installed (null) gets a plain grey tile.
+ */
+import type { RawImage } from '../render/raw-image.ts';
+import type { Attachment, CoreContext } from './context.ts';
+import type { Girl } from './girl.ts';
+import { gridPng } from './pictures.ts';
+
+const PLACEHOLDER_GREY = 96;
+
+export async function gallery(ctx: CoreContext, girls: readonly (Girl | null)[], captions: string[], name = 'favourites.png'): Promise<Attachment> {
+  const present = girls.filter((g): g is Girl => g !== null);
+  const drawn = present.length ? await ctx.generator.generate(present) : [];
+  const size = Math.max(...drawn.map((d) => d.width), ctx.catalog.get(ctx.catalog.defaultModelId)?.imageSize ?? 64);
+  let k = 0;
+  const tiles = girls.map((g) => (g ? scaleTo(drawn[k++]!, size) : blank(size)));
+  return gridPng(ctx, name, tiles, { captions });
+}
+
+function blank(size: number): RawImage {
+  return { width: size, height: size, channels: 3, data: new Uint8Array(size * size * 3).fill(PLACEHOLDER_GREY) };
+}
+
+/** Nearest-neighbour scaling of a square tile (the grid rescales again for display anyway). */
+function scaleTo(img: RawImage, size: number): RawImage {
+  if (img.width === size && img.height === size) return img;
+  const out = new Uint8Array(size * size * 3);
+  for (let y = 0; y < size; y++) {
+    const sy = Math.min(img.height - 1, Math.floor((y * img.height) / size));
+    for (let x = 0; x < size; x++) {
+      const sx = Math.min(img.width - 1, Math.floor((x * img.width) / size));
+      out.set(img.data.subarray((sy * img.width + sx) * 3, (sy * img.width + sx) * 3 + 3), (y * size + x) * 3);
+    }
+  }
+  return { width: size, height: size, channels: 3, data: out };
+}

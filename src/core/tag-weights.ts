@@ -1,0 +1,27 @@
+/**
+ * Tag vectors ↔ stored weights ({tag_name: weight}). The store keeps names, not positions,
+ * so a favourite survives a model whose tags.json lists the same tags in another order.
+ */
+import type { TagVocabulary } from '../gan/tag-vocabulary.ts';
+import type { ModelEntry } from './catalog.ts';
+import { UserError } from './errors.ts';
+
+/** Non-zero entries of a vector, by canonical name. */
+export function weightsOf(vocab: TagVocabulary, vector: ArrayLike<number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of vocab.entries) {
+    const v = vector[e.index] ?? 0;
+    if (v > 0) out[e.name] = v;
+  }
+  return out;
+}
+
+/** The vector for stored weights; a tag the model does not know is a UserError naming it. */
+export function vectorOf(model: ModelEntry, weights: Readonly<Record<string, number>>): Float32Array {
+  const unknown = Object.keys(weights).filter((n) => !model.vocabulary.lookup(n));
+  if (unknown.length) {
+    throw new UserError('unknown_tags', `Model "${model.id}" does not know the tag(s) ${unknown.join(', ')} any more.`);
+  }
+  const clamped = Object.fromEntries(Object.entries(weights).map(([n, w]) => [n, Math.min(1, Math.max(0, w))]));
+  return model.vocabulary.toVector(clamped);
+}

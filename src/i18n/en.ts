@@ -1,0 +1,101 @@
+/**
+ * English replies. Placeholders are {name}; ja.ts must have the same keys (checked by type).
+ * Core error messages are English and specific; Japanese replies put a short Japanese
+ * headline (error.heading.*) above them, so English headlines are empty.
+ */
+export const en = {
+  'error.unexpected': 'Sorry — something went wrong on our side while running {command}. It has been logged; please try again.',
+  'error.busy': 'The girl factory is busy right now. Please try again in {seconds} s.',
+  'error.rate_limited': 'Easy there: at most {limit} drawings per {window} s. Try again in {seconds} s.',
+  'error.store': 'The favourites storage is not answering right now; please try again in a moment.',
+  'error.shutting_down': 'The bot is restarting; please try again in a minute.',
+  'error.generator': 'The image generator is out of order right now; please try again later.',
+  'error.heading.unknown_tags': '',
+  'error.heading.bad_code': '',
+  'error.heading.unknown_model': '',
+  'error.heading.bad_number': '',
+  'error.heading.too_large': '',
+  'error.result_missing': 'These buttons belong to a result that is no longer stored. Run /gacha again.',
+  'error.result_expired': 'These buttons have expired. Run /gacha again.',
+  'error.slot': 'A favourite number must be a whole number from 1 to {max} (got {got}).',
+  'error.slots_format': 'Give {least} to {most} different favourite numbers from 1 to {max}, e.g. "1 3" (got "{got}").',
+  'error.no_favourites': 'You have no favourites yet: press ⭐ under a /gacha picture, or use /favorite add.',
+  'error.not_found': 'There is no favourite #{slot}: you have {count}.',
+  'error.limit_reached': 'You already have {limit} favourites. Remove one with /favorite remove first.',
+  'error.invalid_name': 'A name needs 1 to {max} characters.',
+  'error.model_missing': 'Favourite #{slot} was drawn by model "{model}", which this bot no longer has (models here: {models}).',
+  'error.tile': 'There is no tile {tile} in this picture.',
+  'error.mixed_models': 'These favourites come from different models, whose faces cannot be mixed.',
+
+  'tiles.hint': '⭐n keeps tile n · 🔀 variations · 🔄 reroll · 📋 share codes',
+  'tiles.hint_short': '⭐n keeps tile n · 📋 share codes',
+  'tiles.codes_only': '📋 share codes of every tile',
+  'tiles.fav_placeholder': '⭐ Keep a tile…',
+  'tiles.var_placeholder': '🔀 Variations of a tile…',
+  'tiles.tile': 'Tile {tile}',
+  'tiles.codes_intro': 'Share codes (paste into `/generate code:` or `/favorite add code:`):',
+  'tiles.codes_file': 'The share codes of all {count} tiles are in codes.txt (paste one into `/generate code:` or `/favorite add code:`).',
+
+  'gacha.content': '🎲 **{count}** girls · seeds {first}–{last} · {tags}',
+  'gacha.redo': 'Redraw: `{command}`',
+  'gacha.random_tags': 'random tags',
+  'gacha.warning': '⚠️ {message}',
+  'variations.content': '🔀 {count} variations of {of} (σ {sigma}, noise seed {seed}); tile 1 is the original.',
+  'variations.of_tile': 'tile {tile}',
+
+  'picker.content': 'Pick tags (a menu left empty is filled at random for each girl), then press 🎲 Draw. {count} girls{seed}.',
+  'picker.seed': ' from seed {seed}',
+  'picker.draw': 'Draw',
+  'picker.placeholder': '{group}: any',
+
+  'fav.saved': '⭐ Saved tile {tile} as your favourite #1 ({count}/{limit}). See `/favorite list`.',
+  'fav.added': '⭐ Saved as your favourite #1{name} ({count}/{limit}).',
+  'fav.removed': 'Removed favourite #{slot}{name}. Later numbers moved up by one.',
+  'fav.renamed': 'Favourite #{slot} is now called **{name}**.',
+  'fav.list_title': 'Your favourites ({count}/{limit})',
+  'fav.list_footer': 'Newest first. /favorite show slot:n draws one large; /morph, /blend and /restyle use these numbers.',
+  'fav.codes_in_file': 'The share codes are in codes.txt.',
+  'fav.show': '💖 Favourite #{slot}{name} · {tags}{model}\nShare code: `{code}`',
+  'fav.model': ' · model {model}',
+  'fav.missing_model': '(model "{model}" is not installed here)',
+
+  'generate.content': '🎨 {what} · {tags}\nShare code: `{code}`',
+  'generate.seed': 'seed {seed}',
+  'generate.code': 'from a share code',
+
+  'restyle.content': '🎨 Restyle: columns {columns}; rows {rows}.',
+  'restyle.random': 'random columns from seed {seed}',
+
+  'morph.content': '🔁 Morph of #{slot}{name}: {from} → {to} in {steps} steps. The next /morph of this favourite starts from {to}.',
+  'morph.code': 'Her share code: `{code}`',
+
+  'blend.content': '🌀 Blend of {names} ({shape}).',
+  'blend.strip': '{steps} steps',
+  'blend.grid': '{side}×{side} grid',
+
+  'tags.title': 'Tags of model {model} ({count})',
+  'tags.footer': 'Type them comma-separated in any tags option (English or Japanese); autocomplete helps.',
+
+  'help.title': 'Girl Friend Factory',
+  'help.body': [
+    '`/gacha tags: count: seed:` a grid of new girls (no tags: a tag picker). Buttons: ⭐n keep, 🔀 variations, 🔄 reroll, 📋 codes.',
+    '`/generate code: | seed: tags:` one girl, large.',
+    '`/favorite add | list | show | remove | rename` your {limit} favourites.',
+    '`/restyle tags1: tags2: tags3:` your favourites (and random girls) redrawn with other tags.',
+    '`/morph slot: to: steps:` one favourite morphing towards other tags; morphs chain.',
+    '`/blend slots:"1 3" steps:` favourites blended: 2 as a strip, 3–4 as a grid.',
+    '`/tags` every tag, with Japanese names.',
+    'Some faces come out strange: rare seeds are often the broken ones.',
+  ].join('\n'),
+
+  'group.hair_color': 'Hair colour',
+  'group.eye_color': 'Eye colour',
+  'group.hairstyle': 'Hairstyle',
+  'group.expression': 'Expression',
+  'group.face': 'Face',
+  'group.accessories': 'Accessories',
+  'group.other': 'Other',
+  'group.more': 'More',
+} as const;
+
+export type MessageKey = keyof typeof en;

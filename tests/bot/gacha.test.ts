@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Bot } from '../../src/bot.ts';
+import { CALLBACK } from '../support/discord/index.ts';
+import { PNG_SIGNATURE, findId, pngSize, starButtons, startWorld, type World } from './harness.ts';
+
+describe('/gacha end to end', () => {
+  let w: World;
+  let bot: Bot;
+
+  beforeAll(async () => {
+    w = await startWorld();
+    bot = await w.startBot();
+  });
+  afterAll(() => w.close());
+
+  it('GIVEN /gacha with tags THEN it defers, then edits in a 9-tile PNG grid with ⭐1–⭐9, 🔀, 🔄, 📋 and the seeds', async () => {
+    const rec = w.loop.sendCommand({ name: 'gacha', options: { tags: 'blonde_hair, smile' } });
+    const reply = await rec.finalMessage({ where: (m) => m.attachments.length > 0 });
+    expect(rec.events[0]).toMatchObject({ kind: 'callback', callbackType: CALLBACK.DEFER });
+    expect(rec.events[1]?.kind).toBe('edit');
+    expect(rec.ephemeral).toBe(false);
+    const png = reply.attachments[0]!;
+    expect(png.filename).toBe('gacha.png');
+    expect(png.data.subarray(0, 8)).toEqual(PNG_SIGNATURE);
+    const size = await pngSize(png.data);
+    expect(size.format).toBe('png');
+    expect(size.width).toBeGreaterThan(3 * 16);
+    expect(starButtons(reply)).toHaveLength(9);
+    expect(findId(reply, 'gacha:var:')).toBeTruthy();
+    expect(findId(reply, 'gacha:reroll:')).toBeTruthy();
+    expect(findId(reply, 'gacha:codes:')).toBeTruthy();
+    expect(reply.content).toMatch(/seeds \d+–\d+ · blonde_hair, smile/);
+    expect(reply.content).toMatch(/`\/gacha tags:blonde_hair, smile count:9 seed:\d+`/);
+  });
+
+  it('GIVEN the redraw command a reply shows THEN it draws the very same picture', async () => {
+    const first = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'red_hair', count: 4 } }).finalMessage();
+    const seed = Number(/seed:(\d+)/.exec(first.content)![1]);
+    const again = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'red_hair', count: 4, seed } }).finalMessage();
+    expect(again.attachments[0]!.data.equals(first.attachments[0]!.data)).toBe(true);
+    expect(starButtons(again)).toHaveLength(4);
+  });
+
+  it('GIVEN 20 tiles THEN ⭐ becomes a select menu and the message keeps within 5 rows', async () => {
+    const reply = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 20 } }).finalMessage();
+    expect(starButtons(reply)).toHaveLength(0);
+    expect(findId(reply, 'gacha:favsel:')).toBeTruthy();
+    expect(reply.components.length).toBeLessThanOrEqual(5);
+  });
+
+  it('GIVEN ⭐3 pressed by the author and by another user THEN each gets the tile in their OWN favourites', async () => {
+    const alice = w.loop.fixtures.users.alice;
+    const bob = w.loop.fixtures.users.bob;
+    const grid = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'blue_hair' }, user: alice }).finalMessage();
+    const star = starButtons(grid)[2]!;
+    const a = await w.loop.clickButton({ customId: star, message: grid, user: alice }).finalMessage();
+    const b = w.loop.clickButton({ customId: star, message: grid, user: bob });
+    expect((await b.finalMessage()).content).toMatch(/Saved tile 3 as your favourite #1/);
+    expect(b.ephemeral).toBe(true);
+    expect(a.content).toMatch(/Saved tile 3/);
+    const bobs = bot.ctx.favourites.list(bob.id);
+    const alices = bot.ctx.favourites.list(alice.id);
+    expect(bobs[0]!.z).toEqual(alices[0]!.z);
+    expect(bobs[0]!.tags).toMatchObject({ blue_hair: 1 });
+  });
+
+  it('GIVEN 🔄 THEN a new grid with the same tags and new seeds is posted as a new message', async () => {
+    const grid = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'green_eyes', count: 6 } }).finalMessage();
+    const rec = w.loop.clickButton({ customId: findId(grid, 'gacha:reroll:'), message: grid });
+    const next = await rec.finalMessage({ where: (m) => m.attachments.length > 0 });
+    expect(rec.callbackType).toBe(CALLBACK.DEFER);
+    expect(next.id).not.toBe(grid.id);
+    expect(next.content).toMatch(/green_eyes/);
+    expect(starButtons(next)).toHaveLength(6);
+    expect(next.content).not.toBe(grid.content);
+  });
+
+  it('GIVEN 🔀 on tile 2 THEN 9 tiles (her + 8 variations) come back, and a variation can be kept with ⭐', async () => {
+    const grid = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'pink_hair' } }).finalMessage();
+    const rec = w.loop.selectMenu({ customId: findId(grid, 'gacha:var:'), message: grid, values: ['2'] });
+    const vars = await rec.finalMessage({ where: (m) => m.attachments.length > 0 });
+    expect(vars.attachments[0]!.filename).toBe('variations.png');
+    expect(vars.content).toMatch(/8 variations of tile 2 \(seed \d+\)/);
+    expect(starButtons(vars)).toHaveLength(9);
+    const bob = w.loop.fixtures.users.bob;
+    const kept = await w.loop.clickButton({ customId: starButtons(vars)[4]!, message: vars, user: bob }).finalMessage();
+    expect(kept.content).toMatch(/Saved tile 5/);
+    // 🔄 on a variations picture: new variations of the same girl.
+    const again = await w.loop.clickButton({ customId: findId(vars, 'gacha:reroll:'), message: vars }).finalMessage();
+    expect(again.content).toMatch(/variations of tile 2/);
+  });
+
+  it('GIVEN 📋 THEN the share codes come privately and a code redraws the tile with /generate', async () => {
+    const grid = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'silver_hair', count: 9 } }).finalMessage();
+    const rec = w.loop.clickButton({ customId: findId(grid, 'gacha:codes:'), message: grid });
+    const codes = await rec.finalMessage();
+    expect(rec.ephemeral).toBe(true);
+    const file = codes.attachments.find((a) => a.filename === 'codes.txt');
+    expect(file).toBeDefined();
+    const lines = file!.data.toString().trim().split('\n');
+    expect(lines).toHaveLength(9);
+    const code = lines[0]!.split('\t')[1]!;
+    const gen = await w.loop.sendCommand({ name: 'generate', options: { code } }).finalMessage();
+    expect(gen.attachments[0]!.filename).toBe('girl.png');
+    expect(gen.content).toContain(code);
+    expect(gen.content).toMatch(/silver_hair/);
+  });
+
+  it('GIVEN /gacha without tags THEN a private picker (4 menus + Draw) keeps the selection and Draw posts a grid', async () => {
+    const rec = w.loop.sendCommand({ name: 'gacha', options: { count: 4 } });
+    const picker = await rec.finalMessage();
+    expect(rec.ephemeral).toBe(true);
+    expect(picker.components).toHaveLength(5);
+    const hairMenu = findId(picker, 'gacha:pick:0:');
+    const styleMenu = findId(picker, 'gacha:pick:2:');
+    const upd = w.loop.selectMenu({ customId: hairMenu, message: picker, values: ['black_hair'] });
+    await upd.waitForCallback();
+    expect(upd.callbackType).toBe(CALLBACK.UPDATE);
+    const upd2 = w.loop.selectMenu({ customId: styleMenu, message: picker.id, values: ['twintails'] });
+    const after = await upd2.finalMessage();
+    const ticked = after.components.flatMap((row: { components: { options?: { value: string; default?: boolean }[] }[] }) =>
+      row.components.flatMap((c) => (c.options ?? []).filter((o) => o.default).map((o) => o.value)),
+    );
+    expect(ticked).toEqual(['black_hair', 'twintails']);
+    const drawRec = w.loop.clickButton({ customId: findId(after, 'gacha:draw:'), message: picker.id });
+    const grid = await drawRec.finalMessage({ where: (m) => m.attachments.length > 0 });
+    expect(drawRec.ephemeral).toBe(false);
+    expect(grid.content).toMatch(/black_hair, twintails/);
+    expect(starButtons(grid)).toHaveLength(4);
+  });
+
+  it('GIVEN a partly typed tag THEN autocomplete offers ≤ 25 completions, Japanese included', async () => {
+    const en = w.loop.sendAutocomplete({ name: 'gacha', focused: 'tags', value: 'smile, blo' });
+    await en.waitForCallback();
+    expect(en.autocompleteChoices!.length).toBeLessThanOrEqual(25);
+    expect(en.autocompleteChoices!.map((c) => c.value)).toContain('smile, blonde_hair');
+    const ja = w.loop.sendAutocomplete({ name: 'gacha', focused: 'tags', value: '金' });
+    await ja.waitForCallback();
+    expect(ja.autocompleteChoices!.map((c) => c.value).join(' ')).toMatch(/blonde_hair|金髪/);
+  });
+
+  it.each([
+    [{ tags: 'blonde_hiar' }, /blonde_hair/],
+    [{ tags: 'smile', count: 0 }, /from 1 to 25/],
+    [{ tags: 'smile', count: 26 }, /from 1 to 25/],
+    [{ tags: 'smile', seed: -1 }, /seed is a whole number/i],
+    [{ count: 99 }, /from 1 to 25/],
+  ])('GIVEN bad options %j THEN a private message explains (and no public message is left)', async (options, message) => {
+    const rec = w.loop.sendCommand({ name: 'gacha', options });
+    const reply = await rec.finalMessage();
+    expect(rec.ephemeral).toBe(true);
+    expect(rec.callbackType).toBe(CALLBACK.REPLY);
+    expect(reply.content).toMatch(message);
+  });
+
+  it('GIVEN a small attachment_size_limit THEN the picture is shrunk under it; a tiny one gets a clear refusal', async () => {
+    const full = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 16, seed: 7 } }).finalMessage();
+    const limit = Math.floor(full.attachments[0]!.size * 0.6);
+    const rec = w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 16, seed: 7 }, attachmentSizeLimit: limit });
+    const reply = await rec.finalMessage({ where: (m) => m.attachments.length > 0 });
+    expect(reply.attachments[0]!.size).toBeLessThanOrEqual(limit);
+    const tiny = w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 16 }, attachmentSizeLimit: 300 });
+    const refusal = await tiny.finalMessage({ where: (m) => m.ephemeral });
+    expect(refusal.content.length).toBeGreaterThan(0);
+    expect(refusal.attachments).toHaveLength(0);
+    // The public "thinking…" placeholder was removed.
+    expect(tiny.events.some((e) => e.kind === 'delete')).toBe(true);
+  });
+
+  it('GIVEN a Japanese client THEN the reply and the errors are in Japanese', async () => {
+    const reply = await w.loop.sendCommand({ name: 'gacha', options: { tags: '金髪, 笑顔', count: 2 }, locale: 'ja' }).finalMessage();
+    expect(reply.content).toMatch(/人 · シード/);
+    expect(reply.content).toMatch(/blonde_hair, smile/);
+    const bad = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'ねこみみ' }, locale: 'ja' }).finalMessage();
+    expect(bad.content).toMatch(/知らないタグ/);
+  });
+});
