@@ -118,8 +118,9 @@ describe('/gacha end to end', () => {
     expect(upd.callbackType).toBe(CALLBACK.UPDATE);
     const upd2 = w.loop.selectMenu({ customId: styleMenu, message: picker.id, values: ['twintails'] });
     const after = await upd2.finalMessage();
-    const ticked = after.components.flatMap((row: { components: { options?: { value: string; default?: boolean }[] }[] }) =>
-      row.components.flatMap((c) => (c.options ?? []).filter((o) => o.default).map((o) => o.value)),
+    type Option = { value: string; default?: boolean };
+    const ticked = after.components.flatMap((row) =>
+      (row.components as { options?: Option[] }[]).flatMap((c) => (c.options ?? []).filter((o) => o.default).map((o) => o.value)),
     );
     expect(ticked).toEqual(['black_hair', 'twintails']);
     const drawRec = w.loop.clickButton({ customId: findId(after, 'gacha:draw:'), message: picker.id });
