@@ -16,7 +16,9 @@ export async function gallery(ctx: CoreContext, girls: readonly (Girl | null)[],
   const size = Math.max(...drawn.map((d) => d.width), ctx.catalog.get(ctx.catalog.defaultModelId)?.imageSize ?? 64);
   let k = 0;
   const tiles = girls.map((g) => (g ? scaleTo(drawn[k++]!, size) : blank(size)));
-  return gridPng(ctx, name, tiles, { captions });
+  // One row up to four, else two rows: a list reads left to right, newest first.
+  const columns = tiles.length <= 4 ? tiles.length : Math.ceil(tiles.length / 2);
+  return gridPng(ctx, name, tiles, { captions, columns });
 }
 
 function blank(size: number): RawImage {
