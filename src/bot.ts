@@ -125,5 +125,5 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
 // `npm start` / `tsx src/bot.ts`: run from the environment (src/bot/main.ts).
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { main } = await import('./bot/main.ts');
-  process.exitCode = await main();
+  process.exitCode = await main(startBot);
 }

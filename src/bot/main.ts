@@ -6,7 +6,8 @@
 import { ConfigError, loadConfig } from '../config.ts';
 import { ModelLoadError } from '../gan/errors.ts';
 import { StoreError } from '../store/index.ts';
-import { startBot } from '../bot.ts';
+// Type only: bot.ts imports this module while it is still being evaluated (its entry point).
+import type { startBot as StartBot } from '../bot.ts';
 
 const EXIT_CONFIG = 2;
 const EXIT_START = 1;
@@ -28,7 +29,7 @@ function startFailure(e: unknown): string {
   return `could not start: ${err.message ?? String(e)}`;
 }
 
-export async function main(): Promise<number> {
+export async function main(startBot: typeof StartBot): Promise<number> {
   let config;
   try {
     loadDotEnv();
