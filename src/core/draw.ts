@@ -4,7 +4,7 @@
  * from her code — or from a favourite — gives the very pixels of the tile she was picked
  * from, not a near copy one level off here and there.
  */
-import { roundToFloat16 } from '../gan/float16.ts';
+import { roundToFloat16 } from '../util/float16.ts';
 import type { RawImage } from '../render/raw-image.ts';
 import type { CoreContext, GenerationRequest } from './context.ts';
 

@@ -13,7 +13,7 @@
  * apart from a newer one.
  */
 import { ShareCodeError } from './errors.ts';
-import { decodeFloat16, encodeFloat16 } from './float16.ts';
+import { decodeFloat16, encodeFloat16 } from '../util/float16.ts';
 
 export const SHARE_CODE_VERSION = 1;
 

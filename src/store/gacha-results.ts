@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from './db.ts';
 import { StoreError } from './errors.ts';
-import { decodeFloat16, encodeFloat16 } from './float16.ts';
+import { decodeFloat16, encodeFloat16 } from '../util/float16.ts';
 import { decodeTags, encodeTags, type TagWeights } from './tags.ts';
 import { checkModelId, checkUserId, checkZ } from './validate.ts';
 

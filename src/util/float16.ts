@@ -1,6 +1,6 @@
 /**
  * IEEE 754 half precision (binary16) conversion, little-endian byte packing.
- * Used for share codes and favourites (z as 2 bytes per value) and for the test model's
+ * One implementation for the whole project: share codes and favourites (z as 2 bytes per value) and for the test model's
  * float16-quantised weights (the same encoding tfjs decodes for `quantization.dtype: float16`).
  */
 
@@ -68,3 +68,6 @@ export function decodeFloat16(bytes: Uint8Array): Float32Array {
 export function roundToFloat16(value: number): number {
   return float16BitsToFloat32(float32ToFloat16Bits(value));
 }
+
+/** Largest finite half value; anything bigger in magnitude would be stored as Infinity. */
+export const FLOAT16_MAX = 65504;

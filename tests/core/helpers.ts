@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { roundToFloat16 } from '../../src/gan/float16.ts';
+import { roundToFloat16 } from '../../src/util/float16.ts';
 import type { CoreContext, GenerationRequest, ImageGenerator } from '../../src/core/context.ts';
 import { gridLayout, type Box, type GridOptions, type RawImage } from '../../src/render/index.ts';
 import { startRuntime, type Runtime } from '../../src/runtime.ts';

@@ -8,7 +8,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SeedRandom } from '../../src/gan/seed-random.ts';
-import { encodeFloat16 } from '../../src/gan/float16.ts';
+import { encodeFloat16 } from '../../src/util/float16.ts';
 import { VOCABULARY } from '../../tools/dataset/vocabulary.ts';
 
 export interface TinyModelOptions {
