@@ -2,22 +2,14 @@
  * Composition shared by the bot and the CLI: the generator service over a models folder,
  * and the catalog the core reads tags and sizes from.
  */
-import type { BackendPreference } from './gan/backend-plan.ts';
-import type { GanLogger } from './gan/backend.ts';
-import { GeneratorService, type ModelSummary } from './gan/generator-service.ts';
+import { GeneratorService, type GeneratorServiceOptions, type ModelSummary } from './gan/generator-service.ts';
 import type { ModelCatalog, ModelEntry } from './core/catalog.ts';
 import type { CoreContext } from './core/context.ts';
 
-export interface RuntimeOptions {
+export type RuntimeOptions = Omit<GeneratorServiceOptions, 'modelDirs' | 'modelsRoot' | 'faultInjection'> & {
+  /** Folder whose sub-folders are models (models/<id>/). */
   modelsDir: string;
-  defaultModelId?: string;
-  backend?: BackendPreference;
-  workers?: number;
-  maxBatch?: number;
-  maxWaitMs?: number;
-  maxQueue?: number;
-  log?: GanLogger;
-}
+};
 
 export interface Runtime {
   service: GeneratorService;
@@ -45,16 +37,8 @@ export function catalogOf(service: GeneratorService): ModelCatalog {
 }
 
 export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
-  const service = await GeneratorService.create({
-    modelsRoot: opts.modelsDir,
-    ...(opts.defaultModelId !== undefined ? { defaultModelId: opts.defaultModelId } : {}),
-    ...(opts.backend !== undefined ? { backend: opts.backend } : {}),
-    ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
-    ...(opts.maxBatch !== undefined ? { maxBatch: opts.maxBatch } : {}),
-    ...(opts.maxWaitMs !== undefined ? { maxWaitMs: opts.maxWaitMs } : {}),
-    ...(opts.maxQueue !== undefined ? { maxQueue: opts.maxQueue } : {}),
-    ...(opts.log ? { log: opts.log } : {}),
-  });
+  const { modelsDir, ...serviceOptions } = opts;
+  const service = await GeneratorService.create({ ...serviceOptions, modelsRoot: modelsDir });
   const catalog = catalogOf(service);
   return {
     service,
