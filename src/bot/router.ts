@@ -49,7 +49,9 @@ export class InteractionRouter {
     const started = performance.now();
     const route = this.route(interaction);
     if (!route) {
+      // A command removed since it was registered, or a button from an older version.
       this.ctx.log.warn({ type: interaction.type, id: describe(interaction) }, 'interaction for no known command');
+      if (interaction.isRepliable()) await tellPrivately(interaction, t(langOf(interaction.locale), 'error.gone'), this.ctx);
       return;
     }
     if (!this.accepting) {

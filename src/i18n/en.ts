@@ -9,6 +9,7 @@ export const en = {
   'error.rate_limited': 'Easy there: at most {limit} drawings per {window} s. Try again in {seconds} s.',
   'error.store': 'The favourites storage is not answering right now; please try again in a moment.',
   'error.shutting_down': 'The bot is restarting; please try again in a minute.',
+  'error.gone': 'This command or button is no longer available. Try /help.',
   'error.generator': 'The image generator is out of order right now; please try again later.',
   'error.heading.unknown_tags': '',
   'error.heading.bad_code': '',

@@ -7,6 +7,7 @@ export const ja: Record<MessageKey, string> = {
   'error.rate_limited': '少し待ってね: {window} 秒に {limit} 回までです。{seconds} 秒後にどうぞ。',
   'error.store': 'お気に入りの保存先が応答しません。少し待ってからお試しください。',
   'error.shutting_down': 'ボットを再起動しています。1 分ほどしてからお試しください。',
+  'error.gone': 'このコマンドやボタンはもう使えません。/help をご覧ください。',
   'error.generator': '画像生成器が故障中です。しばらくしてからお試しください。',
   'error.heading.unknown_tags': '知らないタグがあります。',
   'error.heading.bad_code': '共有コードが読めません。',

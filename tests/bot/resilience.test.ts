@@ -148,6 +148,14 @@ describe('bot resilience end to end', () => {
     });
   });
 
+  it('GIVEN a command or button the bot does not know THEN a private "no longer available"', async () => {
+    await withBot({}, {}, async () => {
+      const rec = w.loop.sendCommand({ name: 'removed-command' });
+      expect((await rec.finalMessage()).content).toMatch(/no longer available/);
+      expect(rec.ephemeral).toBe(true);
+    });
+  });
+
   it('GIVEN everything above THEN the logs hold a start-up line and never the bot token or an interaction token', () => {
     const startup = w.logs.find((l) => l.includes('"msg":"ready: '));
     expect(startup).toMatch(/"backend":"wasm".*"model":"tiny","tags":48,"workers":0/);
