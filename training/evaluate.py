@@ -112,7 +112,11 @@ def score(a):
     real = TaggedImages(a.real, jckpt["size"], vocab=vocab)
     train = TaggedImages(a.train, jckpt["size"], vocab=vocab, limit=REAL_COUNT)
     real_imgs = real.images[len(real) - REAL_COUNT:].permute(0, 2, 3, 1).numpy()
-    real_feats, _ = classify(judge, real_imgs)
+    real_feats, real_probs = classify(judge, real_imgs)
+    real_req = real.tags.numpy()[len(real) - REAL_COUNT:] > 0.5
+    # The judge's own fidelity on real images: the ceiling a perfect generator would reach.
+    real_fidelity = per_tag_fidelity(real_req, real_probs > 0.5, names)
+    readable = [n for n in names if real_fidelity[n]["fidelity"] >= 0.9]
     train_feats, _ = classify(judge, train.images.permute(0, 2, 3, 1).numpy())
     fd = frechet_distance(feats[s], real_feats)
     fd_rr = frechet_distance(train_feats, real_feats)
@@ -135,14 +139,22 @@ def score(a):
     base, changed = kinds == "restyle_base", kinds == "restyle_changed"
     keep_cols = [j for j, v in enumerate(vocab) if v.get("group") != "hair_color"]
     same = (det[base][:, keep_cols] == det[changed][:, keep_cols]).mean()
-    new_hair_hit = float(np.mean([det[changed][i, req[changed][i]].all() for i in range(int(changed.sum()))]))
+    hair_cols = [j for j, v in enumerate(vocab) if v.get("group") == "hair_color"]
+    new_hair_hit = float(np.mean([det[changed][i, [j for j in hair_cols if req[changed][i, j]]].all()
+                                  for i in range(int(changed.sum()))])) if hair_cols else float("nan")
 
     fid_values = [v["fidelity"] for v in fidelity.values()]
+    for n in names:
+        fidelity[n]["real"] = real_fidelity[n]["fidelity"]
     metrics = {
         "judge": {"heldoutMeanAccuracy": round(jckpt["report"]["heldout_mean_accuracy"], 4),
                   "heldoutMinAccuracy": round(jckpt["report"]["heldout_min_accuracy"], 4)},
         "images": {"sample": int(s.sum()), "diversity": int((kinds == "diversity").sum()), "restylePairs": int(base.sum())},
         "fidelity": {"mean": round(float(np.mean(fid_values)), 4), "min": round(float(np.min(fid_values)), 4),
+                     "realMean": round(float(np.mean([real_fidelity[n]["fidelity"] for n in names])), 4),
+                     "meanReadable": round(float(np.mean([fidelity[n]["fidelity"] for n in readable])), 4),
+                     "readableTags": len(readable),
+                     "unreadable": {n: round(real_fidelity[n]["fidelity"], 4) for n in names if n not in readable},
                      "minHairColor": round(min(fidelity[n]["fidelity"] for n in hair), 4) if hair else None,
                      "perTag": {n: {k: round(v, 4) if isinstance(v, float) else v for k, v in d.items()} for n, d in fidelity.items()}},
         "frechetDistance": {"generated": round(fd, 3), "realVsReal": round(fd_rr, 3)},
@@ -162,11 +174,12 @@ def score(a):
     out.write_text(json.dumps(metrics, indent=1))
     if not a.no_card:
         card["metrics"] = {k: v for k, v in metrics.items() if k != "fidelity"} | {
-            "fidelity": {k: metrics["fidelity"][k] for k in ("mean", "min", "minHairColor")} | {
+            "fidelity": {k: metrics["fidelity"][k] for k in ("mean", "min", "minHairColor", "realMean", "meanReadable", "readableTags", "unreadable")} | {
                 "perTag": {n: d["fidelity"] for n, d in metrics["fidelity"]["perTag"].items()}}}
         card_path.write_text(json.dumps(card, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     summary = {k: metrics[k] for k in ("judge", "frechetDistance", "precisionRecall", "diversity", "restyle", "bar")}
     print(json.dumps({"fidelityMean": metrics["fidelity"]["mean"], "fidelityMin": metrics["fidelity"]["min"],
+                      "fidelityRealMean": metrics["fidelity"]["realMean"], "fidelityMeanReadable": metrics["fidelity"]["meanReadable"],
                       "minHairColour": metrics["fidelity"]["minHairColor"], **summary}, indent=1))
 
 
