@@ -188,9 +188,12 @@ def main(argv=None):
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--resume", action="store_true", help="continue from OUT/ckpt.pt")
+    p.add_argument("--mode-seeking", type=float, default=LossConfig.mode_seeking, help="weight of the mode-seeking term")
+    p.add_argument("--aux-g", type=float, default=LossConfig.aux_weight_g, help="weight of D's tag head in G's loss")
     a = p.parse_args(argv)
     cfg = TrainConfig(data=a.data, out=a.out, image_size=a.size, max_tags=a.max_tags, batch=a.batch,
-                      epochs=a.epochs, max_minutes=a.max_minutes, seed=a.seed, threads=a.threads, limit=a.limit)
+                      epochs=a.epochs, max_minutes=a.max_minutes, seed=a.seed, threads=a.threads, limit=a.limit,
+                      loss=LossConfig(mode_seeking=a.mode_seeking, aux_weight_g=a.aux_g))
     if a.size == 128:
         cfg.net.g_channels = [256, 128, 64, 32, 16, 8]
     try:
