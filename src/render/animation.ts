@@ -9,7 +9,7 @@ import { checkCount, checkLabels, displaySize } from './grid.ts';
 import { tableLayout } from './layout.ts';
 import { commonSize, type RawImage } from './raw-image.ts';
 import { GUTTER_PX, captionFontPx, lineBandPx } from './style.ts';
-import { overlaySvg, textSvg } from './svg-labels.ts';
+import { textLabel } from './svg-labels.ts';
 
 export interface AnimationOptions {
   format: 'webp' | 'gif';
@@ -55,8 +55,8 @@ export async function renderAnimation(frames: readonly RawImage[], opts: Animati
   const composed = await Promise.all(
     frames.map((image, i) => {
       const label = opts.labels?.[i];
-      const overlay = label ? overlaySvg(layout.width, layout.height, [textSvg(caption, label, { fontPx: captionFontPx(w) })]) : null;
-      return composeRaw(layout.width, layout.height, [{ image, box: cell }], overlay);
+      const text = label ? textLabel(caption, label, { fontPx: captionFontPx(w) }) : null;
+      return composeRaw(layout.width, layout.height, [{ image, box: cell }], text ? [text] : []);
     }),
   );
   const order = frameOrder(frames.length, opts.pingPong ?? false);

@@ -7,7 +7,7 @@ import { RenderError } from './errors.ts';
 import { defaultColumns, tableLayout, type TableLayout } from './layout.ts';
 import { commonSize, type RawImage } from './raw-image.ts';
 import { MAX_TILES, GUTTER_PX, TITLE_FONT_PX, captionFontPx, defaultTileSize, lineBandPx } from './style.ts';
-import { badgeSvg, overlaySvg, textSvg, titleSvg } from './svg-labels.ts';
+import { badgeLabel, textLabel, titleLabel, type Label } from './svg-labels.ts';
 
 export interface GridOptions {
   /** Default ceil(sqrt(n)). */
@@ -61,18 +61,19 @@ export function gridLayout(tiles: readonly RawImage[], opts: GridOptions = {}): 
 export async function renderGrid(tiles: readonly RawImage[], opts: GridOptions = {}): Promise<Buffer> {
   const layout = gridLayout(tiles, opts);
   checkLabels(opts.captions, tiles.length, 'caption');
-  const parts: string[] = [];
-  if (layout.title && opts.title) parts.push(titleSvg(layout.title, opts.title, TITLE_FONT_PX));
+  const labels: Label[] = [];
+  const add = (l: Label | null) => l && labels.push(l);
+  if (layout.title && opts.title) add(titleLabel(layout.title, opts.title, TITLE_FONT_PX));
   layout.cells.forEach((cell, i) => {
-    if (opts.numbers) parts.push(badgeSvg(cell, String(i + 1)));
+    if (opts.numbers) add(badgeLabel(cell, String(i + 1)));
     const caption = opts.captions?.[i];
-    if (caption) parts.push(textSvg(layout.captions[i]!, caption, { fontPx: captionFontPx(cell.w) }));
+    if (caption) add(textLabel(layout.captions[i]!, caption, { fontPx: captionFontPx(cell.w) }));
   });
   const canvas = await composeCanvas(
     layout.width,
     layout.height,
     tiles.map((image, i) => ({ image, box: layout.cells[i]! })),
-    overlaySvg(layout.width, layout.height, parts),
+    labels,
   );
   return encodePng(canvas, opts.compression);
 }

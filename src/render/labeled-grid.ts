@@ -8,8 +8,8 @@ import { checkCount, displaySize } from './grid.ts';
 import { tableLayout, type TableLayout } from './layout.ts';
 import { commonSize, type RawImage } from './raw-image.ts';
 import { GUTTER_PX, TEXT_HEX, TITLE_FONT_PX, captionFontPx, lineBandPx } from './style.ts';
-import { overlaySvg, textSvg, titleSvg } from './svg-labels.ts';
-import { estimateWidthEm } from './text.ts';
+import { textLabel, titleLabel, type Label } from './svg-labels.ts';
+import { cleanLabel, estimateWidthEm, wrapWords } from './text.ts';
 
 export interface LabeledGridOptions {
   rowLabels: readonly string[];
@@ -20,12 +20,16 @@ export interface LabeledGridOptions {
 }
 
 /**
- * Row-label column width: enough for the longest label on up to 3 lines, between 0.5 and
- * 1.5 tile widths (tag sets such as "blonde hair, blue eyes, smile" wrap).
+ * Row-label column width: enough for the longest label on up to 3 lines and for its
+ * longest word (so "red_hair," is not broken), between 0.5 and 1.5 tile widths (tag sets
+ * such as "blonde hair, blue eyes, smile" wrap).
  */
 function rowLabelWidth(labels: readonly string[], fontPx: number, tileW: number): number {
-  const longest = Math.max(0, ...labels.map((l) => estimateWidthEm(l) * fontPx));
-  const wanted = Math.ceil(longest / 3) + 8; // 3 lines plus the 2 × 2 px text padding and slack
+  const px = (s: string) => estimateWidthEm(s) * fontPx;
+  const longest = Math.max(0, ...labels.map(px));
+  const longestWord = Math.max(0, ...labels.flatMap((l) => wrapWords(cleanLabel(l)).map((w) => px(w.trimEnd()))));
+  // 3 lines plus the 2 × 2 px text padding and slack; a word plus the padding and slack.
+  const wanted = Math.max(Math.ceil(longest / 3) + 8, Math.ceil(longestWord) + 6);
   return Math.max(Math.round(tileW / 2), Math.min(Math.round(tileW * 1.5), wanted));
 }
 
@@ -58,18 +62,17 @@ export function labeledGridLayout(rows: readonly (readonly RawImage[])[], opts: 
 export async function renderLabeledGrid(rows: readonly (readonly RawImage[])[], opts: LabeledGridOptions): Promise<Buffer> {
   const layout = labeledGridLayout(rows, opts);
   const fontPx = captionFontPx(layout.cells[0]!.w);
-  const parts: string[] = [];
-  if (layout.title && opts.title) parts.push(titleSvg(layout.title, opts.title, TITLE_FONT_PX));
-  layout.colLabels.forEach((box, c) => parts.push(textSvg(box, opts.colLabels[c]!, { fontPx, fill: TEXT_HEX })));
-  layout.rowLabels.forEach((box, r) =>
-    parts.push(textSvg(box, opts.rowLabels[r]!, { fontPx, align: 'start', fill: TEXT_HEX, maxLines: 4 })),
-  );
+  const labels: Label[] = [];
+  const add = (l: Label | null) => l && labels.push(l);
+  if (layout.title && opts.title) add(titleLabel(layout.title, opts.title, TITLE_FONT_PX));
+  layout.colLabels.forEach((box, c) => add(textLabel(box, opts.colLabels[c]!, { fontPx, fill: TEXT_HEX })));
+  layout.rowLabels.forEach((box, r) => add(textLabel(box, opts.rowLabels[r]!, { fontPx, align: 'start', fill: TEXT_HEX, maxLines: 4 })));
   const images = rows.flat();
   const canvas = await composeCanvas(
     layout.width,
     layout.height,
     images.map((image, i) => ({ image, box: layout.cells[i]! })),
-    overlaySvg(layout.width, layout.height, parts),
+    labels,
   );
   return encodePng(canvas, opts.compression);
 }

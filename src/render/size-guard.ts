@@ -26,8 +26,12 @@ export interface FitOptions {
 
 const floor8 = (x: number): number => Math.floor(x / 8) * 8;
 
-function formatMiB(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+/** "10 MiB", "1.5 MiB", "256 KiB", "97.7 KiB", "512 bytes": a unit that keeps small limits readable. */
+export function formatBytes(bytes: number): string {
+  const oneDecimal = (x: number) => x.toFixed(1).replace(/\.0$/, '');
+  if (bytes < 1024) return `${Math.round(bytes)} bytes`;
+  if (bytes < 1024 * 1024) return `${oneDecimal(bytes / 1024)} KiB`;
+  return `${oneDecimal(bytes / 1024 / 1024)} MiB`;
 }
 
 /**
@@ -60,7 +64,7 @@ export async function fitUnderLimit(
   return {
     ok: false,
     code: 'too_large',
-    message: `This picture is too large to send (${formatMiB(smallest)} at the smallest size; the limit is ${formatMiB(limitBytes)}). Try fewer images.`,
+    message: `This picture is too large to send (${formatBytes(smallest)} at the smallest size; the limit is ${formatBytes(limitBytes)}). Try fewer images.`,
     limitBytes,
     smallestBytes: smallest,
   };

@@ -1,11 +1,28 @@
 /**
- * SVG fragments for every label, gathered into one overlay per picture: librsvg then
- * rasterises all the text of a grid in one pass (≈2–4 ms for a 9-tile grid with
- * captions here), instead of one sharp pipeline per label.
+ * Every label of a picture as a small SVG of its own box ("sprite"): a number badge, a
+ * caption, a title, a row or column label. Each is drawn at the origin of its own
+ * viewport, so the same text at the same size gives the same SVG wherever it sits, and
+ * label-cache.ts rasterises it once and reuses the pixels (the badges "1"…"25" of every
+ * grid, the "1/7"… of every strip, tag captions that repeat).
  */
 import type { Box } from './layout.ts';
 import { FONT_FAMILY, MUTED_TEXT_HEX, TEXT_HEX, badgeFontPx } from './style.ts';
 import { cleanLabel, escapeXml, estimateWidthEm, truncateToWidth, wrapToLines } from './text.ts';
+
+/**
+ * A label to draw: `svg` is SVG content for a `w × h` viewport whose top-left corner goes
+ * to (x, y) on the canvas; what falls outside the viewport is clipped.
+ */
+export interface Label {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  svg: string;
+}
+
+/** Room around a text box's sprite, so glyphs that overhang the box (accents, descenders) are kept. */
+const TEXT_MARGIN_PX = 2;
 
 /** Baseline that centres one line of `fontPx` text vertically on `midY` (DejaVu: cap ≈0.73 em). */
 function baseline(midY: number, fontPx: number): number {
@@ -21,20 +38,19 @@ function textAttrs(fontPx: number, fill: string, weight: 'normal' | 'bold', anch
  * plate with a light rim. Dark plate reads on light hair and backgrounds, the light rim
  * separates it from dark ones, so the number is legible on any tile.
  */
-export function badgeSvg(tile: Box, label: string): string {
+export function badgeLabel(tile: Box, label: string): Label {
   const fontPx = badgeFontPx(tile.w);
   const padX = Math.round(fontPx * 0.35);
   const h = Math.round(fontPx * 1.4);
   const w = Math.max(h, Math.ceil(estimateWidthEm(label) * fontPx + 2 * padX));
   const inset = Math.max(2, Math.round(tile.w / 48));
-  const x = tile.x + inset;
-  const y = tile.y + inset;
-  return (
-    `<rect x="${x + 0.5}" y="${y + 0.5}" width="${w}" height="${h}" rx="${Math.round(h / 3)}" ` +
+  // The plate sits half a pixel in so its 1 px rim covers whole pixels: w + 1 by h + 1.
+  const svg =
+    `<rect x="0.5" y="0.5" width="${w}" height="${h}" rx="${Math.round(h / 3)}" ` +
     `fill="#000" fill-opacity="0.66" stroke="#fff" stroke-opacity="0.9" stroke-width="1"/>` +
-    `<text x="${x + 0.5 + w / 2}" y="${baseline(y + 0.5 + h / 2, fontPx)}" ${textAttrs(fontPx, '#fff', 'bold', 'middle')}>` +
-    `${escapeXml(label)}</text>`
-  );
+    `<text x="${0.5 + w / 2}" y="${baseline(0.5 + h / 2, fontPx)}" ${textAttrs(fontPx, '#fff', 'bold', 'middle')}>` +
+    `${escapeXml(label)}</text>`;
+  return { x: tile.x + inset, y: tile.y + inset, w: w + 1, h: h + 1, svg };
 }
 
 export interface TextOptions {
@@ -46,32 +62,28 @@ export interface TextOptions {
   maxLines?: number;
 }
 
-/** Text fitted into `box` (wrapped or truncated by estimated width), centred vertically. */
-export function textSvg(box: Box, raw: string, opts: TextOptions): string {
+/** Text fitted into `box` (wrapped or truncated by estimated width), centred vertically; null when empty. */
+export function textLabel(box: Box, raw: string, opts: TextOptions): Label | null {
   const text = cleanLabel(raw);
-  if (text.length === 0 || box.h <= 0) return '';
+  if (text.length === 0 || box.h <= 0 || box.w <= 0) return null;
   const { fontPx } = opts;
   const pad = 2;
   const maxPx = box.w - 2 * pad;
   const maxLines = Math.max(1, Math.min(opts.maxLines ?? 1, Math.floor(box.h / (fontPx * 1.2))));
   const lines = maxLines === 1 ? [truncateToWidth(text, fontPx, maxPx)] : wrapToLines(text, fontPx, maxPx, maxLines);
   const align = opts.align ?? 'middle';
-  const x = align === 'middle' ? box.x + box.w / 2 : box.x + pad;
+  // Drawn in the sprite's own coordinates: the box starts at (m, m).
+  const m = TEXT_MARGIN_PX;
+  const x = align === 'middle' ? m + box.w / 2 : m + pad;
   const lineH = fontPx * 1.2;
-  const firstMid = box.y + box.h / 2 - ((lines.length - 1) * lineH) / 2;
+  const firstMid = m + box.h / 2 - ((lines.length - 1) * lineH) / 2;
   const attrs = textAttrs(fontPx, opts.fill ?? MUTED_TEXT_HEX, opts.bold ? 'bold' : 'normal', align);
-  return lines
+  const svg = lines
     .map((line, i) => `<text x="${x}" y="${baseline(firstMid + i * lineH, fontPx)}" ${attrs}>${escapeXml(line)}</text>`)
     .join('');
+  return { x: box.x - m, y: box.y - m, w: box.w + 2 * m, h: box.h + 2 * m, svg };
 }
 
-export function titleSvg(box: Box, title: string, fontPx: number): string {
-  return textSvg(box, title, { fontPx, align: 'start', fill: TEXT_HEX, bold: true });
-}
-
-/** The whole label layer of a picture, or null when there is nothing to draw. */
-export function overlaySvg(width: number, height: number, parts: string[]): Buffer | null {
-  const body = parts.join('');
-  if (body.length === 0) return null;
-  return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${body}</svg>`);
+export function titleLabel(box: Box, title: string, fontPx: number): Label | null {
+  return textLabel(box, title, { fontPx, align: 'start', fill: TEXT_HEX, bold: true });
 }

@@ -53,35 +53,52 @@ export function truncateToWidth(s: string, fontPx: number, maxPx: number): strin
   return chars.length > 0 ? `${chars.join('').trimEnd()}…` : '';
 }
 
+/** Tokens of a label for wrapping: each word with the spaces/commas after it ("red_hair, "). */
+export function wrapWords(s: string): string[] {
+  return s.split(/(?<=[\s,、])/u).filter((w) => w.length > 0);
+}
+
 /**
- * Greedy word wrap into at most `maxLines` lines of `maxPx`; breaks after spaces and
- * commas, and anywhere inside words too long for a line. The last line is truncated.
+ * Greedy word wrap into at most `maxLines` lines of `maxPx`. Breaks after spaces and
+ * commas first; a word too long for a whole line is broken after its underscores
+ * ("red_" / "hair"), and only a piece still too long is cut between characters. The last
+ * line is truncated.
  */
 export function wrapToLines(s: string, fontPx: number, maxPx: number, maxLines: number): string[] {
-  const words = s.split(/(?<=[\s,、])/u).filter((w) => w.length > 0);
   const lines: string[] = [];
   let line = '';
   const fits = (t: string): boolean => estimateWidthEm(t.trimEnd()) * fontPx <= maxPx;
-  for (const word of words) {
+  // Lines keep their trailing spaces/commas until the end, so that they can be joined back.
+  const newLine = () => {
+    if (line.trim().length > 0) lines.push(line);
+    line = '';
+  };
+  for (const word of wrapWords(s)) {
     if (fits(line + word)) {
       line += word;
       continue;
     }
-    if (line.length > 0) lines.push(line.trimEnd());
-    line = '';
-    // A word longer than a whole line is split by characters.
-    for (const ch of word) {
-      if (!fits(line + ch) && line.length > 0) {
-        lines.push(line.trimEnd());
-        line = '';
+    newLine();
+    if (fits(word)) {
+      line = word;
+      continue;
+    }
+    for (const part of word.split(/(?<=_)/u)) {
+      if (fits(line + part)) {
+        line += part;
+        continue;
       }
-      line += ch;
+      newLine();
+      for (const ch of part) {
+        if (!fits(line + ch) && line.length > 0) newLine();
+        line += ch;
+      }
     }
   }
-  if (line.trim().length > 0) lines.push(line.trimEnd());
-  if (lines.length <= maxLines) return lines;
-  const kept = lines.slice(0, maxLines);
-  const rest = lines.slice(maxLines - 1).join(' ');
+  newLine();
+  if (lines.length <= maxLines) return lines.map((l) => l.trimEnd());
+  const kept = lines.slice(0, maxLines).map((l) => l.trimEnd());
+  const rest = lines.slice(maxLines - 1).join('').trimEnd();
   // `rest` holds at least two lines' worth, so it is always cut and ends in "…".
   kept[maxLines - 1] = truncateToWidth(rest, fontPx, maxPx);
   return kept;

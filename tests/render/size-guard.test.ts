@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderAnimation } from '../../src/render/animation.ts';
 import { renderGrid } from '../../src/render/grid.ts';
-import { DISCORD_ATTACHMENT_LIMIT_BYTES, fitUnderLimit, type SizeStep } from '../../src/render/size-guard.ts';
+import { DISCORD_ATTACHMENT_LIMIT_BYTES, fitUnderLimit, formatBytes, type SizeStep } from '../../src/render/size-guard.ts';
 import { noiseTile } from './helpers.ts';
 
 const MiB = 1024 * 1024;
@@ -33,6 +33,26 @@ describe('fitUnderLimit', () => {
     const r = await fitUnderLimit(async (s) => Buffer.alloc(s.tileSize * 100), 10, { tileSize: 128, minTileSize: 48 });
     expect(r).toMatchObject({ ok: false, code: 'too_large', limitBytes: 10, smallestBytes: 4800 });
     if (!r.ok) expect(r.message).toMatch(/too large/);
+  });
+
+  it('GIVEN a limit under 1 MiB THEN the message speaks KiB (or bytes), not "0.0 MiB"', async () => {
+    const r = await fitUnderLimit(async (s) => Buffer.alloc(s.tileSize * 10_000), 256 * 1024, { tileSize: 128, minTileSize: 48 });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.message).toContain('the limit is 256 KiB');
+    expect(r.message).toContain('(468.8 KiB at the smallest size');
+    expect(r.message).not.toMatch(/0\.0 MiB/);
+    const tiny = await fitUnderLimit(async (s) => Buffer.alloc(s.tileSize * 100), 10, { tileSize: 128 });
+    if (!tiny.ok) expect(tiny.message).toContain('(4.7 KiB at the smallest size; the limit is 10 bytes)');
+  });
+
+  it('GIVEN sizes THEN formatBytes picks bytes, KiB or MiB', () => {
+    expect(formatBytes(512)).toBe('512 bytes');
+    expect(formatBytes(1024)).toBe('1 KiB');
+    expect(formatBytes(100_000)).toBe('97.7 KiB');
+    expect(formatBytes(1024 * 1024)).toBe('1 MiB');
+    expect(formatBytes(DISCORD_ATTACHMENT_LIMIT_BYTES)).toBe('10 MiB');
+    expect(formatBytes(8.5 * MiB)).toBe('8.5 MiB');
   });
 
   it('GIVEN 49 noise tiles (worst case) at 128 px THEN the first PNG is already under 8 MiB and 10 MiB', async () => {

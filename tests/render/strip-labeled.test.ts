@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { labeledGridLayout, renderLabeledGrid } from '../../src/render/labeled-grid.ts';
 import { renderStrip, stepLabels } from '../../src/render/strip.ts';
+import { estimateWidthEm, wrapToLines } from '../../src/render/text.ts';
 import { gradientTile } from './helpers.ts';
 
 const tiles = (n: number, size = 64) => Array.from({ length: n }, (_, i) => gradientTile(size, i));
@@ -55,5 +56,18 @@ describe('renderLabeledGrid', () => {
     });
     await expect(renderLabeledGrid(rows, { ...opts, colLabels: ['1'] })).rejects.toMatchObject({ code: 'bad_layout' });
     await expect(renderLabeledGrid([], { rowLabels: [], colLabels: [] })).rejects.toMatchObject({ code: 'no_images' });
+  });
+
+  it('GIVEN short tag-set row labels THEN the label column is wide enough for each whole tag (no "red_hai r")', () => {
+    const short = [tiles(2), tiles(2)];
+    const layout = labeledGridLayout(short, { rowLabels: ['red_hair, blue_eyes', 'blonde_hair'], colLabels: ['a', 'b'] });
+    const fontPx = 13; // captionFontPx(128)
+    const box = layout.rowLabels[0]!;
+    // textLabel pads 2 px each side.
+    for (const word of ['red_hair,', 'blue_eyes', 'blonde_hair']) expect(estimateWidthEm(word) * fontPx).toBeLessThanOrEqual(box.w - 4);
+    expect(wrapToLines('red_hair, blue_eyes', fontPx, box.w - 4, 4)).toEqual(['red_hair,', 'blue_eyes']);
+    // …but never wider than 1.5 tiles, whatever the label.
+    const long = labeledGridLayout(short, { rowLabels: ['a'.repeat(80), 'b'], colLabels: ['a', 'b'] });
+    expect(long.rowLabels[0]!.w).toBe(192);
   });
 });
