@@ -1,8 +1,6 @@
 /** Public types of the GeneratorService (generator-service.ts re-exports them). */
 import type { BackendName, BackendPreference } from './backend-plan.ts';
 import type { GanLogger } from './backend.ts';
-import type { ModelCard } from './model-files.ts';
-import type { TagVocabulary } from './tag-vocabulary.ts';
 
 export interface GeneratorServiceOptions {
   /** Model directories (models/<id>/) to serve. */
@@ -34,15 +32,7 @@ export interface GenerateRequest {
   tags: Float32Array;
 }
 
-export interface ModelSummary {
-  id: string;
-  dir: string;
-  card: ModelCard;
-  vocabulary: TagVocabulary;
-  zDim: number;
-  imageSize: number;
-  numTags: number;
-}
+export type { ModelSummary } from './model-files.ts';
 
 export interface GeneratorStats {
   backend: BackendName | undefined;

@@ -62,8 +62,8 @@ const modelJsonSchema = z
   .passthrough();
 export type ModelJson = z.infer<typeof modelJsonSchema>;
 
-/** Everything about a model except its weights, checked for consistency. */
-export interface ModelFiles {
+/** What callers need to know about a model, weights aside: id, sizes, tags, card. */
+export interface ModelSummary {
   id: string;
   /** Absolute path of the directory. */
   dir: string;
@@ -72,6 +72,10 @@ export interface ModelFiles {
   zDim: number;
   imageSize: number;
   numTags: number;
+}
+
+/** Everything about a model except its weights, checked for consistency. */
+export interface ModelFiles extends ModelSummary {
   modelJson: ModelJson;
   /** All weight specs of the manifest, in the order their bytes follow each other. */
   weightSpecs: WeightSpec[];

@@ -4,18 +4,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ModelLoadError } from './errors.ts';
-import { displayPath, readModelFiles, readWeightData, type ModelCard } from './model-files.ts';
-import type { TagVocabulary } from './tag-vocabulary.ts';
+import { displayPath, readModelFiles, readWeightData, type ModelSummary } from './model-files.ts';
 import path from 'node:path';
 
-export interface LoadedModel {
-  id: string;
-  dir: string;
-  card: ModelCard;
-  vocabulary: TagVocabulary;
-  zDim: number;
-  imageSize: number;
-  numTags: number;
+export interface LoadedModel extends ModelSummary {
   /** Input [null, zDim + numTags] (z first, then tags) → output [null, S, S, 3] in [-1, 1]. */
   model: tf.LayersModel;
 }
