@@ -18,7 +18,7 @@ const program = new Command('evaluate')
   .argument('<model-dir>', 'model folder, e.g. models/default')
   .option('--real <dir>', 'held-out real images', 'data/lorelei64-heldout')
   .option('--train <dir>', 'training images (real-vs-real reference)', 'data/lorelei64')
-  .option('--judge <file>', 'judge classifier checkpoint', 'runs/judge/classifier.pt')
+  .option('--judge <file>', 'judge classifier checkpoint', 'runs/judge2/classifier.pt')
   .option('--out <dir>', 'where plan, images and metrics go (default out/eval/<id>)')
   .option('--no-card', 'do not write the metrics into card.json')
   .parse();

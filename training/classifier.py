@@ -1,6 +1,6 @@
 """The judge: a multi-label tag classifier trained on real rendered images only.
 
-Its pooled 192-d features also serve as the feature space for the Fréchet distance and the
+Its pooled 256-d features also serve as the feature space for the Fréchet distance and the
 k-NN precision/recall of training/metrics. It must reach a held-out mean per-tag accuracy of
 0.97 before its verdicts on generated images mean anything.
 python3 -m training.classifier --data data/lorelei64 --heldout data/lorelei64-heldout --out runs/judge
@@ -19,7 +19,7 @@ from training.dataset import TaggedImages
 
 
 class TagClassifier(nn.Module):
-    def __init__(self, num_tags, width=24):
+    def __init__(self, num_tags, width=32):
         super().__init__()
         self.width = width
         chans, layers, c_in = [width, width * 2, width * 4, width * 8], [], 3
@@ -50,7 +50,7 @@ def per_tag_accuracy(model, data, batch=256):
 
 def load_classifier(path):
     ckpt = torch.load(path, map_location="cpu")
-    model = TagClassifier(len(ckpt["vocab"]), ckpt.get("width", 24))
+    model = TagClassifier(len(ckpt["vocab"]), ckpt.get("width", 32))
     model.load_state_dict(ckpt["model"])
     return model.eval(), ckpt
 
@@ -61,11 +61,11 @@ def main(argv=None):
     p.add_argument("--heldout", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--size", type=int, default=64)
-    p.add_argument("--epochs", type=float, default=2)
+    p.add_argument("--epochs", type=float, default=3.5)
     p.add_argument("--batch", type=int, default=128)
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--limit", type=int, default=0)
-    p.add_argument("--width", type=int, default=24, help="channels of the first stage (×8 at the last)")
+    p.add_argument("--width", type=int, default=32, help="channels of the first stage (×8 at the last)")
     a = p.parse_args(argv)
     if a.threads:
         torch.set_num_threads(a.threads)
