@@ -139,6 +139,7 @@ def main(argv=None):
     p.add_argument("--id", help="model id (default: the folder name)")
     p.add_argument("--name", help="display name")
     p.add_argument("--float32", action="store_true", help="keep float32 weights (twice the size)")
+    p.add_argument("--note", help="a sentence for the card (e.g. why this resolution)")
     a = p.parse_args(argv)
     if not (Path(a.run) / "ckpt.pt").is_file():
         print(f"error: {Path(a.run) / 'ckpt.pt'}: missing (train first: python3 -m training.train)", file=sys.stderr)
@@ -148,7 +149,7 @@ def main(argv=None):
     model_id = a.id or Path(a.out).name
     meta_path = Path(cfg["data"]) / "meta.json"
     data_meta = json.loads(meta_path.read_text()) if meta_path.is_file() else {}
-    extra = {"name": a.name or model_id,
+    extra = {"name": a.name or model_id, **({"note": a.note} if a.note else {}),
              "training": {"data": cfg["data"], "dataset": {k: data_meta.get(k) for k in ("source", "count", "size", "seed")},
                           "steps": ckpt["step"], "imagesSeen": ckpt["images_seen"],
                           "epochs": round(ckpt["images_seen"] / max(1, data_meta.get("count") or 1), 2) if data_meta else None,
