@@ -57,7 +57,7 @@ def plan(a):
             current = [j for j in hair if base[j] > 0.5]
             choices = [j for j in hair if j not in current]
             changed[hair] = 0
-            changed[choices[rng.int(len(choices)) if hasattr(rng, "int") else int(rng.uniform() * len(choices))]] = 1
+            changed[choices[int(rng.uniform() * len(choices))]] = 1
         rows.append({"kind": "restyle_changed", "pair": p, "seed": seed, "tags": changed.tolist()})
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     Path(a.out).write_text(json.dumps({"tags": names, "rows": rows}))
@@ -123,7 +123,8 @@ def score(a):
     prec, rec = precision_recall(real_feats, feats[s][:REAL_COUNT], k=3)
     prec_rr, rec_rr = precision_recall(real_feats, train_feats, k=3)
 
-    div_sets = [feats[(kinds == "diversity") & (np.array([r.get("set", -1) for r in plan_rows]) == k)] for k in range(DIVERSITY_SETS)]
+    div_set = np.array([r.get("set", -1) for r in plan_rows])  # diversity rows: their tag set; others −1
+    div_sets = [feats[div_set == k] for k in range(DIVERSITY_SETS)]
     diversity = float(np.mean([pairwise_mean(f) for f in div_sets]))
     # Real reference: pairs of real images sharing hair colour and hairstyle (the closest
     # the data has to "same tags, another girl").
@@ -133,7 +134,7 @@ def score(a):
     for i, row in enumerate(rt):
         groups.setdefault(tuple(np.flatnonzero(row[hs])), []).append(i)
     real_div = float(np.mean([pairwise_mean(real_feats[ix]) for ix in groups.values() if len(ix) >= 4]))
-    gen_pixel_div = float(np.mean([pairwise_mean(gen[(kinds == "diversity") & (np.array([r.get("set", -1) for r in plan_rows]) == k)]
+    gen_pixel_div = float(np.mean([pairwise_mean(gen[div_set == k]
                                                  .reshape(DIVERSITY_SEEDS, -1).astype(np.float32) / 255) for k in range(DIVERSITY_SETS)]))
 
     base, changed = kinds == "restyle_base", kinds == "restyle_changed"

@@ -13,6 +13,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from training.dataset import DataError, TaggedImages
@@ -100,7 +101,7 @@ def train(cfg: TrainConfig, resume=False, progress=True):
     (out / "config.json").write_text(json.dumps({**asdict(cfg), "vocab": data.vocab, "argv": sys.argv}, indent=1))
 
     fixed_sets = sample_tag_sets(data.vocab)
-    fixed_z = torch.from_numpy(__import__("numpy").stack([seed_to_z(s, cfg.net.z_dim) for s in range(8)]))
+    fixed_z = torch.from_numpy(np.stack([seed_to_z(s, cfg.net.z_dim) for s in range(8)]))
     total_images = int(cfg.epochs * len(data))
     grid_every = max(1, len(data) // cfg.samples_per_epoch)
     next_grid = (images_seen // grid_every + 1) * grid_every

@@ -6,13 +6,14 @@
 import type { RawImage } from '../render/raw-image.ts';
 import type { Attachment, CoreContext } from './context.ts';
 import type { Girl } from './girl.ts';
+import { drawGirls } from './draw.ts';
 import { gridPng } from './pictures.ts';
 
 const PLACEHOLDER_GREY = 96;
 
 export async function gallery(ctx: CoreContext, girls: readonly (Girl | null)[], captions: string[], name = 'favourites.png'): Promise<Attachment> {
   const present = girls.filter((g): g is Girl => g !== null);
-  const drawn = present.length ? await ctx.generator.generate(present) : [];
+  const drawn = present.length ? await drawGirls(ctx, present) : [];
   const size = Math.max(...drawn.map((d) => d.width), ctx.catalog.get(ctx.catalog.defaultModelId)?.imageSize ?? 64);
   let k = 0;
   const tiles = girls.map((g) => (g ? scaleTo(drawn[k++]!, size) : blank(size)));

@@ -43,11 +43,13 @@ export async function restyle(ctx: CoreContext, req: RestyleRequest): Promise<Co
     girls.push({ modelId: model.id, seed, z: seedToZ(seed, model.zDim), tags: new Float32Array(model.vocabulary.size) });
     labels.push(`seed ${seed}`);
   }
-  // Each column keeps its own model; the tag text is read in that model's vocabulary.
-  const rows = req.tagSets.map((text) => girls.map((g) => ({ ...g, tags: resolveTags(requireModel(ctx.catalog, g.modelId), text).vector })));
+  // Each column keeps its own model; the tag text is read once in each model's vocabulary.
+  const modelIds = [...new Set(girls.map((g) => g.modelId))];
+  const parsed = req.tagSets.map((text) => new Map(modelIds.map((id) => [id, resolveTags(requireModel(ctx.catalog, id), text)])));
+  const rows = parsed.map((byModel) => girls.map((g) => ({ ...g, tags: byModel.get(g.modelId)!.vector })));
   const images = await drawGirls(ctx, rows.flat());
   const grid = rows.map((_, r) => images.slice(r * columns, (r + 1) * columns));
-  const rowLabels = req.tagSets.map((t) => resolveTags(requireModel(ctx.catalog, girls[0]!.modelId), t).names.join(', ') || '(no tags)');
+  const rowLabels = parsed.map((byModel) => byModel.get(girls[0]!.modelId)!.names.join(', ') || '(no tags)');
   const picture = await labeledGridPng(ctx, 'restyle.png', grid, { rowLabels, colLabels: labels });
   return { attachments: [picture], girls: rows.flat() };
 }
