@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from training.networks import Generator, NetConfig
+from training.run_history import run_history
 
 FORMAT_VERSION = 1
 
@@ -146,8 +147,7 @@ def main(argv=None):
         sys.exit(2)
     G, ckpt = load_run_generator(a.run)
     cfg = ckpt["config"]
-    run_config = Path(a.run) / "config.json"  # holds the command line of the run's last start
-    argv = json.loads(run_config.read_text()).get("argv") if run_config.is_file() else None
+    starts = run_history(Path(a.run) / "config.json")
     model_id = a.id or Path(a.out).name
     meta_path = Path(cfg["data"]) / "meta.json"
     data_meta = json.loads(meta_path.read_text()) if meta_path.is_file() else {}
@@ -157,7 +157,8 @@ def main(argv=None):
                           "epochs": round(ckpt["images_seen"] / max(1, data_meta.get("count") or 1), 2) if data_meta else None,
                           "config": {k: cfg[k] for k in ("batch", "lr_g", "lr_d", "betas", "ema", "seed")},
                           "net": cfg["net"], "loss": cfg["loss"],
-                          "commandLine": "python3 -m training.train " + " ".join(argv[1:]) if argv else None,
+                          "commandLines": [{"command": "python3 -m training.train " + " ".join(h["argv"][1:]), "fromStep": h["fromStep"]}
+                                           for h in starts],
                           "exportCommand": "python3 -m training.export " + " ".join(sys.argv[1:])}}
     vocab = ckpt["vocab"]
     fresh_path = Path(cfg["data"]) / "vocab.json"

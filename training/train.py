@@ -20,6 +20,7 @@ from training.dataset import DataError, TaggedImages
 from training.loss import LossConfig, d_loss, g_loss
 from training.networks import Discriminator, Generator, NetConfig
 from training.plots import save_loss_plot, save_sample_grid
+from training.run_history import run_history
 from training.seed_random import seed_to_z
 
 
@@ -98,7 +99,11 @@ def train(cfg: TrainConfig, resume=False, progress=True):
         opt_g.load_state_dict(ckpt["opt_g"]); opt_d.load_state_dict(ckpt["opt_d"])
         step, images_seen = ckpt["step"], ckpt["images_seen"]
         torch.set_rng_state(ckpt["rng"])
-    (out / "config.json").write_text(json.dumps({**asdict(cfg), "vocab": data.vocab, "argv": sys.argv}, indent=1))
+    # Every start of the run is kept (with the step it began at) so that a model trained in
+    # parts with changed flags can be reproduced exactly from its card.
+    history = run_history(out / "config.json") if ckpt else []
+    history.append({"argv": sys.argv, "fromStep": step})
+    (out / "config.json").write_text(json.dumps({**asdict(cfg), "vocab": data.vocab, "argv": sys.argv, "history": history}, indent=1))
 
     fixed_sets = sample_tag_sets(data.vocab)
     fixed_z = torch.from_numpy(np.stack([seed_to_z(s, cfg.net.z_dim) for s in range(8)]))

@@ -4,26 +4,32 @@
  * own user id, so nobody can see or change another user's list. Lists are private.
  */
 import {
+  ActionRowBuilder,
+  AttachmentBuilder,
+  ButtonBuilder,
+  ButtonStyle,
   EmbedBuilder,
   MessageFlags,
+  type MessageActionRowComponentBuilder,
   SlashCommandBuilder,
   type AutocompleteInteraction,
   type ChatInputCommandInteraction,
 } from 'discord.js';
+import type { ComponentHandler } from '../bot/command.ts';
 import type { BotContext } from '../bot/context.ts';
+import { customId } from '../bot/custom-id.ts';
 import { Refusal } from '../bot/refusal.ts';
 import { filesOf, replyAfterWork, type Reply } from '../bot/respond.ts';
 import { requireModel } from '../core/catalog.ts';
 import { gallery } from '../core/gallery.ts';
 import { generate } from '../core/generate.ts';
 import { describeTags, girlFromCode, shareCodeOf, type Girl } from '../core/girl.ts';
-import { weightsOf } from '../core/tag-weights.ts';
+import { vectorOf, weightsOf } from '../core/tag-weights.ts';
 import { translator, type Translate } from '../i18n/index.ts';
 import { NAME_MAX_CHARS, type Favourite } from '../store/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
 import { checkSlot, favouriteGirl, favouriteLabel, loadFavourite, quotedName } from './shared/favourites.ts';
 import { named, slotOption } from './shared/options.ts';
-import { AttachmentBuilder } from 'discord.js';
 
 export const data = named(new SlashCommandBuilder(), 'favorite', 'お気に入り', 'Your favourite girls', 'お気に入りの女の子')
   .addSubcommand((s) =>
@@ -74,10 +80,14 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       return;
     }
     case 'remove': {
-      const slot = checkSlot(ctx, interaction.options.getInteger('slot', true));
-      const removed = ctx.favourites.remove(user, slot);
-      if (!removed.ok) throw notFound(ctx, user, slot);
-      await interaction.reply({ content: tr('fav.removed', { slot, name: quotedName(removed.favourite) }), flags: MessageFlags.Ephemeral });
+      // Asks first: a removed girl is gone unless her share code was kept somewhere.
+      const fav = loadFavourite(ctx, user, interaction.options.getInteger('slot', true));
+      const buttons = new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(
+        new ButtonBuilder().setCustomId(customId('favorite', 'remove', fav.id)).setStyle(ButtonStyle.Danger).setLabel(tr('fav.remove_button')),
+        new ButtonBuilder().setCustomId(customId('favorite', 'keep', fav.id)).setStyle(ButtonStyle.Secondary).setLabel(tr('fav.keep_button')),
+      );
+      const content = tr('fav.remove_confirm', { slot: fav.index, name: quotedName(fav), tags: favouriteTags(ctx, fav) });
+      await interaction.reply({ content, components: [buttons], flags: MessageFlags.Ephemeral });
       return;
     }
     case 'rename': {
@@ -87,6 +97,41 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       await interaction.reply({ content: tr('fav.renamed', { slot, name: renamed.favourite.name ?? '' }), flags: MessageFlags.Ephemeral });
       return;
     }
+  }
+}
+
+/** The confirmation's buttons name the favourite's row id: its number may shift meanwhile. */
+export const components: Record<string, ComponentHandler> = {
+  async remove(interaction, [id], ctx) {
+    const tr = translator(interaction.locale);
+    const removed = ctx.favourites.removeById(interaction.user.id, Number(id));
+    if (!removed) {
+      await interaction.update({ content: tr('fav.already_removed'), components: [] });
+      return;
+    }
+    const code = shareCodeIfDrawable(ctx, removed);
+    const content = tr('fav.removed', { slot: removed.index, name: quotedName(removed) }) + (code ? tr('fav.add_back', { code }) : '');
+    await interaction.update({ content, components: [] });
+  },
+  async keep(interaction, [id], ctx) {
+    const tr = translator(interaction.locale);
+    const fav = ctx.favourites.byId(interaction.user.id, Number(id));
+    const content = fav ? tr('fav.kept', { slot: fav.index, name: quotedName(fav) }) : tr('fav.already_removed');
+    await interaction.update({ content, components: [] });
+  },
+};
+
+/** Her tags as words; the stored names when her model is not installed. */
+function favouriteTags(ctx: BotContext, fav: Favourite): string {
+  const model = ctx.runtime.catalog.get(fav.modelId);
+  return model ? describeTags(model.vocabulary, vectorOf(model, fav.tags)) : Object.keys(fav.tags).join(', ');
+}
+
+function shareCodeIfDrawable(ctx: BotContext, fav: Favourite): string | null {
+  try {
+    return shareCodeOf(favouriteGirl(ctx, fav));
+  } catch {
+    return null; // her model is not installed here
   }
 }
 
@@ -111,7 +156,7 @@ async function listReply(ctx: BotContext, favourites: Favourite[], tr: Translate
   const codes = girls.map((g) => (g ? shareCodeOf(g) : null));
   const fields = favourites.map((f, i) => {
     const g = girls[i];
-    const tags = g ? describeTags(requireModel(ctx.runtime.catalog, g.modelId).vocabulary, g.tags) : Object.keys(f.tags).join(', ');
+    const tags = favouriteTags(ctx, f);
     const note = g ? '' : `\n${tr('fav.missing_model', { model: f.modelId })}`;
     return { name: favouriteLabel(ctx, f).slice(0, 256), tags: `${tags.slice(0, 600)}${note}`, code: codes[i] };
   });

@@ -51,7 +51,13 @@ export const en = {
 
   'fav.saved': '⭐ Saved tile {tile} as your favourite #1 ({count}/{limit}). See `/favorite list`.',
   'fav.added': '⭐ Saved as your favourite #1{name} ({count}/{limit}).',
+  'fav.remove_confirm': 'Remove favourite #{slot}{name} · {tags}? Later numbers will move up by one.',
+  'fav.remove_button': 'Remove',
+  'fav.keep_button': 'Keep her',
   'fav.removed': 'Removed favourite #{slot}{name}. Later numbers moved up by one.',
+  'fav.add_back': '\nTo add her back: `/favorite add code:{code}`',
+  'fav.kept': 'Kept favourite #{slot}{name}.',
+  'fav.already_removed': 'That favourite is already gone.',
   'fav.renamed': 'Favourite #{slot} is now called **{name}**.',
   'fav.list_title': 'Your favourites ({count}/{limit})',
   'fav.list_footer': 'Newest first. /favorite show slot:n draws one large; /morph, /blend and /restyle use these numbers.',

@@ -49,7 +49,13 @@ export const ja: Record<MessageKey, string> = {
 
   'fav.saved': '⭐ タイル {tile} をお気に入り #1 に登録しました（{count}/{limit}）。`/favorite list` で見られます。',
   'fav.added': '⭐ お気に入り #1{name} に登録しました（{count}/{limit}）。',
+  'fav.remove_confirm': 'お気に入り #{slot}{name} · {tags} を外しますか？後ろの番号が 1 つずつ繰り上がります。',
+  'fav.remove_button': '外す',
+  'fav.keep_button': '残す',
   'fav.removed': 'お気に入り #{slot}{name} を外しました。後ろの番号が 1 つずつ繰り上がります。',
+  'fav.add_back': '\n戻すには: `/favorite add code:{code}`',
+  'fav.kept': 'お気に入り #{slot}{name} は残しました。',
+  'fav.already_removed': 'そのお気に入りはもう外されています。',
   'fav.renamed': 'お気に入り #{slot} の名前を **{name}** にしました。',
   'fav.list_title': 'あなたのお気に入り（{count}/{limit}）',
   'fav.list_footer': '新しい順です。/favorite show slot:n で大きく表示、/morph・/blend・/restyle はこの番号を使います。',

@@ -177,6 +177,16 @@ export class FavouritesRepo {
     }, 'immediate');
   }
 
+  /** Removes by row id (a confirmation button names the row, not the index, which may have
+   * shifted since); null when the user has no such favourite (already removed, or not theirs). */
+  removeById(userId: string, id: number): Favourite | null {
+    return this.db.transaction((): Favourite | null => {
+      const found = this.byId(userId, id);
+      if (found) this.db.run('DELETE FROM favourites WHERE user_id = ? AND id = ?', userId, id);
+      return found;
+    }, 'immediate');
+  }
+
   /** Sets (or with null, clears) the display name of favourite #index. */
   rename(userId: string, index: number, rawName: string | null): RenameResult {
     let name: string | null = null;

@@ -5,7 +5,7 @@ import { shareCodeOf } from '../../src/core/girl.ts';
 import { seedToZ } from '../../src/gan/seed-random.ts';
 import { CALLBACK, type ApiObject } from '../support/discord/index.ts';
 import { makeUser } from '../support/discord/fixtures.ts';
-import { pngSize, starButtons, startWorld, type World } from './harness.ts';
+import { findId, pngSize, starButtons, startWorld, type World } from './harness.ts';
 
 describe('favourites, restyle, morph and blend end to end', () => {
   let w: World;
@@ -20,6 +20,12 @@ describe('favourites, restyle, morph and blend end to end', () => {
   };
   const send = (name: string, options: Record<string, string | number> = {}, extra: { subcommand?: string; locale?: string; as?: ApiObject } = {}) =>
     w.loop.sendCommand({ name, options, user: extra.as ?? user, ...(extra.subcommand ? { subcommand: extra.subcommand } : {}), ...(extra.locale ? { locale: extra.locale } : {}) });
+
+  /** /favorite remove, then the confirmation's Remove button; the final private message. */
+  const removeSlot = async (slot: number) => {
+    const ask = await send('favorite', { slot }, { subcommand: 'remove' }).finalMessage();
+    return w.loop.clickButton({ customId: findId(ask, 'favorite:remove:'), message: ask, user }).finalMessage();
+  };
 
   beforeAll(async () => {
     w = await startWorld({ models: ['tiny', 'old'] });
@@ -38,7 +44,7 @@ describe('favourites, restyle, morph and blend end to end', () => {
     expect(clicks.every((c) => c.ephemeral)).toBe(true);
     expect(bot.ctx.favourites.count(user.id)).toBe(7);
     // Clear the list for the next tests.
-    for (let i = 0; i < 7; i++) await send('favorite', { slot: 1 }, { subcommand: 'remove' }).finalMessage();
+    for (let i = 0; i < 7; i++) await removeSlot(1);
     expect(bot.ctx.favourites.count(user.id)).toBe(0);
   });
 
@@ -74,9 +80,33 @@ describe('favourites, restyle, morph and blend end to end', () => {
     const renamed = await send('favorite', { slot: 2, name: 'Beth' }, { subcommand: 'rename' }).finalMessage();
     expect(renamed.content).toMatch(/#2 is now called \*\*Beth\*\*/);
     await send('favorite', { code: codeOf('tiny', 14, ['pink_hair']) }, { subcommand: 'add' }).finalMessage();
-    const removed = await send('favorite', { slot: 1 }, { subcommand: 'remove' }).finalMessage();
+    const removed = await removeSlot(1);
     expect(removed.content).toMatch(/Removed favourite #1/);
+    expect(removed.content).toContain(`/favorite add code:${codeOf('tiny', 14, ['pink_hair'])}`);
+    expect(removed.components).toEqual([]);
     expect(bot.ctx.favourites.list(user.id).map((f) => f.name)).toEqual([null, 'Beth', 'Alice']);
+  });
+
+  it('GIVEN /favorite remove THEN nothing goes until Remove is pressed; Keep keeps her; Remove takes that very girl, once', async () => {
+    await send('favorite', { code: codeOf('tiny', 15, ['aqua_hair']), name: 'Dot' }, { subcommand: 'add' }).finalMessage();
+    const before = bot.ctx.favourites.list(user.id);
+    const rec = send('favorite', { slot: 1 }, { subcommand: 'remove' });
+    const ask = await rec.finalMessage();
+    expect(rec.ephemeral).toBe(true);
+    expect(ask.content).toMatch(/Remove favourite #1 “Dot” · aqua_hair\?/);
+    expect(bot.ctx.favourites.list(user.id)).toEqual(before);
+    const kept = await w.loop.clickButton({ customId: findId(ask, 'favorite:keep:'), message: ask, user }).finalMessage();
+    expect(kept.content).toMatch(/Kept favourite #1 “Dot”/);
+    expect(bot.ctx.favourites.list(user.id)).toEqual(before);
+    expect(kept.components).toEqual([]);
+    // Two confirmations for Dot, then a newer favourite moves her to #2: Remove still removes Dot, once.
+    const asks = [await send('favorite', { slot: 1 }, { subcommand: 'remove' }).finalMessage(), await send('favorite', { slot: 1 }, { subcommand: 'remove' }).finalMessage()];
+    await send('favorite', { code: codeOf('tiny', 16, ['pink_hair']), name: 'Eve' }, { subcommand: 'add' }).finalMessage();
+    const press = (m: (typeof asks)[number]) => w.loop.clickButton({ customId: findId(m, 'favorite:remove:'), message: m, user }).finalMessage();
+    expect((await press(asks[0]!)).content).toMatch(/Removed favourite #2 “Dot”/);
+    expect((await press(asks[1]!)).content).toMatch(/already gone/);
+    expect(bot.ctx.favourites.list(user.id).map((f) => f.name)).toEqual(['Eve', null, 'Beth', 'Alice']);
+    await removeSlot(1); // as before, for the next tests
   });
 
   it.each([

@@ -100,6 +100,15 @@ describe('FavouritesRepo', () => {
     expect(repo.remove(ALICE, 4)).toMatchObject({ ok: false, code: 'not_found' });
   });
 
+  it('GIVEN remove by row id THEN that very favourite goes, however the indexes moved, and only once', () => {
+    addMany(ALICE, 3); // indexes: 1 = k3, 2 = k2, 3 = k1
+    const k2 = repo.list(ALICE)[1]!;
+    expect(repo.add(ALICE, fav(10)).ok).toBe(true); // k2 is now #3
+    expect(repo.removeById(ALICE, k2.id)?.z[0]).toBe(2);
+    expect(repo.list(ALICE).map((f) => f.z[0])).toEqual([10, 3, 1]);
+    expect(repo.removeById(ALICE, k2.id)).toBeNull();
+  });
+
   it('GIVEN rename by index THEN the name is set, cleaned, and cleared with null', () => {
     addMany(ALICE, 2);
     expect(repo.rename(ALICE, 2, '  初音   ミク ')).toMatchObject({ ok: true, favourite: { name: '初音 ミク' } });
@@ -150,6 +159,7 @@ describe('FavouritesRepo', () => {
     expect(repo.byId(BOB, aliceFirst.id)).toBeNull();
     expect(repo.byId(ALICE, aliceFirst.id)?.index).toBe(1);
     expect(repo.remove(BOB, 1).ok).toBe(false);
+    expect(repo.removeById(BOB, aliceFirst.id)).toBeNull();
     expect(repo.rename(BOB, 1, 'mine').ok).toBe(false);
     const morph = new MorphStateRepo(db);
     expect(morph.setLastTarget(BOB, aliceFirst.id, { red_hair: 1 })).toMatchObject({ ok: false, code: 'not_found' });

@@ -81,6 +81,8 @@ class TrainExportTests(unittest.TestCase):
             self.assertEqual(torch.load(out / "ckpt.pt", map_location="cpu")["step"], 3)
             train(tiny_config(data, out, epochs=2.0), resume=True, progress=False)
             self.assertEqual(torch.load(out / "ckpt.pt", map_location="cpu")["step"], 6)
+            starts = json.loads((out / "config.json").read_text())["history"]
+            self.assertEqual([h["fromStep"] for h in starts], [0, 3, 3])  # every start kept, with where it began
 
     def test_GIVEN_run_WHEN_exported_THEN_model_files_match_manifest(self):
         with tempfile.TemporaryDirectory() as d:
