@@ -198,10 +198,13 @@ describe('favourites, restyle, morph and blend end to end', () => {
     expect(reply.content).toMatch(/from 2 to 7/);
   });
 
-  it('GIVEN slot autocomplete THEN the user’s favourites are offered', async () => {
+  it('GIVEN slot and slots autocomplete THEN the user’s favourites are offered', async () => {
     const rec = w.loop.sendAutocomplete({ name: 'morph', focused: 'slot', value: 'ali', user });
     await rec.waitForCallback();
     expect(rec.autocompleteChoices).toEqual([{ name: expect.stringMatching(/^#3 Alice · /), value: 3 }]);
+    const slots = w.loop.sendAutocomplete({ name: 'blend', focused: 'slots', value: '3 ', user });
+    await slots.waitForCallback();
+    expect(slots.autocompleteChoices).toEqual([{ name: '3 1 · Alice + #1', value: '3 1' }, { name: '3 2 · Alice + Beth', value: '3 2' }]);
   });
 
   it('GIVEN /tags and /help THEN grouped tags with Japanese names, and the commands', async () => {
