@@ -5,7 +5,7 @@
 import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction, type AutocompleteInteraction } from 'discord.js';
 import type { BotContext } from '../bot/context.ts';
 import type { ComponentHandler } from '../bot/command.ts';
-import { LIMITS, checkSeed, intInRange } from '../core/limits.ts';
+import { LIMITS, checkSeed, intInRange, numberInRange } from '../core/limits.ts';
 import { langOf } from '../i18n/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
 import { named, tagsOption } from './shared/options.ts';
@@ -17,18 +17,29 @@ import { postGacha } from './gacha/post.ts';
 export const data = named(new SlashCommandBuilder(), 'gacha', 'ガチャ', 'Draw a grid of new girls for the tags (no tags: pick them from menus)', 'タグに合う女の子をまとめて引きます（タグなしならメニューで選択）')
   .addStringOption((o) => tagsOption(o, 'tags', 'タグ', 'Tags, comma separated (e.g. blonde_hair, smile / 金髪, 笑顔)', 'タグ（カンマ区切り。例: 金髪, 笑顔）'))
   .addIntegerOption((o) => named(o, 'count', '人数', `How many girls (${LIMITS.gachaCount.min}–${LIMITS.gachaCount.max}, default ${LIMITS.gachaCount.default})`, `人数（${LIMITS.gachaCount.min}〜${LIMITS.gachaCount.max}、既定 ${LIMITS.gachaCount.default}）`).setMinValue(LIMITS.gachaCount.min).setMaxValue(LIMITS.gachaCount.max))
-  .addIntegerOption((o) => named(o, 'seed', 'シード', 'First seed, to draw the same girls again (default random)', '最初のシード（同じ子をもう一度引くとき。既定はランダム）').setMinValue(0).setMaxValue(0xffffffff));
+  .addIntegerOption((o) => named(o, 'seed', 'シード', 'First seed, to draw the same girls again (default random)', '最初のシード（同じ子をもう一度引くとき。既定はランダム）').setMinValue(0).setMaxValue(0xffffffff))
+  .addNumberOption((o) =>
+    named(o, 'psi', '典型度', `Truncation ψ ${LIMITS.psi.min}–${LIMITS.psi.max}: below 1 = more typical, cleaner faces; above 1 = wilder (default 1)`, `ψ ${LIMITS.psi.min}〜${LIMITS.psi.max}。1 未満で整った典型的な顔、1 超で個性的に（既定 1）`)
+      .setMinValue(LIMITS.psi.min)
+      .setMaxValue(LIMITS.psi.max),
+  );
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const tags = interaction.options.getString('tags') ?? '';
   const count = interaction.options.getInteger('count') ?? undefined;
   const seed = interaction.options.getInteger('seed') ?? undefined;
+  const psi = interaction.options.getNumber('psi') ?? undefined;
   if (tags.trim()) {
-    await postGacha(interaction, ctx, { tags, count, seed });
+    await postGacha(interaction, ctx, { tags, count, seed, psi });
     return;
   }
   // Checked now so that the picker never carries a value the draw would refuse.
-  const state = { count: intInRange(count, LIMITS.gachaCount, 'The number of girls'), ...(seed !== undefined ? { seed: checkSeed(seed) } : {}), selected: new Set<string>() };
+  const state = {
+    count: intInRange(count, LIMITS.gachaCount, 'The number of girls'),
+    ...(seed !== undefined ? { seed: checkSeed(seed) } : {}),
+    ...(psi !== undefined ? { psi: numberInRange(psi, LIMITS.psi, 'ψ (truncation)') } : {}),
+    selected: new Set<string>(),
+  };
   await interaction.reply({ ...pickerMessage(vocabularyOfDefault(ctx), langOf(interaction.locale), state), flags: MessageFlags.Ephemeral });
 }
 

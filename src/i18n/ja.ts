@@ -83,7 +83,7 @@ export const ja: Record<MessageKey, string> = {
 
   'help.title': 'Girl Friend Factory（ガールフレンド工場）',
   'help.body': [
-    '`/gacha tags: count: seed:` 新しい女の子のグリッド（タグなしならタグ選択メニュー）。ボタン: ⭐n 登録、🔀 バリエーション、🔄 引き直し、📋 コード。',
+    '`/gacha tags: count: seed: psi:` 新しい女の子のグリッド（タグなしならタグ選択メニュー。psi を 1 未満にすると典型的な顔）。ボタン: ⭐n 登録、🔀 バリエーション、🔄 引き直し、📋 コード。',
     '`/generate code: | seed: tags:` 1 人を大きく。',
     '`/favorite add | list | show | remove | rename` お気に入り（{limit} 人まで）。',
     '`/restyle tags1: tags2: tags3:` お気に入り（とランダムな子）を別のタグで描き直し（属性変更）。',

@@ -41,6 +41,19 @@ describe('/gacha end to end', () => {
     expect(starButtons(again)).toHaveLength(4);
   });
 
+  it('GIVEN ψ THEN the grid says so, the redraw command carries it, 🔄 keeps it, and it changes the girls', async () => {
+    const plain = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'red_hair', count: 4, seed: 77 } }).finalMessage();
+    const typical = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'red_hair', count: 4, seed: 77, psi: 0.5 } }).finalMessage();
+    expect(typical.content).toMatch(/red_hair · ψ 0.5/);
+    expect(typical.content).toContain('`/gacha tags:red_hair count:4 seed:77 psi:0.5`');
+    expect(plain.content).not.toMatch(/ψ|psi/);
+    expect(typical.attachments[0]!.data.equals(plain.attachments[0]!.data)).toBe(false);
+    const rerolled = await w.loop.clickButton({ customId: findId(typical, 'gacha:reroll:'), message: typical }).finalMessage({ where: (m) => m.attachments.length > 0 });
+    expect(rerolled.content).toMatch(/psi:0.5/);
+    const refused = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'red_hair', psi: 3 } }).finalMessage();
+    expect(refused.content).toMatch(/ψ \(truncation\).*0.3.*1.5/);
+  });
+
   it('GIVEN 20 tiles THEN ⭐ becomes a select menu and the message keeps within 5 rows', async () => {
     const reply = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 20 } }).finalMessage();
     expect(starButtons(reply)).toHaveLength(0);
@@ -128,6 +141,15 @@ describe('/gacha end to end', () => {
     expect(drawRec.ephemeral).toBe(false);
     expect(grid.content).toMatch(/black_hair, twintails/);
     expect(starButtons(grid)).toHaveLength(4);
+  });
+
+  it('GIVEN /gacha psi without tags THEN the picker carries ψ to the draw', async () => {
+    const picker = await w.loop.sendCommand({ name: 'gacha', options: { count: 4, psi: 0.7 } }).finalMessage();
+    expect(picker.content).toMatch(/ψ 0.7/);
+    const upd = w.loop.selectMenu({ customId: findId(picker, 'gacha:pick:0:'), message: picker, values: ['pink_hair'] });
+    const after = await upd.finalMessage();
+    const grid = await w.loop.clickButton({ customId: findId(after, 'gacha:draw:'), message: picker.id }).finalMessage({ where: (m) => m.attachments.length > 0 });
+    expect(grid.content).toMatch(/pink_hair · ψ 0.7/);
   });
 
   it('GIVEN a partly typed tag THEN autocomplete offers ≤ 25 completions, Japanese included', async () => {

@@ -67,15 +67,15 @@ export async function codes(interaction: ComponentInteraction, [id]: string[], c
 }
 
 /** A picker menu changed: redraw the picker with the new selection marked. */
-export async function pick(interaction: ComponentInteraction, [, count, seed]: string[], ctx: BotContext): Promise<void> {
+export async function pick(interaction: ComponentInteraction, [, count, seed, psi]: string[], ctx: BotContext): Promise<void> {
   if (!interaction.isStringSelectMenu()) return;
   const chosen = selectedTags(interaction.message, { customId: interaction.customId, values: interaction.values });
-  const state = { ...pickerArgs(count, seed), selected: chosen };
+  const state = { ...pickerArgs(count, seed, psi), selected: chosen };
   await interaction.update(pickerMessage(vocabularyOfDefault(ctx), langOf(interaction.locale), state));
 }
 
 /** 🎲 on the picker: a gacha with the ticked tags, posted as a new public message. */
-export async function draw(interaction: ComponentInteraction, [count, seed]: string[], ctx: BotContext): Promise<void> {
+export async function draw(interaction: ComponentInteraction, [count, seed, psi]: string[], ctx: BotContext): Promise<void> {
   const tags = [...selectedTags(interaction.message)].join(', ');
-  await postGacha(interaction, ctx, { tags, ...pickerArgs(count, seed) });
+  await postGacha(interaction, ctx, { tags, ...pickerArgs(count, seed, psi) });
 }

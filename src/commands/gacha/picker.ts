@@ -41,16 +41,19 @@ export function pickerMenus(vocab: TagVocabulary): Menu[] {
 export interface PickerState {
   count: number;
   seed?: number;
+  psi?: number;
   selected: ReadonlySet<string>;
 }
 
 const seedArg = (seed: number | undefined) => (seed === undefined ? '-' : String(seed));
+/** The draw settings every picker custom_id carries: count, seed, ψ ('-' = default). */
+const stateArgs = (state: PickerState) => [state.count, seedArg(state.seed), state.psi === undefined ? '-' : String(state.psi)];
 
 export function pickerMessage(vocab: TagVocabulary, lang: Lang, state: PickerState): Reply {
   const rows = pickerMenus(vocab).map((menu, index) => {
     const label = menu.groups.map((g) => groupName(lang, g)).join(' / ');
     const select = new StringSelectMenuBuilder()
-      .setCustomId(customId('gacha', 'pick', index, state.count, seedArg(state.seed)))
+      .setCustomId(customId('gacha', 'pick', index, ...stateArgs(state)))
       .setPlaceholder(t(lang, 'picker.placeholder', { group: label }).slice(0, 150))
       .setMinValues(0)
       .setMaxValues(menu.entries.length)
@@ -65,20 +68,25 @@ export function pickerMessage(vocab: TagVocabulary, lang: Lang, state: PickerSta
     return new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(select);
   });
   const draw = new ButtonBuilder()
-    .setCustomId(customId('gacha', 'draw', state.count, seedArg(state.seed)))
+    .setCustomId(customId('gacha', 'draw', ...stateArgs(state)))
     .setLabel(t(lang, 'picker.draw'))
     .setEmoji('🎲')
     .setStyle(ButtonStyle.Primary);
   rows.push(new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(draw));
-  const seed = state.seed === undefined ? '' : t(lang, 'picker.seed', { seed: state.seed });
+  const seed = (state.seed === undefined ? '' : t(lang, 'picker.seed', { seed: state.seed })) + (state.psi === undefined ? '' : `, ψ ${state.psi}`);
   return { content: t(lang, 'picker.content', { count: state.count, seed }), components: rows };
 }
 
-/** Parses the count/seed arguments the picker's custom_ids carry. */
-export function pickerArgs(count: string | undefined, seed: string | undefined): { count: number; seed?: number } {
+/** Parses the count/seed/ψ arguments the picker's custom_ids carry (pickers sent before ψ have none). */
+export function pickerArgs(count: string | undefined, seed: string | undefined, psi?: string): { count: number; seed?: number; psi?: number } {
   const n = Number(count);
   const s = seed === undefined || seed === '-' ? undefined : Number(seed);
-  return { count: Number.isInteger(n) ? n : 9, ...(s !== undefined && Number.isInteger(s) ? { seed: s } : {}) };
+  const p = psi === undefined || psi === '-' ? undefined : Number(psi);
+  return {
+    count: Number.isInteger(n) ? n : 9,
+    ...(s !== undefined && Number.isInteger(s) ? { seed: s } : {}),
+    ...(p !== undefined && Number.isFinite(p) ? { psi: p } : {}),
+  };
 }
 
 /**

@@ -24,9 +24,10 @@ export function gachaContent(r: GachaResult, tr: Translate): string {
   const names = r.requested.names.join(', ');
   const first = r.seeds[0]!;
   const last = r.seeds[r.seeds.length - 1]!;
-  const redo = `/gacha${names ? ` tags:${names}` : ''} count:${r.seeds.length} seed:${first}`;
+  const psi = r.psi === 1 ? '' : ` psi:${r.psi}`;
+  const redo = `/gacha${names ? ` tags:${names}` : ''} count:${r.seeds.length} seed:${first}${psi}`;
   return [
-    tr('gacha.content', { count: r.seeds.length, first, last, tags: names || tr('gacha.random_tags') }),
+    tr('gacha.content', { count: r.seeds.length, first, last, tags: (names || tr('gacha.random_tags')) + (r.psi === 1 ? '' : ` · ψ ${r.psi}`) }),
     tr('gacha.redo', { command: redo }),
     ...r.requested.warnings.map((w) => tr('gacha.warning', { message: w.message })),
     tr('tiles.hint'),
