@@ -22,6 +22,10 @@ class LossConfig:
     # high-frequency noise (noise makes any two images differ) and G drew static for the
     # first epoch; 0.1 keeps z mattering without that.
     mode_seeking: float = 0.1
+    # Tag-head BCE with positives weighted by (negatives / positives) of each tag in the data, so
+    # that a tag on one image in eight (closed_eyes) is not learnt as "never": at weight 1 and
+    # unbalanced, D's head read closed_eyes and freckles on real images at chance (0.50).
+    aux_balanced: bool = False
 
 
 def wrong_tags(tags):
@@ -29,18 +33,28 @@ def wrong_tags(tags):
     return tags.roll(1, dims=0)
 
 
-def d_loss(D, real, tags, fake, cfg: LossConfig):
+def tag_bce(logits, tags, pos_weight=None):
+    return F.binary_cross_entropy_with_logits(logits, tags, pos_weight=pos_weight)
+
+
+def positive_weights(tags, cap=20.0):
+    """Per-tag (negatives / positives) of a (N, K) 0/1 tag matrix, capped for very rare tags."""
+    p = tags.float().mean(dim=0).clamp(min=1e-3)
+    return ((1 - p) / p).clamp(max=cap)
+
+
+def d_loss(D, real, tags, fake, cfg: LossConfig, pos_weight=None):
     b = real.shape[0]
     scores, logits = D(torch.cat([real, real, fake]), torch.cat([tags, wrong_tags(tags), tags]))
     s_real, s_wrong, s_fake = scores[:b], scores[b:2 * b], scores[2 * b:]
     adv = F.relu(1 - s_real).mean() + cfg.wrong_weight * F.relu(1 + s_wrong).mean() \
         + (1 - cfg.wrong_weight) * F.relu(1 + s_fake).mean()
-    aux = F.binary_cross_entropy_with_logits(logits[:b], tags)
+    aux = tag_bce(logits[:b], tags, pos_weight)
     return adv + cfg.aux_weight_d * aux, {"d_adv": adv.item(), "d_aux": aux.item(),
                                           "d_real": s_real.mean().item(), "d_fake": s_fake.mean().item()}
 
 
-def g_loss(G, D, z, tags, cfg: LossConfig, int_fraction=0.25):
+def g_loss(G, D, z, tags, cfg: LossConfig, int_fraction=0.25, pos_weight=None):
     """z: (B, zdim); tags: (B, K) where rows i and i + B/2 are equal, so each pair differs only
     in z and gives the mode-seeking term. The last `int_fraction` of each half gets tag vectors
     interpolated halfway between two samples (GAN-INT) instead of a real sample's tags."""
@@ -60,7 +74,7 @@ def g_loss(G, D, z, tags, cfg: LossConfig, int_fraction=0.25):
     scores, logits = D(fake, tags)
     adv = -scores[~is_int].mean()
     adv_int = -scores[is_int].mean() if n_int else torch.zeros(())
-    aux = F.binary_cross_entropy_with_logits(logits[~is_int], tags[~is_int])
+    aux = tag_bce(logits[~is_int], tags[~is_int], pos_weight)
     image_dist = (fake[:half] - fake[half:]).abs().mean(dim=[1, 2, 3])
     z_dist = (z[:half] - z[half:]).abs().mean(dim=1)
     ms = 1.0 / (image_dist / z_dist + 1e-5).mean()

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from training.dataset import DataError, TaggedImages
-from training.loss import LossConfig, d_loss, g_loss
+from training.loss import LossConfig, d_loss, g_loss, positive_weights
 from training.networks import Discriminator, Generator, NetConfig
 from training.plots import save_loss_plot, save_sample_grid
 from training.run_history import run_history
@@ -119,6 +119,7 @@ def train(cfg: TrainConfig, resume=False, progress=True):
                 "images_seen": images_seen, "config": asdict(cfg), "vocab": data.vocab,
                 "rng": torch.get_rng_state()}
 
+    pos_weight = positive_weights(data.tags) if cfg.loss.aux_balanced else None
     half = cfg.batch // 2
     while images_seen < total_images:
         idx = torch.randint(len(data), (cfg.batch,))
@@ -129,14 +130,14 @@ def train(cfg: TrainConfig, resume=False, progress=True):
 
         with torch.no_grad():
             fake = G(z, tags)
-        loss_d, stats_d = d_loss(D, real, tags, fake, cfg.loss)
+        loss_d, stats_d = d_loss(D, real, tags, fake, cfg.loss, pos_weight)
         opt_d.zero_grad(set_to_none=True)
         loss_d.backward()
         opt_d.step()
 
         for p in D.parameters():
             p.requires_grad_(False)
-        loss_g, _, stats_g = g_loss(G, D, torch.randn(cfg.batch, cfg.net.z_dim), g_tags, cfg.loss)
+        loss_g, _, stats_g = g_loss(G, D, torch.randn(cfg.batch, cfg.net.z_dim), g_tags, cfg.loss, pos_weight=pos_weight)
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         opt_g.step()
@@ -196,10 +197,12 @@ def main(argv=None):
     p.add_argument("--resume", action="store_true", help="continue from OUT/ckpt.pt")
     p.add_argument("--mode-seeking", type=float, default=LossConfig.mode_seeking, help="weight of the mode-seeking term")
     p.add_argument("--aux-g", type=float, default=LossConfig.aux_weight_g, help="weight of D's tag head in G's loss")
+    p.add_argument("--aux-d", type=float, default=LossConfig.aux_weight_d, help="weight of D's tag head on real images in D's loss")
+    p.add_argument("--aux-balanced", action="store_true", help="weight each tag's positives by its negatives/positives in the tag head's loss")
     a = p.parse_args(argv)
     cfg = TrainConfig(data=a.data, out=a.out, image_size=a.size, max_tags=a.max_tags, batch=a.batch,
                       epochs=a.epochs, max_minutes=a.max_minutes, seed=a.seed, threads=a.threads, limit=a.limit,
-                      loss=LossConfig(mode_seeking=a.mode_seeking, aux_weight_g=a.aux_g))
+                      loss=LossConfig(mode_seeking=a.mode_seeking, aux_weight_g=a.aux_g, aux_weight_d=a.aux_d, aux_balanced=a.aux_balanced))
     if a.size == 128:
         cfg.net.g_channels = [256, 128, 64, 32, 16, 8]
     try:

@@ -10,6 +10,7 @@ from PIL import Image
 
 from training.dataset import DataError, TaggedImages
 from training.export import load_run_generator, write_model
+from training.loss import LossConfig, positive_weights
 from training.networks import NetConfig
 from training.train import TrainConfig, train
 
@@ -83,6 +84,21 @@ class TrainExportTests(unittest.TestCase):
             self.assertEqual(torch.load(out / "ckpt.pt", map_location="cpu")["step"], 6)
             starts = json.loads((out / "config.json").read_text())["history"]
             self.assertEqual([h["fromStep"] for h in starts], [0, 3, 3])  # every start kept, with where it began
+
+    def test_GIVEN_balanced_tag_head_THEN_rare_positives_weigh_more_and_training_runs(self):
+        tags = torch.tensor([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+        self.assertTrue(torch.allclose(positive_weights(tags), torch.tensor([1 / 3, 3.0])))
+        self.assertEqual(positive_weights(torch.zeros(4, 1)).tolist(), [20.0])  # never seen: capped
+        with tempfile.TemporaryDirectory() as d:
+            data, out = Path(d) / "data", Path(d) / "run"
+            make_dataset(data)
+            cfg = tiny_config(data, out)
+            cfg.loss = LossConfig(aux_balanced=True, aux_weight_d=3.0)
+            train(cfg, progress=False)
+            saved = json.loads((out / "config.json").read_text())["loss"]
+            self.assertEqual((saved["aux_balanced"], saved["aux_weight_d"]), (True, 3.0))
+            losses = [json.loads(line) for line in (out / "log.jsonl").read_text().splitlines()]
+            self.assertTrue(all(np.isfinite(r["d_aux"]) and np.isfinite(r["g_aux"]) for r in losses))
 
     def test_GIVEN_run_WHEN_exported_THEN_model_files_match_manifest(self):
         with tempfile.TemporaryDirectory() as d:
