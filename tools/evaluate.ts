@@ -1,7 +1,7 @@
 /**
  * Judges a shipped model by the pictures its tfjs export draws:
  *   npm run evaluate -- models/default [--real data/lorelei64-heldout] [--train data/lorelei64]
- *                                      [--judge runs/judge/classifier.pt] [--no-card]
+ *                                      [--judge runs/judge/classifier.pt] [--psi 0.7] [--no-card]
  * 1. python: plan the (seed, tags) rows; 2. here: draw them with the tfjs model (the same
  * GeneratorService the bot uses); 3. python: score them with the judge classifier and write
  * metrics.json (and the model's card.json unless --no-card).
@@ -11,7 +11,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { GeneratorService } from '../src/gan/generator-service.ts';
+import { truncate } from '../src/gan/latent.ts';
 import { seedToZ } from '../src/gan/seed-random.ts';
+import { LIMITS } from '../src/core/limits.ts';
 import { pythonExecutable } from './lib/python.ts';
 
 const program = new Command('evaluate')
@@ -20,9 +22,18 @@ const program = new Command('evaluate')
   .option('--train <dir>', 'training images (real-vs-real reference)', 'data/lorelei64')
   .option('--judge <file>', 'judge classifier checkpoint', 'runs/judge2/classifier.pt')
   .option('--out <dir>', 'where plan, images and metrics go (default out/eval/<id>)')
+  .option('--psi <x>', 'truncation ψ of every z, as /gacha psi: draws (default 1: none)', Number, 1)
   .option('--no-card', 'do not write the metrics into card.json')
   .parse();
-const opts = program.opts<{ real: string; train: string; judge: string; out?: string; card: boolean }>();
+const opts = program.opts<{ real: string; train: string; judge: string; out?: string; psi: number; card: boolean }>();
+if (!(opts.psi >= LIMITS.psi.min && opts.psi <= LIMITS.psi.max)) {
+  console.error(`error: --psi must be ${LIMITS.psi.min}–${LIMITS.psi.max}`);
+  process.exit(2);
+}
+if (opts.psi !== 1 && opts.card) {
+  console.error('error: the card holds the figures at ψ 1 (what the bot draws by default); add --no-card with --psi');
+  process.exit(2);
+}
 const modelDir = resolve(program.args[0]!);
 const outDir = resolve(opts.out ?? join('out', 'eval', basename(modelDir)));
 mkdirSync(outDir, { recursive: true });
@@ -34,12 +45,13 @@ const plan = JSON.parse(readFileSync(planFile, 'utf8')) as { rows: { seed: numbe
 
 const service = await GeneratorService.create({ modelDirs: [modelDir] });
 const model = service.model();
+const zOf = (seed: number) => (opts.psi === 1 ? seedToZ(seed, model.zDim) : truncate(seedToZ(seed, model.zDim), opts.psi));
 const started = performance.now();
 const chunks: Uint8Array[] = [];
 const CHUNK = 256;
 for (let i = 0; i < plan.rows.length; i += CHUNK) {
   const rows = plan.rows.slice(i, i + CHUNK);
-  const images = await service.generate(rows.map((r) => ({ z: seedToZ(r.seed, model.zDim), tags: Float32Array.from(r.tags) })));
+  const images = await service.generate(rows.map((r) => ({ z: zOf(r.seed), tags: Float32Array.from(r.tags) })));
   for (const img of images) chunks.push(img.data);
   process.stderr.write(`\rdrawn ${Math.min(i + CHUNK, plan.rows.length)}/${plan.rows.length}`);
 }

@@ -88,4 +88,4 @@ class TaggedImages:
 
     def batch(self, idx):
         """Images scaled to [-1, 1] and their tags."""
-        return self.images[idx].float().div_(127.5).sub_(1.0), self.tags[idx]
+        return self.images[idx].float().div_(127.5).sub_(1.0), self.tags[idx.cpu()]

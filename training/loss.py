@@ -66,14 +66,14 @@ def g_loss(G, D, z, tags, cfg: LossConfig, int_fraction=0.25, pos_weight=None):
     mixed = 0.5 * (base[half - n_int:] + base.roll(1, dims=0)[half - n_int:])
     tags[half - n_int:half] = mixed
     tags[b - n_int:] = mixed
-    is_int = torch.zeros(b, dtype=torch.bool)
+    is_int = torch.zeros(b, dtype=torch.bool, device=z.device)
     is_int[half - n_int:half] = True
     is_int[b - n_int:] = True
 
     fake = G(z, tags)
     scores, logits = D(fake, tags)
     adv = -scores[~is_int].mean()
-    adv_int = -scores[is_int].mean() if n_int else torch.zeros(())
+    adv_int = -scores[is_int].mean() if n_int else torch.zeros((), device=z.device)
     aux = tag_bce(logits[~is_int], tags[~is_int], pos_weight)
     image_dist = (fake[:half] - fake[half:]).abs().mean(dim=[1, 2, 3])
     z_dist = (z[:half] - z[half:]).abs().mean(dim=1)

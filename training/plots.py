@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw
 
 def to_uint8(images):
     """(B, 3, S, S) in [-1, 1] → (B, S, S, 3) uint8."""
-    return ((images.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()
+    return ((images.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).cpu().numpy()
 
 
 def save_sample_grid(G, fixed_z, tag_sets, path):
@@ -17,7 +17,7 @@ def save_sample_grid(G, fixed_z, tag_sets, path):
     G.eval()
     rows = []
     for _, vec in tag_sets:
-        rows.append(to_uint8(G(fixed_z, vec.expand(len(fixed_z), -1))))
+        rows.append(to_uint8(G(fixed_z, vec.to(fixed_z.device).expand(len(fixed_z), -1))))
     G.train(was_training)
     grid = np.concatenate([np.concatenate(list(r), axis=1) for r in rows], axis=0)
     Image.fromarray(grid).save(path)

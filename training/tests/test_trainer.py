@@ -1,4 +1,6 @@
 """Trainer tests on tiny data: a few steps, never a real training run."""
+import contextlib
+import io
 import json
 import tempfile
 import unittest
@@ -12,7 +14,7 @@ from training.dataset import DataError, TaggedImages
 from training.export import load_run_generator, write_model
 from training.loss import LossConfig, positive_weights
 from training.networks import NetConfig
-from training.train import TrainConfig, train
+from training.train import DeviceError, TrainConfig, main, pick_device, train
 
 TAGS = ["red_hair", "blue_hair", "smile", "glasses"]
 
@@ -99,6 +101,17 @@ class TrainExportTests(unittest.TestCase):
             self.assertEqual((saved["aux_balanced"], saved["aux_weight_d"]), (True, 3.0))
             losses = [json.loads(line) for line in (out / "log.jsonl").read_text().splitlines()]
             self.assertTrue(all(np.isfinite(r["d_aux"]) and np.isfinite(r["g_aux"]) for r in losses))
+
+    @unittest.skipIf(torch.cuda.is_available(), "this machine has a GPU")
+    def test_GIVEN_no_GPU_WHEN_cuda_asked_THEN_clear_error_and_auto_means_cpu(self):
+        self.assertEqual(pick_device("auto").type, "cpu")
+        with self.assertRaisesRegex(DeviceError, "sees no GPU"):
+            pick_device("cuda")
+        with tempfile.TemporaryDirectory() as d, self.assertRaises(SystemExit) as exit_, \
+                contextlib.redirect_stderr(io.StringIO()) as err:
+            main(["--data", d, "--out", str(Path(d) / "run"), "--device", "cuda"])
+        self.assertEqual(exit_.exception.code, 2)
+        self.assertIn("error: --device cuda: PyTorch sees no GPU", err.getvalue())
 
     def test_GIVEN_run_WHEN_exported_THEN_model_files_match_manifest(self):
         with tempfile.TemporaryDirectory() as d:
