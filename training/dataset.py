@@ -87,5 +87,5 @@ class TaggedImages:
         return len(self.tags)
 
     def batch(self, idx):
-        """Images scaled to [-1, 1] and their tags."""
-        return self.images[idx].float().div_(127.5).sub_(1.0), self.tags[idx.cpu()]
+        """Images scaled to [-1, 1] and their tags, for a CPU index tensor; images on the device they were moved to."""
+        return self.images[idx.to(self.images.device)].float().div_(127.5).sub_(1.0), self.tags[idx]

@@ -33,10 +33,6 @@ def wrong_tags(tags):
     return tags.roll(1, dims=0)
 
 
-def tag_bce(logits, tags, pos_weight=None):
-    return F.binary_cross_entropy_with_logits(logits, tags, pos_weight=pos_weight)
-
-
 def positive_weights(tags, cap=20.0):
     """Per-tag (negatives / positives) of a (N, K) 0/1 tag matrix, capped for very rare tags."""
     p = tags.float().mean(dim=0).clamp(min=1e-3)
@@ -49,7 +45,7 @@ def d_loss(D, real, tags, fake, cfg: LossConfig, pos_weight=None):
     s_real, s_wrong, s_fake = scores[:b], scores[b:2 * b], scores[2 * b:]
     adv = F.relu(1 - s_real).mean() + cfg.wrong_weight * F.relu(1 + s_wrong).mean() \
         + (1 - cfg.wrong_weight) * F.relu(1 + s_fake).mean()
-    aux = tag_bce(logits[:b], tags, pos_weight)
+    aux = F.binary_cross_entropy_with_logits(logits[:b], tags, pos_weight=pos_weight)
     return adv + cfg.aux_weight_d * aux, {"d_adv": adv.item(), "d_aux": aux.item(),
                                           "d_real": s_real.mean().item(), "d_fake": s_fake.mean().item()}
 
@@ -74,7 +70,7 @@ def g_loss(G, D, z, tags, cfg: LossConfig, int_fraction=0.25, pos_weight=None):
     scores, logits = D(fake, tags)
     adv = -scores[~is_int].mean()
     adv_int = -scores[is_int].mean() if n_int else torch.zeros((), device=z.device)
-    aux = tag_bce(logits[~is_int], tags[~is_int], pos_weight)
+    aux = F.binary_cross_entropy_with_logits(logits[~is_int], tags[~is_int], pos_weight=pos_weight)
     image_dist = (fake[:half] - fake[half:]).abs().mean(dim=[1, 2, 3])
     z_dist = (z[:half] - z[half:]).abs().mean(dim=1)
     ms = 1.0 / (image_dist / z_dist + 1e-5).mean()

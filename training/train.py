@@ -144,7 +144,7 @@ def train(cfg: TrainConfig, resume=False, progress=True):
         # Random numbers come from the CPU generator on every device, so a run's data order and
         # z are the same on a GPU as here.
         idx = torch.randint(len(data), (cfg.batch,))
-        real, tags = (t.to(device) for t in data.batch(idx.to(data.images.device)))
+        real, tags = (t.to(device) for t in data.batch(idx))
         # Pairs (i, i + B/2) share tags, for the mode-seeking term.
         g_tags = torch.cat([tags[:half], tags[:half]])
         z = torch.randn(cfg.batch, cfg.net.z_dim).to(device)

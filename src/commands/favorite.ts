@@ -23,12 +23,12 @@ import { filesOf, replyAfterWork, type Reply } from '../bot/respond.ts';
 import { requireModel } from '../core/catalog.ts';
 import { gallery } from '../core/gallery.ts';
 import { generate } from '../core/generate.ts';
-import { describeTags, girlFromCode, shareCodeOf, type Girl } from '../core/girl.ts';
+import { describeTags, girlFromCode, shareCodeOf } from '../core/girl.ts';
 import { vectorOf, weightsOf } from '../core/tag-weights.ts';
 import { translator, type Translate } from '../i18n/index.ts';
 import { NAME_MAX_CHARS, type Favourite } from '../store/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
-import { checkSlot, favouriteGirl, favouriteLabel, loadFavourite, quotedName } from './shared/favourites.ts';
+import { checkSlot, drawableGirl, favouriteGirl, favouriteLabel, loadFavourite, quotedName } from './shared/favourites.ts';
 import { named, slotOption } from './shared/options.ts';
 
 export const data = named(new SlashCommandBuilder(), 'favorite', 'お気に入り', 'Your favourite girls', 'お気に入りの女の子')
@@ -109,7 +109,8 @@ export const components: Record<string, ComponentHandler> = {
       await interaction.update({ content: tr('fav.already_removed'), components: [] });
       return;
     }
-    const code = shareCodeIfDrawable(ctx, removed);
+    const girl = drawableGirl(ctx, removed);
+    const code = girl ? shareCodeOf(girl) : null;
     const content = tr('fav.removed', { slot: removed.index, name: quotedName(removed) }) + (code ? tr('fav.add_back', { code }) : '');
     await interaction.update({ content, components: [] });
   },
@@ -127,14 +128,6 @@ function favouriteTags(ctx: BotContext, fav: Favourite): string {
   return model ? describeTags(model.vocabulary, vectorOf(model, fav.tags)) : Object.keys(fav.tags).join(', ');
 }
 
-function shareCodeIfDrawable(ctx: BotContext, fav: Favourite): string | null {
-  try {
-    return shareCodeOf(favouriteGirl(ctx, fav));
-  } catch {
-    return null; // her model is not installed here
-  }
-}
-
 function notFound(ctx: BotContext, user: string, slot: number): Refusal {
   const count = ctx.favourites.count(user);
   return count === 0 ? new Refusal('error.no_favourites') : new Refusal('error.not_found', { slot, count });
@@ -145,13 +138,7 @@ const EMBED_BUDGET = 5500;
 
 /** A grid of the favourites plus an embed: one field per favourite with tags, model and code. */
 async function listReply(ctx: BotContext, favourites: Favourite[], tr: Translate, limitBytes: number): Promise<Reply> {
-  const girls: (Girl | null)[] = favourites.map((f) => {
-    try {
-      return favouriteGirl(ctx, f);
-    } catch {
-      return null; // model not installed: listed with a note instead of a picture
-    }
-  });
+  const girls = favourites.map((f) => drawableGirl(ctx, f));
   const picture = await gallery(ctx.core(limitBytes), girls, favourites.map((f) => favouriteLabel(ctx, f)));
   const codes = girls.map((g) => (g ? shareCodeOf(g) : null));
   const fields = favourites.map((f, i) => {

@@ -32,6 +32,15 @@ export function favouriteGirl(ctx: BotContext, fav: Favourite): Girl {
   return { modelId: model.id, z: fav.z, tags: vectorOf(model, fav.tags) };
 }
 
+/** The girl, or null when her model is not installed here (lists note her instead of drawing her). */
+export function drawableGirl(ctx: BotContext, fav: Favourite): Girl | null {
+  try {
+    return favouriteGirl(ctx, fav);
+  } catch {
+    return null;
+  }
+}
+
 /** "#2 Alice", plus the model when it is not the default one. */
 export function favouriteLabel(ctx: BotContext, fav: Favourite): string {
   const model = fav.modelId === ctx.runtime.catalog.defaultModelId ? '' : ` [${fav.modelId}]`;
