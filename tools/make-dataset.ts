@@ -11,6 +11,7 @@ import { spawnWorker } from '../src/util/spawn-worker.ts';
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import { VOCABULARY } from './dataset/vocabulary.ts';
+import { UNTAGGED_FACTORS } from './dataset/sample-face.ts';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -32,6 +33,7 @@ const imagesDir = join(outDir, 'images');
 mkdirSync(imagesDir, { recursive: true });
 
 const rows: string[][] = new Array(opts.count);
+const factorRows: string[][] = new Array(opts.count);
 const bar = new cliProgress.SingleBar({ format: 'rendering [{bar}] {value}/{total} {eta}s left', stream: process.stderr }, cliProgress.Presets.shades_classic);
 bar.start(opts.count, 0);
 const started = Date.now();
@@ -45,8 +47,9 @@ await Promise.all(
       const worker = spawnWorker(new URL('./dataset/render-worker.ts', import.meta.url), {
         seed: opts.seed, start, end, size: opts.size, imagesDir,
       });
-      worker.on('message', (m: { index: number; file: string; tags: string[] }) => {
+      worker.on('message', (m: { index: number; file: string; tags: string[]; factors: string[] }) => {
         rows[m.index] = [`images/${m.file}`, m.tags.join(' ')];
+        factorRows[m.index] = [`images/${m.file}`, ...m.factors];
         bar.increment();
       });
       worker.on('error', fail);
@@ -59,6 +62,10 @@ bar.stop();
 const frequency: Record<string, number> = Object.fromEntries(VOCABULARY.map((t) => [t.name, 0]));
 for (const [, tags] of rows) for (const t of tags!.split(' ')) frequency[t] = (frequency[t] ?? 0) + 1;
 writeFileSync(join(outDir, 'tags.csv'), ['image,tags', ...rows.map(([f, t]) => `${f},${t}`)].join('\n') + '\n');
+writeFileSync(
+  join(outDir, 'factors.csv'),
+  [['image', ...UNTAGGED_FACTORS].join(','), ...factorRows.map((r) => r.join(','))].join('\n') + '\n',
+);
 writeFileSync(join(outDir, 'vocab.json'), JSON.stringify(VOCABULARY, null, 1) + '\n');
 writeFileSync(
   join(outDir, 'meta.json'),

@@ -26,6 +26,11 @@ class LossConfig:
     # that a tag on one image in eight (closed_eyes) is not learnt as "never": at weight 1 and
     # unbalanced, D's head read closed_eyes and freckles on real images at chance (0.50).
     aux_balanced: bool = False
+    # cVAE-GAN (BicycleGAN's weights): G(E(x), tags) must redraw the real x (L1 in [-1, 1]), so
+    # z has to carry what the tags leave open; KL (summed over z, mean over the batch) keeps
+    # E's codes near the N(0, 1) prior that gacha draws from. 0 = no encoder.
+    rec_weight: float = 0.0
+    kl_weight: float = 0.01
 
 
 def wrong_tags(tags):
@@ -76,3 +81,17 @@ def g_loss(G, D, z, tags, cfg: LossConfig, int_fraction=0.25, pos_weight=None):
     ms = 1.0 / (image_dist / z_dist + 1e-5).mean()
     loss = adv + cfg.int_weight * adv_int + cfg.aux_weight_g * aux + cfg.mode_seeking * ms
     return loss, fake, {"g_adv": adv.item(), "g_int": adv_int.item(), "g_aux": aux.item(), "g_ms": ms.item()}
+
+
+def reconstruction_loss(G, D, E, real, tags, cfg: LossConfig):
+    """cVAE-GAN term on real images: encode, resample, redraw with the image's own tags; the
+    redrawn image must match (L1) and must also fool D, so the L1 does not settle for blur."""
+    mu, logvar = E(real)
+    noise = torch.randn(mu.shape).to(mu.device)  # CPU random numbers, as everywhere in a run
+    z = mu + noise * (0.5 * logvar).exp()
+    rec = G(z, tags)
+    l1 = (rec - real).abs().mean()
+    kl = (-0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(dim=1)).mean()
+    adv = -D(rec, tags)[0].mean()
+    loss = cfg.rec_weight * l1 + cfg.kl_weight * kl + adv
+    return loss, {"g_rec": l1.item(), "g_kl": kl.item(), "g_rec_adv": adv.item()}

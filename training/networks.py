@@ -109,3 +109,77 @@ class Discriminator(nn.Module):
         h = h.sum(dim=[2, 3])
         score = self.score(h).squeeze(1) + (self.embed(tags) * h).sum(dim=1)
         return score, self.classify(h)
+
+
+class Encoder(nn.Module):
+    """E(x) → (μ, log σ²) of the z that redraws x (cVAE-GAN, as in BicycleGAN).
+
+    Reconstructing real faces through G(E(x), tags) forces z to hold what the tags do not say
+    (hair variant, eyes, eyebrows, nose, head shape, framing); the KL term keeps E's codes near
+    N(0, 1) so that gacha draws from the prior still land on faces. Training only: never exported."""
+
+    def __init__(self, cfg: NetConfig, channels=(32, 64, 128, 256)):
+        super().__init__()
+        layers, c_in = [], 3
+        for c in channels:                                 # 64 → 32 → 16 → 8 → 4
+            layers += [nn.Conv2d(c_in, c, 4, stride=2, padding=1), nn.LeakyReLU(0.2)]
+            c_in = c
+        self.features = nn.Sequential(*layers)
+        self.head = nn.Linear(c_in * 16, 2 * cfg.z_dim)
+        self.z_dim = cfg.z_dim
+
+    def forward(self, x):
+        """x: (B, 3, 64, 64) in [-1, 1] → μ (B, z_dim), log σ² (B, z_dim)."""
+        if x.shape[-1] != 64:
+            x = F.interpolate(x, size=(64, 64), mode="area")
+        h = self.features(x).flatten(1)
+        mu, logvar = self.head(h).chunk(2, dim=1)
+        return mu, logvar.clamp(-10, 4)
+
+
+@dataclass
+class UpscalerConfig:
+    # Features are computed at 64 px, where a conv costs a quarter of what it costs at 128, then
+    # upsampled once: ≈ 0.27 G multiply-adds per image at these widths.
+    channels: int = 48           # width at 64 px
+    blocks: int = 2              # conv3x3-ReLU blocks with residual adds at 64 px
+    out_channels: int = 24       # width at 128 px
+
+
+class Upscaler(nn.Module):
+    """The learned 2× stage: 64 px image → 128 px image, stock layers only (Conv2D, ReLU, Add,
+    nearest UpSampling2D), so it exports to tfjs and ONNX beside the generator.
+
+    Trained on the renderer's exact 128 px faces and their 64 px reductions, with the inputs
+    degraded (blur, noise, colour jitter) so that a GAN's speckle is treated as noise to remove
+    rather than detail to enlarge. It predicts a residual on the nearest-neighbour enlargement."""
+
+    def __init__(self, cfg: UpscalerConfig = None):
+        super().__init__()
+        cfg = cfg or UpscalerConfig()
+        self.cfg = cfg
+        self.head = nn.Conv2d(3, cfg.channels, 3, padding=1)
+        self.body = nn.ModuleList(nn.Conv2d(cfg.channels, cfg.channels, 3, padding=1) for _ in range(cfg.blocks))
+        self.up_conv = nn.Conv2d(cfg.channels, cfg.out_channels, 3, padding=1)
+        self.tail = nn.Conv2d(cfg.out_channels, 3, 3, padding=1)
+
+    def forward(self, x):
+        """x: (B, 3, S, S) in [-1, 1] → (B, 3, 2S, 2S), roughly [-1, 1] (clamped when drawn)."""
+        h = F.relu(self.head(x))
+        for conv in self.body:
+            h = F.relu(conv(h)) + h
+        h = F.interpolate(h, scale_factor=2, mode="nearest")
+        h = F.relu(self.up_conv(h))
+        return self.tail(h) + F.interpolate(x, scale_factor=2, mode="nearest")
+
+
+class TwoStageGenerator(nn.Module):
+    """G at 64 px followed by the 2× Upscaler: (z, tags) → 128 px. What is served and exported."""
+
+    def __init__(self, G: Generator, U: Upscaler):
+        super().__init__()
+        self.G, self.U = G, U
+        self.cfg = G.cfg
+
+    def forward(self, z, tags):
+        return self.U(self.G(z, tags)).clamp(-1, 1)

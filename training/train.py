@@ -17,8 +17,9 @@ import numpy as np
 import torch
 
 from training.dataset import DataError, TaggedImages
-from training.loss import LossConfig, d_loss, g_loss, positive_weights
-from training.networks import Discriminator, Generator, NetConfig
+from training.import_tfjs import load_tfjs_generator
+from training.loss import LossConfig, d_loss, g_loss, positive_weights, reconstruction_loss
+from training.networks import Discriminator, Encoder, Generator, NetConfig
 from training.plots import save_loss_plot, save_sample_grid
 from training.run_history import run_history
 from training.seed_random import seed_to_z
@@ -43,6 +44,7 @@ class TrainConfig:
     samples_per_epoch: int = 2    # sample grids (and checkpoints) per epoch
     limit: int = 0                # use only the first N images (tests)
     device: str = "auto"          # auto = cuda when PyTorch sees a GPU, else cpu
+    init_from: str = ""           # a shipped model folder whose generator starts a new run (D starts fresh)
     net: NetConfig = field(default_factory=NetConfig)
     loss: LossConfig = field(default_factory=LossConfig)
 
@@ -107,15 +109,25 @@ def train(cfg: TrainConfig, resume=False, progress=True):
     D = Discriminator(cfg.net).to(device, memory_format=torch.channels_last)
     if device.type != "cpu":
         data.images = data.images.to(device)  # uint8, indexed on the device each step
+    if cfg.init_from and not ckpt:
+        warm, warm_vocab = load_tfjs_generator(cfg.init_from)
+        if [v["name"] for v in warm_vocab] != [v["name"] for v in data.vocab] or warm.cfg.image_size != cfg.image_size:
+            raise DataError(f"--init-from {cfg.init_from}: its tags or size differ from this run's data")
+        G.load_state_dict(warm.state_dict())
+    # The encoder of the cVAE-GAN term exists only in runs that use it (checkpoints say so).
+    E = Encoder(cfg.net).to(device, memory_format=torch.channels_last) if cfg.loss.rec_weight > 0 else None
     G_ema = copy.deepcopy(G).eval()
     for p in G_ema.parameters():
         p.requires_grad_(False)
     opt_g = torch.optim.Adam(G.parameters(), cfg.lr_g, betas=cfg.betas)
     opt_d = torch.optim.Adam(D.parameters(), cfg.lr_d, betas=cfg.betas)
+    opt_e = torch.optim.Adam(E.parameters(), cfg.lr_g, betas=cfg.betas) if E else None
     step, images_seen = 0, 0
     if ckpt:
         G.load_state_dict(ckpt["G"]); D.load_state_dict(ckpt["D"]); G_ema.load_state_dict(ckpt["G_ema"])
         opt_g.load_state_dict(ckpt["opt_g"]); opt_d.load_state_dict(ckpt["opt_d"])
+        if E is not None and "E" in ckpt:  # an encoder added on resume starts fresh
+            E.load_state_dict(ckpt["E"]); opt_e.load_state_dict(ckpt["opt_e"])
         step, images_seen = ckpt["step"], ckpt["images_seen"]
         torch.set_rng_state(ckpt["rng"])
     # Every start of the run is kept (with the step it began at) so that a model trained in
@@ -136,7 +148,8 @@ def train(cfg: TrainConfig, resume=False, progress=True):
         return {"G": G.state_dict(), "D": D.state_dict(), "G_ema": G_ema.state_dict(),
                 "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(), "step": step,
                 "images_seen": images_seen, "config": asdict(cfg), "vocab": data.vocab,
-                "rng": torch.get_rng_state()}
+                "rng": torch.get_rng_state(),
+                **({"E": E.state_dict(), "opt_e": opt_e.state_dict()} if E is not None else {})}
 
     pos_weight = positive_weights(data.tags).to(device) if cfg.loss.aux_balanced else None
     half = cfg.batch // 2
@@ -159,9 +172,16 @@ def train(cfg: TrainConfig, resume=False, progress=True):
         for p in D.parameters():
             p.requires_grad_(False)
         loss_g, _, stats_g = g_loss(G, D, torch.randn(cfg.batch, cfg.net.z_dim).to(device), g_tags, cfg.loss, pos_weight=pos_weight)
+        if E is not None:  # half a batch of real faces redrawn from their codes
+            loss_rec, stats_rec = reconstruction_loss(G, D, E, real[:half], tags[:half], cfg.loss)
+            loss_g = loss_g + loss_rec
+            stats_g.update(stats_rec)
+            opt_e.zero_grad(set_to_none=True)
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         opt_g.step()
+        if E is not None:
+            opt_e.step()
         for p in D.parameters():
             p.requires_grad_(True)
 
@@ -183,7 +203,7 @@ def train(cfg: TrainConfig, resume=False, progress=True):
                 done = images_seen / total_images
                 print(f"\r[{'#' * int(30 * done):<30}] {100 * done:5.1f}% step {step} epoch {rec['epoch']:.2f} "
                       f"d {stats_d['d_adv']:.3f} g {stats_g['g_adv']:.3f} aux {stats_g['g_aux']:.3f} "
-                      f"ms {stats_g['g_ms']:.3f}", end="", file=sys.stderr, flush=True)
+                      f"ms {stats_g['g_ms']:.3f}" + (f" rec {stats_g['g_rec']:.3f} kl {stats_g['g_kl']:.1f}" if 'g_rec' in stats_g else ""), end="", file=sys.stderr, flush=True)
         if images_seen >= next_grid:
             next_grid += grid_every
             with torch.no_grad():
@@ -221,10 +241,16 @@ def main(argv=None):
     p.add_argument("--aux-g", type=float, default=LossConfig.aux_weight_g, help="weight of D's tag head in G's loss")
     p.add_argument("--aux-d", type=float, default=LossConfig.aux_weight_d, help="weight of D's tag head on real images in D's loss")
     p.add_argument("--aux-balanced", action="store_true", help="weight each tag's positives by its negatives/positives in the tag head's loss")
+    p.add_argument("--rec", type=float, default=0.0, help="weight of the cVAE-GAN reconstruction term (0: no encoder)")
+    p.add_argument("--kl", type=float, default=LossConfig.kl_weight, help="weight of the encoder's KL term")
+    p.add_argument("--init-from", default="", help="start G from a shipped model folder (e.g. models/default)")
+    p.add_argument("--samples-per-epoch", type=int, default=TrainConfig.samples_per_epoch, help="sample grids and checkpoints per epoch")
     a = p.parse_args(argv)
     cfg = TrainConfig(data=a.data, out=a.out, image_size=a.size, max_tags=a.max_tags, batch=a.batch,
                       epochs=a.epochs, max_minutes=a.max_minutes, seed=a.seed, threads=a.threads, limit=a.limit, device=a.device,
-                      loss=LossConfig(mode_seeking=a.mode_seeking, aux_weight_g=a.aux_g, aux_weight_d=a.aux_d, aux_balanced=a.aux_balanced))
+                      init_from=a.init_from, samples_per_epoch=a.samples_per_epoch,
+                      loss=LossConfig(mode_seeking=a.mode_seeking, aux_weight_g=a.aux_g, aux_weight_d=a.aux_d, aux_balanced=a.aux_balanced,
+                                      rec_weight=a.rec, kl_weight=a.kl))
     if a.size == 128:
         cfg.net.g_channels = [256, 128, 64, 32, 16, 8]
     try:

@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createAvatar } from '@dicebear/core';
 import { lorelei } from '@dicebear/collection';
 import sharp from 'sharp';
-import { sampleFace } from './sample-face.ts';
+import { sampleFace, untaggedFactors } from './sample-face.ts';
 
 const { seed, start, end, size, imagesDir } = workerData.data as {
   seed: number; start: number; end: number; size: number; imagesDir: string;
@@ -15,5 +15,6 @@ for (let i = start; i < end; i++) {
   const svg = createAvatar(lorelei, { ...face.options, size } as never).toString();
   const file = `${String(i).padStart(6, '0')}.png`;
   await sharp(Buffer.from(svg)).flatten({ background: '#ffffff' }).png({ compressionLevel: 6 }).toFile(`${imagesDir}/${file}`);
-  parentPort!.postMessage({ index: i, file, tags: face.tags });
+    // The untagged choices too (hair variant, eyes, …): what z must carry, counted by the evaluator.
+  parentPort!.postMessage({ index: i, file, tags: face.tags, factors: untaggedFactors(face.options) });
 }

@@ -129,3 +129,10 @@ export function sampleFace(seed: number, index: number): SampledFace {
   for (const k of Object.keys(options)) if (options[k] === undefined) delete options[k];
   return { options, tags };
 }
+
+/** The options no tag names, one column each in factors.csv: what z has to carry. */
+export const UNTAGGED_FACTORS = ['hair', 'eyes', 'eyebrows', 'mouth', 'nose', 'head'] as const;
+
+export function untaggedFactors(options: Record<string, unknown>): string[] {
+  return UNTAGGED_FACTORS.map((k) => String((options[k] as string[] | undefined)?.[0] ?? ''));
+}

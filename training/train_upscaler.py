@@ -1,0 +1,197 @@
+"""Train the learned 2× stage: python3 -m training.train_upscaler --data data/lorelei128 --out runs/up1
+
+Pairs come from the renderer itself: each 128 px render is the target, its area reduction to
+64 px the input. Inputs are degraded the way a GAN's 64 px output differs from a render (soft
+edges: blur; speckle: noise; colour drift: a small per-channel shift), so the stage learns to
+redraw crisp line art rather than to enlarge artefacts. Training uses random 64 px crops of
+the targets (32 px inputs: the network is fully convolutional), four times cheaper per step.
+
+The run folder holds config.json, log.jsonl, samples/*.png (input | nearest | upscaled | render)
+and ckpt.pt (model, optimiser, step, config, RNG), from which --resume continues.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+from training.dataset import DataError, TaggedImages
+from training.networks import Upscaler, UpscalerConfig
+
+
+@dataclass
+class UpscalerTrainConfig:
+    data: str = "data/lorelei128"
+    heldout: str = ""             # a second render folder for the PSNR figures (optional)
+    out: str = "runs/upscaler"
+    batch: int = 32
+    crop: int = 64                # target crop (px); the input crop is half
+    steps: int = 20000
+    max_minutes: float = 0.0      # wall-clock cap; 0 = none
+    lr: float = 2e-4
+    blur_max: float = 1.0         # Gaussian σ (64 px scale) drawn in [0, blur_max]
+    noise_max: float = 0.06       # additive noise σ in [-1, 1] units, drawn in [0, noise_max]
+    color_shift: float = 0.04     # per-channel offset drawn in ±color_shift
+    seed: int = 1
+    threads: int = 0
+    limit: int = 0
+    log_every: int = 50
+    save_every_minutes: float = 10.0
+    net: UpscalerConfig = field(default_factory=UpscalerConfig)
+
+
+def gaussian_blur(x, sigma):
+    """Per-sample Gaussian blur (σ: (B,)) with a 5×5 separable kernel; σ = 0 leaves x as is."""
+    r = torch.arange(-2, 3, dtype=x.dtype)
+    s = sigma.clamp(min=1e-3).view(-1, 1)
+    k = torch.exp(-(r.view(1, -1) ** 2) / (2 * s * s))
+    k = k / k.sum(dim=1, keepdim=True)                       # (B, 5)
+    b, c, h, w = x.shape
+    y = x.reshape(1, b * c, h, w)
+    kx = k.repeat_interleave(c, dim=0).view(b * c, 1, 1, 5)
+    y = F.conv2d(F.pad(y, (2, 2, 0, 0), mode="replicate"), kx, groups=b * c)
+    y = F.conv2d(F.pad(y, (0, 0, 2, 2), mode="replicate"), kx.transpose(2, 3), groups=b * c)
+    return y.view(b, c, h, w)
+
+
+def degrade(lo, cfg: UpscalerTrainConfig):
+    """lo: (B, 3, s, s) in [-1, 1], the clean reduction → what a 64 px generator might draw."""
+    b = lo.shape[0]
+    lo = gaussian_blur(lo, torch.rand(b) * cfg.blur_max)
+    lo = lo + torch.randn(lo.shape) * (torch.rand(b, 1, 1, 1) * cfg.noise_max)
+    lo = lo + (torch.rand(b, 3, 1, 1) * 2 - 1) * cfg.color_shift
+    return lo.clamp(-1, 1)
+
+
+def reduce(hi):
+    """128 → 64 the way the 64 px data was made from the same kind of render (area average)."""
+    return F.avg_pool2d(hi, 2)
+
+
+def psnr(a, b):
+    mse = ((a.clamp(-1, 1) - b) ** 2).mean(dim=[1, 2, 3]) / 4.0   # in [0, 1] units
+    return (10 * torch.log10(1.0 / mse.clamp(min=1e-10))).mean().item()
+
+
+def evaluate(U, data, count=256, clean=True, cfg=None):
+    """Mean PSNR (dB) on full images: upscaled vs render, and nearest vs render, for reference."""
+    with torch.no_grad():
+        hi, _ = data.batch(torch.arange(min(count, len(data))))
+        lo = reduce(hi)
+        if not clean:
+            torch.manual_seed(12345)
+            lo = degrade(lo, cfg)
+        up = torch.cat([U(lo[i:i + 64]) for i in range(0, len(lo), 64)])
+        near = F.interpolate(lo, scale_factor=2, mode="nearest")
+        bic = F.interpolate(lo, scale_factor=2, mode="bicubic", align_corners=False)
+        return {"psnr": psnr(up, hi), "psnr_nearest": psnr(near, hi), "psnr_bicubic": psnr(bic, hi)}
+
+
+def save_samples(U, data, path, cfg):
+    from PIL import Image
+    with torch.no_grad():
+        hi, _ = data.batch(torch.arange(6))
+        lo = reduce(hi)
+        torch.manual_seed(7)
+        lo_d = degrade(lo, cfg)
+        rows = [F.interpolate(lo_d, scale_factor=2, mode="nearest"), U(lo_d).clamp(-1, 1), U(lo).clamp(-1, 1), hi]
+        grid = torch.cat([torch.cat(list(r), dim=2) for r in rows], dim=1)   # (3, 4·128, 6·128)
+        arr = ((grid.permute(1, 2, 0) + 1) * 127.5).round().clamp(0, 255).byte().numpy()
+        Image.fromarray(arr).save(path)
+
+
+def train(cfg: UpscalerTrainConfig, resume=False, progress=True):
+    out = Path(cfg.out)
+    (out / "samples").mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(cfg.seed)
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    ckpt_path = out / "ckpt.pt"
+    ckpt = torch.load(ckpt_path, map_location="cpu") if resume and ckpt_path.exists() else None
+    if ckpt:
+        cfg.net = UpscalerConfig(**ckpt["config"]["net"])
+    data = TaggedImages(cfg.data, 128, limit=cfg.limit or None)
+    held = TaggedImages(cfg.heldout, 128, vocab=data.vocab, limit=512) if cfg.heldout else None
+    U = Upscaler(cfg.net)
+    opt = torch.optim.Adam(U.parameters(), cfg.lr, betas=(0.9, 0.99))
+    step = 0
+    if ckpt:
+        U.load_state_dict(ckpt["model"]); opt.load_state_dict(ckpt["opt"])
+        step = ckpt["step"]
+        torch.set_rng_state(ckpt["rng"])
+    history = json.loads((out / "config.json").read_text()).get("history", []) if ckpt and (out / "config.json").exists() else []
+    history.append({"argv": sys.argv, "fromStep": step})
+    (out / "config.json").write_text(json.dumps({**asdict(cfg), "history": history}, indent=1))
+
+    def save():
+        state = {"model": U.state_dict(), "opt": opt.state_dict(), "step": step, "config": asdict(cfg), "rng": torch.get_rng_state()}
+        tmp = ckpt_path.with_suffix(".tmp")
+        torch.save(state, tmp)
+        os.replace(tmp, ckpt_path)
+        save_samples(U, held or data, out / "samples" / f"step_{step:06d}.png", cfg)
+
+    log = (out / "log.jsonl").open("a")
+    started = last_save = time.time()
+    c = cfg.crop
+    while step < cfg.steps:
+        idx = torch.randint(len(data), (cfg.batch,))
+        hi, _ = data.batch(idx)
+        # Even offsets, so that the 2×2 cells of the reduction line up with the crop.
+        ox, oy = (torch.randint(0, (128 - c) // 2 + 1, (2,)) * 2).tolist()
+        hi = hi[:, :, oy:oy + c, ox:ox + c]
+        lo = degrade(reduce(hi), cfg)
+        loss = (U(lo) - hi).abs().mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        step += 1
+        if step % cfg.log_every == 0:
+            rec = {"step": step, "time_s": round(time.time() - started, 1), "l1": round(loss.item(), 5)}
+            log.write(json.dumps(rec) + "\n"); log.flush()
+            if progress:
+                print(f"\rstep {step}/{cfg.steps} l1 {rec['l1']:.4f}", end="", file=sys.stderr, flush=True)
+        if time.time() - last_save > cfg.save_every_minutes * 60:
+            save()
+            last_save = time.time()
+        if cfg.max_minutes and time.time() - started > cfg.max_minutes * 60:
+            break
+    save()
+    figures = {"step": step, **({"heldout_clean": evaluate(U, held), "heldout_degraded": evaluate(U, held, clean=False, cfg=cfg)} if held else {})}
+    log.write(json.dumps({"eval": figures}) + "\n")
+    log.close()
+    if progress:
+        print(f"\n{json.dumps(figures)}", file=sys.stderr)
+    return U, figures
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description="Train the 2× upscaling stage on renders (64 → 128 px).")
+    p.add_argument("--data", required=True, help="a folder of 128 px renders with tags.csv")
+    p.add_argument("--heldout", default="", help="renders not trained on, for the PSNR figures")
+    p.add_argument("--out", required=True)
+    p.add_argument("--steps", type=int, default=UpscalerTrainConfig.steps)
+    p.add_argument("--max-minutes", type=float, default=0.0)
+    p.add_argument("--batch", type=int, default=UpscalerTrainConfig.batch)
+    p.add_argument("--threads", type=int, default=0)
+    p.add_argument("--limit", type=int, default=0)
+    p.add_argument("--channels", type=int, default=UpscalerConfig.channels)
+    p.add_argument("--blocks", type=int, default=UpscalerConfig.blocks)
+    p.add_argument("--resume", action="store_true")
+    a = p.parse_args(argv)
+    cfg = UpscalerTrainConfig(data=a.data, heldout=a.heldout, out=a.out, steps=a.steps, max_minutes=a.max_minutes,
+                              batch=a.batch, threads=a.threads, limit=a.limit,
+                              net=UpscalerConfig(channels=a.channels, blocks=a.blocks))
+    try:
+        train(cfg, resume=a.resume)
+    except DataError as e:
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
