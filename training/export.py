@@ -7,16 +7,19 @@ BatchNorm keeps its eps. Weights are stored as float16 (tfjs dequantizes on load
 Output directory: model.json, weights.bin, tags.json, card.json.
 """
 import argparse
+import copy
 import datetime
 import json
 import subprocess
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from training.networks import Generator, NetConfig
+from training.networks import Generator, NetConfig, TwoStageGenerator
+from training.export_onnx import file_manifest, write_onnx
 from training.run_history import run_history
 
 FORMAT_VERSION = 1
@@ -27,7 +30,31 @@ def _layer(cls, name, config, inbound):
             "inbound_nodes": [[[n, 0, 0, {}] for n in inbound]] if inbound else []}
 
 
-def keras_topology(G: Generator):
+def upscaler_layers(U, prev):
+    """Keras layers of the 2× stage after the layer `prev` (the 64 px image)."""
+    conv = {"kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last",
+            "dilation_rate": [1, 1], "use_bias": True}
+    up = {"size": [2, 2], "data_format": "channels_last", "interpolation": "nearest"}
+    image = prev
+    layers = [_layer("Conv2D", "sr_head", {**conv, "filters": U.head.out_channels, "activation": "relu"}, [prev])]
+    prev = "sr_head"
+    for i, body in enumerate(U.body):
+        layers += [_layer("Conv2D", f"sr_body{i}", {**conv, "filters": body.out_channels, "activation": "relu"}, [prev]),
+                   _layer("Add", f"sr_add{i}", {}, [f"sr_body{i}", prev])]
+        prev = f"sr_add{i}"
+    layers += [
+        _layer("UpSampling2D", "sr_up", up, [prev]),
+        _layer("Conv2D", "sr_upconv", {**conv, "filters": U.up_conv.out_channels, "activation": "relu"}, ["sr_up"]),
+        _layer("Conv2D", "sr_tail", {**conv, "filters": 3, "activation": "linear"}, ["sr_upconv"]),
+        _layer("UpSampling2D", "sr_skip", up, [image]),
+        _layer("Add", "sr_out", {}, ["sr_tail", "sr_skip"]),
+    ]
+    return layers, "sr_out"
+
+
+def keras_topology(model):
+    """model: a Generator, or a TwoStageGenerator (its generator, then the 2× stage)."""
+    G = model.G if isinstance(model, TwoStageGenerator) else model
     cfg = G.cfg
     c0 = G.fc.out_features // 16
     layers = [_layer("InputLayer", "input", {"batch_input_shape": [None, cfg.z_dim + cfg.num_tags], "sparse": False}, None)]
@@ -56,13 +83,19 @@ def keras_topology(G: Generator):
                                  "dilation_rate": [1, 1], "activation": "linear", "use_bias": True, "filters": 3}, [prev]),
         _layer("Activation", "out_tanh", {"activation": "tanh"}, ["out"]),
     ]
+    last = "out_tanh"
+    if isinstance(model, TwoStageGenerator):
+        more, last = upscaler_layers(model.U, last)
+        layers += more
     return {"class_name": "Model", "config": {"name": "generator", "layers": layers, "input_layers": [["input", 0, 0]],
-                                              "output_layers": [["out_tanh", 0, 0]]},
+                                              "output_layers": [[last, 0, 0]]},
             "keras_version": "tfjs-layers 4.22.0", "backend": "tensor_flow.js"}
 
 
-def keras_weights(G: Generator):
-    """[(name, float32 array)] in Keras layout."""
+def keras_weights(model):
+    """[(name, float32 array)] in Keras layout, for a Generator or a TwoStageGenerator."""
+    G = model.G if isinstance(model, TwoStageGenerator) else model
+
     def conv(m):
         return m.weight.detach().permute(2, 3, 1, 0).numpy(), m.bias.detach().numpy()
 
@@ -83,6 +116,12 @@ def keras_weights(G: Generator):
         out += [(f"skip{i}/kernel", k), (f"skip{i}/bias", bias)]
     k, bias = conv(G.out)
     out += [("out/kernel", k), ("out/bias", bias)]
+    if isinstance(model, TwoStageGenerator):
+        U = model.U
+        named = [("sr_head", U.head)] + [(f"sr_body{i}", c) for i, c in enumerate(U.body)] + [("sr_upconv", U.up_conv), ("sr_tail", U.tail)]
+        for name, m in named:
+            k, bias = conv(m)
+            out += [(f"{name}/kernel", k), (f"{name}/bias", bias)]
     return [(n, np.ascontiguousarray(a, dtype=np.float32)) for n, a in out]
 
 
@@ -93,10 +132,14 @@ def git_revision():
         return "unknown"
 
 
-def write_model(G: Generator, vocab, out_dir, model_id, card_extra=None, float16=True):
+def write_model(G, vocab, out_dir, model_id, card_extra=None, float16=True):
+    """G: a Generator or a TwoStageGenerator. Writes the tfjs files, model.onnx with the same
+    (float16-rounded) weights, tags.json and card.json listing every file with its SHA-256."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     G = G.eval()
+    two_stage = isinstance(G, TwoStageGenerator)
+    base = G.G if two_stage else G
     weights = keras_weights(G)
     specs, blobs = [], []
     for name, arr in weights:
@@ -114,12 +157,14 @@ def write_model(G: Generator, vocab, out_dir, model_id, card_extra=None, float16
     (out_dir / "model.json").write_text(json.dumps(model_json))
     tags = [{k: v[k] for k in ("name", "group", "ja", "aliases", "exclusive", "frequency") if k in v} for v in vocab]
     (out_dir / "tags.json").write_text(json.dumps({"tags": tags}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    card = {"format": FORMAT_VERSION, "id": model_id, "name": model_id, "zDim": G.cfg.z_dim,
-            "imageSize": G.cfg.image_size, "numTags": G.cfg.num_tags,
+    write_onnx(copy.deepcopy(G), base.cfg.z_dim, base.cfg.num_tags, out_dir / "model.onnx", float16_weights=float16)
+    card = {"format": FORMAT_VERSION, "id": model_id, "name": model_id, "zDim": base.cfg.z_dim,
+            "imageSize": base.cfg.image_size * (2 if two_stage else 1), "numTags": base.cfg.num_tags,
+            **({"baseImageSize": base.cfg.image_size, "upscaler": asdict(G.U.cfg)} if two_stage else {}),
             "parameters": sum(p.numel() for p in G.parameters()),
             "weightsDtype": "float16" if float16 else "float32",
             "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-            "codeVersion": git_revision(), **(card_extra or {})}
+            "codeVersion": git_revision(), **(card_extra or {}), "files": file_manifest(out_dir)}
     (out_dir / "card.json").write_text(json.dumps(card, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return card
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from training.networks import Generator, NetConfig
+from training.networks import Generator, NetConfig, TwoStageGenerator, Upscaler, UpscalerConfig
 
 
 def read_weights(model_dir):
@@ -32,8 +32,24 @@ def read_weights(model_dir):
     return out
 
 
+def load_tfjs_model(model_dir):
+    """(the whole served network in eval mode: Generator or TwoStageGenerator, card dict)."""
+    model_dir = Path(model_dir)
+    card = json.loads((model_dir / "card.json").read_text())
+    G, _ = load_tfjs_generator(model_dir)
+    if "upscaler" not in card:
+        return G, card
+    U = Upscaler(UpscalerConfig(**card["upscaler"]))
+    w = read_weights(model_dir)
+    named = [("sr_head", U.head)] + [(f"sr_body{i}", c) for i, c in enumerate(U.body)] + [("sr_upconv", U.up_conv), ("sr_tail", U.tail)]
+    for name, m in named:
+        m.weight.data = torch.from_numpy(np.ascontiguousarray(w[f"{name}/kernel"].transpose(3, 2, 0, 1)))
+        m.bias.data = torch.from_numpy(w[f"{name}/bias"].copy())
+    return TwoStageGenerator(G, U).eval(), card
+
+
 def load_tfjs_generator(model_dir):
-    """(Generator in eval mode, vocabulary list) from models/<id>."""
+    """(the 64 px Generator in eval mode, vocabulary list) from models/<id>."""
     model_dir = Path(model_dir)
     card = json.loads((model_dir / "card.json").read_text())
     vocab = json.loads((model_dir / "tags.json").read_text(encoding="utf-8"))["tags"]

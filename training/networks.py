@@ -182,4 +182,5 @@ class TwoStageGenerator(nn.Module):
         self.cfg = G.cfg
 
     def forward(self, z, tags):
-        return self.U(self.G(z, tags)).clamp(-1, 1)
+        """→ (B, 3, 128, 128), unclamped like the exported graphs (the runtime clamps to bytes)."""
+        return self.U(self.G(z, tags))

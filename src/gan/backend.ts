@@ -7,14 +7,17 @@
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { BACKEND_PACKAGE, backendCandidates, type BackendName, type BackendPreference } from './backend-plan.ts';
+import { BACKEND_PACKAGE, backendCandidates, type BackendName, type BackendPreference, type TfjsBackendName } from './backend-plan.ts';
 
 export interface BackendChoice {
   name: BackendName;
-  /** tfjs's own name for it: 'tensorflow', 'wasm' or 'cpu'. */
+  /** tfjs's own name for it: 'tensorflow', 'wasm' or 'cpu'; 'onnxruntime' for ONNX Runtime. */
   tfBackend: string;
-  /** tfjs-node-gpu only: whether it really found a CUDA device (it falls back silently). */
+  /** Whether pictures are really drawn on a GPU (tfjs-node-gpu falls back to the CPU silently). */
   usingGpu: boolean;
+  /** ONNX Runtime only: the execution provider in use and its intra-op threads. */
+  executionProvider?: 'cuda' | 'cpu';
+  threads?: number;
   /** One sentence for the start-up log. */
   reason: string;
   /** Backends tried before the chosen one, with why each failed. */
@@ -31,7 +34,7 @@ export interface GanLogger {
 const require = createRequire(import.meta.url);
 let wasmPathsSet = false;
 
-async function tryBackend(name: BackendName): Promise<{ tfBackend: string; usingGpu: boolean }> {
+async function tryBackend(name: TfjsBackendName): Promise<{ tfBackend: string; usingGpu: boolean }> {
   if (name === 'tfjs-node-gpu' || name === 'tfjs-node') {
     // A variable specifier: the package is optional and absent on most machines. It registers
     // the 'tensorflow' backend with the shared @tensorflow/tfjs-core instance (same version).
@@ -56,15 +59,21 @@ async function tryBackend(name: BackendName): Promise<{ tfBackend: string; using
 }
 
 /**
- * Initialises the first working backend for `preference` ('auto': tfjs-node-gpu,
+ * Initialises the first working TensorFlow.js backend for `preference` ('auto': tfjs-node-gpu,
  * tfjs-node, wasm, cpu; a named one: that one, then the slower ones). Never throws for a
- * missing optional package; cpu always works.
+ * missing optional package; cpu always works. `skippedBefore`: backends already tried by the
+ * caller (ONNX Runtime), named in the reason.
  */
-export async function chooseBackend(preference: BackendPreference = 'auto', log?: GanLogger): Promise<BackendChoice> {
+export async function chooseBackend(
+  preference: BackendPreference = 'auto',
+  log?: GanLogger,
+  skippedBefore: BackendChoice['skipped'] = [],
+): Promise<BackendChoice> {
   // PROD silences tfjs's console advice ("install tfjs-node…"); failures are reported here.
   tf.env().set('PROD', true);
-  const skipped: BackendChoice['skipped'] = [];
-  for (const name of backendCandidates(preference)) {
+  const skipped: BackendChoice['skipped'] = [...skippedBefore];
+  const candidates = backendCandidates(preference).filter((n): n is TfjsBackendName => n !== 'onnxruntime');
+  for (const name of candidates) {
     try {
       const { tfBackend, usingGpu } = await tryBackend(name);
       await tf.ready();
@@ -89,7 +98,7 @@ export async function chooseBackend(preference: BackendPreference = 'auto', log?
   throw new Error(`no TensorFlow.js backend could start: ${skipped.map((s) => `${s.name}: ${s.error}`).join('; ')}`);
 }
 
-function firstLine(e: unknown): string {
+export function firstLine(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
   if ((e as NodeJS.ErrnoException)?.code === 'ERR_MODULE_NOT_FOUND') return 'not installed';
   return msg.split('\n')[0]!.slice(0, 200);

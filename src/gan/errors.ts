@@ -12,7 +12,9 @@ export type ModelLoadErrorCode =
   | 'shape_mismatch'
   | 'tag_count'
   | 'duplicate_tag'
-  | 'tfjs_load';
+  | 'tfjs_load'
+  | 'onnx_load'
+  | 'checksum';
 
 /** A model directory (models/<id>/) is incomplete or inconsistent. */
 export class ModelLoadError extends Error {

@@ -1,7 +1,7 @@
 /**
  * The TensorFlow.js side of generation, owned by one thread: a backend, the loaded models,
  * and `run` = one forward pass over a packed batch. Used inside each worker and, for
- * `workers: 0`, in the main thread.
+ * `workers: 0`, in the main thread, whenever ONNX Runtime does not serve (engine.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend, type BackendChoice, type GanLogger } from './backend.ts';
@@ -25,7 +25,12 @@ export class GeneratorEngine {
   ) {}
 
   static async create(options: EngineOptions): Promise<GeneratorEngine> {
-    const backend = await chooseBackend(options.backend ?? 'auto', options.log);
+    const backend = await chooseBackend(options.backend === 'onnxruntime' ? 'auto' : (options.backend ?? 'auto'), options.log);
+    return GeneratorEngine.createOn(backend, options);
+  }
+
+  /** Loads the models on a backend already initialised by chooseBackend. */
+  static async createOn(backend: BackendChoice, options: EngineOptions): Promise<GeneratorEngine> {
     const models = new Map<string, LoadedModel>();
     try {
       for (const dir of options.modelDirs) {

@@ -19,7 +19,7 @@ import type { GenerateRequest, GeneratorServiceOptions, GeneratorStats, ModelSum
 export type { GenerateRequest, GeneratorServiceOptions, GeneratorStats, ModelSummary } from './generator-types.ts';
 
 /** First guess of ms per image per worker, until real batches have been timed. */
-const INITIAL_MS_PER_IMAGE: Record<BackendName, number> = { 'tfjs-node-gpu': 1, 'tfjs-node': 5, wasm: 10, cpu: 200 };
+const INITIAL_MS_PER_IMAGE: Record<BackendName, number> = { onnxruntime: 1, 'tfjs-node-gpu': 1, 'tfjs-node': 5, wasm: 10, cpu: 200 };
 
 interface Ticket {
   images: RawImage[];

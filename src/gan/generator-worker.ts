@@ -1,19 +1,20 @@
 /**
  * Entry of a generator worker thread (started by worker-slot.ts through spawnWorker): owns
- * its own tfjs backend and models, runs one batch at a time, and transfers pixel buffers
+ * its own engine (ONNX Runtime or a tfjs backend) and models, runs one batch at a time, and transfers pixel buffers
  * back without copying.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { GeneratorEngine } from './generator-engine.ts';
+import { createEngine, type Engine } from './engine.ts';
 import { serializeError, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol.ts';
 
 const port = parentPort!;
 const init = (workerData as { data: WorkerInit }).data;
 const post = (msg: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
 
-let engine: GeneratorEngine;
+// Backend fall-backs are logged by the main thread from the 'ready' message's reason.
+let engine: Engine;
 try {
-  engine = await GeneratorEngine.create({ modelDirs: init.modelDirs, backend: init.backend });
+  engine = await createEngine({ modelDirs: init.modelDirs, backend: init.backend });
 } catch (e) {
   post({ type: 'fatal', error: serializeError(e) });
   port.close();

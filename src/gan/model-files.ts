@@ -4,6 +4,7 @@
  * while only the workers load weights. Every inconsistency is a ModelLoadError naming the
  * file and the problem.
  */
+import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -21,6 +22,10 @@ const cardSchema = z
     created: z.string(),
     training: z.record(z.unknown()).optional(),
     metrics: z.record(z.unknown()).optional(),
+    /** Every file of the model with its size and SHA-256 (export.py writes it; checked at load). */
+    files: z
+      .array(z.object({ name: z.string().regex(/^[A-Za-z0-9_.-]+$/), bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }))
+      .optional(),
   })
   .passthrough();
 export type ModelCard = z.infer<typeof cardSchema>;
@@ -194,7 +199,7 @@ export async function readModelFiles(modelDir: string): Promise<ModelFiles> {
     }
   }
   checkWeightSize(weightPaths, weightBytes, found);
-
+  await verifyChecksums(dir, card);
   return {
     id: card.id,
     dir,
@@ -208,6 +213,32 @@ export async function readModelFiles(modelDir: string): Promise<ModelFiles> {
     weightPaths,
     weightBytes,
   };
+}
+
+/**
+ * The files card.json lists (but model.onnx, which the ONNX Runtime engine checks itself so that
+ * a bad one only costs that backend) must match their SHA-256: weights of the right size but
+ * corrupt, or another network's files of the same shape, are refused here in one line instead
+ * of drawing wrong faces for old share codes.
+ */
+async function verifyChecksums(dir: string, card: ModelCard): Promise<void> {
+  for (const f of card.files ?? []) {
+    if (f.name === 'model.onnx') continue;
+    const file = path.join(dir, f.name);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch {
+      throw new ModelLoadError('missing_file', file, `${displayPath(file)} is missing (listed in card.json).`);
+    }
+    if (createHash('sha256').update(bytes).digest('hex') !== f.sha256) {
+      throw new ModelLoadError(
+        'checksum',
+        file,
+        `${displayPath(file)} does not match the SHA-256 in card.json: the file is corrupt or belongs to another model (export the model again, or restore the file).`,
+      );
+    }
+  }
 }
 
 function checkWeightSize(paths: string[], expected: number, found: number): void {

@@ -8,7 +8,7 @@ import { spawnWorker } from '../util/spawn-worker.ts';
 import type { BackendChoice, GanLogger } from './backend.ts';
 import type { BackendPreference } from './backend-plan.ts';
 import { GeneratorError } from './errors.ts';
-import type { GeneratorEngine } from './generator-engine.ts';
+import type { Engine } from './engine.ts';
 import { reviveError, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol.ts';
 
 export type SlotState = 'starting' | 'idle' | 'busy' | 'dead' | 'closed';
@@ -164,16 +164,16 @@ export class InProcessSlot implements Slot {
   readonly index = 0;
   state: SlotState = 'starting';
   readonly ready: Promise<void>;
-  private engine: GeneratorEngine | undefined;
+  private engine: Engine | undefined;
 
   constructor(
     init: { modelDirs: string[]; backend: BackendPreference },
     private readonly hooks: SlotHooks,
   ) {
     this.ready = (async () => {
-      // Loaded on demand so that a service with workers never loads tfjs in this thread.
-      const { GeneratorEngine } = await import('./generator-engine.ts');
-      this.engine = await GeneratorEngine.create({ ...init, ...(hooks.log ? { log: hooks.log } : {}) });
+      // Loaded on demand so that a service with workers never loads a runtime in this thread.
+      const { createEngine } = await import('./engine.ts');
+      this.engine = await createEngine({ ...init, ...(hooks.log ? { log: hooks.log } : {}) });
       this.state = 'idle';
     })();
     this.ready.then(
@@ -210,7 +210,7 @@ export class InProcessSlot implements Slot {
   async close(): Promise<void> {
     await this.ready.catch(() => {});
     this.state = 'closed';
-    this.engine?.dispose();
+    await this.engine?.dispose();
     this.engine = undefined;
   }
 }

@@ -11,14 +11,16 @@ import {
 
 describe('backend choice', () => {
   it('GIVEN preferences THEN candidates run from the preferred backend down to cpu', () => {
-    expect(backendCandidates('auto')).toEqual(['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']);
+    expect(backendCandidates('auto')).toEqual(['onnxruntime', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']);
+    expect(backendCandidates('tfjs-node-gpu')).toEqual(['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']);
     expect(backendCandidates('wasm')).toEqual(['wasm', 'cpu']);
     expect(backendCandidates('cpu')).toEqual(['cpu']);
     expect(parseBackendPreference('tfjs-node-gpu')).toBe('tfjs-node-gpu');
-    expect(() => parseBackendPreference('gpu')).toThrow(/auto, tfjs-node-gpu, tfjs-node, wasm, cpu/);
+    expect(parseBackendPreference('onnxruntime')).toBe('onnxruntime');
+    expect(() => parseBackendPreference('gpu')).toThrow(/auto, onnxruntime, tfjs-node-gpu, tfjs-node, wasm, cpu/);
   });
 
-  it('GIVEN auto THEN the first backend that starts is chosen, and missing native packages are skipped without a crash', async () => {
+  it('GIVEN auto THEN the first TensorFlow.js backend that starts is chosen, and missing native packages are skipped without a crash', async () => {
     const choice = await chooseBackend('auto');
     expect(tf.getBackend()).toBe(choice.tfBackend);
     expect(describeBackend(choice)).toContain(choice.name);
@@ -30,7 +32,8 @@ describe('backend choice', () => {
         { name: 'tfjs-node', error: 'not installed' },
       ]);
       expect(choice.reason).toContain('tfjs-node-gpu: not installed');
-      expect(plannedBackend('auto')).toBe('wasm');
+      // ONNX Runtime is a dependency, so it is what a worker plans to try first.
+      expect(plannedBackend('auto')).toBe('onnxruntime');
     }
     if (choice.name !== 'tfjs-node-gpu') expect(choice.usingGpu).toBe(false);
   });
@@ -47,6 +50,7 @@ describe('backend choice', () => {
   it('GIVEN the planned backend THEN native backends get 1 worker and wasm/cpu one per core', () => {
     expect(defaultWorkerCount('tfjs-node-gpu')).toBe(1);
     expect(defaultWorkerCount('tfjs-node')).toBe(1);
+    expect(defaultWorkerCount('onnxruntime')).toBe(1);
     expect(defaultWorkerCount('wasm')).toBeGreaterThanOrEqual(1);
   });
 });

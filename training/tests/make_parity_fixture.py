@@ -1,6 +1,7 @@
 """Exports a small random generator and writes torch's outputs for fixed inputs, so the
-TypeScript parity test can load the export in tfjs and compare (max abs diff ≤ 1e-3).
-python3 -m training.tests.make_parity_fixture OUT_DIR [--size 64]"""
+TypeScript parity test can load the export in tfjs and in ONNX Runtime and compare (max abs
+diff ≤ 1e-3). --two-stage: a 64 px generator followed by a random 2× stage (128 px out).
+python3 -m training.tests.make_parity_fixture OUT_DIR [--size 64] [--two-stage]"""
 import argparse
 import json
 from pathlib import Path
@@ -9,7 +10,8 @@ import numpy as np
 import torch
 
 from training.export import write_model
-from training.networks import Generator, NetConfig
+from training.export_onnx import round_through_float16
+from training.networks import Generator, NetConfig, TwoStageGenerator, Upscaler, UpscalerConfig
 from training.seed_random import seed_to_z
 
 
@@ -17,7 +19,10 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("out")
     p.add_argument("--size", type=int, default=64)
+    p.add_argument("--two-stage", action="store_true")
     a = p.parse_args()
+    if a.two_stage:
+        a.size = 64
     torch.manual_seed(0)
     channels = [32, 24, 16, 12, 8, 8][: {64: 5, 128: 6}[a.size]]
     G = Generator(NetConfig(num_tags=6, image_size=a.size, g_channels=channels))
@@ -27,11 +32,20 @@ def main():
                 m.running_mean.uniform_(-0.5, 0.5); m.running_var.uniform_(0.5, 2.0)
                 m.weight.uniform_(0.5, 1.5); m.bias.uniform_(-0.2, 0.2)
     G.eval()
+    if a.two_stage:
+        U = Upscaler(UpscalerConfig(channels=8, blocks=2, out_channels=6))
+        with torch.no_grad():  # larger than the initialisation, so the 2x stage visibly matters
+            for prm in U.parameters():
+                prm.mul_(3.0)
+        G = TwoStageGenerator(G, U).eval()
     vocab = [{"name": n, "group": g, "ja": j} for n, g, j in [
         ("blonde_hair", "hair_color", "金髪"), ("blue_hair", "hair_color", "青髪"), ("smile", "expression", "笑顔"),
         ("glasses", "accessories", "眼鏡"), ("long_hair", "hairstyle", "ロングヘア"), ("open_mouth", "expression", "開口")]]
     out = Path(a.out)
     write_model(G, vocab, out, "parity")
+    # The reference is the network that is served: its weights rounded through float16 like the
+    # exported files, so the comparison checks the translation, not the quantisation.
+    round_through_float16(G)
     z = np.stack([seed_to_z(s) for s in (0, 1, 2)])
     tags = np.array([[1, 0, 1, 0, 0, 0], [0, 1, 0, 1, 1, 0], [0.5, 0.5, 0, 0, 0.25, 1]], dtype=np.float32)
     with torch.no_grad():
