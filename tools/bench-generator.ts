@@ -1,14 +1,17 @@
 /**
- * Generator speed on this machine: ms/image and images/s at batch 1, 8, 32 per backend
- * (cpu: 1 and 8 only, it is ~25× slower), with 1 and N worker threads, and peak RSS.
- * Plain figures, no assertions.
+ * Generator speed on this machine, all backends on the same weights in one run: ms/image and
+ * images/s at batch 1, 8, 32 per backend (cpu: 1 and 8 only, it is ~25× slower), with 1 and N
+ * worker threads (ONNX Runtime: one worker with N intra-op threads, and N workers with one
+ * each), PyTorch on the same weights when it is installed, the ratios between them, the 9-tile
+ * gacha end to end, and peak RSS. Plain figures, no assertions.
  *
- *   npm run bench -- [--model models/<id>] [--seconds 1.5] [--workers N] [--backends wasm,cpu]
+ *   npm run bench -- [--model models/<id>] [--seconds 1.5] [--workers N] [--backends onnxruntime,wasm,cpu]
  *
  * Without a model directory (models/default does not exist before the first training run)
  * it benchmarks a tiny random model made on the fly, and says so: those figures show the
  * overheads (queue, threads, transfers) rather than the real network's cost.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +21,7 @@ import { seedToZ } from '../src/gan/seed-random.ts';
 import { makeTinyModel } from '../tests/support/tiny-model.ts';
 import { gacha } from '../src/core/gacha.ts';
 import { catalogOf } from '../src/runtime.ts';
+import { hasTorch, pythonExecutable } from './lib/python.ts';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,7 +31,9 @@ function arg(name: string): string | undefined {
 const seconds = Number(arg('seconds') ?? 1.5);
 const cores = os.availableParallelism();
 const nWorkers = Number(arg('workers') ?? cores);
-const backends = (arg('backends')?.split(',') ?? ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']) as BackendName[];
+const backends = (arg('backends')?.split(',') ?? ['onnxruntime', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']) as BackendName[];
+/** images/s by "backend workers×threads batch", for the ratios at the end. */
+const results = new Map<string, number>();
 
 async function modelDir(): Promise<{ dir: string; cleanup?: string; note: string }> {
   const dir = arg('model') ?? 'models/default';
@@ -80,26 +86,58 @@ try {
     }
     const batches = backend === 'cpu' ? [1, 8] : [1, 8, 32];
     const isNative = backend === 'tfjs-node-gpu' || backend === 'tfjs-node';
-    const workerCounts = [...new Set(isNative ? [1] : [1, nWorkers])];
-    for (const workers of workerCounts) {
+    // [workers, ONNX Runtime intra-op threads per worker]
+    const layouts: [number, number][] =
+      backend === 'onnxruntime' ? [[1, nWorkers], ...(nWorkers > 1 ? ([[nWorkers, 1]] as [number, number][]) : [])]
+        : [...new Set(isNative ? [1] : [1, nWorkers])].map((w) => [w, 1]);
+    layouts: for (const [workers, threads] of layouts) {
+      // Worker threads copy the environment when they start: this is how each gets its threads.
+      process.env['GFF_ORT_THREADS'] = String(threads);
       for (const batch of batches) {
         // maxBatch = batch and maxWaitMs 0: every request of `batch` images is one forward pass.
         const svc = await GeneratorService.create({ modelDirs: [dir], backend, workers, maxBatch: batch, maxWaitMs: 0 });
         try {
           if (svc.backend?.name !== backend) {
             process.stdout.write(`${backend.padEnd(14)}  unavailable (${svc.backend?.reason})\n`);
-            break;
+            break layouts;
           }
           const r = await measure(svc, batch, workers * 2);
+          const label = backend === 'onnxruntime' ? `${workers}×${threads}t` : String(workers);
+          results.set(`${backend} ${label} ${batch}`, r.perSecond);
           process.stdout.write(
-            `${backend.padEnd(14)}${String(workers).padStart(8)}${String(batch).padStart(7)}${r.msPerImage.toFixed(2).padStart(10)}${r.perSecond.toFixed(1).padStart(10)}\n`,
+            `${backend.padEnd(14)}${label.padStart(8)}${String(batch).padStart(7)}${r.msPerImage.toFixed(2).padStart(10)}${r.perSecond.toFixed(1).padStart(10)}\n`,
           );
         } finally {
           await svc.close();
         }
       }
     }
+    delete process.env['GFF_ORT_THREADS'];
   }
+  // PyTorch on the same weights (read back from the tfjs files), same cores.
+  if (hasTorch()) {
+    const run = spawnSync(pythonExecutable(), ['-m', 'training.bench_torch', dir, '--threads', String(nWorkers), '--seconds', String(seconds)], {
+      encoding: 'utf8',
+    });
+    if (run.status === 0) {
+      const t = JSON.parse(run.stdout.trim().split('\n').pop()!) as { torch: string; threads: number; msPerImage: Record<string, number> };
+      for (const [batch, ms] of Object.entries(t.msPerImage)) {
+        results.set(`pytorch ${t.threads}t ${batch}`, 1000 / ms);
+        process.stdout.write(`${`pytorch ${t.torch.split('a')[0]}`.padEnd(14)}${`${t.threads}t`.padStart(8)}${batch.padStart(7)}${ms.toFixed(2).padStart(10)}${(1000 / ms).toFixed(1).padStart(10)}\n`);
+      }
+    } else process.stdout.write(`pytorch         failed: ${run.stderr.trim().split('\n').pop()}\n`);
+  } else process.stdout.write('pytorch         not installed (python3-torch)\n');
+  const ratio = (a: string, b: string) => {
+    const x = results.get(a);
+    const y = results.get(b);
+    return x && y ? `${(x / y).toFixed(2)}×` : 'n/a';
+  };
+  const ortBest = `onnxruntime 1×${nWorkers}t 32`;
+  process.stdout.write(
+    `ratios at batch 32, ${nWorkers} cores: ONNX Runtime (1 worker × ${nWorkers} threads) / tfjs-wasm (${nWorkers} workers) = ${ratio(ortBest, `wasm ${nWorkers} 32`)}; ` +
+      `/ tfjs-wasm (1 worker) = ${ratio(ortBest, 'wasm 1 32')}; / PyTorch (${nWorkers} threads) = ${ratio(ortBest, `pytorch ${nWorkers}t 32`)}; ` +
+      `ONNX Runtime ${nWorkers} workers × 1 thread / 1 worker × ${nWorkers} threads = ${ratio(`onnxruntime ${nWorkers}×1t 32`, ortBest)}\n`,
+  );
   // End to end as a user waits for it: parse tags, draw 9 girls, compose the numbered PNG.
   const svc = await GeneratorService.create({ modelDirs: [dir] });
   try {

@@ -3,7 +3,9 @@
  * loading any of them: the main thread uses this to size the worker pool while only workers
  * load a runtime.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import os from 'node:os';
 
 export type BackendName = 'onnxruntime' | 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
@@ -53,11 +55,28 @@ export function plannedBackend(preference: BackendPreference = 'auto'): BackendN
 }
 
 /**
+ * Whether the CUDA execution provider's library was installed beside the binding (npm install
+ * with onnxruntime-node-install-cuda=v12 on a GPU server). Without it, asking for CUDA only makes
+ * ONNX Runtime print a load error, so it is not asked.
+ */
+export function cudaProviderInstalled(): boolean {
+  try {
+    const pkg = path.dirname(require.resolve('onnxruntime-node/package.json'));
+    return existsSync(path.join(pkg, 'bin', 'napi-v6', process.platform, process.arch, 'libonnxruntime_providers_cuda.so'));
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Default pool size: one worker for native backends (they use all cores themselves through
  * their own intra-op threads, and one GPU is best fed by one process), one per core for
  * wasm/cpu (single-threaded per worker).
  */
 export function defaultWorkerCount(backend: BackendName): number {
+  // ONNX Runtime on the CPU: one single-threaded session per core measured faster than one
+  // session with an intra-op thread per core (README "Speed"), and batches overlap; on CUDA one.
+  if (backend === 'onnxruntime') return cudaProviderInstalled() ? 1 : Math.max(1, os.availableParallelism());
   return backend === 'wasm' || backend === 'cpu' ? Math.max(1, os.availableParallelism()) : 1;
 }
 

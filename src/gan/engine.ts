@@ -24,6 +24,8 @@ export interface CreateEngineOptions {
   backend?: BackendPreference;
   log?: GanLogger;
   warmUp?: boolean;
+  /** ONNX Runtime intra-op threads (default: its own, the cores or GFF_ORT_THREADS). */
+  threads?: number;
 }
 
 export async function createEngine(options: CreateEngineOptions): Promise<Engine> {
@@ -31,7 +33,11 @@ export async function createEngine(options: CreateEngineOptions): Promise<Engine
   const skipped: BackendChoice['skipped'] = [];
   if (preference === 'auto' || preference === 'onnxruntime') {
     try {
-      return await OrtEngine.create({ modelDirs: options.modelDirs, ...(options.warmUp === undefined ? {} : { warmUp: options.warmUp }) });
+      return await OrtEngine.create({
+        modelDirs: options.modelDirs,
+        ...(options.warmUp === undefined ? {} : { warmUp: options.warmUp }),
+        ...(options.threads ? { threads: options.threads } : {}),
+      });
     } catch (e) {
       if (!(e instanceof OrtUnavailable)) throw e; // a bad card or tags.json: no backend can serve it
       skipped.push({ name: 'onnxruntime', error: e.message });

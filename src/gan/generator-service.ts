@@ -8,6 +8,7 @@
  * model.json (model-files.ts) so callers can parse tags and validate vectors here.
  */
 import { BusyError, GeneratorError } from './errors.ts';
+import os from 'node:os';
 import type { BackendChoice, GanLogger } from './backend.ts';
 import { defaultWorkerCount, plannedBackend, type BackendName } from './backend-plan.ts';
 import { MicroBatcher, type BatchItem } from './batcher.ts';
@@ -86,7 +87,9 @@ export class GeneratorService {
       onDead: (e) => service.slotDied(e),
       ...(options.log ? { log: options.log } : {}),
     };
-    const init = { modelDirs: [...models.values()].map((m) => m.dir), backend: preference };
+    // ONNX Runtime's intra-op threads share the cores among the workers (GFF_ORT_THREADS overrides).
+    const threads = Number(process.env['GFF_ORT_THREADS']) || Math.max(1, Math.floor(os.availableParallelism() / Math.max(1, workers)));
+    const init = { modelDirs: [...models.values()].map((m) => m.dir), backend: preference, threads };
     if (workers === 0) service.addSlot(new InProcessSlot(init, hooks));
     for (let i = 0; i < workers; i++) {
       const crashOnBatch = options.faultInjection?.crashOnBatch;

@@ -7,12 +7,11 @@
  * the caller falls back to TensorFlow.js.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { BackendChoice } from './backend.ts';
+import { cudaProviderInstalled } from './backend-plan.ts';
 import { GeneratorError } from './errors.ts';
 import { tanhToRgb } from './image.ts';
 import { displayPath, readModelFiles, type ModelSummary } from './model-files.ts';
@@ -46,20 +45,6 @@ async function loadOrt(): Promise<Ort> {
   }
 }
 
-/**
- * Whether the CUDA execution provider's library was installed beside the binding (npm install
- * with onnxruntime-node-install-cuda=v12 on a GPU server). Without it, asking for CUDA only makes
- * ONNX Runtime print a load error, so it is not asked.
- */
-function cudaProviderInstalled(): boolean {
-  try {
-    const pkg = path.dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'));
-    return existsSync(path.join(pkg, 'bin', 'napi-v6', process.platform, process.arch, 'libonnxruntime_providers_cuda.so'));
-  } catch {
-    return false;
-  }
-}
-
 /** The model.onnx bytes, checked against card.json's SHA-256 when the card lists one. */
 async function readOnnx(m: ModelSummary): Promise<Uint8Array> {
   const file = path.join(m.dir, 'model.onnx');
@@ -86,7 +71,7 @@ export class OrtEngine {
 
   static async create(options: OrtEngineOptions): Promise<OrtEngine> {
     const ort = await loadOrt();
-    const threads = options.threads ?? (Number(process.env['GFF_ORT_THREADS']) || os.availableParallelism());
+    const threads = Number(process.env['GFF_ORT_THREADS']) || options.threads || os.availableParallelism();
     const provider = options.provider ?? ((process.env['GFF_ORT_PROVIDER'] as OrtEngineOptions['provider']) || 'auto');
     const models = new Map<string, OrtModel>();
     let usedProvider: 'cuda' | 'cpu' = provider === 'cuda' ? 'cuda' : 'cpu';

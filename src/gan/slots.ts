@@ -56,7 +56,7 @@ export class WorkerSlot implements Slot {
 
   constructor(
     readonly index: number,
-    private readonly init: { modelDirs: string[]; backend: BackendPreference; crashOnBatch?: number },
+    private readonly init: { modelDirs: string[]; backend: BackendPreference; threads?: number; crashOnBatch?: number },
     private readonly hooks: SlotHooks,
   ) {
     this.start();
@@ -68,6 +68,7 @@ export class WorkerSlot implements Slot {
     const data: WorkerInit = {
       modelDirs: this.init.modelDirs,
       backend: this.init.backend,
+      ...(this.init.threads ? { threads: this.init.threads } : {}),
       // The fault-injection hook arms only the first worker, so the restart is healthy.
       ...(this.starts === 1 && this.init.crashOnBatch ? { crashOnBatch: this.init.crashOnBatch } : {}),
     };
@@ -167,7 +168,7 @@ export class InProcessSlot implements Slot {
   private engine: Engine | undefined;
 
   constructor(
-    init: { modelDirs: string[]; backend: BackendPreference },
+    init: { modelDirs: string[]; backend: BackendPreference; threads?: number },
     private readonly hooks: SlotHooks,
   ) {
     this.ready = (async () => {

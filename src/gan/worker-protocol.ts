@@ -7,6 +7,8 @@ import { BusyError, GeneratorError, ModelLoadError, ShareCodeError } from './err
 export interface WorkerInit {
   modelDirs: string[];
   backend: BackendPreference;
+  /** ONNX Runtime intra-op threads of this worker. */
+  threads?: number;
   /** Test hook: throw an uncaught error on receiving this (1-based) batch. */
   crashOnBatch?: number;
 }
