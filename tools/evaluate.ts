@@ -2,9 +2,10 @@
  * Judges a shipped model by the pictures its tfjs export draws:
  *   npm run evaluate -- models/default [--real data/lorelei64-heldout] [--train data/lorelei64]
  *                                      [--judge runs/judge/classifier.pt] [--psi 0.7] [--no-card]
- * 1. python: plan the (seed, tags) rows; 2. here: draw them with the tfjs model (the same
- * GeneratorService the bot uses); 3. python: score them with the judge classifier and write
- * metrics.json (and the model's card.json unless --no-card).
+ * 1. python: plan the (seed, tags) rows; 2. here: render real faces with the plan's tag sets
+ * (lorelei models) and draw the rows with the model (the same GeneratorService the bot uses);
+ * 3. python: score them with the judge classifier and write metrics.json (and the model's
+ * card.json unless --no-card).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { truncate } from '../src/gan/latent.ts';
 import { seedToZ } from '../src/gan/seed-random.ts';
 import { LIMITS } from '../src/core/limits.ts';
 import { pythonExecutable } from './lib/python.ts';
+import { renderMatched, type MatchedSets } from './dataset/render-matched.ts';
 
 const program = new Command('evaluate')
   .argument('<model-dir>', 'model folder, e.g. models/default')
@@ -41,10 +43,18 @@ const py = (args: string[]) => execFileSync(pythonExecutable(), ['-m', 'training
 
 const planFile = join(outDir, 'plan.json');
 py(['plan', '--model', modelDir, '--real', opts.real, '--out', planFile]);
-const plan = JSON.parse(readFileSync(planFile, 'utf8')) as { rows: { seed: number; tags: number[] }[] };
+const plan = JSON.parse(readFileSync(planFile, 'utf8')) as { rows: { seed: number; tags: number[] }[]; matched?: MatchedSets };
 
 const service = await GeneratorService.create({ modelDirs: [modelDir] });
 const model = service.model();
+// Only a model trained on lorelei renders can be compared with fresh lorelei renders.
+const source = String((model.card.training as { dataset?: { source?: string } } | undefined)?.dataset?.source ?? '');
+if (plan.matched && source.includes('lorelei')) {
+  // Real faces with each plan set's exact tags (DiceBear renders: the lorelei data's own reference).
+  const t0 = performance.now();
+  const n = await renderMatched(plan.matched, model.imageSize, join(outDir, 'matched'));
+  process.stderr.write(`rendered ${n} real faces with the plan's tag sets in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+}
 const zOf = (seed: number) => (opts.psi === 1 ? seedToZ(seed, model.zDim) : truncate(seedToZ(seed, model.zDim), opts.psi));
 const started = performance.now();
 const chunks: Uint8Array[] = [];
@@ -56,7 +66,7 @@ for (let i = 0; i < plan.rows.length; i += CHUNK) {
   process.stderr.write(`\rdrawn ${Math.min(i + CHUNK, plan.rows.length)}/${plan.rows.length}`);
 }
 const seconds = (performance.now() - started) / 1000;
-process.stderr.write(`\rdrawn ${plan.rows.length} images with tfjs (${service.backend?.name}) in ${seconds.toFixed(1)} s\n`);
+process.stderr.write(`\rdrawn ${plan.rows.length} images with ${service.backend?.name} in ${seconds.toFixed(1)} s\n`);
 await service.close();
 const generatedFile = join(outDir, 'generated.bin');
 writeFileSync(generatedFile, Buffer.concat(chunks));

@@ -19,9 +19,14 @@ from training.dataset import TaggedImages
 
 
 class TagClassifier(nn.Module):
-    def __init__(self, num_tags, width=32):
+    """Tag logits, plus (when trained on a folder with factors.csv) one softmax head per untagged
+    choice — hair variant, eyes, eyebrows, mouth, nose, head — so the evaluator can count how
+    many variants a model draws for one tag set."""
+
+    def __init__(self, num_tags, width=32, factor_classes=None):
         super().__init__()
         self.width = width
+        self.factor_classes = dict(factor_classes or {})
         chans, layers, c_in = [width, width * 2, width * 4, width * 8], [], 3
         for c in chans:
             layers += [nn.Conv2d(c_in, c, 3, padding=1), nn.BatchNorm2d(c), nn.ReLU(),
@@ -29,6 +34,10 @@ class TagClassifier(nn.Module):
             c_in = c
         self.body = nn.Sequential(*layers)
         self.head = nn.Linear(c_in, num_tags)
+        self.factor_heads = nn.ModuleDict({k: nn.Linear(c_in, n) for k, n in self.factor_classes.items()})
+
+    def factor_logits(self, features):
+        return {k: head(features) for k, head in self.factor_heads.items()}
 
     def features(self, x):
         """x: (B, 3, S, S) in [-1, 1] → (B, 8·width)."""
@@ -48,9 +57,30 @@ def per_tag_accuracy(model, data, batch=256):
     return correct / len(data)
 
 
+def factor_accuracy(model, held, factors, batch=256):
+    """Held-out accuracy of each factor head (variant names aligned with the training set's)."""
+    if not factors or not held.factors:
+        return {}
+    model.eval()
+    out = {}
+    with torch.no_grad():
+        preds = {k: [] for k in factors}
+        for i in range(0, len(held), batch):
+            x, _ = held.batch(torch.arange(i, min(i + batch, len(held))))
+            for k, logits in model.factor_logits(model.features(x)).items():
+                preds[k].append(logits.argmax(1))
+        for k, (names, _) in factors.items():
+            held_names, held_idx = held.factors[k]
+            truth = [held_names[j] for j in held_idx.tolist()]
+            got = [names[j] for j in torch.cat(preds[k]).tolist()]
+            out[k] = round(sum(a == b for a, b in zip(truth, got)) / len(truth), 4)
+    return out
+
+
 def load_classifier(path):
     ckpt = torch.load(path, map_location="cpu")
-    model = TagClassifier(len(ckpt["vocab"]), ckpt.get("width", 32))
+    factors = ckpt.get("factors") or {}
+    model = TagClassifier(len(ckpt["vocab"]), ckpt.get("width", 32), {k: len(v) for k, v in factors.items()})
     model.load_state_dict(ckpt["model"])
     return model.eval(), ckpt
 
@@ -72,15 +102,20 @@ def main(argv=None):
     torch.manual_seed(0)
     train = TaggedImages(a.data, a.size, limit=a.limit or None)
     held = TaggedImages(a.heldout, a.size, vocab=train.vocab, limit=a.limit or None)
-    model = TagClassifier(len(train.vocab), a.width).to(memory_format=torch.channels_last)
+    factors = train.factors or {}
+    model = TagClassifier(len(train.vocab), a.width, {k: len(names) for k, (names, _) in factors.items()}).to(memory_format=torch.channels_last)
     steps = int(a.epochs * len(train) / a.batch)
     opt = torch.optim.AdamW(model.parameters(), 2e-3, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, 2e-3, total_steps=steps)
     started = time.time()
     for step in range(steps):
         model.train()
-        x, t = train.batch(torch.randint(len(train), (a.batch,)))
-        loss = F.binary_cross_entropy_with_logits(model(x), t)
+        idx = torch.randint(len(train), (a.batch,))
+        x, t = train.batch(idx)
+        f = model.features(x)
+        loss = F.binary_cross_entropy_with_logits(model.head(f), t)
+        for k, logits in model.factor_logits(f).items():
+            loss = loss + 0.5 * F.cross_entropy(logits, factors[k][1][idx])
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -88,13 +123,15 @@ def main(argv=None):
         if step % 20 == 0:
             print(f"\rstep {step}/{steps} loss {loss.item():.4f}", end="", file=sys.stderr, flush=True)
     acc = per_tag_accuracy(model, held)
+    factor_acc = factor_accuracy(model, held, factors)
     names = [v["name"] for v in train.vocab]
     report = {"heldout_mean_accuracy": acc.mean().item(), "heldout_min_accuracy": acc.min().item(),
               "per_tag": {n: round(a_.item(), 4) for n, a_ in zip(names, acc)}, "train_images": len(train),
-              "heldout_images": len(held), "steps": steps, "seconds": round(time.time() - started, 1)}
+              "heldout_images": len(held), "steps": steps, "factor_accuracy": factor_acc, "seconds": round(time.time() - started, 1)}
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
-    torch.save({"model": model.state_dict(), "vocab": train.vocab, "report": report, "size": a.size, "width": model.width}, out / "classifier.pt")
+    torch.save({"model": model.state_dict(), "vocab": train.vocab, "report": report, "size": a.size, "width": model.width,
+                "factors": {k: names for k, (names, _) in factors.items()}}, out / "classifier.pt")
     (out / "classifier.json").write_text(json.dumps(report, indent=1))
     print(f"\nheld-out mean per-tag accuracy {report['heldout_mean_accuracy']:.4f} (min {report['heldout_min_accuracy']:.4f})")
 

@@ -81,6 +81,28 @@ def load_images(root: Path, files, size: int) -> torch.Tensor:
     return torch.from_numpy(out).permute(0, 3, 1, 2).contiguous()
 
 
+def read_factors(root: Path, files):
+    """factors.csv (image, then one column per untagged choice: hair, eyes, …) when the folder has
+    one: {factor: (sorted variant names, LongTensor of each image's variant index)}; else None.
+    The datasets tools/make-dataset.ts renders carry it; a user's own folder need not."""
+    path = root / "factors.csv"
+    if not path.is_file():
+        return None
+    with path.open(newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        by_image = {r["image"]: r for r in reader}
+        columns = [c for c in (reader.fieldnames or []) if c != "image"]
+    if any(name not in by_image for name in files):
+        return None
+    out = {}
+    for c in columns:
+        values = [by_image[name][c] for name in files]
+        names = sorted(set(values))
+        index = {n: i for i, n in enumerate(names)}
+        out[c] = (names, torch.tensor([index[v] for v in values]))
+    return out
+
+
 class TaggedImages:
     """Images as uint8 (N, 3, S, S) and multi-hot tags as float32 (N, K), all in memory."""
 
@@ -98,6 +120,8 @@ class TaggedImages:
                     self.tags[r, index[t]] = 1.0
         self.images = load_images(root, [f for f, _ in rows], size)
         self.size = size
+        self.files = [f for f, _ in rows]
+        self.factors = read_factors(root, self.files)
 
     def __len__(self):
         return len(self.tags)

@@ -7,8 +7,11 @@
 Metrics: per-tag fidelity (training/metrics/fidelity.py); Fréchet distance and k-NN (k=3)
 precision/recall in the judge's feature space against held-out real images, each beside the
 real-vs-real figure; diversity (mean pairwise feature distance of one tag set's seeds, beside
-real pairs that share hair colour and hairstyle); identity under restyle (same z, hair colour
-changed → the other tags keep their predicted state).
+real pairs that share hair colour and hairstyle, and beside real faces rendered with the same
+full tag set: tools/evaluate.ts renders those from the plan's "matched" sets into OUT/matched);
+untagged factors (64 seeds of one tag set: how many hair variants, eyes, eyebrows, mouths, noses
+and head shapes the judge's factor heads see, generated vs the same count on matched renders);
+identity under restyle (same z, hair colour changed → the other tags keep their predicted state).
 """
 import argparse
 import json
@@ -28,6 +31,7 @@ from training.seed_random import SeedRandom
 SAMPLE_COUNT = 2000        # images drawn with held-out tag vectors
 DIVERSITY_SETS, DIVERSITY_SEEDS = 40, 8
 RESTYLE_PAIRS = 300
+FACTOR_SETS, FACTOR_SEEDS = 6, 64
 REAL_COUNT = 2000          # real images on each side of real-vs-real
 
 
@@ -38,7 +42,7 @@ def model_vocab(model_dir):
 def plan(a):
     vocab = model_vocab(a.model)
     names = [v["name"] for v in vocab]
-    held = TaggedImages(a.real, size=8, vocab=vocab, limit=SAMPLE_COUNT + DIVERSITY_SETS + RESTYLE_PAIRS)
+    held = TaggedImages(a.real, size=8, vocab=vocab, limit=SAMPLE_COUNT + DIVERSITY_SETS + RESTYLE_PAIRS + FACTOR_SETS)
     tags = held.tags.numpy()
     rows = []
     for i in range(SAMPLE_COUNT):
@@ -59,8 +63,18 @@ def plan(a):
             changed[hair] = 0
             changed[choices[int(rng.uniform() * len(choices))]] = 1
         rows.append({"kind": "restyle_changed", "pair": p, "seed": seed, "tags": changed.tolist()})
+    first = SAMPLE_COUNT + DIVERSITY_SETS + RESTYLE_PAIRS
+    for s in range(FACTOR_SETS):
+        for k in range(FACTOR_SEEDS):
+            rows.append({"kind": "factors", "set": s, "seed": 400000 + s * FACTOR_SEEDS + k, "tags": tags[first + s].tolist()})
+
+    def names_of(vec):
+        return [names[j] for j in np.flatnonzero(vec > 0.5)]
+    # Real faces with exactly these tags (rendered by tools/evaluate.ts): the reference for z.
+    matched = {"diversity": {"perSet": DIVERSITY_SEEDS, "sets": [names_of(tags[SAMPLE_COUNT + s]) for s in range(DIVERSITY_SETS)]},
+               "factors": {"perSet": FACTOR_SEEDS, "sets": [names_of(tags[first + s]) for s in range(FACTOR_SETS)]}}
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(a.out).write_text(json.dumps({"tags": names, "rows": rows}))
+    Path(a.out).write_text(json.dumps({"tags": names, "rows": rows, "matched": matched}))
     print(f"plan: {len(rows)} images → {a.out}")
 
 
@@ -137,6 +151,11 @@ def score(a):
     gen_pixel_div = float(np.mean([pairwise_mean(gen[div_set == k]
                                                  .reshape(DIVERSITY_SEEDS, -1).astype(np.float32) / 255) for k in range(DIVERSITY_SETS)]))
 
+    # The same tag set, real faces: what z should carry, measured the same way.
+    matched = matched_reference(a, judge, jckpt, vocab, plan_rows, feats, div_set, kinds, gen)
+    if matched:
+        real_matched = matched.pop("sameTagsFeatureDistance")
+
     base, changed = kinds == "restyle_base", kinds == "restyle_changed"
     keep_cols = [j for j, v in enumerate(vocab) if v.get("group") != "hair_color"]
     same = (det[base][:, keep_cols] == det[changed][:, keep_cols]).mean()
@@ -162,7 +181,10 @@ def score(a):
         "precisionRecall": {"k": 3, "precision": round(prec, 4), "recall": round(rec, 4),
                             "realVsRealPrecision": round(prec_rr, 4), "realVsRealRecall": round(rec_rr, 4)},
         "diversity": {"sameTagsFeatureDistance": round(diversity, 4), "realSameHairFeatureDistance": round(real_div, 4),
+                      **({"realSameTagsFeatureDistance": round(real_matched, 4),
+                          "ratioToRealSameTags": round(diversity / real_matched, 4)} if matched else {}),
                       "sameTagsPixelL2": round(gen_pixel_div, 3)},
+        **({"untaggedFactors": matched["factors"]} if matched else {}),
         "restyle": {"otherTagsKept": round(float(same), 4), "newHairColourDetected": round(new_hair_hit, 4)},
     }
     metrics["bar"] = {
@@ -171,6 +193,15 @@ def score(a):
         "precision>=0.6": prec >= 0.6, "recall>=0.4": rec >= 0.4,
         "judgeAccuracy>=0.97": jckpt["report"]["heldout_mean_accuracy"] >= 0.97,
     }
+    # Model v2's bar (issue 8), reported beside the first bar.
+    metrics["barV2"] = {
+        "meanFidelityReadable>=0.96": metrics["fidelity"]["meanReadable"] >= 0.96,
+        "hairColour>=0.95": (metrics["fidelity"]["minHairColor"] or 0) >= 0.95,
+        "restyleKeeps>=0.95": metrics["restyle"]["otherTagsKept"] >= 0.95,
+        "precision>=0.85": prec >= 0.85, "recall>=0.90": rec >= 0.90, "FD<=5": fd <= 5,
+        "diversity>=0.8xRealSameTags": bool(matched) and metrics["diversity"]["ratioToRealSameTags"] >= 0.8,
+        "imageSize128": size >= 128,
+    }
     out = Path(a.out) if a.out else Path(a.generated).with_name("metrics.json")
     out.write_text(json.dumps(metrics, indent=1))
     if not a.no_card:
@@ -178,10 +209,47 @@ def score(a):
             "fidelity": {k: metrics["fidelity"][k] for k in ("mean", "min", "minHairColor", "realMean", "meanReadable", "readableTags", "unreadable")} | {
                 "perTag": {n: d["fidelity"] for n, d in metrics["fidelity"]["perTag"].items()}}}
         card_path.write_text(json.dumps(card, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    summary = {k: metrics[k] for k in ("judge", "frechetDistance", "precisionRecall", "diversity", "restyle", "bar")}
+    summary = {k: metrics[k] for k in ("judge", "frechetDistance", "precisionRecall", "diversity", "untaggedFactors", "restyle", "bar", "barV2")
+               if k in metrics}
     print(json.dumps({"fidelityMean": metrics["fidelity"]["mean"], "fidelityMin": metrics["fidelity"]["min"],
                       "fidelityRealMean": metrics["fidelity"]["realMean"], "fidelityMeanReadable": metrics["fidelity"]["meanReadable"],
                       "minHairColour": metrics["fidelity"]["minHairColor"], **summary}, indent=1))
+
+
+def matched_reference(a, judge, jckpt, vocab, plan_rows, feats, div_set, kinds, gen):
+    """Figures against real faces rendered with each plan set's exact tags (OUT/matched, written
+    by tools/evaluate.ts); None when that folder is absent (e.g. a user's own dataset)."""
+    folder = Path(a.plan).with_name("matched")
+    if not (folder / "matched.json").is_file():
+        return None
+    order = json.loads((folder / "matched.json").read_text())["rows"]     # [{kind, set}] in tags.csv order
+    real = TaggedImages(folder, jckpt["size"], vocab=vocab)
+    real_feats, _ = classify(judge, real.images.permute(0, 2, 3, 1).numpy())
+    r_kind = np.array([r["kind"] for r in order])
+    r_set = np.array([r["set"] for r in order])
+    div_sets = sorted(set(r_set[r_kind == "diversity"].tolist()))
+    same_tags = float(np.mean([pairwise_mean(real_feats[(r_kind == "diversity") & (r_set == k)]) for k in div_sets]))
+    factors = {}
+    heads = getattr(judge, "factor_heads", None)
+    if heads is not None and len(heads) and real.factors:
+        gen_rows = kinds == "factors"
+        gen_set = np.array([r.get("set", -1) for r in plan_rows])
+        with torch.no_grad():
+            gen_pred = judge.factor_logits(torch.from_numpy(feats[gen_rows]))
+            real_pred = judge.factor_logits(torch.from_numpy(real_feats[r_kind == "factors"]))
+        sets = sorted(set(gen_set[gen_rows].tolist()))
+        for k in judge.factor_heads:
+            g = gen_pred[k].argmax(1).numpy()
+            rp = real_pred[k].argmax(1).numpy()
+            truth = real.factors[k][1].numpy()[r_kind == "factors"] if k in real.factors else None
+            gs, rs = gen_set[gen_rows], r_set[r_kind == "factors"]
+            factors[k] = {
+                "generated": round(float(np.mean([len(set(g[gs == s].tolist())) for s in sets])), 2),
+                "realSeenByJudge": round(float(np.mean([len(set(rp[rs == s].tolist())) for s in sets])), 2),
+                **({"realTrue": round(float(np.mean([len(set(truth[rs == s].tolist())) for s in sets])), 2)} if truth is not None else {}),
+                "judgeAccuracy": jckpt["report"].get("factor_accuracy", {}).get(k),
+            }
+    return {"sameTagsFeatureDistance": same_tags, "factors": {"seedsPerSet": FACTOR_SEEDS, "sets": len(set(r_set[r_kind == "factors"].tolist())), "perFactor": factors}}
 
 
 def main(argv=None):

@@ -112,7 +112,7 @@ export class OrtEngine {
       for (const m of models.values()) await m.session.release();
       throw e instanceof OrtUnavailable ? e : new OrtUnavailable((e as Error).message.split('\n')[0]!);
     }
-    const where = usedProvider === 'cuda' ? 'CUDA execution provider (GPU)' : `CPU execution provider, ${threads} threads`;
+    const where = usedProvider === 'cuda' ? 'CUDA execution provider (GPU)' : `CPU execution provider, ${threads} thread${threads === 1 ? "" : "s"}`;
     const cudaNote = usedProvider === 'cpu' && provider === 'auto' && cudaError ? ` (CUDA: ${cudaError})` : '';
     const backend: BackendChoice = {
       name: 'onnxruntime',

@@ -1,8 +1,8 @@
 /** Worker thread: renders the faces with indices [start, end) and reports each one's tags. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createAvatar } from '@dicebear/core';
-import { lorelei } from '@dicebear/collection';
+import { writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
+import { renderFacePng } from './render-face.ts';
 import { sampleFace, untaggedFactors } from './sample-face.ts';
 
 const { seed, start, end, size, imagesDir } = workerData.data as {
@@ -12,9 +12,8 @@ sharp.concurrency(1);
 
 for (let i = start; i < end; i++) {
   const face = sampleFace(seed, i);
-  const svg = createAvatar(lorelei, { ...face.options, size } as never).toString();
   const file = `${String(i).padStart(6, '0')}.png`;
-  await sharp(Buffer.from(svg)).flatten({ background: '#ffffff' }).png({ compressionLevel: 6 }).toFile(`${imagesDir}/${file}`);
+  await writeFile(`${imagesDir}/${file}`, await renderFacePng(face.options, size));
     // The untagged choices too (hair variant, eyes, …): what z must carry, counted by the evaluator.
   parentPort!.postMessage({ index: i, file, tags: face.tags, factors: untaggedFactors(face.options) });
 }

@@ -31,30 +31,46 @@ function jitter(rng: SeedRandom, hex: string, amount: number): string {
   return out;
 }
 
-/** A face drawn from the dataset's distribution; the same (seed, index) always gives the same face. */
-export function sampleFace(seed: number, index: number): SampledFace {
+/**
+ * A face drawn from the dataset's distribution; the same (seed, index) always gives the same face.
+ * With `given` (a full tag set, as the dataset writes them) every tagged choice is that set's and
+ * only the untagged ones (hair variant, eyes, eyebrows, nose, head, mouth variant, framing,
+ * colour jitter) stay random: the evaluator's "real faces with the same tags" reference. The
+ * random draws happen in the same order either way, so the dataset is unchanged.
+ */
+export function sampleFace(seed: number, index: number, given?: readonly string[]): SampledFace {
   // Each image has its own stream, so any split of the work between threads gives the same set.
   const rng = new SeedRandom((Math.imul(seed, 0x9e3779b1) + index) >>> 0);
+  const has = (t: string) => given?.includes(t) ?? false;
+  const givenKey = (table: Record<string, unknown>) => given?.find((t) => t in table);
   const tags: string[] = [];
 
-  const hairstyle = pickKey(rng, HAIRSTYLES);
-  const hairColor = pickKey(rng, HAIR_COLORS);
+  let hairstyle = pickKey(rng, HAIRSTYLES);
+  let hairColor = pickKey(rng, HAIR_COLORS);
+  if (given) {
+    hairstyle = givenKey(HAIRSTYLES) ?? hairstyle;
+    hairColor = givenKey(HAIR_COLORS) ?? hairColor;
+  }
   tags.push(hairstyle, hairColor);
 
-  const eyesRoll = rng.uniform();
+  let eyesRoll = rng.uniform();
+  if (given) eyesRoll = has('closed_eyes') ? 0.05 : has('one_eye_closed') ? 0.15 : 0.5;
   const eyes = eyesRoll < 0.12 ? pick(rng, EYES_CLOSED) : eyesRoll < 0.2 ? pick(rng, EYES_WINK) : pick(rng, EYES_OPEN);
   if (eyesRoll < 0.12) tags.push('closed_eyes');
   else if (eyesRoll < 0.2) tags.push('one_eye_closed');
-  const eyeColor = pickKey(rng, EYE_COLORS);
+  let eyeColor = pickKey(rng, EYE_COLORS);
+  if (given) eyeColor = givenKey(EYE_COLORS) ?? eyeColor;
 
-  const glassesRoll = rng.uniform();
+  let glassesRoll = rng.uniform();
+  if (given) glassesRoll = has('glasses') ? 0.05 : has('sunglasses') ? 0.2 : 0.5;
   const glasses = glassesRoll < 0.15 ? pick(rng, GLASSES_CLEAR) : glassesRoll < 0.23 ? pick(rng, GLASSES_SUN) : null;
   if (glassesRoll < 0.15) tags.push('glasses');
   else if (glasses) tags.push('sunglasses');
   // An eye colour nobody can see (closed eyes, dark lenses) is not tagged, as on Danbooru.
   if (eyesRoll >= 0.12 && !(glasses && GLASSES_SUN.includes(glasses))) tags.push(eyeColor);
 
-  const mouthRoll = rng.uniform();
+  let mouthRoll = rng.uniform();
+  if (given) mouthRoll = has('smile') ? (has('open_mouth') ? 0.5 : 0.2) : has('open_mouth') ? 0.9 : 0.7;
   let mouth: string;
   if (mouthRoll < 0.45) { mouth = pick(rng, MOUTHS_SMILE_CLOSED); tags.push('smile'); }
   else if (mouthRoll < 0.65) { mouth = pick(rng, MOUTHS_SMILE_OPEN); tags.push('smile', 'open_mouth'); }
@@ -67,20 +83,29 @@ export function sampleFace(seed: number, index: number): SampledFace {
     if (skinRoll < tone.weight) { skin = tone; break; }
     skinRoll -= tone.weight;
   }
+  if (given) skin = SKIN_TONES.find((t) => t.tag !== null && has(t.tag)) ?? SKIN_TONES.find((t) => t.tag === null)!;
   if (skin.tag) tags.push(skin.tag);
 
-  const freckles = rng.uniform() < 0.2;
+  const roll = (p: number, tag: string) => {
+    const r = rng.uniform() < p;
+    return given ? has(tag) : r;
+  };
+  const freckles = roll(0.2, 'freckles');
   if (freckles) tags.push('freckles');
-  const earrings = rng.uniform() < 0.25;
+  const earrings = roll(0.25, 'earrings');
   if (earrings) tags.push('earrings');
-  const flower = rng.uniform() < 0.2;
+  const flower = roll(0.2, 'hair_flower');
   if (flower) tags.push('hair_flower');
 
-  const tilt = rng.uniform() < 0.2;
+  const tilt = roll(0.2, 'head_tilt');
   const rotate = tilt ? (rng.uniform() < 0.5 ? -1 : 1) * (8 + rng.int(7)) : 0;
   if (tilt) tags.push('head_tilt');
 
-  const backgroundKey = rng.int(Object.keys(BACKGROUNDS).length + 1);
+  let backgroundKey = rng.int(Object.keys(BACKGROUNDS).length + 1);
+  if (given) {
+    const k = Object.keys(BACKGROUNDS).findIndex((b) => has(b));
+    backgroundKey = k >= 0 ? k : has('gradient_background') ? Object.keys(BACKGROUNDS).length : backgroundKey;
+  }
   const solidColors = Object.values(BACKGROUNDS);
   let background: Record<string, unknown>;
   if (backgroundKey < solidColors.length) {
