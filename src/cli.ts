@@ -9,8 +9,10 @@
  *   gff tags   ·   gff code --seed 42 --tags "…"   ·   gff bench
  * Bad input → one line on stderr and exit code 2; never a stack trace.
  */
+import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from './config.ts';
 import { blend } from './core/blend.ts';
@@ -210,7 +212,11 @@ program
   .description('generator speed on this machine (same as npm run bench)')
   .allowUnknownOption()
   .action(async () => {
-    await import('../tools/bench-generator.ts');
+    // A separate program (tools/ depends on src/, never the reverse): run it as a child process.
+    const bench = fileURLToPath(new URL('../tools/bench-generator.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', bench, ...process.argv.slice(2)], { stdio: 'inherit' });
+    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
+    if (code !== 0) process.exitCode = code;
   });
 
 // Output piped into `head` and the like: stop quietly when the reader goes away.

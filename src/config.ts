@@ -48,10 +48,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   throw new ConfigError(`Configuration error: ${key}=${shown} ${issue.message}.`);
 }
 
+/** The bot token, or ConfigError saying it is missing. */
+export function requireToken(config: Config): string {
+  if (!config.DISCORD_TOKEN) throw new ConfigError('Configuration error: DISCORD_TOKEN is not set (see .env.example).');
+  return config.DISCORD_TOKEN;
+}
+
 /** The same, for commands that need to talk to Discord. */
 export function requireDiscord(config: Config, needGuild = false): { token: string; appId: string; guildId?: string } {
-  if (!config.DISCORD_TOKEN) throw new ConfigError('Configuration error: DISCORD_TOKEN is not set (see .env.example).');
+  requireToken(config);
   if (!config.DISCORD_APP_ID) throw new ConfigError('Configuration error: DISCORD_APP_ID is not set (see .env.example).');
   if (needGuild && !config.DISCORD_GUILD_ID) throw new ConfigError('Configuration error: DISCORD_GUILD_ID is not set.');
-  return { token: config.DISCORD_TOKEN, appId: config.DISCORD_APP_ID, ...(config.DISCORD_GUILD_ID ? { guildId: config.DISCORD_GUILD_ID } : {}) };
+  return { token: requireToken(config), appId: config.DISCORD_APP_ID, ...(config.DISCORD_GUILD_ID ? { guildId: config.DISCORD_GUILD_ID } : {}) };
 }

@@ -9,8 +9,8 @@
  *   npm run bench:bot -- [--rounds 5] [--users 1,5,20]
  */
 import os from 'node:os';
-import { seedToZ } from '../src/gan/seed-random.ts';
-import { makeUser } from '../tests/support/discord/fixtures.ts';
+import { seedToZ } from '../src/latent/seed-random.ts';
+import { makeUser } from '../testkit/discord/fixtures.ts';
 import { botOnLoopback } from './lib/bot-on-loopback.ts';
 
 function arg(name: string): string | undefined {

@@ -14,8 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { isInstalled, type BackendName } from '../src/gan/backend-plan.ts';
 import { GeneratorService, type GenerateRequest } from '../src/gan/generator-service.ts';
-import { seedToZ } from '../src/gan/seed-random.ts';
-import { makeTinyModel } from '../tests/support/tiny-model.ts';
+import { seedToZ } from '../src/latent/seed-random.ts';
+import { makeTinyModel } from '../testkit/tiny-model.ts';
 import { gacha } from '../src/core/gacha.ts';
 import { catalogOf } from '../src/runtime.ts';
 

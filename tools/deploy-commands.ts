@@ -5,7 +5,7 @@
  * Reads .env when present. Problems are one line on stderr (exit 2 configuration, 1 Discord).
  */
 import { ConfigError, loadConfig, requireDiscord } from '../src/config.ts';
-import { registerCommands } from '../src/bot/register.ts';
+import { registerCommands } from '../src/bot.ts';
 
 async function main(): Promise<number> {
   const global = process.argv.includes('--global');

@@ -11,10 +11,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { GeneratorService } from '../src/gan/generator-service.ts';
-import { truncate } from '../src/gan/latent.ts';
-import { seedToZ } from '../src/gan/seed-random.ts';
+import { truncate } from '../src/latent/interpolate.ts';
+import { seedToZ } from '../src/latent/seed-random.ts';
 import { LIMITS } from '../src/core/limits.ts';
-import { pythonExecutable } from './lib/python.ts';
+import { pythonExecutable } from '../testkit/python.ts';
 
 const program = new Command('evaluate')
   .argument('<model-dir>', 'model folder, e.g. models/default')

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { spawnWorker } from '../src/util/spawn-worker.ts';
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
-import { VOCABULARY } from './dataset/vocabulary.ts';
+import { VOCABULARY } from '../src/tags/default-vocabulary.ts';
 
 function positiveInt(value: string): number {
   const n = Number(value);

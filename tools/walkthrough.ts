@@ -7,7 +7,7 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { InteractionRecord, MessageView } from '../tests/support/discord/index.ts';
+import type { InteractionRecord, MessageView } from '../testkit/discord/index.ts';
 import { botOnLoopback } from './lib/bot-on-loopback.ts';
 
 const OUT = 'out/walkthrough';

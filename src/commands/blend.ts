@@ -12,7 +12,8 @@ import { translator } from '../i18n/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
 import { favouriteGirl, favouriteLabel, favouritesAt, parseSlots } from './shared/favourites.ts';
 import { named, tagsOption } from './shared/options.ts';
-import { saveGirls, tileComponents } from './gacha/tiles.ts';
+import { saveGirls } from './shared/stored-pictures.ts';
+import { tileComponents } from './shared/tile-buttons.ts';
 
 export const data = named(new SlashCommandBuilder(), 'blend', 'ブレンド', 'Blend 2–4 favourites’ faces (2: a strip, 3–4: a grid)', 'お気に入り 2〜4 人の顔を混ぜます（2 人: 帯、3〜4 人: グリッド）')
   .addStringOption((o) => named(o, 'slots', '番号', 'Favourites to blend, e.g. "1 3"', '混ぜるお気に入りの番号。例「1 3」').setRequired(true).setMaxLength(30).setAutocomplete(true))

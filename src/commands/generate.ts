@@ -8,7 +8,8 @@ import { describeTags, shareCodeOf } from '../core/girl.ts';
 import { translator } from '../i18n/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
 import { named, tagsOption } from './shared/options.ts';
-import { saveGirls, tileComponents } from './gacha/tiles.ts';
+import { saveGirls } from './shared/stored-pictures.ts';
+import { tileComponents } from './shared/tile-buttons.ts';
 
 export const data = named(new SlashCommandBuilder(), 'generate', '生成', 'Draw one girl large, from a share code or from a seed and tags', '共有コード、またはシードとタグから 1 人を大きく描きます')
   .addStringOption((o) => named(o, 'code', 'コード', 'A share code (from 📋 or /favorite list)', '共有コード（📋 や /favorite list から）').setMaxLength(2000))

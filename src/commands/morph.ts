@@ -17,7 +17,8 @@ import { translator } from '../i18n/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
 import { favouriteGirl, loadFavourite, quotedName } from './shared/favourites.ts';
 import { named, slotOption, tagsOption } from './shared/options.ts';
-import { saveGirls, tileComponents } from './gacha/tiles.ts';
+import { saveGirls } from './shared/stored-pictures.ts';
+import { tileComponents } from './shared/tile-buttons.ts';
 
 export const data = named(new SlashCommandBuilder(), 'morph', 'モーフィング', 'Morph a favourite towards other tags; morphs chain', 'お気に入りを別のタグへ少しずつ変化させます（続けると連鎖）')
   .addIntegerOption((o) => slotOption(o, 'Which favourite (1 = newest)', 'どのお気に入りか（1 が最新）'))

@@ -13,7 +13,8 @@ import { translator } from '../i18n/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
 import { favouriteGirl, favouriteLabel, favouritesAt, parseSlots } from './shared/favourites.ts';
 import { named, tagsOption } from './shared/options.ts';
-import { saveGirls, tileComponents } from './gacha/tiles.ts';
+import { saveGirls } from './shared/stored-pictures.ts';
+import { tileComponents } from './shared/tile-buttons.ts';
 
 const DEFAULT_COLUMNS = 6;
 

@@ -8,7 +8,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { ModelLoadError } from './errors.ts';
-import { TagVocabulary, type TagSpec } from './tag-vocabulary.ts';
+import { TagVocabulary, type TagSpec } from '../tags/vocabulary.ts';
 
 const cardSchema = z
   .object({

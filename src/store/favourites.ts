@@ -4,7 +4,7 @@
  * user id, so no user can read or change another's rows.
  */
 import type { Db } from './db.ts';
-import { decodeFloat16, encodeFloat16 } from '../util/float16.ts';
+import { decodeFloat16, encodeFloat16 } from '../latent/float16.ts';
 import { decodeTags, encodeTags, type TagWeights } from './tags.ts';
 import { checkModelId, checkName, checkUserId, checkZ } from './validate.ts';
 

@@ -1,6 +1,6 @@
 /** Checks on values before they reach SQL; the schema's CHECKs are the last line. */
 import { StoreError } from './errors.ts';
-import { FLOAT16_MAX } from '../util/float16.ts';
+import { FLOAT16_MAX } from '../latent/float16.ts';
 
 /** Discord snowflakes are ≤ 20 digits; 32 leaves room for other id schemes (CLI users). */
 export function checkUserId(userId: string): void {

@@ -3,15 +3,15 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { commandPayloads } from '../../src/bot/register.ts';
+import { commandPayloads } from '../../src/bot.ts';
 import { parseCustomId } from '../../src/bot/custom-id.ts';
 import { scrubTokens, serializeError } from '../../src/bot/logger.ts';
 import { RateLimiter, RateLimitedError } from '../../src/bot/rate-limit.ts';
-import { tileComponents } from '../../src/commands/gacha/tiles.ts';
+import { tileComponents } from '../../src/commands/shared/tile-buttons.ts';
 import { translator } from '../../src/i18n/index.ts';
 import { en } from '../../src/i18n/en.ts';
 import { ja } from '../../src/i18n/ja.ts';
-import { LoopbackDiscord } from '../support/discord/index.ts';
+import { LoopbackDiscord } from '../../testkit/discord/index.ts';
 
 type Json = { name: string; description?: string; name_localizations?: Record<string, string>; description_localizations?: Record<string, string>; options?: Json[] };
 

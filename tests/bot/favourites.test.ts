@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import type { Bot } from '../../src/bot.ts';
 import { shareCodeOf } from '../../src/core/girl.ts';
-import { seedToZ } from '../../src/gan/seed-random.ts';
-import { CALLBACK, type ApiObject } from '../support/discord/index.ts';
-import { makeUser } from '../support/discord/fixtures.ts';
+import { seedToZ } from '../../src/latent/seed-random.ts';
+import { CALLBACK, type ApiObject } from '../../testkit/discord/index.ts';
+import { makeUser } from '../../testkit/discord/fixtures.ts';
 import { findId, pngSize, starButtons, startWorld, type World } from './harness.ts';
 
 describe('favourites, restyle, morph and blend end to end', () => {

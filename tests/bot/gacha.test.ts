@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/bot.ts';
-import { CALLBACK } from '../support/discord/index.ts';
+import { CALLBACK } from '../../testkit/discord/index.ts';
 import { PNG_SIGNATURE, findId, pngSize, starButtons, startWorld, type World } from './harness.ts';
 
 describe('/gacha end to end', () => {

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/bot.ts';
 import { BusyError } from '../../src/gan/errors.ts';
 import type { Runtime } from '../../src/runtime.ts';
-import { CALLBACK } from '../support/discord/index.ts';
-import { makeUser } from '../support/discord/fixtures.ts';
+import { CALLBACK } from '../../testkit/discord/index.ts';
+import { makeUser } from '../../testkit/discord/fixtures.ts';
 import { findId, starButtons, startWorld, type World } from './harness.ts';
 
 const EDIT = 'PATCH /webhooks/:app/:token/messages/@original';

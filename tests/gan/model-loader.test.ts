@@ -5,10 +5,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseBackend } from '../../src/gan/backend.ts';
 import { ModelLoadError } from '../../src/gan/errors.ts';
-import { decodeFloat16 } from '../../src/util/float16.ts';
+import { decodeFloat16 } from '../../src/latent/float16.ts';
 import { loadModel } from '../../src/gan/model-loader.ts';
 import { findModelDirs, readModelFiles } from '../../src/gan/model-files.ts';
-import { makeTinyModel } from '../support/tiny-model.ts';
+import { makeTinyModel } from '../../testkit/tiny-model.ts';
 
 let root: string;
 let n = 0;

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/gan/model-loader.ts';
-import { seedToZ } from '../../src/gan/seed-random.ts';
-import { hasTorch, pythonExecutable } from '../../tools/lib/python.ts';
+import { seedToZ } from '../../src/latent/seed-random.ts';
+import { hasTorch, pythonExecutable } from '../../testkit/python.ts';
 
 const torchReady = hasTorch();
 if (!torchReady && process.env.GFF_REQUIRE_TORCH) throw new Error('GFF_REQUIRE_TORCH is set but PyTorch cannot be imported');

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hasTorch, pythonExecutable } from '../../tools/lib/python.ts';
+import { hasTorch, pythonExecutable } from '../../testkit/python.ts';
 
 const torchReady = hasTorch();
 

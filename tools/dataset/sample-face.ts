@@ -1,5 +1,5 @@
 /** One random lorelei face: the DiceBear options to render it and the tags those options mean. */
-import { SeedRandom } from '../../src/gan/seed-random.ts';
+import { SeedRandom } from '../../src/latent/seed-random.ts';
 import {
   BACKGROUNDS, EYE_COLORS, EYES_CLOSED, EYES_OPEN, EYES_WINK, GLASSES_CLEAR, GLASSES_SUN, HAIR_COLORS,
   HAIRSTYLES, MOUTHS_FROWN_CLOSED, MOUTHS_FROWN_OPEN, MOUTHS_SMILE_CLOSED, MOUTHS_SMILE_OPEN, SKIN_TONES,

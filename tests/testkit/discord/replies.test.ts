@@ -8,7 +8,7 @@ import {
   Routes,
   type Message,
 } from 'discord.js';
-import { CALLBACK } from '../support/discord/index.ts';
+import { CALLBACK } from '../../../testkit/discord/index.ts';
 import { noisyPng, startHarness, type Harness } from './harness.ts';
 
 describe('replies, edits and attachments', () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Client } from 'discord.js';
-import { LoopbackDiscord, loginReady, loopbackClient } from '../support/discord/index.ts';
+import { LoopbackDiscord, loginReady, loopbackClient } from '../../../testkit/discord/index.ts';
 
 describe('discord.js logs in to the loopback', () => {
   let loop: LoopbackDiscord | undefined;

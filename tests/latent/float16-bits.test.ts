@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFloat16, encodeFloat16, float16BitsToFloat32 as fromHalfBits, float32ToFloat16Bits as toHalfBits } from '../../src/util/float16.ts';
+import { decodeFloat16, encodeFloat16, float16BitsToFloat32 as fromHalfBits, float32ToFloat16Bits as toHalfBits } from '../../src/latent/float16.ts';
 
 describe('float16', () => {
   it('GIVEN well-known values THEN the standard bit patterns', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeedRandom, seedToZ } from '../../src/gan/seed-random.ts';
+import { SeedRandom, seedToZ } from '../../src/latent/seed-random.ts';
 
 describe('seedToZ', () => {
   it('GIVEN seed 42 THEN z starts with the golden values shared with Python', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bilinear, bilinearGrid, interpolateSteps, lerp, slerp, truncate, variations } from '../../src/gan/latent.ts';
-import { seedToZ } from '../../src/gan/seed-random.ts';
+import { bilinear, bilinearGrid, interpolateSteps, lerp, slerp, truncate, variations } from '../../src/latent/interpolate.ts';
+import { seedToZ } from '../../src/latent/seed-random.ts';
 
 const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((a, b) => a + b * b, 0));
 

@@ -6,7 +6,7 @@ import {
   float16BitsToFloat32,
   float32ToFloat16Bits,
   roundToFloat16,
-} from '../../src/util/float16.ts';
+} from '../../src/latent/float16.ts';
 
 describe('float16', () => {
   it('GIVEN exactly representable values THEN they round-trip exactly with the known bit patterns', () => {

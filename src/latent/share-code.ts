@@ -13,7 +13,7 @@
  * apart from a newer one.
  */
 import { ShareCodeError } from './errors.ts';
-import { decodeFloat16, encodeFloat16 } from '../util/float16.ts';
+import { decodeFloat16, encodeFloat16 } from './float16.ts';
 
 export const SHARE_CODE_VERSION = 1;
 
@@ -109,12 +109,18 @@ function cutShort(): ShareCodeError {
   return new ShareCodeError('bad_length', 'This share code is incomplete; copy the whole code and try again.');
 }
 
-function quantise(v: number): number {
+/** A tag value in [0, 1] → its byte in a share code (value·255 rounded, clamped; NaN → 0). */
+export function quantiseTag(v: number): number {
   return Math.min(255, Math.max(0, Math.round(v * 255))) || 0;
 }
 
+/** A tag value moved onto the 1/255 grid a share code keeps it on. */
+export function onTagGrid(v: number): number {
+  return quantiseTag(v) / 255;
+}
+
 function encodeTags(tags: Float32Array): { mode: TagMode; data: Uint8Array } {
-  const q = Array.from(tags, quantise);
+  const q = Array.from(tags, quantiseTag);
   const dense = { mode: TagMode.Dense, data: Uint8Array.from(q) };
   const sparse = new ByteWriter();
   const nonzero = q.map((v, i) => [i, v] as const).filter(([, v]) => v !== 0);

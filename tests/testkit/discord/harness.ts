@@ -1,5 +1,5 @@
 import type { Client, Interaction } from 'discord.js';
-import { LoopbackDiscord, loginReady, loopbackClient, type LoopbackOptions } from '../support/discord/index.ts';
+import { LoopbackDiscord, loginReady, loopbackClient, type LoopbackOptions } from '../../../testkit/discord/index.ts';
 
 /** One loopback + logged-in client per test file; each test swaps in its own handler. */
 export interface Harness {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ShareCodeError } from '../../src/gan/errors.ts';
-import { crc32, decodeShareCode, encodeShareCode, peekShareCode } from '../../src/gan/share-code.ts';
-import { seedToZ } from '../../src/gan/seed-random.ts';
+import { ShareCodeError } from '../../src/latent/errors.ts';
+import { crc32, decodeShareCode, encodeShareCode, peekShareCode } from '../../src/latent/share-code.ts';
+import { seedToZ } from '../../src/latent/seed-random.ts';
 
 const expectation = { zDim: 100, numTags: 48 };
 

@@ -1,10 +1,11 @@
 /**
- * Discord autocompletion for a tag option. The option holds a whole comma-separated list;
+ * Autocompletion for a tag option. The option holds a whole comma-separated list;
  * only its last item is being typed, so each choice's value is the full list with that
  * item completed ("blonde_hair, smi" → "blonde_hair, smile").
  */
-import { normalizeTag, type TagEntry, type TagVocabulary } from './tag-vocabulary.ts';
-import { rankTags } from './tag-suggest.ts';
+import { normalizeTag, type TagEntry, type TagVocabulary } from './vocabulary.ts';
+import { parseTags } from './parse.ts';
+import { rankTags } from './suggest.ts';
 
 export interface AutocompleteChoice {
   /** What Discord shows (≤ 100 characters): the completed list, the tag's Japanese name. */
@@ -13,17 +14,20 @@ export interface AutocompleteChoice {
   value: string;
 }
 
-/** Discord's limits: 25 choices, 100 characters for a choice's name and value. */
-export const DISCORD_MAX_CHOICES = 25;
-const DISCORD_MAX_LENGTH = 100;
+/** How many choices to offer and how long a choice's name and value may be (the caller's platform decides). */
+export interface ChoiceLimits {
+  choices: number;
+  length: number;
+}
 
-export function autocompleteTags(vocab: TagVocabulary, query: string, limit = DISCORD_MAX_CHOICES): AutocompleteChoice[] {
-  const max = Math.max(0, Math.min(limit, DISCORD_MAX_CHOICES));
+export function autocompleteTags(vocab: TagVocabulary, query: string, limits: ChoiceLimits): AutocompleteChoice[] {
+  const max = Math.max(0, limits.choices);
+  const maxLength = limits.length;
   const text = String(query).slice(0, 1000);
   const cut = Math.max(text.lastIndexOf(','), text.lastIndexOf('、'), text.lastIndexOf('，'));
   const head = cut >= 0 ? text.slice(0, cut + 1) : '';
   const tail = text.slice(cut + 1);
-  const chosen = new Set(vocab.parse(head).tags);
+  const chosen = new Set(parseTags(vocab, head).tags);
 
   let prefix = head ? `${head.trimEnd()} ` : '';
   let entries: TagEntry[] | undefined;
@@ -33,7 +37,7 @@ export function autocompleteTags(vocab: TagVocabulary, query: string, limit = DI
   if (words.length > 1) {
     const whole = normalizeTag(tail);
     const isStartOfTag = [...vocab.keys()].some((k) => k.key.startsWith(whole));
-    const before = vocab.parse(words.slice(0, -1).join(' '));
+    const before = parseTags(vocab, words.slice(0, -1).join(' '));
     if (!isStartOfTag && before.ok) {
       for (const t of before.tags) chosen.add(t);
       prefix = `${prefix}${words.slice(0, -1).join(' ')} `;
@@ -46,9 +50,9 @@ export function autocompleteTags(vocab: TagVocabulary, query: string, limit = DI
   for (const e of entries) {
     if (choices.length >= max) break;
     const value = prefix + e.name;
-    if (value.length > DISCORD_MAX_LENGTH) continue;
+    if (value.length > maxLength) continue;
     let name = e.ja ? `${value} (${e.ja})` : value;
-    if (name.length > DISCORD_MAX_LENGTH) name = `…${name.slice(name.length - DISCORD_MAX_LENGTH + 1)}`;
+    if (name.length > maxLength) name = `…${name.slice(name.length - maxLength + 1)}`;
     choices.push({ name, value });
   }
   return choices;

@@ -3,8 +3,8 @@
  * conversion, grouped listings. Free-text parsing and autocompletion live in tag-parse.ts
  * and tag-autocomplete.ts; the class exposes them as methods.
  */
-import { parseTags, type ParseOptions, type ParseResult } from './tag-parse.ts';
-import { autocompleteTags, type AutocompleteChoice } from './tag-autocomplete.ts';
+import { parseTags, type ParseOptions, type ParseResult } from './parse.ts';
+import { autocompleteTags, type AutocompleteChoice } from './autocomplete.ts';
 
 /** The groups of the default vocabulary, in listing order. Models may add others. */
 export const KNOWN_GROUPS = ['hair_color', 'eye_color', 'hairstyle', 'expression', 'face', 'accessories', 'other'] as const;
@@ -144,16 +144,6 @@ export class TagVocabulary {
       else map.set(e.group, [e]);
     }
     return [...map].filter(([, list]) => list.length > 0).map(([group, entries]) => ({ group, entries }));
-  }
-
-  /** Parses user text into tags; never throws on user input. See tag-parse.ts. */
-  parse(text: string, options?: ParseOptions): ParseResult {
-    return parseTags(this, text, options);
-  }
-
-  /** Discord autocomplete choices (≤ 25) for a possibly comma-separated query. */
-  autocomplete(query: string, limit = 25): AutocompleteChoice[] {
-    return autocompleteTags(this, query, limit);
   }
 
   /** The entries as tags.json writes them (for worker messages and for tests). */

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { TagVocabulary, normalizeTag } from '../../src/gan/tag-vocabulary.ts';
-import { VOCABULARY } from '../../tools/dataset/vocabulary.ts';
+import { TagVocabulary, normalizeTag } from '../../src/tags/vocabulary.ts';
+import { VOCABULARY } from '../../src/tags/default-vocabulary.ts';
+import { autocompleteTags } from '../../src/tags/autocomplete.ts';
+import { parseTags } from '../../src/tags/parse.ts';
 
 const vocab = new TagVocabulary(VOCABULARY.map((t, i) => ({ ...t, frequency: 0.5 / (1 + i) })));
+/** Discord's limits, as the commands pass them: 25 choices of ≤ 100 characters. */
+const complete = (query: string, choices = 25) => autocompleteTags(vocab, query, { choices, length: 100 });
 
 function ok(text: string): string[] {
-  const r = vocab.parse(text);
+  const r = parseTags(vocab, text);
   if (!r.ok) throw new Error(`expected "${text}" to parse, got: ${r.message}`);
   return r.tags;
 }
@@ -65,7 +69,7 @@ describe('TagVocabulary.parse', () => {
   });
 
   it('GIVEN unknown words THEN ok is false, each is listed with up to 3 suggestions, known tags are kept', () => {
-    const r = vocab.parse('blnde hair, smile, glases, xyzzy');
+    const r = parseTags(vocab, 'blnde hair, smile, glases, xyzzy');
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.tags).toEqual(['smile']);
@@ -79,84 +83,84 @@ describe('TagVocabulary.parse', () => {
   });
 
   it('GIVEN a prefix or a Japanese near miss THEN suggestions include prefix matches and Japanese spellings', () => {
-    const r = vocab.parse('twin');
+    const r = parseTags(vocab, 'twin');
     expect(!r.ok && r.unknown[0]!.suggestions).toContain('twintails');
-    const j = vocab.parse('金');
+    const j = parseTags(vocab, '金');
     expect(!j.ok && j.unknown[0]!.suggestions).toEqual(expect.arrayContaining(['blonde_hair']));
   });
 
   it('GIVEN two hair colours THEN a warning (they mix); GIVEN tags that combine THEN none', () => {
-    const r = vocab.parse('blonde_hair, pink_hair, blue_eyes');
+    const r = parseTags(vocab, 'blonde_hair, pink_hair, blue_eyes');
     expect(r.ok).toBe(true);
     expect(r.warnings).toHaveLength(1);
     expect(r.warnings[0]).toMatchObject({ code: 'several_in_group', group: 'hair_color', tags: ['blonde_hair', 'pink_hair'] });
     expect(r.warnings[0]!.message).toContain('mixed');
-    expect(vocab.parse('smile, open_mouth, glasses, earrings, freckles, tan').warnings).toEqual([]);
-    expect(vocab.parse('head_tilt, white_background').warnings).toEqual([]);
+    expect(parseTags(vocab, 'smile, open_mouth, glasses, earrings, freckles, tan').warnings).toEqual([]);
+    expect(parseTags(vocab, 'head_tilt, white_background').warnings).toEqual([]);
   });
 
   it('GIVEN tags.json exclusive sets THEN alternatives of one set warn, whatever their group', () => {
-    expect(vocab.parse('smile, frown').warnings[0]).toMatchObject({ group: 'mouth', tags: ['smile', 'frown'] });
-    expect(vocab.parse('white_background, pink_background').warnings[0]?.message).toMatch(/2 backgrounds/);
-    expect(vocab.parse('long_hair, ponytail').warnings[0]?.group).toBe('hairstyle');
+    expect(parseTags(vocab, 'smile, frown').warnings[0]).toMatchObject({ group: 'mouth', tags: ['smile', 'frown'] });
+    expect(parseTags(vocab, 'white_background, pink_background').warnings[0]?.message).toMatch(/2 backgrounds/);
+    expect(parseTags(vocab, 'long_hair, ponytail').warnings[0]?.group).toBe('hairstyle');
   });
 
   it('GIVEN a vocabulary without exclusive sets THEN groups decide, except expression, accessories, face, other', () => {
     const plain = new TagVocabulary(VOCABULARY.map(({ exclusive: _drop, ...t }) => t));
-    expect(plain.parse('blonde_hair, red_hair').warnings[0]?.group).toBe('hair_color');
-    expect(plain.parse('smile, frown, glasses, earrings, tan, freckles, head_tilt, white_background').warnings).toEqual([]);
-    expect(plain.parse('smile, frown', { multiGroups: [] }).warnings[0]?.group).toBe('expression');
+    expect(parseTags(plain, 'blonde_hair, red_hair').warnings[0]?.group).toBe('hair_color');
+    expect(parseTags(plain, 'smile, frown, glasses, earrings, tan, freckles, head_tilt, white_background').warnings).toEqual([]);
+    expect(parseTags(plain, 'smile, frown', { multiGroups: [] }).warnings[0]?.group).toBe('expression');
   });
 
   it('GIVEN hostile input THEN parse returns a result and does not throw', () => {
     for (const text of ['\u0000\u0001', ','.repeat(10000), 'a '.repeat(5000), '🙂🙂', '__--__']) {
-      expect(() => vocab.parse(text)).not.toThrow();
+      expect(() => parseTags(vocab, text)).not.toThrow();
     }
   });
 });
 
 describe('TagVocabulary.autocomplete', () => {
   it('GIVEN an empty query THEN 25 choices, most frequent first', () => {
-    const c = vocab.autocomplete('');
+    const c = complete('');
     expect(c).toHaveLength(25);
     expect(c[0]!.value).toBe('blonde_hair');
     expect(c[0]!.name).toBe('blonde_hair (金髪)');
   });
 
   it('GIVEN a prefix THEN prefix matches come first', () => {
-    const c = vocab.autocomplete('blo');
+    const c = complete('blo');
     expect(c[0]!.value).toBe('blonde_hair');
-    expect(vocab.autocomplete('pon')[0]!.value).toBe('ponytail');
+    expect(complete('pon')[0]!.value).toBe('ponytail');
   });
 
   it('GIVEN the tail of a comma list THEN the last item is completed and the value is the whole list', () => {
-    const c = vocab.autocomplete('blonde_hair, smi');
+    const c = complete('blonde_hair, smi');
     expect(c[0]).toEqual({ name: 'blonde_hair, smile (笑顔)', value: 'blonde_hair, smile' });
     // Tags already in the list are not offered again.
-    expect(vocab.autocomplete('blonde_hair, ').map((x) => x.value)).not.toContain('blonde_hair, blonde_hair');
+    expect(complete('blonde_hair, ').map((x) => x.value)).not.toContain('blonde_hair, blonde_hair');
   });
 
   it('GIVEN a space-separated list THEN the last word is completed', () => {
-    expect(vocab.autocomplete('blonde_hair smi')[0]!.value).toBe('blonde_hair smile');
-    expect(vocab.autocomplete('blonde ha')[0]!.value).toBe('blonde_hair');
+    expect(complete('blonde_hair smi')[0]!.value).toBe('blonde_hair smile');
+    expect(complete('blonde ha')[0]!.value).toBe('blonde_hair');
   });
 
   it('GIVEN Japanese or a typo THEN matches are still found', () => {
-    expect(vocab.autocomplete('金').map((c) => c.value)).toEqual(expect.arrayContaining(['blonde_hair', 'yellow_eyes']));
-    expect(vocab.autocomplete('笑')[0]!.value).toBe('smile');
-    expect(vocab.autocomplete('poyntail')[0]!.value).toBe('ponytail');
+    expect(complete('金').map((c) => c.value)).toEqual(expect.arrayContaining(['blonde_hair', 'yellow_eyes']));
+    expect(complete('笑')[0]!.value).toBe('smile');
+    expect(complete('poyntail')[0]!.value).toBe('ponytail');
   });
 
   it('GIVEN any query THEN at most 25 choices, names and values ≤ 100 characters', () => {
     const long = `${'blonde_hair, '.repeat(7)}s`;
     for (const q of ['', 'a', '_', long, 'x'.repeat(500)]) {
-      const c = vocab.autocomplete(q);
+      const c = complete(q);
       expect(c.length).toBeLessThanOrEqual(25);
       for (const x of c) {
         expect(x.name.length).toBeLessThanOrEqual(100);
         expect(x.value.length).toBeLessThanOrEqual(100);
       }
     }
-    expect(vocab.autocomplete('', 5)).toHaveLength(5);
+    expect(complete('', 5)).toHaveLength(5);
   });
 });

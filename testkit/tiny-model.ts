@@ -7,9 +7,9 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SeedRandom } from '../../src/gan/seed-random.ts';
-import { encodeFloat16 } from '../../src/util/float16.ts';
-import { VOCABULARY } from '../../tools/dataset/vocabulary.ts';
+import { SeedRandom } from '../src/latent/seed-random.ts';
+import { encodeFloat16 } from '../src/latent/float16.ts';
+import { VOCABULARY } from '../src/tags/default-vocabulary.ts';
 
 export interface TinyModelOptions {
   id?: string;
@@ -133,7 +133,7 @@ export async function makeTinyModel(dir: string, options: TinyModelOptions = {})
 
   const modelJson = {
     format: 'layers-model',
-    generatedBy: 'tests/support/tiny-model.ts',
+    generatedBy: 'testkit/tiny-model.ts',
     convertedBy: null,
     modelTopology: {
       class_name: 'Model',

@@ -9,7 +9,7 @@ import {
   TextInputBuilder,
   TextInputStyle,
 } from 'discord.js';
-import { CALLBACK } from '../support/discord/index.ts';
+import { CALLBACK } from '../../../testkit/discord/index.ts';
 import { startHarness, type Harness } from './harness.ts';
 
 describe('autocomplete, select menus and modals', () => {

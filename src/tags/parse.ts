@@ -4,8 +4,8 @@
  * words with suggestions and flags several tags of one exclusive-ish group. Never throws on
  * user text: the result is a discriminated union.
  */
-import { normalizeTag, type TagGroup, type TagVocabulary } from './tag-vocabulary.ts';
-import { suggestTags } from './tag-suggest.ts';
+import { normalizeTag, type TagGroup, type TagVocabulary } from './vocabulary.ts';
+import { suggestTags } from './suggest.ts';
 
 export interface UnknownTag {
   /** The words as typed. */
@@ -109,7 +109,7 @@ export function parseTags(vocab: TagVocabulary, text: string, options: ParseOpti
     reportUnknown(pending);
   }
 
-  const warnings = groupWarnings(vocab, tags, options.multiGroups ?? DEFAULT_MULTI_GROUPS);
+  const warnings = tagWarnings(vocab, tags, options.multiGroups);
   if (unknown.length === 0) return { ok: true, tags, warnings };
   const message = unknown
     .map((u) =>
@@ -152,7 +152,7 @@ function segmentUnspaced(vocab: TagVocabulary, word: string): string[] | undefin
  * mixing hair colours) but worth a note. Alternatives are the tags sharing an `exclusive`
  * set in tags.json; a vocabulary without sets falls back to groups, minus `multiGroups`.
  */
-function groupWarnings(vocab: TagVocabulary, tags: string[], multiGroups: readonly string[]): TagWarning[] {
+export function tagWarnings(vocab: TagVocabulary, tags: readonly string[], multiGroups: readonly string[] = DEFAULT_MULTI_GROUPS): TagWarning[] {
   const hasSets = vocab.entries.some((e) => e.exclusive);
   const bySet = new Map<string, string[]>();
   for (const name of tags) {

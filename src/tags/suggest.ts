@@ -3,7 +3,7 @@
  * "did you mean" suggestions and Discord autocompletion.
  */
 import { distance } from 'fastest-levenshtein';
-import { normalizeTag, type TagEntry, type TagVocabulary } from './tag-vocabulary.ts';
+import { normalizeTag, type TagEntry, type TagVocabulary } from './vocabulary.ts';
 
 /** Edits tolerated for a query of this many characters (about 2 in 5, at least 1). */
 function maxEdits(length: number): number {

@@ -3,11 +3,11 @@
  * with its Japanese name. The order here is the order of the tag vector.
  * Written into every dataset as vocab.json, and from there into each model's tags.json.
  */
-export type TagGroup = 'hair_color' | 'eye_color' | 'hairstyle' | 'expression' | 'face' | 'accessories' | 'other';
+import type { KnownTagGroup } from './vocabulary.ts';
 
 export interface TagInfo {
   name: string;
-  group: TagGroup;
+  group: KnownTagGroup;
   ja: string;
   /** Extra spellings a user may type (Japanese variants, common English synonyms). */
   aliases?: string[];
