@@ -95,7 +95,14 @@ program
   .option('-o, --out <file>', 'output PNG', 'gacha.png')
   .action(async (o, cmd) => {
     const ctx = await context(cmd);
-    const r = await gacha(ctx, { tags: o.tags, count: o.count, seed: o.seed, psi: o.psi, randomFill: o.randomFill, ...(cmd.optsWithGlobals().model ? { modelId: cmd.optsWithGlobals().model } : {}) });
+    const r = await gacha(ctx, {
+      tags: o.tags,
+      count: o.count,
+      seed: o.seed,
+      psi: o.psi,
+      randomFill: o.randomFill,
+      ...(cmd.optsWithGlobals().model ? { modelId: cmd.optsWithGlobals().model } : {}),
+    });
     await save(o.out, r.attachments[0]!);
     for (const w of r.requested.warnings) process.stdout.write(`note: ${w.message}\n`);
     const vocab = requireModel(ctx.catalog, r.modelId).vocabulary;
@@ -147,7 +154,7 @@ program
     const r = await morph(ctx, { girl, to: o.to, steps: o.steps, animation: animated ? (ext === '.gif' ? 'gif' : 'webp') : false });
     if (animated) {
       await save(o.out, r.attachments[1]!);
-      await save(o.out.slice(0, -ext.length) + '.png', r.attachments[0]!);
+      await save(`${o.out.slice(0, -ext.length)}.png`, r.attachments[0]!);
     } else {
       await save(o.out, r.attachments[0]!);
     }
@@ -238,7 +245,9 @@ async function main(): Promise<number> {
       process.stderr.write(`gff: ${(e as Error).message}\n`);
       return EXIT_USAGE;
     }
-    process.stderr.write(`gff: internal error: ${(e as Error)?.message ?? String(e)}${process.env.GFF_DEBUG ? `\n${(e as Error)?.stack}` : ' (set GFF_DEBUG=1 for details)'}\n`);
+    process.stderr.write(
+      `gff: internal error: ${(e as Error)?.message ?? String(e)}${process.env.GFF_DEBUG ? `\n${(e as Error)?.stack}` : ' (set GFF_DEBUG=1 for details)'}\n`,
+    );
     return 1;
   } finally {
     await runtime?.close();

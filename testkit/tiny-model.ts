@@ -76,16 +76,21 @@ export async function makeTinyModel(dir: string, options: TinyModelOptions = {})
     return name;
   };
   const conv = (name: string, input: string, cin: number, cout: number, k: number) => {
-    addLayer('Conv2D', name, {
-      filters: cout,
-      kernel_size: [k, k],
-      strides: [1, 1],
-      padding: 'same',
-      data_format: 'channels_last',
-      dilation_rate: [1, 1],
-      activation: 'linear',
-      use_bias: true,
-    }, input);
+    addLayer(
+      'Conv2D',
+      name,
+      {
+        filters: cout,
+        kernel_size: [k, k],
+        strides: [1, 1],
+        padding: 'same',
+        data_format: 'channels_last',
+        dilation_rate: [1, 1],
+        activation: 'linear',
+        use_bias: true,
+      },
+      input,
+    );
     specs.push({ name: `${name}/kernel`, shape: [k, k, cin, cout], values: normal(k * k * cin * cout, Math.sqrt(2 / (k * k * cin))) });
     specs.push({ name: `${name}/bias`, shape: [cout], values: normal(cout, 0.05) });
     return name;

@@ -61,5 +61,21 @@ await service.close();
 const generatedFile = join(outDir, 'generated.bin');
 writeFileSync(generatedFile, Buffer.concat(chunks));
 
-py(['score', '--model', modelDir, '--plan', planFile, '--generated', generatedFile, '--real', opts.real, '--train', opts.train,
-  '--judge', opts.judge, '--out', join(outDir, 'metrics.json'), ...(opts.card ? [] : ['--no-card'])]);
+py([
+  'score',
+  '--model',
+  modelDir,
+  '--plan',
+  planFile,
+  '--generated',
+  generatedFile,
+  '--real',
+  opts.real,
+  '--train',
+  opts.train,
+  '--judge',
+  opts.judge,
+  '--out',
+  join(outDir, 'metrics.json'),
+  ...(opts.card ? [] : ['--no-card']),
+]);

@@ -30,7 +30,7 @@ function startFailure(e: unknown): string {
 
 /** `start` is the entry's startBot with the command list already bound (src/bot.ts). */
 export async function main(start: (config: Config) => Promise<Bot>): Promise<number> {
-  let config;
+  let config: Config;
   try {
     loadDotEnv();
     config = loadConfig();
@@ -39,7 +39,7 @@ export async function main(start: (config: Config) => Promise<Bot>): Promise<num
     process.stderr.write(`gff-bot: ${(e as Error).message}\n`);
     return EXIT_CONFIG;
   }
-  let bot;
+  let bot: Bot;
   try {
     bot = await start(config);
   } catch (e) {

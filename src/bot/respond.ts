@@ -28,12 +28,7 @@ export interface WorkOptions {
   rateLimited?: boolean;
 }
 
-export async function replyAfterWork(
-  interaction: RepliableInteraction,
-  ctx: BotContext,
-  work: () => Promise<Reply>,
-  opts: WorkOptions = {},
-): Promise<void> {
+export async function replyAfterWork(interaction: RepliableInteraction, ctx: BotContext, work: () => Promise<Reply>, opts: WorkOptions = {}): Promise<void> {
   const user = interaction.user.id;
   const limited = opts.rateLimited !== false;
   if (limited) ctx.rateLimiter.take(user);

@@ -77,7 +77,10 @@ export class InteractionRouter {
     if (interaction.isAutocomplete()) {
       const command = this.byName.get(interaction.commandName);
       if (!command) return undefined;
-      return { name: `/${interaction.commandName} (autocomplete)`, run: () => (command.autocomplete ? command.autocomplete(interaction, ctx) : interaction.respond([])) };
+      return {
+        name: `/${interaction.commandName} (autocomplete)`,
+        run: () => (command.autocomplete ? command.autocomplete(interaction, ctx) : interaction.respond([])),
+      };
     }
     if (interaction.isButton() || interaction.isStringSelectMenu()) {
       const { command: name, action, args } = parseCustomId(interaction.customId);

@@ -15,9 +15,27 @@ import { named, tagsOption } from './shared/options.ts';
 import { saveGirls } from './shared/stored-pictures.ts';
 import { tileComponents } from './shared/tile-buttons.ts';
 
-export const data = named(new SlashCommandBuilder(), 'blend', 'ブレンド', 'Blend 2–4 favourites’ faces (2: a strip, 3–4: a grid)', 'お気に入り 2〜4 人の顔を混ぜます（2 人: 帯、3〜4 人: グリッド）')
-  .addStringOption((o) => named(o, 'slots', '番号', 'Favourites to blend, e.g. "1 3"', '混ぜるお気に入りの番号。例「1 3」').setRequired(true).setMaxLength(30).setAutocomplete(true))
-  .addIntegerOption((o) => named(o, 'steps', 'ステップ数', `Strip length for 2 (${LIMITS.steps.min}–${LIMITS.steps.max}), grid side for 3–4 (${LIMITS.blendGrid.min}–${LIMITS.blendGrid.max})`, `2 人なら帯の長さ（${LIMITS.steps.min}〜${LIMITS.steps.max}）、3〜4 人ならグリッドの辺（${LIMITS.blendGrid.min}〜${LIMITS.blendGrid.max}）`).setMinValue(2).setMaxValue(LIMITS.steps.max))
+export const data = named(
+  new SlashCommandBuilder(),
+  'blend',
+  'ブレンド',
+  'Blend 2–4 favourites’ faces (2: a strip, 3–4: a grid)',
+  'お気に入り 2〜4 人の顔を混ぜます（2 人: 帯、3〜4 人: グリッド）',
+)
+  .addStringOption((o) =>
+    named(o, 'slots', '番号', 'Favourites to blend, e.g. "1 3"', '混ぜるお気に入りの番号。例「1 3」').setRequired(true).setMaxLength(30).setAutocomplete(true),
+  )
+  .addIntegerOption((o) =>
+    named(
+      o,
+      'steps',
+      'ステップ数',
+      `Strip length for 2 (${LIMITS.steps.min}–${LIMITS.steps.max}), grid side for 3–4 (${LIMITS.blendGrid.min}–${LIMITS.blendGrid.max})`,
+      `2 人なら帯の長さ（${LIMITS.steps.min}〜${LIMITS.steps.max}）、3〜4 人ならグリッドの辺（${LIMITS.blendGrid.min}〜${LIMITS.blendGrid.max}）`,
+    )
+      .setMinValue(2)
+      .setMaxValue(LIMITS.steps.max),
+  )
   .addStringOption((o) => tagsOption(o, 'tags', 'タグ', 'Tags for every frame (default: the first favourite’s)', '全コマ共通のタグ（既定: 1 人目のタグ）'));
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {

@@ -14,12 +14,38 @@ import * as buttons from './gacha/buttons.ts';
 import { pickerMessage } from './gacha/picker.ts';
 import { postGacha } from './gacha/post.ts';
 
-export const data = named(new SlashCommandBuilder(), 'gacha', 'ガチャ', 'Draw a grid of new girls for the tags (no tags: pick them from menus)', 'タグに合う女の子をまとめて引きます（タグなしならメニューで選択）')
+export const data = named(
+  new SlashCommandBuilder(),
+  'gacha',
+  'ガチャ',
+  'Draw a grid of new girls for the tags (no tags: pick them from menus)',
+  'タグに合う女の子をまとめて引きます（タグなしならメニューで選択）',
+)
   .addStringOption((o) => tagsOption(o, 'tags', 'タグ', 'Tags, comma separated (e.g. blonde_hair, smile / 金髪, 笑顔)', 'タグ（カンマ区切り。例: 金髪, 笑顔）'))
-  .addIntegerOption((o) => named(o, 'count', '人数', `How many girls (${LIMITS.gachaCount.min}–${LIMITS.gachaCount.max}, default ${LIMITS.gachaCount.default})`, `人数（${LIMITS.gachaCount.min}〜${LIMITS.gachaCount.max}、既定 ${LIMITS.gachaCount.default}）`).setMinValue(LIMITS.gachaCount.min).setMaxValue(LIMITS.gachaCount.max))
-  .addIntegerOption((o) => named(o, 'seed', 'シード', 'First seed, to draw the same girls again (default random)', '最初のシード（同じ子をもう一度引くとき。既定はランダム）').setMinValue(0).setMaxValue(0xffffffff))
+  .addIntegerOption((o) =>
+    named(
+      o,
+      'count',
+      '人数',
+      `How many girls (${LIMITS.gachaCount.min}–${LIMITS.gachaCount.max}, default ${LIMITS.gachaCount.default})`,
+      `人数（${LIMITS.gachaCount.min}〜${LIMITS.gachaCount.max}、既定 ${LIMITS.gachaCount.default}）`,
+    )
+      .setMinValue(LIMITS.gachaCount.min)
+      .setMaxValue(LIMITS.gachaCount.max),
+  )
+  .addIntegerOption((o) =>
+    named(o, 'seed', 'シード', 'First seed, to draw the same girls again (default random)', '最初のシード（同じ子をもう一度引くとき。既定はランダム）')
+      .setMinValue(0)
+      .setMaxValue(0xffffffff),
+  )
   .addNumberOption((o) =>
-    named(o, 'psi', '典型度', `Truncation ψ ${LIMITS.psi.min}–${LIMITS.psi.max}: below 1 = more typical, cleaner faces; above 1 = wilder (default 1)`, `ψ ${LIMITS.psi.min}〜${LIMITS.psi.max}。1 未満で整った典型的な顔、1 超で個性的に（既定 1）`)
+    named(
+      o,
+      'psi',
+      '典型度',
+      `Truncation ψ ${LIMITS.psi.min}–${LIMITS.psi.max}: below 1 = more typical, cleaner faces; above 1 = wilder (default 1)`,
+      `ψ ${LIMITS.psi.min}〜${LIMITS.psi.max}。1 未満で整った典型的な顔、1 超で個性的に（既定 1）`,
+    )
       .setMinValue(LIMITS.psi.min)
       .setMaxValue(LIMITS.psi.max),
   );

@@ -11,10 +11,20 @@ import { named, tagsOption } from './shared/options.ts';
 import { saveGirls } from './shared/stored-pictures.ts';
 import { tileComponents } from './shared/tile-buttons.ts';
 
-export const data = named(new SlashCommandBuilder(), 'generate', '生成', 'Draw one girl large, from a share code or from a seed and tags', '共有コード、またはシードとタグから 1 人を大きく描きます')
+export const data = named(
+  new SlashCommandBuilder(),
+  'generate',
+  '生成',
+  'Draw one girl large, from a share code or from a seed and tags',
+  '共有コード、またはシードとタグから 1 人を大きく描きます',
+)
   .addStringOption((o) => named(o, 'code', 'コード', 'A share code (from 📋 or /favorite list)', '共有コード（📋 や /favorite list から）').setMaxLength(2000))
-  .addIntegerOption((o) => named(o, 'seed', 'シード', 'A seed (a gacha tile’s number)', 'シード（ガチャのタイルの番号）').setMinValue(0).setMaxValue(0xffffffff))
-  .addStringOption((o) => tagsOption(o, 'tags', 'タグ', 'Tags (with a seed; with a code they replace hers)', 'タグ（シードと一緒に。コードと一緒ならその子のタグを置き換え）'));
+  .addIntegerOption((o) =>
+    named(o, 'seed', 'シード', 'A seed (a gacha tile’s number)', 'シード（ガチャのタイルの番号）').setMinValue(0).setMaxValue(0xffffffff),
+  )
+  .addStringOption((o) =>
+    tagsOption(o, 'tags', 'タグ', 'Tags (with a seed; with a code they replace hers)', 'タグ（シードと一緒に。コードと一緒ならその子のタグを置き換え）'),
+  );
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const code = interaction.options.getString('code')?.trim() || undefined;

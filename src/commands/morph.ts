@@ -20,11 +20,29 @@ import { named, slotOption, tagsOption } from './shared/options.ts';
 import { saveGirls } from './shared/stored-pictures.ts';
 import { tileComponents } from './shared/tile-buttons.ts';
 
-export const data = named(new SlashCommandBuilder(), 'morph', 'モーフィング', 'Morph a favourite towards other tags; morphs chain', 'お気に入りを別のタグへ少しずつ変化させます（続けると連鎖）')
+export const data = named(
+  new SlashCommandBuilder(),
+  'morph',
+  'モーフィング',
+  'Morph a favourite towards other tags; morphs chain',
+  'お気に入りを別のタグへ少しずつ変化させます（続けると連鎖）',
+)
   .addIntegerOption((o) => slotOption(o, 'Which favourite (1 = newest)', 'どのお気に入りか（1 が最新）'))
   .addStringOption((o) => tagsOption(o, 'to', '変化先', 'Target tags', '変化先のタグ', true))
-  .addIntegerOption((o) => named(o, 'steps', 'ステップ数', `Frames, both ends included (${LIMITS.steps.min}–${LIMITS.steps.max}, default ${LIMITS.steps.default})`, `コマ数、両端を含む（${LIMITS.steps.min}〜${LIMITS.steps.max}、既定 ${LIMITS.steps.default}）`).setMinValue(LIMITS.steps.min).setMaxValue(LIMITS.steps.max))
-  .addStringOption((o) => tagsOption(o, 'from', '変化元', 'Start tags (default: where her last morph ended)', '変化元のタグ（既定: 前回のモーフィングの行き先）'));
+  .addIntegerOption((o) =>
+    named(
+      o,
+      'steps',
+      'ステップ数',
+      `Frames, both ends included (${LIMITS.steps.min}–${LIMITS.steps.max}, default ${LIMITS.steps.default})`,
+      `コマ数、両端を含む（${LIMITS.steps.min}〜${LIMITS.steps.max}、既定 ${LIMITS.steps.default}）`,
+    )
+      .setMinValue(LIMITS.steps.min)
+      .setMaxValue(LIMITS.steps.max),
+  )
+  .addStringOption((o) =>
+    tagsOption(o, 'from', '変化元', 'Start tags (default: where her last morph ended)', '変化元のタグ（既定: 前回のモーフィングの行き先）'),
+  );
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const tr = translator(interaction.locale);

@@ -18,12 +18,24 @@ import { tileComponents } from './shared/tile-buttons.ts';
 
 const DEFAULT_COLUMNS = 6;
 
-export const data = named(new SlashCommandBuilder(), 'restyle', '属性変更', 'Redraw your favourites (and random girls) with other tags', 'お気に入り（とランダムな子）を別のタグで描き直します')
+export const data = named(
+  new SlashCommandBuilder(),
+  'restyle',
+  '属性変更',
+  'Redraw your favourites (and random girls) with other tags',
+  'お気に入り（とランダムな子）を別のタグで描き直します',
+)
   .addStringOption((o) => tagsOption(o, 'tags1', 'タグ1', 'First row’s tags', '1 行目のタグ', true))
   .addStringOption((o) => tagsOption(o, 'tags2', 'タグ2', 'Second row’s tags', '2 行目のタグ'))
   .addStringOption((o) => tagsOption(o, 'tags3', 'タグ3', 'Third row’s tags', '3 行目のタグ'))
-  .addStringOption((o) => named(o, 'slots', '番号', 'Which favourites, e.g. "1 3" (default: all)', 'どのお気に入りか。例「1 3」（既定: 全員）').setMaxLength(60))
-  .addIntegerOption((o) => named(o, 'columns', '列数', `Columns, filled with random girls (default ${DEFAULT_COLUMNS})`, `列数。足りない分はランダムな子（既定 ${DEFAULT_COLUMNS}）`).setMinValue(1).setMaxValue(LIMITS.restyleColumns.max));
+  .addStringOption((o) =>
+    named(o, 'slots', '番号', 'Which favourites, e.g. "1 3" (default: all)', 'どのお気に入りか。例「1 3」（既定: 全員）').setMaxLength(60),
+  )
+  .addIntegerOption((o) =>
+    named(o, 'columns', '列数', `Columns, filled with random girls (default ${DEFAULT_COLUMNS})`, `列数。足りない分はランダムな子（既定 ${DEFAULT_COLUMNS}）`)
+      .setMinValue(1)
+      .setMaxValue(LIMITS.restyleColumns.max),
+  );
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const tr = translator(interaction.locale);
@@ -38,7 +50,10 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   await replyAfterWork(interaction, ctx, async () => {
     const r = await restyle(ctx.core(interaction.attachmentSizeLimit), { girls, columns, tagSets, columnLabels: labels, seed });
     const random = columns > girls.length ? tr('restyle.random', { seed }) : '';
-    const content = [tr('restyle.content', { columns: [...labels, random].filter(Boolean).join(', '), rows: tagSets.join(' / ') }), tr('tiles.hint_short')].join('\n');
+    const content = [
+      tr('restyle.content', { columns: [...labels, random].filter(Boolean).join(', '), rows: tagSets.join(' / ') }),
+      tr('tiles.hint_short'),
+    ].join('\n');
     const id = saveGirls(ctx, user, r.girls, { columns });
     return { content, files: filesOf(r.attachments), components: id ? tileComponents(id, r.girls.length, tr) : [] };
   });

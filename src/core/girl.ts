@@ -51,10 +51,7 @@ export function girlFromCode(catalog: ModelCatalog, code: string): Girl {
 }
 
 function missingModel(catalog: ModelCatalog, id: string): UserError {
-  return new UserError(
-    'unknown_model',
-    `That code was made with model "${id}", which this bot does not have (models: ${catalog.ids().join(', ')}).`,
-  );
+  return new UserError('unknown_model', `That code was made with model "${id}", which this bot does not have (models: ${catalog.ids().join(', ')}).`);
 }
 
 /**

@@ -52,7 +52,10 @@ export function fillExclusiveSets(model: ModelEntry, chosen: Float32Array, seed:
     const total = weights.reduce((a, b) => a + b, 0);
     let roll = rng.uniform() * total;
     // The last drawable entry catches a roll that rounding leaves at or just above 0.
-    let pick = weights.findIndex((w) => (roll -= w) < 0);
+    let pick = weights.findIndex((w) => {
+      roll -= w;
+      return roll < 0;
+    });
     if (pick < 0) {
       pick = weights.length - 1;
       while (weights[pick] === 0) pick--;

@@ -31,7 +31,7 @@ export interface ShareCodeExpectation {
   modelId?: string;
 }
 
-const enum TagMode {
+enum TagMode {
   Dense = 0,
   Bitmap = 1,
   Sparse = 2,

@@ -20,10 +20,7 @@ export function assertRawImage(img: RawImage, what = 'image'): void {
     img.data.length === img.width * img.height * 3;
   if (!ok) {
     const len = img.data instanceof Uint8Array ? img.data.length : 'no data';
-    throw new RenderError(
-      'bad_image',
-      `${what} is not an RGB ${img.width}×${img.height} image (channels ${img.channels}, ${len} bytes)`,
-    );
+    throw new RenderError('bad_image', `${what} is not an RGB ${img.width}×${img.height} image (channels ${img.channels}, ${len} bytes)`);
   }
 }
 
@@ -34,10 +31,7 @@ export function commonSize(images: readonly RawImage[], what = 'tile'): { width:
   images.forEach((img, i) => {
     assertRawImage(img, `${what} ${i + 1}`);
     if (img.width !== first.width || img.height !== first.height) {
-      throw new RenderError(
-        'bad_image',
-        `${what} ${i + 1} is ${img.width}×${img.height}, but ${what} 1 is ${first.width}×${first.height}`,
-      );
+      throw new RenderError('bad_image', `${what} ${i + 1} is ${img.width}×${img.height}, but ${what} 1 is ${first.width}×${first.height}`);
     }
   });
   return { width: first.width, height: first.height };

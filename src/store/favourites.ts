@@ -31,10 +31,7 @@ export interface NewFavourite {
 
 export type NotFound = { ok: false; code: 'not_found'; message: string };
 export type InvalidName = { ok: false; code: 'invalid_name'; message: string };
-export type AddResult =
-  | { ok: true; favourite: Favourite }
-  | { ok: false; code: 'limit_reached'; limit: number; message: string }
-  | InvalidName;
+export type AddResult = { ok: true; favourite: Favourite } | { ok: false; code: 'limit_reached'; limit: number; message: string } | InvalidName;
 export type GetResult = { ok: true; favourite: Favourite } | NotFound;
 export type RenameResult = { ok: true; favourite: Favourite } | NotFound | InvalidName;
 

@@ -42,9 +42,7 @@ export interface NewStoredPicture {
   ttlMs?: number;
 }
 
-export type GachaGetResult =
-  | { ok: true; result: StoredPicture }
-  | { ok: false; code: 'not_found' | 'expired'; message: string };
+export type GachaGetResult = { ok: true; result: StoredPicture } | { ok: false; code: 'not_found' | 'expired'; message: string };
 
 export interface GachaResultsOptions {
   /** Default lifetime of a result, ms. */

@@ -61,9 +61,7 @@ export function autocompleteTags(vocab: TagVocabulary, query: string, limits: Ch
 /** Empty item → the most frequent tags not yet chosen; otherwise ranked matches. */
 function candidates(vocab: TagVocabulary, item: string, chosen: ReadonlySet<string>): TagEntry[] {
   if (normalizeTag(item) === '') {
-    return vocab.entries
-      .filter((e) => !chosen.has(e.name))
-      .sort((a, b) => b.frequency - a.frequency || a.index - b.index);
+    return vocab.entries.filter((e) => !chosen.has(e.name)).sort((a, b) => b.frequency - a.frequency || a.index - b.index);
   }
   return rankTags(vocab, item, chosen);
 }

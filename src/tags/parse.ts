@@ -75,7 +75,9 @@ export function parseTags(vocab: TagVocabulary, text: string, options: ParseOpti
     else for (const w of words) unknown.push({ input: w, suggestions: suggestTags(vocab, w) });
   };
 
-  for (const piece of String(text).slice(0, MAX_INPUT).split(/[,、，;；\n]+/u)) {
+  for (const piece of String(text)
+    .slice(0, MAX_INPUT)
+    .split(/[,、，;；\n]+/u)) {
     const whole = vocab.lookup(piece);
     if (whole) {
       add(whole.name);
@@ -112,11 +114,7 @@ export function parseTags(vocab: TagVocabulary, text: string, options: ParseOpti
   const warnings = tagWarnings(vocab, tags, options.multiGroups);
   if (unknown.length === 0) return { ok: true, tags, warnings };
   const message = unknown
-    .map((u) =>
-      u.suggestions.length > 0
-        ? `Unknown tag "${u.input}": did you mean ${u.suggestions.join(', ')}?`
-        : `Unknown tag "${u.input}".`,
-    )
+    .map((u) => (u.suggestions.length > 0 ? `Unknown tag "${u.input}": did you mean ${u.suggestions.join(', ')}?` : `Unknown tag "${u.input}".`))
     .join('\n');
   return { ok: false, tags, unknown, warnings, message };
 }
@@ -127,7 +125,7 @@ export function parseTags(vocab: TagVocabulary, text: string, options: ParseOpti
  */
 function segmentUnspaced(vocab: TagVocabulary, word: string): string[] | undefined {
   const w = normalizeTag(word);
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this pattern looks for
   if (/^[\x00-\x7f]*$/.test(w) || w.length > 64) return undefined;
   const out: string[] = [];
   let i = 0;

@@ -34,9 +34,7 @@ export function rankTags(vocab: TagVocabulary, query: string, exclude: ReadonlyS
     const prev = best.get(entry.name);
     if (!prev || score < prev.score) best.set(entry.name, { entry, score });
   }
-  return [...best.values()]
-    .sort((a, b) => a.score - b.score || b.entry.frequency - a.entry.frequency || a.entry.index - b.entry.index)
-    .map((x) => x.entry);
+  return [...best.values()].sort((a, b) => a.score - b.score || b.entry.frequency - a.entry.frequency || a.entry.index - b.entry.index).map((x) => x.entry);
 }
 
 /** Up to `max` canonical names to offer for an unknown word. */

@@ -1,10 +1,8 @@
 /**
  * A model's tag vocabulary (from its tags.json): lookup by any spelling, tag vector
- * conversion, grouped listings. Free-text parsing and autocompletion live in tag-parse.ts
- * and tag-autocomplete.ts; the class exposes them as methods.
+ * conversion, grouped listings. Free-text parsing and autocompletion are plain functions
+ * beside it (parse.ts, autocomplete.ts) that take a vocabulary; this file imports neither.
  */
-import { parseTags, type ParseOptions, type ParseResult } from './parse.ts';
-import { autocompleteTags, type AutocompleteChoice } from './autocomplete.ts';
 
 /** The groups of the default vocabulary, in listing order. Models may add others. */
 export const KNOWN_GROUPS = ['hair_color', 'eye_color', 'hairstyle', 'expression', 'face', 'accessories', 'other'] as const;
@@ -79,8 +77,7 @@ export class TagVocabulary {
     // Earlier kinds win on a clash: a canonical name is never shadowed by another tag's alias.
     for (const kind of [0, 1, 2, 3] as const) {
       for (const entry of this.entries) {
-        const spellings =
-          kind === 0 ? [entry.name] : kind === 1 ? [entry.ja] : kind === 2 ? entry.aliases : [entry.name.replace(/_/g, '')];
+        const spellings = kind === 0 ? [entry.name] : kind === 1 ? [entry.ja] : kind === 2 ? entry.aliases : [entry.name.replace(/_/g, '')];
         for (const s of spellings) {
           const key = normalizeTag(s);
           if (key && !this.byKey.has(key)) this.byKey.set(key, { key, entry, kind });
@@ -116,9 +113,7 @@ export class TagVocabulary {
    */
   toVector(tags: readonly string[] | Readonly<Record<string, number>>): Float32Array {
     const v = new Float32Array(this.entries.length);
-    const pairs: [string, number][] = Array.isArray(tags)
-      ? (tags as readonly string[]).map((n) => [n, 1])
-      : Object.entries(tags as Record<string, number>);
+    const pairs: [string, number][] = Array.isArray(tags) ? (tags as readonly string[]).map((n) => [n, 1]) : Object.entries(tags as Record<string, number>);
     for (const [name, weight] of pairs) {
       if (!(weight >= 0 && weight <= 1)) throw new RangeError(`tag weight for "${name}" must be within [0, 1], got ${weight}`);
       v[this.indexOf(name)] = weight;

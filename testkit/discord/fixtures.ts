@@ -1,7 +1,7 @@
 import { snowflake } from './snowflake.ts';
 
 // API objects travel as plain JSON; discord.js reads them loosely, so do we.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: fixtures are built from partial API payloads
 export type ApiObject = Record<string, any>;
 
 /** Permissions a freshly invited bot typically has in a text channel (send, embed, attach, …). */

@@ -5,7 +5,19 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { ApiObject } from './fixtures.ts';
 import { snowflake } from './snowflake.ts';
 
-const OP = { DISPATCH: 0, HEARTBEAT: 1, IDENTIFY: 2, PRESENCE: 3, VOICE: 4, RESUME: 6, RECONNECT: 7, REQUEST_MEMBERS: 8, INVALID_SESSION: 9, HELLO: 10, HEARTBEAT_ACK: 11 } as const;
+const OP = {
+  DISPATCH: 0,
+  HEARTBEAT: 1,
+  IDENTIFY: 2,
+  PRESENCE: 3,
+  VOICE: 4,
+  RESUME: 6,
+  RECONNECT: 7,
+  REQUEST_MEMBERS: 8,
+  INVALID_SESSION: 9,
+  HELLO: 10,
+  HEARTBEAT_ACK: 11,
+} as const;
 
 /** Events kept per session for RESUME replay; plenty for a test. */
 const REPLAY_LIMIT = 1000;
@@ -103,9 +115,7 @@ export class Gateway extends EventEmitter {
       await once(this, event, { signal: AbortSignal.timeout(timeoutMs) });
     } catch {
       const s = this.stats;
-      throw new Error(
-        `Timed out after ${timeoutMs} ms waiting for ${what} (connections ${s.connections}, identifies ${s.identifies}, resumes ${s.resumes})`,
-      );
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (connections ${s.connections}, identifies ${s.identifies}, resumes ${s.resumes})`);
     }
   }
 

@@ -29,20 +29,13 @@ export const errors = {
   invalidForm: (errs: unknown) => new DiscordHttpError(400, 50035, 'Invalid Form Body', errs),
 };
 
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (status === 204) {
     res.writeHead(204, headers).end();
     return;
   }
   const text = JSON.stringify(body);
-  res
-    .writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers })
-    .end(text);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
 }
 
 export async function readBody(req: IncomingMessage): Promise<Buffer> {

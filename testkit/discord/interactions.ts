@@ -1,11 +1,4 @@
-import {
-  DEFAULT_APP_PERMISSIONS,
-  DEFAULT_MEMBER_PERMISSIONS,
-  dmChannel,
-  guildMember,
-  type ApiObject,
-  type Fixtures,
-} from './fixtures.ts';
+import { DEFAULT_APP_PERMISSIONS, DEFAULT_MEMBER_PERMISSIONS, dmChannel, guildMember, type ApiObject, type Fixtures } from './fixtures.ts';
 import { INTERACTION } from './record.ts';
 import { snowflake } from './snowflake.ts';
 import { randomBytes } from 'node:crypto';
@@ -75,22 +68,11 @@ export function buildAutocomplete(env: BuildEnv, input: AutocompleteInput): ApiO
   return base(env, INTERACTION.AUTOCOMPLETE, data, input);
 }
 
-export function buildComponent(
-  env: BuildEnv,
-  context: InteractionContext,
-  message: ApiObject,
-  data: ApiObject,
-): ApiObject {
+export function buildComponent(env: BuildEnv, context: InteractionContext, message: ApiObject, data: ApiObject): ApiObject {
   return base(env, INTERACTION.COMPONENT, data, context, { message });
 }
 
-export function buildModalSubmit(
-  env: BuildEnv,
-  context: InteractionContext,
-  customId: string,
-  fields: Record<string, string>,
-  message?: ApiObject,
-): ApiObject {
+export function buildModalSubmit(env: BuildEnv, context: InteractionContext, customId: string, fields: Record<string, string>, message?: ApiObject): ApiObject {
   // Legacy action-row layout: discord.js 14 reads it through `fields.getTextInputValue()`.
   const components = Object.entries(fields).map(([id, value]) => ({
     type: 1,
@@ -126,11 +108,7 @@ function findOption(options: ApiObject[], name: string): ApiObject | undefined {
   return options.find((o) => o.name === name);
 }
 
-function toApiOptions(
-  values: Record<string, OptionValue> | ApiObject[],
-  defined: ApiObject[],
-  focused?: string,
-): ApiObject[] {
+function toApiOptions(values: Record<string, OptionValue> | ApiObject[], defined: ApiObject[], focused?: string): ApiObject[] {
   if (Array.isArray(values)) return values;
   return Object.entries(values).map(([name, value]) => {
     const type = findOption(defined, name)?.type ?? inferType(value);
@@ -171,7 +149,10 @@ function base(env: BuildEnv, type: number, data: ApiObject, ctx: InteractionCont
   };
   if (ctx.dm) {
     let channel = ctx.channel ?? env.dmChannels.get(user.id);
-    if (!channel) env.dmChannels.set(user.id, (channel = dmChannel(user)));
+    if (!channel) {
+      channel = dmChannel(user);
+      env.dmChannels.set(user.id, channel);
+    }
     return {
       ...common,
       channel,

@@ -234,9 +234,7 @@ export class LoopbackDiscord {
     const customId = input.customId ?? modal?.custom_id;
     if (!customId) throw new Error('submitModal needs customId or from');
     if (modal && modal.custom_id !== customId) throw new Error(`The modal shown was "${modal.custom_id}", not "${customId}"`);
-    const message = input.message
-      ? this.currentMessage(input.message)
-      : (input.from?.payload.message as ApiObject | undefined);
+    const message = input.message ? this.currentMessage(input.message) : (input.from?.payload.message as ApiObject | undefined);
     const context = message ? this.contextFor(message, input) : input;
     return this.send(buildModalSubmit(this.env, context, customId, input.fields, message));
   }

@@ -181,12 +181,7 @@ export class MessageStore {
    * Discord's rule: an `attachments` array lists what the message keeps — existing ones by id,
    * new uploads by their `files[n]` index. Without the array, existing ones stay and uploads add.
    */
-  private resolveAttachments(
-    view: MessageView,
-    entries: ApiObject[] | undefined | null,
-    uploads: UploadedFile[],
-    creating: boolean,
-  ): StoredAttachment[] {
+  private resolveAttachments(view: MessageView, entries: ApiObject[] | undefined | null, uploads: UploadedFile[], creating: boolean): StoredAttachment[] {
     const existing = creating ? [] : view.attachments;
     const pending = new Map(uploads.map((u) => [u.index, u]));
     const result: StoredAttachment[] = [];

@@ -152,15 +152,11 @@ export class InteractionRecord {
    * or attachments (a "thinking…" placeholder does not count). Pass `where` to wait for a later
    * state, e.g. `m => m.attachments.length > 0` for a bot that edits in stages.
    */
-  async finalMessage(
-    options: { timeoutMs?: number; where?: (message: MessageView) => boolean } = {},
-  ): Promise<MessageView> {
+  async finalMessage(options: { timeoutMs?: number; where?: (message: MessageView) => boolean } = {}): Promise<MessageView> {
     const where = options.where ?? (() => true);
     const event = await this.waitFor((e) => {
       const visible =
-        (e.kind === 'callback' && (e.callbackType === CALLBACK.REPLY || e.callbackType === CALLBACK.UPDATE)) ||
-        e.kind === 'edit' ||
-        e.kind === 'followup';
+        (e.kind === 'callback' && (e.callbackType === CALLBACK.REPLY || e.callbackType === CALLBACK.UPDATE)) || e.kind === 'edit' || e.kind === 'followup';
       return visible && e.message !== undefined && hasSubstance(e.message) && where(e.message);
     }, options.timeoutMs);
     return event.message!;
@@ -181,11 +177,5 @@ export class InteractionRecord {
 }
 
 function hasSubstance(message: MessageView): boolean {
-  return (
-    !message.loading &&
-    (message.content.length > 0 ||
-      message.embeds.length > 0 ||
-      message.components.length > 0 ||
-      message.attachments.length > 0)
-  );
+  return !message.loading && (message.content.length > 0 || message.embeds.length > 0 || message.components.length > 0 || message.attachments.length > 0);
 }

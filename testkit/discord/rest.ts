@@ -126,6 +126,9 @@ async function handle(ctx: RestContext, routes: Route[], req: IncomingMessage, r
 
 function serveAttachment(ctx: RestContext, id: string, res: ServerResponse): void {
   const found = ctx.messages.findAttachment(id);
-  if (!found) return sendJson(res, 404, errors.notFound().body);
+  if (!found) {
+    sendJson(res, 404, errors.notFound().body);
+    return;
+  }
   res.writeHead(200, { 'content-type': found.contentType, 'content-length': found.size }).end(found.data);
 }

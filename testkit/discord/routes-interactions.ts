@@ -57,7 +57,9 @@ async function callback(req: RouteRequest, ctx: RestContext): Promise<RouteResul
   const type = Number(body.type);
   const data: ApiObject = body.data ?? {};
   if (!(ALLOWED[record.type] ?? []).includes(type)) {
-    throw errors.invalidForm({ type: { _errors: [{ code: 'INTERACTION_CALLBACK_TYPE_INVALID', message: `Callback type ${type} is not valid for interaction type ${record.type}` }] } });
+    throw errors.invalidForm({
+      type: { _errors: [{ code: 'INTERACTION_CALLBACK_TYPE_INVALID', message: `Callback type ${type} is not valid for interaction type ${record.type}` }] },
+    });
   }
   const uploads = checkUploads(record, req.uploads);
   let message: MessageView | undefined;

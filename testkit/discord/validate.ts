@@ -9,7 +9,9 @@ type Problems = Record<string, { _errors: Array<{ code: string; message: string 
 const IS_COMPONENTS_V2 = 1 << 15;
 
 function add(problems: Problems, path: string, code: string, message: string): void {
-  (problems[path] ??= { _errors: [] })._errors.push({ code, message });
+  const entry = problems[path] ?? { _errors: [] };
+  problems[path] = entry;
+  entry._errors.push({ code, message });
 }
 
 function throwIf(problems: Problems): void {

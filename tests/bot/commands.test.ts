@@ -13,7 +13,13 @@ import { en } from '../../src/i18n/en.ts';
 import { ja } from '../../src/i18n/ja.ts';
 import { LoopbackDiscord } from '../../testkit/discord/index.ts';
 
-type Json = { name: string; description?: string; name_localizations?: Record<string, string>; description_localizations?: Record<string, string>; options?: Json[] };
+type Json = {
+  name: string;
+  description?: string;
+  name_localizations?: Record<string, string>;
+  description_localizations?: Record<string, string>;
+  options?: Json[];
+};
 
 function* walk(list: Json[]): Generator<Json> {
   for (const item of list) {

@@ -48,7 +48,9 @@ describe('/gacha end to end', () => {
     expect(typical.content).toContain('`/gacha tags:red_hair count:4 seed:77 psi:0.5`');
     expect(plain.content).not.toMatch(/ψ|psi/);
     expect(typical.attachments[0]!.data.equals(plain.attachments[0]!.data)).toBe(false);
-    const rerolled = await w.loop.clickButton({ customId: findId(typical, 'gacha:reroll:'), message: typical }).finalMessage({ where: (m) => m.attachments.length > 0 });
+    const rerolled = await w.loop
+      .clickButton({ customId: findId(typical, 'gacha:reroll:'), message: typical })
+      .finalMessage({ where: (m) => m.attachments.length > 0 });
     expect(rerolled.content).toMatch(/psi:0.5/);
     const refused = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'red_hair', psi: 3 } }).finalMessage();
     expect(refused.content).toMatch(/ψ \(truncation\).*0.3.*1.5/);
@@ -148,7 +150,9 @@ describe('/gacha end to end', () => {
     expect(picker.content).toMatch(/ψ 0.7/);
     const upd = w.loop.selectMenu({ customId: findId(picker, 'gacha:pick:0:'), message: picker, values: ['pink_hair'] });
     const after = await upd.finalMessage();
-    const grid = await w.loop.clickButton({ customId: findId(after, 'gacha:draw:'), message: picker.id }).finalMessage({ where: (m) => m.attachments.length > 0 });
+    const grid = await w.loop
+      .clickButton({ customId: findId(after, 'gacha:draw:'), message: picker.id })
+      .finalMessage({ where: (m) => m.attachments.length > 0 });
     expect(grid.content).toMatch(/pink_hair · ψ 0.7/);
   });
 

@@ -46,7 +46,11 @@ describe('bot resilience end to end', () => {
       expect(gone.ephemeral).toBe(true);
       const old = bot.ctx.results.save({ userId: '1', modelId: 'tiny', tags: {}, draws: [{ seed: 1 }], ttlMs: 1 });
       await new Promise((r) => setTimeout(r, 5));
-      const stale = { ...grid.api, id: '1234567890123456789', components: [{ type: 1, components: [{ type: 2, style: 2, label: '⭐1', custom_id: `gacha:fav:${old.id}:1` }] }] };
+      const stale = {
+        ...grid.api,
+        id: '1234567890123456789',
+        components: [{ type: 1, components: [{ type: 2, style: 2, label: '⭐1', custom_id: `gacha:fav:${old.id}:1` }] }],
+      };
       const expired = await w.loop.clickButton({ customId: `gacha:fav:${old.id}:1`, message: stale }).finalMessage();
       expect(expired.content).toMatch(/expired/);
     });

@@ -102,7 +102,6 @@ describe('gff', () => {
     expect(r.code).toBe(0);
     for (const c of ['gacha', 'generate', 'restyle', 'morph', 'blend', 'variations', 'code', 'tags', 'bench']) expect(r.stdout).toContain(c);
   });
-
 });
 
 // Each case is its own process and waits mostly on start-up: run them side by side.

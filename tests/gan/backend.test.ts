@@ -1,13 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { chooseBackend, describeBackend } from '../../src/gan/backend.ts';
-import {
-  backendCandidates,
-  defaultWorkerCount,
-  isInstalled,
-  parseBackendPreference,
-  plannedBackend,
-} from '../../src/gan/backend-plan.ts';
+import { backendCandidates, defaultWorkerCount, isInstalled, parseBackendPreference, plannedBackend } from '../../src/gan/backend-plan.ts';
 
 describe('backend choice', () => {
   it('GIVEN preferences THEN candidates run from the preferred backend down to cpu', () => {

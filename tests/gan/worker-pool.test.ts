@@ -71,7 +71,7 @@ describe('GeneratorService with worker threads', () => {
     }
   });
 
-  it('GIVEN a model that tfjs cannot load THEN create() rejects with the worker\'s ModelLoadError', async () => {
+  it("GIVEN a model that tfjs cannot load THEN create() rejects with the worker's ModelLoadError", async () => {
     const broken = await makeTinyModel(path.join(root, 'broken'), { id: 'broken' });
     const file = path.join(broken.dir, 'model.json');
     const json = JSON.parse(await readFile(file, 'utf8'));

@@ -1,12 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import {
-  decodeFloat16,
-  encodeFloat16,
-  float16BitsToFloat32,
-  float32ToFloat16Bits,
-  roundToFloat16,
-} from '../../src/latent/float16.ts';
+import { decodeFloat16, encodeFloat16, float16BitsToFloat32, float32ToFloat16Bits, roundToFloat16 } from '../../src/latent/float16.ts';
 
 describe('float16', () => {
   it('GIVEN exactly representable values THEN they round-trip exactly with the known bit patterns', () => {
@@ -51,12 +45,10 @@ describe('float16', () => {
     tf.env().set('PROD', true); // no "install tfjs-node" banner
     const values = Float32Array.from({ length: 64 }, (_, i) => (i - 32) / 7.3);
     const bytes = encodeFloat16(values);
-    const decoded = tf.io.decodeWeights(bytes.slice().buffer, [
-      { name: 'w', shape: [64], dtype: 'float32', quantization: { dtype: 'float16' } },
-    ]);
+    const decoded = tf.io.decodeWeights(bytes.slice().buffer, [{ name: 'w', shape: [64], dtype: 'float32', quantization: { dtype: 'float16' } }]);
     const ours = decodeFloat16(bytes);
-    expect(Array.from(await decoded['w']!.data())).toEqual(Array.from(ours));
-    decoded['w']!.dispose();
+    expect(Array.from(await decoded.w!.data())).toEqual(Array.from(ours));
+    decoded.w!.dispose();
   });
 
   it('GIVEN an odd byte count THEN decodeFloat16 throws', () => {

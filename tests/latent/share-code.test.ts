@@ -53,7 +53,10 @@ describe('share codes', () => {
     for (const pos of [0, 1, 5, 40, 150, code.length - 2, code.length - 1]) {
       const c = code[pos]!;
       const flipped = code.slice(0, pos) + (c === 'A' ? 'B' : 'A') + code.slice(pos + 1);
-      expect(codeOf(() => decodeShareCode(flipped, expectation)), `position ${pos}`).toBe('corrupt');
+      expect(
+        codeOf(() => decodeShareCode(flipped, expectation)),
+        `position ${pos}`,
+      ).toBe('corrupt');
     }
   });
 

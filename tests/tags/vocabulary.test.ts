@@ -45,7 +45,13 @@ describe('TagVocabulary lookup and vectors', () => {
   });
 
   it('GIVEN two tags with one name THEN the vocabulary refuses them', () => {
-    expect(() => new TagVocabulary([{ name: 'a', group: 'other' }, { name: 'a', group: 'face' }])).toThrow(/duplicate/);
+    expect(
+      () =>
+        new TagVocabulary([
+          { name: 'a', group: 'other' },
+          { name: 'a', group: 'face' },
+        ]),
+    ).toThrow(/duplicate/);
   });
 });
 

@@ -6,7 +6,11 @@ import sharp from 'sharp';
 import { sampleFace } from './sample-face.ts';
 
 const { seed, start, end, size, imagesDir } = workerData.data as {
-  seed: number; start: number; end: number; size: number; imagesDir: string;
+  seed: number;
+  start: number;
+  end: number;
+  size: number;
+  imagesDir: string;
 };
 sharp.concurrency(1);
 

@@ -24,8 +24,10 @@ def main():
     with torch.no_grad():  # non-trivial BatchNorm statistics so the export of every field is checked
         for m in G.modules():
             if isinstance(m, torch.nn.BatchNorm2d):
-                m.running_mean.uniform_(-0.5, 0.5); m.running_var.uniform_(0.5, 2.0)
-                m.weight.uniform_(0.5, 1.5); m.bias.uniform_(-0.2, 0.2)
+                m.running_mean.uniform_(-0.5, 0.5)
+                m.running_var.uniform_(0.5, 2.0)
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.2, 0.2)
     G.eval()
     vocab = [{"name": n, "group": g, "ja": j} for n, g, j in [
         ("blonde_hair", "hair_color", "金髪"), ("blue_hair", "hair_color", "青髪"), ("smile", "expression", "笑顔"),

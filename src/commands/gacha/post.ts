@@ -14,7 +14,11 @@ export async function postGacha(interaction: RepliableInteraction, ctx: BotConte
   await replyAfterWork(interaction, ctx, async () => {
     const r = await gacha(ctx.core(interaction.attachmentSizeLimit), req);
     const id = saveGacha(ctx, interaction.user.id, r);
-    return { content: gachaContent(r, tr), files: filesOf(r.attachments), components: tileComponents(id, r.girls.length, tr, { variations: true, reroll: true }) };
+    return {
+      content: gachaContent(r, tr),
+      files: filesOf(r.attachments),
+      components: tileComponents(id, r.girls.length, tr, { variations: true, reroll: true }),
+    };
   });
 }
 

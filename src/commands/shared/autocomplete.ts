@@ -49,11 +49,21 @@ export function slotsChoices(favourites: readonly Favourite[], typed: string): {
   const words = typed.split(/[\s,、，]+/u);
   const partial = (words.pop() ?? '').toLowerCase(); // '' when the text ends with a separator
   const byIndex = new Map(favourites.map((f) => [f.index, f]));
-  const chosen = [...new Set(words.filter((w) => /^\d{1,3}$/.test(w)).map(Number).filter((n) => byIndex.has(n)))];
+  const chosen = [
+    ...new Set(
+      words
+        .filter((w) => /^\d{1,3}$/.test(w))
+        .map(Number)
+        .filter((n) => byIndex.has(n)),
+    ),
+  ];
   const complete = byIndex.has(Number(partial)) && !chosen.includes(Number(partial)) ? [...chosen, Number(partial)] : chosen;
   const choice = (slots: number[]) => {
     const value = slots.join(' ');
-    const names = slots.map((n) => { const f = byIndex.get(n)!; return f.name ?? `#${n}`; });
+    const names = slots.map((n) => {
+      const f = byIndex.get(n)!;
+      return f.name ?? `#${n}`;
+    });
     return { name: clip(`${value} · ${names.join(' + ')}`, CHOICE_MAX_LENGTH), value };
   };
   const offers = complete.length >= 2 ? [choice(complete)] : [];

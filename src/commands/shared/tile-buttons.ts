@@ -1,12 +1,5 @@
 /** The buttons under a picture of numbered tiles, and the share-codes reply they lead to. */
-import {
-  ActionRowBuilder,
-  AttachmentBuilder,
-  ButtonBuilder,
-  ButtonStyle,
-  StringSelectMenuBuilder,
-  type MessageActionRowComponentBuilder,
-} from 'discord.js';
+import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, StringSelectMenuBuilder, type MessageActionRowComponentBuilder } from 'discord.js';
 import { customId } from '../../bot/custom-id.ts';
 import { CONTENT_MAX, type Reply } from '../../bot/respond.ts';
 import { shareCodeOf, type Girl } from '../../core/girl.ts';
@@ -28,22 +21,42 @@ export function tileComponents(id: string, n: number, tr: Translate, opts: { var
   const tileOptions = () => tiles.map((i) => ({ label: tr('tiles.tile', { tile: i }), value: String(i) }));
   if (n <= MAX_STAR_BUTTONS) {
     for (let start = 0; start < n; start += 5) {
-      const buttons = tiles
-        .slice(start, start + 5)
-        .map((i) => new ButtonBuilder().setCustomId(customId('gacha', 'fav', id, i)).setLabel(`⭐${i}`).setStyle(ButtonStyle.Secondary));
+      const buttons = tiles.slice(start, start + 5).map((i) =>
+        new ButtonBuilder()
+          .setCustomId(customId('gacha', 'fav', id, i))
+          .setLabel(`⭐${i}`)
+          .setStyle(ButtonStyle.Secondary),
+      );
       rows.push(new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(buttons));
     }
   } else if (n <= MAX_SELECT_OPTIONS) {
-    const select = new StringSelectMenuBuilder().setCustomId(customId('gacha', 'favsel', id)).setPlaceholder(tr('tiles.fav_placeholder')).addOptions(tileOptions());
+    const select = new StringSelectMenuBuilder()
+      .setCustomId(customId('gacha', 'favsel', id))
+      .setPlaceholder(tr('tiles.fav_placeholder'))
+      .addOptions(tileOptions());
     rows.push(new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(select));
   }
   if (opts.variations && n <= MAX_SELECT_OPTIONS) {
-    const select = new StringSelectMenuBuilder().setCustomId(customId('gacha', 'var', id)).setPlaceholder(tr('tiles.var_placeholder')).addOptions(tileOptions());
+    const select = new StringSelectMenuBuilder()
+      .setCustomId(customId('gacha', 'var', id))
+      .setPlaceholder(tr('tiles.var_placeholder'))
+      .addOptions(tileOptions());
     rows.push(new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(select));
   }
   const last: ButtonBuilder[] = [];
-  if (opts.reroll) last.push(new ButtonBuilder().setCustomId(customId('gacha', 'reroll', id)).setEmoji('🔄').setStyle(ButtonStyle.Primary));
-  last.push(new ButtonBuilder().setCustomId(customId('gacha', 'codes', id)).setEmoji('📋').setStyle(ButtonStyle.Secondary));
+  if (opts.reroll)
+    last.push(
+      new ButtonBuilder()
+        .setCustomId(customId('gacha', 'reroll', id))
+        .setEmoji('🔄')
+        .setStyle(ButtonStyle.Primary),
+    );
+  last.push(
+    new ButtonBuilder()
+      .setCustomId(customId('gacha', 'codes', id))
+      .setEmoji('📋')
+      .setStyle(ButtonStyle.Secondary),
+  );
   rows.push(new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(last));
   return rows;
 }
@@ -53,6 +66,6 @@ export function codesReply(girls: readonly Girl[], tr: Translate): Reply {
   const codes = girls.map((g) => shareCodeOf(g));
   const inline = `${tr('tiles.codes_intro')}\n${codes.map((c, i) => `**${i + 1}** \`${c}\``).join('\n')}`;
   if (inline.length <= CONTENT_MAX) return { content: inline };
-  const text = codes.map((c, i) => `${i + 1}\t${c}`).join('\n') + '\n';
+  const text = `${codes.map((c, i) => `${i + 1}\t${c}`).join('\n')}\n`;
   return { content: tr('tiles.codes_file', { count: codes.length }), files: [new AttachmentBuilder(Buffer.from(text), { name: 'codes.txt' })] };
 }

@@ -1,13 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  ActionRowBuilder,
-  ButtonBuilder,
-  ButtonStyle,
-  DiscordAPIError,
-  MessageFlags,
-  Routes,
-  type Message,
-} from 'discord.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, DiscordAPIError, MessageFlags, Routes, type Message } from 'discord.js';
 import { CALLBACK } from '../../../testkit/discord/index.ts';
 import { noisyPng, startHarness, type Harness } from './harness.ts';
 
@@ -33,7 +25,7 @@ describe('replies, edits and attachments', () => {
     const record = h.loop.sendCommand({ name: 'draw', options: { tags: 'blue hair' } });
     const message = await record.finalMessage();
 
-    expect(record.events.map((e) => e.kind === 'callback' ? `callback ${e.callbackType}` : e.kind)).toEqual(['callback 5', 'edit']);
+    expect(record.events.map((e) => (e.kind === 'callback' ? `callback ${e.callbackType}` : e.kind))).toEqual(['callback 5', 'edit']);
     expect(record.ackMs).toBeLessThan(3000);
     expect(message.content).toBe('here she is');
     expect(message.loading).toBe(false);
