@@ -56,7 +56,7 @@ async function record(what: string, rec: InteractionRecord, wantFiles = true): P
   return reply;
 }
 
-const star = (m: MessageView, tile: number) => `gacha:fav:${/gacha:fav:([\w-]+):/.exec(JSON.stringify(m.components))![1]}:${tile}`;
+const star = (m: MessageView, tile: number) => `gacha:keep-tile:${/gacha:keep-tile:([\w-]+):/.exec(JSON.stringify(m.components))![1]}:${tile}`;
 
 try {
   const grid = await record('/gacha tags:blonde_hair, smile count:9', loop.sendCommand({ name: 'gacha', options: { tags: 'blonde_hair, smile', count: 9 } }));

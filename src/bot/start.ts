@@ -96,9 +96,10 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
     const model = runtime.catalog.get(runtime.catalog.defaultModelId)!;
     const stats = runtime.service.stats();
     const workers = config.GFF_WORKERS === 0 ? 0 : stats.workers.length;
+    const drawing = workers ? `${workers} worker thread(s)` : 'drawing in the main thread';
     log.info(
       { user: client.user?.tag, backend: stats.backend, model: model.id, tags: model.vocabulary.size, workers, models: runtime.catalog.ids() },
-      `ready: ${stats.backend ?? '?'} backend, model ${model.id} (${model.vocabulary.size} tags), ${workers ? `${workers} worker thread(s)` : 'drawing in the main thread'}`,
+      `ready: ${stats.backend ?? '?'} backend, model ${model.id} (${model.vocabulary.size} tags), ${drawing}`,
     );
 
     let stopping: Promise<void> | undefined;

@@ -9,6 +9,7 @@ import { LIMITS, checkSeed, intInRange, numberInRange } from '../core/limits.ts'
 import { langOf } from '../i18n/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
 import { named, tagsOption } from './shared/options.ts';
+import { LEGACY_TILE_ACTIONS, TILE_ACTIONS } from './shared/tile-buttons.ts';
 import { vocabularyOfDefault } from './shared/vocabulary.ts';
 import * as buttons from './gacha/buttons.ts';
 import { pickerMessage } from './gacha/picker.ts';
@@ -73,12 +74,18 @@ export function autocomplete(interaction: AutocompleteInteraction, ctx: BotConte
   return autocompleteOptions(interaction, ctx);
 }
 
+const tileHandlers: Readonly<Record<string, ComponentHandler>> = {
+  [TILE_ACTIONS.keep]: buttons.keepTileButton,
+  [TILE_ACTIONS.keepMenu]: buttons.keepTileMenu,
+  [TILE_ACTIONS.variations]: buttons.variationsOfTile,
+  [TILE_ACTIONS.reroll]: buttons.reroll,
+  [TILE_ACTIONS.codes]: buttons.codes,
+};
+
 export const components: Readonly<Record<string, ComponentHandler>> = {
-  fav: buttons.fav,
-  favsel: buttons.favsel,
-  var: buttons.variationsOfTile,
-  reroll: buttons.reroll,
-  codes: buttons.codes,
+  ...tileHandlers,
+  // Buttons on messages posted before the ids were renamed.
+  ...Object.fromEntries(Object.entries(LEGACY_TILE_ACTIONS).map(([old, now]) => [old, tileHandlers[now]!])),
   pick: buttons.pick,
   draw: buttons.draw,
 };

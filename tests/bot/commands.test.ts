@@ -78,7 +78,7 @@ describe('tile components', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const r of rows) expect(r.components.length).toBeLessThanOrEqual(5);
     for (const id of ids) expect(id.length).toBeLessThanOrEqual(100);
-    const stars = ids.filter((id) => id.startsWith('gacha:fav:'));
+    const stars = ids.filter((id) => id.startsWith('gacha:keep-tile:'));
     expect(stars.length).toBe(n <= 15 ? n : 0);
     expect(parseCustomId(ids[0]!)).toMatchObject({ command: 'gacha' });
   });

@@ -88,7 +88,7 @@ export function customIds(message: MessageView): string[] {
   return out;
 }
 
-export const starButtons = (m: MessageView) => customIds(m).filter((id) => id.startsWith('gacha:fav:'));
+export const starButtons = (m: MessageView) => customIds(m).filter((id) => id.startsWith('gacha:keep-tile:'));
 export const findId = (m: MessageView, prefix: string) => {
   const id = customIds(m).find((c) => c.startsWith(prefix));
   if (!id) throw new Error(`no component ${prefix}… in ${customIds(m).join(', ')}`);

@@ -30,11 +30,11 @@ async function keepTile(interaction: ComponentInteraction, ctx: BotContext, id: 
   await interaction.reply({ content, flags: MessageFlags.Ephemeral });
 }
 
-export async function fav(interaction: ComponentInteraction, [id, tile]: string[], ctx: BotContext): Promise<void> {
+export async function keepTileButton(interaction: ComponentInteraction, [id, tile]: string[], ctx: BotContext): Promise<void> {
   await keepTile(interaction, ctx, id ?? '', tileArg(tile));
 }
 
-export async function favsel(interaction: ComponentInteraction, [id]: string[], ctx: BotContext): Promise<void> {
+export async function keepTileMenu(interaction: ComponentInteraction, [id]: string[], ctx: BotContext): Promise<void> {
   await keepTile(interaction, ctx, id ?? '', tileArg(selected(interaction)));
 }
 

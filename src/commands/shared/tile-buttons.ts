@@ -12,6 +12,26 @@ const MAX_SELECT_OPTIONS = 25;
 export type Row = ActionRowBuilder<MessageActionRowComponentBuilder>;
 
 /**
+ * The action part of the tile components' custom_ids ("gacha:<action>:<result id>…"); the
+ * handlers are gacha's (src/commands/gacha.ts), which also accepts LEGACY_TILE_ACTIONS.
+ */
+export const TILE_ACTIONS = {
+  /** ⭐n: keep tile n (args: result id, tile). */
+  keep: 'keep-tile',
+  /** ⭐ menu for pictures of 16–25 tiles (args: result id; the tile is the selected value). */
+  keepMenu: 'keep-tile-menu',
+  /** 🔀 menu: variations of the selected tile (args: result id). */
+  variations: 'variations',
+  /** 🔄: the same again (args: result id). */
+  reroll: 'reroll',
+  /** 📋: the share codes, privately (args: result id). */
+  codes: 'codes',
+} as const;
+
+/** The short ids of messages posted before the rename; their buttons keep working until their rows expire. */
+export const LEGACY_TILE_ACTIONS = { fav: TILE_ACTIONS.keep, favsel: TILE_ACTIONS.keepMenu, var: TILE_ACTIONS.variations } as const;
+
+/**
  * The buttons under a picture of n tiles, within Discord's 5 rows × 5 buttons:
  * ⭐1…⭐n (≤ 15 tiles; a select menu up to 25), a 🔀 variations select, then 🔄 and 📋.
  */
@@ -23,7 +43,7 @@ export function tileComponents(id: string, n: number, tr: Translate, opts: { var
     for (let start = 0; start < n; start += 5) {
       const buttons = tiles.slice(start, start + 5).map((i) =>
         new ButtonBuilder()
-          .setCustomId(customId('gacha', 'fav', id, i))
+          .setCustomId(customId('gacha', TILE_ACTIONS.keep, id, i))
           .setLabel(`⭐${i}`)
           .setStyle(ButtonStyle.Secondary),
       );
@@ -31,14 +51,14 @@ export function tileComponents(id: string, n: number, tr: Translate, opts: { var
     }
   } else if (n <= MAX_SELECT_OPTIONS) {
     const select = new StringSelectMenuBuilder()
-      .setCustomId(customId('gacha', 'favsel', id))
+      .setCustomId(customId('gacha', TILE_ACTIONS.keepMenu, id))
       .setPlaceholder(tr('tiles.fav_placeholder'))
       .addOptions(tileOptions());
     rows.push(new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(select));
   }
   if (opts.variations && n <= MAX_SELECT_OPTIONS) {
     const select = new StringSelectMenuBuilder()
-      .setCustomId(customId('gacha', 'var', id))
+      .setCustomId(customId('gacha', TILE_ACTIONS.variations, id))
       .setPlaceholder(tr('tiles.var_placeholder'))
       .addOptions(tileOptions());
     rows.push(new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(select));
@@ -47,13 +67,13 @@ export function tileComponents(id: string, n: number, tr: Translate, opts: { var
   if (opts.reroll)
     last.push(
       new ButtonBuilder()
-        .setCustomId(customId('gacha', 'reroll', id))
+        .setCustomId(customId('gacha', TILE_ACTIONS.reroll, id))
         .setEmoji('🔄')
         .setStyle(ButtonStyle.Primary),
     );
   last.push(
     new ButtonBuilder()
-      .setCustomId(customId('gacha', 'codes', id))
+      .setCustomId(customId('gacha', TILE_ACTIONS.codes, id))
       .setEmoji('📋')
       .setStyle(ButtonStyle.Secondary),
   );
