@@ -3,6 +3,7 @@
  * the same tags; 2 favourites as a strip, 3–4 as a bilinear grid (steps = its side).
  */
 import { SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import type { Preconditions } from '../bot/command.ts';
 import type { BotContext } from '../bot/context.ts';
 import { Refusal } from '../bot/refusal.ts';
 import { filesOf, replyAfterWork } from '../bot/respond.ts';
@@ -38,6 +39,9 @@ export const data = named(
   )
   .addStringOption((o) => tagsOption(o, 'tags', 'タグ', 'Tags for every frame (default: the first favourite’s)', '全コマ共通のタグ（既定: 1 人目のタグ）'));
 
+/** Every use draws: it counts against the user's drawing rate limit. */
+export const preconditions: Preconditions = { execute: ['drawLimit'] };
+
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const tr = translator(interaction.locale);
   const user = interaction.user.id;
@@ -47,7 +51,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const labels = favourites.map((f) => favouriteLabel(ctx, f));
   const steps = interaction.options.getInteger('steps') ?? undefined;
   const tags = interaction.options.getString('tags') ?? undefined;
-  await replyAfterWork(interaction, ctx, async () => {
+  await replyAfterWork(interaction, async () => {
     const r = await blend(ctx.core(interaction.attachmentSizeLimit), { girls, steps, tags, labels });
     const n = r.girls.length;
     const shape = girls.length === 2 ? tr('blend.strip', { steps: n }) : tr('blend.grid', { side: Math.round(Math.sqrt(n)) });

@@ -15,7 +15,7 @@ import {
   type AutocompleteInteraction,
   type ChatInputCommandInteraction,
 } from 'discord.js';
-import type { ComponentHandler } from '../bot/command.ts';
+import type { ComponentHandler, Preconditions } from '../bot/command.ts';
 import type { BotContext } from '../bot/context.ts';
 import { customId } from '../bot/custom-id.ts';
 import { Refusal } from '../bot/refusal.ts';
@@ -54,6 +54,9 @@ export const data = named(new SlashCommandBuilder(), 'favorite', 'お気に入�
       .addStringOption((o) => named(o, 'name', '名前', 'Her new name', '新しい名前').setRequired(true).setMaxLength(NAME_MAX_CHARS)),
   );
 
+/** `list` and `show` draw: they count against the user's drawing rate limit. */
+export const preconditions: Preconditions = { execute: { list: ['drawLimit'], show: ['drawLimit'] } };
+
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const tr = translator(interaction.locale);
   const user = interaction.user.id;
@@ -73,13 +76,13 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     case 'list': {
       const favourites = ctx.favourites.list(user);
       if (favourites.length === 0) throw new Refusal('error.no_favourites');
-      await replyAfterWork(interaction, ctx, () => listReply(ctx, favourites, tr, interaction.attachmentSizeLimit), { ephemeral: true });
+      await replyAfterWork(interaction, () => listReply(ctx, favourites, tr, interaction.attachmentSizeLimit), { ephemeral: true });
       return;
     }
     case 'show': {
       const fav = loadFavourite(ctx, user, interaction.options.getInteger('slot', true));
       const girl = favouriteGirl(ctx, fav);
-      await replyAfterWork(interaction, ctx, async () => {
+      await replyAfterWork(interaction, async () => {
         const code = shareCodeOf(girl);
         const r = await generate(ctx.core(interaction.attachmentSizeLimit), { code });
         const vocab = requireModel(ctx.runtime.catalog, girl.modelId).vocabulary;

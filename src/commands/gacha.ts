@@ -4,7 +4,7 @@
  */
 import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction, type AutocompleteInteraction } from 'discord.js';
 import type { BotContext } from '../bot/context.ts';
-import type { ComponentHandler } from '../bot/command.ts';
+import type { ComponentHandler, Preconditions } from '../bot/command.ts';
 import { LIMITS, checkSeed, intInRange, numberInRange } from '../core/limits.ts';
 import { langOf } from '../i18n/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
@@ -88,4 +88,18 @@ export const components: Readonly<Record<string, ComponentHandler>> = {
   ...Object.fromEntries(Object.entries(LEGACY_TILE_ACTIONS).map(([old, now]) => [old, tileHandlers[now]!])),
   pick: buttons.pick,
   draw: buttons.draw,
+};
+
+/**
+ * What draws counts against the user's drawing rate limit: the command (a tag picker shown
+ * instead gives the use back), 🔀, 🔄 and the picker's 🎲. ⭐, 📋 and picker changes do not.
+ */
+export const preconditions: Preconditions = {
+  execute: ['drawLimit'],
+  components: {
+    [TILE_ACTIONS.variations]: ['drawLimit'],
+    var: ['drawLimit'], // the 🔀 menu's id before the rename
+    [TILE_ACTIONS.reroll]: ['drawLimit'],
+    draw: ['drawLimit'],
+  },
 };

@@ -1,5 +1,6 @@
 /** /generate code: | seed: tags: — one girl at full size, with her share code. */
 import { SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import type { Preconditions } from '../bot/command.ts';
 import type { BotContext } from '../bot/context.ts';
 import { filesOf, replyAfterWork } from '../bot/respond.ts';
 import { requireModel } from '../core/catalog.ts';
@@ -26,12 +27,15 @@ export const data = named(
     tagsOption(o, 'tags', 'タグ', 'Tags (with a seed; with a code they replace hers)', 'タグ（シードと一緒に。コードと一緒ならその子のタグを置き換え）'),
   );
 
+/** Every use draws: it counts against the user's drawing rate limit. */
+export const preconditions: Preconditions = { execute: ['drawLimit'] };
+
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const code = interaction.options.getString('code')?.trim() || undefined;
   const seed = interaction.options.getInteger('seed') ?? undefined;
   const tags = interaction.options.getString('tags') ?? undefined;
   const tr = translator(interaction.locale);
-  await replyAfterWork(interaction, ctx, async () => {
+  await replyAfterWork(interaction, async () => {
     const r = await draw(ctx.core(interaction.attachmentSizeLimit), { code, seed, tags });
     const girl = r.girls[0]!;
     const vocab = requireModel(ctx.runtime.catalog, girl.modelId).vocabulary;

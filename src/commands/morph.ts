@@ -5,6 +5,7 @@
  * target (MorphStateRepo), unless `from` is given.
  */
 import { SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import type { Preconditions } from '../bot/command.ts';
 import type { BotContext } from '../bot/context.ts';
 import { filesOf, replyAfterWork } from '../bot/respond.ts';
 import { requireModel } from '../core/catalog.ts';
@@ -44,6 +45,9 @@ export const data = named(
     tagsOption(o, 'from', '変化元', 'Start tags (default: where her last morph ended)', '変化元のタグ（既定: 前回のモーフィングの行き先）'),
   );
 
+/** Every use draws: it counts against the user's drawing rate limit. */
+export const preconditions: Preconditions = { execute: ['drawLimit'] };
+
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const tr = translator(interaction.locale);
   const user = interaction.user.id;
@@ -55,7 +59,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const from = fromText ? resolveTags(model, fromText).vector : last ? vectorOf(model, last) : girl.tags;
   const to = interaction.options.getString('to', true);
   const steps = interaction.options.getInteger('steps') ?? undefined;
-  await replyAfterWork(interaction, ctx, async () => {
+  await replyAfterWork(interaction, async () => {
     const r = await morph(ctx.core(interaction.attachmentSizeLimit), { girl, from, to, steps });
     // Only a morph that was drawn moves the chain on.
     ctx.morphs.setLastTarget(user, fav.id, weightsOf(model.vocabulary, r.to));

@@ -5,6 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import type { Preconditions } from '../bot/command.ts';
 import type { BotContext } from '../bot/context.ts';
 import { filesOf, replyAfterWork } from '../bot/respond.ts';
 import { LIMITS } from '../core/limits.ts';
@@ -37,6 +38,9 @@ export const data = named(
       .setMaxValue(LIMITS.restyleColumns.max),
   );
 
+/** Every use draws: it counts against the user's drawing rate limit. */
+export const preconditions: Preconditions = { execute: ['drawLimit'] };
+
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const tr = translator(interaction.locale);
   const user = interaction.user.id;
@@ -47,7 +51,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const tagSets = ['tags1', 'tags2', 'tags3'].map((n) => interaction.options.getString(n)).filter((s): s is string => s !== null);
   const columns = interaction.options.getInteger('columns') ?? Math.max(DEFAULT_COLUMNS, girls.length);
   const seed = randomInt(0, 0xffffffff - LIMITS.restyleColumns.max);
-  await replyAfterWork(interaction, ctx, async () => {
+  await replyAfterWork(interaction, async () => {
     const r = await restyle(ctx.core(interaction.attachmentSizeLimit), { girls, columns, tagSets, columnLabels: labels, seed });
     const random = columns > girls.length ? tr('restyle.random', { seed }) : '';
     const content = [

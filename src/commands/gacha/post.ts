@@ -11,7 +11,7 @@ import { tileComponents } from '../shared/tile-buttons.ts';
 
 export async function postGacha(interaction: RepliableInteraction, ctx: BotContext, req: GachaRequest): Promise<void> {
   const tr = translator(interaction.locale);
-  await replyAfterWork(interaction, ctx, async () => {
+  await replyAfterWork(interaction, async () => {
     const r = await gacha(ctx.core(interaction.attachmentSizeLimit), req);
     const id = saveGacha(ctx, interaction.user.id, r);
     return {
@@ -40,7 +40,7 @@ export function gachaContent(r: GachaResult, tr: Translate): string {
 /** Variations of one girl; tile 1 is she herself. `of` names her for the caption ("tile 3 (seed 42)"). */
 export async function postVariations(interaction: RepliableInteraction, ctx: BotContext, girl: Girl, of: string): Promise<void> {
   const tr = translator(interaction.locale);
-  await replyAfterWork(interaction, ctx, async () => {
+  await replyAfterWork(interaction, async () => {
     const r = await variations(ctx.core(interaction.attachmentSizeLimit), { girl });
     const id = saveVariations(ctx, interaction.user.id, r.girls, { sigma: r.sigma, noiseSeed: r.seed, of });
     const content = [tr('variations.content', { count: r.girls.length - 1, of, sigma: r.sigma, seed: r.seed }), tr('tiles.hint')].join('\n');
