@@ -25,7 +25,7 @@ export interface GachaRequest {
 
 /**
  * A gacha draw, typed: all it takes to redraw any of its tiles, with no user text in it.
- * The bot stores it (commands/shared/stored-pictures.ts) and its buttons redraw from it.
+ * The bot stores it (src/commands/shared/stored-pictures.ts) and its buttons redraw from it.
  */
 export interface GachaRecipe {
   modelId: string;

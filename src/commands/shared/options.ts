@@ -13,7 +13,7 @@ export function named<T extends Nameable>(o: T, name: string, ja: string, descri
   return o.setName(name).setNameLocalization(Locale.Japanese, ja).setDescription(description).setDescriptionLocalization(Locale.Japanese, jaDescription);
 }
 
-/** A comma-separated tag list with autocomplete (tag-autocomplete.ts completes its last item). */
+/** A comma-separated tag list with autocomplete (src/tags/autocomplete.ts completes its last item). */
 export function tagsOption(
   o: SlashCommandStringOption,
   name: string,
