@@ -128,11 +128,11 @@ function validate<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown
 
 /** The declared input width, from the InputLayer config, if the topology states it. */
 export function declaredInputWidth(topology: Record<string, unknown>): number | undefined {
-  const config = ((topology.model_config as Record<string, unknown> | undefined)?.config ?? topology.config) as
+  const config = ((topology['model_config'] as Record<string, unknown> | undefined)?.['config'] ?? topology['config']) as
     | { layers?: { class_name?: string; config?: Record<string, unknown> }[] }
     | undefined;
   const input = config?.layers?.find((l) => l.class_name === 'InputLayer');
-  const shape = (input?.config?.batch_input_shape ?? input?.config?.batch_shape ?? input?.config?.batchInputShape) as
+  const shape = (input?.config?.['batch_input_shape'] ?? input?.config?.['batch_shape'] ?? input?.config?.['batchInputShape']) as
     | unknown[]
     | undefined;
   const last = shape?.[shape.length - 1];
