@@ -9,8 +9,10 @@
  *   gff tags   ·   gff code --seed 42 --tags "…"   ·   gff bench
  * Bad input → one line on stderr and exit code 2; never a stack trace.
  */
+import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from './config.ts';
 import { blend } from './core/blend.ts';
@@ -93,7 +95,14 @@ program
   .option('-o, --out <file>', 'output PNG', 'gacha.png')
   .action(async (o, cmd) => {
     const ctx = await context(cmd);
-    const r = await gacha(ctx, { tags: o.tags, count: o.count, seed: o.seed, psi: o.psi, randomFill: o.randomFill, ...(cmd.optsWithGlobals().model ? { modelId: cmd.optsWithGlobals().model } : {}) });
+    const r = await gacha(ctx, {
+      tags: o.tags,
+      count: o.count,
+      seed: o.seed,
+      psi: o.psi,
+      randomFill: o.randomFill,
+      ...(cmd.optsWithGlobals().model ? { modelId: cmd.optsWithGlobals().model } : {}),
+    });
     await save(o.out, r.attachments[0]!);
     for (const w of r.requested.warnings) process.stdout.write(`note: ${w.message}\n`);
     const vocab = requireModel(ctx.catalog, r.modelId).vocabulary;
@@ -145,7 +154,7 @@ program
     const r = await morph(ctx, { girl, to: o.to, steps: o.steps, animation: animated ? (ext === '.gif' ? 'gif' : 'webp') : false });
     if (animated) {
       await save(o.out, r.attachments[1]!);
-      await save(o.out.slice(0, -ext.length) + '.png', r.attachments[0]!);
+      await save(`${o.out.slice(0, -ext.length)}.png`, r.attachments[0]!);
     } else {
       await save(o.out, r.attachments[0]!);
     }
@@ -210,7 +219,11 @@ program
   .description('generator speed on this machine (same as npm run bench)')
   .allowUnknownOption()
   .action(async () => {
-    await import('../tools/bench-generator.ts');
+    // A separate program (tools/ depends on src/, never the reverse): run it as a child process.
+    const bench = fileURLToPath(new URL('../tools/bench-generator.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', bench, ...process.argv.slice(2)], { stdio: 'inherit' });
+    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
+    if (code !== 0) process.exitCode = code;
   });
 
 // Output piped into `head` and the like: stop quietly when the reader goes away.
@@ -232,7 +245,9 @@ async function main(): Promise<number> {
       process.stderr.write(`gff: ${(e as Error).message}\n`);
       return EXIT_USAGE;
     }
-    process.stderr.write(`gff: internal error: ${(e as Error)?.message ?? String(e)}${process.env.GFF_DEBUG ? `\n${(e as Error)?.stack}` : ' (set GFF_DEBUG=1 for details)'}\n`);
+    process.stderr.write(
+      `gff: internal error: ${(e as Error)?.message ?? String(e)}${process.env.GFF_DEBUG ? `\n${(e as Error)?.stack}` : ' (set GFF_DEBUG=1 for details)'}\n`,
+    );
     return 1;
   } finally {
     await runtime?.close();

@@ -8,13 +8,25 @@ import { BACKEND_PREFERENCES, type BackendPreference } from './gan/backend-plan.
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const schema = z.object({
-  DISCORD_TOKEN: z.string().regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, 'does not look like a bot token (three dot-separated parts)').optional(),
-  DISCORD_APP_ID: z.string().regex(/^\d{5,25}$/, 'must be the numeric application id').optional(),
-  DISCORD_GUILD_ID: z.string().regex(/^\d{5,25}$/, 'must be a numeric guild id').optional(),
+  DISCORD_TOKEN: z
+    .string()
+    .regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, 'does not look like a bot token (three dot-separated parts)')
+    .optional(),
+  DISCORD_APP_ID: z
+    .string()
+    .regex(/^\d{5,25}$/, 'must be the numeric application id')
+    .optional(),
+  DISCORD_GUILD_ID: z
+    .string()
+    .regex(/^\d{5,25}$/, 'must be a numeric guild id')
+    .optional(),
   /** Base URL of Discord's REST API; only the tests' loopback Discord changes it. */
   DISCORD_API: z.string().url().optional(),
   GFF_MODELS_DIR: z.string().default('models'),
-  GFF_DEFAULT_MODEL: z.string().regex(/^[\w.-]{1,64}$/).default('default'),
+  GFF_DEFAULT_MODEL: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/)
+    .default('default'),
   GFF_DATABASE: z.string().default('var/gff.db'),
   GFF_BACKEND: z.enum(BACKEND_PREFERENCES as [BackendPreference, ...BackendPreference[]]).default('auto'),
   /** 0 = draw in the main thread; unset = one per core (one on a GPU). */
@@ -48,10 +60,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   throw new ConfigError(`Configuration error: ${key}=${shown} ${issue.message}.`);
 }
 
+/** The bot token, or ConfigError saying it is missing. */
+export function requireToken(config: Config): string {
+  if (!config.DISCORD_TOKEN) throw new ConfigError('Configuration error: DISCORD_TOKEN is not set (see .env.example).');
+  return config.DISCORD_TOKEN;
+}
+
 /** The same, for commands that need to talk to Discord. */
 export function requireDiscord(config: Config, needGuild = false): { token: string; appId: string; guildId?: string } {
-  if (!config.DISCORD_TOKEN) throw new ConfigError('Configuration error: DISCORD_TOKEN is not set (see .env.example).');
+  requireToken(config);
   if (!config.DISCORD_APP_ID) throw new ConfigError('Configuration error: DISCORD_APP_ID is not set (see .env.example).');
   if (needGuild && !config.DISCORD_GUILD_ID) throw new ConfigError('Configuration error: DISCORD_GUILD_ID is not set.');
-  return { token: config.DISCORD_TOKEN, appId: config.DISCORD_APP_ID, ...(config.DISCORD_GUILD_ID ? { guildId: config.DISCORD_GUILD_ID } : {}) };
+  return { token: requireToken(config), appId: config.DISCORD_APP_ID, ...(config.DISCORD_GUILD_ID ? { guildId: config.DISCORD_GUILD_ID } : {}) };
 }

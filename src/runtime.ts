@@ -24,7 +24,7 @@ function toEntry(m: ModelSummary): ModelEntry {
     if (!e.exclusive) continue;
     sets.set(e.exclusive, [...(sets.get(e.exclusive) ?? []), e.name]);
   }
-  return { id: m.id, name: m.card.name ?? m.id, zDim: m.zDim, imageSize: m.imageSize, vocabulary: m.vocabulary, exclusiveSets: sets };
+  return { ...m, name: m.card.name ?? m.id, exclusiveSets: sets };
 }
 
 export function catalogOf(service: GeneratorService): ModelCatalog {

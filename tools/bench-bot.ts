@@ -9,8 +9,8 @@
  *   npm run bench:bot -- [--rounds 5] [--users 1,5,20]
  */
 import os from 'node:os';
-import { seedToZ } from '../src/gan/seed-random.ts';
-import { makeUser } from '../tests/support/discord/fixtures.ts';
+import { seedToZ } from '../src/latent/seed-random.ts';
+import { makeUser } from '../testkit/discord/fixtures.ts';
 import { botOnLoopback } from './lib/bot-on-loopback.ts';
 
 function arg(name: string): string | undefined {
@@ -109,12 +109,21 @@ async function phase(users: number): Promise<Phase> {
 try {
   const stats = bot.ctx.runtime.service.stats();
   out(`bench-bot: ${note}`);
-  out(`node ${process.version}, ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'cpu'}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  out(
+    `node ${process.version}, ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'cpu'}), load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   out(`backend ${stats.backend}, ${stats.workers.length} worker(s), max batch 32; /gacha of ${TILES} tiles, ${ROUNDS} rounds per user`);
   const raw = await rawImagesPerSecond(3);
   // Warm-up through the whole path (sharp, SQLite, REST) before timing.
-  await loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: TILES } }).finalMessage({ where: (m) => m.attachments.length > 0, timeoutMs: 120_000 });
-  out(`${'users'.padStart(5)}${'replies'.padStart(10)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'max ack ms'.padStart(12)}${'images/s'.padStart(10)}${'cpu ms/img'.padStart(12)}${'lost'.padStart(6)}`);
+  await loop
+    .sendCommand({ name: 'gacha', options: { tags: 'smile', count: TILES } })
+    .finalMessage({ where: (m) => m.attachments.length > 0, timeoutMs: 120_000 });
+  out(
+    `${'users'.padStart(5)}${'replies'.padStart(10)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'max ack ms'.padStart(12)}${'images/s'.padStart(10)}${'cpu ms/img'.padStart(12)}${'lost'.padStart(6)}`,
+  );
   const results: Phase[] = [];
   for (const users of USERS) {
     const p = await phase(users);
@@ -125,9 +134,12 @@ try {
     );
   }
   const after = bot.ctx.runtime.service.stats();
-  out(`generator alone, batch 32: ${raw.toFixed(1)} images/s, ${rawCpuMsPerImage.toFixed(1)} cpu ms/image (the rest of the bot's cpu ms/image is rendering, REST and the in-process loopback)`);
+  out(
+    `generator alone, batch 32: ${raw.toFixed(1)} images/s, ${rawCpuMsPerImage.toFixed(1)} cpu ms/image (the rest of the bot's cpu ms/image is rendering, REST and the in-process loopback)`,
+  );
   const top = results[results.length - 1];
-  if (top) out(`bot at ${top.users} users: ${top.imagesPerSecond.toFixed(1)} images/s = ${((100 * top.imagesPerSecond) / raw).toFixed(0)} % of the raw generator`);
+  if (top)
+    out(`bot at ${top.users} users: ${top.imagesPerSecond.toFixed(1)} images/s = ${((100 * top.imagesPerSecond) / raw).toFixed(0)} % of the raw generator`);
   out(`mean batch in the bot phases: ${(after.images / Math.max(1, after.batches)).toFixed(1)} images per forward pass (all batches so far)`);
   out(`peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB; every interaction answered: ${results.every((p) => p.answered === p.sent) ? 'yes (0 lost)' : 'NO'}`);
 } finally {

@@ -17,11 +17,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { isInstalled, type BackendName } from '../src/gan/backend-plan.ts';
 import { GeneratorService, type GenerateRequest } from '../src/gan/generator-service.ts';
-import { seedToZ } from '../src/gan/seed-random.ts';
-import { makeTinyModel } from '../tests/support/tiny-model.ts';
+import { seedToZ } from '../src/latent/seed-random.ts';
+import { makeTinyModel } from '../testkit/tiny-model.ts';
 import { gacha } from '../src/core/gacha.ts';
 import { catalogOf } from '../src/runtime.ts';
-import { hasTorch, pythonExecutable } from './lib/python.ts';
+import { hasTorch, pythonExecutable } from '../testkit/python.ts';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -75,7 +75,12 @@ async function measure(svc: GeneratorService, batch: number, concurrency: number
 
 const { dir, cleanup, note } = await modelDir();
 process.stdout.write(`bench-generator: ${note}\n`);
-process.stdout.write(`node ${process.version}, ${cores} cores (${os.cpus()[0]?.model ?? 'cpu'}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+process.stdout.write(
+  `node ${process.version}, ${cores} cores (${os.cpus()[0]?.model ?? 'cpu'}), load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}\n`,
+);
 process.stdout.write(`${'backend'.padEnd(14)}${'workers'.padStart(8)}${'batch'.padStart(7)}${'ms/image'.padStart(10)}${'images/s'.padStart(10)}\n`);
 
 try {
@@ -88,9 +93,10 @@ try {
     const isNative = backend === 'tfjs-node-gpu' || backend === 'tfjs-node';
     // [workers, ONNX Runtime intra-op threads per worker]
     const layouts: [number, number][] =
-      backend === 'onnxruntime' ? [[1, nWorkers], ...(nWorkers > 1 ? ([[nWorkers, 1]] as [number, number][]) : [])]
+      backend === 'onnxruntime'
+        ? [[1, nWorkers], ...(nWorkers > 1 ? ([[nWorkers, 1]] as [number, number][]) : [])]
         : [...new Set(isNative ? [1] : [1, nWorkers])].map((w) => [w, 1]);
-    layouts: for (const [workers, threads] of layouts) {
+    layoutLoop: for (const [workers, threads] of layouts) {
       // Worker threads copy the environment when they start: this is how each gets its threads.
       process.env['GFF_ORT_THREADS'] = String(threads);
       for (const batch of batches) {
@@ -99,7 +105,7 @@ try {
         try {
           if (svc.backend?.name !== backend) {
             process.stdout.write(`${backend.padEnd(14)}  unavailable (${svc.backend?.reason})\n`);
-            break layouts;
+            break layoutLoop;
           }
           const r = await measure(svc, batch, workers * 2);
           const label = backend === 'onnxruntime' ? `${workers}×${threads}t` : String(workers);
@@ -123,7 +129,9 @@ try {
       const t = JSON.parse(run.stdout.trim().split('\n').pop()!) as { torch: string; threads: number; msPerImage: Record<string, number> };
       for (const [batch, ms] of Object.entries(t.msPerImage)) {
         results.set(`pytorch ${t.threads}t ${batch}`, 1000 / ms);
-        process.stdout.write(`${`pytorch ${t.torch.split('a')[0]}`.padEnd(14)}${`${t.threads}t`.padStart(8)}${batch.padStart(7)}${ms.toFixed(2).padStart(10)}${(1000 / ms).toFixed(1).padStart(10)}\n`);
+        process.stdout.write(
+          `${`pytorch ${t.torch.split('a')[0]}`.padEnd(14)}${`${t.threads}t`.padStart(8)}${batch.padStart(7)}${ms.toFixed(2).padStart(10)}${(1000 / ms).toFixed(1).padStart(10)}\n`,
+        );
       }
     } else process.stdout.write(`pytorch         failed: ${run.stderr.trim().split('\n').pop()}\n`);
   } else process.stdout.write('pytorch         not installed (python3-torch)\n');

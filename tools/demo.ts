@@ -25,13 +25,17 @@ await run(TOOL, opened, async () => {
   const tags = knownTags(model, ['smile']);
 
   const g = await gacha(ctx, { seed, count: 9, tags });
-  lines.push(`${await save(opts.out, 'demo-gacha.png', g.attachments[0]!)}  gacha: 9 girls, seeds ${g.seeds[0]}–${g.seeds[8]}${tags ? `, tags "${tags}"` : ''}`);
+  lines.push(
+    `${await save(opts.out, 'demo-gacha.png', g.attachments[0]!)}  gacha: 9 girls, seeds ${g.seeds[0]}–${g.seeds[8]}${tags ? `, tags "${tags}"` : ''}`,
+  );
 
   const girl = g.girls[0]!;
   const from = model.vocabulary.namesOf(girl.tags);
   const to = shiftedTags(model, girl, ['hair_color', 'hairstyle']);
   const m = await morph(ctx, { girl, to: to.join(', '), steps: 7 });
-  lines.push(`${await save(opts.out, 'demo-morph.png', m.attachments[0]!)}  morph of girl #1: ${from.join(', ') || '(no tags)'} → ${to.join(', ') || '(no tags)'}, 7 steps`);
+  lines.push(
+    `${await save(opts.out, 'demo-morph.png', m.attachments[0]!)}  morph of girl #1: ${from.join(', ') || '(no tags)'} → ${to.join(', ') || '(no tags)'}, 7 steps`,
+  );
   lines.push(`${await save(opts.out, 'demo-morph.webp', m.attachments[1]!)}  the same morph, animated`);
 
   const b = await blend(ctx, { girls: [g.girls[0]!, g.girls[1]!], steps: 7, labels: ['#1', '#2'] });

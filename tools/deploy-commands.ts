@@ -5,11 +5,11 @@
  * Reads .env when present. Problems are one line on stderr (exit 2 configuration, 1 Discord).
  */
 import { ConfigError, loadConfig, requireDiscord } from '../src/config.ts';
-import { registerCommands } from '../src/bot/register.ts';
+import { registerCommands } from '../src/bot.ts';
 
 async function main(): Promise<number> {
   const global = process.argv.includes('--global');
-  let discord;
+  let discord: ReturnType<typeof requireDiscord>;
   let api: string | undefined;
   try {
     try {
@@ -31,7 +31,7 @@ async function main(): Promise<number> {
     return 0;
   } catch (e) {
     const err = e as { status?: number; message?: string };
-    const why = err.status === 401 ? 'Discord rejected DISCORD_TOKEN' : err.message ?? String(e);
+    const why = err.status === 401 ? 'Discord rejected DISCORD_TOKEN' : (err.message ?? String(e));
     process.stderr.write(`deploy-commands: ${why}\n`);
     return 1;
   }

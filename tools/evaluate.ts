@@ -12,10 +12,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { GeneratorService } from '../src/gan/generator-service.ts';
-import { truncate } from '../src/gan/latent.ts';
-import { seedToZ } from '../src/gan/seed-random.ts';
+import { truncate } from '../src/latent/interpolate.ts';
+import { seedToZ } from '../src/latent/seed-random.ts';
 import { LIMITS } from '../src/core/limits.ts';
-import { pythonExecutable } from './lib/python.ts';
+import { pythonExecutable } from '../testkit/python.ts';
 import { renderMatched, type MatchedSets } from './dataset/render-matched.ts';
 
 const program = new Command('evaluate')
@@ -71,5 +71,21 @@ await service.close();
 const generatedFile = join(outDir, 'generated.bin');
 writeFileSync(generatedFile, Buffer.concat(chunks));
 
-py(['score', '--model', modelDir, '--plan', planFile, '--generated', generatedFile, '--real', opts.real, '--train', opts.train,
-  '--judge', opts.judge, '--out', join(outDir, 'metrics.json'), ...(opts.card ? [] : ['--no-card'])]);
+py([
+  'score',
+  '--model',
+  modelDir,
+  '--plan',
+  planFile,
+  '--generated',
+  generatedFile,
+  '--real',
+  opts.real,
+  '--train',
+  opts.train,
+  '--judge',
+  opts.judge,
+  '--out',
+  join(outDir, 'metrics.json'),
+  ...(opts.card ? [] : ['--no-card']),
+]);

@@ -34,17 +34,32 @@ await run(TOOL, opened, async () => {
 
   const tags = knownTags(model, ['smile']);
   const g = await gacha(ctx, { seed: GALLERY_SEEDS.gacha, count: 9, tags });
-  await put('gacha.png', g.attachments[0]!, 'Gacha: nine girls', `\`/gacha tags:${tags}\` — nine girls, seeds ${g.seeds[0]}–${g.seeds[8]}; unnamed hair colour, eyes, hairstyle and background are drawn at random.`);
+  await put(
+    'gacha.png',
+    g.attachments[0]!,
+    'Gacha: nine girls',
+    `\`/gacha tags:${tags}\` — nine girls, seeds ${g.seeds[0]}–${g.seeds[8]}; unnamed hair colour, eyes, hairstyle and background are drawn at random.`,
+  );
 
   const [first, second, third] = [g.girls[0]!, g.girls[1]!, g.girls[2]!];
   const from = model.vocabulary.namesOf(first.tags);
   const to = shiftedTags(model, first, ['hair_color', 'hairstyle']);
   const m = await morph(ctx, { girl: first, to: to.join(', '), steps: 7 });
-  await put('morph.png', m.attachments[0]!, 'Morph: one girl between two tag sets', `\`/morph\` — girl 1 from *${from.join(', ')}* to *${to.join(', ')}* in 7 steps.`);
+  await put(
+    'morph.png',
+    m.attachments[0]!,
+    'Morph: one girl between two tag sets',
+    `\`/morph\` — girl 1 from *${from.join(', ')}* to *${to.join(', ')}* in 7 steps.`,
+  );
   await put('morph.webp', m.attachments[1]!, 'Morph, animated', 'The same morph as an animated WebP.');
 
   const b = await blend(ctx, { girls: [first, second], steps: 7, labels: ['#1', '#2'] });
-  await put('blend.png', b.attachments[0]!, 'Blend: two girls’ z interpolated', '`/blend` — girls 1 and 2 blended in z (slerp, 7 steps) under the tags of girl 1.');
+  await put(
+    'blend.png',
+    b.attachments[0]!,
+    'Blend: two girls’ z interpolated',
+    '`/blend` — girls 1 and 2 blended in z (slerp, 7 steps) under the tags of girl 1.',
+  );
 
   const rows = [
     ['blonde_hair', 'blue_eyes', 'long_hair', 'smile', 'white_background'],
@@ -52,7 +67,12 @@ await run(TOOL, opened, async () => {
     ['pink_hair', 'green_eyes', 'twintails', 'frown', 'blue_background'],
   ].map((set) => knownTags(model, set));
   const r = await restyle(ctx, { girls: [first, second, third], columns: 5, tagSets: rows, seed: GALLERY_SEEDS.restyleFill });
-  await put('restyle.png', r.attachments[0]!, 'Restyle: the same girls with other tags', '`/restyle` — girls 1–3 and two random girls (columns) redrawn with three tag sets (rows).');
+  await put(
+    'restyle.png',
+    r.attachments[0]!,
+    'Restyle: the same girls with other tags',
+    '`/restyle` — girls 1–3 and two random girls (columns) redrawn with three tag sets (rows).',
+  );
 
   const v = await variations(ctx, { girl: first, count: 8, seed: GALLERY_SEEDS.variations });
   await put('variations.png', v.attachments[0]!, 'Variations of one girl', `Variations — girl 1 (tile 1) and eight neighbours of her z (σ ${v.sigma}).`);

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { spawnWorker } from '../src/util/spawn-worker.ts';
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
-import { VOCABULARY } from './dataset/vocabulary.ts';
+import { VOCABULARY } from '../src/tags/default-vocabulary.ts';
 import { UNTAGGED_FACTORS } from './dataset/sample-face.ts';
 
 function positiveInt(value: string): number {
@@ -45,7 +45,11 @@ await Promise.all(
     if (start >= end) return Promise.resolve();
     return new Promise<void>((done, fail) => {
       const worker = spawnWorker(new URL('./dataset/render-worker.ts', import.meta.url), {
-        seed: opts.seed, start, end, size: opts.size, imagesDir,
+        seed: opts.seed,
+        start,
+        end,
+        size: opts.size,
+        imagesDir,
       });
       worker.on('message', (m: { index: number; file: string; tags: string[]; factors: string[] }) => {
         rows[m.index] = [`images/${m.file}`, m.tags.join(' ')];
@@ -61,16 +65,13 @@ bar.stop();
 
 const frequency: Record<string, number> = Object.fromEntries(VOCABULARY.map((t) => [t.name, 0]));
 for (const [, tags] of rows) for (const t of tags!.split(' ')) frequency[t] = (frequency[t] ?? 0) + 1;
-writeFileSync(join(outDir, 'tags.csv'), ['image,tags', ...rows.map(([f, t]) => `${f},${t}`)].join('\n') + '\n');
-writeFileSync(
-  join(outDir, 'factors.csv'),
-  [['image', ...UNTAGGED_FACTORS].join(','), ...factorRows.map((r) => r.join(','))].join('\n') + '\n',
-);
-writeFileSync(join(outDir, 'vocab.json'), JSON.stringify(VOCABULARY, null, 1) + '\n');
+writeFileSync(join(outDir, 'tags.csv'), `${['image,tags', ...rows.map(([f, t]) => `${f},${t}`)].join('\n')}\n`);
+writeFileSync(join(outDir, 'factors.csv'), `${[['image', ...UNTAGGED_FACTORS].join(','), ...factorRows.map((r) => r.join(','))].join('\n')}\n`);
+writeFileSync(join(outDir, 'vocab.json'), `${JSON.stringify(VOCABULARY, null, 1)}\n`);
 writeFileSync(
   join(outDir, 'meta.json'),
-  JSON.stringify({ source: 'DiceBear lorelei (CC0, Lisa Wischofsky)', count: opts.count, size: opts.size, seed: opts.seed, frequency }, null, 1) + '\n',
+  `${JSON.stringify({ source: 'DiceBear lorelei (CC0, Lisa Wischofsky)', count: opts.count, size: opts.size, seed: opts.seed, frequency }, null, 1)}\n`,
 );
 const seconds = (Date.now() - started) / 1000;
 console.log(`${opts.count} images in ${seconds.toFixed(1)} s (${((seconds * 1000) / opts.count).toFixed(2)} ms/image) → ${outDir}`);
-for (const t of VOCABULARY) console.log(`${t.name.padEnd(22)} ${(frequency[t.name]! / opts.count * 100).toFixed(1)}%`);
+for (const t of VOCABULARY) console.log(`${t.name.padEnd(22)} ${((frequency[t.name]! / opts.count) * 100).toFixed(1)}%`);

@@ -1,4 +1,4 @@
-"""Portable seeded random numbers, bit-identical to src/gan/seed-random.ts.
+"""Portable seeded random numbers, bit-identical to src/latent/seed-random.ts.
 
 xoshiro128** seeded through a Weyl sequence mixed by murmur3's fmix32, 53-bit uniforms and
 Box-Muller normals rounded to float32: a seed names the same z in the trainer and the bot.

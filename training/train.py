@@ -124,10 +124,14 @@ def train(cfg: TrainConfig, resume=False, progress=True):
     opt_e = torch.optim.Adam(E.parameters(), cfg.lr_g, betas=cfg.betas) if E else None
     step, images_seen = 0, 0
     if ckpt:
-        G.load_state_dict(ckpt["G"]); D.load_state_dict(ckpt["D"]); G_ema.load_state_dict(ckpt["G_ema"])
-        opt_g.load_state_dict(ckpt["opt_g"]); opt_d.load_state_dict(ckpt["opt_d"])
+        G.load_state_dict(ckpt["G"])
+        D.load_state_dict(ckpt["D"])
+        G_ema.load_state_dict(ckpt["G_ema"])
+        opt_g.load_state_dict(ckpt["opt_g"])
+        opt_d.load_state_dict(ckpt["opt_d"])
         if E is not None and "E" in ckpt:  # an encoder added on resume starts fresh
-            E.load_state_dict(ckpt["E"]); opt_e.load_state_dict(ckpt["opt_e"])
+            E.load_state_dict(ckpt["E"])
+            opt_e.load_state_dict(ckpt["opt_e"])
         step, images_seen = ckpt["step"], ckpt["images_seen"]
         torch.set_rng_state(ckpt["rng"])
     # Every start of the run is kept (with the step it began at) so that a model trained in
@@ -198,7 +202,8 @@ def train(cfg: TrainConfig, resume=False, progress=True):
         if step % cfg.log_every == 0:
             elapsed = time.time() - started
             rec = {"step": step, "epoch": images_seen / len(data), "time_s": round(elapsed, 1), **stats_d, **stats_g}
-            log.write(json.dumps(rec) + "\n"); log.flush()
+            log.write(json.dumps(rec) + "\n")
+            log.flush()
             if progress:
                 done = images_seen / total_images
                 print(f"\r[{'#' * int(30 * done):<30}] {100 * done:5.1f}% step {step} epoch {rec['epoch']:.2f} "

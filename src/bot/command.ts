@@ -17,10 +17,26 @@ export type ComponentInteraction = ButtonInteraction | StringSelectMenuInteracti
 
 export type ComponentHandler = (interaction: ComponentInteraction, args: string[], ctx: BotContext) => Promise<void>;
 
+/**
+ * A check the router runs before a handler, declared by the command (as Sapphire's
+ * preconditions). 'drawLimit': the handler draws, so it counts against the user's drawing
+ * rate limit; the use is given back when the handler ends without having started to draw
+ * (refused, bad input, a menu shown instead of a picture).
+ */
+export type Precondition = 'drawLimit';
+
+export interface Preconditions {
+  /** The slash command: all of it, or per subcommand name. */
+  execute?: readonly Precondition[] | Readonly<Record<string, readonly Precondition[]>>;
+  /** Per component action (the custom_id's second part). */
+  components?: Readonly<Record<string, readonly Precondition[]>>;
+}
+
 export interface Command {
   data: { readonly name: string; toJSON(): RESTPostAPIChatInputApplicationCommandsJSONBody };
   execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void>;
   autocomplete?(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void>;
   /** Keyed by the custom_id's action part. */
   components?: Readonly<Record<string, ComponentHandler>>;
+  preconditions?: Preconditions;
 }

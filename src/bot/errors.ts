@@ -6,7 +6,8 @@
  */
 import { MessageFlags, type Interaction, type RepliableInteraction } from 'discord.js';
 import { UserError } from '../core/errors.ts';
-import { BusyError, GeneratorError, ShareCodeError } from '../gan/errors.ts';
+import { BusyError, GeneratorError } from '../gan/errors.ts';
+import { ShareCodeError } from '../latent/errors.ts';
 import { StoreError } from '../store/index.ts';
 import { t, type Lang, langOf, type MessageKey } from '../i18n/index.ts';
 import type { BotContext } from './context.ts';

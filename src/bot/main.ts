@@ -3,11 +3,10 @@
  * shutdown. Configuration and token problems are one line on stderr: exit 2 for a missing
  * or malformed setting, 1 when Discord rejects the token or the bot cannot start.
  */
-import { ConfigError, loadConfig } from '../config.ts';
+import { loadConfig, requireToken, type Config } from '../config.ts';
 import { ModelLoadError } from '../gan/errors.ts';
 import { StoreError } from '../store/index.ts';
-// Type only: bot.ts imports this module while it is still being evaluated (its entry point).
-import type { startBot as StartBot } from '../bot.ts';
+import type { Bot } from './start.ts';
 
 const EXIT_CONFIG = 2;
 const EXIT_START = 1;
@@ -29,19 +28,20 @@ function startFailure(e: unknown): string {
   return `could not start: ${err.message ?? String(e)}`;
 }
 
-export async function main(startBot: typeof StartBot): Promise<number> {
-  let config;
+/** `start` is the entry's startBot with the command list already bound (src/bot.ts). */
+export async function main(start: (config: Config) => Promise<Bot>): Promise<number> {
+  let config: Config;
   try {
     loadDotEnv();
     config = loadConfig();
-    if (!config.DISCORD_TOKEN) throw new ConfigError('Configuration error: DISCORD_TOKEN is not set (see .env.example).');
+    requireToken(config);
   } catch (e) {
     process.stderr.write(`gff-bot: ${(e as Error).message}\n`);
     return EXIT_CONFIG;
   }
-  let bot;
+  let bot: Bot;
   try {
-    bot = await startBot({ config });
+    bot = await start(config);
   } catch (e) {
     process.stderr.write(`gff-bot: ${startFailure(e)}\n`);
     return EXIT_START;

@@ -7,7 +7,6 @@
  */
 import { AttachmentBuilder, MessageFlags, type BaseMessageOptions, type RepliableInteraction } from 'discord.js';
 import type { Attachment } from '../core/context.ts';
-import type { BotContext } from './context.ts';
 
 export const CONTENT_MAX = 2000;
 
@@ -24,19 +23,14 @@ export type Reply = Pick<BaseMessageOptions, 'content' | 'files' | 'components' 
 export interface WorkOptions {
   /** Private answer (lists); default public. */
   ephemeral?: boolean;
-  /** Counts against the user's drawing rate limit (default true). */
-  rateLimited?: boolean;
 }
 
-export async function replyAfterWork(
-  interaction: RepliableInteraction,
-  ctx: BotContext,
-  work: () => Promise<Reply>,
-  opts: WorkOptions = {},
-): Promise<void> {
-  const user = interaction.user.id;
-  const limited = opts.rateLimited !== false;
-  if (limited) ctx.rateLimiter.take(user);
+/**
+ * Starts `work`, then defers and edits in its reply. The drawing rate limit is not this
+ * helper's business: commands declare it (Command.preconditions) and the router checks it,
+ * counting the use only when this helper has deferred (drawing started).
+ */
+export async function replyAfterWork(interaction: RepliableInteraction, work: () => Promise<Reply>, opts: WorkOptions = {}): Promise<void> {
   let pending: Promise<Reply>;
   try {
     pending = work();
@@ -48,10 +42,7 @@ export async function replyAfterWork(
     failed = { error };
   });
   await new Promise<void>((resolve) => setImmediate(resolve));
-  if (failed) {
-    if (limited) ctx.rateLimiter.refund(user);
-    throw failed.error;
-  }
+  if (failed) throw failed.error;
   await interaction.deferReply(opts.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
   const reply = await pending;
   await interaction.editReply({ ...reply, ...(reply.content !== undefined ? { content: clip(reply.content) } : {}) });

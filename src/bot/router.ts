@@ -5,7 +5,7 @@
  */
 import type { Interaction } from 'discord.js';
 import { langOf, t } from '../i18n/index.ts';
-import type { Command } from './command.ts';
+import type { Command, Precondition } from './command.ts';
 import type { BotContext } from './context.ts';
 import { parseCustomId } from './custom-id.ts';
 import { reportError, tellPrivately } from './errors.ts';
@@ -58,8 +58,16 @@ export class InteractionRouter {
       if (interaction.isRepliable()) await tellPrivately(interaction, t(langOf(interaction.locale), 'error.shutting_down'), this.ctx);
       return;
     }
+    const user = interaction.user.id;
+    const drawLimit = route.preconditions?.includes('drawLimit') ?? false;
     try {
-      await route.run();
+      if (drawLimit) this.ctx.rateLimiter.take(user);
+      try {
+        await route.run();
+      } finally {
+        // Nothing was drawn (refused, bad input, a menu instead): the use is given back.
+        if (drawLimit && !(interaction.isRepliable() && interaction.deferred)) this.ctx.rateLimiter.refund(user);
+      }
     } catch (e) {
       await reportError(interaction, e, this.ctx, route.name);
     } finally {
@@ -67,22 +75,29 @@ export class InteractionRouter {
     }
   }
 
-  private route(interaction: Interaction): { name: string; run: () => Promise<void> } | undefined {
+  private route(interaction: Interaction): { name: string; preconditions?: readonly Precondition[]; run: () => Promise<void> } | undefined {
     const ctx = this.ctx;
     if (interaction.isChatInputCommand()) {
       const command = this.byName.get(interaction.commandName);
       const sub = interaction.options.getSubcommand(false);
-      return command && { name: `/${interaction.commandName}${sub ? ` ${sub}` : ''}`, run: () => command.execute(interaction, ctx) };
+      if (!command) return undefined;
+      const declared = command.preconditions?.execute;
+      const preconditions = Array.isArray(declared) ? declared : sub ? (declared as Record<string, readonly Precondition[]> | undefined)?.[sub] : undefined;
+      return { name: `/${interaction.commandName}${sub ? ` ${sub}` : ''}`, preconditions, run: () => command.execute(interaction, ctx) };
     }
     if (interaction.isAutocomplete()) {
       const command = this.byName.get(interaction.commandName);
       if (!command) return undefined;
-      return { name: `/${interaction.commandName} (autocomplete)`, run: () => (command.autocomplete ? command.autocomplete(interaction, ctx) : interaction.respond([])) };
+      return {
+        name: `/${interaction.commandName} (autocomplete)`,
+        run: () => (command.autocomplete ? command.autocomplete(interaction, ctx) : interaction.respond([])),
+      };
     }
     if (interaction.isButton() || interaction.isStringSelectMenu()) {
       const { command: name, action, args } = parseCustomId(interaction.customId);
-      const handler = this.byName.get(name)?.components?.[action];
-      return handler && { name: `${name}:${action}`, run: () => handler(interaction, args, ctx) };
+      const command = this.byName.get(name);
+      const handler = command?.components?.[action];
+      return handler && { name: `${name}:${action}`, preconditions: command?.preconditions?.components?.[action], run: () => handler(interaction, args, ctx) };
     }
     return undefined;
   }

@@ -2,7 +2,8 @@
 import { CommanderError } from 'commander';
 import { ConfigError } from '../config.ts';
 import { UserError } from '../core/errors.ts';
-import { BusyError, GeneratorError, ModelLoadError, ShareCodeError } from '../gan/errors.ts';
+import { BusyError, GeneratorError, ModelLoadError } from '../gan/errors.ts';
+import { ShareCodeError } from '../latent/errors.ts';
 import { RenderError } from '../render/errors.ts';
 
 export const EXIT_USAGE = 2;

@@ -3,6 +3,7 @@
  * the same tags; 2 favourites as a strip, 3–4 as a bilinear grid (steps = its side).
  */
 import { SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import type { Preconditions } from '../bot/command.ts';
 import type { BotContext } from '../bot/context.ts';
 import { Refusal } from '../bot/refusal.ts';
 import { filesOf, replyAfterWork } from '../bot/respond.ts';
@@ -12,12 +13,34 @@ import { translator } from '../i18n/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
 import { favouriteGirl, favouriteLabel, favouritesAt, parseSlots } from './shared/favourites.ts';
 import { named, tagsOption } from './shared/options.ts';
-import { saveGirls, tileComponents } from './gacha/tiles.ts';
+import { saveGirls } from './shared/stored-pictures.ts';
+import { tileComponents } from './shared/tile-buttons.ts';
 
-export const data = named(new SlashCommandBuilder(), 'blend', 'ブレンド', 'Blend 2–4 favourites’ faces (2: a strip, 3–4: a grid)', 'お気に入り 2〜4 人の顔を混ぜます（2 人: 帯、3〜4 人: グリッド）')
-  .addStringOption((o) => named(o, 'slots', '番号', 'Favourites to blend, e.g. "1 3"', '混ぜるお気に入りの番号。例「1 3」').setRequired(true).setMaxLength(30).setAutocomplete(true))
-  .addIntegerOption((o) => named(o, 'steps', 'ステップ数', `Strip length for 2 (${LIMITS.steps.min}–${LIMITS.steps.max}), grid side for 3–4 (${LIMITS.blendGrid.min}–${LIMITS.blendGrid.max})`, `2 人なら帯の長さ（${LIMITS.steps.min}〜${LIMITS.steps.max}）、3〜4 人ならグリッドの辺（${LIMITS.blendGrid.min}〜${LIMITS.blendGrid.max}）`).setMinValue(2).setMaxValue(LIMITS.steps.max))
+export const data = named(
+  new SlashCommandBuilder(),
+  'blend',
+  'ブレンド',
+  'Blend 2–4 favourites’ faces (2: a strip, 3–4: a grid)',
+  'お気に入り 2〜4 人の顔を混ぜます（2 人: 帯、3〜4 人: グリッド）',
+)
+  .addStringOption((o) =>
+    named(o, 'slots', '番号', 'Favourites to blend, e.g. "1 3"', '混ぜるお気に入りの番号。例「1 3」').setRequired(true).setMaxLength(30).setAutocomplete(true),
+  )
+  .addIntegerOption((o) =>
+    named(
+      o,
+      'steps',
+      'ステップ数',
+      `Strip length for 2 (${LIMITS.steps.min}–${LIMITS.steps.max}), grid side for 3–4 (${LIMITS.blendGrid.min}–${LIMITS.blendGrid.max})`,
+      `2 人なら帯の長さ（${LIMITS.steps.min}〜${LIMITS.steps.max}）、3〜4 人ならグリッドの辺（${LIMITS.blendGrid.min}〜${LIMITS.blendGrid.max}）`,
+    )
+      .setMinValue(2)
+      .setMaxValue(LIMITS.steps.max),
+  )
   .addStringOption((o) => tagsOption(o, 'tags', 'タグ', 'Tags for every frame (default: the first favourite’s)', '全コマ共通のタグ（既定: 1 人目のタグ）'));
+
+/** Every use draws: it counts against the user's drawing rate limit. */
+export const preconditions: Preconditions = { execute: ['drawLimit'] };
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const tr = translator(interaction.locale);
@@ -28,7 +51,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const labels = favourites.map((f) => favouriteLabel(ctx, f));
   const steps = interaction.options.getInteger('steps') ?? undefined;
   const tags = interaction.options.getString('tags') ?? undefined;
-  await replyAfterWork(interaction, ctx, async () => {
+  await replyAfterWork(interaction, async () => {
     const r = await blend(ctx.core(interaction.attachmentSizeLimit), { girls, steps, tags, labels });
     const n = r.girls.length;
     const shape = girls.length === 2 ? tr('blend.strip', { steps: n }) : tr('blend.grid', { side: Math.round(Math.sqrt(n)) });

@@ -15,7 +15,7 @@ import {
   type AutocompleteInteraction,
   type ChatInputCommandInteraction,
 } from 'discord.js';
-import type { ComponentHandler } from '../bot/command.ts';
+import type { ComponentHandler, Preconditions } from '../bot/command.ts';
 import type { BotContext } from '../bot/context.ts';
 import { customId } from '../bot/custom-id.ts';
 import { Refusal } from '../bot/refusal.ts';
@@ -38,13 +38,24 @@ export const data = named(new SlashCommandBuilder(), 'favorite', 'お気に入�
       .addStringOption((o) => named(o, 'name', '名前', 'A name for her', '名前').setMaxLength(NAME_MAX_CHARS)),
   )
   .addSubcommand((s) => named(s, 'list', '一覧', 'Show your favourites with their share codes', 'お気に入りを共有コードつきで表示'))
-  .addSubcommand((s) => named(s, 'show', '表示', 'Draw one favourite large', 'お気に入りを 1 人大きく表示').addIntegerOption((o) => slotOption(o, 'Which favourite (1 = newest)', 'どのお気に入りか（1 が最新）')))
-  .addSubcommand((s) => named(s, 'remove', '削除', 'Remove a favourite', 'お気に入りから外す').addIntegerOption((o) => slotOption(o, 'Which favourite (1 = newest)', 'どのお気に入りか（1 が最新）')))
+  .addSubcommand((s) =>
+    named(s, 'show', '表示', 'Draw one favourite large', 'お気に入りを 1 人大きく表示').addIntegerOption((o) =>
+      slotOption(o, 'Which favourite (1 = newest)', 'どのお気に入りか（1 が最新）'),
+    ),
+  )
+  .addSubcommand((s) =>
+    named(s, 'remove', '削除', 'Remove a favourite', 'お気に入りから外す').addIntegerOption((o) =>
+      slotOption(o, 'Which favourite (1 = newest)', 'どのお気に入りか（1 が最新）'),
+    ),
+  )
   .addSubcommand((s) =>
     named(s, 'rename', '名前変更', 'Name a favourite', 'お気に入りに名前をつける')
       .addIntegerOption((o) => slotOption(o, 'Which favourite (1 = newest)', 'どのお気に入りか（1 が最新）'))
       .addStringOption((o) => named(o, 'name', '名前', 'Her new name', '新しい名前').setRequired(true).setMaxLength(NAME_MAX_CHARS)),
   );
+
+/** `list` and `show` draw: they count against the user's drawing rate limit. */
+export const preconditions: Preconditions = { execute: { list: ['drawLimit'], show: ['drawLimit'] } };
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const tr = translator(interaction.locale);
@@ -56,7 +67,8 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       const vocab = requireModel(ctx.runtime.catalog, girl.modelId).vocabulary;
       const name = interaction.options.getString('name');
       const added = ctx.favourites.add(user, { modelId: girl.modelId, z: girl.z, tags: weightsOf(vocab, girl.tags), name });
-      if (!added.ok) throw added.code === 'limit_reached' ? new Refusal('error.limit_reached', { limit }) : new Refusal('error.invalid_name', { max: NAME_MAX_CHARS });
+      if (!added.ok)
+        throw added.code === 'limit_reached' ? new Refusal('error.limit_reached', { limit }) : new Refusal('error.invalid_name', { max: NAME_MAX_CHARS });
       const content = tr('fav.added', { name: quotedName(added.favourite), count: ctx.favourites.count(user), limit });
       await interaction.reply({ content, flags: MessageFlags.Ephemeral });
       return;
@@ -64,18 +76,21 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     case 'list': {
       const favourites = ctx.favourites.list(user);
       if (favourites.length === 0) throw new Refusal('error.no_favourites');
-      await replyAfterWork(interaction, ctx, () => listReply(ctx, favourites, tr, interaction.attachmentSizeLimit), { ephemeral: true });
+      await replyAfterWork(interaction, () => listReply(ctx, favourites, tr, interaction.attachmentSizeLimit), { ephemeral: true });
       return;
     }
     case 'show': {
       const fav = loadFavourite(ctx, user, interaction.options.getInteger('slot', true));
       const girl = favouriteGirl(ctx, fav);
-      await replyAfterWork(interaction, ctx, async () => {
+      await replyAfterWork(interaction, async () => {
         const code = shareCodeOf(girl);
         const r = await generate(ctx.core(interaction.attachmentSizeLimit), { code });
         const vocab = requireModel(ctx.runtime.catalog, girl.modelId).vocabulary;
         const model = fav.modelId === ctx.runtime.catalog.defaultModelId ? '' : tr('fav.model', { model: fav.modelId });
-        return { content: tr('fav.show', { slot: fav.index, name: quotedName(fav), tags: describeTags(vocab, girl.tags), model, code }), files: filesOf(r.attachments) };
+        return {
+          content: tr('fav.show', { slot: fav.index, name: quotedName(fav), tags: describeTags(vocab, girl.tags), model, code }),
+          files: filesOf(r.attachments),
+        };
       });
       return;
     }
@@ -83,8 +98,14 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       // Asks first: a removed girl is gone unless her share code was kept somewhere.
       const fav = loadFavourite(ctx, user, interaction.options.getInteger('slot', true));
       const buttons = new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(
-        new ButtonBuilder().setCustomId(customId('favorite', 'remove', fav.id)).setStyle(ButtonStyle.Danger).setLabel(tr('fav.remove_button')),
-        new ButtonBuilder().setCustomId(customId('favorite', 'keep', fav.id)).setStyle(ButtonStyle.Secondary).setLabel(tr('fav.keep_button')),
+        new ButtonBuilder()
+          .setCustomId(customId('favorite', 'remove', fav.id))
+          .setStyle(ButtonStyle.Danger)
+          .setLabel(tr('fav.remove_button')),
+        new ButtonBuilder()
+          .setCustomId(customId('favorite', 'keep', fav.id))
+          .setStyle(ButtonStyle.Secondary)
+          .setLabel(tr('fav.keep_button')),
       );
       const content = tr('fav.remove_confirm', { slot: fav.index, name: quotedName(fav), tags: favouriteTags(ctx, fav) });
       await interaction.reply({ content, components: [buttons], flags: MessageFlags.Ephemeral });
@@ -139,7 +160,11 @@ const EMBED_BUDGET = 5500;
 /** A grid of the favourites plus an embed: one field per favourite with tags, model and code. */
 async function listReply(ctx: BotContext, favourites: Favourite[], tr: Translate, limitBytes: number): Promise<Reply> {
   const girls = favourites.map((f) => drawableGirl(ctx, f));
-  const picture = await gallery(ctx.core(limitBytes), girls, favourites.map((f) => favouriteLabel(ctx, f)));
+  const picture = await gallery(
+    ctx.core(limitBytes),
+    girls,
+    favourites.map((f) => favouriteLabel(ctx, f)),
+  );
   const codes = girls.map((g) => (g ? shareCodeOf(g) : null));
   const fields = favourites.map((f, i) => {
     const g = girls[i];
@@ -155,7 +180,7 @@ async function listReply(ctx: BotContext, favourites: Favourite[], tr: Translate
     .addFields(fields.map((f) => ({ name: f.name, value: withCodes && f.code ? `${f.tags}\n\`${f.code}\`` : f.tags })));
   const files = filesOf([picture]);
   if (!withCodes) {
-    const text = fields.map((f) => `${f.name}\t${f.code ?? '-'}`).join('\n') + '\n';
+    const text = `${fields.map((f) => `${f.name}\t${f.code ?? '-'}`).join('\n')}\n`;
     files.push(new AttachmentBuilder(Buffer.from(text), { name: 'codes.txt' }));
   }
   return { embeds: [embed], files, ...(withCodes ? {} : { content: tr('fav.codes_in_file') }) };

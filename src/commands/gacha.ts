@@ -4,22 +4,49 @@
  */
 import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction, type AutocompleteInteraction } from 'discord.js';
 import type { BotContext } from '../bot/context.ts';
-import type { ComponentHandler } from '../bot/command.ts';
+import type { ComponentHandler, Preconditions } from '../bot/command.ts';
 import { LIMITS, checkSeed, intInRange, numberInRange } from '../core/limits.ts';
 import { langOf } from '../i18n/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
 import { named, tagsOption } from './shared/options.ts';
+import { LEGACY_TILE_ACTIONS, TILE_ACTIONS } from './shared/tile-buttons.ts';
 import { vocabularyOfDefault } from './shared/vocabulary.ts';
 import * as buttons from './gacha/buttons.ts';
 import { pickerMessage } from './gacha/picker.ts';
 import { postGacha } from './gacha/post.ts';
 
-export const data = named(new SlashCommandBuilder(), 'gacha', 'ガチャ', 'Draw a grid of new girls for the tags (no tags: pick them from menus)', 'タグに合う女の子をまとめて引きます（タグなしならメニューで選択）')
+export const data = named(
+  new SlashCommandBuilder(),
+  'gacha',
+  'ガチャ',
+  'Draw a grid of new girls for the tags (no tags: pick them from menus)',
+  'タグに合う女の子をまとめて引きます（タグなしならメニューで選択）',
+)
   .addStringOption((o) => tagsOption(o, 'tags', 'タグ', 'Tags, comma separated (e.g. blonde_hair, smile / 金髪, 笑顔)', 'タグ（カンマ区切り。例: 金髪, 笑顔）'))
-  .addIntegerOption((o) => named(o, 'count', '人数', `How many girls (${LIMITS.gachaCount.min}–${LIMITS.gachaCount.max}, default ${LIMITS.gachaCount.default})`, `人数（${LIMITS.gachaCount.min}〜${LIMITS.gachaCount.max}、既定 ${LIMITS.gachaCount.default}）`).setMinValue(LIMITS.gachaCount.min).setMaxValue(LIMITS.gachaCount.max))
-  .addIntegerOption((o) => named(o, 'seed', 'シード', 'First seed, to draw the same girls again (default random)', '最初のシード（同じ子をもう一度引くとき。既定はランダム）').setMinValue(0).setMaxValue(0xffffffff))
+  .addIntegerOption((o) =>
+    named(
+      o,
+      'count',
+      '人数',
+      `How many girls (${LIMITS.gachaCount.min}–${LIMITS.gachaCount.max}, default ${LIMITS.gachaCount.default})`,
+      `人数（${LIMITS.gachaCount.min}〜${LIMITS.gachaCount.max}、既定 ${LIMITS.gachaCount.default}）`,
+    )
+      .setMinValue(LIMITS.gachaCount.min)
+      .setMaxValue(LIMITS.gachaCount.max),
+  )
+  .addIntegerOption((o) =>
+    named(o, 'seed', 'シード', 'First seed, to draw the same girls again (default random)', '最初のシード（同じ子をもう一度引くとき。既定はランダム）')
+      .setMinValue(0)
+      .setMaxValue(0xffffffff),
+  )
   .addNumberOption((o) =>
-    named(o, 'psi', '典型度', `Truncation ψ ${LIMITS.psi.min}–${LIMITS.psi.max}: below 1 = more typical, cleaner faces; above 1 = wilder (default 1)`, `ψ ${LIMITS.psi.min}〜${LIMITS.psi.max}。1 未満で整った典型的な顔、1 超で個性的に（既定 1）`)
+    named(
+      o,
+      'psi',
+      '典型度',
+      `Truncation ψ ${LIMITS.psi.min}–${LIMITS.psi.max}: below 1 = more typical, cleaner faces; above 1 = wilder (default 1)`,
+      `ψ ${LIMITS.psi.min}〜${LIMITS.psi.max}。1 未満で整った典型的な顔、1 超で個性的に（既定 1）`,
+    )
       .setMinValue(LIMITS.psi.min)
       .setMaxValue(LIMITS.psi.max),
   );
@@ -47,12 +74,32 @@ export function autocomplete(interaction: AutocompleteInteraction, ctx: BotConte
   return autocompleteOptions(interaction, ctx);
 }
 
+const tileHandlers: Readonly<Record<string, ComponentHandler>> = {
+  [TILE_ACTIONS.keep]: buttons.keepTileButton,
+  [TILE_ACTIONS.keepMenu]: buttons.keepTileMenu,
+  [TILE_ACTIONS.variations]: buttons.variationsOfTile,
+  [TILE_ACTIONS.reroll]: buttons.reroll,
+  [TILE_ACTIONS.codes]: buttons.codes,
+};
+
 export const components: Readonly<Record<string, ComponentHandler>> = {
-  fav: buttons.fav,
-  favsel: buttons.favsel,
-  var: buttons.variationsOfTile,
-  reroll: buttons.reroll,
-  codes: buttons.codes,
+  ...tileHandlers,
+  // Buttons on messages posted before the ids were renamed.
+  ...Object.fromEntries(Object.entries(LEGACY_TILE_ACTIONS).map(([old, now]) => [old, tileHandlers[now]!])),
   pick: buttons.pick,
   draw: buttons.draw,
+};
+
+/**
+ * What draws counts against the user's drawing rate limit: the command (a tag picker shown
+ * instead gives the use back), 🔀, 🔄 and the picker's 🎲. ⭐, 📋 and picker changes do not.
+ */
+export const preconditions: Preconditions = {
+  execute: ['drawLimit'],
+  components: {
+    [TILE_ACTIONS.variations]: ['drawLimit'],
+    var: ['drawLimit'], // the 🔀 menu's id before the rename
+    [TILE_ACTIONS.reroll]: ['drawLimit'],
+    draw: ['drawLimit'],
+  },
 };

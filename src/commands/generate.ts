@@ -1,5 +1,6 @@
 /** /generate code: | seed: tags: — one girl at full size, with her share code. */
 import { SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import type { Preconditions } from '../bot/command.ts';
 import type { BotContext } from '../bot/context.ts';
 import { filesOf, replyAfterWork } from '../bot/respond.ts';
 import { requireModel } from '../core/catalog.ts';
@@ -8,19 +9,33 @@ import { describeTags, shareCodeOf } from '../core/girl.ts';
 import { translator } from '../i18n/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
 import { named, tagsOption } from './shared/options.ts';
-import { saveGirls, tileComponents } from './gacha/tiles.ts';
+import { saveGirls } from './shared/stored-pictures.ts';
+import { tileComponents } from './shared/tile-buttons.ts';
 
-export const data = named(new SlashCommandBuilder(), 'generate', '生成', 'Draw one girl large, from a share code or from a seed and tags', '共有コード、またはシードとタグから 1 人を大きく描きます')
+export const data = named(
+  new SlashCommandBuilder(),
+  'generate',
+  '生成',
+  'Draw one girl large, from a share code or from a seed and tags',
+  '共有コード、またはシードとタグから 1 人を大きく描きます',
+)
   .addStringOption((o) => named(o, 'code', 'コード', 'A share code (from 📋 or /favorite list)', '共有コード（📋 や /favorite list から）').setMaxLength(2000))
-  .addIntegerOption((o) => named(o, 'seed', 'シード', 'A seed (a gacha tile’s number)', 'シード（ガチャのタイルの番号）').setMinValue(0).setMaxValue(0xffffffff))
-  .addStringOption((o) => tagsOption(o, 'tags', 'タグ', 'Tags (with a seed; with a code they replace hers)', 'タグ（シードと一緒に。コードと一緒ならその子のタグを置き換え）'));
+  .addIntegerOption((o) =>
+    named(o, 'seed', 'シード', 'A seed (a gacha tile’s number)', 'シード（ガチャのタイルの番号）').setMinValue(0).setMaxValue(0xffffffff),
+  )
+  .addStringOption((o) =>
+    tagsOption(o, 'tags', 'タグ', 'Tags (with a seed; with a code they replace hers)', 'タグ（シードと一緒に。コードと一緒ならその子のタグを置き換え）'),
+  );
+
+/** Every use draws: it counts against the user's drawing rate limit. */
+export const preconditions: Preconditions = { execute: ['drawLimit'] };
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const code = interaction.options.getString('code')?.trim() || undefined;
   const seed = interaction.options.getInteger('seed') ?? undefined;
   const tags = interaction.options.getString('tags') ?? undefined;
   const tr = translator(interaction.locale);
-  await replyAfterWork(interaction, ctx, async () => {
+  await replyAfterWork(interaction, async () => {
     const r = await draw(ctx.core(interaction.attachmentSizeLimit), { code, seed, tags });
     const girl = r.girls[0]!;
     const vocab = requireModel(ctx.runtime.catalog, girl.modelId).vocabulary;

@@ -5,6 +5,7 @@
  * target (MorphStateRepo), unless `from` is given.
  */
 import { SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import type { Preconditions } from '../bot/command.ts';
 import type { BotContext } from '../bot/context.ts';
 import { filesOf, replyAfterWork } from '../bot/respond.ts';
 import { requireModel } from '../core/catalog.ts';
@@ -17,13 +18,35 @@ import { translator } from '../i18n/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
 import { favouriteGirl, loadFavourite, quotedName } from './shared/favourites.ts';
 import { named, slotOption, tagsOption } from './shared/options.ts';
-import { saveGirls, tileComponents } from './gacha/tiles.ts';
+import { saveGirls } from './shared/stored-pictures.ts';
+import { tileComponents } from './shared/tile-buttons.ts';
 
-export const data = named(new SlashCommandBuilder(), 'morph', 'モーフィング', 'Morph a favourite towards other tags; morphs chain', 'お気に入りを別のタグへ少しずつ変化させます（続けると連鎖）')
+export const data = named(
+  new SlashCommandBuilder(),
+  'morph',
+  'モーフィング',
+  'Morph a favourite towards other tags; morphs chain',
+  'お気に入りを別のタグへ少しずつ変化させます（続けると連鎖）',
+)
   .addIntegerOption((o) => slotOption(o, 'Which favourite (1 = newest)', 'どのお気に入りか（1 が最新）'))
   .addStringOption((o) => tagsOption(o, 'to', '変化先', 'Target tags', '変化先のタグ', true))
-  .addIntegerOption((o) => named(o, 'steps', 'ステップ数', `Frames, both ends included (${LIMITS.steps.min}–${LIMITS.steps.max}, default ${LIMITS.steps.default})`, `コマ数、両端を含む（${LIMITS.steps.min}〜${LIMITS.steps.max}、既定 ${LIMITS.steps.default}）`).setMinValue(LIMITS.steps.min).setMaxValue(LIMITS.steps.max))
-  .addStringOption((o) => tagsOption(o, 'from', '変化元', 'Start tags (default: where her last morph ended)', '変化元のタグ（既定: 前回のモーフィングの行き先）'));
+  .addIntegerOption((o) =>
+    named(
+      o,
+      'steps',
+      'ステップ数',
+      `Frames, both ends included (${LIMITS.steps.min}–${LIMITS.steps.max}, default ${LIMITS.steps.default})`,
+      `コマ数、両端を含む（${LIMITS.steps.min}〜${LIMITS.steps.max}、既定 ${LIMITS.steps.default}）`,
+    )
+      .setMinValue(LIMITS.steps.min)
+      .setMaxValue(LIMITS.steps.max),
+  )
+  .addStringOption((o) =>
+    tagsOption(o, 'from', '変化元', 'Start tags (default: where her last morph ended)', '変化元のタグ（既定: 前回のモーフィングの行き先）'),
+  );
+
+/** Every use draws: it counts against the user's drawing rate limit. */
+export const preconditions: Preconditions = { execute: ['drawLimit'] };
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const tr = translator(interaction.locale);
@@ -36,7 +59,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const from = fromText ? resolveTags(model, fromText).vector : last ? vectorOf(model, last) : girl.tags;
   const to = interaction.options.getString('to', true);
   const steps = interaction.options.getInteger('steps') ?? undefined;
-  await replyAfterWork(interaction, ctx, async () => {
+  await replyAfterWork(interaction, async () => {
     const r = await morph(ctx.core(interaction.attachmentSizeLimit), { girl, from, to, steps });
     // Only a morph that was drawn moves the chain on.
     ctx.morphs.setLastTarget(user, fav.id, weightsOf(model.vocabulary, r.to));

@@ -5,6 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import type { Preconditions } from '../bot/command.ts';
 import type { BotContext } from '../bot/context.ts';
 import { filesOf, replyAfterWork } from '../bot/respond.ts';
 import { LIMITS } from '../core/limits.ts';
@@ -13,16 +14,32 @@ import { translator } from '../i18n/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
 import { favouriteGirl, favouriteLabel, favouritesAt, parseSlots } from './shared/favourites.ts';
 import { named, tagsOption } from './shared/options.ts';
-import { saveGirls, tileComponents } from './gacha/tiles.ts';
+import { saveGirls } from './shared/stored-pictures.ts';
+import { tileComponents } from './shared/tile-buttons.ts';
 
 const DEFAULT_COLUMNS = 6;
 
-export const data = named(new SlashCommandBuilder(), 'restyle', '属性変更', 'Redraw your favourites (and random girls) with other tags', 'お気に入り（とランダムな子）を別のタグで描き直します')
+export const data = named(
+  new SlashCommandBuilder(),
+  'restyle',
+  '属性変更',
+  'Redraw your favourites (and random girls) with other tags',
+  'お気に入り（とランダムな子）を別のタグで描き直します',
+)
   .addStringOption((o) => tagsOption(o, 'tags1', 'タグ1', 'First row’s tags', '1 行目のタグ', true))
   .addStringOption((o) => tagsOption(o, 'tags2', 'タグ2', 'Second row’s tags', '2 行目のタグ'))
   .addStringOption((o) => tagsOption(o, 'tags3', 'タグ3', 'Third row’s tags', '3 行目のタグ'))
-  .addStringOption((o) => named(o, 'slots', '番号', 'Which favourites, e.g. "1 3" (default: all)', 'どのお気に入りか。例「1 3」（既定: 全員）').setMaxLength(60))
-  .addIntegerOption((o) => named(o, 'columns', '列数', `Columns, filled with random girls (default ${DEFAULT_COLUMNS})`, `列数。足りない分はランダムな子（既定 ${DEFAULT_COLUMNS}）`).setMinValue(1).setMaxValue(LIMITS.restyleColumns.max));
+  .addStringOption((o) =>
+    named(o, 'slots', '番号', 'Which favourites, e.g. "1 3" (default: all)', 'どのお気に入りか。例「1 3」（既定: 全員）').setMaxLength(60),
+  )
+  .addIntegerOption((o) =>
+    named(o, 'columns', '列数', `Columns, filled with random girls (default ${DEFAULT_COLUMNS})`, `列数。足りない分はランダムな子（既定 ${DEFAULT_COLUMNS}）`)
+      .setMinValue(1)
+      .setMaxValue(LIMITS.restyleColumns.max),
+  );
+
+/** Every use draws: it counts against the user's drawing rate limit. */
+export const preconditions: Preconditions = { execute: ['drawLimit'] };
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const tr = translator(interaction.locale);
@@ -34,10 +51,13 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const tagSets = ['tags1', 'tags2', 'tags3'].map((n) => interaction.options.getString(n)).filter((s): s is string => s !== null);
   const columns = interaction.options.getInteger('columns') ?? Math.max(DEFAULT_COLUMNS, girls.length);
   const seed = randomInt(0, 0xffffffff - LIMITS.restyleColumns.max);
-  await replyAfterWork(interaction, ctx, async () => {
+  await replyAfterWork(interaction, async () => {
     const r = await restyle(ctx.core(interaction.attachmentSizeLimit), { girls, columns, tagSets, columnLabels: labels, seed });
     const random = columns > girls.length ? tr('restyle.random', { seed }) : '';
-    const content = [tr('restyle.content', { columns: [...labels, random].filter(Boolean).join(', '), rows: tagSets.join(' / ') }), tr('tiles.hint_short')].join('\n');
+    const content = [
+      tr('restyle.content', { columns: [...labels, random].filter(Boolean).join(', '), rows: tagSets.join(' / ') }),
+      tr('tiles.hint_short'),
+    ].join('\n');
     const id = saveGirls(ctx, user, r.girls, { columns });
     return { content, files: filesOf(r.attachments), components: id ? tileComponents(id, r.girls.length, tr) : [] };
   });

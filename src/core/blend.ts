@@ -2,7 +2,7 @@
  * Blend (the original's page 6): z of two girls interpolated under the same tags as a strip;
  * three or four girls as the corners of a bilinear grid.
  */
-import { bilinearGrid, interpolateSteps, lerp, type InterpolationKind } from '../gan/latent.ts';
+import { bilinearGrid, interpolateSteps, lerp, type InterpolationKind } from '../latent/interpolate.ts';
 import { requireModel } from './catalog.ts';
 import type { CoreContext, CoreResult } from './context.ts';
 import { drawGirls } from './draw.ts';

@@ -1,13 +1,11 @@
 /** What the core needs to know about the models it can draw with (metadata only, no tfjs). */
-import type { TagVocabulary } from '../gan/tag-vocabulary.ts';
+import type { ModelSummary } from '../gan/model-files.ts';
 import { UserError } from './errors.ts';
 
-export interface ModelEntry {
-  id: string;
+/** A served model's summary (model-files.ts) plus what the core derives from it. */
+export interface ModelEntry extends ModelSummary {
+  /** The card's display name, else the id. */
   name: string;
-  zDim: number;
-  imageSize: number;
-  vocabulary: TagVocabulary;
   /** tags.json's `exclusive` sets: set name → tag names (for the gacha's random fill). */
   exclusiveSets: ReadonlyMap<string, readonly string[]>;
 }

@@ -1,16 +1,14 @@
 /** What every core operation needs: something that draws, and what it can draw with. */
-import type { RawImage } from '../render/raw-image.ts';
+import type { GenerateRequest } from '../gan/generator-types.ts';
+import type { RawImage } from '../gan/image.ts';
 import type { ModelCatalog } from './catalog.ts';
+import type { Girl } from './girl.ts';
 
-export interface GenerationRequest {
-  modelId: string;
-  z: Float32Array;
-  tags: Float32Array;
-}
+export type { GenerateRequest };
 
 /** The GeneratorService's surface as the core sees it (tests can pass anything with it). */
 export interface ImageGenerator {
-  generate(requests: readonly GenerationRequest[]): Promise<RawImage[]>;
+  generate(requests: readonly GenerateRequest[]): Promise<RawImage[]>;
 }
 
 export interface CoreContext {
@@ -30,5 +28,5 @@ export interface Attachment {
 export interface CoreResult {
   attachments: Attachment[];
   /** The girls drawn, in tile order. */
-  girls: import('./girl.ts').Girl[];
+  girls: Girl[];
 }

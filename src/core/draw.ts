@@ -4,19 +4,20 @@
  * from her code — or from a favourite — gives the very pixels of the tile she was picked
  * from, not a near copy one level off here and there.
  */
-import { roundToFloat16 } from '../util/float16.ts';
-import type { RawImage } from '../render/raw-image.ts';
-import type { CoreContext, GenerationRequest } from './context.ts';
+import type { RawImage } from '../gan/image.ts';
+import { roundToFloat16 } from '../latent/float16.ts';
+import { onTagGrid } from '../latent/share-code.ts';
+import type { CoreContext, GenerateRequest } from './context.ts';
 
 /** z as a float16 round trip leaves it, tags on the 1/255 grid of share codes. */
-export function drawable(request: GenerationRequest): GenerationRequest {
+export function drawable<R extends GenerateRequest>(request: R): GenerateRequest & Pick<R, 'modelId'> {
   return {
     modelId: request.modelId,
     z: Float32Array.from(request.z, roundToFloat16),
-    tags: Float32Array.from(request.tags, (v) => Math.min(255, Math.max(0, Math.round(v * 255))) / 255),
+    tags: Float32Array.from(request.tags, onTagGrid),
   };
 }
 
-export function drawGirls(ctx: CoreContext, girls: readonly GenerationRequest[]): Promise<RawImage[]> {
+export function drawGirls(ctx: CoreContext, girls: readonly GenerateRequest[]): Promise<RawImage[]> {
   return ctx.generator.generate(girls.map(drawable));
 }

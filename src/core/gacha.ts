@@ -1,19 +1,19 @@
 /** Infinite gacha: n fresh girls for the tags, seeds base … base+n−1, numbered grid. */
 import { randomInt } from 'node:crypto';
-import { seedToZ } from '../gan/seed-random.ts';
-import { truncate } from '../gan/latent.ts';
-import { requireModel } from './catalog.ts';
+import { requireModel, type ModelEntry } from './catalog.ts';
 import type { CoreContext, CoreResult } from './context.ts';
 import { drawGirls } from './draw.ts';
-import type { Girl } from './girl.ts';
+import { seedGirl, type Girl } from './girl.ts';
 import { LIMITS, checkSeed, intInRange, numberInRange } from './limits.ts';
 import { gridPng } from './pictures.ts';
-import { fillExclusiveSets, resolveTags, type ResolvedTags } from './tags-input.ts';
+import { resolveTags, type ResolvedTags } from './tags-input.ts';
 
 export interface GachaRequest {
   modelId?: string;
   /** Tag text as typed ("blonde_hair, smile", 金髪 笑顔 …). */
   tags?: string;
+  /** Or tags already resolved (a reroll of a stored picture): used instead of `tags`. */
+  requested?: ResolvedTags;
   count?: number;
   /** First seed; random when omitted. */
   seed?: number;
@@ -23,28 +23,42 @@ export interface GachaRequest {
   randomFill?: boolean;
 }
 
-export interface GachaResult extends CoreResult {
-  seeds: number[];
-  requested: ResolvedTags;
+/**
+ * A gacha draw, typed: all it takes to redraw any of its tiles, with no user text in it.
+ * The bot stores it (src/commands/shared/stored-pictures.ts) and its buttons redraw from it.
+ */
+export interface GachaRecipe {
   modelId: string;
+  /** The tags asked for (before the random fill), with their names and notes. */
+  requested: ResolvedTags;
+  /** One per tile: base, base+1, … */
+  seeds: number[];
   psi: number;
+  randomFill: boolean;
+}
+
+/** The girls of a recipe's tiles, without drawing them. */
+export interface GachaPlan extends GachaRecipe {
+  girls: Girl[];
+}
+
+export interface GachaResult extends CoreResult, GachaPlan {}
+
+/** Tile girl of a gacha recipe: the seed's z (ψ-truncated) under the requested tags, filled per seed. */
+export function gachaGirl(model: ModelEntry, recipe: Omit<GachaRecipe, 'seeds' | 'modelId'>, seed: number): Girl {
+  return seedGirl(model, seed, recipe.requested.vector, { psi: recipe.psi, randomFill: recipe.randomFill });
 }
 
 /** The girls a gacha draws, without drawing them (buttons rebuild them from stored rows). */
-export function gachaGirls(ctx: CoreContext, req: GachaRequest): { girls: Girl[]; seeds: number[]; requested: ResolvedTags; psi: number; modelId: string } {
+export function gachaGirls(ctx: CoreContext, req: GachaRequest): GachaPlan {
   const model = requireModel(ctx.catalog, req.modelId);
   const count = intInRange(req.count, LIMITS.gachaCount, 'The number of girls');
   const psi = numberInRange(req.psi, LIMITS.psi, 'ψ (truncation)');
   const base = req.seed === undefined ? randomInt(0, 0xffffffff - LIMITS.gachaCount.max) : checkSeed(req.seed);
-  const requested = resolveTags(model, req.tags);
+  const requested = req.requested ?? resolveTags(model, req.tags);
   const seeds = Array.from({ length: count }, (_, i) => (base + i) >>> 0);
-  const girls = seeds.map((seed) => ({
-    modelId: model.id,
-    seed,
-    z: psi === 1 ? seedToZ(seed, model.zDim) : truncate(seedToZ(seed, model.zDim), psi),
-    tags: req.randomFill === false ? requested.vector : fillExclusiveSets(model, requested.vector, seed),
-  }));
-  return { girls, seeds, requested, psi, modelId: model.id };
+  const recipe: GachaRecipe = { modelId: model.id, requested, seeds, psi, randomFill: req.randomFill !== false };
+  return { ...recipe, girls: seeds.map((seed) => gachaGirl(model, recipe, seed)) };
 }
 
 export async function gacha(ctx: CoreContext, req: GachaRequest): Promise<GachaResult> {

@@ -1,15 +1,14 @@
 /** One girl at full size, from a share code or from seed + tags. */
-import { seedToZ } from '../gan/seed-random.ts';
 import { requireModel } from './catalog.ts';
 import type { CoreContext, CoreResult } from './context.ts';
 import { drawGirls } from './draw.ts';
 import { UserError } from './errors.ts';
-import { describeTags, girlFromCode, type Girl } from './girl.ts';
+import { describeTags, girlFromCode, seedGirl, type Girl } from './girl.ts';
 import { checkSeed } from './limits.ts';
 import { gridPng } from './pictures.ts';
 import { resolveTags } from './tags-input.ts';
 
-export interface GenerateRequest {
+export interface GenerateGirlRequest {
   code?: string;
   seed?: number;
   /** With a seed: the tags. With a code: replaces the code's tags when given. */
@@ -20,7 +19,7 @@ export interface GenerateRequest {
 }
 
 /** The girl a generate request names. */
-export function resolveGirl(ctx: CoreContext, req: GenerateRequest): Girl {
+export function resolveGirl(ctx: CoreContext, req: GenerateGirlRequest): Girl {
   if (req.code !== undefined) {
     const girl = girlFromCode(ctx.catalog, req.code);
     if (req.tags === undefined || req.tags.trim() === '') return girl;
@@ -29,10 +28,10 @@ export function resolveGirl(ctx: CoreContext, req: GenerateRequest): Girl {
   if (req.seed === undefined) throw new UserError('bad_code', 'Give a share code, or a seed (and tags).');
   const model = requireModel(ctx.catalog, req.modelId);
   const seed = checkSeed(req.seed);
-  return { modelId: model.id, seed, z: seedToZ(seed, model.zDim), tags: resolveTags(model, req.tags).vector };
+  return seedGirl(model, seed, resolveTags(model, req.tags).vector);
 }
 
-export async function generate(ctx: CoreContext, req: GenerateRequest): Promise<CoreResult> {
+export async function generate(ctx: CoreContext, req: GenerateGirlRequest): Promise<CoreResult> {
   const girl = resolveGirl(ctx, req);
   const model = requireModel(ctx.catalog, girl.modelId);
   const [tile] = await drawGirls(ctx, [girl]);

@@ -2,11 +2,14 @@
  * A girl is (model id, z, tags): the same three always draw the same face with that model.
  * Gacha draws also remember the integer seed that named their z.
  */
-import { decodeShareCode, encodeShareCode, peekShareCode } from '../gan/share-code.ts';
-import { ShareCodeError } from '../gan/errors.ts';
-import type { TagVocabulary } from '../gan/tag-vocabulary.ts';
-import type { ModelCatalog } from './catalog.ts';
+import { truncate } from '../latent/interpolate.ts';
+import { seedToZ } from '../latent/seed-random.ts';
+import { decodeShareCode, encodeShareCode, peekShareCode } from '../latent/share-code.ts';
+import { ShareCodeError } from '../latent/errors.ts';
+import type { TagVocabulary } from '../tags/vocabulary.ts';
+import type { ModelCatalog, ModelEntry } from './catalog.ts';
 import { UserError } from './errors.ts';
+import { fillExclusiveSets } from './tags-input.ts';
 
 export interface Girl {
   modelId: string;
@@ -14,6 +17,20 @@ export interface Girl {
   tags: Float32Array;
   /** The integer seed that named z, when it came from one. */
   seed?: number;
+}
+
+export interface SeedOptions {
+  /** Truncation ψ (default 1: z as the seed names it). */
+  psi?: number;
+  /** Fill each exclusive set the tags leave empty with the seed's own draw (the gacha's; default off). */
+  randomFill?: boolean;
+}
+
+/** The one seed → girl recipe: z from the seed (truncated when ψ ≠ 1) and the tags, filled when asked. */
+export function seedGirl(model: ModelEntry, seed: number, tags: Float32Array, opts: SeedOptions = {}): Girl {
+  const psi = opts.psi ?? 1;
+  const z = psi === 1 ? seedToZ(seed, model.zDim) : truncate(seedToZ(seed, model.zDim), psi);
+  return { modelId: model.id, seed, z, tags: opts.randomFill ? fillExclusiveSets(model, tags, seed) : tags };
 }
 
 export function shareCodeOf(girl: Girl): string {
@@ -34,10 +51,7 @@ export function girlFromCode(catalog: ModelCatalog, code: string): Girl {
 }
 
 function missingModel(catalog: ModelCatalog, id: string): UserError {
-  return new UserError(
-    'unknown_model',
-    `That code was made with model "${id}", which this bot does not have (models: ${catalog.ids().join(', ')}).`,
-  );
+  return new UserError('unknown_model', `That code was made with model "${id}", which this bot does not have (models: ${catalog.ids().join(', ')}).`);
 }
 
 /**

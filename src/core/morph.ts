@@ -3,7 +3,7 @@
  * with both ends included, so the middle frames carry fractional tags. Returns B so the next
  * morph can start where this one ended.
  */
-import { interpolateSteps } from '../gan/latent.ts';
+import { interpolateSteps } from '../latent/interpolate.ts';
 import { renderAnimation } from '../render/index.ts';
 import { requireModel } from './catalog.ts';
 import type { CoreContext, CoreResult } from './context.ts';

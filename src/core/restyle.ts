@@ -3,12 +3,11 @@
  * girl is a column, each tag set a row, so a column shows one face across styles.
  */
 import { randomInt } from 'node:crypto';
-import { seedToZ } from '../gan/seed-random.ts';
 import { requireModel } from './catalog.ts';
 import type { CoreContext, CoreResult } from './context.ts';
 import { drawGirls } from './draw.ts';
 import { UserError } from './errors.ts';
-import type { Girl } from './girl.ts';
+import { seedGirl, type Girl } from './girl.ts';
 import { LIMITS, intInRange } from './limits.ts';
 import { labeledGridPng } from './pictures.ts';
 import { resolveTags } from './tags-input.ts';
@@ -40,7 +39,7 @@ export async function restyle(ctx: CoreContext, req: RestyleRequest): Promise<Co
   const labels = [...(req.columnLabels ?? req.girls.map((_, i) => `#${i + 1}`))];
   for (let i = girls.length; i < columns; i++) {
     const seed = (base + i) >>> 0;
-    girls.push({ modelId: model.id, seed, z: seedToZ(seed, model.zDim), tags: new Float32Array(model.vocabulary.size) });
+    girls.push(seedGirl(model, seed, new Float32Array(model.vocabulary.size)));
     labels.push(`seed ${seed}`);
   }
   // Each column keeps its own model; the tag text is read once in each model's vocabulary.

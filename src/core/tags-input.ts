@@ -1,8 +1,9 @@
 /** User text → tag vector, with the gacha's random fill for exclusive sets left empty. */
-import { SeedRandom } from '../gan/seed-random.ts';
-import type { TagWarning } from '../gan/tag-parse.ts';
+import { SeedRandom } from '../latent/seed-random.ts';
+import { parseTags, tagWarnings, type TagWarning } from '../tags/parse.ts';
 import type { ModelEntry } from './catalog.ts';
 import { UserError } from './errors.ts';
+import { vectorOf, type TagWeights } from './tag-weights.ts';
 
 export interface ResolvedTags {
   names: string[];
@@ -12,9 +13,18 @@ export interface ResolvedTags {
 
 /** Parses tag text against a model's vocabulary; unknown words → UserError with suggestions. */
 export function resolveTags(model: ModelEntry, text: string | undefined): ResolvedTags {
-  const result = model.vocabulary.parse(text ?? '');
+  const result = parseTags(model.vocabulary, text ?? '');
   if (!result.ok) throw new UserError('unknown_tags', result.message);
   return { names: result.tags, vector: model.vocabulary.toVector(result.tags), warnings: result.warnings };
+}
+
+/**
+ * Stored tag weights (a picture's or a favourite's) as if they had been typed: the same
+ * names, vector and notes, with no text in between.
+ */
+export function resolveWeights(model: ModelEntry, weights: TagWeights): ResolvedTags {
+  const names = Object.keys(weights);
+  return { names, vector: vectorOf(model, weights), warnings: tagWarnings(model.vocabulary, names) };
 }
 
 /** Moves the random fill of seed s onto a stream other than the z of s. */
@@ -42,7 +52,10 @@ export function fillExclusiveSets(model: ModelEntry, chosen: Float32Array, seed:
     const total = weights.reduce((a, b) => a + b, 0);
     let roll = rng.uniform() * total;
     // The last drawable entry catches a roll that rounding leaves at or just above 0.
-    let pick = weights.findIndex((w) => (roll -= w) < 0);
+    let pick = weights.findIndex((w) => {
+      roll -= w;
+      return roll < 0;
+    });
     if (pick < 0) {
       pick = weights.length - 1;
       while (weights[pick] === 0) pick--;

@@ -1,5 +1,5 @@
 /** Variations of one girl: z + σ·noise renormalised, like Waifu Labs' narrowing steps. */
-import { variations as perturb } from '../gan/latent.ts';
+import { variations as perturb } from '../latent/interpolate.ts';
 import { randomInt } from 'node:crypto';
 import type { CoreContext, CoreResult } from './context.ts';
 import { drawGirls } from './draw.ts';

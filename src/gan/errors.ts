@@ -29,20 +29,8 @@ export class ModelLoadError extends Error {
   }
 }
 
-export type ShareCodeErrorCode = 'corrupt' | 'bad_length' | 'unsupported_version' | 'wrong_model';
-
-/** A share code that cannot be used: mistyped, cut off, from another model or not a code. */
-export class ShareCodeError extends Error {
-  override readonly name = 'ShareCodeError';
-  constructor(
-    readonly code: ShareCodeErrorCode,
-    message: string,
-    /** The model id the code was made with, when it could be read (for 'wrong_model'). */
-    readonly modelId?: string,
-  ) {
-    super(message);
-  }
-}
+// Share codes belong to src/latent/; re-exported because worker messages carry every error kind.
+export { ShareCodeError, type ShareCodeErrorCode } from '../latent/errors.ts';
 
 /** The generation queue is full; the caller should try again after `retryAfterMs`. */
 export class BusyError extends Error {

@@ -35,7 +35,8 @@ export class GeneratorEngine {
     try {
       for (const dir of options.modelDirs) {
         const m = await loadModel(dir);
-        if (models.has(m.id)) throw new ModelLoadError('bad_format', m.dir, `Two model directories use the id "${m.id}" (${models.get(m.id)!.dir} and ${m.dir}).`);
+        if (models.has(m.id))
+          throw new ModelLoadError('bad_format', m.dir, `Two model directories use the id "${m.id}" (${models.get(m.id)!.dir} and ${m.dir}).`);
         models.set(m.id, m);
       }
     } catch (e) {

@@ -294,10 +294,7 @@ export class GeneratorService {
     }
     if (this.running.size > 0) {
       let timeout: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.allSettled([...this.running]),
-        new Promise((r) => (timeout = setTimeout(r, timeoutMs))),
-      ]);
+      await Promise.race([Promise.allSettled([...this.running]), new Promise((r) => (timeout = setTimeout(r, timeoutMs)))]);
       clearTimeout(timeout);
     }
     await Promise.all(this.slots.map((s) => s.close()));

@@ -9,7 +9,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { ModelLoadError } from './errors.ts';
-import { TagVocabulary, type TagSpec } from './tag-vocabulary.ts';
+import { TagVocabulary, type TagSpec } from '../tags/vocabulary.ts';
 
 const cardSchema = z
   .object({
@@ -137,9 +137,7 @@ export function declaredInputWidth(topology: Record<string, unknown>): number | 
     | { layers?: { class_name?: string; config?: Record<string, unknown> }[] }
     | undefined;
   const input = config?.layers?.find((l) => l.class_name === 'InputLayer');
-  const shape = (input?.config?.['batch_input_shape'] ?? input?.config?.['batch_shape'] ?? input?.config?.['batchInputShape']) as
-    | unknown[]
-    | undefined;
+  const shape = (input?.config?.['batch_input_shape'] ?? input?.config?.['batch_shape'] ?? input?.config?.['batchInputShape']) as unknown[] | undefined;
   const last = shape?.[shape.length - 1];
   return typeof last === 'number' ? last : undefined;
 }
@@ -160,11 +158,7 @@ export async function readModelFiles(modelDir: string): Promise<ModelFiles> {
   const modelJson = validate(modelJsonSchema, await readJson(modelFile), modelFile);
 
   if (tags.length !== card.numTags) {
-    throw new ModelLoadError(
-      'tag_count',
-      tagsFile,
-      `${displayPath(tagsFile)} lists ${tags.length} tags but card.json says numTags is ${card.numTags}.`,
-    );
+    throw new ModelLoadError('tag_count', tagsFile, `${displayPath(tagsFile)} lists ${tags.length} tags but card.json says numTags is ${card.numTags}.`);
   }
   const seen = new Set<string>();
   for (const t of tags) {
@@ -182,13 +176,15 @@ export async function readModelFiles(modelDir: string): Promise<ModelFiles> {
   }
 
   const weightSpecs = modelJson.weightsManifest.flatMap((g) => g.weights);
-  const weightPaths = modelJson.weightsManifest.flatMap((g) => g.paths).map((p) => {
-    const abs = path.resolve(dir, p);
-    if (path.relative(dir, abs).startsWith('..') || path.isAbsolute(p)) {
-      throw new ModelLoadError('bad_format', modelFile, `${displayPath(modelFile)} names a weights file outside the model directory: "${p}".`);
-    }
-    return abs;
-  });
+  const weightPaths = modelJson.weightsManifest
+    .flatMap((g) => g.paths)
+    .map((p) => {
+      const abs = path.resolve(dir, p);
+      if (path.relative(dir, abs).startsWith('..') || path.isAbsolute(p)) {
+        throw new ModelLoadError('bad_format', modelFile, `${displayPath(modelFile)} names a weights file outside the model directory: "${p}".`);
+      }
+      return abs;
+    });
   const weightBytes = weightSpecs.reduce((a, s) => a + specBytes(s), 0);
   let found = 0;
   for (const p of weightPaths) {
@@ -246,11 +242,7 @@ function checkWeightSize(paths: string[], expected: number, found: number): void
   const names = paths.map((p) => path.basename(p)).join(' + ');
   const where = paths.length === 1 ? displayPath(paths[0]!) : `${displayPath(path.dirname(paths[0]!))}/{${names}}`;
   const what = found < expected ? 'is truncated' : 'is larger than model.json says';
-  throw new ModelLoadError(
-    'weights_size',
-    paths[0]!,
-    `${where} ${what}: model.json's weights need ${expected} bytes, found ${found}.`,
-  );
+  throw new ModelLoadError('weights_size', paths[0]!, `${where} ${what}: model.json's weights need ${expected} bytes, found ${found}.`);
 }
 
 /** All shards, concatenated in manifest order (the layout tfjs expects as one buffer). */

@@ -102,7 +102,9 @@ export class OrtEngine {
           try {
             session = await ort.InferenceSession.create(bytes, { ...base, executionProviders: ['cpu'] });
           } catch (e) {
-            throw new OrtUnavailable(`${displayPath(path.join(files.dir, 'model.onnx'))} cannot be loaded: ${(e as Error).message.split('\n')[0]!.slice(0, 200)}`);
+            throw new OrtUnavailable(
+              `${displayPath(path.join(files.dir, 'model.onnx'))} cannot be loaded: ${(e as Error).message.split('\n')[0]!.slice(0, 200)}`,
+            );
           }
         }
         models.set(files.id, { ...files, session });
@@ -112,7 +114,7 @@ export class OrtEngine {
       for (const m of models.values()) await m.session.release();
       throw e instanceof OrtUnavailable ? e : new OrtUnavailable((e as Error).message.split('\n')[0]!);
     }
-    const where = usedProvider === 'cuda' ? 'CUDA execution provider (GPU)' : `CPU execution provider, ${threads} thread${threads === 1 ? "" : "s"}`;
+    const where = usedProvider === 'cuda' ? 'CUDA execution provider (GPU)' : `CPU execution provider, ${threads} thread${threads === 1 ? '' : 's'}`;
     const cudaNote = usedProvider === 'cpu' && provider === 'auto' && cudaError ? ` (CUDA: ${cudaError})` : '';
     const backend: BackendChoice = {
       name: 'onnxruntime',
@@ -185,6 +187,8 @@ function checkContract(m: OrtModel): void {
   const shape = s.inputMetadata?.[0]?.shape;
   const width = m.zDim + m.numTags;
   if (shape && (shape.length !== 2 || (typeof shape[1] === 'number' && shape[1] !== width))) {
-    throw new OrtUnavailable(`${file} takes inputs of shape [${shape.join(', ')}], but card.json needs [batch, ${width}] (zDim ${m.zDim} + numTags ${m.numTags})`);
+    throw new OrtUnavailable(
+      `${file} takes inputs of shape [${shape.join(', ')}], but card.json needs [batch, ${width}] (zDim ${m.zDim} + numTags ${m.numTags})`,
+    );
   }
 }

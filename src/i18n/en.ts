@@ -85,7 +85,8 @@ export const en = {
 
   'help.title': 'Girl Friend Factory',
   'help.body': [
-    '`/gacha tags: count: seed: psi:` a grid of new girls (no tags: a tag picker; psi below 1: more typical faces). Buttons: ⭐n keep, 🔀 variations, 🔄 reroll, 📋 codes.',
+    '`/gacha tags: count: seed: psi:` a grid of new girls (no tags: a tag picker; psi below 1: more typical faces). ' +
+      'Buttons: ⭐n keep, 🔀 variations, 🔄 reroll, 📋 codes.',
     '`/generate code: | seed: tags:` one girl, large.',
     '`/favorite add | list | show | remove | rename` your {limit} favourites.',
     '`/restyle tags1: tags2: tags3:` your favourites (and random girls) redrawn with other tags.',

@@ -71,7 +71,5 @@ export async function renderAnimation(frames: readonly RawImage[], opts: Animati
   if (opts.format === 'webp') {
     return img.webp({ loop, delay, quality: strong ? 55 : 82, effort: 4 }).toBuffer();
   }
-  return img
-    .gif({ loop, delay, colours: strong ? 64 : 256, effort: 7, dither: 1.0, ...(strong ? { interFrameMaxError: 8 } : {}) })
-    .toBuffer();
+  return img.gif({ loop, delay, colours: strong ? 64 : 256, effort: 7, dither: 1.0, ...(strong ? { interFrameMaxError: 8 } : {}) }).toBuffer();
 }

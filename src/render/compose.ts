@@ -46,12 +46,7 @@ export async function scaleTile(img: RawImage, w: number, h: number): Promise<Bu
 }
 
 /** The composed canvas as raw RGB, `width × height × 3` bytes: background, tiles, then labels over them. */
-export async function composeRaw(
-  width: number,
-  height: number,
-  placements: readonly Placement[],
-  labels: readonly Label[] = [],
-): Promise<Buffer> {
+export async function composeRaw(width: number, height: number, placements: readonly Placement[], labels: readonly Label[] = []): Promise<Buffer> {
   for (const { box } of placements) {
     if (box.x < 0 || box.y < 0 || box.x + box.w > width || box.y + box.h > height) {
       throw new RangeError(`tile box ${box.w}×${box.h}+${box.x}+${box.y} is outside the ${width}×${height} canvas`);
@@ -67,9 +62,7 @@ export async function composeRaw(
     const { image, box } = p;
     if ((image.width === box.w && image.height === box.h) || canUpscale(image, box.w, box.h)) inJs.push(p);
     else {
-      shrinking.push(
-        scaleTile(image, box.w, box.h).then((data) => copyInto({ width: box.w, height: box.h, channels: 3, data }, canvas, width, box.x, box.y)),
-      );
+      shrinking.push(scaleTile(image, box.w, box.h).then((data) => copyInto({ width: box.w, height: box.h, channels: 3, data }, canvas, width, box.x, box.y)));
     }
   }
   const pending = Promise.all([sprites, ...shrinking]);
@@ -91,12 +84,7 @@ export async function composeRaw(
 }
 
 /** A sharp pipeline holding the composed canvas, ready for an encoder. */
-export async function composeCanvas(
-  width: number,
-  height: number,
-  placements: readonly Placement[],
-  labels: readonly Label[] = [],
-): Promise<sharp.Sharp> {
+export async function composeCanvas(width: number, height: number, placements: readonly Placement[], labels: readonly Label[] = []): Promise<sharp.Sharp> {
   const data = await composeRaw(width, height, placements, labels);
   return sharp(data, { raw: { width, height, channels: 3 } });
 }

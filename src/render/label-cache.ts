@@ -121,7 +121,7 @@ async function rasteriseAtlas(labels: readonly Label[]): Promise<Sprite[]> {
   return labels.map((l, i) => {
     const out = new Uint8Array(l.w * l.h * 4);
     for (let r = 0; r < l.h; r++) {
-      const from = ((tops[i]! + r) * width) * 4;
+      const from = (tops[i]! + r) * width * 4;
       out.set(data.subarray(from, from + l.w * 4), r * l.w * 4);
     }
     return { width: l.w, height: l.h, data: out };

@@ -1,15 +1,12 @@
+/**
+ * Checks on the RGB pictures the generator hands over. The type itself is the generator's
+ * (src/gan/image.ts: 8-bit channels, row-major, no padding, `data.length === width * height * 3`),
+ * re-exported here so render's callers need one import.
+ */
+import type { RawImage } from '../gan/image.ts';
 import { RenderError } from './errors.ts';
 
-/**
- * An RGB picture as the generator hands it over: 8-bit channels, row-major, no padding,
- * so `data.length === width * height * 3`. Tiles are usually 64×64 or 128×128.
- */
-export interface RawImage {
-  width: number;
-  height: number;
-  channels: 3;
-  data: Uint8Array;
-}
+export type { RawImage };
 
 /** Throws RenderError('bad_image') unless `img` is a well-formed RawImage. */
 export function assertRawImage(img: RawImage, what = 'image'): void {
@@ -23,10 +20,7 @@ export function assertRawImage(img: RawImage, what = 'image'): void {
     img.data.length === img.width * img.height * 3;
   if (!ok) {
     const len = img.data instanceof Uint8Array ? img.data.length : 'no data';
-    throw new RenderError(
-      'bad_image',
-      `${what} is not an RGB ${img.width}×${img.height} image (channels ${img.channels}, ${len} bytes)`,
-    );
+    throw new RenderError('bad_image', `${what} is not an RGB ${img.width}×${img.height} image (channels ${img.channels}, ${len} bytes)`);
   }
 }
 
@@ -37,10 +31,7 @@ export function commonSize(images: readonly RawImage[], what = 'tile'): { width:
   images.forEach((img, i) => {
     assertRawImage(img, `${what} ${i + 1}`);
     if (img.width !== first.width || img.height !== first.height) {
-      throw new RenderError(
-        'bad_image',
-        `${what} ${i + 1} is ${img.width}×${img.height}, but ${what} 1 is ${first.width}×${first.height}`,
-      );
+      throw new RenderError('bad_image', `${what} ${i + 1} is ${img.width}×${img.height}, but ${what} 1 is ${first.width}×${first.height}`);
     }
   });
   return { width: first.width, height: first.height };

@@ -39,11 +39,7 @@ export function formatBytes(bytes: number): string {
  * Encoded size grows with pixel count (∝ tileSize²), so each shrink jumps to the size
  * predicted to fit (with 5 % slack) instead of walking down in small steps.
  */
-export async function fitUnderLimit(
-  render: (step: SizeStep) => Promise<Buffer>,
-  limitBytes: number,
-  opts: FitOptions,
-): Promise<FitResult> {
+export async function fitUnderLimit(render: (step: SizeStep) => Promise<Buffer>, limitBytes: number, opts: FitOptions): Promise<FitResult> {
   const minTile = Math.max(8, opts.minTileSize ?? 48);
   let step: SizeStep = { tileSize: opts.tileSize, compression: 'default' };
   let smallest = Infinity;

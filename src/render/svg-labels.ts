@@ -78,9 +78,7 @@ export function textLabel(box: Box, raw: string, opts: TextOptions): Label | nul
   const lineH = fontPx * 1.2;
   const firstMid = m + box.h / 2 - ((lines.length - 1) * lineH) / 2;
   const attrs = textAttrs(fontPx, opts.fill ?? MUTED_TEXT_HEX, opts.bold ? 'bold' : 'normal', align);
-  const svg = lines
-    .map((line, i) => `<text x="${x}" y="${baseline(firstMid + i * lineH, fontPx)}" ${attrs}>${escapeXml(line)}</text>`)
-    .join('');
+  const svg = lines.map((line, i) => `<text x="${x}" y="${baseline(firstMid + i * lineH, fontPx)}" ${attrs}>${escapeXml(line)}</text>`).join('');
   return { x: box.x - m, y: box.y - m, w: box.w + 2 * m, h: box.h + 2 * m, svg };
 }
 

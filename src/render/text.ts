@@ -9,7 +9,7 @@ export function escapeXml(s: string): string {
 
 /** Control characters would make invalid XML or odd glyphs; labels are one line. */
 export function cleanLabel(s: string): string {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this pattern looks for
   return s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 }
 
@@ -98,7 +98,10 @@ export function wrapToLines(s: string, fontPx: number, maxPx: number, maxLines: 
   newLine();
   if (lines.length <= maxLines) return lines.map((l) => l.trimEnd());
   const kept = lines.slice(0, maxLines).map((l) => l.trimEnd());
-  const rest = lines.slice(maxLines - 1).join('').trimEnd();
+  const rest = lines
+    .slice(maxLines - 1)
+    .join('')
+    .trimEnd();
   // `rest` holds at least two lines' worth, so it is always cut and ends in "…".
   kept[maxLines - 1] = truncateToWidth(rest, fontPx, maxPx);
   return kept;

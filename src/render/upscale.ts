@@ -91,12 +91,7 @@ let scratch = new Int16Array(0);
  * pixels wide) with its top-left corner at (box.x, box.y). The box must lie inside the
  * canvas and be larger than the image on both axes (see canUpscale).
  */
-export function upscaleInto(
-  img: RawImage,
-  dst: Uint8Array,
-  dstWidth: number,
-  box: { x: number; y: number; w: number; h: number },
-): void {
+export function upscaleInto(img: RawImage, dst: Uint8Array, dstWidth: number, box: { x: number; y: number; w: number; h: number }): void {
   const { width: sw, height: sh, data: src } = img;
   const { w, h } = box;
   if (!canUpscale(img, w, h)) throw new RangeError(`upscaleInto enlarges only (${sw}×${sh} → ${w}×${h})`);

@@ -4,7 +4,7 @@
  * user id, so no user can read or change another's rows.
  */
 import type { Db } from './db.ts';
-import { decodeFloat16, encodeFloat16 } from '../util/float16.ts';
+import { decodeFloat16, encodeFloat16 } from '../latent/float16.ts';
 import { decodeTags, encodeTags, type TagWeights } from './tags.ts';
 import { checkModelId, checkName, checkUserId, checkZ } from './validate.ts';
 
@@ -31,10 +31,7 @@ export interface NewFavourite {
 
 export type NotFound = { ok: false; code: 'not_found'; message: string };
 export type InvalidName = { ok: false; code: 'invalid_name'; message: string };
-export type AddResult =
-  | { ok: true; favourite: Favourite }
-  | { ok: false; code: 'limit_reached'; limit: number; message: string }
-  | InvalidName;
+export type AddResult = { ok: true; favourite: Favourite } | { ok: false; code: 'limit_reached'; limit: number; message: string } | InvalidName;
 export type GetResult = { ok: true; favourite: Favourite } | NotFound;
 export type RenameResult = { ok: true; favourite: Favourite } | NotFound | InvalidName;
 

@@ -1,5 +1,5 @@
 /**
- * Gacha results: what a posted grid showed (model, tags, one draw per tile), stored under a
+ * Stored pictures (table gacha_results): what a posted grid showed (model, tags, one draw per tile), stored under a
  * short random id that goes into the message's button custom_ids. Buttons therefore keep
  * working across restarts until the row expires (default 7 days).
  *
@@ -11,37 +11,38 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from './db.ts';
 import { StoreError } from './errors.ts';
-import { decodeFloat16, encodeFloat16 } from '../util/float16.ts';
+import { decodeFloat16, encodeFloat16 } from '../latent/float16.ts';
+import { decodeParams, encodeParams, type PictureParams } from './picture-params.ts';
 import { decodeTags, encodeTags, type TagWeights } from './tags.ts';
 import { checkModelId, checkUserId, checkZ } from './validate.ts';
 
 /** One tile: an integer seed (the z of a plain draw) or an explicit z (variations, blends). */
-export type GachaDraw = { seed: number } | { z: Float32Array };
+export type PictureDraw = { seed: number } | { z: Float32Array };
 
-export interface GachaResult {
+/** A posted picture as stored: its tiles' draws, the picture's tags and how it was made. */
+export interface StoredPicture {
   id: string;
   userId: string;
   modelId: string;
   tags: TagWeights;
-  draws: GachaDraw[];
-  params: Record<string, unknown>;
+  draws: PictureDraw[];
+  params: PictureParams;
   createdAt: number;
   expiresAt: number;
 }
 
-export interface NewGachaResult {
+export interface NewStoredPicture {
   userId: string;
   modelId: string;
   tags: TagWeights;
-  draws: readonly GachaDraw[];
-  params?: Record<string, unknown>;
+  draws: readonly PictureDraw[];
+  /** Default: a plain gacha at ψ 1 with random fill. */
+  params?: PictureParams;
   /** Lifetime in ms; default the repo's ttlMs. */
   ttlMs?: number;
 }
 
-export type GachaGetResult =
-  | { ok: true; result: GachaResult }
-  | { ok: false; code: 'not_found' | 'expired'; message: string };
+export type GachaGetResult = { ok: true; result: StoredPicture } | { ok: false; code: 'not_found' | 'expired'; message: string };
 
 export interface GachaResultsOptions {
   /** Default lifetime of a result, ms. */
@@ -57,9 +58,8 @@ const randomId = (): string => randomBytes(9).toString('base64url');
 
 const storedDraw = z.union([z.object({ seed: z.number().int() }).strict(), z.object({ z: z.string() }).strict()]);
 const storedDraws = z.array(storedDraw);
-const storedParams = z.record(z.unknown());
 
-function encodeDraws(draws: readonly GachaDraw[]): string {
+function encodeDraws(draws: readonly PictureDraw[]): string {
   if (draws.length < 1 || draws.length > 100) throw new StoreError('invalid_input', `a gacha result needs 1–100 draws, got ${draws.length}`);
   return JSON.stringify(
     draws.map((d) => {
@@ -75,7 +75,7 @@ function encodeDraws(draws: readonly GachaDraw[]): string {
   );
 }
 
-function decodeDraws(json: string): GachaDraw[] {
+function decodeDraws(json: string): PictureDraw[] {
   return storedDraws.parse(JSON.parse(json)).map((d) => ('seed' in d ? { seed: d.seed } : { z: decodeFloat16(Buffer.from(d.z, 'base64url')) }));
 }
 
@@ -104,19 +104,17 @@ export class GachaResultsRepo {
     this.newId = opts.newId ?? randomId;
   }
 
-  save(input: NewGachaResult): GachaResult {
+  save(input: NewStoredPicture): StoredPicture {
     checkUserId(input.userId);
     checkModelId(input.modelId);
     const ttl = input.ttlMs ?? this.ttlMs;
     if (!Number.isFinite(ttl) || ttl <= 0) throw new StoreError('invalid_input', `ttlMs must be positive, got ${ttl}`);
-    const params = input.params ?? {};
-    if (!storedParams.safeParse(params).success) throw new StoreError('invalid_input', 'params must be a plain object');
     const row = {
       user_id: input.userId,
       model_id: input.modelId,
       tags: encodeTags(input.tags),
       draws: encodeDraws(input.draws),
-      params: JSON.stringify(params),
+      params: input.params ? encodeParams(input.params) : '{}',
       created_at: this.now(),
       expires_at: 0,
     };
@@ -158,14 +156,14 @@ export class GachaResultsRepo {
   }
 }
 
-function toResult(r: Row): GachaResult {
+function toResult(r: Row): StoredPicture {
   return {
     id: r.id,
     userId: r.user_id,
     modelId: r.model_id,
     tags: decodeTags(r.tags),
     draws: decodeDraws(r.draws),
-    params: storedParams.parse(JSON.parse(r.params)),
+    params: decodeParams(r.params),
     createdAt: r.created_at,
     expiresAt: r.expires_at,
   };

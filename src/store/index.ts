@@ -1,7 +1,7 @@
 export { openDatabase, DEFAULT_MIGRATIONS_DIR, type Db, type OpenOptions, type StoreLogger, type SqlValue, type RunResult } from './db.ts';
 export { StoreError, type StoreErrorCode } from './errors.ts';
 export { loadMigrations, migrate, type Migration, type MigrateResult } from './migrate.ts';
-export { encodeFloat16, decodeFloat16, FLOAT16_MAX } from '../util/float16.ts';
+export { encodeFloat16, decodeFloat16, FLOAT16_MAX } from '../latent/float16.ts';
 export { encodeTags, decodeTags, type TagWeights } from './tags.ts';
 export { checkName, NAME_MAX_CHARS, type NameCheck } from './validate.ts';
 export {
@@ -16,10 +16,11 @@ export {
 export {
   GachaResultsRepo,
   DEFAULT_GACHA_TTL_MS,
-  type GachaDraw,
-  type GachaResult,
-  type NewGachaResult,
+  type PictureDraw,
+  type StoredPicture,
+  type NewStoredPicture,
   type GachaGetResult,
   type GachaResultsOptions,
 } from './gacha-results.ts';
+export { encodeParams, decodeParams, type PictureParams } from './picture-params.ts';
 export { MorphStateRepo, type SetTargetResult } from './morph-state.ts';

@@ -22,11 +22,7 @@ export class MorphStateRepo {
   /** The last morph target of this favourite, or null when it was never morphed. */
   getLastTarget(userId: string, favouriteId: number): TagWeights | null {
     checkUserId(userId);
-    const row = this.db.get<{ target_tags: string }>(
-      'SELECT target_tags FROM morph_state WHERE user_id = ? AND favourite_id = ?',
-      userId,
-      favouriteId,
-    );
+    const row = this.db.get<{ target_tags: string }>('SELECT target_tags FROM morph_state WHERE user_id = ? AND favourite_id = ?', userId, favouriteId);
     return row ? decodeTags(row.target_tags) : null;
   }
 

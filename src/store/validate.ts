@@ -1,6 +1,6 @@
 /** Checks on values before they reach SQL; the schema's CHECKs are the last line. */
 import { StoreError } from './errors.ts';
-import { FLOAT16_MAX } from '../util/float16.ts';
+import { FLOAT16_MAX } from '../latent/float16.ts';
 
 /** Discord snowflakes are ≤ 20 digits; 32 leaves room for other id schemes (CLI users). */
 export function checkUserId(userId: string): void {
@@ -39,7 +39,7 @@ export type NameCheck = { ok: true; name: string } | { ok: false; code: 'invalid
 export function checkName(raw: string): NameCheck {
   const name = raw.replace(/\s+/gu, ' ').trim();
   const chars = [...name].length;
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this pattern looks for
   if (chars === 0 || chars > NAME_MAX_CHARS || /[\u0000-\u001f\u007f]/u.test(name)) {
     return { ok: false, code: 'invalid_name', message: `A name needs 1–${NAME_MAX_CHARS} characters (this one has ${chars}).` };
   }

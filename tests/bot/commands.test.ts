@@ -3,17 +3,23 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { commandPayloads } from '../../src/bot/register.ts';
+import { commandPayloads } from '../../src/bot.ts';
 import { parseCustomId } from '../../src/bot/custom-id.ts';
 import { scrubTokens, serializeError } from '../../src/bot/logger.ts';
 import { RateLimiter, RateLimitedError } from '../../src/bot/rate-limit.ts';
-import { tileComponents } from '../../src/commands/gacha/tiles.ts';
+import { tileComponents } from '../../src/commands/shared/tile-buttons.ts';
 import { translator } from '../../src/i18n/index.ts';
 import { en } from '../../src/i18n/en.ts';
 import { ja } from '../../src/i18n/ja.ts';
-import { LoopbackDiscord } from '../support/discord/index.ts';
+import { LoopbackDiscord } from '../../testkit/discord/index.ts';
 
-type Json = { name: string; description?: string; name_localizations?: Record<string, string>; description_localizations?: Record<string, string>; options?: Json[] };
+type Json = {
+  name: string;
+  description?: string;
+  name_localizations?: Record<string, string>;
+  description_localizations?: Record<string, string>;
+  options?: Json[];
+};
 
 function* walk(list: Json[]): Generator<Json> {
   for (const item of list) {
@@ -72,7 +78,7 @@ describe('tile components', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const r of rows) expect(r.components.length).toBeLessThanOrEqual(5);
     for (const id of ids) expect(id.length).toBeLessThanOrEqual(100);
-    const stars = ids.filter((id) => id.startsWith('gacha:fav:'));
+    const stars = ids.filter((id) => id.startsWith('gacha:keep-tile:'));
     expect(stars.length).toBe(n <= 15 ? n : 0);
     expect(parseCustomId(ids[0]!)).toMatchObject({ command: 'gacha' });
   });

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import type { Bot } from '../../src/bot.ts';
 import { shareCodeOf } from '../../src/core/girl.ts';
-import { seedToZ } from '../../src/gan/seed-random.ts';
-import { CALLBACK, type ApiObject } from '../support/discord/index.ts';
-import { makeUser } from '../support/discord/fixtures.ts';
+import { seedToZ } from '../../src/latent/seed-random.ts';
+import { CALLBACK, type ApiObject } from '../../testkit/discord/index.ts';
+import { makeUser } from '../../testkit/discord/fixtures.ts';
 import { findId, pngSize, starButtons, startWorld, type World } from './harness.ts';
 
 describe('favourites, restyle, morph and blend end to end', () => {
@@ -19,7 +19,13 @@ describe('favourites, restyle, morph and blend end to end', () => {
     return shareCodeOf({ modelId, z: seedToZ(seed, model.zDim), tags: model.vocabulary.toVector(tags) });
   };
   const send = (name: string, options: Record<string, string | number> = {}, extra: { subcommand?: string; locale?: string; as?: ApiObject } = {}) =>
-    w.loop.sendCommand({ name, options, user: extra.as ?? user, ...(extra.subcommand ? { subcommand: extra.subcommand } : {}), ...(extra.locale ? { locale: extra.locale } : {}) });
+    w.loop.sendCommand({
+      name,
+      options,
+      user: extra.as ?? user,
+      ...(extra.subcommand ? { subcommand: extra.subcommand } : {}),
+      ...(extra.locale ? { locale: extra.locale } : {}),
+    });
 
   /** /favorite remove, then the confirmation's Remove button; the final private message. */
   const removeSlot = async (slot: number) => {
@@ -100,7 +106,10 @@ describe('favourites, restyle, morph and blend end to end', () => {
     expect(bot.ctx.favourites.list(user.id)).toEqual(before);
     expect(kept.components).toEqual([]);
     // Two confirmations for Dot, then a newer favourite moves her to #2: Remove still removes Dot, once.
-    const asks = [await send('favorite', { slot: 1 }, { subcommand: 'remove' }).finalMessage(), await send('favorite', { slot: 1 }, { subcommand: 'remove' }).finalMessage()];
+    const asks = [
+      await send('favorite', { slot: 1 }, { subcommand: 'remove' }).finalMessage(),
+      await send('favorite', { slot: 1 }, { subcommand: 'remove' }).finalMessage(),
+    ];
     await send('favorite', { code: codeOf('tiny', 16, ['pink_hair']), name: 'Eve' }, { subcommand: 'add' }).finalMessage();
     const press = (m: (typeof asks)[number]) => w.loop.clickButton({ customId: findId(m, 'favorite:remove:'), message: m, user }).finalMessage();
     expect((await press(asks[0]!)).content).toMatch(/Removed favourite #2 “Dot”/);
@@ -204,7 +213,10 @@ describe('favourites, restyle, morph and blend end to end', () => {
     expect(rec.autocompleteChoices).toEqual([{ name: expect.stringMatching(/^#3 Alice · /), value: 3 }]);
     const slots = w.loop.sendAutocomplete({ name: 'blend', focused: 'slots', value: '3 ', user });
     await slots.waitForCallback();
-    expect(slots.autocompleteChoices).toEqual([{ name: '3 1 · Alice + #1', value: '3 1' }, { name: '3 2 · Alice + Beth', value: '3 2' }]);
+    expect(slots.autocompleteChoices).toEqual([
+      { name: '3 1 · Alice + #1', value: '3 1' },
+      { name: '3 2 · Alice + Beth', value: '3 2' },
+    ]);
   });
 
   it('GIVEN /tags and /help THEN grouped tags with Japanese names, and the commands', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/bot.ts';
-import { CALLBACK } from '../support/discord/index.ts';
+import { CALLBACK } from '../../testkit/discord/index.ts';
+import { makeUser } from '../../testkit/discord/fixtures.ts';
 import { PNG_SIGNATURE, findId, pngSize, starButtons, startWorld, type World } from './harness.ts';
 
 describe('/gacha end to end', () => {
@@ -26,7 +27,7 @@ describe('/gacha end to end', () => {
     expect(size.format).toBe('png');
     expect(size.width).toBeGreaterThan(3 * 16);
     expect(starButtons(reply)).toHaveLength(9);
-    expect(findId(reply, 'gacha:var:')).toBeTruthy();
+    expect(findId(reply, 'gacha:variations:')).toBeTruthy();
     expect(findId(reply, 'gacha:reroll:')).toBeTruthy();
     expect(findId(reply, 'gacha:codes:')).toBeTruthy();
     expect(reply.content).toMatch(/seeds \d+–\d+ · blonde_hair, smile/);
@@ -48,7 +49,9 @@ describe('/gacha end to end', () => {
     expect(typical.content).toContain('`/gacha tags:red_hair count:4 seed:77 psi:0.5`');
     expect(plain.content).not.toMatch(/ψ|psi/);
     expect(typical.attachments[0]!.data.equals(plain.attachments[0]!.data)).toBe(false);
-    const rerolled = await w.loop.clickButton({ customId: findId(typical, 'gacha:reroll:'), message: typical }).finalMessage({ where: (m) => m.attachments.length > 0 });
+    const rerolled = await w.loop
+      .clickButton({ customId: findId(typical, 'gacha:reroll:'), message: typical })
+      .finalMessage({ where: (m) => m.attachments.length > 0 });
     expect(rerolled.content).toMatch(/psi:0.5/);
     const refused = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'red_hair', psi: 3 } }).finalMessage();
     expect(refused.content).toMatch(/ψ \(truncation\).*0.3.*1.5/);
@@ -57,7 +60,7 @@ describe('/gacha end to end', () => {
   it('GIVEN 20 tiles THEN ⭐ becomes a select menu and the message keeps within 5 rows', async () => {
     const reply = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 20 } }).finalMessage();
     expect(starButtons(reply)).toHaveLength(0);
-    expect(findId(reply, 'gacha:favsel:')).toBeTruthy();
+    expect(findId(reply, 'gacha:keep-tile-menu:')).toBeTruthy();
     expect(reply.components.length).toBeLessThanOrEqual(5);
   });
 
@@ -90,7 +93,7 @@ describe('/gacha end to end', () => {
 
   it('GIVEN 🔀 on tile 2 THEN 9 tiles (her + 8 variations) come back, and a variation can be kept with ⭐', async () => {
     const grid = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'pink_hair' } }).finalMessage();
-    const rec = w.loop.selectMenu({ customId: findId(grid, 'gacha:var:'), message: grid, values: ['2'] });
+    const rec = w.loop.selectMenu({ customId: findId(grid, 'gacha:variations:'), message: grid, values: ['2'] });
     const vars = await rec.finalMessage({ where: (m) => m.attachments.length > 0 });
     expect(vars.attachments[0]!.filename).toBe('variations.png');
     expect(vars.content).toMatch(/8 variations of tile 2 \(seed \d+\)/);
@@ -101,6 +104,28 @@ describe('/gacha end to end', () => {
     // 🔄 on a variations picture: new variations of the same girl.
     const again = await w.loop.clickButton({ customId: findId(vars, 'gacha:reroll:'), message: vars }).finalMessage();
     expect(again.content).toMatch(/variations of tile 2/);
+  });
+
+  it('GIVEN components from before the ids were renamed (gacha:fav, favsel, var) THEN they still keep and vary tiles', async () => {
+    const grid = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'pink_hair', count: 3 } }).finalMessage();
+    const id = findId(grid, 'gacha:codes:').split(':')[2]!;
+    const options = ['1', '2', '3'].map((v) => ({ label: v, value: v }));
+    const old = {
+      ...grid.api,
+      id: '1234567890123456780',
+      components: [
+        { type: 1, components: [{ type: 2, style: 2, label: '⭐1', custom_id: `gacha:fav:${id}:1` }] },
+        { type: 1, components: [{ type: 3, custom_id: `gacha:favsel:${id}`, options }] },
+        { type: 1, components: [{ type: 3, custom_id: `gacha:var:${id}`, options }] },
+      ],
+    };
+    const user = makeUser('olga');
+    const star = await w.loop.clickButton({ customId: `gacha:fav:${id}:1`, message: old, user }).finalMessage();
+    expect(star.content).toMatch(/Saved tile 1/);
+    const menu = await w.loop.selectMenu({ customId: `gacha:favsel:${id}`, message: old, values: ['2'], user }).finalMessage();
+    expect(menu.content).toMatch(/Saved tile 2/);
+    const vars = await w.loop.selectMenu({ customId: `gacha:var:${id}`, message: old, values: ['3'] }).finalMessage({ where: (m) => m.attachments.length > 0 });
+    expect(vars.content).toMatch(/variations of tile 3/);
   });
 
   it('GIVEN 📋 THEN the share codes come privately and a code redraws the tile with /generate', async () => {
@@ -148,7 +173,9 @@ describe('/gacha end to end', () => {
     expect(picker.content).toMatch(/ψ 0.7/);
     const upd = w.loop.selectMenu({ customId: findId(picker, 'gacha:pick:0:'), message: picker, values: ['pink_hair'] });
     const after = await upd.finalMessage();
-    const grid = await w.loop.clickButton({ customId: findId(after, 'gacha:draw:'), message: picker.id }).finalMessage({ where: (m) => m.attachments.length > 0 });
+    const grid = await w.loop
+      .clickButton({ customId: findId(after, 'gacha:draw:'), message: picker.id })
+      .finalMessage({ where: (m) => m.attachments.length > 0 });
     expect(grid.content).toMatch(/pink_hair · ψ 0.7/);
   });
 

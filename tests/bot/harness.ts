@@ -7,13 +7,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { startBot, type Bot, type BotOptions } from '../../src/bot.ts';
-import { registerCommands } from '../../src/bot/register.ts';
+import { registerCommands, startBot, type Bot, type BotOptions } from '../../src/bot.ts';
 import { createLogger } from '../../src/bot/logger.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { startRuntime, type Runtime } from '../../src/runtime.ts';
-import { LoopbackDiscord, type LoopbackOptions, type MessageView } from '../support/discord/index.ts';
-import { makeTinyModel } from '../support/tiny-model.ts';
+import { LoopbackDiscord, type LoopbackOptions, type MessageView } from '../../testkit/discord/index.ts';
+import { makeTinyModel } from '../../testkit/tiny-model.ts';
 
 export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -89,7 +88,7 @@ export function customIds(message: MessageView): string[] {
   return out;
 }
 
-export const starButtons = (m: MessageView) => customIds(m).filter((id) => id.startsWith('gacha:fav:'));
+export const starButtons = (m: MessageView) => customIds(m).filter((id) => id.startsWith('gacha:keep-tile:'));
 export const findId = (m: MessageView, prefix: string) => {
   const id = customIds(m).find((c) => c.startsWith(prefix));
   if (!id) throw new Error(`no component ${prefix}… in ${customIds(m).join(', ')}`);

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerCommands } from '../../src/bot/register.ts';
-import { LoopbackDiscord } from '../support/discord/index.ts';
-import { makeTinyModel } from '../support/tiny-model.ts';
+import { registerCommands } from '../../src/bot.ts';
+import { LoopbackDiscord } from '../../testkit/discord/index.ts';
+import { makeTinyModel } from '../../testkit/tiny-model.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/bot.ts';
 import { BusyError } from '../../src/gan/errors.ts';
 import type { Runtime } from '../../src/runtime.ts';
-import { CALLBACK } from '../support/discord/index.ts';
-import { makeUser } from '../support/discord/fixtures.ts';
+import { CALLBACK } from '../../testkit/discord/index.ts';
+import { makeUser } from '../../testkit/discord/fixtures.ts';
 import { findId, starButtons, startWorld, type World } from './harness.ts';
 
 const EDIT = 'PATCH /webhooks/:app/:token/messages/@original';
@@ -46,7 +46,11 @@ describe('bot resilience end to end', () => {
       expect(gone.ephemeral).toBe(true);
       const old = bot.ctx.results.save({ userId: '1', modelId: 'tiny', tags: {}, draws: [{ seed: 1 }], ttlMs: 1 });
       await new Promise((r) => setTimeout(r, 5));
-      const stale = { ...grid.api, id: '1234567890123456789', components: [{ type: 1, components: [{ type: 2, style: 2, label: '⭐1', custom_id: `gacha:fav:${old.id}:1` }] }] };
+      const stale = {
+        ...grid.api,
+        id: '1234567890123456789',
+        components: [{ type: 1, components: [{ type: 2, style: 2, label: '⭐1', custom_id: `gacha:fav:${old.id}:1` }] }],
+      };
       const expired = await w.loop.clickButton({ customId: `gacha:fav:${old.id}:1`, message: stale }).finalMessage();
       expect(expired.content).toMatch(/expired/);
     });

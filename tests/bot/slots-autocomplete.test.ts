@@ -3,9 +3,22 @@ import { slotsChoices } from '../../src/commands/shared/autocomplete.ts';
 import type { Favourite } from '../../src/store/index.ts';
 
 const fav = (index: number, name: string | null, tags: string[]): Favourite => ({
-  id: 100 + index, index, userId: 'u', modelId: 'default', z: new Float32Array(2), tags: Object.fromEntries(tags.map((t) => [t, 1])), name, createdAt: 0,
+  id: 100 + index,
+  index,
+  userId: 'u',
+  modelId: 'default',
+  z: new Float32Array(2),
+  tags: Object.fromEntries(tags.map((t) => [t, 1])),
+  name,
+  createdAt: 0,
 });
-const favourites = [fav(1, 'Alice', ['blonde_hair']), fav(2, null, ['red_hair']), fav(3, 'Beth', ['blue_hair']), fav(4, null, ['smile']), fav(5, 'Cleo', ['glasses'])];
+const favourites = [
+  fav(1, 'Alice', ['blonde_hair']),
+  fav(2, null, ['red_hair']),
+  fav(3, 'Beth', ['blue_hair']),
+  fav(4, null, ['smile']),
+  fav(5, 'Cleo', ['glasses']),
+];
 const values = (typed: string) => slotsChoices(favourites, typed).map((c) => c.value);
 
 describe('/blend slots autocomplete', () => {

@@ -10,10 +10,10 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gridLayout } from '../../src/render/index.ts';
-import { makeTinyModel } from '../support/tiny-model.ts';
+import { makeTinyModel } from '../../testkit/tiny-model.ts';
 import { blankTiles } from '../core/helpers.ts';
-import { encodeShareCode } from '../../src/gan/share-code.ts';
-import { seedToZ } from '../../src/gan/seed-random.ts';
+import { encodeShareCode } from '../../src/latent/share-code.ts';
+import { seedToZ } from '../../src/latent/seed-random.ts';
 
 const GFF = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/gff.js');
 
@@ -102,7 +102,6 @@ describe('gff', () => {
     expect(r.code).toBe(0);
     for (const c of ['gacha', 'generate', 'restyle', 'morph', 'blend', 'variations', 'code', 'tags', 'bench']) expect(r.stdout).toContain(c);
   });
-
 });
 
 // Each case is its own process and waits mostly on start-up: run them side by side.

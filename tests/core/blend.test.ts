@@ -3,7 +3,7 @@ import { blend } from '../../src/core/blend.ts';
 import { drawGirls } from '../../src/core/draw.ts';
 import { resolveGirl } from '../../src/core/generate.ts';
 import { requireModel } from '../../src/core/catalog.ts';
-import { lerp } from '../../src/gan/latent.ts';
+import { lerp } from '../../src/latent/interpolate.ts';
 import { cellPixel, colourOf, decode, gridCells, near, recording, sameArray, tinyWorld, userErrorOf, type TinyWorld } from './helpers.ts';
 
 let world: TinyWorld;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gacha, gachaGirls } from '../../src/core/gacha.ts';
 import { requireModel, type ModelEntry } from '../../src/core/catalog.ts';
-import { seedToZ } from '../../src/gan/seed-random.ts';
+import { seedToZ } from '../../src/latent/seed-random.ts';
 import { BACKGROUND } from '../../src/render/style.ts';
 import { cellPixel, colourOf, decode, gridCells, near, sameArray, tinyWorld, userErrorOf, type TinyWorld } from './helpers.ts';
 

@@ -3,9 +3,9 @@ import { gacha } from '../../src/core/gacha.ts';
 import { generate, resolveGirl } from '../../src/core/generate.ts';
 import { describeTags, girlFromCode, shareCodeOf } from '../../src/core/girl.ts';
 import { requireModel } from '../../src/core/catalog.ts';
-import { encodeShareCode } from '../../src/gan/share-code.ts';
-import { roundToFloat16 } from '../../src/util/float16.ts';
-import { seedToZ } from '../../src/gan/seed-random.ts';
+import { encodeShareCode } from '../../src/latent/share-code.ts';
+import { roundToFloat16 } from '../../src/latent/float16.ts';
+import { seedToZ } from '../../src/latent/seed-random.ts';
 import { decode, recording, sameArray, tinyWorld, userErrorOf, type TinyWorld } from './helpers.ts';
 
 let world: TinyWorld;

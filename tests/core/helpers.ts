@@ -7,11 +7,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { roundToFloat16 } from '../../src/util/float16.ts';
-import type { CoreContext, GenerationRequest, ImageGenerator } from '../../src/core/context.ts';
+import { roundToFloat16 } from '../../src/latent/float16.ts';
+import type { CoreContext, GenerateRequest, ImageGenerator } from '../../src/core/context.ts';
 import { gridLayout, type Box, type GridOptions, type RawImage } from '../../src/render/index.ts';
 import { startRuntime, type Runtime } from '../../src/runtime.ts';
-import { makeTinyModel, type TinyModelOptions } from '../support/tiny-model.ts';
+import { makeTinyModel, type TinyModelOptions } from '../../testkit/tiny-model.ts';
 
 export interface TinyWorld {
   dir: string;
@@ -53,7 +53,7 @@ export type Rgb = [number, number, number];
  * channel in 48..223 (far from the dark background). z and tags are hashed as a share code
  * keeps them (float16, 1/255 steps), so a girl and her code's girl hash alike.
  */
-export function colourOf(req: GenerationRequest): Rgb {
+export function colourOf(req: GenerateRequest): Rgb {
   let h = 2166136261;
   const mix = (n: number) => {
     h ^= n & 0xffff;
@@ -61,7 +61,7 @@ export function colourOf(req: GenerationRequest): Rgb {
     h ^= n >>> 16;
     h = Math.imul(h, 16777619);
   };
-  for (const ch of req.modelId) mix(ch.charCodeAt(0));
+  for (const ch of req.modelId ?? '') mix(ch.charCodeAt(0));
   const f = new Float32Array(1);
   const bits = new Uint32Array(f.buffer);
   for (const v of req.z) {
@@ -75,18 +75,18 @@ export function colourOf(req: GenerationRequest): Rgb {
 
 export interface ColourGenerator extends ImageGenerator {
   /** Every request, in order. */
-  readonly requests: GenerationRequest[];
+  readonly requests: GenerateRequest[];
 }
 
 /** Paints each request a flat colour (colourOf) at its model's image size. */
 export function colourGenerator(runtime: Runtime): ColourGenerator {
-  const requests: GenerationRequest[] = [];
+  const requests: GenerateRequest[] = [];
   return {
     requests,
     async generate(reqs) {
       return reqs.map((r) => {
         requests.push(r);
-        const size = runtime.catalog.get(r.modelId)!.imageSize;
+        const size = runtime.catalog.get(r.modelId ?? runtime.catalog.defaultModelId)!.imageSize;
         const [red, green, blue] = colourOf(r);
         const data = new Uint8Array(size * size * 3);
         for (let i = 0; i < data.length; i += 3) {
@@ -101,8 +101,8 @@ export function colourGenerator(runtime: Runtime): ColourGenerator {
 }
 
 /** Wraps a generator and keeps each request with the image it got. */
-export function recording(inner: ImageGenerator): ImageGenerator & { log: { request: GenerationRequest; image: RawImage }[] } {
-  const log: { request: GenerationRequest; image: RawImage }[] = [];
+export function recording(inner: ImageGenerator): ImageGenerator & { log: { request: GenerateRequest; image: RawImage }[] } {
+  const log: { request: GenerateRequest; image: RawImage }[] = [];
   return {
     log,
     async generate(reqs) {

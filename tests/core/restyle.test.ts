@@ -3,7 +3,7 @@ import { resolveGirl } from '../../src/core/generate.ts';
 import { restyle } from '../../src/core/restyle.ts';
 import { requireModel } from '../../src/core/catalog.ts';
 import { describeTags } from '../../src/core/girl.ts';
-import { seedToZ } from '../../src/gan/seed-random.ts';
+import { seedToZ } from '../../src/latent/seed-random.ts';
 import { labeledGridLayout } from '../../src/render/index.ts';
 import { blankTiles, cellPixel, colourOf, decode, near, sameArray, tinyWorld, userErrorOf, type TinyWorld } from './helpers.ts';
 

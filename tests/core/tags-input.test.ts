@@ -2,15 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { ModelEntry } from '../../src/core/catalog.ts';
 import { describeTags } from '../../src/core/girl.ts';
 import { fillExclusiveSets, resolveTags } from '../../src/core/tags-input.ts';
-import { TagVocabulary, type TagSpec } from '../../src/gan/tag-vocabulary.ts';
-import { seedToZ } from '../../src/gan/seed-random.ts';
+import { TagVocabulary, type TagSpec } from '../../src/tags/vocabulary.ts';
+import { seedToZ } from '../../src/latent/seed-random.ts';
 import { sameArray, userErrorOf } from './helpers.ts';
 
 function modelOf(specs: TagSpec[]): ModelEntry {
   const vocabulary = new TagVocabulary(specs);
   const sets = new Map<string, string[]>();
   for (const e of vocabulary.entries) if (e.exclusive) sets.set(e.exclusive, [...(sets.get(e.exclusive) ?? []), e.name]);
-  return { id: 'm', name: 'm', zDim: 4, imageSize: 16, vocabulary, exclusiveSets: sets };
+  const card = { id: 'm', name: 'm' } as ModelEntry['card'];
+  return { id: 'm', dir: '/models/m', card, name: 'm', zDim: 4, imageSize: 16, numTags: vocabulary.size, vocabulary, exclusiveSets: sets };
 }
 
 const model = modelOf([

@@ -50,12 +50,7 @@ describe('variations', () => {
     for (let i = 1; i <= 4; i++) expect(dist(near_.girls[i]!.z)).toBeLessThan(dist(far.girls[i]!.z));
   });
 
-  it.each([
-    [{ count: 1 }],
-    [{ count: 17 }],
-    [{ sigma: 0 }],
-    [{ sigma: 2 }],
-  ])('GIVEN %o THEN UserError bad_number', async (req) => {
+  it.each([[{ count: 1 }], [{ count: 17 }], [{ sigma: 0 }], [{ sigma: 2 }]])('GIVEN %o THEN UserError bad_number', async (req) => {
     await userErrorOf(variations(world.fake, { girl: resolveGirl(world.ctx, { seed: 1 }), ...req }), 'bad_number');
   });
 });

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GeneratorEngine } from '../../src/gan/generator-engine.ts';
 import { splitImages, tanhToRgb } from '../../src/gan/image.ts';
-import { seedToZ } from '../../src/gan/seed-random.ts';
-import { makeTinyModel, type TinyModel } from '../support/tiny-model.ts';
+import { seedToZ } from '../../src/latent/seed-random.ts';
+import { makeTinyModel, type TinyModel } from '../../testkit/tiny-model.ts';
 
 let root: string;
 let tiny: TinyModel;

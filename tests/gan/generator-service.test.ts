@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BusyError, GeneratorError } from '../../src/gan/errors.ts';
 import { GeneratorService, type GenerateRequest } from '../../src/gan/generator-service.ts';
 import type { RawImage } from '../../src/gan/image.ts';
-import { seedToZ } from '../../src/gan/seed-random.ts';
-import { makeTinyModel, type TinyModel } from '../support/tiny-model.ts';
+import { seedToZ } from '../../src/latent/seed-random.ts';
+import { makeTinyModel, type TinyModel } from '../../testkit/tiny-model.ts';
 
 let root: string;
 let tiny: TinyModel;

@@ -5,10 +5,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseBackend } from '../../src/gan/backend.ts';
 import { ModelLoadError } from '../../src/gan/errors.ts';
-import { decodeFloat16 } from '../../src/util/float16.ts';
+import { decodeFloat16 } from '../../src/latent/float16.ts';
 import { loadModel } from '../../src/gan/model-loader.ts';
 import { findModelDirs, readModelFiles } from '../../src/gan/model-files.ts';
-import { makeTinyModel } from '../support/tiny-model.ts';
+import { makeTinyModel } from '../../testkit/tiny-model.ts';
 
 let root: string;
 let n = 0;
@@ -121,7 +121,7 @@ describe('loadModel', () => {
 
   it('GIVEN a card whose zDim + numTags differs from the input width THEN shape_mismatch naming model.json', async () => {
     const t = await fresh();
-    await editJson(path.join(t.dir, 'card.json'), (c) => (c['zDim'] = 90));
+    await editJson(path.join(t.dir, 'card.json'), (c) => (c.zDim = 90));
     const e = await loadError(t.dir);
     expect(e.code).toBe('shape_mismatch');
     expect(e.message).toContain('model.json');
@@ -131,7 +131,7 @@ describe('loadModel', () => {
 
   it('GIVEN a card imageSize other than the output size THEN shape_mismatch naming both sizes', async () => {
     const t = await fresh({ imageSize: 16 });
-    await editJson(path.join(t.dir, 'card.json'), (c) => (c['imageSize'] = 64));
+    await editJson(path.join(t.dir, 'card.json'), (c) => (c.imageSize = 64));
     const e = await loadError(t.dir);
     expect(e.code).toBe('shape_mismatch');
     expect(e.message).toMatch(/16, 16, 3.*64/);
@@ -139,7 +139,7 @@ describe('loadModel', () => {
 
   it('GIVEN tags.json with fewer tags than card.numTags THEN tag_count', async () => {
     const t = await fresh();
-    await editJson(path.join(t.dir, 'tags.json'), (j) => (j['tags'] as unknown[]).pop());
+    await editJson(path.join(t.dir, 'tags.json'), (j) => (j.tags as unknown[]).pop());
     const e = await loadError(t.dir);
     expect(e.code).toBe('tag_count');
     expect(e.message).toMatch(/tags\.json lists 47 tags.*48/);
@@ -148,7 +148,7 @@ describe('loadModel', () => {
   it('GIVEN a tag listed twice THEN duplicate_tag', async () => {
     const t = await fresh();
     await editJson(path.join(t.dir, 'tags.json'), (j) => {
-      const tags = j['tags'] as { name: string }[];
+      const tags = j.tags as { name: string }[];
       tags[1]!.name = tags[0]!.name;
     });
     expect((await loadError(t.dir)).code).toBe('duplicate_tag');
@@ -156,7 +156,7 @@ describe('loadModel', () => {
 
   it('GIVEN a card field of the wrong type THEN bad_format naming card.json and the field', async () => {
     const t = await fresh();
-    await editJson(path.join(t.dir, 'card.json'), (c) => (c['numTags'] = 'many'));
+    await editJson(path.join(t.dir, 'card.json'), (c) => (c.numTags = 'many'));
     const e = await loadError(t.dir);
     expect(e.code).toBe('bad_format');
     expect(e.message).toContain('card.json');
@@ -166,7 +166,7 @@ describe('loadModel', () => {
   it('GIVEN a weight the graph lacks THEN tfjs_load naming model.json', async () => {
     const t = await fresh();
     await editJson(path.join(t.dir, 'model.json'), (j) => {
-      const w = (j['weightsManifest'] as { weights: { name: string }[] }[])[0]!.weights;
+      const w = (j.weightsManifest as { weights: { name: string }[] }[])[0]!.weights;
       w[0]!.name = 'nonexistent/kernel';
     });
     const e = await loadError(t.dir);

@@ -6,8 +6,8 @@ import { createEngine } from '../../src/gan/engine.ts';
 import { ModelLoadError } from '../../src/gan/errors.ts';
 import { OrtEngine } from '../../src/gan/ort-engine.ts';
 import { readModelFiles } from '../../src/gan/model-files.ts';
-import { seedToZ } from '../../src/gan/seed-random.ts';
-import { makeTinyModel } from '../support/tiny-model.ts';
+import { seedToZ } from '../../src/latent/seed-random.ts';
+import { makeTinyModel } from '../../testkit/tiny-model.ts';
 
 const DEFAULT = path.resolve('models/default');
 let root: string;

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GeneratorError, ModelLoadError } from '../../src/gan/errors.ts';
 import { GeneratorService, type GenerateRequest } from '../../src/gan/generator-service.ts';
-import { seedToZ } from '../../src/gan/seed-random.ts';
-import { makeTinyModel, type TinyModel } from '../support/tiny-model.ts';
+import { seedToZ } from '../../src/latent/seed-random.ts';
+import { makeTinyModel, type TinyModel } from '../../testkit/tiny-model.ts';
 
 let root: string;
 let tiny: TinyModel;
@@ -71,7 +71,7 @@ describe('GeneratorService with worker threads', () => {
     }
   });
 
-  it('GIVEN a model that tfjs cannot load THEN create() rejects with the worker\'s ModelLoadError', async () => {
+  it("GIVEN a model that tfjs cannot load THEN create() rejects with the worker's ModelLoadError", async () => {
     const broken = await makeTinyModel(path.join(root, 'broken'), { id: 'broken' });
     const file = path.join(broken.dir, 'model.json');
     const json = JSON.parse(await readFile(file, 'utf8'));

@@ -9,7 +9,14 @@ const MiB = 1024 * 1024;
 describe('fitUnderLimit', () => {
   it('GIVEN a render that fits THEN it is used as is, in one try', async () => {
     const steps: SizeStep[] = [];
-    const r = await fitUnderLimit(async (s) => (steps.push(s), Buffer.alloc(100)), 1000, { tileSize: 128 });
+    const r = await fitUnderLimit(
+      async (s) => {
+        steps.push(s);
+        return Buffer.alloc(100);
+      },
+      1000,
+      { tileSize: 128 },
+    );
     expect(r).toMatchObject({ ok: true, tries: 1, step: { tileSize: 128, compression: 'default' } });
     expect(steps).toHaveLength(1);
   });
@@ -17,7 +24,10 @@ describe('fitUnderLimit', () => {
   it('GIVEN bytes ∝ tileSize² THEN it tries strong compression, then jumps to a tile size that fits', async () => {
     const steps: SizeStep[] = [];
     // 'strong' halves the size; 128 px strong = 8192 bytes.
-    const fake = async (s: SizeStep) => (steps.push(s), Buffer.alloc((s.tileSize ** 2 * (s.compression === 'strong' ? 0.5 : 1)) | 0));
+    const fake = async (s: SizeStep) => {
+      steps.push(s);
+      return Buffer.alloc((s.tileSize ** 2 * (s.compression === 'strong' ? 0.5 : 1)) | 0);
+    };
     const r = await fitUnderLimit(fake, 3000, { tileSize: 128 });
     expect(r.ok).toBe(true);
     if (!r.ok) return;

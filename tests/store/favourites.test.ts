@@ -172,15 +172,8 @@ describe('FavouritesRepo', () => {
 
   it('GIVEN a slot already taken THEN the schema refuses a second row in it (the cross-process backstop)', () => {
     addMany(ALICE, 1);
-    expect(() =>
-      db.run(
-        "INSERT INTO favourites (user_id, slot, model_id, z, tags, created_at) VALUES (?, 1, 'm', x'003c', '{}', 0)",
-        ALICE,
-      ),
-    ).toThrow(/UNIQUE/);
-    expect(() =>
-      db.run("INSERT INTO favourites (user_id, slot, model_id, z, tags, created_at) VALUES (?, 26, 'm', x'003c', '{}', 0)", ALICE),
-    ).toThrow(/CHECK/);
+    expect(() => db.run("INSERT INTO favourites (user_id, slot, model_id, z, tags, created_at) VALUES (?, 1, 'm', x'003c', '{}', 0)", ALICE)).toThrow(/UNIQUE/);
+    expect(() => db.run("INSERT INTO favourites (user_id, slot, model_id, z, tags, created_at) VALUES (?, 26, 'm', x'003c', '{}', 0)", ALICE)).toThrow(/CHECK/);
   });
 
   it('GIVEN data the schema cannot hold THEN invalid_input is thrown (a caller bug)', () => {

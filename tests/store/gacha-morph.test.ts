@@ -22,7 +22,7 @@ describe('GachaResultsRepo', () => {
       modelId: 'lorelei64-r1',
       tags: { blonde_hair: 1, twintails: 1, glasses: 0 },
       draws: [{ seed: 0 }, { seed: 4294967295 }, { z: zOf(0.5, -1.25, 3) }],
-      params: { truncation: 0.8, tileSize: 128 },
+      params: { kind: 'gacha', psi: 0.8, randomFill: false },
     });
     expect(saved.id).toMatch(/^[A-Za-z0-9_-]{1,16}$/);
     const got = repo.get(saved.id);
@@ -32,7 +32,7 @@ describe('GachaResultsRepo', () => {
       userId: 'u1',
       tags: { blonde_hair: 1, twintails: 1 },
       draws: [{ seed: 0 }, { seed: 4294967295 }, { z: zOf(0.5, -1.25, 3) }],
-      params: { truncation: 0.8, tileSize: 128 },
+      params: { kind: 'gacha', psi: 0.8, randomFill: false },
       createdAt: clock.now(),
       expiresAt: clock.now() + HOUR,
     });

@@ -12,7 +12,12 @@ export function tempDir(): { dir: string; cleanup: () => void } {
 /** A clock the test moves by hand (Unix ms). */
 export function manualClock(start = 1_700_000_000_000): { now: () => number; advance: (ms: number) => void } {
   let t = start;
-  return { now: () => t, advance: (ms) => void (t += ms) };
+  return {
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
 }
 
 export function memoryLog(): StoreLogger & { lines: string[] } {

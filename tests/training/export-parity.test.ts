@@ -8,8 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { GeneratorEngine } from '../../src/gan/generator-engine.ts';
 import { loadModel } from '../../src/gan/model-loader.ts';
 import { OrtEngine } from '../../src/gan/ort-engine.ts';
-import { seedToZ } from '../../src/gan/seed-random.ts';
-import { hasTorch, pythonExecutable } from '../../tools/lib/python.ts';
+import { seedToZ } from '../../src/latent/seed-random.ts';
+import { hasTorch, pythonExecutable } from '../../testkit/python.ts';
 
 const torchReady = hasTorch();
 if (!torchReady && process.env.GFF_REQUIRE_TORCH) throw new Error('GFF_REQUIRE_TORCH is set but PyTorch cannot be imported');

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hasTorch, pythonExecutable } from '../../tools/lib/python.ts';
+import { hasTorch, pythonExecutable } from '../../testkit/python.ts';
 
 const torchReady = hasTorch();
 
@@ -16,13 +16,25 @@ describe.skipIf(!torchReady)('tools/gpu-train.sh', () => {
   it('GIVEN tiny data on a CPU THEN it trains at 128 px, exports the model and brings the grid, log and config to $OUT', () => {
     const py = pythonExecutable();
     const data = join(dir, 'data');
-    const made = spawnSync(py, ['-c', `from pathlib import Path; from training.tests.test_trainer import make_dataset; make_dataset(Path(${JSON.stringify(data)}))`], { encoding: 'utf8' });
+    const made = spawnSync(
+      py,
+      ['-c', `from pathlib import Path; from training.tests.test_trainer import make_dataset; make_dataset(Path(${JSON.stringify(data)}))`],
+      { encoding: 'utf8' },
+    );
     expect(made.status, made.stderr).toBe(0);
     const out = join(dir, 'out');
     const run = spawnSync('bash', ['tools/gpu-train.sh', data, '1'], {
       encoding: 'utf8',
       timeout: 300_000,
-      env: { ...process.env, OUT: out, PYTHON: py, GFF_DEVICE: 'cpu', GFF_RUN: join(dir, 'run'), GFF_TRAIN_ARGS: '--epochs 1 --batch 8 --threads 1', OMP_NUM_THREADS: '1' },
+      env: {
+        ...process.env,
+        OUT: out,
+        PYTHON: py,
+        GFF_DEVICE: 'cpu',
+        GFF_RUN: join(dir, 'run'),
+        GFF_TRAIN_ARGS: '--epochs 1 --batch 8 --threads 1',
+        OMP_NUM_THREADS: '1',
+      },
     });
     expect(run.status, run.stdout + run.stderr).toBe(0);
     const card = JSON.parse(readFileSync(join(out, 'model', 'card.json'), 'utf8'));

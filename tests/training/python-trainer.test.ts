@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { hasTorch, pythonExecutable } from '../../tools/lib/python.ts';
+import { hasTorch, pythonExecutable } from '../../testkit/python.ts';
 
 // CI installs python3-torch (GFF_REQUIRE_TORCH=1 there), so these never silently skip in CI;
 // on a machine without PyTorch they are skipped with a note instead of failing.

@@ -17,14 +17,29 @@ export const HAIRSTYLES: Record<string, string[]> = {
 
 /** Base colours (hex RGB); each render jitters them a little so a tag is a region, not a point. */
 export const HAIR_COLORS: Record<string, string> = {
-  blonde_hair: 'f2d25a', brown_hair: '7a4a2a', black_hair: '222026', blue_hair: '2f4fd0',
-  pink_hair: 'f28cc0', purple_hair: '7f3fb2', green_hair: '3f9f46', red_hair: 'd02c2c',
-  silver_hair: '9ea4b4', white_hair: 'f5f5f2', orange_hair: 'f0801e', aqua_hair: '32c8cc',
+  blonde_hair: 'f2d25a',
+  brown_hair: '7a4a2a',
+  black_hair: '222026',
+  blue_hair: '2f4fd0',
+  pink_hair: 'f28cc0',
+  purple_hair: '7f3fb2',
+  green_hair: '3f9f46',
+  red_hair: 'd02c2c',
+  silver_hair: '9ea4b4',
+  white_hair: 'f5f5f2',
+  orange_hair: 'f0801e',
+  aqua_hair: '32c8cc',
 };
 
 export const EYE_COLORS: Record<string, string> = {
-  blue_eyes: '2060e0', red_eyes: 'd01818', brown_eyes: '6e3c14', green_eyes: '18a038',
-  purple_eyes: '8a32d0', yellow_eyes: 'e8c000', pink_eyes: 'f050b0', aqua_eyes: '10c0d0',
+  blue_eyes: '2060e0',
+  red_eyes: 'd01818',
+  brown_eyes: '6e3c14',
+  green_eyes: '18a038',
+  purple_eyes: '8a32d0',
+  yellow_eyes: 'e8c000',
+  pink_eyes: 'f050b0',
+  aqua_eyes: '10c0d0',
 };
 
 /** Skin tones; `null` is the untagged medium tone. */
@@ -36,8 +51,12 @@ export const SKIN_TONES: Array<{ tag: string | null; color: string; weight: numb
 ];
 
 export const BACKGROUNDS: Record<string, string> = {
-  white_background: 'ffffff', grey_background: 'b4b4b4', blue_background: 'a8cdf0',
-  pink_background: 'f8c4d8', yellow_background: 'f8eaa0', green_background: 'b4e4b0',
+  white_background: 'ffffff',
+  grey_background: 'b4b4b4',
+  blue_background: 'a8cdf0',
+  pink_background: 'f8c4d8',
+  yellow_background: 'f8eaa0',
+  green_background: 'b4e4b0',
 };
 
 export const EYES_CLOSED = v(1, 19, 22);

@@ -6,7 +6,11 @@ import { renderFacePng } from './render-face.ts';
 import { sampleFace, untaggedFactors } from './sample-face.ts';
 
 const { seed, start, end, size, imagesDir } = workerData.data as {
-  seed: number; start: number; end: number; size: number; imagesDir: string;
+  seed: number;
+  start: number;
+  end: number;
+  size: number;
+  imagesDir: string;
 };
 sharp.concurrency(1);
 
@@ -14,6 +18,6 @@ for (let i = start; i < end; i++) {
   const face = sampleFace(seed, i);
   const file = `${String(i).padStart(6, '0')}.png`;
   await writeFile(`${imagesDir}/${file}`, await renderFacePng(face.options, size));
-    // The untagged choices too (hair variant, eyes, …): what z must carry, counted by the evaluator.
+  // The untagged choices too (hair variant, eyes, …): what z must carry, counted by the evaluator.
   parentPort!.postMessage({ index: i, file, tags: face.tags, factors: untaggedFactors(face.options) });
 }

@@ -1,8 +1,20 @@
 /** One random lorelei face: the DiceBear options to render it and the tags those options mean. */
-import { SeedRandom } from '../../src/gan/seed-random.ts';
+import { SeedRandom } from '../../src/latent/seed-random.ts';
 import {
-  BACKGROUNDS, EYE_COLORS, EYES_CLOSED, EYES_OPEN, EYES_WINK, GLASSES_CLEAR, GLASSES_SUN, HAIR_COLORS,
-  HAIRSTYLES, MOUTHS_FROWN_CLOSED, MOUTHS_FROWN_OPEN, MOUTHS_SMILE_CLOSED, MOUTHS_SMILE_OPEN, SKIN_TONES,
+  BACKGROUNDS,
+  EYE_COLORS,
+  EYES_CLOSED,
+  EYES_OPEN,
+  EYES_WINK,
+  GLASSES_CLEAR,
+  GLASSES_SUN,
+  HAIR_COLORS,
+  HAIRSTYLES,
+  MOUTHS_FROWN_CLOSED,
+  MOUTHS_FROWN_OPEN,
+  MOUTHS_SMILE_CLOSED,
+  MOUTHS_SMILE_OPEN,
+  SKIN_TONES,
 } from './lorelei-mapping.ts';
 
 export interface SampledFace {
@@ -72,15 +84,27 @@ export function sampleFace(seed: number, index: number, given?: readonly string[
   let mouthRoll = rng.uniform();
   if (given) mouthRoll = has('smile') ? (has('open_mouth') ? 0.5 : 0.2) : has('open_mouth') ? 0.9 : 0.7;
   let mouth: string;
-  if (mouthRoll < 0.45) { mouth = pick(rng, MOUTHS_SMILE_CLOSED); tags.push('smile'); }
-  else if (mouthRoll < 0.65) { mouth = pick(rng, MOUTHS_SMILE_OPEN); tags.push('smile', 'open_mouth'); }
-  else if (mouthRoll < 0.85) { mouth = pick(rng, MOUTHS_FROWN_CLOSED); tags.push('frown'); }
-  else { mouth = pick(rng, MOUTHS_FROWN_OPEN); tags.push('frown', 'open_mouth'); }
+  if (mouthRoll < 0.45) {
+    mouth = pick(rng, MOUTHS_SMILE_CLOSED);
+    tags.push('smile');
+  } else if (mouthRoll < 0.65) {
+    mouth = pick(rng, MOUTHS_SMILE_OPEN);
+    tags.push('smile', 'open_mouth');
+  } else if (mouthRoll < 0.85) {
+    mouth = pick(rng, MOUTHS_FROWN_CLOSED);
+    tags.push('frown');
+  } else {
+    mouth = pick(rng, MOUTHS_FROWN_OPEN);
+    tags.push('frown', 'open_mouth');
+  }
 
   let skinRoll = rng.uniform();
   let skin = SKIN_TONES[0]!;
   for (const tone of SKIN_TONES) {
-    if (skinRoll < tone.weight) { skin = tone; break; }
+    if (skinRoll < tone.weight) {
+      skin = tone;
+      break;
+    }
     skinRoll -= tone.weight;
   }
   if (given) skin = SKIN_TONES.find((t) => t.tag !== null && has(t.tag)) ?? SKIN_TONES.find((t) => t.tag === null)!;

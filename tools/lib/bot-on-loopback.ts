@@ -6,12 +6,11 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startBot, type Bot } from '../../src/bot.ts';
+import { registerCommands, startBot, type Bot } from '../../src/bot.ts';
 import { createLogger } from '../../src/bot/logger.ts';
-import { registerCommands } from '../../src/bot/register.ts';
 import { loadConfig } from '../../src/config.ts';
-import { LoopbackDiscord } from '../../tests/support/discord/index.ts';
-import { makeTinyModel, type TinyModelOptions } from '../../tests/support/tiny-model.ts';
+import { LoopbackDiscord } from '../../testkit/discord/index.ts';
+import { makeTinyModel, type TinyModelOptions } from '../../testkit/tiny-model.ts';
 
 export interface BotOnLoopback {
   loop: LoopbackDiscord;

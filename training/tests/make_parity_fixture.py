@@ -29,8 +29,10 @@ def main():
     with torch.no_grad():  # non-trivial BatchNorm statistics so the export of every field is checked
         for m in G.modules():
             if isinstance(m, torch.nn.BatchNorm2d):
-                m.running_mean.uniform_(-0.5, 0.5); m.running_var.uniform_(0.5, 2.0)
-                m.weight.uniform_(0.5, 1.5); m.bias.uniform_(-0.2, 0.2)
+                m.running_mean.uniform_(-0.5, 0.5)
+                m.running_var.uniform_(0.5, 2.0)
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.2, 0.2)
     G.eval()
     if a.two_stage:
         U = Upscaler(UpscalerConfig(channels=8, blocks=2, out_channels=6))

@@ -13,7 +13,8 @@ import { langOf, translator } from '../../i18n/index.ts';
 import { vocabularyOfDefault } from '../shared/vocabulary.ts';
 import { pickerArgs, pickerMessage, selectedTags } from './picker.ts';
 import { postGacha, postVariations } from './post.ts';
-import { allTiles, codesReply, loadResult, tileGirl } from './tiles.ts';
+import { allTiles, loadResult, rerollRequest, tileGirl } from '../shared/stored-pictures.ts';
+import { codesReply } from '../shared/tile-buttons.ts';
 
 const tileArg = (value: string | undefined) => Number(value);
 const selected = (i: ComponentInteraction) => (i.isStringSelectMenu() ? i.values[0] : undefined);
@@ -29,11 +30,11 @@ async function keepTile(interaction: ComponentInteraction, ctx: BotContext, id: 
   await interaction.reply({ content, flags: MessageFlags.Ephemeral });
 }
 
-export async function fav(interaction: ComponentInteraction, [id, tile]: string[], ctx: BotContext): Promise<void> {
+export async function keepTileButton(interaction: ComponentInteraction, [id, tile]: string[], ctx: BotContext): Promise<void> {
   await keepTile(interaction, ctx, id ?? '', tileArg(tile));
 }
 
-export async function favsel(interaction: ComponentInteraction, [id]: string[], ctx: BotContext): Promise<void> {
+export async function keepTileMenu(interaction: ComponentInteraction, [id]: string[], ctx: BotContext): Promise<void> {
   await keepTile(interaction, ctx, id ?? '', tileArg(selected(interaction)));
 }
 
@@ -48,17 +49,10 @@ export async function variationsOfTile(interaction: ComponentInteraction, [id]: 
 export async function reroll(interaction: ComponentInteraction, [id]: string[], ctx: BotContext): Promise<void> {
   const r = loadResult(ctx, id ?? '');
   if (r.params.kind === 'variations') {
-    const of = typeof r.params.of === 'string' ? r.params.of : '#1';
-    await postVariations(interaction, ctx, tileGirl(ctx, r, 1), of);
+    await postVariations(interaction, ctx, tileGirl(ctx, r, 1), r.params.of);
     return;
   }
-  await postGacha(interaction, ctx, {
-    modelId: r.modelId,
-    tags: Object.keys(r.tags).join(', '),
-    count: r.draws.length,
-    ...(typeof r.params.psi === 'number' ? { psi: r.params.psi } : {}),
-    randomFill: r.params.fill !== false,
-  });
+  await postGacha(interaction, ctx, rerollRequest(ctx, r));
 }
 
 export async function codes(interaction: ComponentInteraction, [id]: string[], ctx: BotContext): Promise<void> {

@@ -15,7 +15,7 @@ import {
   type Message,
   type MessageActionRowComponentBuilder,
 } from 'discord.js';
-import type { TagEntry, TagVocabulary } from '../../gan/tag-vocabulary.ts';
+import type { TagEntry, TagVocabulary } from '../../tags/vocabulary.ts';
 import { customId } from '../../bot/custom-id.ts';
 import { groupName, t, type Lang } from '../../i18n/index.ts';
 import type { Reply } from '../../bot/respond.ts';

@@ -2,20 +2,23 @@
 import type { RepliableInteraction } from 'discord.js';
 import type { BotContext } from '../../bot/context.ts';
 import { filesOf, replyAfterWork } from '../../bot/respond.ts';
-import { requireModel } from '../../core/catalog.ts';
 import { gacha, type GachaRequest, type GachaResult } from '../../core/gacha.ts';
 import type { Girl } from '../../core/girl.ts';
-import { weightsOf } from '../../core/tag-weights.ts';
 import { variations } from '../../core/variations.ts';
 import { translator, type Translate } from '../../i18n/index.ts';
-import { saveGacha, tileComponents } from './tiles.ts';
+import { saveGacha, saveVariations } from '../shared/stored-pictures.ts';
+import { tileComponents } from '../shared/tile-buttons.ts';
 
 export async function postGacha(interaction: RepliableInteraction, ctx: BotContext, req: GachaRequest): Promise<void> {
   const tr = translator(interaction.locale);
-  await replyAfterWork(interaction, ctx, async () => {
+  await replyAfterWork(interaction, async () => {
     const r = await gacha(ctx.core(interaction.attachmentSizeLimit), req);
-    const id = saveGacha(ctx, interaction.user.id, r, req.randomFill !== false);
-    return { content: gachaContent(r, tr), files: filesOf(r.attachments), components: tileComponents(id, r.girls.length, tr, { variations: true, reroll: true }) };
+    const id = saveGacha(ctx, interaction.user.id, r);
+    return {
+      content: gachaContent(r, tr),
+      files: filesOf(r.attachments),
+      components: tileComponents(id, r.girls.length, tr, { variations: true, reroll: true }),
+    };
   });
 }
 
@@ -37,16 +40,9 @@ export function gachaContent(r: GachaResult, tr: Translate): string {
 /** Variations of one girl; tile 1 is she herself. `of` names her for the caption ("tile 3 (seed 42)"). */
 export async function postVariations(interaction: RepliableInteraction, ctx: BotContext, girl: Girl, of: string): Promise<void> {
   const tr = translator(interaction.locale);
-  await replyAfterWork(interaction, ctx, async () => {
+  await replyAfterWork(interaction, async () => {
     const r = await variations(ctx.core(interaction.attachmentSizeLimit), { girl });
-    const vocab = requireModel(ctx.runtime.catalog, girl.modelId).vocabulary;
-    const id = ctx.results.save({
-      userId: interaction.user.id,
-      modelId: girl.modelId,
-      tags: weightsOf(vocab, girl.tags),
-      draws: r.girls.map((g) => ({ z: g.z })),
-      params: { kind: 'variations', sigma: r.sigma, noiseSeed: r.seed, of },
-    }).id;
+    const id = saveVariations(ctx, interaction.user.id, r.girls, { sigma: r.sigma, noiseSeed: r.seed, of });
     const content = [tr('variations.content', { count: r.girls.length - 1, of, sigma: r.sigma, seed: r.seed }), tr('tiles.hint')].join('\n');
     return { content, files: filesOf(r.attachments), components: tileComponents(id, r.girls.length, tr, { variations: true, reroll: true }) };
   });

@@ -4,9 +4,9 @@ import type { BotContext } from '../../bot/context.ts';
 import { requireModel } from '../../core/catalog.ts';
 import { clip } from '../../bot/respond.ts';
 import type { Favourite } from '../../store/index.ts';
+import { autocompleteTags } from '../../tags/autocomplete.ts';
+import { CHOICE_MAX_LENGTH, AUTOCOMPLETE_LIMITS, MAX_CHOICES } from './discord-limits.ts';
 import { TAG_OPTIONS } from './options.ts';
-
-const MAX_CHOICES = 25;
 
 export async function autocompleteOptions(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void> {
   const focused = interaction.options.getFocused(true);
@@ -18,7 +18,7 @@ export async function autocompleteOptions(interaction: AutocompleteInteraction, 
       .map((f) => ({ f, label: slotLabel(f) }))
       .filter(({ f, label }) => !query || String(f.index) === query || label.toLowerCase().includes(query))
       .slice(0, MAX_CHOICES)
-      .map(({ f, label }) => ({ name: clip(label, 100), value: f.index }));
+      .map(({ f, label }) => ({ name: clip(label, CHOICE_MAX_LENGTH), value: f.index }));
     await interaction.respond(choices);
     return;
   }
@@ -28,7 +28,7 @@ export async function autocompleteOptions(interaction: AutocompleteInteraction, 
   }
   if (TAG_OPTIONS.has(focused.name)) {
     const vocabulary = requireModel(ctx.runtime.catalog).vocabulary;
-    await interaction.respond(vocabulary.autocomplete(typed, MAX_CHOICES));
+    await interaction.respond(autocompleteTags(vocabulary, typed, AUTOCOMPLETE_LIMITS));
     return;
   }
   await interaction.respond([]);
@@ -49,12 +49,22 @@ export function slotsChoices(favourites: readonly Favourite[], typed: string): {
   const words = typed.split(/[\s,、，]+/u);
   const partial = (words.pop() ?? '').toLowerCase(); // '' when the text ends with a separator
   const byIndex = new Map(favourites.map((f) => [f.index, f]));
-  const chosen = [...new Set(words.filter((w) => /^\d{1,3}$/.test(w)).map(Number).filter((n) => byIndex.has(n)))];
+  const chosen = [
+    ...new Set(
+      words
+        .filter((w) => /^\d{1,3}$/.test(w))
+        .map(Number)
+        .filter((n) => byIndex.has(n)),
+    ),
+  ];
   const complete = byIndex.has(Number(partial)) && !chosen.includes(Number(partial)) ? [...chosen, Number(partial)] : chosen;
   const choice = (slots: number[]) => {
     const value = slots.join(' ');
-    const names = slots.map((n) => { const f = byIndex.get(n)!; return f.name ?? `#${n}`; });
-    return { name: clip(`${value} · ${names.join(' + ')}`, 100), value };
+    const names = slots.map((n) => {
+      const f = byIndex.get(n)!;
+      return f.name ?? `#${n}`;
+    });
+    return { name: clip(`${value} · ${names.join(' + ')}`, CHOICE_MAX_LENGTH), value };
   };
   const offers = complete.length >= 2 ? [choice(complete)] : [];
   if (chosen.length < BLEND_MOST) {

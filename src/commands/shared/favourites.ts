@@ -55,13 +55,13 @@ export function quotedName(fav: Pick<Favourite, 'name'>): string {
 /** "1 3" / "1,3" → [1, 3]: least…most different slots, each within the user's limit. */
 export function parseSlots(ctx: BotContext, text: string, least: number, most: number): number[] {
   const max = ctx.favourites.limit;
-  const parts = text.trim().split(/[\s,、，]+/u).filter(Boolean);
+  const parts = text
+    .trim()
+    .split(/[\s,、，]+/u)
+    .filter(Boolean);
   const slots = parts.map((p) => (/^\d{1,3}$/.test(p) ? Number(p) : NaN));
   const ok =
-    slots.length >= least &&
-    slots.length <= most &&
-    slots.every((s) => Number.isInteger(s) && s >= 1 && s <= max) &&
-    new Set(slots).size === slots.length;
+    slots.length >= least && slots.length <= most && slots.every((s) => Number.isInteger(s) && s >= 1 && s <= max) && new Set(slots).size === slots.length;
   if (!ok) throw new Refusal('error.slots_format', { least, most, max, got: text.slice(0, 50) });
   return slots;
 }

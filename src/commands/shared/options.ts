@@ -10,15 +10,18 @@ interface Nameable {
 
 /** `o` named and described in English, with Japanese localisations. */
 export function named<T extends Nameable>(o: T, name: string, ja: string, description: string, jaDescription: string): T {
-  return o
-    .setName(name)
-    .setNameLocalization(Locale.Japanese, ja)
-    .setDescription(description)
-    .setDescriptionLocalization(Locale.Japanese, jaDescription);
+  return o.setName(name).setNameLocalization(Locale.Japanese, ja).setDescription(description).setDescriptionLocalization(Locale.Japanese, jaDescription);
 }
 
-/** A comma-separated tag list with autocomplete (tag-autocomplete.ts completes its last item). */
-export function tagsOption(o: SlashCommandStringOption, name: string, ja: string, description: string, jaDescription: string, required = false): SlashCommandStringOption {
+/** A comma-separated tag list with autocomplete (src/tags/autocomplete.ts completes its last item). */
+export function tagsOption(
+  o: SlashCommandStringOption,
+  name: string,
+  ja: string,
+  description: string,
+  jaDescription: string,
+  required = false,
+): SlashCommandStringOption {
   return named(o, name, ja, description, jaDescription).setRequired(required).setAutocomplete(true).setMaxLength(1000);
 }
 

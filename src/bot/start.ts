@@ -1,0 +1,119 @@
+/**
+ * Starting and stopping the bot: runtime, database, client and router for a given list of
+ * commands. It never imports the commands themselves: src/bot.ts, the entry, passes them in.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Events, type Client } from 'discord.js';
+import { requireToken, type Config } from '../config.ts';
+import { startRuntime, type Runtime } from '../runtime.ts';
+import { FavouritesRepo, GachaResultsRepo, MorphStateRepo, openDatabase, type Db } from '../store/index.ts';
+import { createClient } from './client.ts';
+import type { Command } from './command.ts';
+import type { BotContext } from './context.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { RateLimiter } from './rate-limit.ts';
+import { InteractionRouter } from './router.ts';
+
+export interface BotOptions {
+  config: Config;
+  /** REST base URL (the loopback Discord in tests); default config.DISCORD_API, else Discord. */
+  restApi?: string;
+  /** An already started runtime (tests share one); the bot then leaves closing it to the caller. */
+  runtime?: Runtime;
+  log?: Logger;
+  /** The slash commands to serve (src/commands/index.ts in production). */
+  commands: readonly Command[];
+  /** How long stop() waits for replies in flight (default 30 s). */
+  drainTimeoutMs?: number;
+}
+
+export interface Bot {
+  client: Client<true>;
+  ctx: BotContext;
+  /** Stops taking interactions, lets replies in flight land, then closes Discord, the generator and the database. */
+  stop(): Promise<void>;
+}
+
+const HOUR_MS = 3_600_000;
+
+export async function startBot(opts: BotOptions): Promise<Bot> {
+  const { config } = opts;
+  const token = requireToken(config);
+  const log = opts.log ?? createLogger(config.GFF_LOG_LEVEL);
+  const cleanup: (() => Promise<void> | void)[] = [];
+  const closeAll = async () => {
+    for (const step of cleanup.reverse()) await Promise.resolve(step()).catch((err: unknown) => log.error({ err }, 'shutdown step failed'));
+    cleanup.length = 0;
+  };
+  try {
+    const runtime =
+      opts.runtime ??
+      (await startRuntime({
+        modelsDir: config.GFF_MODELS_DIR,
+        defaultModelId: config.GFF_DEFAULT_MODEL,
+        backend: config.GFF_BACKEND,
+        ...(config.GFF_WORKERS !== undefined ? { workers: config.GFF_WORKERS } : {}),
+        maxBatch: config.GFF_MAX_BATCH,
+        maxWaitMs: config.GFF_MAX_WAIT_MS,
+        maxQueue: config.GFF_MAX_QUEUE,
+        log: log.child({ part: 'generator' }),
+      }));
+    if (!opts.runtime) cleanup.push(() => runtime.close());
+
+    if (config.GFF_DATABASE !== ':memory:') mkdirSync(dirname(config.GFF_DATABASE), { recursive: true });
+    const db: Db = openDatabase(config.GFF_DATABASE);
+    cleanup.push(() => db.close());
+    const results = new GachaResultsRepo(db, { ttlMs: config.GFF_GACHA_TTL_H * HOUR_MS });
+    const purge = () => log.debug({ purged: results.purgeExpired() }, 'expired gacha results purged');
+    purge();
+    const purgeTimer = setInterval(purge, HOUR_MS).unref();
+    cleanup.push(() => clearInterval(purgeTimer));
+
+    const ctx: BotContext = {
+      runtime,
+      favourites: new FavouritesRepo(db, { limit: config.GFF_FAVOURITES_LIMIT }),
+      results,
+      morphs: new MorphStateRepo(db),
+      rateLimiter: new RateLimiter(config.GFF_RATE_LIMIT, config.GFF_RATE_WINDOW_S * 1000),
+      log,
+      core: (limit) => runtime.context(limit),
+    };
+    const router = new InteractionRouter(opts.commands, ctx);
+    const restApi = opts.restApi ?? config.DISCORD_API;
+    const client = createClient(restApi ? { restApi } : {});
+    cleanup.push(() => client.destroy());
+    client.on(Events.InteractionCreate, (interaction) => router.handle(interaction));
+    client.on(Events.Error, (err) => log.error({ err }, 'discord client error'));
+    client.on(Events.Warn, (message) => log.warn({ message }, 'discord client warning'));
+    client.on(Events.ShardDisconnect, (event, shard) => log.warn({ shard, code: event.code }, 'gateway disconnected'));
+    client.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, 'gateway resumed'));
+
+    const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+    await client.login(token);
+    await ready;
+
+    const model = runtime.catalog.get(runtime.catalog.defaultModelId)!;
+    const stats = runtime.service.stats();
+    const workers = config.GFF_WORKERS === 0 ? 0 : stats.workers.length;
+    const drawing = workers ? `${workers} worker thread(s)` : 'drawing in the main thread';
+    log.info(
+      { user: client.user?.tag, backend: stats.backend, model: model.id, tags: model.vocabulary.size, workers, models: runtime.catalog.ids() },
+      `ready: ${stats.backend ?? '?'} backend, model ${model.id} (${model.vocabulary.size} tags), ${drawing}`,
+    );
+
+    let stopping: Promise<void> | undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        log.info({ pending: router.pending }, 'shutting down: finishing replies in flight');
+        const drained = await router.drain(opts.drainTimeoutMs ?? 30_000);
+        if (!drained) log.warn({ pending: router.pending }, 'shutdown: gave up waiting for some replies');
+        await closeAll();
+        log.info('stopped');
+      })());
+    return { client: client as Client<true>, ctx, stop };
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Free text → tags. Accepts comma- or whitespace-separated lists in any case and with
+ * spaces, hyphens or underscores inside names, Japanese names and aliases; reports unknown
+ * words with suggestions and flags several tags of one exclusive-ish group. Never throws on
+ * user text: the result is a discriminated union.
+ */
+import { normalizeTag, type TagGroup, type TagVocabulary } from './vocabulary.ts';
+import { suggestTags } from './suggest.ts';
+
+export interface UnknownTag {
+  /** The words as typed. */
+  input: string;
+  /** Up to 3 canonical names that the user may have meant (may be empty). */
+  suggestions: string[];
+}
+
+export interface TagWarning {
+  code: 'several_in_group';
+  /** The exclusive set (tags.json `exclusive`), or the group when the vocabulary has no sets. */
+  group: TagGroup;
+  tags: string[];
+  message: string;
+}
+
+export type ParseResult =
+  | { ok: true; tags: string[]; warnings: TagWarning[] }
+  | {
+      ok: false;
+      /** The tags that were recognised anyway. */
+      tags: string[];
+      unknown: UnknownTag[];
+      warnings: TagWarning[];
+      /** One line per unknown word, fit to show the user. */
+      message: string;
+    };
+
+export interface ParseOptions {
+  /**
+   * Only for vocabularies without `exclusive` sets: groups where several tags together are
+   * normal, so no warning (default below).
+   */
+  multiGroups?: readonly string[];
+}
+
+/**
+ * Groups whose tags combine naturally. 'other' is here too: it mixes unrelated tags
+ * (head_tilt + white_background is an ordinary request, not a conflict).
+ */
+export const DEFAULT_MULTI_GROUPS: readonly string[] = ['expression', 'accessories', 'face', 'other'];
+
+/** Longest tag name in words, plus slack: bounds the greedy multi-word match. */
+const MAX_WORDS_PER_TAG = 6;
+/** Discord options are ≤ 6000 characters; nothing sensible is longer than this. */
+const MAX_INPUT = 2000;
+
+const GROUP_LABEL: Record<string, string> = {
+  hair_color: 'hair colours (they will be mixed)',
+  eye_color: 'eye colours (they will be mixed)',
+  hairstyle: 'hairstyles (they will be blended)',
+  mouth: 'mouth expressions (they will be blended)',
+  background: 'backgrounds (they will be blended)',
+};
+
+export function parseTags(vocab: TagVocabulary, text: string, options: ParseOptions = {}): ParseResult {
+  const tags: string[] = [];
+  const unknown: UnknownTag[] = [];
+  const add = (name: string) => {
+    if (!tags.includes(name)) tags.push(name);
+  };
+  const reportUnknown = (words: string[]) => {
+    if (words.length === 0) return;
+    const joined = words.join(' ');
+    const suggestions = suggestTags(vocab, joined);
+    if (suggestions.length > 0 || words.length === 1) unknown.push({ input: joined, suggestions });
+    else for (const w of words) unknown.push({ input: w, suggestions: suggestTags(vocab, w) });
+  };
+
+  for (const piece of String(text)
+    .slice(0, MAX_INPUT)
+    .split(/[,、，;；\n]+/u)) {
+    const whole = vocab.lookup(piece);
+    if (whole) {
+      add(whole.name);
+      continue;
+    }
+    const words = piece.split(/\s+/u).filter((w) => normalizeTag(w) !== '');
+    let pending: string[] = [];
+    for (let i = 0; i < words.length; ) {
+      let matched = 0;
+      for (let j = Math.min(words.length, i + MAX_WORDS_PER_TAG); j > i; j--) {
+        const entry = vocab.lookup(words.slice(i, j).join('_'));
+        if (entry) {
+          reportUnknown(pending);
+          pending = [];
+          add(entry.name);
+          matched = j - i;
+          break;
+        }
+      }
+      if (matched === 0) {
+        const segments = segmentUnspaced(vocab, words[i]!);
+        if (segments) {
+          reportUnknown(pending);
+          pending = [];
+          segments.forEach(add);
+        } else pending.push(words[i]!);
+        matched = 1;
+      }
+      i += matched;
+    }
+    reportUnknown(pending);
+  }
+
+  const warnings = tagWarnings(vocab, tags, options.multiGroups);
+  if (unknown.length === 0) return { ok: true, tags, warnings };
+  const message = unknown
+    .map((u) => (u.suggestions.length > 0 ? `Unknown tag "${u.input}": did you mean ${u.suggestions.join(', ')}?` : `Unknown tag "${u.input}".`))
+    .join('\n');
+  return { ok: false, tags, unknown, warnings, message };
+}
+
+/**
+ * Japanese is written without spaces ("金髪笑顔"): split a non-ASCII word into known
+ * spellings when it is fully covered by them (longest match first); undefined otherwise.
+ */
+function segmentUnspaced(vocab: TagVocabulary, word: string): string[] | undefined {
+  const w = normalizeTag(word);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this pattern looks for
+  if (/^[\x00-\x7f]*$/.test(w) || w.length > 64) return undefined;
+  const out: string[] = [];
+  let i = 0;
+  while (i < w.length) {
+    let found = false;
+    for (let j = w.length; j > i; j--) {
+      const e = vocab.lookup(w.slice(i, j));
+      if (e) {
+        out.push(e.name);
+        i = j;
+        found = true;
+        break;
+      }
+    }
+    if (!found) return undefined;
+  }
+  return out.length > 1 ? out : undefined;
+}
+
+/**
+ * Several tags that are alternatives to each other are allowed (the original recommends
+ * mixing hair colours) but worth a note. Alternatives are the tags sharing an `exclusive`
+ * set in tags.json; a vocabulary without sets falls back to groups, minus `multiGroups`.
+ */
+export function tagWarnings(vocab: TagVocabulary, tags: readonly string[], multiGroups: readonly string[] = DEFAULT_MULTI_GROUPS): TagWarning[] {
+  const hasSets = vocab.entries.some((e) => e.exclusive);
+  const bySet = new Map<string, string[]>();
+  for (const name of tags) {
+    const entry = vocab.lookup(name)!;
+    const set = hasSets ? entry.exclusive : multiGroups.includes(entry.group) ? undefined : entry.group;
+    if (set === undefined) continue;
+    bySet.set(set, [...(bySet.get(set) ?? []), name]);
+  }
+  return [...bySet]
+    .filter(([, names]) => names.length > 1)
+    .map(([group, names]) => ({
+      code: 'several_in_group' as const,
+      group,
+      tags: names,
+      message: `${names.length} ${GROUP_LABEL[group] ?? `"${group}" tags (they will be blended)`}: ${names.join(', ')}.`,
+    }));
+}

@@ -1,0 +1,177 @@
+import { DEFAULT_APP_PERMISSIONS, DEFAULT_MEMBER_PERMISSIONS, dmChannel, guildMember, type ApiObject, type Fixtures } from './fixtures.ts';
+import { INTERACTION } from './record.ts';
+import { snowflake } from './snowflake.ts';
+import { randomBytes } from 'node:crypto';
+
+export const DEFAULT_ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024;
+
+/** Who sends the interaction, from where, with which limits. All optional. */
+export interface InteractionContext {
+  /** Defaults to `fixtures.users.alice`. */
+  user?: ApiObject;
+  /** The user's client language; discord.js exposes it as `interaction.locale`. Default 'en-US'. */
+  locale?: string;
+  guildLocale?: string;
+  /** Send from a DM with the bot instead of the guild channel. */
+  dm?: boolean;
+  /** Override the channel object (defaults to the fixture guild channel, or a DM channel). */
+  channel?: ApiObject;
+  appPermissions?: string;
+  memberPermissions?: string;
+  /** Bytes per attachment the bot may upload for this interaction (Discord: 10 MiB by default, more with boosts). */
+  attachmentSizeLimit?: number;
+}
+
+export type OptionValue = string | number | boolean;
+
+export interface CommandInput extends InteractionContext {
+  name: string;
+  /** `{prompt: 'blue hair', count: 3}` or raw API option objects. */
+  options?: Record<string, OptionValue> | ApiObject[];
+  subcommand?: string;
+  subcommandGroup?: string;
+}
+
+export interface AutocompleteInput extends CommandInput {
+  /** The option being typed; its value is sent as a string, as Discord does. */
+  focused: string;
+  /** What the user has typed so far in the focused option (default: the value in `options`, or ''). */
+  value?: string;
+}
+
+/** Looks up what the bot registered so option types match its definitions. */
+export type CommandLookup = (name: string) => ApiObject | undefined;
+
+export interface BuildEnv {
+  fixtures: Fixtures;
+  lookupCommand: CommandLookup;
+  defaultAttachmentSizeLimit: number;
+  /** One DM channel per user, as in Discord. */
+  dmChannels: Map<string, ApiObject>;
+}
+
+const OPTION = { SUB_COMMAND: 1, SUB_COMMAND_GROUP: 2, STRING: 3, INTEGER: 4, BOOLEAN: 5, NUMBER: 10 } as const;
+
+export function buildCommand(env: BuildEnv, input: CommandInput): ApiObject {
+  return base(env, INTERACTION.COMMAND, commandData(env, input), input);
+}
+
+export function buildAutocomplete(env: BuildEnv, input: AutocompleteInput): ApiObject {
+  const values: Record<string, OptionValue> | ApiObject[] = input.options ?? {};
+  let withFocus: Record<string, OptionValue> | ApiObject[];
+  if (Array.isArray(values)) {
+    withFocus = values;
+  } else {
+    withFocus = { ...values, [input.focused]: String(input.value ?? values[input.focused] ?? '') };
+  }
+  const data = commandData(env, { ...input, options: withFocus }, input.focused);
+  return base(env, INTERACTION.AUTOCOMPLETE, data, input);
+}
+
+export function buildComponent(env: BuildEnv, context: InteractionContext, message: ApiObject, data: ApiObject): ApiObject {
+  return base(env, INTERACTION.COMPONENT, data, context, { message });
+}
+
+export function buildModalSubmit(env: BuildEnv, context: InteractionContext, customId: string, fields: Record<string, string>, message?: ApiObject): ApiObject {
+  // Legacy action-row layout: discord.js 14 reads it through `fields.getTextInputValue()`.
+  const components = Object.entries(fields).map(([id, value]) => ({
+    type: 1,
+    components: [{ type: 4, custom_id: id, value }],
+  }));
+  return base(env, INTERACTION.MODAL_SUBMIT, { custom_id: customId, components }, context, message ? { message } : {});
+}
+
+function commandData(env: BuildEnv, input: CommandInput, focused?: string): ApiObject {
+  const definition = env.lookupCommand(input.name);
+  let definedOptions: ApiObject[] = definition?.options ?? [];
+  const path: Array<{ name: string; type: number }> = [];
+  if (input.subcommandGroup) {
+    path.push({ name: input.subcommandGroup, type: OPTION.SUB_COMMAND_GROUP });
+    definedOptions = findOption(definedOptions, input.subcommandGroup)?.options ?? [];
+  }
+  if (input.subcommand) {
+    path.push({ name: input.subcommand, type: OPTION.SUB_COMMAND });
+    definedOptions = findOption(definedOptions, input.subcommand)?.options ?? [];
+  }
+  let options = toApiOptions(input.options ?? {}, definedOptions, focused);
+  for (const level of path.reverse()) options = [{ ...level, options }];
+  return {
+    id: definition?.id ?? snowflake(),
+    name: input.name,
+    type: 1,
+    ...(definition?.guild_id ? { guild_id: definition.guild_id } : {}),
+    ...(options.length ? { options } : {}),
+  };
+}
+
+function findOption(options: ApiObject[], name: string): ApiObject | undefined {
+  return options.find((o) => o.name === name);
+}
+
+function toApiOptions(values: Record<string, OptionValue> | ApiObject[], defined: ApiObject[], focused?: string): ApiObject[] {
+  if (Array.isArray(values)) return values;
+  return Object.entries(values).map(([name, value]) => {
+    const type = findOption(defined, name)?.type ?? inferType(value);
+    return {
+      name,
+      type,
+      // Discord sends the focused option's partial input as a string whatever its type.
+      value: name === focused ? String(value) : value,
+      ...(name === focused ? { focused: true } : {}),
+    };
+  });
+}
+
+function inferType(value: OptionValue): number {
+  if (typeof value === 'boolean') return OPTION.BOOLEAN;
+  if (typeof value === 'number') return Number.isInteger(value) ? OPTION.INTEGER : OPTION.NUMBER;
+  return OPTION.STRING;
+}
+
+function base(env: BuildEnv, type: number, data: ApiObject, ctx: InteractionContext, extra: ApiObject = {}): ApiObject {
+  const fx = env.fixtures;
+  const user = ctx.user ?? fx.users.alice;
+  const id = snowflake();
+  const appPermissions = ctx.appPermissions ?? DEFAULT_APP_PERMISSIONS;
+  const common = {
+    id,
+    application_id: fx.application.id,
+    type,
+    data,
+    // Tokens are opaque to the bot; unique ones catch code that mixes interactions up.
+    token: `loopback.${id}.${randomBytes(12).toString('base64url')}`,
+    version: 1,
+    locale: ctx.locale ?? 'en-US',
+    app_permissions: appPermissions,
+    entitlements: [],
+    attachment_size_limit: ctx.attachmentSizeLimit ?? env.defaultAttachmentSizeLimit,
+    ...extra,
+  };
+  if (ctx.dm) {
+    let channel = ctx.channel ?? env.dmChannels.get(user.id);
+    if (!channel) {
+      channel = dmChannel(user);
+      env.dmChannels.set(user.id, channel);
+    }
+    return {
+      ...common,
+      channel,
+      channel_id: channel.id,
+      user,
+      context: 1,
+      authorizing_integration_owners: { 0: '0' },
+    };
+  }
+  const channel: ApiObject = { ...(ctx.channel ?? fx.channel), permissions: ctx.memberPermissions ?? DEFAULT_MEMBER_PERMISSIONS };
+  return {
+    ...common,
+    channel,
+    channel_id: channel.id,
+    guild_id: fx.guild.id,
+    guild: { id: fx.guild.id, locale: ctx.guildLocale ?? fx.guild.preferred_locale, features: [] },
+    guild_locale: ctx.guildLocale ?? fx.guild.preferred_locale,
+    member: guildMember(user, ctx.memberPermissions ?? DEFAULT_MEMBER_PERMISSIONS),
+    context: 0,
+    authorizing_integration_owners: { 0: fx.guild.id },
+  };
+}

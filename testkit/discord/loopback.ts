@@ -1,0 +1,292 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CommandRegistry } from './commands.ts';
+import { checkSelection, COMPONENT, findInteractive } from './components.ts';
+import { FaultInjector, type Fault, type FaultHandle, type RoutePattern } from './faults.ts';
+import { createFixtures, guildCreatePayload, type ApiObject, type FixtureOptions, type Fixtures } from './fixtures.ts';
+import { Gateway, type DropOptions, type GatewayStats } from './gateway.ts';
+import {
+  buildAutocomplete,
+  buildCommand,
+  buildComponent,
+  buildModalSubmit,
+  DEFAULT_ATTACHMENT_SIZE_LIMIT,
+  type AutocompleteInput,
+  type BuildEnv,
+  type CommandInput,
+  type InteractionContext,
+} from './interactions.ts';
+import { MessageStore, type MessageView } from './messages.ts';
+import { InteractionRecord, type EventPredicate, type InteractionEvent } from './record.ts';
+import { createRestHandler, type RequestLogEntry, type RestContext } from './rest.ts';
+
+export interface LoopbackOptions extends FixtureOptions {
+  /** The bot token the client must present (IDENTIFY and `Authorization: Bot …`). */
+  token?: string;
+  /** HELLO's heartbeat_interval; small values exercise heartbeat ACKs quickly. Default 41250. */
+  heartbeatIntervalMs?: number;
+  /** Answer 401 to bot-token REST calls with the wrong token (default true). With false a wrong
+   * token gets as far as the gateway, which closes with 4004. */
+  checkRestAuth?: boolean;
+  /** List the guild as unavailable in READY and send GUILD_CREATE, as Discord does with the
+   * Guilds intent, so discord.js caches guild and channel (default true). False: `guilds: []`. */
+  announceGuild?: boolean;
+  /** Default `attachment_size_limit` for interactions (10 MiB). */
+  attachmentSizeLimit?: number;
+  /** Answer callbacks later than this with 10062 Unknown interaction, like Discord's 3 s rule.
+   * Default null: accept and only record `ackMs` (a loaded CI box should not flake). */
+  ackDeadlineMs?: number | null;
+  /** Interaction token lifetime; Discord's is 15 minutes. */
+  tokenLifetimeMs?: number;
+}
+
+export interface ComponentInput extends InteractionContext {
+  customId: string;
+  /** The message carrying the component: a MessageView, its API JSON, or its id. Its current
+   * state in the loopback is used, so a removed or disabled button cannot be clicked. */
+  message: MessageView | ApiObject | string;
+}
+
+export interface SelectInput extends ComponentInput {
+  values: string[];
+}
+
+export interface ModalInput extends InteractionContext {
+  /** The modal's custom_id; taken from `from`'s recorded modal when omitted. */
+  customId?: string;
+  /** The interaction that opened the modal (its callback type 9 payload is checked). */
+  from?: InteractionRecord;
+  fields: Record<string, string>;
+  message?: MessageView | ApiObject | string;
+}
+
+/**
+ * A Discord stand-in on 127.0.0.1: gateway WebSocket plus REST, enough for the real discord.js
+ * Client to log in, receive interactions and answer them, with everything it sent recorded.
+ */
+export class LoopbackDiscord {
+  readonly fixtures: Fixtures;
+  readonly token: string;
+  readonly commands: CommandRegistry;
+  /** Every REST request in arrival order, faults and 404s included. */
+  readonly requests: RequestLogEntry[] = [];
+  /** Every interaction sent, in order. */
+  readonly interactions: InteractionRecord[] = [];
+  private readonly store: MessageStore;
+  private readonly faults = new FaultInjector();
+  private readonly gateway: Gateway;
+  private readonly server: Server;
+  private readonly ctx: RestContext;
+  private readonly env: BuildEnv;
+  private port = 0;
+
+  private constructor(options: LoopbackOptions) {
+    this.fixtures = createFixtures(options);
+    this.token = options.token ?? 'loopback.bot.token';
+    this.commands = new CommandRegistry(this.fixtures.application.id);
+    this.store = new MessageStore(() => this.origin, this.fixtures.bot);
+    const announce = options.announceGuild ?? true;
+    this.gateway = new Gateway({
+      token: this.token,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
+      url: () => this.gatewayUrl,
+      readyData: () => ({
+        user: this.fixtures.bot,
+        guilds: announce ? [{ id: this.fixtures.guild.id, unavailable: true }] : [],
+        application: { id: this.fixtures.application.id, flags: this.fixtures.application.flags },
+        private_channels: [],
+        relationships: [],
+        presences: [],
+        guild_join_requests: [],
+        geo_ordered_rtc_regions: [],
+        user_settings: {},
+      }),
+      afterReady: () => (announce ? [{ t: 'GUILD_CREATE', d: guildCreatePayload(this.fixtures) }] : []),
+    });
+    this.ctx = {
+      token: this.token,
+      checkAuth: options.checkRestAuth ?? true,
+      fixtures: this.fixtures,
+      origin: () => this.origin,
+      gatewayUrl: () => this.gatewayUrl,
+      interactions: new Map(),
+      messages: this.store,
+      commands: this.commands,
+      faults: this.faults,
+      requests: this.requests,
+      channels: new Map([[this.fixtures.channel.id, this.fixtures.channel]]),
+      ackDeadlineMs: options.ackDeadlineMs ?? null,
+      tokenLifetimeMs: options.tokenLifetimeMs ?? 15 * 60_000,
+    };
+    this.env = {
+      fixtures: this.fixtures,
+      lookupCommand: (name) => this.commands.lookup(name, this.fixtures.guild.id),
+      defaultAttachmentSizeLimit: options.attachmentSizeLimit ?? DEFAULT_ATTACHMENT_SIZE_LIMIT,
+      dmChannels: new Map(),
+    };
+    this.server = createServer(createRestHandler(this.ctx));
+    this.server.on('upgrade', (req, socket, head) => {
+      if (new URL(req.url ?? '/', 'http://loopback').pathname === '/gateway') this.gateway.handleUpgrade(req, socket, head);
+      else socket.destroy();
+    });
+  }
+
+  static async start(options: LoopbackOptions = {}): Promise<LoopbackDiscord> {
+    const loop = new LoopbackDiscord(options);
+    await new Promise<void>((resolve, reject) => {
+      loop.server.once('error', reject);
+      loop.server.listen(0, '127.0.0.1', () => resolve());
+    });
+    loop.port = (loop.server.address() as AddressInfo).port;
+    return loop;
+  }
+
+  get origin(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Pass as `new Client({ rest: { api: loop.restApi } })`; discord.js appends `/v10`. */
+  get restApi(): string {
+    return `${this.origin}/api`;
+  }
+
+  get gatewayUrl(): string {
+    return `ws://127.0.0.1:${this.port}/gateway`;
+  }
+
+  /** Every message the bot created (replies, follow-ups, channel posts), current state. */
+  get messages(): MessageView[] {
+    return this.store.all;
+  }
+
+  /** REST calls no route answered (404): what the bot needed that the loopback lacks. */
+  get unhandledRequests(): RequestLogEntry[] {
+    return this.requests.filter((r) => r.unhandled);
+  }
+
+  get gatewayStats(): GatewayStats {
+    return this.gateway.stats;
+  }
+
+  message(id: string): MessageView | undefined {
+    return this.store.get(id);
+  }
+
+  /** Resolves once a bot session is identified (or resumed) and its socket is open. */
+  waitForReady(timeoutMs?: number): Promise<string> {
+    return this.gateway.waitForReady(timeoutMs);
+  }
+
+  /** Resolves on the next RESUME; start waiting before `dropGateway()`. */
+  waitForResume(timeoutMs?: number): Promise<void> {
+    return this.gateway.waitForResume(timeoutMs);
+  }
+
+  /** Cuts the bot's gateway connection (default close code 4000: discord.js resumes). */
+  dropGateway(options?: DropOptions): void {
+    this.gateway.drop(options);
+  }
+
+  requestReconnect(): void {
+    this.gateway.requestReconnect();
+  }
+
+  /** Sends any gateway dispatch (e.g. GUILD_MEMBER_ADD) to the bot; returns its sequence number. */
+  dispatch(event: string, data: unknown): number {
+    return this.gateway.dispatch(event, data);
+  }
+
+  sendCommand(input: CommandInput): InteractionRecord {
+    return this.send(buildCommand(this.env, input));
+  }
+
+  sendAutocomplete(input: AutocompleteInput): InteractionRecord {
+    return this.send(buildAutocomplete(this.env, input));
+  }
+
+  clickButton(input: ComponentInput): InteractionRecord {
+    const message = this.currentMessage(input.message);
+    findInteractive(message, input.customId, true);
+    return this.send(
+      buildComponent(this.env, this.contextFor(message, input), message, {
+        custom_id: input.customId,
+        component_type: COMPONENT.BUTTON,
+      }),
+    );
+  }
+
+  selectMenu(input: SelectInput): InteractionRecord {
+    const message = this.currentMessage(input.message);
+    const select = findInteractive(message, input.customId, false);
+    checkSelection(select, input.values);
+    return this.send(
+      buildComponent(this.env, this.contextFor(message, input), message, {
+        custom_id: input.customId,
+        component_type: select.type,
+        values: input.values,
+      }),
+    );
+  }
+
+  submitModal(input: ModalInput): InteractionRecord {
+    const modal = input.from?.modal;
+    if (input.from && !modal) throw new Error(`Interaction ${input.from.id} opened no modal:\n${input.from.describe()}`);
+    const customId = input.customId ?? modal?.custom_id;
+    if (!customId) throw new Error('submitModal needs customId or from');
+    if (modal && modal.custom_id !== customId) throw new Error(`The modal shown was "${modal.custom_id}", not "${customId}"`);
+    const message = input.message ? this.currentMessage(input.message) : (input.from?.payload.message as ApiObject | undefined);
+    const context = message ? this.contextFor(message, input) : input;
+    return this.send(buildModalSubmit(this.env, context, customId, input.fields, message));
+  }
+
+  waitFor(record: InteractionRecord, predicate: EventPredicate, timeoutMs?: number): Promise<InteractionEvent> {
+    return record.waitFor(predicate, timeoutMs);
+  }
+
+  /** Answers the next `times` REST requests matching `pattern` with `fault` instead of the route. */
+  failNext(pattern: RoutePattern, fault: Fault, times = 1): FaultHandle {
+    return this.faults.add(pattern, fault, times);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  /** Closes sockets and the server. Destroy the discord.js client first, or it will try to reconnect. */
+  async stop(): Promise<void> {
+    await this.gateway.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private send(payload: ApiObject): InteractionRecord {
+    const record = new InteractionRecord(payload);
+    this.ctx.channels.set(payload.channel.id, payload.channel);
+    this.ctx.interactions.set(record.id, record);
+    try {
+      this.gateway.dispatch('INTERACTION_CREATE', payload);
+    } catch (error) {
+      this.ctx.interactions.delete(record.id);
+      throw error;
+    }
+    this.interactions.push(record);
+    return record;
+  }
+
+  private currentMessage(ref: MessageView | ApiObject | string): ApiObject {
+    const id: string = typeof ref === 'string' ? ref : ref.id;
+    const stored = this.store.get(id);
+    if (stored?.deleted) throw new Error(`Message ${id} was deleted`);
+    if (stored) return stored.api;
+    if (typeof ref === 'string') throw new Error(`Unknown message ${id}`);
+    const api = 'api' in ref && typeof ref.api === 'object' ? (ref.api as ApiObject) : ref;
+    return this.store.adopt(api).api;
+  }
+
+  /** A click happens where the message is: in its DM channel if it was posted in a DM. */
+  private contextFor(message: ApiObject, input: InteractionContext): InteractionContext {
+    const channel = this.ctx.channels.get(message.channel_id);
+    if (channel?.type === 1) return { ...input, dm: true, channel: input.channel ?? channel };
+    return input;
+  }
+}

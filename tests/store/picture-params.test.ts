@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { decodeParams, encodeParams, type PictureParams } from '../../src/store/picture-params.ts';
+
+describe('stored picture params', () => {
+  it('GIVEN params columns as rows before the typed codec wrote them THEN they read as the buttons always read them', () => {
+    expect(decodeParams('{"kind":"gacha","psi":0.7,"fill":false}')).toEqual({ kind: 'gacha', psi: 0.7, randomFill: false });
+    expect(decodeParams('{"kind":"gacha","psi":1,"fill":true}')).toEqual({ kind: 'gacha', psi: 1, randomFill: true });
+    expect(decodeParams('{}')).toEqual({ kind: 'gacha', psi: 1, randomFill: true });
+    expect(decodeParams('{"kind":"variations","sigma":0.35,"noiseSeed":12,"of":"tile 2 (seed 7)"}')).toEqual({
+      kind: 'variations',
+      sigma: 0.35,
+      noiseSeed: 12,
+      of: 'tile 2 (seed 7)',
+    });
+    expect(decodeParams('{"kind":"variations"}')).toEqual({ kind: 'variations', of: '#1' });
+    expect(decodeParams('{"kind":"girls","columns":5,"tileTags":[{"smile":1},"junk",{"frown":0.5}]}')).toEqual({
+      kind: 'girls',
+      columns: 5,
+      tileTags: [{ smile: 1 }, undefined, { frown: 0.5 }],
+    });
+  });
+
+  it('GIVEN typed params THEN the column holds the keys old rows have, and reads back the same', () => {
+    const cases: [PictureParams, string][] = [
+      [{ kind: 'gacha', psi: 0.8, randomFill: false }, '{"kind":"gacha","psi":0.8,"fill":false}'],
+      [{ kind: 'girls', columns: 4 }, '{"kind":"girls","columns":4}'],
+      [{ kind: 'variations', sigma: 0.35, noiseSeed: 3, of: '#1' }, '{"kind":"variations","sigma":0.35,"noiseSeed":3,"of":"#1"}'],
+    ];
+    for (const [params, json] of cases) {
+      expect(encodeParams(params)).toBe(json);
+      expect(decodeParams(json)).toEqual(params);
+    }
+  });
+});
