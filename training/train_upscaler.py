@@ -121,7 +121,8 @@ def train(cfg: UpscalerTrainConfig, resume=False, progress=True):
     opt = torch.optim.Adam(U.parameters(), cfg.lr, betas=(0.9, 0.99))
     step = 0
     if ckpt:
-        U.load_state_dict(ckpt["model"]); opt.load_state_dict(ckpt["opt"])
+        U.load_state_dict(ckpt["model"])
+        opt.load_state_dict(ckpt["opt"])
         step = ckpt["step"]
         torch.set_rng_state(ckpt["rng"])
     history = json.loads((out / "config.json").read_text()).get("history", []) if ckpt and (out / "config.json").exists() else []
@@ -152,7 +153,8 @@ def train(cfg: UpscalerTrainConfig, resume=False, progress=True):
         step += 1
         if step % cfg.log_every == 0:
             rec = {"step": step, "time_s": round(time.time() - started, 1), "l1": round(loss.item(), 5)}
-            log.write(json.dumps(rec) + "\n"); log.flush()
+            log.write(json.dumps(rec) + "\n")
+            log.flush()
             if progress:
                 print(f"\rstep {step}/{cfg.steps} l1 {rec['l1']:.4f}", end="", file=sys.stderr, flush=True)
         if time.time() - last_save > cfg.save_every_minutes * 60:
