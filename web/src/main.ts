@@ -100,7 +100,11 @@ class Studio {
   private readonly size: number;
   private readonly panels = new Map<string, HTMLElement>();
   private readonly tabs = new Map<string, HTMLButtonElement>();
-  private readonly refreshers: (() => void)[] = [];
+  /** Per panel: what redraws it when favourites or the current girl change. */
+  private readonly refreshers: { panel: string; fn: () => void }[] = [];
+  private readonly dirty = new Set<string>();
+  private building = '';
+  private visible = '';
 
   constructor(private readonly engine: Engine) {
     this.model = engine.model;
@@ -153,15 +157,18 @@ class Studio {
     const main = h('main', {});
     const girlPanel = this.buildGirlPanel();
     root.append(header, girlPanel, nav, main, h('footer', {}, t('san'), ' · ', h('a', { href: 'https://www.dicebear.com/styles/lorelei/' }, 'DiceBear lorelei (CC0)')));
-    const sections: [string, Key, HTMLElement][] = [
-      ['gacha', 'tab.gacha', this.buildGacha()],
-      ['favourites', 'tab.favourites', this.buildFavourites()],
-      ['morph', 'tab.morph', this.buildMorph()],
-      ['blend', 'tab.blend', this.buildBlend()],
-      ['restyle', 'tab.restyle', this.buildRestyle()],
-      ['variations', 'tab.variations', this.buildVariations()],
+    const sections: [string, Key, () => HTMLElement][] = [
+      ['gacha', 'tab.gacha', () => this.buildGacha()],
+      ['favourites', 'tab.favourites', () => this.buildFavourites()],
+      ['morph', 'tab.morph', () => this.buildMorph()],
+      ['blend', 'tab.blend', () => this.buildBlend()],
+      ['restyle', 'tab.restyle', () => this.buildRestyle()],
+      ['variations', 'tab.variations', () => this.buildVariations()],
     ];
-    for (const [id, key, el] of sections) {
+    for (const [id, key, build] of sections) {
+      this.building = id;
+      this.dirty.add(id);
+      const el = build();
       const b = h('button', { role: 'tab', 'data-tab': id, onclick: () => this.show(id) }, t(key));
       this.tabs.set(id, b);
       nav.append(b);
@@ -173,7 +180,6 @@ class Studio {
     this.show('gacha');
     window.addEventListener('hashchange', () => this.openFromHash());
     this.openFromHash();
-    this.refresh();
     probe.ready = true;
   }
 
@@ -183,12 +189,20 @@ class Studio {
   }
 
   show(id: string): void {
+    this.visible = id;
     for (const [k, el] of this.panels) el.hidden = k !== id;
     for (const [k, b] of this.tabs) b.setAttribute('aria-selected', String(k === id));
+    if (this.dirty.delete(id)) for (const r of this.refreshers) if (r.panel === id) r.fn();
   }
 
+  /** Favourites or the current girl changed: redraw the visible panel, the others when shown. */
   private refresh(): void {
-    for (const r of this.refreshers) r();
+    for (const id of this.panels.keys()) this.dirty.add(id);
+    this.show(this.visible);
+  }
+
+  private onRefresh(fn: () => void): void {
+    this.refreshers.push({ panel: this.building, fn });
   }
 
   // ── the current girl ───────────────────────────────────────────────────────────────
@@ -325,7 +339,7 @@ class Studio {
     const out: { girl: Girl; label: string; key: string }[] = [];
     this.favs.list().forEach((f, i) => {
       try {
-        out.push({ girl: this.girlOf(f.code), label: f.name || `⭐${i + 1}`, key: `fav${i}` });
+        out.push({ girl: this.girlOf(f.code), label: f.name || `⭐${i + 1}`, key: f.code });
       } catch {
         /* shown as broken in the list */
       }
@@ -339,7 +353,7 @@ class Studio {
     const cur = this.current;
     if (cur) {
       const code = this.codeOf(cur);
-      if (!favs.some((f) => this.codeOf(f.girl) === code)) return [{ girl: cur, label: t('current'), key: 'cur' }, ...favs];
+      if (!favs.some((f) => f.key === code)) return [{ girl: cur, label: t('current'), key: code }, ...favs];
     }
     return favs;
   }
@@ -425,7 +439,7 @@ class Studio {
         );
       });
     };
-    this.refreshers.push(() => void render());
+    this.onRefresh(() => void render());
     return h(
       'section',
       {},
@@ -464,16 +478,19 @@ class Studio {
   private girlSelect(testid: string, preferIndex: number, onPick: () => void): { el: HTMLSelectElement; girl: () => Girl | null } {
     const el = h('select', { 'data-testid': testid });
     let options: { girl: Girl; key: string; label: string }[] = [];
+    let picked = '';
     const fill = () => {
-      const keep = el.value;
       options = this.choices();
       clear(el);
       for (const o of options) el.append(h('option', { value: o.key }, o.label));
       if (options.length === 0) el.append(h('option', { value: '' }, t('none')));
-      el.value = options.some((o) => o.key === keep) ? keep : (options[Math.min(preferIndex, options.length - 1)]?.key ?? '');
+      el.value = options.some((o) => o.key === picked) ? picked : (options[Math.min(preferIndex, options.length - 1)]?.key ?? '');
     };
-    el.addEventListener('change', onPick);
-    this.refreshers.push(() => {
+    el.addEventListener('change', () => {
+      picked = el.value;
+      onPick();
+    });
+    this.onRefresh(() => {
       fill();
       onPick();
     });
@@ -628,8 +645,6 @@ class Studio {
       need.hidden = this.choices().length >= 2;
       drawTwo();
       void drawStrip();
-      drawFour();
-      void corners();
     };
     const a = this.girlSelect('blend-a', 0, redraw);
     const b = this.girlSelect('blend-b', 1, redraw);
@@ -657,8 +672,11 @@ class Studio {
     };
 
     // Four girls on a pad: corners TL, TR, BL, BR; bilinear in z under the first one's tags.
-    const sel = [0, 1, 2, 3].map((i) => this.girlSelect(`pad-${i}`, i, () => {}));
-    for (const s of sel) s.el.addEventListener('change', () => (drawFour(), void corners()));
+    const sel = [0, 1, 2, 3].map((i) => this.girlSelect(`pad-${i}`, i, () => padChanged()));
+    const padChanged = () => {
+      drawFour();
+      void corners();
+    };
     const padCanvas = faceCanvas(null, this.size, 'face big');
     padCanvas.dataset['testid'] = 'pad-canvas';
     const knob = h('div', { class: 'knob' });
