@@ -20,7 +20,7 @@ export interface HeadlessBrowser {
 }
 
 /** A fresh browser with a new empty profile (cold cache, empty localStorage). */
-export async function launchChromium(opts: { locale?: string; viewport?: { width: number; height: number } } = {}): Promise<HeadlessBrowser> {
+export async function launchChromium(opts: { locale?: string; viewport?: { width: number; height: number }; extraArgs?: string[] } = {}): Promise<HeadlessBrowser> {
   const profile = mkdtempSync(path.join(os.tmpdir(), 'gff-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
@@ -36,6 +36,7 @@ export async function launchChromium(opts: { locale?: string; viewport?: { width
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...(opts.extraArgs ?? []),
     ],
   });
   return {

@@ -13,6 +13,8 @@ import { autocompleteOptions } from './shared/autocomplete.ts';
 import { favouriteGirl, favouriteLabel, favouritesAt, parseSlots } from './shared/favourites.ts';
 import { named, tagsOption } from './shared/options.ts';
 import { saveGirls, tileComponents } from './gacha/tiles.ts';
+import { withStudioLink } from './shared/studio-link.ts';
+import { shareCodeOf } from '../core/girl.ts';
 
 export const data = named(new SlashCommandBuilder(), 'blend', 'ブレンド', 'Blend 2–4 favourites’ faces (2: a strip, 3–4: a grid)', 'お気に入り 2〜4 人の顔を混ぜます（2 人: 帯、3〜4 人: グリッド）')
   .addStringOption((o) => named(o, 'slots', '番号', 'Favourites to blend, e.g. "1 3"', '混ぜるお気に入りの番号。例「1 3」').setRequired(true).setMaxLength(30).setAutocomplete(true))
@@ -34,7 +36,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     const shape = girls.length === 2 ? tr('blend.strip', { steps: n }) : tr('blend.grid', { side: Math.round(Math.sqrt(n)) });
     const content = [tr('blend.content', { names: labels.join(' + '), shape }), n <= 25 ? tr('tiles.hint_short') : tr('tiles.codes_only')].join('\n');
     const id = saveGirls(ctx, user, r.girls);
-    return { content, files: filesOf(r.attachments), components: id ? tileComponents(id, n, tr) : [] };
+    return { content, files: filesOf(r.attachments), components: withStudioLink(id ? tileComponents(id, n, tr) : [], ctx.studioUrl, shareCodeOf(girls[0]!), tr) };
   });
 }
 

@@ -9,6 +9,7 @@ import { translator } from '../i18n/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
 import { named, tagsOption } from './shared/options.ts';
 import { saveGirls, tileComponents } from './gacha/tiles.ts';
+import { withStudioLink } from './shared/studio-link.ts';
 
 export const data = named(new SlashCommandBuilder(), 'generate', '生成', 'Draw one girl large, from a share code or from a seed and tags', '共有コード、またはシードとタグから 1 人を大きく描きます')
   .addStringOption((o) => named(o, 'code', 'コード', 'A share code (from 📋 or /favorite list)', '共有コード（📋 や /favorite list から）').setMaxLength(2000))
@@ -27,7 +28,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     const what = code ? tr('generate.code') : tr('generate.seed', { seed: String(girl.seed) });
     const content = tr('generate.content', { what, tags: describeTags(vocab, girl.tags), code: shareCodeOf(girl) });
     const id = saveGirls(ctx, interaction.user.id, r.girls);
-    return { content, files: filesOf(r.attachments), components: id ? tileComponents(id, 1, tr, { variations: true }) : [] };
+    return { content, files: filesOf(r.attachments), components: withStudioLink(id ? tileComponents(id, 1, tr, { variations: true }) : [], ctx.studioUrl, shareCodeOf(girl), tr) };
   });
 }
 

@@ -18,6 +18,7 @@ import { autocompleteOptions } from './shared/autocomplete.ts';
 import { favouriteGirl, loadFavourite, quotedName } from './shared/favourites.ts';
 import { named, slotOption, tagsOption } from './shared/options.ts';
 import { saveGirls, tileComponents } from './gacha/tiles.ts';
+import { withStudioLink } from './shared/studio-link.ts';
 
 export const data = named(new SlashCommandBuilder(), 'morph', 'モーフィング', 'Morph a favourite towards other tags; morphs chain', 'お気に入りを別のタグへ少しずつ変化させます（続けると連鎖）')
   .addIntegerOption((o) => slotOption(o, 'Which favourite (1 = newest)', 'どのお気に入りか（1 が最新）'))
@@ -47,7 +48,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       tr('tiles.hint_short'),
     ].join('\n');
     const id = saveGirls(ctx, user, r.girls);
-    return { content, files: filesOf(r.attachments), components: id ? tileComponents(id, r.girls.length, tr) : [] };
+    return { content, files: filesOf(r.attachments), components: withStudioLink(id ? tileComponents(id, r.girls.length, tr) : [], ctx.studioUrl, shareCodeOf(girl), tr) };
   });
 }
 

@@ -39,8 +39,10 @@ interface StudioProbe {
   draws: number;
   /** Milliseconds from slider input to the face painted, per live step. */
   liveSteps: number[];
+  /** Live draws in flight or waiting (0 when every slider's face is up to date). */
+  liveBusy: number;
 }
-const probe: StudioProbe = { ready: false, error: null, backend: null, firstFaceMs: null, draws: 0, liveSteps: [] };
+const probe: StudioProbe = { ready: false, error: null, backend: null, firstFaceMs: null, draws: 0, liveSteps: [], liveBusy: 0 };
 (globalThis as unknown as { gffStudio: StudioProbe }).gffStudio = probe;
 
 const params = new URLSearchParams(location.search);
@@ -506,6 +508,7 @@ class Studio {
     let pending: number | null = null;
     const run = async (since: number) => {
       busy = true;
+      probe.liveBusy++;
       try {
         const g = make();
         if (g) {
@@ -515,6 +518,7 @@ class Studio {
         }
       } finally {
         busy = false;
+        probe.liveBusy--;
         if (pending !== null) {
           const p = pending;
           pending = null;
