@@ -4,7 +4,7 @@
  * (CI installs chromium and sets it). GFF_WRITE_SCREENSHOTS=1 also refreshes docs/studio/*.png.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -42,11 +42,12 @@ describe.skipIf(!browserReady)('the studio in headless Chromium', () => {
     if (process.env['GFF_WRITE_SCREENSHOTS'] === '1') {
       mkdirSync(path.join(ROOT, 'docs/studio'), { recursive: true });
       for (const f of ['gacha.png', 'morph.png', 'blend.png', 'favourites.png', 'ja.png', 'bad-code.png']) {
-        try {
-          copyFileSync(path.join(shots, f), path.join(ROOT, 'docs/studio', f));
-        } catch {
-          /* a failed test took no screenshot */
-        }
+        // Small PNGs for the README: 256-colour palette, at most 900 px wide.
+        await sharp(path.join(shots, f))
+          .resize({ width: 900, withoutEnlargement: true })
+          .png({ palette: true, quality: 85, compressionLevel: 9 })
+          .toFile(path.join(ROOT, 'docs/studio', f))
+          .catch(() => undefined); // a failed test took no screenshot
       }
     }
     rmSync(dir, { recursive: true, force: true });
