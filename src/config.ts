@@ -40,6 +40,8 @@ const schema = z.object({
   GFF_RATE_WINDOW_S: int(1, 3600).default(30),
   /** How long gacha buttons keep working. */
   GFF_GACHA_TTL_H: int(1, 24 * 365).default(24 * 7),
+  /** The web studio's address (npm run build:web, served anywhere): replies get an "Open in studio" link. */
+  GFF_STUDIO_URL: z.string().url().optional(),
   GFF_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

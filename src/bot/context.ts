@@ -12,6 +12,8 @@ export interface BotContext {
   readonly morphs: MorphStateRepo;
   readonly rateLimiter: RateLimiter;
   readonly log: Logger;
+  /** GFF_STUDIO_URL: where "Open in studio" links point; no links when unset. */
+  readonly studioUrl?: string;
   /** The core's context with this interaction's upload limit. */
   core(attachmentLimitBytes?: number): CoreContext;
 }

@@ -78,6 +78,7 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
       rateLimiter: new RateLimiter(config.GFF_RATE_LIMIT, config.GFF_RATE_WINDOW_S * 1000),
       log,
       core: (limit) => runtime.context(limit),
+      ...(config.GFF_STUDIO_URL ? { studioUrl: config.GFF_STUDIO_URL } : {}),
     };
     const router = new InteractionRouter(opts.commands, ctx);
     const restApi = opts.restApi ?? config.DISCORD_API;

@@ -15,6 +15,8 @@ import { favouriteGirl, favouriteLabel, favouritesAt, parseSlots } from './share
 import { named, tagsOption } from './shared/options.ts';
 import { saveGirls } from './shared/stored-pictures.ts';
 import { tileComponents } from './shared/tile-buttons.ts';
+import { withStudioLink } from './shared/studio-link.ts';
+import { shareCodeOf } from '../core/girl.ts';
 
 export const data = named(
   new SlashCommandBuilder(),
@@ -57,7 +59,11 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     const shape = girls.length === 2 ? tr('blend.strip', { steps: n }) : tr('blend.grid', { side: Math.round(Math.sqrt(n)) });
     const content = [tr('blend.content', { names: labels.join(' + '), shape }), n <= 25 ? tr('tiles.hint_short') : tr('tiles.codes_only')].join('\n');
     const id = saveGirls(ctx, user, r.girls);
-    return { content, files: filesOf(r.attachments), components: id ? tileComponents(id, n, tr) : [] };
+    return {
+      content,
+      files: filesOf(r.attachments),
+      components: withStudioLink(id ? tileComponents(id, n, tr) : [], ctx.studioUrl, shareCodeOf(girls[0]!), tr),
+    };
   });
 }
 

@@ -30,6 +30,7 @@ import { NAME_MAX_CHARS, type Favourite } from '../store/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
 import { checkSlot, drawableGirl, favouriteGirl, favouriteLabel, loadFavourite, quotedName } from './shared/favourites.ts';
 import { named, slotOption } from './shared/options.ts';
+import { withStudioLink } from './shared/studio-link.ts';
 
 export const data = named(new SlashCommandBuilder(), 'favorite', 'お気に入り', 'Your favourite girls', 'お気に入りの女の子')
   .addSubcommand((s) =>
@@ -90,6 +91,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
         return {
           content: tr('fav.show', { slot: fav.index, name: quotedName(fav), tags: describeTags(vocab, girl.tags), model, code }),
           files: filesOf(r.attachments),
+          components: withStudioLink([], ctx.studioUrl, code, tr),
         };
       });
       return;

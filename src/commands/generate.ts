@@ -11,6 +11,7 @@ import { autocompleteOptions } from './shared/autocomplete.ts';
 import { named, tagsOption } from './shared/options.ts';
 import { saveGirls } from './shared/stored-pictures.ts';
 import { tileComponents } from './shared/tile-buttons.ts';
+import { withStudioLink } from './shared/studio-link.ts';
 
 export const data = named(
   new SlashCommandBuilder(),
@@ -42,7 +43,11 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     const what = code ? tr('generate.code') : tr('generate.seed', { seed: String(girl.seed) });
     const content = tr('generate.content', { what, tags: describeTags(vocab, girl.tags), code: shareCodeOf(girl) });
     const id = saveGirls(ctx, interaction.user.id, r.girls);
-    return { content, files: filesOf(r.attachments), components: id ? tileComponents(id, 1, tr, { variations: true }) : [] };
+    return {
+      content,
+      files: filesOf(r.attachments),
+      components: withStudioLink(id ? tileComponents(id, 1, tr, { variations: true }) : [], ctx.studioUrl, shareCodeOf(girl), tr),
+    };
   });
 }
 

@@ -20,6 +20,7 @@ import { favouriteGirl, loadFavourite, quotedName } from './shared/favourites.ts
 import { named, slotOption, tagsOption } from './shared/options.ts';
 import { saveGirls } from './shared/stored-pictures.ts';
 import { tileComponents } from './shared/tile-buttons.ts';
+import { withStudioLink } from './shared/studio-link.ts';
 
 export const data = named(
   new SlashCommandBuilder(),
@@ -70,7 +71,11 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       tr('tiles.hint_short'),
     ].join('\n');
     const id = saveGirls(ctx, user, r.girls);
-    return { content, files: filesOf(r.attachments), components: id ? tileComponents(id, r.girls.length, tr) : [] };
+    return {
+      content,
+      files: filesOf(r.attachments),
+      components: withStudioLink(id ? tileComponents(id, r.girls.length, tr) : [], ctx.studioUrl, shareCodeOf(girl), tr),
+    };
   });
 }
 

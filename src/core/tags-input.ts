@@ -36,7 +36,7 @@ const FILL_STREAM = 0x5f3759df;
  * label state. Every training image has one of each, so an empty set draws off-distribution
  * faces. Deterministic in `seed`.
  */
-export function fillExclusiveSets(model: ModelEntry, chosen: Float32Array, seed: number): Float32Array {
+export function fillExclusiveSets(model: Pick<ModelEntry, 'vocabulary' | 'exclusiveSets'>, chosen: Float32Array, seed: number): Float32Array {
   const out = Float32Array.from(chosen);
   // Not SeedRandom(seed) itself: that stream is the girl's z, and its first uniforms are the
   // Box–Muller inputs of z[0] and z[1], which would tie hair and eye colour to them.

@@ -34,6 +34,7 @@ export const en = {
   'tiles.fav_placeholder': '⭐ Keep a tile…',
   'tiles.var_placeholder': '🔀 Variations of a tile…',
   'tiles.tile': 'Tile {tile}',
+  'studio.open': 'Open in studio',
   'tiles.codes_intro': 'Share codes (paste into `/generate code:` or `/favorite add code:`):',
   'tiles.codes_file': 'The share codes of all {count} tiles are in codes.txt (paste one into `/generate code:` or `/favorite add code:`).',
 

@@ -32,6 +32,7 @@ export const ja: Record<MessageKey, string> = {
   'tiles.fav_placeholder': '⭐ お気に入りにするタイル…',
   'tiles.var_placeholder': '🔀 バリエーションを見るタイル…',
   'tiles.tile': 'タイル {tile}',
+  'studio.open': 'スタジオで開く',
   'tiles.codes_intro': '共有コード（`/generate code:` や `/favorite add code:` に貼り付けてください）:',
   'tiles.codes_file': '全 {count} タイルの共有コードは codes.txt にあります（`/generate code:` や `/favorite add code:` に貼り付けてください）。',
 
