@@ -48,7 +48,14 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
   const log = opts.log ?? createLogger(config.GFF_LOG_LEVEL);
   const cleanup: (() => Promise<void> | void)[] = [];
   const closeAll = async () => {
-    for (const step of cleanup.reverse()) await Promise.resolve(step()).catch((err: unknown) => log.error({ err }, 'shutdown step failed'));
+    // Each step on its own: one that throws (synchronously or not) must not skip the rest.
+    for (const step of cleanup.reverse()) {
+      try {
+        await step();
+      } catch (err) {
+        log.error({ err }, `shutdown step failed: ${(err as Error)?.message ?? String(err)}`);
+      }
+    }
     cleanup.length = 0;
   };
   try {
