@@ -20,6 +20,7 @@ import { createLogger, type Logger } from './bot/logger.ts';
 import { RateLimiter } from './bot/rate-limit.ts';
 import { InteractionRouter } from './bot/router.ts';
 import { commands as allCommands } from './commands/index.ts';
+import { labelFontCoverage, missingFontsMessage } from './render/fonts.ts';
 
 export interface BotOptions {
   config: Config;
@@ -112,6 +113,10 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
       { user: client.user?.tag, backend: stats.backend, model: model.id, tags: model.vocabulary.size, workers, models: runtime.catalog.ids() },
       `ready: ${stats.backend ?? '?'} backend, model ${model.id} (${model.vocabulary.size} tags), ${workers ? `${workers} worker thread(s)` : 'drawing in the main thread'}`,
     );
+
+    // Japanese names and emoji draw as empty boxes without the fonts: say so once.
+    const fontWarning = missingFontsMessage(await labelFontCoverage());
+    if (fontWarning) log.warn({ part: 'render' }, fontWarning);
 
     let stopping: Promise<void> | undefined;
     const stop = () =>
