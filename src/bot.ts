@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { Events, type Client } from 'discord.js';
 import { ConfigError, type Config } from './config.ts';
 import { startRuntime, type Runtime } from './runtime.ts';
-import { FavouritesRepo, GachaResultsRepo, MorphStateRepo, openDatabase, type Db } from './store/index.ts';
+import { FavouritesRepo, GachaResultsRepo, MorphStateRepo, namingFile, openDatabase, type Db } from './store/index.ts';
 import { createClient } from './bot/client.ts';
 import type { Command } from './bot/command.ts';
 import type { BotContext } from './bot/context.ts';
@@ -75,12 +75,23 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
     if (!opts.runtime) cleanup.push(() => runtime.close());
 
     if (config.GFF_DATABASE !== ':memory:') mkdirSync(dirname(config.GFF_DATABASE), { recursive: true });
-    const db: Db = openDatabase(config.GFF_DATABASE);
+    const storeLog = log.child({ part: 'store' });
+    const db: Db = openDatabase(config.GFF_DATABASE, { log: storeLog });
     cleanup.push(() => db.close());
     const results = new GachaResultsRepo(db, { ttlMs: config.GFF_GACHA_TTL_H * HOUR_MS });
     const purge = () => log.debug({ purged: results.purgeExpired() }, 'expired gacha results purged');
-    purge();
-    const purgeTimer = setInterval(purge, HOUR_MS).unref();
+    try {
+      purge(); // the first query past the header: damaged pages show here
+    } catch (e) {
+      throw namingFile(e, config.GFF_DATABASE);
+    }
+    const purgeTimer = setInterval(() => {
+      try {
+        purge();
+      } catch (err) {
+        storeLog.error({ err, file: config.GFF_DATABASE }, 'purging expired gacha results failed');
+      }
+    }, HOUR_MS).unref();
     cleanup.push(() => clearInterval(purgeTimer));
 
     const ctx: BotContext = {
