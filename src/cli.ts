@@ -25,7 +25,8 @@ import { morph } from './core/morph.ts';
 import { restyle } from './core/restyle.ts';
 import { variations } from './core/variations.ts';
 import { girlFromArg } from './cli/girl-args.ts';
-import { EXIT_USAGE, isUserFacing } from './cli/errors.ts';
+import { EXIT_USAGE, isUserFacing, oneLine } from './cli/errors.ts';
+import { checkOutput, writeOutput } from './cli/output.ts';
 import { startRuntime, type Runtime } from './runtime.ts';
 
 const int = (what: string) => (v: string) => {
@@ -36,6 +37,15 @@ const int = (what: string) => (v: string) => {
 const num = (what: string) => (v: string) => {
   const n = Number(v);
   if (!Number.isFinite(n)) throw new InvalidArgumentError(`${what} must be a number`);
+  return n;
+};
+/** More threads than this cost memory (each holds its own tfjs and model) and gain nothing. */
+const MAX_WORKERS = 16;
+const workersArg = (v: string) => {
+  const n = Number(v);
+  if (!/^\s*\d+\s*$/.test(v) || !Number.isInteger(n) || n < 0 || n > MAX_WORKERS) {
+    throw new InvalidArgumentError(`--workers must be a whole number from 0 (this thread) to ${MAX_WORKERS}`);
+  }
   return n;
 };
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -70,8 +80,7 @@ async function context(cmd: Command): Promise<CoreContext> {
 }
 
 async function save(out: string, attachment: Attachment): Promise<void> {
-  await mkdir(dirname(out) || '.', { recursive: true });
-  await writeFile(out, attachment.data);
+  await writeOutput(out, attachment.data);
   process.stdout.write(`wrote ${out} (${(attachment.data.length / 1024).toFixed(1)} KiB)\n`);
 }
 
@@ -80,8 +89,13 @@ const program = new Command('gff')
   .option('--model <id>', 'model id (default: GFF_DEFAULT_MODEL or "default")')
   .option('--models-dir <dir>', 'folder of models (default: GFF_MODELS_DIR or ./models)')
   .addOption(new Option('--backend <name>', 'tfjs backend').choices(['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']))
-  .option('--workers <n>', 'generator worker threads (0 = this thread)', int('--workers'))
+  .option('--workers <n>', `generator worker threads (0 = this thread, at most ${MAX_WORKERS})`, workersArg)
   .exitOverride()
+  // A bad -o fails before anything is drawn.
+  .hook('preAction', (_program, action) => {
+    const out = action.opts<{ out?: unknown }>().out;
+    if (typeof out === 'string') checkOutput(out);
+  })
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
 program
@@ -242,7 +256,7 @@ async function main(): Promise<number> {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return err.exitCode === 0 ? 0 : EXIT_USAGE;
     if (err.code?.startsWith('commander.')) return EXIT_USAGE; // commander already printed its one line
     if (isUserFacing(e)) {
-      process.stderr.write(`gff: ${(e as Error).message}\n`);
+      process.stderr.write(`gff: ${oneLine((e as Error).message)}\n`);
       return EXIT_USAGE;
     }
     process.stderr.write(

@@ -8,7 +8,7 @@ import { MessageFlags, type Interaction, type RepliableInteraction } from 'disco
 import { UserError } from '../core/errors.ts';
 import { BusyError, GeneratorError } from '../gan/errors.ts';
 import { ShareCodeError } from '../latent/errors.ts';
-import { StoreError } from '../store/index.ts';
+import { StoreError, storeFailureKind } from '../store/index.ts';
 import { t, type Lang, langOf, type MessageKey } from '../i18n/index.ts';
 import type { BotContext } from './context.ts';
 import { RateLimitedError } from './rate-limit.ts';
@@ -16,11 +16,6 @@ import { Refusal } from './refusal.ts';
 import { clip } from './respond.ts';
 
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
-
-function isStoreFailure(e: unknown): boolean {
-  const code = (e as { code?: unknown })?.code;
-  return e instanceof StoreError || (typeof code === 'string' && code.startsWith('SQLITE_'));
-}
 
 /** The message for an expected failure, or undefined for a bug/outage that must be logged. */
 export function explain(e: unknown, lang: Lang): string | undefined {
@@ -46,9 +41,15 @@ function withHeading(lang: Lang, key: MessageKey, detail: string): string {
 export async function reportError(interaction: Interaction, e: unknown, ctx: BotContext, where: string): Promise<void> {
   const lang = langOf(interaction.locale);
   let message = explain(e, lang);
-  if (message === undefined && isStoreFailure(e)) {
-    ctx.log.error({ err: e, command: where, user: interaction.user.id }, 'storage failure');
-    message = t(lang, 'error.store');
+  const storeKind = message === undefined ? storeFailureKind(e) : undefined;
+  if (storeKind === 'unavailable' && e instanceof StoreError && e.code === 'db_unavailable') {
+    // The store logged the cause once, with the file; no stack per interaction.
+    ctx.log.warn({ command: where, user: interaction.user.id, code: e.code }, 'storage unavailable: reply refused');
+    message = t(lang, 'error.store_unavailable');
+  } else if (storeKind !== undefined) {
+    ctx.log.error({ err: e, command: where, user: interaction.user.id, kind: storeKind }, `storage failure (${storeKind})`);
+    // Busy passes; a damaged, full, read-only or missing database does not.
+    message = t(lang, storeKind === 'unavailable' ? 'error.store_unavailable' : 'error.store');
   } else if (message === undefined && e instanceof GeneratorError) {
     ctx.log.error({ err: e, command: where, user: interaction.user.id }, 'generator failure');
     message = t(lang, 'error.generator');

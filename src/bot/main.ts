@@ -51,7 +51,10 @@ export async function main(start: (config: Config) => Promise<Bot>): Promise<num
     const onSignal = (signal: NodeJS.Signals) => {
       process.stderr.write(`gff-bot: ${signal}: finishing replies in flight, then stopping (again to force)\n`);
       process.once(signal, () => process.exit(130));
-      void running.stop().then(resolve);
+      void running.stop().then(resolve, (err: unknown) => {
+        process.stderr.write(`gff-bot: shutdown failed: ${(err as Error)?.message ?? String(err)}\n`);
+        resolve();
+      });
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);

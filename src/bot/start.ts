@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { Events, type Client } from 'discord.js';
 import { requireToken, type Config } from '../config.ts';
 import { startRuntime, type Runtime } from '../runtime.ts';
-import { FavouritesRepo, GachaResultsRepo, MorphStateRepo, openDatabase, type Db } from '../store/index.ts';
+import { FavouritesRepo, GachaResultsRepo, MorphStateRepo, namingFile, openDatabase, type Db } from '../store/index.ts';
 import { createClient } from './client.ts';
 import type { Command } from './command.ts';
 import type { BotContext } from './context.ts';
@@ -43,7 +43,14 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
   const log = opts.log ?? createLogger(config.GFF_LOG_LEVEL);
   const cleanup: (() => Promise<void> | void)[] = [];
   const closeAll = async () => {
-    for (const step of cleanup.reverse()) await Promise.resolve(step()).catch((err: unknown) => log.error({ err }, 'shutdown step failed'));
+    // Each step on its own: one that throws (synchronously or not) must not skip the rest.
+    for (const step of cleanup.reverse()) {
+      try {
+        await step();
+      } catch (err) {
+        log.error({ err }, `shutdown step failed: ${(err as Error)?.message ?? String(err)}`);
+      }
+    }
     cleanup.length = 0;
   };
   try {
@@ -62,12 +69,23 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
     if (!opts.runtime) cleanup.push(() => runtime.close());
 
     if (config.GFF_DATABASE !== ':memory:') mkdirSync(dirname(config.GFF_DATABASE), { recursive: true });
-    const db: Db = openDatabase(config.GFF_DATABASE);
+    const storeLog = log.child({ part: 'store' });
+    const db: Db = openDatabase(config.GFF_DATABASE, { log: storeLog });
     cleanup.push(() => db.close());
     const results = new GachaResultsRepo(db, { ttlMs: config.GFF_GACHA_TTL_H * HOUR_MS });
     const purge = () => log.debug({ purged: results.purgeExpired() }, 'expired gacha results purged');
-    purge();
-    const purgeTimer = setInterval(purge, HOUR_MS).unref();
+    try {
+      purge(); // the first query past the header: damaged pages show here
+    } catch (e) {
+      throw namingFile(e, config.GFF_DATABASE);
+    }
+    const purgeTimer = setInterval(() => {
+      try {
+        purge();
+      } catch (err) {
+        storeLog.error({ err, file: config.GFF_DATABASE }, 'purging expired gacha results failed');
+      }
+    }, HOUR_MS).unref();
     cleanup.push(() => clearInterval(purgeTimer));
 
     const ctx: BotContext = {

@@ -8,8 +8,14 @@ import { RenderError } from '../render/errors.ts';
 
 export const EXIT_USAGE = 2;
 
+/** A problem with the command line itself (an option's value, the output path): one line, exit 2. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+}
+
 export function isUserFacing(e: unknown): e is Error {
   return (
+    e instanceof CliError ||
     e instanceof UserError ||
     e instanceof ShareCodeError ||
     e instanceof ModelLoadError ||
@@ -21,4 +27,13 @@ export function isUserFacing(e: unknown): e is Error {
     (e instanceof Error && (e as NodeJS.ErrnoException).code === 'EACCES') ||
     e instanceof CommanderError
   );
+}
+
+/** Messages with several lines (one per unknown tag) as one line on stderr. */
+export function oneLine(message: string): string {
+  return message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .join(' ');
 }

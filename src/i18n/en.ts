@@ -8,6 +8,8 @@ export const en = {
   'error.busy': 'The girl factory is busy right now. Please try again in {seconds} s.',
   'error.rate_limited': 'Easy there: at most {limit} drawings per {window} s. Try again in {seconds} s.',
   'error.store': 'The favourites storage is not answering right now; please try again in a moment.',
+  'error.store_unavailable':
+    'The favourites storage is unavailable, so nothing was saved or read. Trying again will not help until the bot’s operator repairs it.',
   'error.shutting_down': 'The bot is restarting; please try again in a minute.',
   'error.gone': 'This command or button is no longer available. Try /help.',
   'error.generator': 'The image generator is out of order right now; please try again later.',

@@ -6,6 +6,7 @@ export const ja: Record<MessageKey, string> = {
   'error.busy': 'ただいま混み合っています。{seconds} 秒後にもう一度お試しください。',
   'error.rate_limited': '少し待ってね: {window} 秒に {limit} 回までです。{seconds} 秒後にどうぞ。',
   'error.store': 'お気に入りの保存先が応答しません。少し待ってからお試しください。',
+  'error.store_unavailable': 'お気に入りの保存先が使えません。保存も読み込みもしていません。ボットの管理者が直すまで、再試行しても変わりません。',
   'error.shutting_down': 'ボットを再起動しています。1 分ほどしてからお試しください。',
   'error.gone': 'このコマンドやボタンはもう使えません。/help をご覧ください。',
   'error.generator': '画像生成器が故障中です。しばらくしてからお試しください。',

@@ -7,6 +7,6 @@ export { renderStrip, stepLabels, type StripOptions } from './strip.ts';
 export { renderLabeledGrid, labeledGridLayout, type LabeledGridOptions } from './labeled-grid.ts';
 export { renderAnimation, frameOrder, type AnimationOptions } from './animation.ts';
 export { fitUnderLimit, DISCORD_ATTACHMENT_LIMIT_BYTES, type SizeStep, type FitResult, type FitOptions } from './size-guard.ts';
-export { hasJapaneseFont } from './fonts.ts';
+export { hasJapaneseFont, labelFontCoverage, missingFontsMessage, type FontCoverage } from './fonts.ts';
 export { defaultTileSize, TILE_KERNEL } from './style.ts';
 export type { Box, TableLayout } from './layout.ts';

@@ -34,10 +34,11 @@ export const MUTED_TEXT_HEX = '#b5bac1';
 
 /**
  * Fonts for SVG labels. Pango asks fontconfig for each family in turn and falls back per
- * glyph, so Japanese renders wherever a CJK font is installed. This machine has only
- * DejaVu (no CJK font), so kana and kanji come out as hex boxes here; see fonts.ts.
+ * glyph: DejaVu for Latin, a Japanese font for kana and kanji, Symbola for emoji (named
+ * before any colour emoji font, which sharp draws blank). Without them those characters
+ * come out as hex boxes; the bot says so at start-up (fonts.ts, README's set-up).
  */
-export const FONT_FAMILY = "'DejaVu Sans', 'Noto Sans CJK JP', 'Noto Sans JP', 'IPAGothic', sans-serif";
+export const FONT_FAMILY = "'DejaVu Sans', 'Noto Sans CJK JP', 'Noto Sans JP', 'IPAGothic', 'IPAPGothic', 'Symbola', sans-serif";
 
 /** Caption text size for a display tile of `tilePx`: readable on phones, fits ~16 chars at 128 px. */
 export function captionFontPx(tilePx: number): number {

@@ -5,6 +5,7 @@
  * tests can use ':memory:' or temp files freely.
  */
 import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { StoreError } from './errors.ts';
 import { loadMigrations, migrate } from './migrate.ts';
@@ -21,6 +22,7 @@ export interface RunResult {
 export interface StoreLogger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
+  error?(obj: object, msg: string): void;
 }
 
 export interface Db {
@@ -55,14 +57,68 @@ export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL('../../db/migrations
 /** Statements slower than this are logged as warnings (ms). */
 const SLOW_QUERY_MS = 50;
 
+/** Device and inode of a file, to tell it from a new file at the same path. */
+interface FileIdentity {
+  dev: number;
+  ino: number;
+}
+
+function identityOf(file: string): FileIdentity | undefined {
+  try {
+    const st = statSync(file, { throwIfNoEntry: false });
+    return st ? { dev: st.dev, ino: st.ino } : undefined;
+  } catch {
+    return undefined; // ENOTDIR, EACCES…: not reachable as it was
+  }
+}
+
 class SqliteDb implements Db {
   private readonly statements = new Map<string, Database.Statement>();
+  /** The file as opened; undefined for in-memory and temporary databases. */
+  private identity: FileIdentity | undefined;
+  /** Set once the file is found gone: every later call throws it. */
+  private lost: StoreError | undefined;
 
   constructor(
     private readonly raw: Database.Database,
     readonly file: string,
     private readonly log: StoreLogger | undefined,
   ) {}
+
+  /** Remembers the file's identity (after opening, when it surely exists). */
+  pinFile(): void {
+    if (this.file !== ':memory:' && this.file !== '') this.identity = identityOf(this.file);
+  }
+
+  /**
+   * Throws once the file was deleted or replaced: SQLite would go on writing to the
+   * unlinked inode, and every write would be confirmed and then lost at the next start.
+   * One stat (microseconds) per write; reads only look at the flag.
+   */
+  private checkFile(): void {
+    if (this.lost) throw this.lost;
+    if (!this.identity) return;
+    const now = identityOf(this.file);
+    if (now && now.dev === this.identity.dev && now.ino === this.identity.ino) return;
+    this.lost = new StoreError(
+      'db_unavailable',
+      `The database file "${this.file}" was deleted or replaced while the bot was running; ` +
+        'writes are refused (they would be lost). Restore the file or its folder and restart.',
+    );
+    const line = { file: this.file, reason: now ? 'replaced' : 'missing' };
+    if (this.log?.error) this.log.error(line, this.lost.message);
+    else this.log?.warn(line, this.lost.message);
+    throw this.lost;
+  }
+
+  /** Around a write outside a transaction, and around a whole transaction. */
+  private checked<T>(f: () => T): T {
+    if (this.raw.inTransaction) return f(); // the outermost transaction checks
+    this.checkFile();
+    const out = f();
+    this.checkFile();
+    return out;
+  }
 
   private stmt(sql: string): Database.Statement {
     let s = this.statements.get(sql);
@@ -83,14 +139,16 @@ class SqliteDb implements Db {
   }
 
   run(sql: string, ...params: SqlValue[]): RunResult {
-    return this.timed(sql, () => this.stmt(sql).run(...params));
+    return this.checked(() => this.timed(sql, () => this.stmt(sql).run(...params)));
   }
 
   get<T>(sql: string, ...params: SqlValue[]): T | undefined {
+    if (this.lost) throw this.lost;
     return this.timed(sql, () => this.stmt(sql).get(...params) as T | undefined);
   }
 
   all<T>(sql: string, ...params: SqlValue[]): T[] {
+    if (this.lost) throw this.lost;
     return this.timed(sql, () => this.stmt(sql).all(...params) as T[]);
   }
 
@@ -100,7 +158,7 @@ class SqliteDb implements Db {
 
   transaction<T>(fn: () => T, mode: 'deferred' | 'immediate' = 'deferred'): T {
     const tx = this.raw.transaction(fn);
-    return mode === 'immediate' ? tx.immediate() : tx.deferred();
+    return this.checked(() => (mode === 'immediate' ? tx.immediate() : tx.deferred()));
   }
 
   userVersion(): number {
@@ -137,6 +195,7 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     throw new StoreError('db_unreadable', `Cannot open the database file "${file}": ${describe(err)}`, { cause: err });
   }
   const db = new SqliteDb(raw, file, opts.log);
+  db.pinFile();
   try {
     try {
       // Any query on a file that is not SQLite fails here with "file is not a database".

@@ -1,5 +1,6 @@
 export { openDatabase, DEFAULT_MIGRATIONS_DIR, type Db, type OpenOptions, type StoreLogger, type SqlValue, type RunResult } from './db.ts';
 export { StoreError, type StoreErrorCode } from './errors.ts';
+export { storeFailureKind, namingFile, type StoreFailureKind } from './failure.ts';
 export { loadMigrations, migrate, type Migration, type MigrateResult } from './migrate.ts';
 export { encodeFloat16, decodeFloat16, FLOAT16_MAX } from '../latent/float16.ts';
 export { encodeTags, decodeTags, type TagWeights } from './tags.ts';

@@ -127,6 +127,14 @@ describe.concurrent('gff given bad input', () => {
     ['an unknown option', () => ['gacha', '--bogus'], /bogus/, false],
     ['a models dir that does not exist', () => ['gacha', '--models-dir', path.join(root, 'nowhere'), '--workers', '0'], /nowhere/, true],
     ['a corrupt model.json', () => ['gacha', '--models-dir', path.join(root, 'broken'), '--workers', '0'], /model\.json/, true],
+    // Issue #10, item 15.
+    ['--workers -1', () => ['gacha', '--models-dir', models, '--workers', '-1'], /--workers.*0.*16/, true],
+    ['--workers 65', () => ['gacha', '--models-dir', models, '--workers', '65'], /--workers.*0.*16/, true],
+    ['--workers 1.5', () => ['gacha', '--models-dir', models, '--workers', '1.5'], /--workers/, true],
+    ['-o naming a directory', () => ['gacha', '-n', '1', '-o', 'models'], /models.*folder/, false],
+    ['-o naming /dev/full', () => ['gacha', '-n', '1', '-o', '/dev/full'], /\/dev\/full.*(space|full)/, false],
+    ['-o under a file', () => ['gacha', '-n', '1', '-o', path.join('models', 'tiny', 'card.json', 'x.png')], /card\.json.*not a folder/, false],
+    ['three unknown tags', () => ['gacha', '-t', 'blond_hare, bleu_eyes, smiel'], /blond_hare.*bleu_eyes.*smiel/, false],
   ])('GIVEN %s THEN exit code 2 and one line on stderr, no stack trace', async (_what, args, says, bare) => {
     const r = await gff(args(), { bare });
     expect(r.code).toBe(2);
