@@ -13,7 +13,6 @@ import { main } from './bot/main.ts';
 import { commandPayloads as payloadsOf, registerCommands as register, type RegisterOptions } from './bot/register.ts';
 import { startBot as start, type Bot, type BotOptions as StartOptions } from './bot/start.ts';
 import { commands as allCommands } from './commands/index.ts';
-import { labelFontCoverage, missingFontsMessage } from './render/fonts.ts';
 
 export type { Bot };
 

@@ -8,6 +8,7 @@ import { Events, type Client } from 'discord.js';
 import { requireToken, type Config } from '../config.ts';
 import { startRuntime, type Runtime } from '../runtime.ts';
 import { FavouritesRepo, GachaResultsRepo, MorphStateRepo, namingFile, openDatabase, type Db } from '../store/index.ts';
+import { labelFontCoverage, missingFontsMessage } from '../render/fonts.ts';
 import { createClient } from './client.ts';
 import type { Command } from './command.ts';
 import type { BotContext } from './context.ts';
@@ -120,6 +121,10 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
       { user: client.user?.tag, backend: stats.backend, model: model.id, tags: model.vocabulary.size, workers, models: runtime.catalog.ids() },
       `ready: ${stats.backend ?? '?'} backend, model ${model.id} (${model.vocabulary.size} tags), ${drawing}`,
     );
+
+    // Labels with Japanese names or emoji need fonts the machine may lack: say so at start-up.
+    const fontWarning = missingFontsMessage(await labelFontCoverage());
+    if (fontWarning) log.warn({ part: 'render' }, fontWarning);
 
     let stopping: Promise<void> | undefined;
     const stop = () =>

@@ -24,7 +24,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   'src/i18n': [],
   'src/config.ts': ['src/gan'],
   'src/runtime.ts': ['src/gan', 'src/core'],
-  'src/bot': ['src/core', 'src/gan', 'src/latent', 'src/store', 'src/i18n', 'src/runtime.ts', 'src/config.ts'],
+  'src/bot': ['src/core', 'src/gan', 'src/latent', 'src/render', 'src/store', 'src/i18n', 'src/runtime.ts', 'src/config.ts'],
   'src/commands': ['src/bot', 'src/core', 'src/store', 'src/tags', 'src/latent', 'src/i18n', 'src/runtime.ts'],
   'src/bot.ts': ['src/bot', 'src/commands'],
   'src/cli': ['src/core', 'src/gan', 'src/latent', 'src/render', 'src/config.ts'],
