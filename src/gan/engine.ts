@@ -4,9 +4,8 @@
  * first backend that starts. A model.onnx that cannot serve costs one log line and the next
  * backend serves; the reason names what was skipped and why.
  */
-import { chooseBackend, type BackendChoice, type GanLogger } from './backend.ts';
+import type { BackendChoice, GanLogger } from './backend.ts';
 import type { BackendPreference } from './backend-plan.ts';
-import { GeneratorEngine } from './generator-engine.ts';
 import { OrtEngine, OrtUnavailable } from './ort-engine.ts';
 
 /** What a slot needs of an engine: the same for ONNX Runtime and TensorFlow.js. */
@@ -44,6 +43,9 @@ export async function createEngine(options: CreateEngineOptions): Promise<Engine
       options.log?.warn({ backend: 'onnxruntime', error: e.message }, `ONNX Runtime cannot serve: ${e.message}; falling back to TensorFlow.js`);
     }
   }
+  // tfjs only loads when it serves: a worker on ONNX Runtime never pays its memory.
+  const { chooseBackend } = await import('./backend.ts');
+  const { GeneratorEngine } = await import('./generator-engine.ts');
   const backend = await chooseBackend(preference === 'onnxruntime' ? 'auto' : preference, options.log, skipped);
   return GeneratorEngine.createOn(backend, options);
 }

@@ -1,0 +1,34 @@
+/**
+ * Serving memory with the bot's settings: one GeneratorService as src/bot starts it (backend
+ * auto, default workers, batch 32), 20 batches of 32 drawn, then the process's peak RSS (worker
+ * threads included) — in a process of its own, so nothing else is counted. Figures only.
+ *
+ *   npm run bench:rss -- [--model models/default] [--backend auto] [--workers N]
+ */
+import { GeneratorService } from '../src/gan/generator-service.ts';
+import { seedToZ } from '../src/latent/seed-random.ts';
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const modelDir = arg('model') ?? 'models/default';
+const before = process.memoryUsage().rss;
+const svc = await GeneratorService.create({
+  modelDirs: [modelDir],
+  backend: (arg('backend') as 'auto' | undefined) ?? 'auto',
+  ...(arg('workers') ? { workers: Number(arg('workers')) } : {}),
+});
+const m = svc.model();
+const tags = new Float32Array(m.numTags);
+tags[0] = 1;
+for (let b = 0; b < 20; b++) {
+  await svc.generate(Array.from({ length: 32 }, (_, i) => ({ z: seedToZ(b * 32 + i, m.zDim), tags })));
+}
+const stats = svc.stats();
+await svc.close();
+const peak = process.resourceUsage().maxRSS / 1024;
+process.stdout.write(
+  `${stats.backend} with ${stats.workers.length} worker(s), model ${m.id} (${m.imageSize} px): ` +
+    `RSS ${(before / 2 ** 20).toFixed(0)} MiB before, peak ${peak.toFixed(0)} MiB after 20 batches of 32\n`,
+);
