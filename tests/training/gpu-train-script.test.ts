@@ -40,10 +40,11 @@ describe.skipIf(!torchReady)('tools/gpu-train.sh', () => {
     const card = JSON.parse(readFileSync(join(out, 'model', 'card.json'), 'utf8'));
     expect(card.imageSize).toBe(128);
     expect(card.training.loss).toMatchObject({ aux_balanced: true, aux_weight_d: 3 });
-    for (const f of ['model/model.json', 'model/weights.bin', 'model/tags.json', 'final.png', 'log.jsonl', 'config.json']) {
+    for (const f of ['model/model.json', 'model/weights.bin', 'model/model.onnx', 'model/tags.json', 'final.png', 'log.jsonl', 'config.json']) {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
-  });
+    // A trainer run plus both exports in a subprocess: minutes on two busy cores, not seconds.
+  }, 240_000);
 
   it('GIVEN cuda asked on a machine without a GPU THEN it stops with the reason and exports nothing', () => {
     const out = join(dir, 'out-cuda');
