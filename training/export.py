@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from training.networks import Generator, NetConfig, TwoStageGenerator
+from training.networks import Generator, NetConfig, TwoStageGenerator, Upscaler, UpscalerConfig
 from training.export_onnx import file_manifest, write_onnx
 from training.run_history import run_history
 
@@ -186,6 +186,7 @@ def main(argv=None):
     p.add_argument("--name", help="display name")
     p.add_argument("--float32", action="store_true", help="keep float32 weights (twice the size)")
     p.add_argument("--note", help="a sentence for the card (e.g. why this resolution)")
+    p.add_argument("--upscaler", help="a train_upscaler run folder: export generator + 2x stage as one 128 px model")
     a = p.parse_args(argv)
     if not (Path(a.run) / "ckpt.pt").is_file():
         print(f"error: {Path(a.run) / 'ckpt.pt'}: missing (train first: python3 -m training.train)", file=sys.stderr)
@@ -211,6 +212,17 @@ def main(argv=None):
         fresh = {v["name"]: v for v in json.loads(fresh_path.read_text(encoding="utf-8"))}
         vocab = [{**v, **{k: fresh[v["name"]][k] for k in ("group", "ja", "aliases", "exclusive") if k in fresh.get(v["name"], {})}}
                  for v in vocab]
+    if a.upscaler:
+        up_path = Path(a.upscaler) / "ckpt.pt"
+        if not up_path.is_file():
+            print(f"error: {up_path}: missing (train it first: python3 -m training.train_upscaler)", file=sys.stderr)
+            sys.exit(2)
+        up = torch.load(up_path, map_location="cpu")
+        U = Upscaler(UpscalerConfig(**up["config"]["net"]))
+        U.load_state_dict(up["model"])
+        G = TwoStageGenerator(G, U.eval()).eval()
+        extra["training"]["upscaler"] = {"run": a.upscaler, "steps": up["step"], "config": {k: v for k, v in up["config"].items() if k != "net"},
+                                         "commandLines": [h["argv"] for h in json.loads((Path(a.upscaler) / "config.json").read_text()).get("history", [])]}
     card = write_model(G, vocab, a.out, model_id, extra, float16=not a.float32)
     size = sum(f.stat().st_size for f in Path(a.out).iterdir())
     print(f"exported {model_id}: {card['imageSize']} px, {card['numTags']} tags, {card['parameters']} parameters, {size / 1e6:.2f} MB → {a.out}")
