@@ -23,11 +23,12 @@ const program = new Command('evaluate')
   .option('--real <dir>', 'held-out real images', 'data/lorelei64-heldout')
   .option('--train <dir>', 'training images (real-vs-real reference)', 'data/lorelei64')
   .option('--judge <file>', 'judge classifier checkpoint', 'runs/judge2/classifier.pt')
+  .option('--factor-judge <file>', 'classifier trained with --factors-only, for the untagged-factor counts')
   .option('--out <dir>', 'where plan, images and metrics go (default out/eval/<id>)')
   .option('--psi <x>', 'truncation ψ of every z, as /gacha psi: draws (default 1: none)', Number, 1)
   .option('--no-card', 'do not write the metrics into card.json')
   .parse();
-const opts = program.opts<{ real: string; train: string; judge: string; out?: string; psi: number; card: boolean }>();
+const opts = program.opts<{ real: string; train: string; judge: string; factorJudge?: string; out?: string; psi: number; card: boolean }>();
 if (!(opts.psi >= LIMITS.psi.min && opts.psi <= LIMITS.psi.max)) {
   console.error(`error: --psi must be ${LIMITS.psi.min}–${LIMITS.psi.max}`);
   process.exit(2);
@@ -87,5 +88,6 @@ py([
   opts.judge,
   '--out',
   join(outDir, 'metrics.json'),
+  ...(opts.factorJudge ? ['--factor-judge', opts.factorJudge] : []),
   ...(opts.card ? [] : ['--no-card']),
 ]);

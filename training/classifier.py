@@ -96,13 +96,18 @@ def main(argv=None):
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--width", type=int, default=32, help="channels of the first stage (×8 at the last)")
+    p.add_argument("--factor-weight", type=float, default=0.0,
+                   help="weight of the untagged-factor heads (factors.csv) in the loss; 0 = tags only. Shared with the tags at 0.5 "
+                        "(6 heads), the body learnt shapes and lost colour (held-out tag accuracy 0.906, colours at chance): "
+                        "train the factor judge as its own run")
+    p.add_argument("--factors-only", action="store_true", help="train the factor heads only (the evaluator's --factor-judge)")
     a = p.parse_args(argv)
     if a.threads:
         torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     train = TaggedImages(a.data, a.size, limit=a.limit or None)
     held = TaggedImages(a.heldout, a.size, vocab=train.vocab, limit=a.limit or None)
-    factors = train.factors or {}
+    factors = (train.factors or {}) if (a.factor_weight > 0 or a.factors_only) else {}
     model = TagClassifier(len(train.vocab), a.width, {k: len(names) for k, (names, _) in factors.items()}).to(memory_format=torch.channels_last)
     steps = int(a.epochs * len(train) / a.batch)
     opt = torch.optim.AdamW(model.parameters(), 2e-3, weight_decay=1e-4)
@@ -113,9 +118,9 @@ def main(argv=None):
         idx = torch.randint(len(train), (a.batch,))
         x, t = train.batch(idx)
         f = model.features(x)
-        loss = F.binary_cross_entropy_with_logits(model.head(f), t)
+        loss = 0 if a.factors_only else F.binary_cross_entropy_with_logits(model.head(f), t)
         for k, logits in model.factor_logits(f).items():
-            loss = loss + 0.5 * F.cross_entropy(logits, factors[k][1][idx])
+            loss = loss + (1.0 if a.factors_only else a.factor_weight) * F.cross_entropy(logits, factors[k][1][idx])
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()

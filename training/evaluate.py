@@ -90,6 +90,14 @@ def classify(model, images, batch=256):
     return torch.cat(feats).numpy(), torch.cat(probs).numpy()
 
 
+def resize_to(images, size):
+    """uint8 (N, S, S, 3) → (N, size, size, 3) by area averaging (the judges' input size)."""
+    if images.shape[1] == size:
+        return images
+    return torch.nn.functional.interpolate(torch.from_numpy(images).permute(0, 3, 1, 2).float(), size=size,
+                                           mode="area").round().byte().permute(0, 2, 3, 1).numpy()
+
+
 def pairwise_mean(x):
     x = torch.as_tensor(x)
     d = torch.cdist(x, x)
@@ -217,6 +225,13 @@ def score(a):
 
 
 def matched_reference(a, judge, jckpt, vocab, plan_rows, feats, div_set, kinds, gen):
+    """See below; the factor counts use --factor-judge when given (a classifier trained with
+    --factors-only), else the judge's own factor heads if it has any."""
+    fjudge, fckpt = (load_classifier(a.factor_judge) if getattr(a, "factor_judge", None) else (judge, jckpt))
+    return _matched_reference(a, judge, jckpt, fjudge, fckpt, vocab, plan_rows, feats, div_set, kinds, gen)
+
+
+def _matched_reference(a, judge, jckpt, fjudge, fckpt, vocab, plan_rows, feats, div_set, kinds, gen):
     """Figures against real faces rendered with each plan set's exact tags (OUT/matched, written
     by tools/evaluate.ts); None when that folder is absent (e.g. a user's own dataset)."""
     folder = Path(a.plan).with_name("matched")
@@ -230,15 +245,17 @@ def matched_reference(a, judge, jckpt, vocab, plan_rows, feats, div_set, kinds, 
     div_sets = sorted(set(r_set[r_kind == "diversity"].tolist()))
     same_tags = float(np.mean([pairwise_mean(real_feats[(r_kind == "diversity") & (r_set == k)]) for k in div_sets]))
     factors = {}
-    heads = getattr(judge, "factor_heads", None)
+    heads = getattr(fjudge, "factor_heads", None)
     if heads is not None and len(heads) and real.factors:
         gen_rows = kinds == "factors"
         gen_set = np.array([r.get("set", -1) for r in plan_rows])
+        f_gen = feats if fjudge is judge else classify(fjudge, resize_to(gen, fckpt["size"]))[0]
+        f_real = real_feats if fjudge is judge else classify(fjudge, TaggedImages(folder, fckpt["size"], vocab=vocab).images.permute(0, 2, 3, 1).numpy())[0]
         with torch.no_grad():
-            gen_pred = judge.factor_logits(torch.from_numpy(feats[gen_rows]))
-            real_pred = judge.factor_logits(torch.from_numpy(real_feats[r_kind == "factors"]))
+            gen_pred = fjudge.factor_logits(torch.from_numpy(f_gen[gen_rows]))
+            real_pred = fjudge.factor_logits(torch.from_numpy(f_real[r_kind == "factors"]))
         sets = sorted(set(gen_set[gen_rows].tolist()))
-        for k in judge.factor_heads:
+        for k in fjudge.factor_heads:
             g = gen_pred[k].argmax(1).numpy()
             rp = real_pred[k].argmax(1).numpy()
             truth = real.factors[k][1].numpy()[r_kind == "factors"] if k in real.factors else None
@@ -247,7 +264,7 @@ def matched_reference(a, judge, jckpt, vocab, plan_rows, feats, div_set, kinds, 
                 "generated": round(float(np.mean([len(set(g[gs == s].tolist())) for s in sets])), 2),
                 "realSeenByJudge": round(float(np.mean([len(set(rp[rs == s].tolist())) for s in sets])), 2),
                 **({"realTrue": round(float(np.mean([len(set(truth[rs == s].tolist())) for s in sets])), 2)} if truth is not None else {}),
-                "judgeAccuracy": jckpt["report"].get("factor_accuracy", {}).get(k),
+                "judgeAccuracy": fckpt["report"].get("factor_accuracy", {}).get(k),
             }
     return {"sameTagsFeatureDistance": same_tags, "factors": {"seedsPerSet": FACTOR_SEEDS, "sets": len(set(r_set[r_kind == "factors"].tolist())), "perFactor": factors}}
 
@@ -263,6 +280,7 @@ def main(argv=None):
     for k in ("--model", "--plan", "--generated", "--real", "--train", "--judge"):
         ps.add_argument(k, required=True)
     ps.add_argument("--out")
+    ps.add_argument("--factor-judge", help="a classifier trained with --factors-only, for the untagged-factor counts")
     ps.add_argument("--no-card", action="store_true", help="do not write the metrics into card.json")
     a = p.parse_args(argv)
     plan(a) if a.cmd == "plan" else score(a)
