@@ -19,7 +19,7 @@ import type { ComponentHandler, Preconditions } from '../bot/command.ts';
 import type { BotContext } from '../bot/context.ts';
 import { customId } from '../bot/custom-id.ts';
 import { Refusal } from '../bot/refusal.ts';
-import { filesOf, replyAfterWork, type Reply } from '../bot/respond.ts';
+import { filesOf, replyAfterWork, updateOwnOrTell, type Reply } from '../bot/respond.ts';
 import { requireModel } from '../core/catalog.ts';
 import { gallery } from '../core/gallery.ts';
 import { generate } from '../core/generate.ts';
@@ -129,19 +129,19 @@ export const components: Record<string, ComponentHandler> = {
     const tr = translator(interaction.locale);
     const removed = ctx.favourites.removeById(interaction.user.id, Number(id));
     if (!removed) {
-      await interaction.update({ content: tr('fav.already_removed'), components: [] });
+      await updateOwnOrTell(interaction, tr('fav.already_removed'));
       return;
     }
     const girl = drawableGirl(ctx, removed);
     const code = girl ? shareCodeOf(girl) : null;
     const content = tr('fav.removed', { slot: removed.index, name: quotedName(removed) }) + (code ? tr('fav.add_back', { code }) : '');
-    await interaction.update({ content, components: [] });
+    await updateOwnOrTell(interaction, content);
   },
   async keep(interaction, [id], ctx) {
     const tr = translator(interaction.locale);
     const fav = ctx.favourites.byId(interaction.user.id, Number(id));
     const content = fav ? tr('fav.kept', { slot: fav.index, name: quotedName(fav) }) : tr('fav.already_removed');
-    await interaction.update({ content, components: [] });
+    await updateOwnOrTell(interaction, content);
   },
 };
 
