@@ -68,9 +68,11 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       const vocab = requireModel(ctx.runtime.catalog, girl.modelId).vocabulary;
       const name = interaction.options.getString('name');
       const added = ctx.favourites.add(user, { modelId: girl.modelId, z: girl.z, tags: weightsOf(vocab, girl.tags), name });
-      if (!added.ok)
+      if (!added.ok && added.code !== 'duplicate')
         throw added.code === 'limit_reached' ? new Refusal('error.limit_reached', { limit }) : new Refusal('error.invalid_name', { max: NAME_MAX_CHARS });
-      const content = tr('fav.added', { name: quotedName(added.favourite), count: ctx.favourites.count(user), limit });
+      const content = added.ok
+        ? tr('fav.added', { name: quotedName(added.favourite), count: ctx.favourites.count(user), limit })
+        : tr('fav.already', { slot: added.favourite.index, name: quotedName(added.favourite) });
       await interaction.reply({ content, flags: MessageFlags.Ephemeral });
       return;
     }

@@ -53,6 +53,7 @@ export const en = {
   'picker.placeholder': '{group}: any',
 
   'fav.saved': '⭐ Saved tile {tile} as your favourite #1 ({count}/{limit}). See `/favorite list`.',
+  'fav.already': '⭐ She is already your favourite #{slot}{name}. See `/favorite list`.',
   'fav.added': '⭐ Saved as your favourite #1{name} ({count}/{limit}).',
   'fav.remove_confirm': 'Remove favourite #{slot}{name} · {tags}? Later numbers will move up by one.',
   'fav.remove_button': 'Remove',

@@ -50,6 +50,7 @@ export const ja: Record<MessageKey, string> = {
   'picker.placeholder': '{group}: おまかせ',
 
   'fav.saved': '⭐ タイル {tile} をお気に入り #1 に登録しました（{count}/{limit}）。`/favorite list` で見られます。',
+  'fav.already': '⭐ この子はすでにお気に入り #{slot}{name} です。`/favorite list` で見られます。',
   'fav.added': '⭐ お気に入り #1{name} に登録しました（{count}/{limit}）。',
   'fav.remove_confirm': 'お気に入り #{slot}{name} · {tags} を外しますか？後ろの番号が 1 つずつ繰り上がります。',
   'fav.remove_button': '外す',

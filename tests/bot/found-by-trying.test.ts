@@ -70,4 +70,36 @@ describe('issue #10: found by trying', () => {
       }
     });
   });
+
+  describe('8: the same ⭐ twice', () => {
+    it('GIVEN ⭐ pressed twice, then five times at once THEN each girl is saved once and the others are told she is already favourite #n', async () => {
+      clearFavourites(alice);
+      const grid = await send('gacha', { tags: 'smile', count: 4 }).finalMessage();
+      const [star1, star2] = starButtons(grid);
+      const first = await w.loop.clickButton({ customId: star1!, message: grid, user: alice }).finalMessage();
+      expect(first.content).toMatch(/Saved tile 1/);
+      const second = w.loop.clickButton({ customId: star1!, message: grid, user: alice });
+      expect((await second.finalMessage()).content).toMatch(/already your favourite #1\b/);
+      expect(second.ephemeral).toBe(true);
+      expect(bot.ctx.favourites.count(alice.id)).toBe(1);
+      const clicks = Array.from({ length: 5 }, () => w.loop.clickButton({ customId: star2!, message: grid, user: alice }));
+      const replies = await Promise.all(clicks.map((c) => c.finalMessage()));
+      expect(replies.filter((m) => /Saved tile 2/.test(m.content))).toHaveLength(1);
+      expect(replies.filter((m) => /already your favourite #1\b/.test(m.content))).toHaveLength(4);
+      expect(bot.ctx.favourites.count(alice.id)).toBe(2);
+      const ja = await w.loop.clickButton({ customId: star1!, message: grid, user: alice, locale: 'ja' }).finalMessage();
+      expect(ja.content).toMatch(/すでにお気に入り #2/);
+      // Another user keeps her too: that is their own list.
+      expect((await w.loop.clickButton({ customId: star1!, message: grid, user: bob }).finalMessage()).content).toMatch(/Saved tile 1/);
+    });
+
+    it('GIVEN /favorite add with a code already kept THEN no second row is made', async () => {
+      clearFavourites(alice);
+      const code = codeOf(21, ['red_hair']);
+      await send('favorite', { code }, { subcommand: 'add' }).finalMessage();
+      const again = await send('favorite', { code, name: 'Twin' }, { subcommand: 'add' }).finalMessage();
+      expect(again.content).toMatch(/already your favourite #1\b/);
+      expect(bot.ctx.favourites.count(alice.id)).toBe(1);
+    });
+  });
 });

@@ -184,3 +184,38 @@ describe('FavouritesRepo', () => {
     expect(repo.count(ALICE)).toBe(0);
   });
 });
+
+describe('FavouritesRepo: the same girl twice (#10 item 8)', () => {
+  it('GIVEN the same model, z and tags again THEN add answers duplicate with her current number and makes no row', () => {
+    expect(repo.add(ALICE, fav(1)).ok).toBe(true);
+    clock.advance(1000);
+    expect(repo.add(ALICE, fav(2)).ok).toBe(true);
+    const again = repo.add(ALICE, { ...fav(1), name: 'Other name' });
+    expect(again).toMatchObject({ ok: false, code: 'duplicate', favourite: { index: 2 } });
+    expect(repo.count(ALICE)).toBe(2);
+    // Other tags, another model or another user: a different favourite.
+    expect(repo.add(ALICE, fav(1, { tags: { red_hair: 1 } })).ok).toBe(true);
+    expect(repo.add(ALICE, fav(1, { modelId: 'other' })).ok).toBe(true);
+    expect(repo.add(BOB, fav(1)).ok).toBe(true);
+  });
+
+  it('GIVEN two connections adding the same girl THEN the second is told duplicate (checked inside the write transaction)', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const dir = await mkdtemp(path.join(tmpdir(), 'gff-dup-'));
+    const a = openDatabase(path.join(dir, 'f.db'));
+    const b = openDatabase(path.join(dir, 'f.db'));
+    try {
+      const ra = new FavouritesRepo(a);
+      const rb = new FavouritesRepo(b);
+      expect(ra.add(ALICE, fav(3)).ok).toBe(true);
+      expect(rb.add(ALICE, fav(3))).toMatchObject({ ok: false, code: 'duplicate' });
+      expect(ra.count(ALICE)).toBe(1);
+    } finally {
+      a.close();
+      b.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
