@@ -9,6 +9,7 @@ import {
   ButtonBuilder,
   ButtonStyle,
   EmbedBuilder,
+  escapeMarkdown,
   MessageFlags,
   type MessageActionRowComponentBuilder,
   SlashCommandBuilder,
@@ -28,7 +29,7 @@ import { vectorOf, weightsOf } from '../core/tag-weights.ts';
 import { translator, type Translate } from '../i18n/index.ts';
 import { NAME_MAX_CHARS, type Favourite } from '../store/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
-import { checkSlot, drawableGirl, favouriteGirl, favouriteLabel, loadFavourite, quotedName } from './shared/favourites.ts';
+import { checkSlot, drawableGirl, favouriteGirl, favouriteLabel, favouriteLabelText, loadFavourite, quotedName } from './shared/favourites.ts';
 import { named, slotOption } from './shared/options.ts';
 import { withStudioLink } from './shared/studio-link.ts';
 
@@ -119,7 +120,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       const slot = checkSlot(ctx, interaction.options.getInteger('slot', true));
       const renamed = ctx.favourites.rename(user, slot, interaction.options.getString('name', true));
       if (!renamed.ok) throw renamed.code === 'not_found' ? notFound(ctx, user, slot) : new Refusal('error.invalid_name', { max: NAME_MAX_CHARS });
-      await interaction.reply({ content: tr('fav.renamed', { slot, name: renamed.favourite.name ?? '' }), flags: MessageFlags.Ephemeral });
+      await interaction.reply({ content: tr('fav.renamed', { slot, name: escapeMarkdown(renamed.favourite.name ?? '') }), flags: MessageFlags.Ephemeral });
       return;
     }
   }
@@ -174,7 +175,7 @@ async function listReply(ctx: BotContext, favourites: Favourite[], tr: Translate
     const g = girls[i];
     const tags = favouriteTags(ctx, f);
     const note = g ? '' : `\n${tr('fav.missing_model', { model: f.modelId })}`;
-    return { name: favouriteLabel(ctx, f).slice(0, 256), tags: `${tags.slice(0, 600)}${note}`, code: codes[i] };
+    return { name: favouriteLabelText(ctx, f).slice(0, 256), file: favouriteLabel(ctx, f), tags: `${tags.slice(0, 600)}${note}`, code: codes[i] };
   });
   const withCodes = fields.reduce((n, f) => n + f.name.length + f.tags.length + (f.code?.length ?? 0) + 4, 0) <= EMBED_BUDGET;
   const embed = new EmbedBuilder()
@@ -184,7 +185,7 @@ async function listReply(ctx: BotContext, favourites: Favourite[], tr: Translate
     .addFields(fields.map((f) => ({ name: f.name, value: withCodes && f.code ? `${f.tags}\n\`${f.code}\`` : f.tags })));
   const files = filesOf([picture]);
   if (!withCodes) {
-    const text = `${fields.map((f) => `${f.name}\t${f.code ?? '-'}`).join('\n')}\n`;
+    const text = `${fields.map((f) => `${f.file}\t${f.code ?? '-'}`).join('\n')}\n`;
     files.push(new AttachmentBuilder(Buffer.from(text), { name: 'codes.txt' }));
   }
   return { embeds: [embed], files, ...(withCodes ? {} : { content: tr('fav.codes_in_file') }) };

@@ -12,7 +12,7 @@ import { LIMITS } from '../core/limits.ts';
 import { restyle } from '../core/restyle.ts';
 import { translator } from '../i18n/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
-import { favouriteGirl, favouriteLabel, favouritesAt, parseSlots } from './shared/favourites.ts';
+import { favouriteGirl, favouriteLabel, favouriteLabelText, favouritesAt, parseSlots } from './shared/favourites.ts';
 import { named, tagsOption } from './shared/options.ts';
 import { saveGirls } from './shared/stored-pictures.ts';
 import { tileComponents } from './shared/tile-buttons.ts';
@@ -55,7 +55,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     const r = await restyle(ctx.core(interaction.attachmentSizeLimit), { girls, columns, tagSets, columnLabels: labels, seed });
     const random = columns > girls.length ? tr('restyle.random', { seed }) : '';
     const content = [
-      tr('restyle.content', { columns: [...labels, random].filter(Boolean).join(', '), rows: tagSets.join(' / ') }),
+      tr('restyle.content', { columns: [...favourites.map((f) => favouriteLabelText(ctx, f)), random].filter(Boolean).join(', '), rows: tagSets.join(' / ') }),
       tr('tiles.hint_short'),
     ].join('\n');
     const id = saveGirls(ctx, user, r.girls, { columns });

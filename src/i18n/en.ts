@@ -25,7 +25,7 @@ export const en = {
   'error.no_favourites': 'You have no favourites yet: press ⭐ under a /gacha picture, or use /favorite add.',
   'error.not_found': 'There is no favourite #{slot}: you have {count}.',
   'error.limit_reached': 'You already have {limit} favourites. Remove one with /favorite remove first.',
-  'error.invalid_name': 'A name needs 1 to {max} characters.',
+  'error.invalid_name': 'A name needs 1 to {max} characters, at least one of them visible (zero-width and blank characters do not count).',
   'error.model_missing': 'Favourite #{slot} was drawn by model "{model}", which this bot no longer has (models here: {models}).',
   'error.tile': 'There is no tile {tile} in this picture.',
   'error.mixed_models': 'These favourites come from different models, whose faces cannot be mixed.',

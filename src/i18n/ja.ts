@@ -22,7 +22,7 @@ export const ja: Record<MessageKey, string> = {
   'error.no_favourites': 'お気に入りがまだありません。/gacha の画像の下の ⭐ を押すか、/favorite add を使ってください。',
   'error.not_found': 'お気に入り #{slot} はありません（登録数 {count}）。',
   'error.limit_reached': 'お気に入りはすでに {limit} 人です。先に /favorite remove で 1 人外してください。',
-  'error.invalid_name': '名前は 1〜{max} 文字です。',
+  'error.invalid_name': '名前は 1〜{max} 文字で、見える文字を 1 つ以上含めてください（ゼロ幅文字や空白文字は数えません）。',
   'error.model_missing': 'お気に入り #{slot} はモデル「{model}」で描かれましたが、このボットにはもうありません（あるモデル: {models}）。',
   'error.tile': 'この画像にタイル {tile} はありません。',
   'error.mixed_models': 'このお気に入りたちは別々のモデルのもので、混ぜられません。',

@@ -102,4 +102,43 @@ describe('issue #10: found by trying', () => {
       expect(bot.ctx.favourites.count(alice.id)).toBe(1);
     });
   });
+
+  describe('3: favourite names in public replies', () => {
+    const NAME = '`x`||y||*z*';
+    const ESCAPED = '\\`x\\`\\|\\|y\\|\\|\\*z\\*';
+    it('GIVEN names with backticks, || and * THEN /blend, /restyle, the rename reply and the list embed escape them', async () => {
+      clearFavourites(alice);
+      await send('favorite', { code: codeOf(31, ['smile']), name: NAME }, { subcommand: 'add' }).finalMessage();
+      await send('favorite', { code: codeOf(32, ['smile']) }, { subcommand: 'add' }).finalMessage();
+      const renamed = await send('favorite', { slot: 1, name: NAME }, { subcommand: 'rename' }).finalMessage();
+      expect(renamed.content).toContain(ESCAPED);
+      const blend = await send('blend', { slots: '1 2', steps: 3 }).finalMessage({ where: (m) => m.attachments.length > 0 });
+      expect(blend.content).toContain(ESCAPED);
+      expect(blend.content).not.toContain(NAME);
+      const restyle = await send('restyle', { tags1: 'smile', columns: 2 }).finalMessage({ where: (m) => m.attachments.length > 0 });
+      expect(restyle.content).toContain(ESCAPED);
+      expect(restyle.content).not.toContain(NAME);
+      const list = await send('favorite', {}, { subcommand: 'list' }).finalMessage({ where: (m) => m.attachments.length > 0 });
+      expect(list.embeds[0]!.fields.map((f: ApiObject) => f.name)).toEqual([`#1 ${ESCAPED}`, `#2 ${ESCAPED}`]);
+    });
+  });
+
+  describe('7: invisible names', () => {
+    it('GIVEN a name of only zero-width, format or blank characters THEN add and rename refuse it, in English and Japanese, and nothing changes', async () => {
+      clearFavourites(alice);
+      const code = codeOf(41, ['smile']);
+      for (const name of ['\u200b', '\u200b\u200d\u2060', '\ufeff \u3164', '\u2800']) {
+        const added = send('favorite', { code, name }, { subcommand: 'add' });
+        expect((await added.finalMessage()).content).toMatch(/visible/);
+        expect(added.ephemeral).toBe(true);
+      }
+      expect(bot.ctx.favourites.count(alice.id)).toBe(0);
+      await send('favorite', { code, name: 'Ann' }, { subcommand: 'add' }).finalMessage();
+      const ja = await send('favorite', { slot: 1, name: '\u200b' }, { subcommand: 'rename', locale: 'ja' }).finalMessage();
+      expect(ja.content).toMatch(/見える文字/);
+      expect(bot.ctx.favourites.list(alice.id)[0]!.name).toBe('Ann');
+      // A name with a visible character among the invisible ones is fine.
+      expect((await send('favorite', { slot: 1, name: '\u200bA' }, { subcommand: 'rename' }).finalMessage()).content).toMatch(/now called/);
+    });
+  });
 });

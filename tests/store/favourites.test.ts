@@ -122,7 +122,7 @@ describe('FavouritesRepo', () => {
     addMany(ALICE, 2);
     repo.rename(ALICE, 1, 'Keep');
     const before = repo.list(ALICE);
-    for (const bad of ['', '   ', 'x'.repeat(33), 'bell\u0007']) {
+    for (const bad of ['', '   ', 'x'.repeat(33), 'bell\u0007', '\u200b', '\u200b \u200d\ufeff', '\u3164', '\u2800', '\u0301']) {
       expect(repo.rename(ALICE, 1, bad)).toMatchObject({ ok: false, code: 'invalid_name' });
       expect(repo.add(ALICE, fav(9, { name: bad }))).toMatchObject({ ok: false, code: 'invalid_name' });
     }

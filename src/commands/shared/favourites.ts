@@ -47,6 +47,11 @@ export function favouriteLabel(ctx: BotContext, fav: Favourite): string {
   return `#${fav.index}${fav.name ? ` ${fav.name}` : ''}${model}`;
 }
 
+/** favouriteLabel for message text and embeds: the name (user text) with its markdown escaped. */
+export function favouriteLabelText(ctx: BotContext, fav: Favourite): string {
+  return favouriteLabel(ctx, { ...fav, name: fav.name && escapeMarkdown(fav.name) });
+}
+
 /** ' “Alice”' for messages, or ''. Names are user text: markdown is escaped. */
 export function quotedName(fav: Pick<Favourite, 'name'>): string {
   return fav.name ? ` “${escapeMarkdown(fav.name)}”` : '';
