@@ -13,6 +13,7 @@ export const en = {
   'error.shutting_down': 'The bot is restarting; please try again in a minute.',
   'error.gone': 'This command or button is no longer available. Try /help.',
   'error.generator': 'The image generator is out of order right now; please try again later.',
+  'error.generator_restarted': 'The image generator stumbled on this picture (it stopped answering or crashed) and has been restarted; please try again.',
   'error.heading.unknown_tags': '',
   'error.heading.bad_code': '',
   'error.heading.unknown_model': '',

@@ -10,6 +10,7 @@ export const ja: Record<MessageKey, string> = {
   'error.shutting_down': 'ボットを再起動しています。1 分ほどしてからお試しください。',
   'error.gone': 'このコマンドやボタンはもう使えません。/help をご覧ください。',
   'error.generator': '画像生成器が故障中です。しばらくしてからお試しください。',
+  'error.generator_restarted': '画像生成が応答しなくなったか落ちたため、再起動しました。もう一度お試しください。',
   'error.heading.unknown_tags': '知らないタグがあります。',
   'error.heading.bad_code': '共有コードが読めません。',
   'error.heading.unknown_model': 'そのモデルはありません。',
