@@ -128,11 +128,19 @@ program
   .option('-c, --code <code>', 'share code')
   .option('-s, --seed <n>', 'seed', int('--seed'))
   .option('-t, --tags <text>', 'tags (with --seed; with --code they replace the code’s tags)')
+  .option('--no-random-fill', 'with --seed: leave hair colour, hairstyle… empty when not named (default: as gacha tile <seed>)')
   .option('--size <px>', 'display size in px', int('--size'))
   .option('-o, --out <file>', 'output PNG', 'girl.png')
   .action(async (o, cmd) => {
     const ctx = await context(cmd);
-    const r = await generate(ctx, { code: o.code, seed: o.seed, tags: o.tags, size: o.size, modelId: cmd.optsWithGlobals().model });
+    const r = await generate(ctx, {
+      code: o.code,
+      seed: o.seed,
+      tags: o.tags,
+      size: o.size,
+      modelId: cmd.optsWithGlobals().model,
+      randomFill: o.randomFill !== false,
+    });
     await save(o.out, r.attachments[0]!);
     process.stdout.write(`code ${shareCodeOf(r.girls[0]!)}\n`);
   });

@@ -26,6 +26,15 @@ export const data = named(
   )
   .addStringOption((o) =>
     tagsOption(o, 'tags', 'タグ', 'Tags (with a seed; with a code they replace hers)', 'タグ（シードと一緒に。コードと一緒ならその子のタグを置き換え）'),
+  )
+  .addBooleanOption((o) =>
+    named(
+      o,
+      'fill',
+      '補完',
+      'With a seed: fill hair colour, eyes… you leave out at random, as that gacha tile (default true)',
+      'シードと一緒に: 指定しない髪色・目などをガチャのタイルと同じくランダムに補う（既定 true）',
+    ),
   );
 
 /** Every use draws: it counts against the user's drawing rate limit. */
@@ -35,9 +44,10 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const code = interaction.options.getString('code')?.trim() || undefined;
   const seed = interaction.options.getInteger('seed') ?? undefined;
   const tags = interaction.options.getString('tags') ?? undefined;
+  const randomFill = interaction.options.getBoolean('fill') ?? true;
   const tr = translator(interaction.locale);
   await replyAfterWork(interaction, async () => {
-    const r = await draw(ctx.core(interaction.attachmentSizeLimit), { code, seed, tags });
+    const r = await draw(ctx.core(interaction.attachmentSizeLimit), { code, seed, tags, randomFill });
     const girl = r.girls[0]!;
     const vocab = requireModel(ctx.runtime.catalog, girl.modelId).vocabulary;
     const what = code ? tr('generate.code') : tr('generate.seed', { seed: String(girl.seed) });

@@ -17,7 +17,7 @@ describe('issue #10: found by trying', () => {
     const model = bot.ctx.runtime.catalog.get('tiny')!;
     return shareCodeOf({ modelId: 'tiny', z: seedToZ(seed, model.zDim), tags: model.vocabulary.toVector(tags) });
   };
-  const send = (name: string, options: Record<string, string | number> = {}, extra: { subcommand?: string; locale?: string; as?: ApiObject } = {}) =>
+  const send = (name: string, options: Record<string, string | number | boolean> = {}, extra: { subcommand?: string; locale?: string; as?: ApiObject } = {}) =>
     w.loop.sendCommand({
       name,
       options,
@@ -139,6 +139,18 @@ describe('issue #10: found by trying', () => {
       expect(bot.ctx.favourites.list(alice.id)[0]!.name).toBe('Ann');
       // A name with a visible character among the invisible ones is fine.
       expect((await send('favorite', { slot: 1, name: '\u200bA' }, { subcommand: 'rename' }).finalMessage()).content).toMatch(/now called/);
+    });
+  });
+
+  describe('2: /generate seed:N is gacha tile N', () => {
+    it('GIVEN /generate seed:N tags:T THEN her share code is that of tile 1 of /gacha seed:N tags:T; fill:false keeps only the named tags', async () => {
+      const grid = await send('gacha', { tags: 'smile', count: 1, seed: 4242 }).finalMessage();
+      const codes = await w.loop.clickButton({ customId: findId(grid, 'gacha:codes:'), message: grid, user: alice }).finalMessage();
+      const tileCode = /`([^`]+)`\s*$/.exec(codes.content)![1]!;
+      const one = await send('generate', { seed: 4242, tags: 'smile' }).finalMessage({ where: (m) => m.attachments.length > 0 });
+      expect(one.content).toContain(tileCode);
+      const plain = await send('generate', { seed: 4242, tags: 'smile', fill: false }).finalMessage({ where: (m) => m.attachments.length > 0 });
+      expect(plain.content).toMatch(/seed 4242 · smile\n/);
     });
   });
 });
