@@ -44,6 +44,15 @@ export const data = named(
   )
   .addStringOption((o) =>
     tagsOption(o, 'from', '変化元', 'Start tags (default: where her last morph ended)', '変化元のタグ（既定: 前回のモーフィングの行き先）'),
+  )
+  .addBooleanOption((o) =>
+    named(
+      o,
+      'keep',
+      '維持',
+      'Keep her own hair, eyes… that “to” does not name (default true; false: exactly “to”)',
+      '変化先で指定しない髪・目などは元のまま（既定 true。false で変化先のタグだけ）',
+    ),
   );
 
 /** Every use draws: it counts against the user's drawing rate limit. */
@@ -60,8 +69,9 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const from = fromText ? resolveTags(model, fromText).vector : last ? vectorOf(model, last) : girl.tags;
   const to = interaction.options.getString('to', true);
   const steps = interaction.options.getInteger('steps') ?? undefined;
+  const keep = interaction.options.getBoolean('keep') ?? true;
   await replyAfterWork(interaction, async () => {
-    const r = await morph(ctx.core(interaction.attachmentSizeLimit), { girl, from, to, steps });
+    const r = await morph(ctx.core(interaction.attachmentSizeLimit), { girl, from, to, steps, keep });
     // Only a morph that was drawn moves the chain on.
     ctx.morphs.setLastTarget(user, fav.id, weightsOf(model.vocabulary, r.to));
     const vocab = model.vocabulary;

@@ -36,6 +36,15 @@ export const data = named(
     named(o, 'columns', '列数', `Columns, filled with random girls (default ${DEFAULT_COLUMNS})`, `列数。足りない分はランダムな子（既定 ${DEFAULT_COLUMNS}）`)
       .setMinValue(1)
       .setMaxValue(LIMITS.restyleColumns.max),
+  )
+  .addBooleanOption((o) =>
+    named(
+      o,
+      'keep',
+      '維持',
+      'Each girl keeps her own hair, eyes… that a row does not name (default true; false: exactly the row)',
+      '行で指定しない髪・目などは各自のまま（既定 true。false で行のタグだけ）',
+    ),
   );
 
 /** Every use draws: it counts against the user's drawing rate limit. */
@@ -50,12 +59,16 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const labels = favourites.map((f) => favouriteLabel(ctx, f));
   const tagSets = ['tags1', 'tags2', 'tags3'].map((n) => interaction.options.getString(n)).filter((s): s is string => s !== null);
   const columns = interaction.options.getInteger('columns') ?? Math.max(DEFAULT_COLUMNS, girls.length);
+  const keep = interaction.options.getBoolean('keep') ?? true;
   const seed = randomInt(0, 0xffffffff - LIMITS.restyleColumns.max);
   await replyAfterWork(interaction, async () => {
-    const r = await restyle(ctx.core(interaction.attachmentSizeLimit), { girls, columns, tagSets, columnLabels: labels, seed });
-    const random = columns > girls.length ? tr('restyle.random', { seed }) : '';
+    const r = await restyle(ctx.core(interaction.attachmentSizeLimit), { girls, columns, tagSets, columnLabels: labels, seed, keep });
+    const seeds = r.randomSeeds;
+    const random = seeds.length > 0 ? tr('restyle.random', { first: seeds[0]!, last: seeds[seeds.length - 1]! }) : '';
+    // The tags as parsed, not as typed: typed text may be 1000 characters of commas.
+    const rows = r.rowNames.map((names) => names.join(', ') || tr('restyle.no_tags')).join(' / ');
     const content = [
-      tr('restyle.content', { columns: [...favourites.map((f) => favouriteLabelText(ctx, f)), random].filter(Boolean).join(', '), rows: tagSets.join(' / ') }),
+      tr('restyle.content', { columns: [...favourites.map((f) => favouriteLabelText(ctx, f)), random].filter(Boolean).join(', '), rows }),
       tr('tiles.hint_short'),
     ].join('\n');
     const id = saveGirls(ctx, user, r.girls, { columns });

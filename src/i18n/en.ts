@@ -76,7 +76,8 @@ export const en = {
   'generate.code': 'from a share code',
 
   'restyle.content': '🎨 Restyle: columns {columns}; rows {rows}.',
-  'restyle.random': 'random columns from seed {seed}',
+  'restyle.random': 'random columns: seeds {first}–{last}',
+  'restyle.no_tags': '(no tags)',
 
   'morph.content': '🔁 Morph of #{slot}{name}: {from} → {to} in {steps} steps. The next /morph of this favourite starts from {to}.',
   'morph.code': 'Her share code: `{code}`',

@@ -73,7 +73,8 @@ export const ja: Record<MessageKey, string> = {
   'generate.code': '共有コードから',
 
   'restyle.content': '🎨 属性変更: 列 {columns}、行 {rows}。',
-  'restyle.random': 'ランダムな列はシード {seed} から',
+  'restyle.random': 'ランダムな列はシード {first}〜{last}',
+  'restyle.no_tags': '（タグなし）',
 
   'morph.content': '🔁 #{slot}{name} のモーフィング: {from} → {to}（{steps} ステップ）。次の /morph は {to} から始まります。',
   'morph.code': 'この子の共有コード: `{code}`',

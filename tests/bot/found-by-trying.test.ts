@@ -1,7 +1,8 @@
 /** Issue #10 ("Found by trying"): what users broke by trying, end to end through the loopback Discord. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/bot.ts';
-import { shareCodeOf } from '../../src/core/girl.ts';
+import { girlFromCode, shareCodeOf } from '../../src/core/girl.ts';
+import { roundToFloat16 } from '../../src/latent/float16.ts';
 import { seedToZ } from '../../src/latent/seed-random.ts';
 import type { ApiObject, MessageView } from '../../testkit/discord/index.ts';
 import { snowflake } from '../../testkit/discord/snowflake.ts';
@@ -151,6 +152,29 @@ describe('issue #10: found by trying', () => {
       expect(one.content).toContain(tileCode);
       const plain = await send('generate', { seed: 4242, tags: 'smile', fill: false }).finalMessage({ where: (m) => m.attachments.length > 0 });
       expect(plain.content).toMatch(/seed 4242 · smile\n/);
+    });
+  });
+
+  describe('4, 6: /restyle replies', () => {
+    it('GIVEN /restyle with 1 favourite and 3 columns THEN the reply names the seeds the random columns really have', async () => {
+      clearFavourites(alice);
+      await send('favorite', { code: codeOf(51, ['smile']) }, { subcommand: 'add' }).finalMessage();
+      const reply = await send('restyle', { tags1: 'smile', columns: 3 }).finalMessage({ where: (m) => m.attachments.length > 0 });
+      const [, first, last] = /seeds (\d+)–(\d+)/.exec(reply.content)!;
+      expect(Number(last) - Number(first)).toBe(1);
+      const codes = await w.loop.clickButton({ customId: findId(reply, 'gacha:codes:'), message: reply, user: alice }).finalMessage();
+      const zs = [...codes.content.matchAll(/`([A-Za-z0-9_-]{20,})`/g)].map((m) => girlFromCode(bot.ctx.runtime.catalog, m[1]!).z);
+      expect(zs).toHaveLength(3);
+      const model = bot.ctx.runtime.catalog.get('tiny')!;
+      expect([...zs[1]!]).toEqual([...seedToZ(Number(first), model.zDim)].map(roundToFloat16));
+      expect([...zs[2]!]).toEqual([...seedToZ(Number(last), model.zDim)].map(roundToFloat16));
+    });
+
+    it('GIVEN tag text full of commas and spaces THEN the reply echoes the parsed tags, not the text', async () => {
+      const typed = `smile${','.repeat(300)}  ,, 金髪`;
+      const reply = await send('restyle', { tags1: typed, tags2: 'red_hair', columns: 1 }).finalMessage({ where: (m) => m.attachments.length > 0 });
+      expect(reply.content).toContain('rows smile, blonde_hair / red_hair');
+      expect(reply.content).not.toContain(',,');
     });
   });
 });

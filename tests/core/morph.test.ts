@@ -19,8 +19,18 @@ afterAll(() => world.close());
 const vec = (names: string[]) => model.vocabulary.toVector(names);
 
 describe('morph', () => {
+  it('GIVEN a morph to red_hair, smile THEN the groups not named keep her own values: hair colour and mouth are replaced, eyes, hairstyle and background kept (#10 item 9)', async () => {
+    const girl = resolveGirl(world.ctx, { seed: 8, tags: 'blonde_hair, pink_eyes, ponytail, frown, glasses', randomFill: false });
+    const r = await morph(world.fake, { girl, to: 'red_hair, smile', steps: 3 });
+    expect(sameArray(r.to, vec(['red_hair', 'pink_eyes', 'ponytail', 'smile', 'glasses']))).toBe(true);
+    expect(r.toNames).toEqual(['red_hair', 'smile']);
+    // keep: false is the old behaviour: exactly the tags named.
+    const exact = await morph(world.fake, { girl, to: 'red_hair, smile', steps: 3, keep: false });
+    expect(sameArray(exact.to, vec(['red_hair', 'smile']))).toBe(true);
+  });
+
   it('GIVEN 5 steps from blonde to red hair with a smile THEN frame 1 has the start tags, frame 5 exactly the target, the middle ones in between, all with her z', async () => {
-    const girl = resolveGirl(world.ctx, { seed: 8, tags: 'blonde_hair' });
+    const girl = resolveGirl(world.ctx, { seed: 8, tags: 'blonde_hair', randomFill: false });
     const r = await morph(world.fake, { girl, to: 'red_hair, smile', steps: 5 });
     expect(r.girls).toHaveLength(5);
     const target = vec(['red_hair', 'smile']);
@@ -64,8 +74,8 @@ describe('morph', () => {
   it('GIVEN the real model THEN the first frame draws the girl with the start tags and the last the girl with the target tags', async () => {
     const rec = recording(world.runtime.service);
     const ctx = { ...world.ctx, generator: rec };
-    const girl = resolveGirl(world.ctx, { seed: 11, tags: 'silver_hair' });
-    await morph(ctx, { girl, to: 'aqua_hair, frown', steps: 4, animation: false });
+    const girl = resolveGirl(world.ctx, { seed: 11, tags: 'silver_hair', randomFill: false });
+    await morph(ctx, { girl, to: 'aqua_hair, frown', steps: 4, animation: false, keep: false });
     const frames = rec.log.map((e) => Buffer.from(e.image.data));
     rec.log.length = 0;
     const ends = await drawGirls(world.ctx, [girl, { ...girl, tags: vec(['aqua_hair', 'frown']) }]);
