@@ -4,7 +4,7 @@
  * morph can start where this one ended.
  */
 import { interpolateSteps } from '../latent/interpolate.ts';
-import { renderAnimation } from '../render/index.ts';
+import { defaultTileSize, renderAnimation } from '../render/index.ts';
 import { requireModel } from './catalog.ts';
 import type { CoreContext, CoreResult } from './context.ts';
 import { drawGirls } from './draw.ts';
@@ -12,6 +12,9 @@ import { describeTags, type Girl } from './girl.ts';
 import { LIMITS, intInRange } from './limits.ts';
 import { stripPng } from './pictures.ts';
 import { mergeTags, resolveTags } from './tags-input.ts';
+
+/** Smallest side of a morph's animation, in px. */
+const ANIMATION_MIN_PX = 256;
 
 export interface MorphRequest {
   girl: Girl;
@@ -47,7 +50,9 @@ export async function morph(ctx: CoreContext, req: MorphRequest): Promise<MorphR
   const attachments = [strip];
   if (req.animation !== false) {
     const format = req.animation === 'gif' ? 'gif' : 'webp';
-    const data = await renderAnimation(images, { format, delayMs: 250, pingPong: true });
+    // At least 256 px: Discord shows a 128 px animation as a postage stamp.
+    const tileSize = Math.max(ANIMATION_MIN_PX, defaultTileSize(images[0]!.width));
+    const data = await renderAnimation(images, { format, delayMs: 250, pingPong: true, tileSize });
     attachments.push({ name: `morph.${format}`, data, contentType: `image/${format}` });
   }
   return { attachments, girls: frames, from, to, toNames: target.names };

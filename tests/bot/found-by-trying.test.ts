@@ -177,4 +177,14 @@ describe('issue #10: found by trying', () => {
       expect(reply.content).not.toContain(',,');
     });
   });
+
+  describe('10: small things', () => {
+    it('GIVEN /blend slots with full-width digits THEN they are read as the same numbers', async () => {
+      clearFavourites(alice);
+      await send('favorite', { code: codeOf(61, ['smile']) }, { subcommand: 'add' }).finalMessage();
+      await send('favorite', { code: codeOf(62, ['smile']) }, { subcommand: 'add' }).finalMessage();
+      const blend = await send('blend', { slots: '１　２', steps: 3 }).finalMessage({ where: (m) => m.attachments.length > 0 });
+      expect(blend.content).toMatch(/Blend of #1 \+ #2/);
+    });
+  });
 });

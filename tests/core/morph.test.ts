@@ -99,4 +99,13 @@ describe('morph', () => {
     const message = await userErrorOf(morph(world.fake, { girl: resolveGirl(world.ctx, { seed: 1 }), to: 'red_hiar' }), 'unknown_tags');
     expect(message).toContain('red_hair');
   });
+
+  it('GIVEN a morph THEN the animated WebP is at least 256 × 256, whatever the model size (#10 item 10)', async () => {
+    const girl = resolveGirl(world.ctx, { seed: 13, tags: 'smile', randomFill: false });
+    const r = await morph(world.fake, { girl, to: 'frown', steps: 3 });
+    const meta = await sharp(r.attachments[1]!.data, { animated: true }).metadata();
+    expect(meta.format).toBe('webp');
+    expect(meta.width).toBeGreaterThanOrEqual(256);
+    expect(meta.pageHeight).toBeGreaterThanOrEqual(256);
+  });
 });

@@ -57,10 +57,12 @@ export function quotedName(fav: Pick<Favourite, 'name'>): string {
   return fav.name ? ` “${escapeMarkdown(fav.name)}”` : '';
 }
 
-/** "1 3" / "1,3" → [1, 3]: least…most different slots, each within the user's limit. */
+/** "1 3" / "1,3" / "１ ３" → [1, 3]: least…most different slots, each within the user's limit. */
 export function parseSlots(ctx: BotContext, text: string, least: number, most: number): number[] {
   const max = ctx.favourites.limit;
+  // NFKC: full-width digits and spaces ("１　３") read as "1 3".
   const parts = text
+    .normalize('NFKC')
     .trim()
     .split(/[\s,、，]+/u)
     .filter(Boolean);
