@@ -47,14 +47,14 @@ describe('morph', () => {
   });
 
   it('GIVEN 5 steps THEN a one-row strip of the 5 frames in order and a looping WebP of 8 pages (there and back)', async () => {
-    const girl = resolveGirl(world.ctx, { seed: 9, tags: 'black_hair' });
+    const girl = resolveGirl(world.ctx, { seed: 9, tags: 'black_hair', randomFill: false });
     const r = await morph(world.fake, { girl, to: 'white_hair', steps: 5 });
     expect(r.attachments.map((a) => [a.name, a.contentType])).toEqual([
       ['morph.png', 'image/png'],
       ['morph.webp', 'image/webp'],
     ]);
     const png = await decode(r.attachments[0]!.data);
-    const layout = gridCells(5, 16, { columns: 5, captions: ['1/5'], title: 't' });
+    const layout = gridCells(5, 16, { columns: 5, captions: ['1/5'], title: 'black_hair → white_hair' });
     expect([png.width, png.height]).toEqual([layout.width, layout.height]);
     layout.cells.forEach((cell, i) => expect(near(cellPixel(png, cell), colourOf(r.girls[i]!)), `frame ${i + 1}`).toBe(true));
     const webp = await sharp(r.attachments[1]!.data).metadata();

@@ -5,6 +5,7 @@ import { labeledGridLayout, renderLabeledGrid } from '../../src/render/labeled-g
 import { renderStrip, stripLayout } from '../../src/render/strip.ts';
 import { captionFontPx } from '../../src/render/style.ts';
 import { textLabel } from '../../src/render/svg-labels.ts';
+import { gridLabels, gridLayout } from '../../src/render/grid.ts';
 import { decode, diffPixels, solidTile } from './helpers.ts';
 
 const grey = (n: number) => Array.from({ length: n }, () => solidTile(64, [120, 120, 120]));
@@ -45,5 +46,26 @@ describe('strips (morph, blend of 2)', () => {
     const plain = await decode(await renderStrip(grey(3)));
     const numbered = await decode(await renderStrip(grey(3), { numbers: true }));
     for (const cell of stripLayout(grey(3)).cells) expect(diffPixels(plain, numbered, cell.x, cell.y, 24, 24)).toBeGreaterThan(0);
+  });
+});
+
+describe('titles and captions wrap instead of being cut (item 10)', () => {
+  const svgText = (labels: { svg: string }[]) => labels.map((l) => l.svg).join('');
+
+  it('GIVEN a 1-tile gacha title THEN the whole seed and tags show, over more lines', () => {
+    const title = 'seeds 1359812345 · blonde_hair, smile, long_hair';
+    const tiles = grey(1);
+    const text = svgText(gridLabels(gridLayout(tiles, { title, numbers: true }), { title, numbers: true }));
+    expect(text).toContain('1359812345');
+    expect(text).toContain('long_hair');
+    expect(text).not.toContain('…');
+  });
+
+  it('GIVEN a long caption under a /generate picture THEN every tag shows', () => {
+    const caption = 'blonde_hair, brown_eyes, smile, long_hair, white_background';
+    const opts = { captions: [caption], tileSize: 256 };
+    const text = svgText(gridLabels(gridLayout(grey(1), opts), opts));
+    for (const tag of caption.split(', ')) expect(text).toContain(tag);
+    expect(text).not.toContain('…');
   });
 });
