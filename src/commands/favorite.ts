@@ -32,6 +32,7 @@ import { autocompleteOptions } from './shared/autocomplete.ts';
 import { checkSlot, drawableGirl, favouriteGirl, favouriteLabel, favouriteLabelText, loadFavourite, quotedName } from './shared/favourites.ts';
 import { named, slotOption } from './shared/options.ts';
 import { withStudioLink } from './shared/studio-link.ts';
+import { tagsText } from './shared/tag-names.ts';
 
 export const data = named(new SlashCommandBuilder(), 'favorite', 'お気に入り', 'Your favourite girls', 'お気に入りの女の子')
   .addSubcommand((s) =>
@@ -92,7 +93,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
         const vocab = requireModel(ctx.runtime.catalog, girl.modelId).vocabulary;
         const model = fav.modelId === ctx.runtime.catalog.defaultModelId ? '' : tr('fav.model', { model: fav.modelId });
         return {
-          content: tr('fav.show', { slot: fav.index, name: quotedName(fav), tags: describeTags(vocab, girl.tags), model, code }),
+          content: tr('fav.show', { slot: fav.index, name: quotedName(fav), tags: tagsText(vocab, girl.tags, tr), model, code }),
           files: filesOf(r.attachments),
           components: withStudioLink([], ctx.studioUrl, code, tr),
         };

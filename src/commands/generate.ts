@@ -5,13 +5,14 @@ import type { BotContext } from '../bot/context.ts';
 import { filesOf, replyAfterWork } from '../bot/respond.ts';
 import { requireModel } from '../core/catalog.ts';
 import { generate as draw } from '../core/generate.ts';
-import { describeTags, shareCodeOf } from '../core/girl.ts';
+import { shareCodeOf } from '../core/girl.ts';
 import { translator } from '../i18n/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
 import { named, tagsOption } from './shared/options.ts';
 import { saveGirls } from './shared/stored-pictures.ts';
 import { tileComponents } from './shared/tile-buttons.ts';
 import { withStudioLink } from './shared/studio-link.ts';
+import { tagsText } from './shared/tag-names.ts';
 
 export const data = named(
   new SlashCommandBuilder(),
@@ -51,7 +52,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     const girl = r.girls[0]!;
     const vocab = requireModel(ctx.runtime.catalog, girl.modelId).vocabulary;
     const what = code ? tr('generate.code') : tr('generate.seed', { seed: String(girl.seed) });
-    const content = tr('generate.content', { what, tags: describeTags(vocab, girl.tags), code: shareCodeOf(girl) });
+    const content = tr('generate.content', { what, tags: tagsText(vocab, girl.tags, tr), code: shareCodeOf(girl) });
     const id = saveGirls(ctx, interaction.user.id, r.girls);
     return {
       content,

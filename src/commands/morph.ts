@@ -9,7 +9,7 @@ import type { Preconditions } from '../bot/command.ts';
 import type { BotContext } from '../bot/context.ts';
 import { filesOf, replyAfterWork } from '../bot/respond.ts';
 import { requireModel } from '../core/catalog.ts';
-import { describeTags, shareCodeOf } from '../core/girl.ts';
+import { shareCodeOf } from '../core/girl.ts';
 import { LIMITS } from '../core/limits.ts';
 import { morph } from '../core/morph.ts';
 import { resolveTags } from '../core/tags-input.ts';
@@ -21,6 +21,7 @@ import { named, slotOption, tagsOption } from './shared/options.ts';
 import { saveGirls } from './shared/stored-pictures.ts';
 import { tileComponents } from './shared/tile-buttons.ts';
 import { withStudioLink } from './shared/studio-link.ts';
+import { tagsText } from './shared/tag-names.ts';
 
 export const data = named(
   new SlashCommandBuilder(),
@@ -76,7 +77,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     ctx.morphs.setLastTarget(user, fav.id, weightsOf(model.vocabulary, r.to));
     const vocab = model.vocabulary;
     const content = [
-      tr('morph.content', { slot: fav.index, name: quotedName(fav), from: describeTags(vocab, r.from), to: describeTags(vocab, r.to), steps: r.girls.length }),
+      tr('morph.content', { slot: fav.index, name: quotedName(fav), from: tagsText(vocab, r.from, tr), to: tagsText(vocab, r.to, tr), steps: r.girls.length }),
       tr('morph.code', { code: shareCodeOf(girl) }),
       tr('tiles.hint_short'),
     ].join('\n');

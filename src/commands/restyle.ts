@@ -16,6 +16,8 @@ import { favouriteGirl, favouriteLabel, favouriteLabelText, favouritesAt, parseS
 import { named, tagsOption } from './shared/options.ts';
 import { saveGirls } from './shared/stored-pictures.ts';
 import { tileComponents } from './shared/tile-buttons.ts';
+import { tagNamesText } from './shared/tag-names.ts';
+import { requireModel } from '../core/catalog.ts';
 
 const DEFAULT_COLUMNS = 6;
 
@@ -64,9 +66,15 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   await replyAfterWork(interaction, async () => {
     const r = await restyle(ctx.core(interaction.attachmentSizeLimit), { girls, columns, tagSets, columnLabels: labels, seed, keep });
     const seeds = r.randomSeeds;
-    const random = seeds.length > 0 ? tr('restyle.random', { first: seeds[0]!, last: seeds[seeds.length - 1]! }) : '';
+    const random =
+      seeds.length > 1
+        ? tr('restyle.random', { first: seeds[0]!, last: seeds[seeds.length - 1]! })
+        : seeds.length === 1
+          ? tr('restyle.random_one', { seed: seeds[0]! })
+          : '';
     // The tags as parsed, not as typed: typed text may be 1000 characters of commas.
-    const rows = r.rowNames.map((names) => names.join(', ') || tr('restyle.no_tags')).join(' / ');
+    const vocab = requireModel(ctx.runtime.catalog, girls[0]?.modelId).vocabulary;
+    const rows = r.rowNames.map((names) => tagNamesText(vocab, names, tr) || tr('restyle.no_tags')).join(' / ');
     const content = [
       tr('restyle.content', { columns: [...favourites.map((f) => favouriteLabelText(ctx, f)), random].filter(Boolean).join(', '), rows }),
       tr('tiles.hint_short'),

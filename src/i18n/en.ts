@@ -4,6 +4,8 @@
  * headline (error.heading.*) above them, so English headlines are empty.
  */
 export const en = {
+  /** The language itself, for helpers that pick tag names (Danbooru or Japanese). */
+  'meta.lang': 'en',
   'error.unexpected': 'Sorry — something went wrong on our side while running {command}. It has been logged; please try again.',
   'error.busy': 'The girl factory is busy right now. Please try again in {seconds} s.',
   'error.rate_limited': 'Easy there: at most {limit} drawings per {window} s. Try again in {seconds} s.',
@@ -77,6 +79,7 @@ export const en = {
 
   'restyle.content': '🎨 Restyle: columns {columns}; rows {rows}.',
   'restyle.random': 'random columns: seeds {first}–{last}',
+  'restyle.random_one': 'random column: seed {seed}',
   'restyle.no_tags': '(no tags)',
 
   'morph.content': '🔁 Morph of #{slot}{name}: {from} → {to} in {steps} steps. The next /morph of this favourite starts from {to}.',

@@ -2,6 +2,7 @@
 import type { MessageKey } from './en.ts';
 
 export const ja: Record<MessageKey, string> = {
+  'meta.lang': 'ja',
   'error.unexpected': 'ごめんなさい、{command} の実行中にこちら側で問題が起きました。記録しましたので、もう一度お試しください。',
   'error.busy': 'ただいま混み合っています。{seconds} 秒後にもう一度お試しください。',
   'error.rate_limited': '少し待ってね: {window} 秒に {limit} 回までです。{seconds} 秒後にどうぞ。',
@@ -74,6 +75,7 @@ export const ja: Record<MessageKey, string> = {
 
   'restyle.content': '🎨 属性変更: 列 {columns}、行 {rows}。',
   'restyle.random': 'ランダムな列はシード {first}〜{last}',
+  'restyle.random_one': 'ランダムな列はシード {seed}',
   'restyle.no_tags': '（タグなし）',
 
   'morph.content': '🔁 #{slot}{name} のモーフィング: {from} → {to}（{steps} ステップ）。次の /morph は {to} から始まります。',

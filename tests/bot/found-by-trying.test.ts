@@ -187,4 +187,24 @@ describe('issue #10: found by trying', () => {
       expect(blend.content).toMatch(/Blend of #1 \+ #2/);
     });
   });
+
+  describe('10: Japanese replies in Japanese', () => {
+    it('GIVEN ja THEN /generate, /morph, /restyle and 🔀 name tags and seeds in Japanese, and one random column by its one seed', async () => {
+      const ja = { locale: 'ja' };
+      const withPicture = { where: (m: MessageView) => m.attachments.length > 0 };
+      const gen = await send('generate', { seed: 5, tags: '笑顔', fill: false }, ja).finalMessage(withPicture);
+      expect(gen.content).toMatch(/シード 5 · 笑顔\n/);
+      clearFavourites(alice);
+      await send('favorite', { code: codeOf(71, ['blonde_hair', 'smile']) }, { subcommand: 'add' }).finalMessage();
+      const morph = await send('morph', { slot: 1, to: 'red_hair' }, ja).finalMessage(withPicture);
+      expect(morph.content).toContain('金髪, 笑顔 → 赤髪, 笑顔');
+      expect(morph.content).not.toMatch(/blonde_hair|red_hair|smile/);
+      const restyle = await send('restyle', { tags1: 'smile', columns: 2 }, ja).finalMessage(withPicture);
+      expect(restyle.content).toMatch(/ランダムな列はシード \d+、行 笑顔/);
+      const grid = await send('gacha', { tags: 'smile', count: 2, seed: 9 }, ja).finalMessage(withPicture);
+      const rec = w.loop.selectMenu({ customId: findId(grid, 'gacha:variations:'), message: grid, values: ['1'], user: alice, locale: 'ja' });
+      const variations = await rec.finalMessage(withPicture);
+      expect(variations.content).toContain('タイル 1 (シード 9)');
+    });
+  });
 });

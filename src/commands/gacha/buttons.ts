@@ -45,7 +45,7 @@ export async function variationsOfTile(interaction: ComponentInteraction, [id]: 
   const tile = tileArg(selected(interaction));
   const girl = tileGirl(ctx, loadResult(ctx, id ?? ''), tile);
   const tr = translator(interaction.locale);
-  const of = `${tr('variations.of_tile', { tile })}${girl.seed !== undefined ? ` (seed ${girl.seed})` : ''}`;
+  const of = `${tr('variations.of_tile', { tile })}${girl.seed !== undefined ? ` (${tr('generate.seed', { seed: girl.seed })})` : ''}`;
   await postVariations(interaction, ctx, girl, of);
 }
 
