@@ -128,11 +128,19 @@ program
   .option('-c, --code <code>', 'share code')
   .option('-s, --seed <n>', 'seed', int('--seed'))
   .option('-t, --tags <text>', 'tags (with --seed; with --code they replace the code’s tags)')
+  .option('--no-random-fill', 'with --seed: leave hair colour, hairstyle… empty when not named (default: as gacha tile <seed>)')
   .option('--size <px>', 'display size in px', int('--size'))
   .option('-o, --out <file>', 'output PNG', 'girl.png')
   .action(async (o, cmd) => {
     const ctx = await context(cmd);
-    const r = await generate(ctx, { code: o.code, seed: o.seed, tags: o.tags, size: o.size, modelId: cmd.optsWithGlobals().model });
+    const r = await generate(ctx, {
+      code: o.code,
+      seed: o.seed,
+      tags: o.tags,
+      size: o.size,
+      modelId: cmd.optsWithGlobals().model,
+      randomFill: o.randomFill !== false,
+    });
     await save(o.out, r.attachments[0]!);
     process.stdout.write(`code ${shareCodeOf(r.girls[0]!)}\n`);
   });
@@ -143,11 +151,12 @@ program
   .requiredOption('-g, --girl <seed|code>', 'a girl (repeat)', collect)
   .requiredOption('-r, --row <tags>', 'a tag set (repeat for more rows)', collect)
   .option('--columns <n>', 'fill with random girls up to n columns', int('--columns'))
+  .option('--no-keep', 'each row is exactly its tags (default: a girl keeps her own in the groups a row does not name)')
   .option('-o, --out <file>', 'output PNG', 'restyle.png')
   .action(async (o, cmd) => {
     const ctx = await context(cmd);
     const girls = (o.girl as string[]).map((a) => girlFromArg(ctx, a, undefined, cmd.optsWithGlobals().model));
-    const r = await restyle(ctx, { girls, tagSets: o.row, columns: o.columns });
+    const r = await restyle(ctx, { girls, tagSets: o.row, columns: o.columns, keep: o.keep !== false });
     await save(o.out, r.attachments[0]!);
   });
 
@@ -158,13 +167,14 @@ program
   .option('--from <tags>', 'start tags (default: the girl’s own)')
   .requiredOption('--to <tags>', 'target tags')
   .option('--steps <n>', 'frames (2–16)', int('--steps'), 7)
+  .option('--no-keep', 'the target is exactly --to (default: she keeps her own tags in the groups --to does not name)')
   .option('-o, --out <file>', 'output: .png strip, or .webp/.gif animation (the strip is written beside it)', 'morph.webp')
   .action(async (o, cmd) => {
     const ctx = await context(cmd);
     const girl = girlFromArg(ctx, o.girl, o.from, cmd.optsWithGlobals().model);
     const ext = extname(o.out).toLowerCase();
     const animated = ext === '.webp' || ext === '.gif';
-    const r = await morph(ctx, { girl, to: o.to, steps: o.steps, animation: animated ? (ext === '.gif' ? 'gif' : 'webp') : false });
+    const r = await morph(ctx, { girl, to: o.to, steps: o.steps, keep: o.keep !== false, animation: animated ? (ext === '.gif' ? 'gif' : 'webp') : false });
     if (animated) {
       await save(o.out, r.attachments[1]!);
       await save(`${o.out.slice(0, -ext.length)}.png`, r.attachments[0]!);

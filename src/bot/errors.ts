@@ -52,7 +52,8 @@ export async function reportError(interaction: Interaction, e: unknown, ctx: Bot
     message = t(lang, storeKind === 'unavailable' ? 'error.store_unavailable' : 'error.store');
   } else if (message === undefined && e instanceof GeneratorError) {
     ctx.log.error({ err: e, command: where, user: interaction.user.id }, 'generator failure');
-    message = t(lang, 'error.generator');
+    const restarted = e.code === 'worker_timeout' || e.code === 'worker_crashed';
+    message = t(lang, restarted ? 'error.generator_restarted' : 'error.generator');
   } else if (message === undefined) {
     ctx.log.error({ err: e, command: where, user: interaction.user.id }, 'command failed');
     message = t(lang, 'error.unexpected', { command: where });

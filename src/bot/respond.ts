@@ -5,7 +5,7 @@
  * checked synchronously), in which case the error is answered directly, privately, with
  * no public "thinking…" message left behind.
  */
-import { AttachmentBuilder, MessageFlags, type BaseMessageOptions, type RepliableInteraction } from 'discord.js';
+import { AttachmentBuilder, MessageFlags, type BaseMessageOptions, type MessageComponentInteraction, type RepliableInteraction } from 'discord.js';
 import type { Attachment } from '../core/context.ts';
 
 export const CONTENT_MAX = 2000;
@@ -46,4 +46,22 @@ export async function replyAfterWork(interaction: RepliableInteraction, work: ()
   await interaction.deferReply(opts.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
   const reply = await pending;
   await interaction.editReply({ ...reply, ...(reply.content !== undefined ? { content: clip(reply.content) } : {}) });
+}
+
+/**
+ * Whether the clicking user owns the message a component sits on: a private message, or
+ * one answering that user's own interaction. custom_ids can be forged onto any message, so
+ * handlers that rewrite their message check this first.
+ */
+export function ownsMessage(interaction: MessageComponentInteraction): boolean {
+  const message = interaction.message;
+  if (message.flags.has(MessageFlags.Ephemeral)) return true;
+  const owner = message.interactionMetadata?.user.id ?? message.interaction?.user.id;
+  return owner === interaction.user.id;
+}
+
+/** Replaces the message's content (and drops its buttons) when the user owns it; otherwise answers privately. */
+export async function updateOwnOrTell(interaction: MessageComponentInteraction, content: string): Promise<void> {
+  if (ownsMessage(interaction)) await interaction.update({ content, components: [] });
+  else await interaction.reply({ content, flags: MessageFlags.Ephemeral });
 }

@@ -82,7 +82,7 @@ export class InteractionRouter {
       const sub = interaction.options.getSubcommand(false);
       if (!command) return undefined;
       const declared = command.preconditions?.execute;
-      const preconditions = Array.isArray(declared) ? declared : sub ? (declared as Record<string, readonly Precondition[]> | undefined)?.[sub] : undefined;
+      const preconditions = Array.isArray(declared) ? declared : sub ? own(declared as Record<string, readonly Precondition[]> | undefined, sub) : undefined;
       return { name: `/${interaction.commandName}${sub ? ` ${sub}` : ''}`, preconditions, run: () => command.execute(interaction, ctx) };
     }
     if (interaction.isAutocomplete()) {
@@ -96,11 +96,19 @@ export class InteractionRouter {
     if (interaction.isButton() || interaction.isStringSelectMenu()) {
       const { command: name, action, args } = parseCustomId(interaction.customId);
       const command = this.byName.get(name);
-      const handler = command?.components?.[action];
-      return handler && { name: `${name}:${action}`, preconditions: command?.preconditions?.components?.[action], run: () => handler(interaction, args, ctx) };
+      // Own properties only: "gacha:constructor" must not find Object.prototype.constructor.
+      const handler = own(command?.components, action);
+      return (
+        handler && { name: `${name}:${action}`, preconditions: own(command?.preconditions?.components, action), run: () => handler(interaction, args, ctx) }
+      );
     }
     return undefined;
   }
+}
+
+/** record[key] when it is the record's own property (custom_ids are user-forgeable text). */
+function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record && Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 function describe(interaction: Interaction): string {

@@ -65,6 +65,7 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
         maxBatch: config.GFF_MAX_BATCH,
         maxWaitMs: config.GFF_MAX_WAIT_MS,
         maxQueue: config.GFF_MAX_QUEUE,
+        batchTimeoutMs: config.GFF_BATCH_TIMEOUT_MS,
         log: log.child({ part: 'generator' }),
       }));
     if (!opts.runtime) cleanup.push(() => runtime.close());

@@ -11,7 +11,7 @@ import { blend } from '../core/blend.ts';
 import { LIMITS } from '../core/limits.ts';
 import { translator } from '../i18n/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
-import { favouriteGirl, favouriteLabel, favouritesAt, parseSlots } from './shared/favourites.ts';
+import { favouriteGirl, favouriteLabel, favouriteLabelText, favouritesAt, parseSlots } from './shared/favourites.ts';
 import { named, tagsOption } from './shared/options.ts';
 import { saveGirls } from './shared/stored-pictures.ts';
 import { tileComponents } from './shared/tile-buttons.ts';
@@ -57,7 +57,10 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     const r = await blend(ctx.core(interaction.attachmentSizeLimit), { girls, steps, tags, labels });
     const n = r.girls.length;
     const shape = girls.length === 2 ? tr('blend.strip', { steps: n }) : tr('blend.grid', { side: Math.round(Math.sqrt(n)) });
-    const content = [tr('blend.content', { names: labels.join(' + '), shape }), n <= 25 ? tr('tiles.hint_short') : tr('tiles.codes_only')].join('\n');
+    const content = [
+      tr('blend.content', { names: favourites.map((f) => favouriteLabelText(ctx, f)).join(' + '), shape }),
+      n <= 25 ? tr('tiles.hint_short') : tr('tiles.codes_only'),
+    ].join('\n');
     const id = saveGirls(ctx, user, r.girls);
     return {
       content,

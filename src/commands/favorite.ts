@@ -9,6 +9,7 @@ import {
   ButtonBuilder,
   ButtonStyle,
   EmbedBuilder,
+  escapeMarkdown,
   MessageFlags,
   type MessageActionRowComponentBuilder,
   SlashCommandBuilder,
@@ -19,7 +20,7 @@ import type { ComponentHandler, Preconditions } from '../bot/command.ts';
 import type { BotContext } from '../bot/context.ts';
 import { customId } from '../bot/custom-id.ts';
 import { Refusal } from '../bot/refusal.ts';
-import { filesOf, replyAfterWork, type Reply } from '../bot/respond.ts';
+import { filesOf, replyAfterWork, updateOwnOrTell, type Reply } from '../bot/respond.ts';
 import { requireModel } from '../core/catalog.ts';
 import { gallery } from '../core/gallery.ts';
 import { generate } from '../core/generate.ts';
@@ -28,9 +29,10 @@ import { vectorOf, weightsOf } from '../core/tag-weights.ts';
 import { translator, type Translate } from '../i18n/index.ts';
 import { NAME_MAX_CHARS, type Favourite } from '../store/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
-import { checkSlot, drawableGirl, favouriteGirl, favouriteLabel, loadFavourite, quotedName } from './shared/favourites.ts';
+import { checkSlot, drawableGirl, favouriteGirl, favouriteLabel, favouriteLabelText, loadFavourite, quotedName } from './shared/favourites.ts';
 import { named, slotOption } from './shared/options.ts';
 import { withStudioLink } from './shared/studio-link.ts';
+import { tagsText } from './shared/tag-names.ts';
 
 export const data = named(new SlashCommandBuilder(), 'favorite', 'お気に入り', 'Your favourite girls', 'お気に入りの女の子')
   .addSubcommand((s) =>
@@ -68,9 +70,11 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       const vocab = requireModel(ctx.runtime.catalog, girl.modelId).vocabulary;
       const name = interaction.options.getString('name');
       const added = ctx.favourites.add(user, { modelId: girl.modelId, z: girl.z, tags: weightsOf(vocab, girl.tags), name });
-      if (!added.ok)
+      if (!added.ok && added.code !== 'duplicate')
         throw added.code === 'limit_reached' ? new Refusal('error.limit_reached', { limit }) : new Refusal('error.invalid_name', { max: NAME_MAX_CHARS });
-      const content = tr('fav.added', { name: quotedName(added.favourite), count: ctx.favourites.count(user), limit });
+      const content = added.ok
+        ? tr('fav.added', { name: quotedName(added.favourite), count: ctx.favourites.count(user), limit })
+        : tr('fav.already', { slot: added.favourite.index, name: quotedName(added.favourite) });
       await interaction.reply({ content, flags: MessageFlags.Ephemeral });
       return;
     }
@@ -89,7 +93,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
         const vocab = requireModel(ctx.runtime.catalog, girl.modelId).vocabulary;
         const model = fav.modelId === ctx.runtime.catalog.defaultModelId ? '' : tr('fav.model', { model: fav.modelId });
         return {
-          content: tr('fav.show', { slot: fav.index, name: quotedName(fav), tags: describeTags(vocab, girl.tags), model, code }),
+          content: tr('fav.show', { slot: fav.index, name: quotedName(fav), tags: tagsText(vocab, girl.tags, tr), model, code }),
           files: filesOf(r.attachments),
           components: withStudioLink([], ctx.studioUrl, code, tr),
         };
@@ -117,7 +121,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       const slot = checkSlot(ctx, interaction.options.getInteger('slot', true));
       const renamed = ctx.favourites.rename(user, slot, interaction.options.getString('name', true));
       if (!renamed.ok) throw renamed.code === 'not_found' ? notFound(ctx, user, slot) : new Refusal('error.invalid_name', { max: NAME_MAX_CHARS });
-      await interaction.reply({ content: tr('fav.renamed', { slot, name: renamed.favourite.name ?? '' }), flags: MessageFlags.Ephemeral });
+      await interaction.reply({ content: tr('fav.renamed', { slot, name: escapeMarkdown(renamed.favourite.name ?? '') }), flags: MessageFlags.Ephemeral });
       return;
     }
   }
@@ -129,19 +133,19 @@ export const components: Record<string, ComponentHandler> = {
     const tr = translator(interaction.locale);
     const removed = ctx.favourites.removeById(interaction.user.id, Number(id));
     if (!removed) {
-      await interaction.update({ content: tr('fav.already_removed'), components: [] });
+      await updateOwnOrTell(interaction, tr('fav.already_removed'));
       return;
     }
     const girl = drawableGirl(ctx, removed);
     const code = girl ? shareCodeOf(girl) : null;
     const content = tr('fav.removed', { slot: removed.index, name: quotedName(removed) }) + (code ? tr('fav.add_back', { code }) : '');
-    await interaction.update({ content, components: [] });
+    await updateOwnOrTell(interaction, content);
   },
   async keep(interaction, [id], ctx) {
     const tr = translator(interaction.locale);
     const fav = ctx.favourites.byId(interaction.user.id, Number(id));
     const content = fav ? tr('fav.kept', { slot: fav.index, name: quotedName(fav) }) : tr('fav.already_removed');
-    await interaction.update({ content, components: [] });
+    await updateOwnOrTell(interaction, content);
   },
 };
 
@@ -172,7 +176,7 @@ async function listReply(ctx: BotContext, favourites: Favourite[], tr: Translate
     const g = girls[i];
     const tags = favouriteTags(ctx, f);
     const note = g ? '' : `\n${tr('fav.missing_model', { model: f.modelId })}`;
-    return { name: favouriteLabel(ctx, f).slice(0, 256), tags: `${tags.slice(0, 600)}${note}`, code: codes[i] };
+    return { name: favouriteLabelText(ctx, f).slice(0, 256), file: favouriteLabel(ctx, f), tags: `${tags.slice(0, 600)}${note}`, code: codes[i] };
   });
   const withCodes = fields.reduce((n, f) => n + f.name.length + f.tags.length + (f.code?.length ?? 0) + 4, 0) <= EMBED_BUDGET;
   const embed = new EmbedBuilder()
@@ -182,7 +186,7 @@ async function listReply(ctx: BotContext, favourites: Favourite[], tr: Translate
     .addFields(fields.map((f) => ({ name: f.name, value: withCodes && f.code ? `${f.tags}\n\`${f.code}\`` : f.tags })));
   const files = filesOf([picture]);
   if (!withCodes) {
-    const text = `${fields.map((f) => `${f.name}\t${f.code ?? '-'}`).join('\n')}\n`;
+    const text = `${fields.map((f) => `${f.file}\t${f.code ?? '-'}`).join('\n')}\n`;
     files.push(new AttachmentBuilder(Buffer.from(text), { name: 'codes.txt' }));
   }
   return { embeds: [embed], files, ...(withCodes ? {} : { content: tr('fav.codes_in_file') }) };

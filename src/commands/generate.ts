@@ -5,13 +5,14 @@ import type { BotContext } from '../bot/context.ts';
 import { filesOf, replyAfterWork } from '../bot/respond.ts';
 import { requireModel } from '../core/catalog.ts';
 import { generate as draw } from '../core/generate.ts';
-import { describeTags, shareCodeOf } from '../core/girl.ts';
+import { shareCodeOf } from '../core/girl.ts';
 import { translator } from '../i18n/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
 import { named, tagsOption } from './shared/options.ts';
 import { saveGirls } from './shared/stored-pictures.ts';
 import { tileComponents } from './shared/tile-buttons.ts';
 import { withStudioLink } from './shared/studio-link.ts';
+import { tagsText } from './shared/tag-names.ts';
 
 export const data = named(
   new SlashCommandBuilder(),
@@ -26,6 +27,15 @@ export const data = named(
   )
   .addStringOption((o) =>
     tagsOption(o, 'tags', 'タグ', 'Tags (with a seed; with a code they replace hers)', 'タグ（シードと一緒に。コードと一緒ならその子のタグを置き換え）'),
+  )
+  .addBooleanOption((o) =>
+    named(
+      o,
+      'fill',
+      '補完',
+      'With a seed: fill hair colour, eyes… you leave out at random, as that gacha tile (default true)',
+      'シードと一緒に: 指定しない髪色・目などをガチャのタイルと同じくランダムに補う（既定 true）',
+    ),
   );
 
 /** Every use draws: it counts against the user's drawing rate limit. */
@@ -35,13 +45,14 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const code = interaction.options.getString('code')?.trim() || undefined;
   const seed = interaction.options.getInteger('seed') ?? undefined;
   const tags = interaction.options.getString('tags') ?? undefined;
+  const randomFill = interaction.options.getBoolean('fill') ?? true;
   const tr = translator(interaction.locale);
   await replyAfterWork(interaction, async () => {
-    const r = await draw(ctx.core(interaction.attachmentSizeLimit), { code, seed, tags });
+    const r = await draw(ctx.core(interaction.attachmentSizeLimit), { code, seed, tags, randomFill });
     const girl = r.girls[0]!;
     const vocab = requireModel(ctx.runtime.catalog, girl.modelId).vocabulary;
     const what = code ? tr('generate.code') : tr('generate.seed', { seed: String(girl.seed) });
-    const content = tr('generate.content', { what, tags: describeTags(vocab, girl.tags), code: shareCodeOf(girl) });
+    const content = tr('generate.content', { what, tags: tagsText(vocab, girl.tags, tr), code: shareCodeOf(girl) });
     const id = saveGirls(ctx, interaction.user.id, r.girls);
     return {
       content,

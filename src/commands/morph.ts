@@ -9,7 +9,7 @@ import type { Preconditions } from '../bot/command.ts';
 import type { BotContext } from '../bot/context.ts';
 import { filesOf, replyAfterWork } from '../bot/respond.ts';
 import { requireModel } from '../core/catalog.ts';
-import { describeTags, shareCodeOf } from '../core/girl.ts';
+import { shareCodeOf } from '../core/girl.ts';
 import { LIMITS } from '../core/limits.ts';
 import { morph } from '../core/morph.ts';
 import { resolveTags } from '../core/tags-input.ts';
@@ -21,6 +21,7 @@ import { named, slotOption, tagsOption } from './shared/options.ts';
 import { saveGirls } from './shared/stored-pictures.ts';
 import { tileComponents } from './shared/tile-buttons.ts';
 import { withStudioLink } from './shared/studio-link.ts';
+import { tagsText } from './shared/tag-names.ts';
 
 export const data = named(
   new SlashCommandBuilder(),
@@ -44,6 +45,15 @@ export const data = named(
   )
   .addStringOption((o) =>
     tagsOption(o, 'from', '変化元', 'Start tags (default: where her last morph ended)', '変化元のタグ（既定: 前回のモーフィングの行き先）'),
+  )
+  .addBooleanOption((o) =>
+    named(
+      o,
+      'keep',
+      '維持',
+      'Keep her own hair, eyes… that “to” does not name (default true; false: exactly “to”)',
+      '変化先で指定しない髪・目などは元のまま（既定 true。false で変化先のタグだけ）',
+    ),
   );
 
 /** Every use draws: it counts against the user's drawing rate limit. */
@@ -60,13 +70,14 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const from = fromText ? resolveTags(model, fromText).vector : last ? vectorOf(model, last) : girl.tags;
   const to = interaction.options.getString('to', true);
   const steps = interaction.options.getInteger('steps') ?? undefined;
+  const keep = interaction.options.getBoolean('keep') ?? true;
   await replyAfterWork(interaction, async () => {
-    const r = await morph(ctx.core(interaction.attachmentSizeLimit), { girl, from, to, steps });
+    const r = await morph(ctx.core(interaction.attachmentSizeLimit), { girl, from, to, steps, keep });
     // Only a morph that was drawn moves the chain on.
     ctx.morphs.setLastTarget(user, fav.id, weightsOf(model.vocabulary, r.to));
     const vocab = model.vocabulary;
     const content = [
-      tr('morph.content', { slot: fav.index, name: quotedName(fav), from: describeTags(vocab, r.from), to: describeTags(vocab, r.to), steps: r.girls.length }),
+      tr('morph.content', { slot: fav.index, name: quotedName(fav), from: tagsText(vocab, r.from, tr), to: tagsText(vocab, r.to, tr), steps: r.girls.length }),
       tr('morph.code', { code: shareCodeOf(girl) }),
       tr('tiles.hint_short'),
     ].join('\n');

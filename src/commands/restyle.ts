@@ -12,10 +12,12 @@ import { LIMITS } from '../core/limits.ts';
 import { restyle } from '../core/restyle.ts';
 import { translator } from '../i18n/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
-import { favouriteGirl, favouriteLabel, favouritesAt, parseSlots } from './shared/favourites.ts';
+import { favouriteGirl, favouriteLabel, favouriteLabelText, favouritesAt, parseSlots } from './shared/favourites.ts';
 import { named, tagsOption } from './shared/options.ts';
 import { saveGirls } from './shared/stored-pictures.ts';
 import { tileComponents } from './shared/tile-buttons.ts';
+import { tagNamesText } from './shared/tag-names.ts';
+import { requireModel } from '../core/catalog.ts';
 
 const DEFAULT_COLUMNS = 6;
 
@@ -36,6 +38,15 @@ export const data = named(
     named(o, 'columns', '列数', `Columns, filled with random girls (default ${DEFAULT_COLUMNS})`, `列数。足りない分はランダムな子（既定 ${DEFAULT_COLUMNS}）`)
       .setMinValue(1)
       .setMaxValue(LIMITS.restyleColumns.max),
+  )
+  .addBooleanOption((o) =>
+    named(
+      o,
+      'keep',
+      '維持',
+      'Each girl keeps her own hair, eyes… that a row does not name (default true; false: exactly the row)',
+      '行で指定しない髪・目などは各自のまま（既定 true。false で行のタグだけ）',
+    ),
   );
 
 /** Every use draws: it counts against the user's drawing rate limit. */
@@ -50,12 +61,22 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const labels = favourites.map((f) => favouriteLabel(ctx, f));
   const tagSets = ['tags1', 'tags2', 'tags3'].map((n) => interaction.options.getString(n)).filter((s): s is string => s !== null);
   const columns = interaction.options.getInteger('columns') ?? Math.max(DEFAULT_COLUMNS, girls.length);
+  const keep = interaction.options.getBoolean('keep') ?? true;
   const seed = randomInt(0, 0xffffffff - LIMITS.restyleColumns.max);
   await replyAfterWork(interaction, async () => {
-    const r = await restyle(ctx.core(interaction.attachmentSizeLimit), { girls, columns, tagSets, columnLabels: labels, seed });
-    const random = columns > girls.length ? tr('restyle.random', { seed }) : '';
+    const r = await restyle(ctx.core(interaction.attachmentSizeLimit), { girls, columns, tagSets, columnLabels: labels, seed, keep });
+    const seeds = r.randomSeeds;
+    const random =
+      seeds.length > 1
+        ? tr('restyle.random', { first: seeds[0]!, last: seeds[seeds.length - 1]! })
+        : seeds.length === 1
+          ? tr('restyle.random_one', { seed: seeds[0]! })
+          : '';
+    // The tags as parsed, not as typed: typed text may be 1000 characters of commas.
+    const vocab = requireModel(ctx.runtime.catalog, girls[0]?.modelId).vocabulary;
+    const rows = r.rowNames.map((names) => tagNamesText(vocab, names, tr) || tr('restyle.no_tags')).join(' / ');
     const content = [
-      tr('restyle.content', { columns: [...labels, random].filter(Boolean).join(', '), rows: tagSets.join(' / ') }),
+      tr('restyle.content', { columns: [...favourites.map((f) => favouriteLabelText(ctx, f)), random].filter(Boolean).join(', '), rows }),
       tr('tiles.hint_short'),
     ].join('\n');
     const id = saveGirls(ctx, user, r.girls, { columns });

@@ -37,7 +37,7 @@ export async function blend(ctx: CoreContext, req: BlendRequest): Promise<CoreRe
     const girls = interpolateSteps(req.girls[0]!.z, req.girls[1]!.z, steps, kind).map((z) => ({ modelId, z, tags }));
     const images = await drawGirls(ctx, girls);
     const labels = images.map((_, i) => (i === 0 ? (req.labels?.[0] ?? 'A') : i === steps - 1 ? (req.labels?.[1] ?? 'B') : `${i + 1}/${steps}`));
-    return { attachments: [await stripPng(ctx, 'blend.png', images, { labels })], girls };
+    return { attachments: [await stripPng(ctx, 'blend.png', images, { labels, numbers: true })], girls };
   }
   const side = intInRange(req.steps === undefined ? undefined : req.steps, LIMITS.blendGrid, 'The grid size');
   // Three girls: the fourth corner is the midpoint of the second and third, so the grid
@@ -47,5 +47,5 @@ export async function blend(ctx: CoreContext, req: BlendRequest): Promise<CoreRe
   const zs = bilinearGrid([a, b, c, d], side, side).flat();
   const girls = zs.map((z) => ({ modelId, z, tags }));
   const images = await drawGirls(ctx, girls);
-  return { attachments: [await gridPng(ctx, 'blend.png', images, { columns: side })], girls };
+  return { attachments: [await gridPng(ctx, 'blend.png', images, { columns: side, numbers: true })], girls };
 }

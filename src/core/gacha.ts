@@ -66,7 +66,7 @@ export async function gacha(ctx: CoreContext, req: GachaRequest): Promise<GachaR
   const tiles = await drawGirls(ctx, plan.girls);
   const first = plan.seeds[0]!;
   const last = plan.seeds[plan.seeds.length - 1]!;
-  const title = `seeds ${first}${last !== first ? `–${last}` : ''}${plan.requested.names.length ? ` · ${plan.requested.names.join(', ')}` : ''}`;
+  const title = `${last !== first ? `seeds ${first}–${last}` : `seed ${first}`}${plan.requested.names.length ? ` · ${plan.requested.names.join(', ')}` : ''}`;
   const grid = await gridPng(ctx, 'gacha.png', tiles, { numbers: true, title });
   return { ...plan, attachments: [grid] };
 }

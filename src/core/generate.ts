@@ -14,6 +14,11 @@ export interface GenerateGirlRequest {
   /** With a seed: the tags. With a code: replaces the code's tags when given. */
   tags?: string;
   modelId?: string;
+  /**
+   * With a seed: fill the exclusive tag groups the tags leave empty (hair colour, eyes, …)
+   * per seed, as the gacha does, so seed N is gacha tile N (default true).
+   */
+  randomFill?: boolean;
   /** Display size in px (default 4× a 64 px model, 2× a 128 px one). */
   size?: number;
 }
@@ -28,7 +33,8 @@ export function resolveGirl(ctx: CoreContext, req: GenerateGirlRequest): Girl {
   if (req.seed === undefined) throw new UserError('bad_code', 'Give a share code, or a seed (and tags).');
   const model = requireModel(ctx.catalog, req.modelId);
   const seed = checkSeed(req.seed);
-  return seedGirl(model, seed, resolveTags(model, req.tags).vector);
+  // The gacha's recipe (gachaGirl with ψ 1): the same seed and tags give the same girl everywhere.
+  return seedGirl(model, seed, resolveTags(model, req.tags).vector, { randomFill: req.randomFill !== false });
 }
 
 export async function generate(ctx: CoreContext, req: GenerateGirlRequest): Promise<CoreResult> {

@@ -58,12 +58,14 @@ function missingModel(catalog: ModelCatalog, id: string): UserError {
  * Tags for display: names of tags at full strength, "name×0.43" for fractional ones
  * (morph frames), in vector order.
  */
-export function describeTags(vocab: TagVocabulary, tags: ArrayLike<number>): string {
+export function describeTags(vocab: TagVocabulary, tags: ArrayLike<number>, opts: { japanese?: boolean } = {}): string {
   const parts: string[] = [];
   for (const e of vocab.entries) {
     const v = tags[e.index] ?? 0;
-    if (v >= 0.995) parts.push(e.name);
-    else if (v > 0.005) parts.push(`${e.name}×${v.toFixed(2)}`);
+    // Japanese names where the vocabulary has them (they parse back as the same tags).
+    const name = opts.japanese && e.ja ? e.ja : e.name;
+    if (v >= 0.995) parts.push(name);
+    else if (v > 0.005) parts.push(`${name}×${v.toFixed(2)}`);
   }
-  return parts.join(', ') || '(no tags)';
+  return parts.join(', ') || (opts.japanese ? '（タグなし）' : '(no tags)');
 }

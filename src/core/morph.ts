@@ -4,14 +4,17 @@
  * morph can start where this one ended.
  */
 import { interpolateSteps } from '../latent/interpolate.ts';
-import { renderAnimation } from '../render/index.ts';
+import { defaultTileSize, renderAnimation } from '../render/index.ts';
 import { requireModel } from './catalog.ts';
 import type { CoreContext, CoreResult } from './context.ts';
 import { drawGirls } from './draw.ts';
 import { describeTags, type Girl } from './girl.ts';
 import { LIMITS, intInRange } from './limits.ts';
 import { stripPng } from './pictures.ts';
-import { resolveTags } from './tags-input.ts';
+import { mergeTags, resolveTags } from './tags-input.ts';
+
+/** Smallest side of a morph's animation, in px. */
+const ANIMATION_MIN_PX = 256;
 
 export interface MorphRequest {
   girl: Girl;
@@ -19,6 +22,11 @@ export interface MorphRequest {
   from?: Float32Array;
   to: string;
   steps?: number;
+  /**
+   * Keep her own tags in the groups `to` does not name (default true, as the original's
+   * attribute change); false: the target is exactly the tags named.
+   */
+  keep?: boolean;
   /** Also return the frames as an animation: WebP (true, the default), GIF, or none (false). */
   animation?: boolean | 'webp' | 'gif';
 }
@@ -34,15 +42,18 @@ export async function morph(ctx: CoreContext, req: MorphRequest): Promise<MorphR
   const steps = intInRange(req.steps, LIMITS.steps, 'The number of steps');
   const from = req.from ?? req.girl.tags;
   const target = resolveTags(model, req.to);
-  const frames = interpolateSteps(from, target.vector, steps, 'lerp').map((tags) => ({ ...req.girl, tags }));
+  const to = req.keep === false ? target.vector : mergeTags(model, from, target.names);
+  const frames = interpolateSteps(from, to, steps, 'lerp').map((tags) => ({ ...req.girl, tags }));
   const images = await drawGirls(ctx, frames);
-  const title = `${describeTags(model.vocabulary, from)} → ${describeTags(model.vocabulary, target.vector)}`;
-  const strip = await stripPng(ctx, 'morph.png', images, { title });
+  const title = `${describeTags(model.vocabulary, from)} → ${describeTags(model.vocabulary, to)}`;
+  const strip = await stripPng(ctx, 'morph.png', images, { title, numbers: true });
   const attachments = [strip];
   if (req.animation !== false) {
     const format = req.animation === 'gif' ? 'gif' : 'webp';
-    const data = await renderAnimation(images, { format, delayMs: 250, pingPong: true });
+    // At least 256 px: Discord shows a 128 px animation as a postage stamp.
+    const tileSize = Math.max(ANIMATION_MIN_PX, defaultTileSize(images[0]!.width));
+    const data = await renderAnimation(images, { format, delayMs: 250, pingPong: true, tileSize });
     attachments.push({ name: `morph.${format}`, data, contentType: `image/${format}` });
   }
-  return { attachments, girls: frames, from, to: target.vector, toNames: target.names };
+  return { attachments, girls: frames, from, to, toNames: target.names };
 }

@@ -10,7 +10,7 @@ import { UserError } from './errors.ts';
 import { seedGirl, type Girl } from './girl.ts';
 import { LIMITS, intInRange } from './limits.ts';
 import { labeledGridPng } from './pictures.ts';
-import { resolveTags } from './tags-input.ts';
+import { mergeTags, resolveTags } from './tags-input.ts';
 
 export interface RestyleRequest {
   /** Columns: favourites first. */
@@ -21,9 +21,21 @@ export interface RestyleRequest {
   tagSets: string[];
   columnLabels?: string[];
   seed?: number;
+  /**
+   * Keep each girl's own tags in the groups a row does not name (default true: "smile"
+   * keeps a blonde blonde); false: each row is exactly its tags.
+   */
+  keep?: boolean;
 }
 
-export async function restyle(ctx: CoreContext, req: RestyleRequest): Promise<CoreResult> {
+export interface RestyleResult extends CoreResult {
+  /** Each row's tags as parsed (in the first column's model), for replies: never the typed text. */
+  rowNames: string[][];
+  /** The seeds of the random columns, in order (empty when the girls fill every column). */
+  randomSeeds: number[];
+}
+
+export async function restyle(ctx: CoreContext, req: RestyleRequest): Promise<RestyleResult> {
   if (req.tagSets.length === 0) throw new UserError('unknown_tags', 'Give at least one tag set to restyle with.');
   if (req.tagSets.length > LIMITS.restyleRows.max) {
     throw new UserError('bad_number', `At most ${LIMITS.restyleRows.max} tag sets at once (got ${req.tagSets.length}).`);
@@ -37,18 +49,27 @@ export async function restyle(ctx: CoreContext, req: RestyleRequest): Promise<Co
   const base = req.seed ?? randomInt(0, 0xffffffff - LIMITS.restyleColumns.max);
   const girls: Girl[] = [...req.girls];
   const labels = [...(req.columnLabels ?? req.girls.map((_, i) => `#${i + 1}`))];
+  const randomSeeds: number[] = [];
   for (let i = girls.length; i < columns; i++) {
     const seed = (base + i) >>> 0;
-    girls.push(seedGirl(model, seed, new Float32Array(model.vocabulary.size)));
+    randomSeeds.push(seed);
+    // A random column is gacha tile `seed` with no tags asked: her groups filled per seed.
+    girls.push(seedGirl(model, seed, new Float32Array(model.vocabulary.size), { randomFill: true }));
     labels.push(`seed ${seed}`);
   }
   // Each column keeps its own model; the tag text is read once in each model's vocabulary.
   const modelIds = [...new Set(girls.map((g) => g.modelId))];
   const parsed = req.tagSets.map((text) => new Map(modelIds.map((id) => [id, resolveTags(requireModel(ctx.catalog, id), text)])));
-  const rows = parsed.map((byModel) => girls.map((g) => ({ ...g, tags: byModel.get(g.modelId)!.vector })));
+  const rows = parsed.map((byModel) =>
+    girls.map((g) => {
+      const row = byModel.get(g.modelId)!;
+      return { ...g, tags: req.keep === false ? row.vector : mergeTags(requireModel(ctx.catalog, g.modelId), g.tags, row.names) };
+    }),
+  );
   const images = await drawGirls(ctx, rows.flat());
   const grid = rows.map((_, r) => images.slice(r * columns, (r + 1) * columns));
-  const rowLabels = parsed.map((byModel) => byModel.get(girls[0]!.modelId)!.names.join(', ') || '(no tags)');
-  const picture = await labeledGridPng(ctx, 'restyle.png', grid, { rowLabels, colLabels: labels });
-  return { attachments: [picture], girls: rows.flat() };
+  const rowNames = parsed.map((byModel) => byModel.get(girls[0]!.modelId)!.names);
+  const rowLabels = rowNames.map((names) => names.join(', ') || '(no tags)');
+  const picture = await labeledGridPng(ctx, 'restyle.png', grid, { rowLabels, colLabels: labels, numbers: true });
+  return { attachments: [picture], girls: rows.flat(), rowNames, randomSeeds };
 }

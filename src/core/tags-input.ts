@@ -27,6 +27,31 @@ export function resolveWeights(model: ModelEntry, weights: TagWeights): Resolved
   return { names, vector: vectorOf(model, weights), warnings: tagWarnings(model.vocabulary, names) };
 }
 
+/**
+ * Named tags put onto a girl's own: every tag she has stays unless a named tag replaces it.
+ * A named tag of an exclusive set (red_hair in hair_color, smile in mouth) clears the rest of
+ * that set; other named tags are added. So "red_hair, smile" changes her hair colour and
+ * mouth and keeps her eyes, hairstyle, background and accessories.
+ */
+export function mergeTags(model: Pick<ModelEntry, 'vocabulary' | 'exclusiveSets'>, own: Float32Array, named: readonly string[]): Float32Array {
+  const out = Float32Array.from(own);
+  for (const name of named) {
+    const entry = model.vocabulary.lookup(name);
+    if (!entry) continue;
+    if (entry.exclusive) {
+      for (const other of model.exclusiveSets.get(entry.exclusive) ?? []) {
+        const e = model.vocabulary.lookup(other);
+        if (e) out[e.index] = 0;
+      }
+    }
+  }
+  for (const name of named) {
+    const entry = model.vocabulary.lookup(name);
+    if (entry) out[entry.index] = 1;
+  }
+  return out;
+}
+
 /** Moves the random fill of seed s onto a stream other than the z of s. */
 const FILL_STREAM = 0x5f3759df;
 

@@ -46,6 +46,8 @@ export type GeneratorErrorCode =
   | 'bad_request'
   | 'request_too_large'
   | 'worker_crashed'
+  | 'worker_timeout'
+  | 'out_of_order'
   | 'worker_start_failed'
   | 'generation_failed'
   | 'closed';

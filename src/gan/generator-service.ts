@@ -83,7 +83,7 @@ export class GeneratorService {
       planned,
     );
     const hooks: SlotHooks = {
-      onIdle: () => service.pump(),
+      onIdle: () => service.slotIdle(),
       onDead: (e) => service.slotDied(e),
       ...(options.log ? { log: options.log } : {}),
     };
@@ -92,8 +92,14 @@ export class GeneratorService {
     const init = { modelDirs: [...models.values()].map((m) => m.dir), backend: preference, threads };
     if (workers === 0) service.addSlot(new InProcessSlot(init, hooks));
     for (let i = 0; i < workers; i++) {
-      const crashOnBatch = options.faultInjection?.crashOnBatch;
-      service.addSlot(new WorkerSlot(i, { ...init, ...(crashOnBatch ? { crashOnBatch } : {}) }, hooks));
+      const faults = options.faultInjection ?? {};
+      const slotInit = {
+        ...init,
+        ...faults,
+        ...(options.batchTimeoutMs !== undefined ? { batchTimeoutMs: options.batchTimeoutMs } : {}),
+        ...(options.restartBackoff ? { restartBackoff: options.restartBackoff } : {}),
+      };
+      service.addSlot(new WorkerSlot(i, slotInit, hooks));
     }
     try {
       await Promise.all(service.slots.map((s) => s.ready));
@@ -143,7 +149,7 @@ export class GeneratorService {
 
   private enqueue(requests: readonly GenerateRequest[]): Promise<RawImage[]> {
     if (this.closed) throw new GeneratorError('closed', 'The generator is shutting down; please try again in a moment.');
-    if (this.deadError) throw new GeneratorError('worker_crashed', `The generator is out of order: ${this.deadError.message}`);
+    if (this.deadError) throw new GeneratorError('out_of_order', `The generator is out of order: ${this.deadError.message}`);
     const resolved = requests.map((r, i) => {
       const m = this.model(r.modelId);
       if (!(r.z instanceof Float32Array) || r.z.length !== m.zDim) {
@@ -234,7 +240,7 @@ export class GeneratorService {
         },
         (e: Error) => {
           settle();
-          if (e instanceof GeneratorError && e.code === 'worker_crashed') this.crashes++;
+          if (e instanceof GeneratorError && (e.code === 'worker_crashed' || e.code === 'worker_timeout')) this.crashes++;
           for (const t of new Set(items.map((it) => it.ticket))) this.fail(t, e);
         },
       )
@@ -259,12 +265,21 @@ export class GeneratorService {
     ticket.reject(e);
   }
 
+  /** A slot can take work: a revived one ends "out of order". */
+  private slotIdle(): void {
+    if (this.deadError) {
+      this.options.log?.warn({}, 'generator back in order: a worker was revived');
+      this.deadError = undefined;
+    }
+    this.pump();
+  }
+
   private slotDied(e: Error): void {
     this.options.log?.error({ err: e.message }, 'generator slot is out of order');
     if (this.slots.some((s) => s.state !== 'dead' && s.state !== 'closed')) return;
     // No slot left: nothing queued can ever run.
     this.deadError = e;
-    for (const it of this.batcher.remove(() => true)) this.fail(it.ticket, new GeneratorError('worker_crashed', `The generator is out of order: ${e.message}`));
+    for (const it of this.batcher.remove(() => true)) this.fail(it.ticket, new GeneratorError('out_of_order', `The generator is out of order: ${e.message}`));
   }
 
   stats(): GeneratorStats {

@@ -18,9 +18,20 @@ export interface GeneratorServiceOptions {
   maxWaitMs?: number;
   /** Most images waiting (not yet running); beyond it generate() rejects with BusyError (default 512). */
   maxQueue?: number;
+  /**
+   * A worker that has not answered a batch within this many ms (per 32 images or fewer) is
+   * taken for hung: it is ended and restarted, and the batch's requests fail with
+   * GeneratorError 'worker_timeout' (default 30 000).
+   */
+  batchTimeoutMs?: number;
+  /** Restart delays of crashed workers, doubling from baseMs up to maxMs (default 100 ms … 60 s); never given up. */
+  restartBackoff?: { baseMs: number; maxMs: number };
   log?: GanLogger;
-  /** Tests only: the first worker of each slot throws on its n-th batch. */
-  faultInjection?: { crashOnBatch?: number };
+  /**
+   * Tests only: the first `crashingStarts` (default 1) workers of each slot throw on their
+   * crashOnBatch-th batch, or never answer their hangOnBatch-th.
+   */
+  faultInjection?: { crashOnBatch?: number; hangOnBatch?: number; crashingStarts?: number };
 }
 
 export interface GenerateRequest {

@@ -27,6 +27,7 @@ port.on('message', (msg: ToWorker) => {
   if (msg.type !== 'run') return;
   batches++;
   if (init.crashOnBatch === batches) throw new Error(`injected crash on batch ${batches} (faultInjection)`);
+  if (init.hangOnBatch === batches) return; // injected hang (faultInjection): no answer, ever
   engine.run(msg.modelId, msg.input, msg.count).then(
     (pixels) => post({ type: 'result', batchId: msg.batchId, pixels, numTensors: engine.numTensors() }, [pixels.buffer as ArrayBuffer]),
     (e: unknown) => post({ type: 'failed', batchId: msg.batchId, error: serializeError(e), numTensors: engine.numTensors() }),

@@ -39,8 +39,31 @@ export interface SlotHooks {
   log?: GanLogger;
 }
 
-/** Crashes in a row (without a successful batch between) before a slot stops restarting. */
+/** Crashes in a row (without a successful batch between) before a slot is out of order for a while. */
 const MAX_CONSECUTIVE_CRASHES = 5;
+
+/** Default longest a batch may take before its worker is taken for hung (scaled up for batches over 32). */
+export const DEFAULT_BATCH_TIMEOUT_MS = 30_000;
+
+/** Restart delays after crashes: baseMs, 2·baseMs, 4·baseMs, … capped at maxMs. */
+export interface RestartBackoff {
+  baseMs: number;
+  maxMs: number;
+}
+export const DEFAULT_RESTART_BACKOFF: RestartBackoff = { baseMs: 100, maxMs: 60_000 };
+
+export interface WorkerSlotInit {
+  modelDirs: string[];
+  backend: BackendPreference;
+  threads?: number;
+  /** A batch not answered within this (ms, per 32 images or fewer) ends its worker: 'worker_timeout'. */
+  batchTimeoutMs?: number;
+  restartBackoff?: RestartBackoff;
+  /** Test hooks (worker-protocol.ts): armed in the first `crashingStarts` (default 1) workers of the slot. */
+  crashOnBatch?: number;
+  hangOnBatch?: number;
+  crashingStarts?: number;
+}
 
 export class WorkerSlot implements Slot {
   state: SlotState = 'starting';
@@ -50,13 +73,14 @@ export class WorkerSlot implements Slot {
   /** How many times this slot's worker was (re)started. */
   starts = 0;
   private worker: Worker | undefined;
-  private pending: { batchId: number; resolve(p: Uint8Array): void; reject(e: Error): void } | undefined;
+  private pending: { batchId: number; resolve(p: Uint8Array): void; reject(e: Error): void; timer: NodeJS.Timeout } | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
   private nextBatchId = 1;
   private crashes = 0;
 
   constructor(
     readonly index: number,
-    private readonly init: { modelDirs: string[]; backend: BackendPreference; threads?: number; crashOnBatch?: number },
+    private readonly init: WorkerSlotInit,
     private readonly hooks: SlotHooks,
   ) {
     this.start();
@@ -69,8 +93,9 @@ export class WorkerSlot implements Slot {
       modelDirs: this.init.modelDirs,
       backend: this.init.backend,
       ...(this.init.threads ? { threads: this.init.threads } : {}),
-      // The fault-injection hook arms only the first worker, so the restart is healthy.
-      ...(this.starts === 1 && this.init.crashOnBatch ? { crashOnBatch: this.init.crashOnBatch } : {}),
+      // The fault-injection hooks arm only the first worker(s), so a restart is healthy.
+      ...(this.starts <= (this.init.crashingStarts ?? 1) && this.init.crashOnBatch ? { crashOnBatch: this.init.crashOnBatch } : {}),
+      ...(this.starts <= (this.init.crashingStarts ?? 1) && this.init.hangOnBatch ? { hangOnBatch: this.init.hangOnBatch } : {}),
     };
     const worker = spawnWorker(new URL('./generator-worker.ts', import.meta.url), data);
     this.worker = worker;
@@ -103,6 +128,7 @@ export class WorkerSlot implements Slot {
           const p = this.pending;
           if (!p || p.batchId !== msg.batchId) return;
           this.pending = undefined;
+          clearTimeout(p.timer);
           this.numTensors = msg.numTensors;
           this.state = 'idle';
           if (msg.type === 'result') {
@@ -122,16 +148,22 @@ export class WorkerSlot implements Slot {
       this.hooks.log?.error({ worker: this.index, why, crashes: this.crashes }, 'generator worker crashed');
       const p = this.pending;
       this.pending = undefined;
+      if (p) clearTimeout(p.timer);
       p?.reject(new GeneratorError('worker_crashed', 'The image generator crashed while drawing this picture; please try again.'));
       if (this.state === 'starting') settle.reject(new GeneratorError('worker_start_failed', `Generator worker ${this.index} failed to start: ${why}`));
+      // Back off on repeated crashes: 0.1 s, 0.2 s, 0.4 s, … up to a minute, and never give up for good.
+      const { baseMs, maxMs } = this.init.restartBackoff ?? DEFAULT_RESTART_BACKOFF;
+      const delay = Math.min(maxMs, baseMs * 2 ** Math.min(30, this.crashes - 1));
       if (this.crashes >= MAX_CONSECUTIVE_CRASHES) {
+        // Out of order for a while: the service fails fast meanwhile instead of queueing.
         this.state = 'dead';
-        this.hooks.onDead(new GeneratorError('worker_crashed', `Generator worker ${this.index} crashed ${this.crashes} times in a row; giving up (${why}).`));
-        return;
-      }
-      this.state = 'starting';
-      // Back off a little on repeated crashes: 0.1 s, 0.2 s, 0.4 s, …
-      setTimeout(() => this.state !== 'closed' && this.start(), 100 * 2 ** (this.crashes - 1));
+        this.hooks.onDead(new GeneratorError('worker_crashed', `Generator worker ${this.index} crashed ${this.crashes} times in a row (${why}).`));
+        this.hooks.log?.warn({ worker: this.index, crashes: this.crashes, inMs: delay }, `generator worker ${this.index}: reviving in ${delay} ms`);
+      } else this.state = 'starting';
+      this.restartTimer = setTimeout(() => {
+        this.restartTimer = undefined;
+        if (this.state !== 'closed') this.start();
+      }, delay);
     };
     worker.on('error', (err) => crashed(err.message));
     worker.on('exit', (code) => crashed(`exited with code ${code}`));
@@ -144,8 +176,19 @@ export class WorkerSlot implements Slot {
     }
     this.state = 'busy';
     const batchId = this.nextBatchId++;
+    // A worker that stops answering (a hung backend) would hold every later batch: it is
+    // ended after the timeout, which the 'exit' handler treats as a crash (restart, back-off).
+    const timeoutMs = (this.init.batchTimeoutMs ?? DEFAULT_BATCH_TIMEOUT_MS) * Math.max(1, batch.count / 32);
     return new Promise<Uint8Array>((resolve, reject) => {
-      this.pending = { batchId, resolve, reject };
+      const timer = setTimeout(() => {
+        if (this.pending?.batchId !== batchId) return;
+        this.pending = undefined;
+        const seconds = Math.round(timeoutMs / 100) / 10;
+        this.hooks.log?.error({ worker: this.index, batchId, count: batch.count, timeoutMs }, 'generator worker did not answer: restarting it');
+        reject(new GeneratorError('worker_timeout', `The image generator did not answer within ${seconds} s and has been restarted; please try again.`));
+        void worker.terminate();
+      }, timeoutMs);
+      this.pending = { batchId, resolve, reject, timer };
       const msg: ToWorker = { type: 'run', batchId, modelId: batch.modelId, count: batch.count, input: batch.input };
       worker.postMessage(msg, [batch.input.buffer as ArrayBuffer]);
     });
@@ -153,8 +196,10 @@ export class WorkerSlot implements Slot {
 
   async close(): Promise<void> {
     this.state = 'closed';
+    clearTimeout(this.restartTimer);
     const w = this.worker;
     this.worker = undefined;
+    if (this.pending) clearTimeout(this.pending.timer);
     this.pending?.reject(new GeneratorError('closed', 'The generator shut down before this picture was drawn.'));
     this.pending = undefined;
     if (w) await w.terminate();

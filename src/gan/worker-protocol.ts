@@ -11,6 +11,8 @@ export interface WorkerInit {
   threads?: number;
   /** Test hook: throw an uncaught error on receiving this (1-based) batch. */
   crashOnBatch?: number;
+  /** Test hook: never answer this (1-based) batch, as a hung backend would. */
+  hangOnBatch?: number;
 }
 
 export type ToWorker = {

@@ -4,6 +4,8 @@
  * headline (error.heading.*) above them, so English headlines are empty.
  */
 export const en = {
+  /** The language itself, for helpers that pick tag names (Danbooru or Japanese). */
+  'meta.lang': 'en',
   'error.unexpected': 'Sorry — something went wrong on our side while running {command}. It has been logged; please try again.',
   'error.busy': 'The girl factory is busy right now. Please try again in {seconds} s.',
   'error.rate_limited': 'Easy there: at most {limit} drawings per {window} s. Try again in {seconds} s.',
@@ -13,6 +15,7 @@ export const en = {
   'error.shutting_down': 'The bot is restarting; please try again in a minute.',
   'error.gone': 'This command or button is no longer available. Try /help.',
   'error.generator': 'The image generator is out of order right now; please try again later.',
+  'error.generator_restarted': 'The image generator stumbled on this picture (it stopped answering or crashed) and has been restarted; please try again.',
   'error.heading.unknown_tags': '',
   'error.heading.bad_code': '',
   'error.heading.unknown_model': '',
@@ -25,7 +28,7 @@ export const en = {
   'error.no_favourites': 'You have no favourites yet: press ⭐ under a /gacha picture, or use /favorite add.',
   'error.not_found': 'There is no favourite #{slot}: you have {count}.',
   'error.limit_reached': 'You already have {limit} favourites. Remove one with /favorite remove first.',
-  'error.invalid_name': 'A name needs 1 to {max} characters.',
+  'error.invalid_name': 'A name needs 1 to {max} characters, at least one of them visible (zero-width and blank characters do not count).',
   'error.model_missing': 'Favourite #{slot} was drawn by model "{model}", which this bot no longer has (models here: {models}).',
   'error.tile': 'There is no tile {tile} in this picture.',
   'error.mixed_models': 'These favourites come from different models, whose faces cannot be mixed.',
@@ -53,6 +56,7 @@ export const en = {
   'picker.placeholder': '{group}: any',
 
   'fav.saved': '⭐ Saved tile {tile} as your favourite #1 ({count}/{limit}). See `/favorite list`.',
+  'fav.already': '⭐ She is already your favourite #{slot}{name}. See `/favorite list`.',
   'fav.added': '⭐ Saved as your favourite #1{name} ({count}/{limit}).',
   'fav.remove_confirm': 'Remove favourite #{slot}{name} · {tags}? Later numbers will move up by one.',
   'fav.remove_button': 'Remove',
@@ -74,7 +78,9 @@ export const en = {
   'generate.code': 'from a share code',
 
   'restyle.content': '🎨 Restyle: columns {columns}; rows {rows}.',
-  'restyle.random': 'random columns from seed {seed}',
+  'restyle.random': 'random columns: seeds {first}–{last}',
+  'restyle.random_one': 'random column: seed {seed}',
+  'restyle.no_tags': '(no tags)',
 
   'morph.content': '🔁 Morph of #{slot}{name}: {from} → {to} in {steps} steps. The next /morph of this favourite starts from {to}.',
   'morph.code': 'Her share code: `{code}`',

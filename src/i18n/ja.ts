@@ -2,6 +2,7 @@
 import type { MessageKey } from './en.ts';
 
 export const ja: Record<MessageKey, string> = {
+  'meta.lang': 'ja',
   'error.unexpected': 'ごめんなさい、{command} の実行中にこちら側で問題が起きました。記録しましたので、もう一度お試しください。',
   'error.busy': 'ただいま混み合っています。{seconds} 秒後にもう一度お試しください。',
   'error.rate_limited': '少し待ってね: {window} 秒に {limit} 回までです。{seconds} 秒後にどうぞ。',
@@ -10,6 +11,7 @@ export const ja: Record<MessageKey, string> = {
   'error.shutting_down': 'ボットを再起動しています。1 分ほどしてからお試しください。',
   'error.gone': 'このコマンドやボタンはもう使えません。/help をご覧ください。',
   'error.generator': '画像生成器が故障中です。しばらくしてからお試しください。',
+  'error.generator_restarted': '画像生成が応答しなくなったか落ちたため、再起動しました。もう一度お試しください。',
   'error.heading.unknown_tags': '知らないタグがあります。',
   'error.heading.bad_code': '共有コードが読めません。',
   'error.heading.unknown_model': 'そのモデルはありません。',
@@ -22,7 +24,7 @@ export const ja: Record<MessageKey, string> = {
   'error.no_favourites': 'お気に入りがまだありません。/gacha の画像の下の ⭐ を押すか、/favorite add を使ってください。',
   'error.not_found': 'お気に入り #{slot} はありません（登録数 {count}）。',
   'error.limit_reached': 'お気に入りはすでに {limit} 人です。先に /favorite remove で 1 人外してください。',
-  'error.invalid_name': '名前は 1〜{max} 文字です。',
+  'error.invalid_name': '名前は 1〜{max} 文字で、見える文字を 1 つ以上含めてください（ゼロ幅文字や空白文字は数えません）。',
   'error.model_missing': 'お気に入り #{slot} はモデル「{model}」で描かれましたが、このボットにはもうありません（あるモデル: {models}）。',
   'error.tile': 'この画像にタイル {tile} はありません。',
   'error.mixed_models': 'このお気に入りたちは別々のモデルのもので、混ぜられません。',
@@ -50,6 +52,7 @@ export const ja: Record<MessageKey, string> = {
   'picker.placeholder': '{group}: おまかせ',
 
   'fav.saved': '⭐ タイル {tile} をお気に入り #1 に登録しました（{count}/{limit}）。`/favorite list` で見られます。',
+  'fav.already': '⭐ この子はすでにお気に入り #{slot}{name} です。`/favorite list` で見られます。',
   'fav.added': '⭐ お気に入り #1{name} に登録しました（{count}/{limit}）。',
   'fav.remove_confirm': 'お気に入り #{slot}{name} · {tags} を外しますか？後ろの番号が 1 つずつ繰り上がります。',
   'fav.remove_button': '外す',
@@ -71,7 +74,9 @@ export const ja: Record<MessageKey, string> = {
   'generate.code': '共有コードから',
 
   'restyle.content': '🎨 属性変更: 列 {columns}、行 {rows}。',
-  'restyle.random': 'ランダムな列はシード {seed} から',
+  'restyle.random': 'ランダムな列はシード {first}〜{last}',
+  'restyle.random_one': 'ランダムな列はシード {seed}',
+  'restyle.no_tags': '（タグなし）',
 
   'morph.content': '🔁 #{slot}{name} のモーフィング: {from} → {to}（{steps} ステップ）。次の /morph は {to} から始まります。',
   'morph.code': 'この子の共有コード: `{code}`',

@@ -3,7 +3,7 @@ export { assertRawImage } from './raw-image.ts';
 export { RenderError, type RenderErrorCode } from './errors.ts';
 export type { Compression } from './compose.ts';
 export { renderGrid, gridLayout, type GridOptions } from './grid.ts';
-export { renderStrip, stepLabels, type StripOptions } from './strip.ts';
+export { renderStrip, stepLabels, stripColumns, STRIP_MAX_COLUMNS, type StripOptions } from './strip.ts';
 export { renderLabeledGrid, labeledGridLayout, type LabeledGridOptions } from './labeled-grid.ts';
 export { renderAnimation, frameOrder, type AnimationOptions } from './animation.ts';
 export { fitUnderLimit, DISCORD_ATTACHMENT_LIMIT_BYTES, type SizeStep, type FitResult, type FitOptions } from './size-guard.ts';

@@ -8,7 +8,7 @@ import { checkCount, displaySize } from './grid.ts';
 import { tableLayout, type TableLayout } from './layout.ts';
 import { commonSize, type RawImage } from './raw-image.ts';
 import { GUTTER_PX, TEXT_HEX, TITLE_FONT_PX, captionFontPx, lineBandPx } from './style.ts';
-import { textLabel, titleLabel, type Label } from './svg-labels.ts';
+import { badgeLabel, textLabel, titleLabel, type Label } from './svg-labels.ts';
 import { cleanLabel, estimateWidthEm, wrapWords } from './text.ts';
 
 export interface LabeledGridOptions {
@@ -16,7 +16,17 @@ export interface LabeledGridOptions {
   colLabels: readonly string[];
   tileSize?: number;
   title?: string;
+  /** Draw 1…n (row by row) in each cell's top-left corner, as the tile buttons count them. */
+  numbers?: boolean;
   compression?: Compression;
+}
+
+/** Column labels wrap onto a second line when one does not fit ("seed" / "3883648123"). */
+const COL_LABEL_LINES = 2;
+
+function colLabelLines(labels: readonly string[], fontPx: number, cellW: number): number {
+  const fits = labels.every((l) => estimateWidthEm(cleanLabel(l)) * fontPx <= cellW - 4);
+  return fits ? 1 : COL_LABEL_LINES;
 }
 
 /**
@@ -53,7 +63,7 @@ export function labeledGridLayout(rows: readonly (readonly RawImage[])[], opts: 
     cellH: h,
     gutter: GUTTER_PX,
     titlePx: opts.title ? lineBandPx(TITLE_FONT_PX) : 0,
-    colLabelPx: lineBandPx(fontPx),
+    colLabelPx: lineBandPx(fontPx) + (colLabelLines(opts.colLabels, fontPx, w) - 1) * Math.ceil(fontPx * 1.2),
     rowLabelPx: rowLabelWidth(opts.rowLabels, fontPx, w),
   });
 }
@@ -65,8 +75,9 @@ export async function renderLabeledGrid(rows: readonly (readonly RawImage[])[], 
   const labels: Label[] = [];
   const add = (l: Label | null) => l && labels.push(l);
   if (layout.title && opts.title) add(titleLabel(layout.title, opts.title, TITLE_FONT_PX));
-  layout.colLabels.forEach((box, c) => add(textLabel(box, opts.colLabels[c]!, { fontPx, fill: TEXT_HEX })));
+  layout.colLabels.forEach((box, c) => add(textLabel(box, opts.colLabels[c]!, { fontPx, fill: TEXT_HEX, maxLines: COL_LABEL_LINES })));
   layout.rowLabels.forEach((box, r) => add(textLabel(box, opts.rowLabels[r]!, { fontPx, align: 'start', fill: TEXT_HEX, maxLines: 4 })));
+  if (opts.numbers) layout.cells.forEach((cell, i) => add(badgeLabel(cell, String(i + 1))));
   const images = rows.flat();
   const canvas = await composeCanvas(
     layout.width,

@@ -82,6 +82,6 @@ export function textLabel(box: Box, raw: string, opts: TextOptions): Label | nul
   return { x: box.x - m, y: box.y - m, w: box.w + 2 * m, h: box.h + 2 * m, svg };
 }
 
-export function titleLabel(box: Box, title: string, fontPx: number): Label | null {
-  return textLabel(box, title, { fontPx, align: 'start', fill: TEXT_HEX, bold: true });
+export function titleLabel(box: Box, title: string, fontPx: number, maxLines = 1): Label | null {
+  return textLabel(box, title, { fontPx, align: 'start', fill: TEXT_HEX, bold: true, maxLines });
 }

@@ -31,7 +31,9 @@ export interface NewFavourite {
 
 export type NotFound = { ok: false; code: 'not_found'; message: string };
 export type InvalidName = { ok: false; code: 'invalid_name'; message: string };
-export type AddResult = { ok: true; favourite: Favourite } | { ok: false; code: 'limit_reached'; limit: number; message: string } | InvalidName;
+/** The same girl (model, z as stored, tags as stored) is already one of the user's favourites. */
+export type Duplicate = { ok: false; code: 'duplicate'; favourite: Favourite; message: string };
+export type AddResult = { ok: true; favourite: Favourite } | { ok: false; code: 'limit_reached'; limit: number; message: string } | Duplicate | InvalidName;
 export type GetResult = { ok: true; favourite: Favourite } | NotFound;
 export type RenameResult = { ok: true; favourite: Favourite } | NotFound | InvalidName;
 
@@ -97,7 +99,9 @@ export class FavouritesRepo {
    * Adds a favourite unless the user already has `limit`. The count, the choice of a free
    * slot and the insert run in one IMMEDIATE transaction, which holds the database's
    * write lock from the start: concurrent adds from any connection or process queue up
-   * (busy_timeout) instead of each seeing room for one more.
+   * (busy_timeout) instead of each seeing room for one more. The same girl twice (same
+   * model, float16 z and stored tags) is refused as 'duplicate' in that same transaction, so
+   * two concurrent ⭐ presses for one tile make one row.
    */
   add(userId: string, fav: NewFavourite): AddResult {
     checkUserId(userId);
@@ -112,6 +116,15 @@ export class FavouritesRepo {
     }
     const z = encodeFloat16(fav.z);
     return this.db.transaction((): AddResult => {
+      const same = this.db.get<{ id: number }>(
+        'SELECT id FROM favourites WHERE user_id = ? AND model_id = ? AND z = ? AND tags = ? LIMIT 1',
+        userId,
+        fav.modelId,
+        z,
+        tags,
+      );
+      const existing = same && this.byId(userId, same.id);
+      if (existing) return { ok: false, code: 'duplicate', favourite: existing, message: `She is already your favourite #${existing.index}.` };
       const used = this.db.all<{ slot: number }>('SELECT slot FROM favourites WHERE user_id = ?', userId).map((r) => r.slot);
       const taken = new Set(used);
       let slot = 0;

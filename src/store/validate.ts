@@ -30,15 +30,23 @@ export function checkZ(z: Float32Array): void {
 
 export const NAME_MAX_CHARS = 32;
 
+/** A character that draws something: not a format/control character, mark, separator or blank filler. */
+const VISIBLE = /[^\p{Cf}\p{Cc}\p{M}\p{Z}\s\u115f\u1160\u3164\uffa0\u2800]/u;
+
 export type NameCheck = { ok: true; name: string } | { ok: false; code: 'invalid_name'; message: string };
 
 /**
  * A favourite's display name: trimmed, inner whitespace collapsed, 1–32 characters
- * (code points, as SQLite's length() counts them), no control characters.
+ * (code points, as SQLite's length() counts them), no control characters, and at least one
+ * visible character: zero-width and other format characters (U+200B, U+FEFF, …),
+ * combining marks, separators and the blank "letters" (Hangul fillers, braille blank) do not count.
  */
 export function checkName(raw: string): NameCheck {
   const name = raw.replace(/\s+/gu, ' ').trim();
   const chars = [...name].length;
+  if (chars > 0 && !VISIBLE.test(name)) {
+    return { ok: false, code: 'invalid_name', message: `A name needs at least one visible character (1–${NAME_MAX_CHARS} characters).` };
+  }
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this pattern looks for
   if (chars === 0 || chars > NAME_MAX_CHARS || /[\u0000-\u001f\u007f]/u.test(name)) {
     return { ok: false, code: 'invalid_name', message: `A name needs 1–${NAME_MAX_CHARS} characters (this one has ${chars}).` };

@@ -18,7 +18,7 @@ describe('favourites, restyle, morph and blend end to end', () => {
     const model = bot.ctx.runtime.catalog.get(modelId)!;
     return shareCodeOf({ modelId, z: seedToZ(seed, model.zDim), tags: model.vocabulary.toVector(tags) });
   };
-  const send = (name: string, options: Record<string, string | number> = {}, extra: { subcommand?: string; locale?: string; as?: ApiObject } = {}) =>
+  const send = (name: string, options: Record<string, string | number | boolean> = {}, extra: { subcommand?: string; locale?: string; as?: ApiObject } = {}) =>
     w.loop.sendCommand({
       name,
       options,
@@ -40,13 +40,13 @@ describe('favourites, restyle, morph and blend end to end', () => {
   });
   afterAll(() => w.close());
 
-  it('GIVEN 20 concurrent ⭐ clicks THEN exactly 7 favourites exist and 13 clicks are told the limit', async () => {
+  it('GIVEN 20 concurrent ⭐ clicks on 9 tiles THEN exactly 7 favourites exist and 13 clicks are told the limit or that she is kept already', async () => {
     const grid = await send('gacha', { tags: 'smile', count: 9 }).finalMessage();
     const stars = starButtons(grid);
     const clicks = Array.from({ length: 20 }, (_, i) => w.loop.clickButton({ customId: stars[i % 9]!, message: grid, user }));
     const replies = await Promise.all(clicks.map((c) => c.finalMessage()));
     expect(replies.filter((m) => /Saved tile/.test(m.content))).toHaveLength(7);
-    expect(replies.filter((m) => /already have 7 favourites/.test(m.content))).toHaveLength(13);
+    expect(replies.filter((m) => /already have 7 favourites|already your favourite #[1-7]\b/.test(m.content))).toHaveLength(13);
     expect(clicks.every((c) => c.ephemeral)).toBe(true);
     expect(bot.ctx.favourites.count(user.id)).toBe(7);
     // Clear the list for the next tests.
@@ -155,7 +155,7 @@ describe('favourites, restyle, morph and blend end to end', () => {
     const rec = send('restyle', { tags1: 'blonde_hair', tags2: 'blue_hair, glasses' });
     const reply = await rec.finalMessage({ where: (m) => m.attachments.length > 0 });
     expect(reply.attachments[0]!.filename).toBe('restyle.png');
-    expect(reply.content).toMatch(/columns #1, #2 Beth, #3 Alice, random columns from seed \d+; rows blonde_hair \/ blue_hair, glasses/);
+    expect(reply.content).toMatch(/columns #1, #2 Beth, #3 Alice, random columns: seeds (\d+)–(\d+); rows blonde_hair \/ blue_hair, glasses/);
     expect(starButtons(reply)).toHaveLength(12); // 3 favourites + 3 random × 2 rows
     const { width, height } = await pngSize(reply.attachments[0]!.data);
     expect(width).toBeGreaterThan(height * 2);
@@ -164,12 +164,13 @@ describe('favourites, restyle, morph and blend end to end', () => {
   it('GIVEN two /morph of one favourite THEN the strip and an animated WebP come back and the second starts where the first ended', async () => {
     const first = await send('morph', { slot: 3, to: 'red_hair, smile', steps: 5 }).finalMessage({ where: (m) => m.attachments.length > 0 });
     expect(first.attachments.map((a) => a.filename)).toEqual(['morph.png', 'morph.webp']);
-    expect(first.content).toMatch(/blonde_hair, long_hair → red_hair, smile in 5 steps/);
+    // Her long hair is kept: "to" names hair colour and mouth only.
+    expect(first.content).toMatch(/blonde_hair, long_hair → red_hair, long_hair, smile in 5 steps/);
     const webp = await sharp(first.attachments[1]!.data, { animated: true }).metadata();
     expect(webp.format).toBe('webp');
     expect(webp.pages).toBeGreaterThan(1);
-    const second = await send('morph', { slot: 3, to: 'twintails' }).finalMessage({ where: (m) => m.attachments.length > 0 });
-    expect(second.content).toMatch(/red_hair, smile → twintails in 7 steps/);
+    const second = await send('morph', { slot: 3, to: 'twintails', keep: false }).finalMessage({ where: (m) => m.attachments.length > 0 });
+    expect(second.content).toMatch(/red_hair, long_hair, smile → twintails in 7 steps/);
     expect(starButtons(second)).toHaveLength(7);
     // A ⭐ on a morph frame keeps her with fractional tags.
     const kept = await w.loop.clickButton({ customId: starButtons(second)[3]!, message: second, user: makeUser('erin') }).finalMessage();

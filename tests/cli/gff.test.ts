@@ -68,7 +68,7 @@ describe('gff', () => {
     codes = tiles.map((l) => l.split(' code ')[1]!);
     expect(lines(r.stdout)[0]).toMatch(/^wrote out\/gacha\.png \(\d+\.\d KiB\)$/);
     const meta = await sharp(await readFile(path.join(root, 'out/gacha.png'))).metadata();
-    const layout = gridLayout(blankTiles(4, 16), { numbers: true, title: 'seeds' });
+    const layout = gridLayout(blankTiles(4, 16), { numbers: true, title: 'seeds 42–45 · blonde_hair, smile' });
     expect([meta.format, meta.width, meta.height]).toEqual(['png', layout.width, layout.height]);
   });
 

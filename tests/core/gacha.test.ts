@@ -28,7 +28,7 @@ describe('gacha', () => {
     expect(r.attachments).toHaveLength(1);
     expect(r.attachments[0]).toMatchObject({ name: 'gacha.png', contentType: 'image/png' });
     const png = await decode(r.attachments[0]!.data);
-    const layout = gridCells(9, 16, { numbers: true, title: 'seeds' });
+    const layout = gridCells(9, 16, { numbers: true, title: 'seeds 42–50 · smile' });
     expect([png.width, png.height]).toEqual([layout.width, layout.height]);
     // 3 columns of 2× tiles (16 → 32 px) with 4 px gutters.
     expect(png.width).toBe(4 + 3 * (32 + 4));
@@ -38,7 +38,7 @@ describe('gacha', () => {
     world.fake.generator.requests.length = 0;
     const r = await gacha(world.fake, { seed: 1000, count: 7 });
     const png = await decode(r.attachments[0]!.data);
-    const layout = gridCells(7, 16, { numbers: true, title: 'seeds' });
+    const layout = gridCells(7, 16, { numbers: true, title: 'seeds 1000–1006' });
     expect([png.width, png.height]).toEqual([layout.width, layout.height]);
     const drawn = world.fake.generator.requests;
     expect(drawn).toHaveLength(7);
@@ -48,7 +48,7 @@ describe('gacha', () => {
     });
     // Where tiles 8 and 9 would be: only the background.
     const bg: [number, number, number] = [BACKGROUND.r, BACKGROUND.g, BACKGROUND.b];
-    const full = gridCells(9, 16, { numbers: true, title: 'seeds' });
+    const full = gridCells(9, 16, { numbers: true, title: 'seeds 1000–1006' });
     for (const cell of full.cells.slice(7)) expect(near(cellPixel(png, cell), bg)).toBe(true);
   });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gacha } from '../../src/core/gacha.ts';
+import { gacha, gachaGirls } from '../../src/core/gacha.ts';
+import { resolveTags } from '../../src/core/tags-input.ts';
 import { generate, resolveGirl } from '../../src/core/generate.ts';
 import { describeTags, girlFromCode, shareCodeOf } from '../../src/core/girl.ts';
 import { requireModel } from '../../src/core/catalog.ts';
@@ -49,8 +50,23 @@ describe('generate and share codes', () => {
     expect(a.attachments[0]!.data.equals(b.attachments[0]!.data)).toBe(true);
   });
 
-  it('GIVEN a seed and tags THEN that seed’s z with exactly those tags, at 4× a 16 px model with a caption of the tags', async () => {
-    const r = await generate(world.ctx, { seed: 31, tags: 'blue_hair, smile' });
+  it('GIVEN a seed and tags THEN she is exactly gacha tile N of those tags (unnamed groups filled per seed), as /gacha seed:N draws her (#10 item 2)', async () => {
+    for (const [seed, tags] of [
+      [31, 'smile'],
+      [1359, ''],
+      [4_000_000_000, 'blonde_hair'],
+    ] as const) {
+      const girl = resolveGirl(world.ctx, { seed, tags });
+      const tile = gachaGirls(world.ctx, { seed, count: 1, requested: resolveTags(requireModel(world.ctx.catalog), tags) }).girls[0]!;
+      expect(sameArray(girl.z, tile.z), `z of ${seed}`).toBe(true);
+      expect(sameArray(girl.tags, tile.tags), `tags of ${seed}`).toBe(true);
+    }
+    const vocab = requireModel(world.ctx.catalog).vocabulary;
+    expect(describeTags(vocab, resolveGirl(world.ctx, { seed: 31, tags: 'smile' }).tags)).not.toBe('smile');
+  });
+
+  it('GIVEN a seed, tags and randomFill false THEN that seed’s z with exactly those tags, at 4× a 16 px model with a caption of the tags', async () => {
+    const r = await generate(world.ctx, { seed: 31, tags: 'blue_hair, smile', randomFill: false });
     const girl = r.girls[0]!;
     expect(girl.seed).toBe(31);
     expect(sameArray(girl.z, seedToZ(31, 100))).toBe(true);

@@ -19,8 +19,18 @@ afterAll(() => world.close());
 const vec = (names: string[]) => model.vocabulary.toVector(names);
 
 describe('morph', () => {
+  it('GIVEN a morph to red_hair, smile THEN the groups not named keep her own values: hair colour and mouth are replaced, eyes, hairstyle and background kept (#10 item 9)', async () => {
+    const girl = resolveGirl(world.ctx, { seed: 8, tags: 'blonde_hair, pink_eyes, ponytail, frown, glasses', randomFill: false });
+    const r = await morph(world.fake, { girl, to: 'red_hair, smile', steps: 3 });
+    expect(sameArray(r.to, vec(['red_hair', 'pink_eyes', 'ponytail', 'smile', 'glasses']))).toBe(true);
+    expect(r.toNames).toEqual(['red_hair', 'smile']);
+    // keep: false is the old behaviour: exactly the tags named.
+    const exact = await morph(world.fake, { girl, to: 'red_hair, smile', steps: 3, keep: false });
+    expect(sameArray(exact.to, vec(['red_hair', 'smile']))).toBe(true);
+  });
+
   it('GIVEN 5 steps from blonde to red hair with a smile THEN frame 1 has the start tags, frame 5 exactly the target, the middle ones in between, all with her z', async () => {
-    const girl = resolveGirl(world.ctx, { seed: 8, tags: 'blonde_hair' });
+    const girl = resolveGirl(world.ctx, { seed: 8, tags: 'blonde_hair', randomFill: false });
     const r = await morph(world.fake, { girl, to: 'red_hair, smile', steps: 5 });
     expect(r.girls).toHaveLength(5);
     const target = vec(['red_hair', 'smile']);
@@ -37,14 +47,14 @@ describe('morph', () => {
   });
 
   it('GIVEN 5 steps THEN a one-row strip of the 5 frames in order and a looping WebP of 8 pages (there and back)', async () => {
-    const girl = resolveGirl(world.ctx, { seed: 9, tags: 'black_hair' });
+    const girl = resolveGirl(world.ctx, { seed: 9, tags: 'black_hair', randomFill: false });
     const r = await morph(world.fake, { girl, to: 'white_hair', steps: 5 });
     expect(r.attachments.map((a) => [a.name, a.contentType])).toEqual([
       ['morph.png', 'image/png'],
       ['morph.webp', 'image/webp'],
     ]);
     const png = await decode(r.attachments[0]!.data);
-    const layout = gridCells(5, 16, { columns: 5, captions: ['1/5'], title: 't' });
+    const layout = gridCells(5, 16, { columns: 5, captions: ['1/5'], title: 'black_hair → white_hair' });
     expect([png.width, png.height]).toEqual([layout.width, layout.height]);
     layout.cells.forEach((cell, i) => expect(near(cellPixel(png, cell), colourOf(r.girls[i]!)), `frame ${i + 1}`).toBe(true));
     const webp = await sharp(r.attachments[1]!.data).metadata();
@@ -64,8 +74,8 @@ describe('morph', () => {
   it('GIVEN the real model THEN the first frame draws the girl with the start tags and the last the girl with the target tags', async () => {
     const rec = recording(world.runtime.service);
     const ctx = { ...world.ctx, generator: rec };
-    const girl = resolveGirl(world.ctx, { seed: 11, tags: 'silver_hair' });
-    await morph(ctx, { girl, to: 'aqua_hair, frown', steps: 4, animation: false });
+    const girl = resolveGirl(world.ctx, { seed: 11, tags: 'silver_hair', randomFill: false });
+    await morph(ctx, { girl, to: 'aqua_hair, frown', steps: 4, animation: false, keep: false });
     const frames = rec.log.map((e) => Buffer.from(e.image.data));
     rec.log.length = 0;
     const ends = await drawGirls(world.ctx, [girl, { ...girl, tags: vec(['aqua_hair', 'frown']) }]);
@@ -88,5 +98,14 @@ describe('morph', () => {
   it('GIVEN an unknown target tag THEN UserError unknown_tags with a suggestion', async () => {
     const message = await userErrorOf(morph(world.fake, { girl: resolveGirl(world.ctx, { seed: 1 }), to: 'red_hiar' }), 'unknown_tags');
     expect(message).toContain('red_hair');
+  });
+
+  it('GIVEN a morph THEN the animated WebP is at least 256 × 256, whatever the model size (#10 item 10)', async () => {
+    const girl = resolveGirl(world.ctx, { seed: 13, tags: 'smile', randomFill: false });
+    const r = await morph(world.fake, { girl, to: 'frown', steps: 3 });
+    const meta = await sharp(r.attachments[1]!.data, { animated: true }).metadata();
+    expect(meta.format).toBe('webp');
+    expect(meta.width).toBeGreaterThanOrEqual(256);
+    expect(meta.pageHeight).toBeGreaterThanOrEqual(256);
   });
 });

@@ -14,14 +14,14 @@ beforeAll(async () => {
 });
 afterAll(() => world.close());
 
-const girlOf = (seed: number, tags = 'smile') => resolveGirl(world.ctx, { seed, tags });
+const girlOf = (seed: number, tags = 'smile') => resolveGirl(world.ctx, { seed, tags, randomFill: false });
 
 describe('restyle', () => {
   it('GIVEN 2 girls filled to 4 columns and 3 tag sets THEN a 3 × 4 table whose cell (row r, column c) is girl c with tag set r', async () => {
     const girls = [girlOf(10), girlOf(20)];
     const tagSets = ['blonde_hair', 'blue_hair, glasses', 'red_hair, ponytail'];
     world.fake.generator.requests.length = 0;
-    const r = await restyle(world.fake, { girls, columns: 4, tagSets, seed: 900 });
+    const r = await restyle(world.fake, { girls, columns: 4, tagSets, seed: 900, keep: false });
     expect(r.girls).toHaveLength(12);
     const vocab = requireModel(world.ctx.catalog).vocabulary;
     // Columns: the two girls, then seeds base+2 and base+3 (seeds name columns by position).
@@ -71,5 +71,15 @@ describe('restyle', () => {
     [{ tagSets: ['smile', 'smiel'] }, 'unknown_tags'],
   ])('GIVEN %o THEN UserError %s', async (override, code) => {
     await userErrorOf(restyle(world.fake, { girls: [girlOf(1)], tagSets: ['smile'], ...override }), code);
+  });
+
+  it('GIVEN a blonde and the row smile THEN she stays blonde with a smile; keep false gives exactly the row (#10 item 9)', async () => {
+    const vocab = requireModel(world.ctx.catalog).vocabulary;
+    const blonde = girlOf(70, 'blonde_hair, blue_eyes, frown');
+    const kept = await restyle(world.fake, { girls: [blonde], tagSets: ['smile', 'red_hair'] });
+    expect(describeTags(vocab, kept.girls[0]!.tags)).toBe('blonde_hair, blue_eyes, smile');
+    expect(describeTags(vocab, kept.girls[1]!.tags)).toBe('red_hair, blue_eyes, frown');
+    const exact = await restyle(world.fake, { girls: [blonde], tagSets: ['smile'], keep: false });
+    expect(describeTags(vocab, exact.girls[0]!.tags)).toBe('smile');
   });
 });

@@ -122,7 +122,7 @@ describe('FavouritesRepo', () => {
     addMany(ALICE, 2);
     repo.rename(ALICE, 1, 'Keep');
     const before = repo.list(ALICE);
-    for (const bad of ['', '   ', 'x'.repeat(33), 'bell\u0007']) {
+    for (const bad of ['', '   ', 'x'.repeat(33), 'bell\u0007', '\u200b', '\u200b \u200d\ufeff', '\u3164', '\u2800', '\u0301']) {
       expect(repo.rename(ALICE, 1, bad)).toMatchObject({ ok: false, code: 'invalid_name' });
       expect(repo.add(ALICE, fav(9, { name: bad }))).toMatchObject({ ok: false, code: 'invalid_name' });
     }
@@ -182,5 +182,40 @@ describe('FavouritesRepo', () => {
     expect(() => repo.add(ALICE, fav(1, { tags: { smile: Infinity } }))).toThrow(expect.objectContaining({ code: 'invalid_input' }));
     expect(() => repo.add('', fav(1))).toThrow(expect.objectContaining({ code: 'invalid_input' }));
     expect(repo.count(ALICE)).toBe(0);
+  });
+});
+
+describe('FavouritesRepo: the same girl twice (#10 item 8)', () => {
+  it('GIVEN the same model, z and tags again THEN add answers duplicate with her current number and makes no row', () => {
+    expect(repo.add(ALICE, fav(1)).ok).toBe(true);
+    clock.advance(1000);
+    expect(repo.add(ALICE, fav(2)).ok).toBe(true);
+    const again = repo.add(ALICE, { ...fav(1), name: 'Other name' });
+    expect(again).toMatchObject({ ok: false, code: 'duplicate', favourite: { index: 2 } });
+    expect(repo.count(ALICE)).toBe(2);
+    // Other tags, another model or another user: a different favourite.
+    expect(repo.add(ALICE, fav(1, { tags: { red_hair: 1 } })).ok).toBe(true);
+    expect(repo.add(ALICE, fav(1, { modelId: 'other' })).ok).toBe(true);
+    expect(repo.add(BOB, fav(1)).ok).toBe(true);
+  });
+
+  it('GIVEN two connections adding the same girl THEN the second is told duplicate (checked inside the write transaction)', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const dir = await mkdtemp(path.join(tmpdir(), 'gff-dup-'));
+    const a = openDatabase(path.join(dir, 'f.db'));
+    const b = openDatabase(path.join(dir, 'f.db'));
+    try {
+      const ra = new FavouritesRepo(a);
+      const rb = new FavouritesRepo(b);
+      expect(ra.add(ALICE, fav(3)).ok).toBe(true);
+      expect(rb.add(ALICE, fav(3))).toMatchObject({ ok: false, code: 'duplicate' });
+      expect(ra.count(ALICE)).toBe(1);
+    } finally {
+      a.close();
+      b.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

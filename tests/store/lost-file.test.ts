@@ -58,7 +58,7 @@ describe('a database file that goes away while open', () => {
 
   it('GIVEN the file is still there THEN writes go on as before', () => {
     const repo = new FavouritesRepo(db);
-    for (let i = 0; i < 3; i++) expect(repo.add('u1', fav).ok).toBe(true);
+    for (let i = 0; i < 3; i++) expect(repo.add('u1', { ...fav, z: zOf(i, 1) }).ok).toBe(true);
     expect(repo.count('u1')).toBe(3);
     expect(lines).toEqual([]);
   });

@@ -15,6 +15,7 @@ import { pickerArgs, pickerMessage, selectedTags } from './picker.ts';
 import { postGacha, postVariations } from './post.ts';
 import { allTiles, loadResult, rerollRequest, tileGirl } from '../shared/stored-pictures.ts';
 import { codesReply } from '../shared/tile-buttons.ts';
+import { quotedName } from '../shared/favourites.ts';
 
 const tileArg = (value: string | undefined) => Number(value);
 const selected = (i: ComponentInteraction) => (i.isStringSelectMenu() ? i.values[0] : undefined);
@@ -25,8 +26,10 @@ async function keepTile(interaction: ComponentInteraction, ctx: BotContext, id: 
   const vocab = requireModel(ctx.runtime.catalog, girl.modelId).vocabulary;
   const user = interaction.user.id;
   const added = ctx.favourites.add(user, { modelId: girl.modelId, z: girl.z, tags: weightsOf(vocab, girl.tags) });
-  if (!added.ok) throw new Refusal('error.limit_reached', { limit: ctx.favourites.limit });
-  const content = tr('fav.saved', { tile, count: ctx.favourites.count(user), limit: ctx.favourites.limit });
+  if (!added.ok && added.code !== 'duplicate') throw new Refusal('error.limit_reached', { limit: ctx.favourites.limit });
+  const content = added.ok
+    ? tr('fav.saved', { tile, count: ctx.favourites.count(user), limit: ctx.favourites.limit })
+    : tr('fav.already', { slot: added.favourite.index, name: quotedName(added.favourite) });
   await interaction.reply({ content, flags: MessageFlags.Ephemeral });
 }
 
@@ -42,7 +45,7 @@ export async function variationsOfTile(interaction: ComponentInteraction, [id]: 
   const tile = tileArg(selected(interaction));
   const girl = tileGirl(ctx, loadResult(ctx, id ?? ''), tile);
   const tr = translator(interaction.locale);
-  const of = `${tr('variations.of_tile', { tile })}${girl.seed !== undefined ? ` (seed ${girl.seed})` : ''}`;
+  const of = `${tr('variations.of_tile', { tile })}${girl.seed !== undefined ? ` (${tr('generate.seed', { seed: girl.seed })})` : ''}`;
   await postVariations(interaction, ctx, girl, of);
 }
 

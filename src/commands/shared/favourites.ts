@@ -47,15 +47,22 @@ export function favouriteLabel(ctx: BotContext, fav: Favourite): string {
   return `#${fav.index}${fav.name ? ` ${fav.name}` : ''}${model}`;
 }
 
+/** favouriteLabel for message text and embeds: the name (user text) with its markdown escaped. */
+export function favouriteLabelText(ctx: BotContext, fav: Favourite): string {
+  return favouriteLabel(ctx, { ...fav, name: fav.name && escapeMarkdown(fav.name) });
+}
+
 /** ' “Alice”' for messages, or ''. Names are user text: markdown is escaped. */
 export function quotedName(fav: Pick<Favourite, 'name'>): string {
   return fav.name ? ` “${escapeMarkdown(fav.name)}”` : '';
 }
 
-/** "1 3" / "1,3" → [1, 3]: least…most different slots, each within the user's limit. */
+/** "1 3" / "1,3" / "１ ３" → [1, 3]: least…most different slots, each within the user's limit. */
 export function parseSlots(ctx: BotContext, text: string, least: number, most: number): number[] {
   const max = ctx.favourites.limit;
+  // NFKC: full-width digits and spaces ("１　３") read as "1 3".
   const parts = text
+    .normalize('NFKC')
     .trim()
     .split(/[\s,、，]+/u)
     .filter(Boolean);
