@@ -74,9 +74,10 @@ export function cudaProviderInstalled(): boolean {
  * wasm/cpu (single-threaded per worker).
  */
 export function defaultWorkerCount(backend: BackendName): number {
-  // ONNX Runtime on the CPU: one single-threaded session per core measured faster than one
-  // session with an intra-op thread per core (README "Speed"), and batches overlap; on CUDA one.
-  if (backend === 'onnxruntime') return cudaProviderInstalled() ? 1 : Math.max(1, os.availableParallelism());
+  // ONNX Runtime: one worker whose session uses an intra-op thread per core. Two single-threaded
+  // workers measured 5 % more images/s at batch 32 (811 vs 772) but 308 vs 253 MiB of serving RSS
+  // (npm run bench, bench:rss; README "Speed"); on CUDA one worker feeds the GPU anyway.
+  if (backend === 'onnxruntime') return 1;
   return backend === 'wasm' || backend === 'cpu' ? Math.max(1, os.availableParallelism()) : 1;
 }
 

@@ -86,8 +86,6 @@ export class OrtEngine {
           interOpNumThreads: 1,
           executionMode: 'sequential' as const,
           graphOptimizationLevel: 'all' as const,
-          // No arena: batches of different sizes would each grow it; measured RSS without it is lower.
-          enableCpuMemArena: false,
         };
         let session: import('onnxruntime-node').InferenceSession | undefined;
         if (provider !== 'cpu' && !cudaError && (models.size === 0 || usedProvider === 'cuda')) {

@@ -1,15 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { chooseBackend, describeBackend } from '../../src/gan/backend.ts';
-import {
-  backendCandidates,
-  cudaProviderInstalled,
-  defaultWorkerCount,
-  isInstalled,
-  parseBackendPreference,
-  plannedBackend,
-} from '../../src/gan/backend-plan.ts';
+import { backendCandidates, defaultWorkerCount, isInstalled, parseBackendPreference, plannedBackend } from '../../src/gan/backend-plan.ts';
 
 describe('backend choice', () => {
   it('GIVEN preferences THEN candidates run from the preferred backend down to cpu', () => {
@@ -52,8 +44,8 @@ describe('backend choice', () => {
   it('GIVEN the planned backend THEN native backends get 1 worker and wasm/cpu one per core', () => {
     expect(defaultWorkerCount('tfjs-node-gpu')).toBe(1);
     expect(defaultWorkerCount('tfjs-node')).toBe(1);
-    // ONNX Runtime on the CPU: one single-threaded session per core; on CUDA one worker.
-    expect(defaultWorkerCount('onnxruntime')).toBe(cudaProviderInstalled() ? 1 : os.availableParallelism());
+    // ONNX Runtime: one worker with an intra-op thread per core (or the GPU).
+    expect(defaultWorkerCount('onnxruntime')).toBe(1);
     expect(defaultWorkerCount('wasm')).toBeGreaterThanOrEqual(1);
   });
 });
