@@ -14,6 +14,7 @@ import {
   decodeShareCode,
   encodeShareCode,
   fillExclusiveSets,
+  mergeTags,
   interpolateSteps,
   lerp,
   peekShareCode,
@@ -555,9 +556,10 @@ class Studio {
       }
       update();
     });
+    // As the bot's /morph: groups the target does not name keep her own values (issue 10.9).
     const target = () => {
       const p = to.value;
-      return p.ok && p.names.length ? p.vector : null;
+      return p.ok && p.names.length && from ? mergeTags(this.model, from, p.names) : null;
     };
     const at = (): Girl | null => {
       const g = pick.girl();
