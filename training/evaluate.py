@@ -145,7 +145,8 @@ def score(a):
     prec, rec = precision_recall(real_feats, feats[s][:REAL_COUNT], k=3)
     prec_rr, rec_rr = precision_recall(real_feats, train_feats, k=3)
 
-    div_set = np.array([r.get("set", -1) for r in plan_rows])  # diversity rows: their tag set; others −1
+    # Diversity rows: their tag set; every other row (factor rows have sets of their own) −1.
+    div_set = np.array([r["set"] if r["kind"] == "diversity" else -1 for r in plan_rows])
     div_sets = [feats[div_set == k] for k in range(DIVERSITY_SETS)]
     diversity = float(np.mean([pairwise_mean(f) for f in div_sets]))
     # Real reference: pairs of real images sharing hair colour and hairstyle (the closest
@@ -163,6 +164,7 @@ def score(a):
     matched = matched_reference(a, judge, jckpt, vocab, plan_rows, feats, div_set, kinds, gen)
     if matched:
         real_matched = matched.pop("sameTagsFeatureDistance")
+        shape_space = matched.pop("shapeSpace")
 
     base, changed = kinds == "restyle_base", kinds == "restyle_changed"
     keep_cols = [j for j, v in enumerate(vocab) if v.get("group") != "hair_color"]
@@ -191,6 +193,7 @@ def score(a):
         "diversity": {"sameTagsFeatureDistance": round(diversity, 4), "realSameHairFeatureDistance": round(real_div, 4),
                       **({"realSameTagsFeatureDistance": round(real_matched, 4),
                           "ratioToRealSameTags": round(diversity / real_matched, 4)} if matched else {}),
+                      **({"factorJudgeSpace": shape_space} if matched and shape_space else {}),
                       "sameTagsPixelL2": round(gen_pixel_div, 3)},
         **({"untaggedFactors": matched["factors"]} if matched else {}),
         "restyle": {"otherTagsKept": round(float(same), 4), "newHairColourDetected": round(new_hair_hit, 4)},
@@ -207,7 +210,8 @@ def score(a):
         "hairColour>=0.95": (metrics["fidelity"]["minHairColor"] or 0) >= 0.95,
         "restyleKeeps>=0.95": metrics["restyle"]["otherTagsKept"] >= 0.95,
         "precision>=0.85": prec >= 0.85, "recall>=0.90": rec >= 0.90, "FD<=5": fd <= 5,
-        "diversity>=0.8xRealSameTags": bool(matched) and metrics["diversity"]["ratioToRealSameTags"] >= 0.8,
+        # Read in the factor judge's space when there is one (docs/training.md, "Model v2").
+        "diversity>=0.8xRealSameTags": bool(matched) and (metrics["diversity"].get("factorJudgeSpace") or metrics["diversity"])["ratioToRealSameTags"] >= 0.8,
         "imageSize128": size >= 128,
     }
     out = Path(a.out) if a.out else Path(a.generated).with_name("metrics.json")
@@ -266,7 +270,16 @@ def _matched_reference(a, judge, jckpt, fjudge, fckpt, vocab, plan_rows, feats, 
                 **({"realTrue": round(float(np.mean([len(set(truth[rs == s].tolist())) for s in sets])), 2)} if truth is not None else {}),
                 "judgeAccuracy": fckpt["report"].get("factor_accuracy", {}).get(k),
             }
-    return {"sameTagsFeatureDistance": same_tags, "factors": {"seedsPerSet": FACTOR_SEEDS, "sets": len(set(r_set[r_kind == "factors"].tolist())), "perFactor": factors}}
+        # The same-tags distance again in the factor judge's features, which see the untagged
+        # choices (the tags judge's features barely do: same-tag real faces sit close there).
+        g_div = [pairwise_mean(f_gen[div_set == k]) for k in div_sets]
+        r_div = [pairwise_mean(f_real[(r_kind == "diversity") & (r_set == k)]) for k in div_sets]
+        shape = {"sameTagsFeatureDistance": round(float(np.mean(g_div)), 4), "realSameTagsFeatureDistance": round(float(np.mean(r_div)), 4),
+                 "ratioToRealSameTags": round(float(np.mean(g_div) / np.mean(r_div)), 4)}
+    else:
+        shape = None
+    return {"sameTagsFeatureDistance": same_tags, "shapeSpace": shape,
+            "factors": {"seedsPerSet": FACTOR_SEEDS, "sets": len(set(r_set[r_kind == "factors"].tolist())), "perFactor": factors}}
 
 
 def main(argv=None):
