@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BackendChoice } from './backend.ts';
 import { cudaProviderInstalled } from './backend-plan.ts';
-import { GeneratorError } from './errors.ts';
+import { GeneratorError, ModelLoadError } from './errors.ts';
 import { tanhToRgb } from './image.ts';
 import { displayPath, readModelFiles, type ModelSummary } from './model-files.ts';
 
@@ -112,7 +112,10 @@ export class OrtEngine {
       }
     } catch (e) {
       for (const m of models.values()) await m.session.release();
-      throw e instanceof OrtUnavailable ? e : new OrtUnavailable((e as Error).message.split('\n')[0]!);
+      // A bad card, tags.json or tfjs file is the model's fault, not ONNX Runtime's: no backend
+      // can serve it, so it goes up as it is instead of becoming a fall-back.
+      if (e instanceof OrtUnavailable || e instanceof ModelLoadError) throw e;
+      throw new OrtUnavailable((e as Error).message.split('\n')[0]!);
     }
     const where = usedProvider === 'cuda' ? 'CUDA execution provider (GPU)' : `CPU execution provider, ${threads} thread${threads === 1 ? '' : 's'}`;
     const cudaNote = usedProvider === 'cpu' && provider === 'auto' && cudaError ? ` (CUDA: ${cudaError})` : '';

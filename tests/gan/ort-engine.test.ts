@@ -121,6 +121,17 @@ describe('model file checksums (card.json files)', () => {
     expect((err as Error).message).not.toContain('\n');
   });
 
+  it('GIVEN corrupt tfjs weights THEN the engine refuses the model with that reason instead of quietly falling back', async () => {
+    const dir = await copyOfDefault('bad-weights-engine');
+    const file = path.join(dir, 'weights.bin');
+    const bytes = await readFile(file);
+    bytes[10] = bytes[10]! ^ 0xff;
+    await writeFile(file, bytes);
+    const err = await createEngine({ modelDirs: [dir] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ModelLoadError);
+    expect((err as ModelLoadError).code).toBe('checksum');
+  });
+
   it('GIVEN the bundled model THEN its card lists every file with a matching checksum', async () => {
     const files = await readModelFiles(DEFAULT);
     expect(files.card.files?.map((f) => f.name).sort()).toEqual(['model.json', 'model.onnx', 'tags.json', 'weights.bin']);
