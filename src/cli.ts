@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { loadConfig } from './config.ts';
+import { loadConfig, MAX_WORKERS } from './config.ts';
 import { blend } from './core/blend.ts';
 import { requireModel } from './core/catalog.ts';
 import type { Attachment, CoreContext } from './core/context.ts';
@@ -38,8 +38,7 @@ const num = (what: string) => (v: string) => {
   if (!Number.isFinite(n)) throw new InvalidArgumentError(`${what} must be a number`);
   return n;
 };
-/** More threads than this cost memory (each holds its own tfjs and model) and gain nothing. */
-const MAX_WORKERS = 16;
+/** More threads than MAX_WORKERS cost memory (each holds its own runtime and model) and gain nothing. */
 const workersArg = (v: string) => {
   const n = Number(v);
   if (!/^\s*\d+\s*$/.test(v) || !Number.isInteger(n) || n < 0 || n > MAX_WORKERS) {

@@ -3,7 +3,10 @@
  * value is one clear line naming the variable, never a stack trace.
  */
 import { z } from 'zod';
-import { BACKEND_PREFERENCES, type BackendPreference } from './gan/backend-plan.ts';
+import { BACKEND_PREFERENCES, MAX_WORKERS, type BackendPreference } from './gan/backend-plan.ts';
+
+/** The bound of GFF_WORKERS and of gff --workers (see backend-plan.ts). */
+export { MAX_WORKERS };
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -30,7 +33,7 @@ const schema = z.object({
   GFF_DATABASE: z.string().default('var/gff.db'),
   GFF_BACKEND: z.enum(BACKEND_PREFERENCES as [BackendPreference, ...BackendPreference[]]).default('auto'),
   /** 0 = draw in the main thread; unset = one per core (one on a GPU). */
-  GFF_WORKERS: int(0, 64).optional(),
+  GFF_WORKERS: int(0, MAX_WORKERS).optional(),
   GFF_MAX_BATCH: int(1, 256).default(32),
   GFF_MAX_WAIT_MS: int(0, 1000).default(4),
   GFF_MAX_QUEUE: int(1, 100_000).default(512),

@@ -69,6 +69,13 @@ export function cudaProviderInstalled(): boolean {
 }
 
 /**
+ * Most generator worker threads a service may start: each holds its own runtime and model
+ * (≈ 100–170 MiB with wasm), and 65 workers were measured at 6.1 GiB of RSS (issue 10.15).
+ * The bot's GFF_WORKERS and gff --workers share this bound.
+ */
+export const MAX_WORKERS = 16;
+
+/**
  * Default pool size: one worker for native backends (they use all cores themselves through
  * their own intra-op threads, and one GPU is best fed by one process), one per core for
  * wasm/cpu (single-threaded per worker).
