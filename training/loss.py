@@ -31,6 +31,10 @@ class LossConfig:
     # E's codes near the N(0, 1) prior that gacha draws from. 0 = no encoder.
     rec_weight: float = 0.0
     kl_weight: float = 0.01
+    # BicycleGAN's cLR branch: E must recover a random z from G(z, tags) (L1 on μ), gradient to
+    # G only. Without it the prior's draws drifted towards average faces in the long run of
+    # session 7 (docs/training.md, "Model v2"). 0 = off; BicycleGAN uses 0.5.
+    latent_weight: float = 0.0
 
 
 def wrong_tags(tags):
@@ -95,3 +99,11 @@ def reconstruction_loss(G, D, E, real, tags, cfg: LossConfig):
     adv = -D(rec, tags)[0].mean()
     loss = cfg.rec_weight * l1 + cfg.kl_weight * kl + adv
     return loss, {"g_rec": l1.item(), "g_kl": kl.item(), "g_rec_adv": adv.item()}
+
+
+def latent_regression_loss(G, E, z, tags, cfg: LossConfig):
+    """cLR: draw from the prior, encode the picture, demand the same z back. E is not trained by
+    this term: the caller turns its parameters' gradients off around this call."""
+    mu, _ = E(G(z, tags))
+    l1 = (mu - z).abs().mean()
+    return cfg.latent_weight * l1, {"g_latent": l1.item()}

@@ -18,7 +18,7 @@ import torch
 
 from training.dataset import DataError, TaggedImages
 from training.import_tfjs import load_tfjs_generator
-from training.loss import LossConfig, d_loss, g_loss, positive_weights, reconstruction_loss
+from training.loss import LossConfig, d_loss, g_loss, latent_regression_loss, positive_weights, reconstruction_loss
 from training.networks import Discriminator, Encoder, Generator, NetConfig
 from training.plots import save_loss_plot, save_sample_grid
 from training.run_history import run_history
@@ -181,6 +181,15 @@ def train(cfg: TrainConfig, resume=False, progress=True):
             loss_g = loss_g + loss_rec
             stats_g.update(stats_rec)
             opt_e.zero_grad(set_to_none=True)
+        if E is not None and cfg.loss.latent_weight > 0:
+            # The cLR term trains G only (BicycleGAN): E's weights are left out of its graph.
+            for p in E.parameters():
+                p.requires_grad_(False)
+            loss_lat, stats_lat = latent_regression_loss(G, E, torch.randn(half, cfg.net.z_dim).to(device), g_tags[:half], cfg.loss)
+            for p in E.parameters():
+                p.requires_grad_(True)
+            loss_g = loss_g + loss_lat
+            stats_g.update(stats_lat)
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         opt_g.step()
@@ -208,7 +217,8 @@ def train(cfg: TrainConfig, resume=False, progress=True):
                 done = images_seen / total_images
                 print(f"\r[{'#' * int(30 * done):<30}] {100 * done:5.1f}% step {step} epoch {rec['epoch']:.2f} "
                       f"d {stats_d['d_adv']:.3f} g {stats_g['g_adv']:.3f} aux {stats_g['g_aux']:.3f} "
-                      f"ms {stats_g['g_ms']:.3f}" + (f" rec {stats_g['g_rec']:.3f} kl {stats_g['g_kl']:.1f}" if 'g_rec' in stats_g else ""), end="", file=sys.stderr, flush=True)
+                      f"ms {stats_g['g_ms']:.3f}" + (f" rec {stats_g['g_rec']:.3f} kl {stats_g['g_kl']:.1f}" if 'g_rec' in stats_g else "")
+                      + (f" lat {stats_g['g_latent']:.3f}" if 'g_latent' in stats_g else ""), end="", file=sys.stderr, flush=True)
         if images_seen >= next_grid:
             next_grid += grid_every
             with torch.no_grad():
@@ -248,6 +258,7 @@ def main(argv=None):
     p.add_argument("--aux-balanced", action="store_true", help="weight each tag's positives by its negatives/positives in the tag head's loss")
     p.add_argument("--rec", type=float, default=0.0, help="weight of the cVAE-GAN reconstruction term (0: no encoder)")
     p.add_argument("--kl", type=float, default=LossConfig.kl_weight, help="weight of the encoder's KL term")
+    p.add_argument("--latent-reg", type=float, default=0.0, help="weight of the cLR term (E recovers z from G(z); needs --rec)")
     p.add_argument("--init-from", default="", help="start G from a shipped model folder (e.g. models/default)")
     p.add_argument("--samples-per-epoch", type=int, default=TrainConfig.samples_per_epoch, help="sample grids and checkpoints per epoch")
     a = p.parse_args(argv)
@@ -255,7 +266,7 @@ def main(argv=None):
                       epochs=a.epochs, max_minutes=a.max_minutes, seed=a.seed, threads=a.threads, limit=a.limit, device=a.device,
                       init_from=a.init_from, samples_per_epoch=a.samples_per_epoch,
                       loss=LossConfig(mode_seeking=a.mode_seeking, aux_weight_g=a.aux_g, aux_weight_d=a.aux_d, aux_balanced=a.aux_balanced,
-                                      rec_weight=a.rec, kl_weight=a.kl))
+                                      rec_weight=a.rec, kl_weight=a.kl, latent_weight=a.latent_reg))
     if a.size == 128:
         cfg.net.g_channels = [256, 128, 64, 32, 16, 8]
     try:

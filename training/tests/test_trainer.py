@@ -102,6 +102,28 @@ class TrainExportTests(unittest.TestCase):
             losses = [json.loads(line) for line in (out / "log.jsonl").read_text().splitlines()]
             self.assertTrue(all(np.isfinite(r["d_aux"]) and np.isfinite(r["g_aux"]) for r in losses))
 
+    def test_GIVEN_encoder_and_cLR_terms_THEN_they_train_and_resume_and_cLR_leaves_E_alone(self):
+        from training.loss import latent_regression_loss
+        from training.networks import Encoder, Generator
+        net = NetConfig(num_tags=4, g_channels=[32, 16, 8, 8, 8])
+        G, E = Generator(net), Encoder(net)
+        for p in E.parameters():
+            p.requires_grad_(False)
+        loss, stats = latent_regression_loss(G, E, torch.randn(4, net.z_dim), torch.zeros(4, 4), LossConfig(latent_weight=0.5))
+        loss.backward()
+        self.assertTrue(all(p.grad is None for p in E.parameters()))
+        self.assertTrue(any(p.grad is not None and p.grad.abs().sum() > 0 for p in G.parameters()))
+        self.assertTrue(np.isfinite(stats["g_latent"]))
+        with tempfile.TemporaryDirectory() as d:
+            data, out = Path(d) / "data", Path(d) / "run"
+            make_dataset(data)
+            cfg = tiny_config(data, out)
+            cfg.loss = LossConfig(rec_weight=10.0, kl_weight=0.01, latent_weight=0.5)
+            train(cfg, progress=False)
+            ckpt = torch.load(out / "ckpt.pt", map_location="cpu")
+            self.assertIn("E", ckpt)  # the encoder and its optimiser are checkpointed for --resume
+            self.assertEqual(ckpt["config"]["loss"]["latent_weight"], 0.5)
+
     @unittest.skipIf(torch.cuda.is_available(), "this machine has a GPU")
     def test_GIVEN_no_GPU_WHEN_cuda_asked_THEN_clear_error_and_auto_means_cpu(self):
         self.assertEqual(pick_device("auto").type, "cpu")
