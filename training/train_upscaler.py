@@ -11,7 +11,6 @@ and ckpt.pt (model, optimiser, step, config, RNG), from which --resume continues
 """
 import argparse
 import json
-import os
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -22,6 +21,7 @@ import torch.nn.functional as F
 
 from training.dataset import DataError, TaggedImages
 from training.networks import Upscaler, UpscalerConfig
+from training.train import save_checkpoint
 
 
 @dataclass
@@ -131,9 +131,7 @@ def train(cfg: UpscalerTrainConfig, resume=False, progress=True):
 
     def save():
         state = {"model": U.state_dict(), "opt": opt.state_dict(), "step": step, "config": asdict(cfg), "rng": torch.get_rng_state()}
-        tmp = ckpt_path.with_suffix(".tmp")
-        torch.save(state, tmp)
-        os.replace(tmp, ckpt_path)
+        save_checkpoint(ckpt_path, state)
         save_samples(U, held or data, out / "samples" / f"step_{step:06d}.png", cfg)
 
     log = (out / "log.jsonl").open("a")

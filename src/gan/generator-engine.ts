@@ -6,9 +6,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend, type BackendChoice, type GanLogger } from './backend.ts';
 import type { BackendPreference } from './backend-plan.ts';
-import { GeneratorError, ModelLoadError } from './errors.ts';
+import { ModelLoadError } from './errors.ts';
 import { tanhToRgb } from './image.ts';
 import { loadModel, type LoadedModel } from './model-loader.ts';
+import { batchModel } from './model-files.ts';
 
 export interface EngineOptions {
   modelDirs: readonly string[];
@@ -55,12 +56,7 @@ export class GeneratorEngine {
    * returns [count, S, S, 3] RGB bytes. Every tensor is disposed before returning.
    */
   async run(modelId: string, input: Float32Array, count: number): Promise<Uint8Array> {
-    const m = this.models.get(modelId);
-    if (!m) throw new GeneratorError('unknown_model', `This generator has no model "${modelId}".`);
-    const width = m.zDim + m.numTags;
-    if (input.length !== count * width) {
-      throw new GeneratorError('bad_request', `batch input holds ${input.length} values, expected ${count} × ${width}`);
-    }
+    const { m, width } = batchModel(this.models, modelId, input, count);
     const out = tf.tidy(() => m.model.predict(tf.tensor2d(input, [count, width]), { batchSize: count }) as tf.Tensor);
     try {
       return tanhToRgb((await out.data()) as Float32Array);

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { ModelLoadError } from './errors.ts';
+import { GeneratorError, ModelLoadError } from './errors.ts';
 import { TagVocabulary, type TagSpec } from '../tags/vocabulary.ts';
 
 const cardSchema = z
@@ -277,4 +277,23 @@ export async function findModelDirs(root: string): Promise<string[]> {
     }
   }
   return dirs;
+}
+
+/**
+ * The model a batch names and its input width, checked the same way by every engine:
+ * `input` must hold `count` rows of zDim + numTags values.
+ */
+export function batchModel<M extends ModelSummary>(
+  models: ReadonlyMap<string, M>,
+  modelId: string,
+  input: Float32Array,
+  count: number,
+): { m: M; width: number } {
+  const m = models.get(modelId);
+  if (!m) throw new GeneratorError('unknown_model', `This generator has no model "${modelId}".`);
+  const width = m.zDim + m.numTags;
+  if (input.length !== count * width) {
+    throw new GeneratorError('bad_request', `batch input holds ${input.length} values, expected ${count} × ${width}`);
+  }
+  return { m, width };
 }

@@ -14,7 +14,7 @@ import type { BackendChoice } from './backend.ts';
 import { cudaProviderInstalled } from './backend-plan.ts';
 import { GeneratorError, ModelLoadError } from './errors.ts';
 import { tanhToRgb } from './image.ts';
-import { displayPath, readModelFiles, type ModelSummary } from './model-files.ts';
+import { batchModel, displayPath, readModelFiles, type ModelSummary } from './model-files.ts';
 
 type Ort = typeof import('onnxruntime-node');
 
@@ -145,12 +145,7 @@ export class OrtEngine {
 
   /** One forward pass, as GeneratorEngine.run: [count, zDim + numTags] → [count, S, S, 3] bytes. */
   async run(modelId: string, input: Float32Array, count: number): Promise<Uint8Array> {
-    const m = this.models.get(modelId);
-    if (!m) throw new GeneratorError('unknown_model', `This generator has no model "${modelId}".`);
-    const width = m.zDim + m.numTags;
-    if (input.length !== count * width) {
-      throw new GeneratorError('bad_request', `batch input holds ${input.length} values, expected ${count} × ${width}`);
-    }
+    const { m, width } = batchModel(this.models, modelId, input, count);
     const feeds = { [m.session.inputNames[0]!]: new this.ort.Tensor('float32', input, [count, width]) };
     const result = await m.session.run(feeds);
     const out = result[m.session.outputNames[0]!]!;
