@@ -30,7 +30,13 @@ const schema = z.object({
     .string()
     .regex(/^[\w.-]{1,64}$/)
     .default('default'),
+  /** The SQLite file (the embedded default); ignored when GFF_DATABASE_URL is set. */
   GFF_DATABASE: z.string().default('var/gff.db'),
+  /** A PostgreSQL server instead, for shards or hosts that share one store (docs/deploy.md). */
+  GFF_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/i, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   GFF_BACKEND: z.enum(BACKEND_PREFERENCES as [BackendPreference, ...BackendPreference[]]).default('auto'),
   /** 0 = draw in the main thread; unset = one per core (one on a GPU). */
   GFF_WORKERS: int(0, MAX_WORKERS).optional(),
@@ -43,6 +49,11 @@ const schema = z.object({
   /** Commands per user per window; 0 disables the limit. */
   GFF_RATE_LIMIT: int(0, 1000).default(6),
   GFF_RATE_WINDOW_S: int(1, 3600).default(30),
+  /**
+   * Where uses are counted: 'process' (memory), 'shared' (the database, one limit for every
+   * process using it) or 'auto': shared with PostgreSQL or when running as a shard.
+   */
+  GFF_RATE_LIMIT_SCOPE: z.enum(['auto', 'process', 'shared']).default('auto'),
   /** How long gacha buttons keep working. */
   GFF_GACHA_TTL_H: int(1, 24 * 365).default(24 * 7),
   /** The web studio's address (npm run build:web, served anywhere): replies get an "Open in studio" link. */
@@ -63,8 +74,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
   const key = String(issue.path[0]);
-  const shown = key === 'DISCORD_TOKEN' ? '(hidden)' : JSON.stringify(env[key]);
+  // Secrets stay out of logs: the token, and the URL's password.
+  const shown = key === 'DISCORD_TOKEN' || key === 'GFF_DATABASE_URL' ? '(hidden)' : JSON.stringify(env[key]);
   throw new ConfigError(`Configuration error: ${key}=${shown} ${issue.message}.`);
+}
+
+/** Where the store lives: the PostgreSQL URL when one is set, else the SQLite file. */
+export function databaseTarget(config: Config): string {
+  return config.GFF_DATABASE_URL ?? config.GFF_DATABASE;
 }
 
 /** The bot token, or ConfigError saying it is missing. */

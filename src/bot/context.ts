@@ -3,14 +3,15 @@ import type { CoreContext } from '../core/context.ts';
 import type { Runtime } from '../runtime.ts';
 import type { FavouritesRepo, GachaResultsRepo, MorphStateRepo } from '../store/index.ts';
 import type { Logger } from './logger.ts';
-import type { RateLimiter } from './rate-limit.ts';
+import type { DrawLimiter } from './rate-limit.ts';
 
 export interface BotContext {
   readonly runtime: Runtime;
   readonly favourites: FavouritesRepo;
   readonly results: GachaResultsRepo;
   readonly morphs: MorphStateRepo;
-  readonly rateLimiter: RateLimiter;
+  /** In memory for one process; in the database when several share it. */
+  readonly rateLimiter: DrawLimiter;
   readonly log: Logger;
   /** GFF_STUDIO_URL: where "Open in studio" links point; no links when unset. */
   readonly studioUrl?: string;

@@ -1,9 +1,11 @@
 /**
  * Per-user limit on drawing commands: at most `limit` in any `windowMs` (sliding window).
- * In memory on purpose: a restart forgiving everyone is harmless, and a map of recent
- * timestamps costs nothing. Users with nothing in the window are dropped, so memory stays
- * proportional to the users active in the last window.
+ * Two keepers behind one interface: in memory for a bot that is one process (a restart
+ * forgiving everyone is harmless), and in the database when several processes share it
+ * (shards, hosts), so that N processes do not give a user N times the quota.
  */
+import type { RateLimitHitsRepo } from '../store/index.ts';
+
 export class RateLimitedError extends Error {
   override readonly name = 'RateLimitedError';
   constructor(
@@ -15,22 +17,36 @@ export class RateLimitedError extends Error {
   }
 }
 
-export class RateLimiter {
+/** Gives back the use it came from (the request failed before any drawing started). */
+export type Refund = () => Promise<void>;
+
+export interface DrawLimiter {
+  /** 0 disables the limit. */
+  readonly limit: number;
+  readonly windowMs: number;
+  /** Records one use, or throws RateLimitedError saying when the next one is allowed. */
+  take(userId: string): Promise<Refund>;
+  /** Forgets uses older than any window (a timer calls it). */
+  sweep(): Promise<void>;
+}
+
+const nothingToRefund: Refund = async () => undefined;
+
+/** In memory: users with nothing in the window are dropped, so memory stays proportional to recent users. */
+export class RateLimiter implements DrawLimiter {
   private readonly hits = new Map<string, number[]>();
   private lastSweep = 0;
 
   constructor(
-    /** 0 disables the limit. */
     readonly limit: number,
     readonly windowMs: number,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Records one use, or throws RateLimitedError saying when the next one is allowed. */
-  take(userId: string): void {
-    if (this.limit <= 0) return;
+  async take(userId: string): Promise<Refund> {
+    if (this.limit <= 0) return nothingToRefund;
     const now = this.now();
-    this.sweep(now);
+    if (now - this.lastSweep >= this.windowMs) this.forgetOld(now);
     const recent = (this.hits.get(userId) ?? []).filter((t) => t > now - this.windowMs);
     if (recent.length >= this.limit) {
       this.hits.set(userId, recent);
@@ -38,22 +54,46 @@ export class RateLimiter {
     }
     recent.push(now);
     this.hits.set(userId, recent);
+    return async () => {
+      const times = this.hits.get(userId);
+      const at = times?.lastIndexOf(now) ?? -1;
+      if (at >= 0) times!.splice(at, 1);
+    };
   }
 
-  /** Gives back the last use (the request failed before any drawing started). */
-  refund(userId: string): void {
-    this.hits.get(userId)?.pop();
+  async sweep(): Promise<void> {
+    this.forgetOld(this.now());
   }
 
   get trackedUsers(): number {
     return this.hits.size;
   }
 
-  private sweep(now: number): void {
-    if (now - this.lastSweep < this.windowMs) return;
+  private forgetOld(now: number): void {
     this.lastSweep = now;
     for (const [user, times] of this.hits) {
       if (!times.some((t) => t > now - this.windowMs)) this.hits.delete(user);
     }
+  }
+}
+
+/** In the database (table rate_limit_hits): one limit for every process that shares it. */
+export class SharedRateLimiter implements DrawLimiter {
+  constructor(
+    private readonly hits: RateLimitHitsRepo,
+    readonly limit: number,
+    readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async take(userId: string): Promise<Refund> {
+    if (this.limit <= 0) return nothingToRefund;
+    const taken = await this.hits.take(userId, this.limit, this.windowMs, this.now());
+    if (!taken.ok) throw new RateLimitedError(taken.retryAfterMs, this.limit, this.windowMs);
+    return () => this.hits.refund(userId, taken.id);
+  }
+
+  async sweep(): Promise<void> {
+    await this.hits.purgeBefore(this.now() - this.windowMs);
   }
 }

@@ -61,12 +61,14 @@ export class InteractionRouter {
     const user = interaction.user.id;
     const drawLimit = route.preconditions?.includes('drawLimit') ?? false;
     try {
-      if (drawLimit) this.ctx.rateLimiter.take(user);
+      const refund = drawLimit ? await this.ctx.rateLimiter.take(user) : undefined;
       try {
         await route.run();
       } finally {
         // Nothing was drawn (refused, bad input, a menu instead): the use is given back.
-        if (drawLimit && !(interaction.isRepliable() && interaction.deferred)) this.ctx.rateLimiter.refund(user);
+        if (refund && !(interaction.isRepliable() && interaction.deferred)) {
+          await refund().catch((err: unknown) => this.ctx.log.warn({ err, user }, 'could not give back a rate-limit use'));
+        }
       }
     } catch (e) {
       await reportError(interaction, e, this.ctx, route.name);

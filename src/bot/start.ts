@@ -5,15 +5,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Events, type Client } from 'discord.js';
-import { requireToken, type Config } from '../config.ts';
+import { databaseTarget, requireToken, type Config } from '../config.ts';
 import { startRuntime, type Runtime } from '../runtime.ts';
-import { FavouritesRepo, GachaResultsRepo, MorphStateRepo, namingFile, openDatabase, type Db } from '../store/index.ts';
+import { engineOf, FavouritesRepo, GachaResultsRepo, MorphStateRepo, namingFile, openDatabase, RateLimitHitsRepo, type Db } from '../store/index.ts';
 import { labelFontCoverage, missingFontsMessage } from '../render/fonts.ts';
 import { createClient } from './client.ts';
 import type { Command } from './command.ts';
 import type { BotContext } from './context.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { RateLimiter } from './rate-limit.ts';
+import { RateLimiter, SharedRateLimiter, type DrawLimiter } from './rate-limit.ts';
 import { InteractionRouter } from './router.ts';
 
 export interface BotOptions {
@@ -37,6 +37,17 @@ export interface Bot {
 }
 
 const HOUR_MS = 3_600_000;
+
+/**
+ * The rate limit in memory for a bot that is one process; in the database when several
+ * processes share it (PostgreSQL, or shards: discord.js's ShardingManager sets SHARDS).
+ */
+function drawLimiter(config: Config, db: Db): DrawLimiter {
+  const windowMs = config.GFF_RATE_WINDOW_S * 1000;
+  const scope = config.GFF_RATE_LIMIT_SCOPE;
+  const shared = scope === 'shared' || (scope === 'auto' && (db.engine === 'postgres' || process.env.SHARDS !== undefined));
+  return shared ? new SharedRateLimiter(new RateLimitHitsRepo(db), config.GFF_RATE_LIMIT, windowMs) : new RateLimiter(config.GFF_RATE_LIMIT, windowMs);
+}
 
 export async function startBot(opts: BotOptions): Promise<Bot> {
   const { config } = opts;
@@ -70,23 +81,24 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
       }));
     if (!opts.runtime) cleanup.push(() => runtime.close());
 
-    if (config.GFF_DATABASE !== ':memory:') mkdirSync(dirname(config.GFF_DATABASE), { recursive: true });
     const storeLog = log.child({ part: 'store' });
-    const db: Db = openDatabase(config.GFF_DATABASE, { log: storeLog });
+    const target = databaseTarget(config);
+    if (engineOf(target) === 'sqlite' && target !== ':memory:') mkdirSync(dirname(target), { recursive: true });
+    const db: Db = await openDatabase(target, { log: storeLog });
     cleanup.push(() => db.close());
     const results = new GachaResultsRepo(db, { ttlMs: config.GFF_GACHA_TTL_H * HOUR_MS });
-    const purge = () => log.debug({ purged: results.purgeExpired() }, 'expired gacha results purged');
+    const rateLimiter = drawLimiter(config, db);
+    const purge = async () => {
+      log.debug({ purged: await results.purgeExpired() }, 'expired gacha results purged');
+      await rateLimiter.sweep();
+    };
     try {
-      purge(); // the first query past the header: damaged pages show here
+      await purge(); // the first query past the header: damaged pages show here
     } catch (e) {
-      throw namingFile(e, config.GFF_DATABASE);
+      throw namingFile(e, db.where);
     }
     const purgeTimer = setInterval(() => {
-      try {
-        purge();
-      } catch (err) {
-        storeLog.error({ err, file: config.GFF_DATABASE }, 'purging expired gacha results failed');
-      }
+      purge().catch((err: unknown) => storeLog.error({ err, database: db.where }, 'purging expired gacha results failed'));
     }, HOUR_MS).unref();
     cleanup.push(() => clearInterval(purgeTimer));
 
@@ -95,7 +107,7 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
       favourites: new FavouritesRepo(db, { limit: config.GFF_FAVOURITES_LIMIT }),
       results,
       morphs: new MorphStateRepo(db),
-      rateLimiter: new RateLimiter(config.GFF_RATE_LIMIT, config.GFF_RATE_WINDOW_S * 1000),
+      rateLimiter,
       log,
       core: (limit) => runtime.context(limit),
       ...(config.GFF_STUDIO_URL ? { studioUrl: config.GFF_STUDIO_URL } : {}),

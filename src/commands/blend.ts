@@ -47,7 +47,7 @@ export const preconditions: Preconditions = { execute: ['drawLimit'] };
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const tr = translator(interaction.locale);
   const user = interaction.user.id;
-  const favourites = favouritesAt(ctx, user, parseSlots(ctx, interaction.options.getString('slots', true), 2, 4));
+  const favourites = await favouritesAt(ctx, user, parseSlots(ctx, interaction.options.getString('slots', true), 2, 4));
   const girls = favourites.map((f) => favouriteGirl(ctx, f));
   if (girls.some((g) => g.modelId !== girls[0]!.modelId)) throw new Refusal('error.mixed_models');
   const labels = favourites.map((f) => favouriteLabel(ctx, f));
@@ -61,7 +61,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       tr('blend.content', { names: favourites.map((f) => favouriteLabelText(ctx, f)).join(' + '), shape }),
       n <= 25 ? tr('tiles.hint_short') : tr('tiles.codes_only'),
     ].join('\n');
-    const id = saveGirls(ctx, user, r.girls);
+    const id = await saveGirls(ctx, user, r.girls);
     return {
       content,
       files: filesOf(r.attachments),

@@ -69,23 +69,23 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       const girl = girlFromCode(ctx.runtime.catalog, interaction.options.getString('code', true).trim());
       const vocab = requireModel(ctx.runtime.catalog, girl.modelId).vocabulary;
       const name = interaction.options.getString('name');
-      const added = ctx.favourites.add(user, { modelId: girl.modelId, z: girl.z, tags: weightsOf(vocab, girl.tags), name });
+      const added = await ctx.favourites.add(user, { modelId: girl.modelId, z: girl.z, tags: weightsOf(vocab, girl.tags), name });
       if (!added.ok && added.code !== 'duplicate')
         throw added.code === 'limit_reached' ? new Refusal('error.limit_reached', { limit }) : new Refusal('error.invalid_name', { max: NAME_MAX_CHARS });
       const content = added.ok
-        ? tr('fav.added', { name: quotedName(added.favourite), count: ctx.favourites.count(user), limit })
+        ? tr('fav.added', { name: quotedName(added.favourite), count: await ctx.favourites.count(user), limit })
         : tr('fav.already', { slot: added.favourite.index, name: quotedName(added.favourite) });
       await interaction.reply({ content, flags: MessageFlags.Ephemeral });
       return;
     }
     case 'list': {
-      const favourites = ctx.favourites.list(user);
+      const favourites = await ctx.favourites.list(user);
       if (favourites.length === 0) throw new Refusal('error.no_favourites');
       await replyAfterWork(interaction, () => listReply(ctx, favourites, tr, interaction.attachmentSizeLimit), { ephemeral: true });
       return;
     }
     case 'show': {
-      const fav = loadFavourite(ctx, user, interaction.options.getInteger('slot', true));
+      const fav = await loadFavourite(ctx, user, interaction.options.getInteger('slot', true));
       const girl = favouriteGirl(ctx, fav);
       await replyAfterWork(interaction, async () => {
         const code = shareCodeOf(girl);
@@ -102,7 +102,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     }
     case 'remove': {
       // Asks first: a removed girl is gone unless her share code was kept somewhere.
-      const fav = loadFavourite(ctx, user, interaction.options.getInteger('slot', true));
+      const fav = await loadFavourite(ctx, user, interaction.options.getInteger('slot', true));
       const buttons = new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(
         new ButtonBuilder()
           .setCustomId(customId('favorite', 'remove', fav.id))
@@ -119,8 +119,8 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     }
     case 'rename': {
       const slot = checkSlot(ctx, interaction.options.getInteger('slot', true));
-      const renamed = ctx.favourites.rename(user, slot, interaction.options.getString('name', true));
-      if (!renamed.ok) throw renamed.code === 'not_found' ? notFound(ctx, user, slot) : new Refusal('error.invalid_name', { max: NAME_MAX_CHARS });
+      const renamed = await ctx.favourites.rename(user, slot, interaction.options.getString('name', true));
+      if (!renamed.ok) throw renamed.code === 'not_found' ? await notFound(ctx, user, slot) : new Refusal('error.invalid_name', { max: NAME_MAX_CHARS });
       await interaction.reply({ content: tr('fav.renamed', { slot, name: escapeMarkdown(renamed.favourite.name ?? '') }), flags: MessageFlags.Ephemeral });
       return;
     }
@@ -131,7 +131,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
 export const components: Record<string, ComponentHandler> = {
   async remove(interaction, [id], ctx) {
     const tr = translator(interaction.locale);
-    const removed = ctx.favourites.removeById(interaction.user.id, Number(id));
+    const removed = await ctx.favourites.removeById(interaction.user.id, Number(id));
     if (!removed) {
       await updateOwnOrTell(interaction, tr('fav.already_removed'));
       return;
@@ -143,7 +143,7 @@ export const components: Record<string, ComponentHandler> = {
   },
   async keep(interaction, [id], ctx) {
     const tr = translator(interaction.locale);
-    const fav = ctx.favourites.byId(interaction.user.id, Number(id));
+    const fav = await ctx.favourites.byId(interaction.user.id, Number(id));
     const content = fav ? tr('fav.kept', { slot: fav.index, name: quotedName(fav) }) : tr('fav.already_removed');
     await updateOwnOrTell(interaction, content);
   },
@@ -155,8 +155,8 @@ function favouriteTags(ctx: BotContext, fav: Favourite): string {
   return model ? describeTags(model.vocabulary, vectorOf(model, fav.tags)) : Object.keys(fav.tags).join(', ');
 }
 
-function notFound(ctx: BotContext, user: string, slot: number): Refusal {
-  const count = ctx.favourites.count(user);
+async function notFound(ctx: BotContext, user: string, slot: number): Promise<Refusal> {
+  const count = await ctx.favourites.count(user);
   return count === 0 ? new Refusal('error.no_favourites') : new Refusal('error.not_found', { slot, count });
 }
 

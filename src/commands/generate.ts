@@ -53,7 +53,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     const vocab = requireModel(ctx.runtime.catalog, girl.modelId).vocabulary;
     const what = code ? tr('generate.code') : tr('generate.seed', { seed: String(girl.seed) });
     const content = tr('generate.content', { what, tags: tagsText(vocab, girl.tags, tr), code: shareCodeOf(girl) });
-    const id = saveGirls(ctx, interaction.user.id, r.girls);
+    const id = await saveGirls(ctx, interaction.user.id, r.girls);
     return {
       content,
       files: filesOf(r.attachments),

@@ -62,26 +62,30 @@ export const preconditions: Preconditions = { execute: ['drawLimit'] };
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const tr = translator(interaction.locale);
   const user = interaction.user.id;
-  const fav = loadFavourite(ctx, user, interaction.options.getInteger('slot', true));
+  const fav = await loadFavourite(ctx, user, interaction.options.getInteger('slot', true));
   const girl = favouriteGirl(ctx, fav);
   const model = requireModel(ctx.runtime.catalog, girl.modelId);
   const fromText = interaction.options.getString('from');
-  const last = ctx.morphs.getLastTarget(user, fav.id);
+  const last = await ctx.morphs.getLastTarget(user, fav.id);
   const from = fromText ? resolveTags(model, fromText).vector : last ? vectorOf(model, last) : girl.tags;
   const to = interaction.options.getString('to', true);
   const steps = interaction.options.getInteger('steps') ?? undefined;
   const keep = interaction.options.getBoolean('keep') ?? true;
   await replyAfterWork(interaction, async () => {
     const r = await morph(ctx.core(interaction.attachmentSizeLimit), { girl, from, to, steps, keep });
-    // Only a morph that was drawn moves the chain on.
-    ctx.morphs.setLastTarget(user, fav.id, weightsOf(model.vocabulary, r.to));
+    // Only a morph that was drawn moves the chain on, and only from where it started: another
+    // morph of her drawn at the same time (here or in another shard) may have ended first.
+    const moved = await ctx.morphs.setLastTarget(user, fav.id, weightsOf(model.vocabulary, r.to), last);
     const vocab = model.vocabulary;
     const content = [
       tr('morph.content', { slot: fav.index, name: quotedName(fav), from: tagsText(vocab, r.from, tr), to: tagsText(vocab, r.to, tr), steps: r.girls.length }),
+      ...(!moved.ok && moved.code === 'moved_on'
+        ? [tr('morph.chain_moved_on', { to: moved.current ? tagsText(vocab, vectorOf(model, moved.current), tr) : '-' })]
+        : []),
       tr('morph.code', { code: shareCodeOf(girl) }),
       tr('tiles.hint_short'),
     ].join('\n');
-    const id = saveGirls(ctx, user, r.girls);
+    const id = await saveGirls(ctx, user, r.girls);
     return {
       content,
       files: filesOf(r.attachments),

@@ -56,7 +56,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const tr = translator(interaction.locale);
   const user = interaction.user.id;
   const slotsText = interaction.options.getString('slots');
-  const favourites = slotsText ? favouritesAt(ctx, user, parseSlots(ctx, slotsText, 1, LIMITS.restyleColumns.max)) : ctx.favourites.list(user);
+  const favourites = slotsText ? await favouritesAt(ctx, user, parseSlots(ctx, slotsText, 1, LIMITS.restyleColumns.max)) : await ctx.favourites.list(user);
   const girls = favourites.map((f) => favouriteGirl(ctx, f));
   const labels = favourites.map((f) => favouriteLabel(ctx, f));
   const tagSets = ['tags1', 'tags2', 'tags3'].map((n) => interaction.options.getString(n)).filter((s): s is string => s !== null);
@@ -79,7 +79,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       tr('restyle.content', { columns: [...favourites.map((f) => favouriteLabelText(ctx, f)), random].filter(Boolean).join(', '), rows }),
       tr('tiles.hint_short'),
     ].join('\n');
-    const id = saveGirls(ctx, user, r.girls, { columns });
+    const id = await saveGirls(ctx, user, r.girls, { columns });
     return { content, files: filesOf(r.attachments), components: id ? tileComponents(id, r.girls.length, tr) : [] };
   });
 }

@@ -83,6 +83,7 @@ export const en = {
   'restyle.no_tags': '(no tags)',
 
   'morph.content': '🔁 Morph of #{slot}{name}: {from} → {to} in {steps} steps. The next /morph of this favourite starts from {to}.',
+  'morph.chain_moved_on': '⚠️ Another morph of her finished while this one was drawing, so her chain goes on from {to}, not from here.',
   'morph.code': 'Her share code: `{code}`',
 
   'blend.content': '🌀 Blend of {names} ({shape}).',

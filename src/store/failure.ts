@@ -1,6 +1,6 @@
 /**
  * Store failures by what a user can do about them: 'busy' passes (another writer holds the
- * lock: try again in a moment); 'unavailable' does not (the file is damaged, full, read-only,
+ * lock, or the database server is not answering: try again in a moment); 'unavailable' does not (the file is damaged, full, read-only,
  * unreadable or gone: the operator must act). Anything else (constraint violations, SQL
  * errors) is a bug, 'other'.
  */
@@ -27,7 +27,7 @@ const matches = (code: string, list: readonly string[]) => list.some((p) => code
 
 /** The kind of a store failure, or undefined when `e` is not one. */
 export function storeFailureKind(e: unknown): StoreFailureKind | undefined {
-  if (e instanceof StoreError) return e.code === 'invalid_input' ? 'other' : 'unavailable';
+  if (e instanceof StoreError) return e.code === 'invalid_input' ? 'other' : e.code === 'db_not_answering' ? 'busy' : 'unavailable';
   const code = (e as { code?: unknown })?.code;
   if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return undefined;
   if (matches(code, BUSY)) return 'busy';

@@ -1,9 +1,10 @@
 /**
  * A user's favourite girls: at most `limit` (default 7, as in the original), shown newest
  * first and addressed by their display index 1…N in that order. Every query carries the
- * user id, so no user can read or change another's rows.
+ * user id, so no user can read or change another's rows, and every write holds the user's
+ * lock (Db.transaction), so concurrent presses from any process or host queue up.
  */
-import type { Db } from './db.ts';
+import type { Db, Queryable } from './db.ts';
 import { decodeFloat16, encodeFloat16 } from '../latent/float16.ts';
 import { decodeTags, encodeTags, type TagWeights } from './tags.ts';
 import { checkModelId, checkName, checkUserId, checkZ } from './validate.ts';
@@ -55,7 +56,7 @@ interface Row {
   created_at: number;
 }
 
-// Display index = position in newest-first order, computed by SQLite in the same query.
+// Display index = position in newest-first order, computed by the database in the same query.
 const RANKED = `
   SELECT id, user_id, model_id, z, tags, name, created_at,
          row_number() OVER (ORDER BY created_at DESC, id DESC) AS idx
@@ -63,15 +64,34 @@ const RANKED = `
 
 function toFavourite(r: Row): Favourite {
   return {
-    id: r.id,
-    index: r.idx,
+    id: Number(r.id),
+    index: Number(r.idx),
     userId: r.user_id,
     modelId: r.model_id,
     z: decodeFloat16(r.z),
     tags: decodeTags(r.tags),
     name: r.name,
-    createdAt: r.created_at,
+    createdAt: Number(r.created_at),
   };
+}
+
+/** The lock every write of one user's favourites (and their morph states) takes. */
+export const favouritesLock = (userId: string): string => `favourites:${userId}`;
+
+async function countIn(q: Queryable, userId: string): Promise<number> {
+  return (await q.get<{ n: number }>('SELECT count(*) AS n FROM favourites WHERE user_id = ?', userId))!.n;
+}
+
+async function byIndexIn(q: Queryable, userId: string, index: number): Promise<Favourite | null> {
+  if (!Number.isInteger(index) || index < 1) return null;
+  const row = await q.get<Row>(`SELECT * FROM (${RANKED}) AS ranked WHERE idx = ?`, userId, index);
+  return row ? toFavourite(row) : null;
+}
+
+async function byIdIn(q: Queryable, userId: string, id: number): Promise<Favourite | null> {
+  if (!Number.isSafeInteger(id)) return null;
+  const row = await q.get<Row>(`SELECT * FROM (${RANKED}) AS ranked WHERE id = ?`, userId, id);
+  return row ? toFavourite(row) : null;
 }
 
 export class FavouritesRepo {
@@ -89,21 +109,20 @@ export class FavouritesRepo {
     this.now = opts.now ?? Date.now;
   }
 
-  private notFound(userId: string, index: number): NotFound {
-    const n = this.count(userId);
+  private async notFound(q: Queryable, userId: string, index: number): Promise<NotFound> {
+    const n = await countIn(q, userId);
     const have = n === 0 ? 'You have no favourites yet.' : `You have ${n} (1–${n}).`;
     return { ok: false, code: 'not_found', message: `There is no favourite #${index}. ${have}` };
   }
 
   /**
    * Adds a favourite unless the user already has `limit`. The count, the choice of a free
-   * slot and the insert run in one IMMEDIATE transaction, which holds the database's
-   * write lock from the start: concurrent adds from any connection or process queue up
-   * (busy_timeout) instead of each seeing room for one more. The same girl twice (same
-   * model, float16 z and stored tags) is refused as 'duplicate' in that same transaction, so
-   * two concurrent ⭐ presses for one tile make one row.
+   * slot and the insert run in one transaction under the user's lock: concurrent adds from
+   * any connection, process or host queue up instead of each seeing room for one more. The
+   * same girl twice (same model, float16 z and stored tags) is refused as 'duplicate' in that
+   * same transaction, so two concurrent ⭐ presses for one tile make one row.
    */
-  add(userId: string, fav: NewFavourite): AddResult {
+  async add(userId: string, fav: NewFavourite): Promise<AddResult> {
     checkUserId(userId);
     checkModelId(fav.modelId);
     checkZ(fav.z);
@@ -115,17 +134,17 @@ export class FavouritesRepo {
       name = checked.name;
     }
     const z = encodeFloat16(fav.z);
-    return this.db.transaction((): AddResult => {
-      const same = this.db.get<{ id: number }>(
+    return this.db.transaction(async (tx): Promise<AddResult> => {
+      const same = await tx.get<{ id: number }>(
         'SELECT id FROM favourites WHERE user_id = ? AND model_id = ? AND z = ? AND tags = ? LIMIT 1',
         userId,
         fav.modelId,
         z,
         tags,
       );
-      const existing = same && this.byId(userId, same.id);
+      const existing = same && (await byIdIn(tx, userId, Number(same.id)));
       if (existing) return { ok: false, code: 'duplicate', favourite: existing, message: `She is already your favourite #${existing.index}.` };
-      const used = this.db.all<{ slot: number }>('SELECT slot FROM favourites WHERE user_id = ?', userId).map((r) => r.slot);
+      const used = (await tx.all<{ slot: number }>('SELECT slot FROM favourites WHERE user_id = ?', userId)).map((r) => r.slot);
       const taken = new Set(used);
       let slot = 0;
       for (let s = 1; s <= this.limit && slot === 0; s++) if (!taken.has(s)) slot = s;
@@ -138,8 +157,8 @@ export class FavouritesRepo {
           message: `You already have ${this.limit} favourites. Remove one first.`,
         };
       }
-      const { lastInsertRowid } = this.db.run(
-        'INSERT INTO favourites (user_id, slot, model_id, z, tags, name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      const inserted = await tx.get<{ id: number }>(
+        'INSERT INTO favourites (user_id, slot, model_id, z, tags, name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
         userId,
         slot,
         fav.modelId,
@@ -148,68 +167,70 @@ export class FavouritesRepo {
         name,
         this.now(),
       );
-      return { ok: true, favourite: this.byId(userId, Number(lastInsertRowid))! };
-    }, 'immediate');
+      return { ok: true, favourite: (await byIdIn(tx, userId, Number(inserted!.id)))! };
+    }, favouritesLock(userId));
   }
 
   /** Newest first, with display indexes 1…N. */
-  list(userId: string): Favourite[] {
+  async list(userId: string): Promise<Favourite[]> {
     checkUserId(userId);
-    return this.db.all<Row>(`${RANKED} ORDER BY idx`, userId).map(toFavourite);
+    return (await this.db.all<Row>(`${RANKED} ORDER BY idx`, userId)).map(toFavourite);
   }
 
-  count(userId: string): number {
+  count(userId: string): Promise<number> {
     checkUserId(userId);
-    return this.db.get<{ n: number }>('SELECT count(*) AS n FROM favourites WHERE user_id = ?', userId)!.n;
+    return countIn(this.db, userId);
   }
 
   /** By display index (1 = newest). */
-  get(userId: string, index: number): GetResult {
+  async get(userId: string, index: number): Promise<GetResult> {
     checkUserId(userId);
-    const row = Number.isInteger(index) && index >= 1 ? this.db.get<Row>(`SELECT * FROM (${RANKED}) WHERE idx = ?`, userId, index) : undefined;
-    return row ? { ok: true, favourite: toFavourite(row) } : this.notFound(userId, index);
+    const favourite = await byIndexIn(this.db, userId, index);
+    return favourite ? { ok: true, favourite } : this.notFound(this.db, userId, index);
   }
 
   /** By row id (stable across adds/removes, for button custom_ids); null unless the user owns it. */
-  byId(userId: string, id: number): Favourite | null {
+  byId(userId: string, id: number): Promise<Favourite | null> {
     checkUserId(userId);
-    const row = this.db.get<Row>(`SELECT * FROM (${RANKED}) WHERE id = ?`, userId, id);
-    return row ? toFavourite(row) : null;
+    return byIdIn(this.db, userId, id);
   }
 
   /** Removes by display index; later indexes move up by one. Its morph state goes with it. */
-  remove(userId: string, index: number): GetResult {
-    return this.db.transaction((): GetResult => {
-      const found = this.get(userId, index);
-      if (!found.ok) return found;
-      this.db.run('DELETE FROM favourites WHERE user_id = ? AND id = ?', userId, found.favourite.id);
-      return found;
-    }, 'immediate');
+  remove(userId: string, index: number): Promise<GetResult> {
+    checkUserId(userId);
+    return this.db.transaction(async (tx): Promise<GetResult> => {
+      const favourite = await byIndexIn(tx, userId, index);
+      if (!favourite) return this.notFound(tx, userId, index);
+      await tx.run('DELETE FROM favourites WHERE user_id = ? AND id = ?', userId, favourite.id);
+      return { ok: true, favourite };
+    }, favouritesLock(userId));
   }
 
   /** Removes by row id (a confirmation button names the row, not the index, which may have
    * shifted since); null when the user has no such favourite (already removed, or not theirs). */
-  removeById(userId: string, id: number): Favourite | null {
-    return this.db.transaction((): Favourite | null => {
-      const found = this.byId(userId, id);
-      if (found) this.db.run('DELETE FROM favourites WHERE user_id = ? AND id = ?', userId, id);
+  removeById(userId: string, id: number): Promise<Favourite | null> {
+    checkUserId(userId);
+    return this.db.transaction(async (tx): Promise<Favourite | null> => {
+      const found = await byIdIn(tx, userId, id);
+      if (found) await tx.run('DELETE FROM favourites WHERE user_id = ? AND id = ?', userId, id);
       return found;
-    }, 'immediate');
+    }, favouritesLock(userId));
   }
 
   /** Sets (or with null, clears) the display name of favourite #index. */
-  rename(userId: string, index: number, rawName: string | null): RenameResult {
+  async rename(userId: string, index: number, rawName: string | null): Promise<RenameResult> {
+    checkUserId(userId);
     let name: string | null = null;
     if (rawName !== null) {
       const checked = checkName(rawName);
       if (!checked.ok) return checked;
       name = checked.name;
     }
-    return this.db.transaction((): RenameResult => {
-      const found = this.get(userId, index);
-      if (!found.ok) return found;
-      this.db.run('UPDATE favourites SET name = ? WHERE user_id = ? AND id = ?', name, userId, found.favourite.id);
-      return { ok: true, favourite: { ...found.favourite, name } };
-    }, 'immediate');
+    return this.db.transaction(async (tx): Promise<RenameResult> => {
+      const favourite = await byIndexIn(tx, userId, index);
+      if (!favourite) return this.notFound(tx, userId, index);
+      await tx.run('UPDATE favourites SET name = ? WHERE user_id = ? AND id = ?', name, userId, favourite.id);
+      return { ok: true, favourite: { ...favourite, name } };
+    }, favouritesLock(userId));
   }
 }

@@ -3,6 +3,9 @@
  * short random id that goes into the message's button custom_ids. Buttons therefore keep
  * working across restarts until the row expires (default 7 days).
  *
+ * The id is random (72 bits) and inserted with ON CONFLICT DO NOTHING, so processes sharing
+ * the database never hand out one id twice.
+ *
  * Any user who can see a message can press its buttons, so `get` is by id alone and
  * returns the owner's userId; the command decides what a non-owner may do (e.g. ⭐ copies
  * the tile into the presser's own favourites).
@@ -104,7 +107,7 @@ export class GachaResultsRepo {
     this.newId = opts.newId ?? randomId;
   }
 
-  save(input: NewStoredPicture): StoredPicture {
+  async save(input: NewStoredPicture): Promise<StoredPicture> {
     checkUserId(input.userId);
     checkModelId(input.modelId);
     const ttl = input.ttlMs ?? this.ttlMs;
@@ -123,7 +126,7 @@ export class GachaResultsRepo {
     for (let attempt = 0; attempt < 5; attempt++) {
       const id = this.newId();
       if (!ID_PATTERN.test(id)) throw new StoreError('invalid_input', `gacha id must be 6–16 base64url chars, got ${JSON.stringify(id)}`);
-      const { changes } = this.db.run(
+      const { changes } = await this.db.run(
         `INSERT INTO gacha_results (id, user_id, model_id, tags, draws, params, created_at, expires_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
         id,
@@ -141,8 +144,8 @@ export class GachaResultsRepo {
   }
 
   /** The result, or why not: 'not_found' (never existed or purged) / 'expired' (still stored). */
-  get(id: string): GachaGetResult {
-    const row = ID_PATTERN.test(id) ? this.db.get<Row>('SELECT * FROM gacha_results WHERE id = ?', id) : undefined;
+  async get(id: string): Promise<GachaGetResult> {
+    const row = ID_PATTERN.test(id) ? await this.db.get<Row>('SELECT * FROM gacha_results WHERE id = ?', id) : undefined;
     if (!row) return { ok: false, code: 'not_found', message: 'This gacha result is no longer available. Run /gacha again.' };
     if (row.expires_at <= this.now()) {
       return { ok: false, code: 'expired', message: 'These buttons have expired. Run /gacha again.' };
@@ -151,8 +154,8 @@ export class GachaResultsRepo {
   }
 
   /** Deletes results that expired at or before `now`; returns how many. */
-  purgeExpired(now: number = this.now()): number {
-    return this.db.run('DELETE FROM gacha_results WHERE expires_at <= ?', now).changes;
+  async purgeExpired(now: number = this.now()): Promise<number> {
+    return (await this.db.run('DELETE FROM gacha_results WHERE expires_at <= ?', now)).changes;
   }
 }
 

@@ -1,4 +1,6 @@
-export { openDatabase, DEFAULT_MIGRATIONS_DIR, type Db, type OpenOptions, type StoreLogger, type SqlValue, type RunResult } from './db.ts';
+export type { Db, Engine, Queryable, MigrationTx, OpenOptions, StoreLogger, SqlValue, RunResult } from './db.ts';
+export { openDatabase, engineOf, migrationsDirOf } from './open.ts';
+export { redactUrl } from './postgres.ts';
 export { StoreError, type StoreErrorCode } from './errors.ts';
 export { storeFailureKind, namingFile, type StoreFailureKind } from './failure.ts';
 export { loadMigrations, migrate, type Migration, type MigrateResult } from './migrate.ts';
@@ -25,3 +27,4 @@ export {
 } from './gacha-results.ts';
 export { encodeParams, decodeParams, type PictureParams } from './picture-params.ts';
 export { MorphStateRepo, type SetTargetResult } from './morph-state.ts';
+export { RateLimitHitsRepo, type TakeResult } from './rate-limit-hits.ts';

@@ -1,12 +1,13 @@
 /**
- * Schema migrations: db/migrations/NNNN__name.sql, applied in number order. The schema
- * version is PRAGMA user_version (= the number of the last file applied). All pending
- * files run in one IMMEDIATE transaction, so an upgrade either completes or leaves the
- * database exactly as it was; a database newer than the code is refused.
+ * Schema migrations: db/migrations/<engine>/NNNN__name.sql, applied in number order; the two
+ * engines' folders hold the same history, each in its own dialect. The schema version (SQLite:
+ * PRAGMA user_version; PostgreSQL: table schema_version) is the number of the last file
+ * applied. All pending files run in one transaction, so an upgrade either completes or leaves
+ * the database exactly as it was; a database newer than the code is refused.
  * Migration files must not contain BEGIN/COMMIT/ROLLBACK/END/SAVEPOINT/RELEASE: they are
  * refused before anything runs (db/migrations/README.md). Foreign keys are turned off
- * around the transaction, so a table rebuild (create new, copy, drop, rename) does not
- * cascade into child tables; PRAGMA foreign_key_check after each file fails the whole
+ * around the transaction (SQLite), so a table rebuild (create new, copy, drop, rename) does
+ * not cascade into child tables; PRAGMA foreign_key_check after each file fails the whole
  * upgrade when a migration left a row without its parent.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -62,57 +63,38 @@ export interface MigrateResult {
   applied: string[];
 }
 
-export function migrate(db: Db, migrations: readonly Migration[]): MigrateResult {
+/** Brings the schema up to date; nothing changes when any step fails (see the file's comment). */
+export async function migrate(db: Db, migrations: readonly Migration[]): Promise<MigrateResult> {
   const latest = migrations.length;
   const refuseIfNewer = (v: number): void => {
     if (v > latest) {
       throw new StoreError(
         'db_too_new',
-        `The database "${db.file}" has schema version ${v}, but this version of the bot only knows up to ${latest}. ` +
+        `The database "${db.where}" has schema version ${v}, but this version of the bot only knows up to ${latest}. ` +
           'Run a newer version of the bot, or restore a backup made by this one.',
       );
     }
   };
-  const current = db.userVersion();
+  const current = await db.schemaVersion();
   refuseIfNewer(current);
   // Up to date (every open but the first): no write lock needed.
   if (current === latest) return { from: current, to: current, applied: [] };
-  // Off outside the transaction (inside one SQLite ignores it), back on whatever happens.
-  const foreignKeys = db.get<{ foreign_keys: number }>('PRAGMA foreign_keys')?.foreign_keys === 1;
-  if (foreignKeys) db.exec('PRAGMA foreign_keys = OFF');
-  try {
-    return applyPending(db, migrations, refuseIfNewer);
-  } finally {
-    if (foreignKeys) db.exec('PRAGMA foreign_keys = ON');
-  }
-}
-
-function applyPending(db: Db, migrations: readonly Migration[], refuseIfNewer: (v: number) => void): MigrateResult {
-  const latest = migrations.length;
-  return db.transaction(() => {
-    // Read again under the write lock: another process may have migrated meanwhile.
-    const from = db.userVersion();
+  return db.upgrade(async (tx) => {
+    // Read again under the lock: another process may have migrated meanwhile.
+    const from = await tx.schemaVersion();
     refuseIfNewer(from);
     const applied: string[] = [];
     for (const m of migrations.slice(from)) {
       try {
-        db.exec(m.sql);
+        await tx.exec(m.sql);
       } catch (err) {
         const why = err instanceof Error ? err.message : String(err);
-        throw new StoreError('migration_failed', `Migration ${m.file} failed on "${db.file}": ${why}. Nothing was changed.`, { cause: err });
+        throw new StoreError('migration_failed', `Migration ${m.file} failed on "${db.where}": ${why}. Nothing was changed.`, { cause: err });
       }
-      const orphans = db.all<{ table: string; rowid: number | null; parent: string }>('PRAGMA foreign_key_check');
-      if (orphans.length > 0) {
-        const o = orphans[0]!;
-        throw new StoreError(
-          'migration_failed',
-          `Migration ${m.file} failed on "${db.file}": it left ${orphans.length} row(s) whose foreign key points at no row ` +
-            `(first: table ${o.table}, rowid ${o.rowid ?? '?'}, parent ${o.parent}; PRAGMA foreign_key_check). Nothing was changed.`,
-        );
-      }
-      db.exec(`PRAGMA user_version = ${m.version}`);
+      await tx.checkForeignKeys(m.file);
+      await tx.setSchemaVersion(m.version);
       applied.push(m.file);
     }
     return { from, to: Math.max(from, latest), applied };
-  }, 'immediate');
+  });
 }

@@ -22,13 +22,13 @@ const selected = (i: ComponentInteraction) => (i.isStringSelectMenu() ? i.values
 
 async function keepTile(interaction: ComponentInteraction, ctx: BotContext, id: string, tile: number): Promise<void> {
   const tr = translator(interaction.locale);
-  const girl = tileGirl(ctx, loadResult(ctx, id), tile);
+  const girl = tileGirl(ctx, await loadResult(ctx, id), tile);
   const vocab = requireModel(ctx.runtime.catalog, girl.modelId).vocabulary;
   const user = interaction.user.id;
-  const added = ctx.favourites.add(user, { modelId: girl.modelId, z: girl.z, tags: weightsOf(vocab, girl.tags) });
+  const added = await ctx.favourites.add(user, { modelId: girl.modelId, z: girl.z, tags: weightsOf(vocab, girl.tags) });
   if (!added.ok && added.code !== 'duplicate') throw new Refusal('error.limit_reached', { limit: ctx.favourites.limit });
   const content = added.ok
-    ? tr('fav.saved', { tile, count: ctx.favourites.count(user), limit: ctx.favourites.limit })
+    ? tr('fav.saved', { tile, count: await ctx.favourites.count(user), limit: ctx.favourites.limit })
     : tr('fav.already', { slot: added.favourite.index, name: quotedName(added.favourite) });
   await interaction.reply({ content, flags: MessageFlags.Ephemeral });
 }
@@ -43,14 +43,14 @@ export async function keepTileMenu(interaction: ComponentInteraction, [id]: stri
 
 export async function variationsOfTile(interaction: ComponentInteraction, [id]: string[], ctx: BotContext): Promise<void> {
   const tile = tileArg(selected(interaction));
-  const girl = tileGirl(ctx, loadResult(ctx, id ?? ''), tile);
+  const girl = tileGirl(ctx, await loadResult(ctx, id ?? ''), tile);
   const tr = translator(interaction.locale);
   const of = `${tr('variations.of_tile', { tile })}${girl.seed !== undefined ? ` (${tr('generate.seed', { seed: girl.seed })})` : ''}`;
   await postVariations(interaction, ctx, girl, of);
 }
 
 export async function reroll(interaction: ComponentInteraction, [id]: string[], ctx: BotContext): Promise<void> {
-  const r = loadResult(ctx, id ?? '');
+  const r = await loadResult(ctx, id ?? '');
   if (r.params.kind === 'variations') {
     await postVariations(interaction, ctx, tileGirl(ctx, r, 1), r.params.of);
     return;
@@ -59,7 +59,7 @@ export async function reroll(interaction: ComponentInteraction, [id]: string[], 
 }
 
 export async function codes(interaction: ComponentInteraction, [id]: string[], ctx: BotContext): Promise<void> {
-  const girls = allTiles(ctx, loadResult(ctx, id ?? ''));
+  const girls = allTiles(ctx, await loadResult(ctx, id ?? ''));
   await interaction.reply({ ...codesReply(girls, translator(interaction.locale)), flags: MessageFlags.Ephemeral });
 }
 

@@ -13,7 +13,7 @@ export async function postGacha(interaction: RepliableInteraction, ctx: BotConte
   const tr = translator(interaction.locale);
   await replyAfterWork(interaction, async () => {
     const r = await gacha(ctx.core(interaction.attachmentSizeLimit), req);
-    const id = saveGacha(ctx, interaction.user.id, r);
+    const id = await saveGacha(ctx, interaction.user.id, r);
     return {
       content: gachaContent(r, tr),
       files: filesOf(r.attachments),
@@ -42,7 +42,7 @@ export async function postVariations(interaction: RepliableInteraction, ctx: Bot
   const tr = translator(interaction.locale);
   await replyAfterWork(interaction, async () => {
     const r = await variations(ctx.core(interaction.attachmentSizeLimit), { girl });
-    const id = saveVariations(ctx, interaction.user.id, r.girls, { sigma: r.sigma, noiseSeed: r.seed, of });
+    const id = await saveVariations(ctx, interaction.user.id, r.girls, { sigma: r.sigma, noiseSeed: r.seed, of });
     const content = [tr('variations.content', { count: r.girls.length - 1, of, sigma: r.sigma, seed: r.seed }), tr('tiles.hint')].join('\n');
     return { content, files: filesOf(r.attachments), components: tileComponents(id, r.girls.length, tr, { variations: true, reroll: true }) };
   });

@@ -13,8 +13,7 @@ export async function autocompleteOptions(interaction: AutocompleteInteraction, 
   const typed = String(focused.value ?? '');
   if (focused.name === 'slot') {
     const query = typed.trim().toLowerCase();
-    const choices = ctx.favourites
-      .list(interaction.user.id)
+    const choices = (await ctx.favourites.list(interaction.user.id))
       .map((f) => ({ f, label: slotLabel(f) }))
       .filter(({ f, label }) => !query || String(f.index) === query || label.toLowerCase().includes(query))
       .slice(0, MAX_CHOICES)
@@ -23,7 +22,7 @@ export async function autocompleteOptions(interaction: AutocompleteInteraction, 
     return;
   }
   if (focused.name === 'slots') {
-    await interaction.respond(slotsChoices(ctx.favourites.list(interaction.user.id), typed));
+    await interaction.respond(slotsChoices(await ctx.favourites.list(interaction.user.id), typed));
     return;
   }
   if (TAG_OPTIONS.has(focused.name)) {

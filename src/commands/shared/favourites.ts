@@ -12,11 +12,11 @@ export function checkSlot(ctx: BotContext, slot: number): number {
   return slot;
 }
 
-export function loadFavourite(ctx: BotContext, userId: string, slot: number): Favourite {
+export async function loadFavourite(ctx: BotContext, userId: string, slot: number): Promise<Favourite> {
   checkSlot(ctx, slot);
-  const found = ctx.favourites.get(userId, slot);
+  const found = await ctx.favourites.get(userId, slot);
   if (!found.ok) {
-    const count = ctx.favourites.count(userId);
+    const count = await ctx.favourites.count(userId);
     throw count === 0 ? new Refusal('error.no_favourites') : new Refusal('error.not_found', { slot, count });
   }
   return found.favourite;
@@ -74,8 +74,8 @@ export function parseSlots(ctx: BotContext, text: string, least: number, most: n
 }
 
 /** The favourites at these slots, or a refusal naming the first one the user does not have. */
-export function favouritesAt(ctx: BotContext, userId: string, slots: readonly number[]): Favourite[] {
-  const all = ctx.favourites.list(userId);
+export async function favouritesAt(ctx: BotContext, userId: string, slots: readonly number[]): Promise<Favourite[]> {
+  const all = await ctx.favourites.list(userId);
   return slots.map((slot) => {
     const fav = all.find((f) => f.index === slot);
     if (!fav) throw all.length === 0 ? new Refusal('error.no_favourites') : new Refusal('error.not_found', { slot, count: all.length });

@@ -21,47 +21,50 @@ import type { StoredPicture } from '../../store/index.ts';
 const MAX_TILES = 100;
 
 /** Stores a gacha draw by its seeds: the tiles are rebuilt by re-running the same recipe. */
-export function saveGacha(ctx: BotContext, userId: string, r: GachaRecipe): string {
-  return ctx.results.save({
+export async function saveGacha(ctx: BotContext, userId: string, r: GachaRecipe): Promise<string> {
+  const saved = await ctx.results.save({
     userId,
     modelId: r.modelId,
     tags: weightsOf(requireModel(ctx.runtime.catalog, r.modelId).vocabulary, r.requested.vector),
     draws: r.seeds.map((seed) => ({ seed })),
     params: { kind: 'gacha', psi: r.psi, randomFill: r.randomFill },
-  }).id;
+  });
+  return saved.id;
 }
 
 /** Stores arbitrary girls of one model by their z and tags; undefined when models are mixed. */
-export function saveGirls(ctx: BotContext, userId: string, girls: readonly Girl[], extra: { columns?: number } = {}): string | undefined {
+export async function saveGirls(ctx: BotContext, userId: string, girls: readonly Girl[], extra: { columns?: number } = {}): Promise<string | undefined> {
   const modelId = girls[0]?.modelId;
   const model = modelId === undefined ? undefined : ctx.runtime.catalog.get(modelId);
   if (!model || girls.length > MAX_TILES || girls.some((g) => g.modelId !== modelId)) return undefined;
   const tileTags = girls.map((g) => weightsOf(model.vocabulary, g.tags));
   const first = JSON.stringify(tileTags[0]);
   const uniform = tileTags.every((t) => JSON.stringify(t) === first);
-  return ctx.results.save({
+  const saved = await ctx.results.save({
     userId,
     modelId: model.id,
     tags: tileTags[0]!,
     draws: girls.map((g) => ({ z: g.z })),
     params: { kind: 'girls', ...extra, ...(uniform ? {} : { tileTags }) },
-  }).id;
+  });
+  return saved.id;
 }
 
 /** Stores variations of one girl (tile 1 is she herself). */
-export function saveVariations(ctx: BotContext, userId: string, girls: readonly Girl[], v: { sigma: number; noiseSeed: number; of: string }): string {
+export async function saveVariations(ctx: BotContext, userId: string, girls: readonly Girl[], v: { sigma: number; noiseSeed: number; of: string }): Promise<string> {
   const first = girls[0]!;
-  return ctx.results.save({
+  const saved = await ctx.results.save({
     userId,
     modelId: first.modelId,
     tags: weightsOf(requireModel(ctx.runtime.catalog, first.modelId).vocabulary, first.tags),
     draws: girls.map((g) => ({ z: g.z })),
     params: { kind: 'variations', ...v },
-  }).id;
+  });
+  return saved.id;
 }
 
-export function loadResult(ctx: BotContext, id: string): StoredPicture {
-  const found = ctx.results.get(id);
+export async function loadResult(ctx: BotContext, id: string): Promise<StoredPicture> {
+  const found = await ctx.results.get(id);
   if (!found.ok) throw new Refusal(found.code === 'expired' ? 'error.result_expired' : 'error.result_missing');
   return found.result;
 }
