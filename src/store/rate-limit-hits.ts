@@ -18,10 +18,7 @@ export class RateLimitHitsRepo {
     return this.db.transaction(async (tx): Promise<TakeResult> => {
       const since = now - windowMs;
       await tx.run('DELETE FROM rate_limit_hits WHERE user_id = ? AND at <= ?', userId, since);
-      const row = await tx.get<{ n: number; oldest: number | null }>(
-        'SELECT count(*) AS n, min(at) AS oldest FROM rate_limit_hits WHERE user_id = ?',
-        userId,
-      );
+      const row = await tx.get<{ n: number; oldest: number | null }>('SELECT count(*) AS n, min(at) AS oldest FROM rate_limit_hits WHERE user_id = ?', userId);
       if (row && row.n >= limit) return { ok: false, retryAfterMs: Math.max(1, Number(row.oldest) + windowMs - now) };
       const inserted = await tx.get<{ id: number }>('INSERT INTO rate_limit_hits (user_id, at) VALUES (?, ?) RETURNING id', userId, now);
       return { ok: true, id: Number(inserted!.id) };

@@ -5,7 +5,8 @@
 import { copyFileSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db, type StoreLogger } from '../../src/store/db.ts';
+import type { Db, StoreLogger } from '../../src/store/db.ts';
+import { openDatabase } from '../../src/store/open.ts';
 import { FavouritesRepo } from '../../src/store/favourites.ts';
 import { tempDir, zOf } from './helpers.ts';
 
@@ -16,7 +17,7 @@ let db: Db;
 let lines: string[];
 let file: string;
 
-beforeEach(() => {
+beforeEach(async () => {
   tmp = tempDir();
   file = join(tmp.dir, 'sub', 'gff.db');
   lines = [];
@@ -27,39 +28,39 @@ beforeEach(() => {
   };
   rmSync(join(tmp.dir, 'sub'), { recursive: true, force: true });
   mkdirSync(join(tmp.dir, 'sub'));
-  db = openDatabase(file, { log });
+  db = await openDatabase(file, { log });
 });
-afterEach(() => {
-  db.close();
+afterEach(async () => {
+  await db.close();
   tmp.cleanup();
 });
 
 describe('a database file that goes away while open', () => {
-  it('GIVEN its folder is deleted THEN writes throw db_unavailable naming the file, once logged, and nothing is confirmed', () => {
+  it('GIVEN its folder is deleted THEN writes throw db_unavailable naming the file, once logged, and nothing is confirmed', async () => {
     const repo = new FavouritesRepo(db);
-    expect(repo.add('u1', fav).ok).toBe(true);
+    expect((await repo.add('u1', fav)).ok).toBe(true);
     rmSync(join(tmp.dir, 'sub'), { recursive: true, force: true });
     const unavailable = expect.objectContaining({ code: 'db_unavailable', message: expect.stringContaining(file) });
-    expect(() => repo.add('u1', fav)).toThrow(unavailable);
-    expect(() => repo.add('u1', fav)).toThrow(unavailable);
-    expect(() => repo.list('u1')).toThrow(unavailable);
+    await expect(repo.add('u1', fav)).rejects.toThrow(unavailable);
+    await expect(repo.add('u1', fav)).rejects.toThrow(unavailable);
+    await expect(repo.list('u1')).rejects.toThrow(unavailable);
     const said = lines.filter((l) => l.includes(file));
     expect(said).toHaveLength(1);
     expect(said[0]).toMatch(/^error .*deleted or replaced/);
   });
 
-  it('GIVEN the file is replaced by another (a restored copy) THEN writes are refused too', () => {
+  it('GIVEN the file is replaced by another (a restored copy) THEN writes are refused too', async () => {
     const repo = new FavouritesRepo(db);
-    expect(repo.add('u1', fav).ok).toBe(true);
+    expect((await repo.add('u1', fav)).ok).toBe(true);
     copyFileSync(file, `${file}.copy`);
     renameSync(`${file}.copy`, file);
-    expect(() => repo.add('u1', fav)).toThrow(expect.objectContaining({ code: 'db_unavailable' }));
+    await expect(repo.add('u1', fav)).rejects.toThrow(expect.objectContaining({ code: 'db_unavailable' }));
   });
 
-  it('GIVEN the file is still there THEN writes go on as before', () => {
+  it('GIVEN the file is still there THEN writes go on as before', async () => {
     const repo = new FavouritesRepo(db);
-    for (let i = 0; i < 3; i++) expect(repo.add('u1', { ...fav, z: zOf(i, 1) }).ok).toBe(true);
-    expect(repo.count('u1')).toBe(3);
+    for (let i = 0; i < 3; i++) expect((await repo.add('u1', { ...fav, z: zOf(i, 1) })).ok).toBe(true);
+    expect(await repo.count('u1')).toBe(3);
     expect(lines).toEqual([]);
   });
 });

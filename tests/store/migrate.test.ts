@@ -4,11 +4,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../src/store/db.ts';
+import type { Db } from '../../src/store/db.ts';
+import { openDatabase } from '../../src/store/open.ts';
 import { tempDir } from './helpers.ts';
 
-const tables = (db: Db) =>
-  db.all<{ name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").map((r) => r.name);
+const tables = async (db: Db) =>
+  (await db.all<{ name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")).map((r) => r.name);
 
 const PARENT_CHILD = `
 CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
@@ -30,8 +31,8 @@ let tmp: ReturnType<typeof tempDir>;
 let dir: string;
 let file: string;
 let opened: Db[] = [];
-const open = (migrationsDir = dir) => {
-  const db = openDatabase(file, { migrationsDir });
+const open = async (migrationsDir = dir) => {
+  const db = await openDatabase(file, { migrationsDir });
   opened.push(db);
   return db;
 };
@@ -44,35 +45,35 @@ beforeEach(() => {
   file = join(tmp.dir, 'm.db');
   opened = [];
 });
-afterEach(() => {
-  for (const db of opened) db.close();
+afterEach(async () => {
+  for (const db of opened) await db.close();
   tmp.cleanup();
 });
 
 /** A database at version 1 with two parents and three children. */
-function seeded(): void {
+async function seeded(): Promise<void> {
   migration('0001__one.sql', PARENT_CHILD);
-  const db = open();
-  db.run("INSERT INTO parent VALUES (1, 'a'), (2, 'b')");
-  db.run('INSERT INTO child VALUES (10, 1), (11, 1), (12, 2)');
-  db.close();
+  const db = await open();
+  await db.run("INSERT INTO parent VALUES (1, 'a'), (2, 'b')");
+  await db.run('INSERT INTO child VALUES (10, 1), (11, 1), (12, 2)');
+  await db.close();
 }
 
 describe('migrations and transactions', () => {
   it.each(['COMMIT', 'commit transaction', 'END', 'BEGIN', 'BEGIN IMMEDIATE', 'ROLLBACK', 'SAVEPOINT s', 'RELEASE s'])(
     'GIVEN a migration containing "%s" THEN bad_migrations naming it, and nothing of it is applied',
-    (stmt) => {
+    async (stmt) => {
       migration('0001__one.sql', 'CREATE TABLE one (x INTEGER);');
       migration('0002__two.sql', `CREATE TABLE two (x INTEGER);\n${stmt};\nINSERT INTO nowhere VALUES (1);`);
-      expect(() => open()).toThrow(
+      await expect(open()).rejects.toThrow(
         expect.objectContaining({ code: 'bad_migrations', message: expect.stringMatching(new RegExp(`0002__two\\.sql.*${stmt.split(' ')[0]}`, 'i')) }),
       );
       // Open with only 0001 known: the file must hold no table of 0002.
-      expect(tables(open(makeDir('only-one', ['0001__one.sql', 'CREATE TABLE one (x INTEGER);'])))).toEqual(['one']);
+      expect(await tables(await open(makeDir('only-one', ['0001__one.sql', 'CREATE TABLE one (x INTEGER);'])))).toEqual(['one']);
     },
   );
 
-  it('GIVEN BEGIN/END inside a trigger, a CASE … END, a comment or a string THEN it is not mistaken for a transaction statement', () => {
+  it('GIVEN BEGIN/END inside a trigger, a CASE … END, a comment or a string THEN it is not mistaken for a transaction statement', async () => {
     migration(
       '0001__one.sql',
       `-- COMMIT is only a word here
@@ -83,10 +84,10 @@ CREATE TRIGGER one_check AFTER INSERT ON one BEGIN
 END;
 CREATE TABLE "end" (x INTEGER);`,
     );
-    const db = open();
-    db.run('INSERT INTO one (x) VALUES (3)');
-    expect(db.get('SELECT note FROM one')).toEqual({ note: 'pos' });
-    expect(tables(db)).toEqual(['end', 'one']);
+    const db = await open();
+    await db.run('INSERT INTO one (x) VALUES (3)');
+    expect(await db.get('SELECT note FROM one')).toEqual({ note: 'pos' });
+    expect(await tables(db)).toEqual(['end', 'one']);
   });
 });
 
@@ -98,31 +99,31 @@ function makeDir(name: string, ...files: [string, string][]): string {
 }
 
 describe('table-rebuild migrations and foreign keys', () => {
-  it('GIVEN the standard rebuild of a parent table THEN its children are kept and foreign keys are on afterwards', () => {
-    seeded();
+  it('GIVEN the standard rebuild of a parent table THEN its children are kept and foreign keys are on afterwards', async () => {
+    await seeded();
     migration('0002__rebuild_parent.sql', REBUILD_PARENT());
-    const db = open();
-    expect(db.userVersion()).toBe(2);
-    expect(db.all('SELECT id, parent_id FROM child ORDER BY id')).toEqual([
+    const db = await open();
+    expect(await db.schemaVersion()).toBe(2);
+    expect(await db.all('SELECT id, parent_id FROM child ORDER BY id')).toEqual([
       { id: 10, parent_id: 1 },
       { id: 11, parent_id: 1 },
       { id: 12, parent_id: 2 },
     ]);
-    expect(db.get('PRAGMA foreign_keys')).toEqual({ foreign_keys: 1 });
-    db.run('DELETE FROM parent WHERE id = 2'); // cascades again
-    expect(db.all('SELECT id FROM child ORDER BY id')).toEqual([{ id: 10 }, { id: 11 }]);
+    expect(await db.get('PRAGMA foreign_keys')).toEqual({ foreign_keys: 1 });
+    await db.run('DELETE FROM parent WHERE id = 2'); // cascades again
+    expect(await db.all('SELECT id FROM child ORDER BY id')).toEqual([{ id: 10 }, { id: 11 }]);
   });
 
-  it('GIVEN a rebuild that leaves children without their parent THEN migration_failed naming foreign_key_check, and nothing changed', () => {
-    seeded();
+  it('GIVEN a rebuild that leaves children without their parent THEN migration_failed naming foreign_key_check, and nothing changed', async () => {
+    await seeded();
     migration('0002__rebuild_parent.sql', REBUILD_PARENT('WHERE id = 1'));
-    expect(() => open()).toThrow(
+    await expect(open()).rejects.toThrow(
       expect.objectContaining({ code: 'migration_failed', message: expect.stringMatching(/0002__rebuild_parent\.sql.*foreign key.*child/i) }),
     );
-    const db = open(makeDir('only-one', ['0001__one.sql', PARENT_CHILD]));
-    expect(db.userVersion()).toBe(1);
-    expect(db.all('SELECT id FROM parent ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }]);
-    expect(db.all('SELECT id FROM child ORDER BY id')).toEqual([{ id: 10 }, { id: 11 }, { id: 12 }]);
-    expect(db.get('PRAGMA foreign_keys')).toEqual({ foreign_keys: 1 });
+    const db = await open(makeDir('only-one', ['0001__one.sql', PARENT_CHILD]));
+    expect(await db.schemaVersion()).toBe(1);
+    expect(await db.all('SELECT id FROM parent ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }]);
+    expect(await db.all('SELECT id FROM child ORDER BY id')).toEqual([{ id: 10 }, { id: 11 }, { id: 12 }]);
+    expect(await db.get('PRAGMA foreign_keys')).toEqual({ foreign_keys: 1 });
   });
 });
