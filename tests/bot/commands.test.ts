@@ -85,29 +85,25 @@ describe('tile components', () => {
 });
 
 describe('rate limiter', () => {
-  it('GIVEN 2 per 10 s THEN the third use waits for the oldest to leave the window; refunds give a use back', () => {
+  it('GIVEN 2 per 10 s THEN the third use waits for the oldest to leave the window; refunds give a use back', async () => {
     let now = 1_000;
     const rl = new RateLimiter(2, 10_000, () => now);
-    rl.take('u');
+    await rl.take('u');
     now += 3_000;
-    rl.take('u');
-    expect(() => rl.take('u')).toThrow(RateLimitedError);
-    try {
-      rl.take('u');
-    } catch (e) {
-      expect((e as RateLimitedError).retryAfterMs).toBe(7_000);
-    }
-    rl.take('v'); // other users are unaffected
-    rl.refund('u');
-    rl.take('u');
+    const refund = await rl.take('u');
+    await expect(rl.take('u')).rejects.toThrow(RateLimitedError);
+    await expect(rl.take('u')).rejects.toMatchObject({ retryAfterMs: 7_000 });
+    await rl.take('v'); // other users are unaffected
+    await refund();
+    await rl.take('u');
     now += 20_000;
-    rl.take('w');
+    await rl.take('w');
     expect(rl.trackedUsers).toBe(1); // idle users are swept
   });
 
-  it('GIVEN limit 0 THEN nothing is limited', () => {
+  it('GIVEN limit 0 THEN nothing is limited', async () => {
     const rl = new RateLimiter(0, 1000);
-    for (let i = 0; i < 100; i++) rl.take('u');
+    for (let i = 0; i < 100; i++) await rl.take('u');
   });
 });
 

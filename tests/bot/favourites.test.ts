@@ -48,10 +48,10 @@ describe('favourites, restyle, morph and blend end to end', () => {
     expect(replies.filter((m) => /Saved tile/.test(m.content))).toHaveLength(7);
     expect(replies.filter((m) => /already have 7 favourites|already your favourite #[1-7]\b/.test(m.content))).toHaveLength(13);
     expect(clicks.every((c) => c.ephemeral)).toBe(true);
-    expect(bot.ctx.favourites.count(user.id)).toBe(7);
+    expect(await bot.ctx.favourites.count(user.id)).toBe(7);
     // Clear the list for the next tests.
     for (let i = 0; i < 7; i++) await removeSlot(1);
-    expect(bot.ctx.favourites.count(user.id)).toBe(0);
+    expect(await bot.ctx.favourites.count(user.id)).toBe(0);
   });
 
   it('GIVEN /favorite add with codes THEN they are saved newest first, named, and another user sees none of them', async () => {
@@ -60,7 +60,7 @@ describe('favourites, restyle, morph and blend end to end', () => {
     expect(first.content).toMatch(/favourite #1 “Alice” \(1\/7\)/);
     await send('favorite', { code: codes[1]! }, { subcommand: 'add' }).finalMessage();
     await send('favorite', { code: codes[2]! }, { subcommand: 'add' }).finalMessage();
-    expect(bot.ctx.favourites.list(user.id).map((f) => f.name)).toEqual([null, null, 'Alice']);
+    expect((await bot.ctx.favourites.list(user.id)).map((f) => f.name)).toEqual([null, null, 'Alice']);
     const bobs = await send('favorite', {}, { subcommand: 'list', as: w.loop.fixtures.users.bob }).finalMessage();
     expect(bobs.content).toMatch(/no favourites yet/);
   });
@@ -90,20 +90,20 @@ describe('favourites, restyle, morph and blend end to end', () => {
     expect(removed.content).toMatch(/Removed favourite #1/);
     expect(removed.content).toContain(`/favorite add code:${codeOf('tiny', 14, ['pink_hair'])}`);
     expect(removed.components).toEqual([]);
-    expect(bot.ctx.favourites.list(user.id).map((f) => f.name)).toEqual([null, 'Beth', 'Alice']);
+    expect((await bot.ctx.favourites.list(user.id)).map((f) => f.name)).toEqual([null, 'Beth', 'Alice']);
   });
 
   it('GIVEN /favorite remove THEN nothing goes until Remove is pressed; Keep keeps her; Remove takes that very girl, once', async () => {
     await send('favorite', { code: codeOf('tiny', 15, ['aqua_hair']), name: 'Dot' }, { subcommand: 'add' }).finalMessage();
-    const before = bot.ctx.favourites.list(user.id);
+    const before = await bot.ctx.favourites.list(user.id);
     const rec = send('favorite', { slot: 1 }, { subcommand: 'remove' });
     const ask = await rec.finalMessage();
     expect(rec.ephemeral).toBe(true);
     expect(ask.content).toMatch(/Remove favourite #1 “Dot” · aqua_hair\?/);
-    expect(bot.ctx.favourites.list(user.id)).toEqual(before);
+    expect(await bot.ctx.favourites.list(user.id)).toEqual(before);
     const kept = await w.loop.clickButton({ customId: findId(ask, 'favorite:keep:'), message: ask, user }).finalMessage();
     expect(kept.content).toMatch(/Kept favourite #1 “Dot”/);
-    expect(bot.ctx.favourites.list(user.id)).toEqual(before);
+    expect(await bot.ctx.favourites.list(user.id)).toEqual(before);
     expect(kept.components).toEqual([]);
     // Two confirmations for Dot, then a newer favourite moves her to #2: Remove still removes Dot, once.
     const asks = [
@@ -114,7 +114,7 @@ describe('favourites, restyle, morph and blend end to end', () => {
     const press = (m: (typeof asks)[number]) => w.loop.clickButton({ customId: findId(m, 'favorite:remove:'), message: m, user }).finalMessage();
     expect((await press(asks[0]!)).content).toMatch(/Removed favourite #2 “Dot”/);
     expect((await press(asks[1]!)).content).toMatch(/already gone/);
-    expect(bot.ctx.favourites.list(user.id).map((f) => f.name)).toEqual(['Eve', null, 'Beth', 'Alice']);
+    expect((await bot.ctx.favourites.list(user.id)).map((f) => f.name)).toEqual(['Eve', null, 'Beth', 'Alice']);
     await removeSlot(1); // as before, for the next tests
   });
 
@@ -138,7 +138,7 @@ describe('favourites, restyle, morph and blend end to end', () => {
     const other = makeUser('dora');
     await send('favorite', { code: codeOf('old', 5, ['green_hair']) }, { subcommand: 'add', as: other }).finalMessage();
     const vocab = bot.ctx.runtime.catalog.get('tiny')!.vocabulary;
-    bot.ctx.favourites.add(other.id, { modelId: 'gone', z: seedToZ(9, 100), tags: { smile: 1 } });
+    await bot.ctx.favourites.add(other.id, { modelId: 'gone', z: seedToZ(9, 100), tags: { smile: 1 } });
     expect(vocab.size).toBeGreaterThan(0);
     const list = await send('favorite', {}, { subcommand: 'list', as: other }).finalMessage({ where: (m) => m.embeds.length > 0 });
     const fields = list.embeds[0]!.fields as ApiObject[];

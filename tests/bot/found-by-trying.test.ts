@@ -26,8 +26,8 @@ describe('issue #10: found by trying', () => {
       ...(extra.subcommand ? { subcommand: extra.subcommand } : {}),
       ...(extra.locale ? { locale: extra.locale } : {}),
     });
-  const clearFavourites = (user: ApiObject) => {
-    for (const f of bot.ctx.favourites.list(user.id)) bot.ctx.favourites.removeById(user.id, f.id);
+  const clearFavourites = async (user: ApiObject) => {
+    for (const f of await bot.ctx.favourites.list(user.id)) await bot.ctx.favourites.removeById(user.id, f.id);
   };
   /** A copy of a public message (as another client could forge it) carrying one button with this custom_id. */
   const forged = (of: MessageView, customId: string): ApiObject => ({
@@ -59,7 +59,7 @@ describe('issue #10: found by trying', () => {
     it('GIVEN favorite:keep / favorite:remove clicked on another user’s public message THEN that message is not rewritten and the answer is private', async () => {
       clearFavourites(alice);
       await send('favorite', { code: codeOf(5, ['smile']), name: 'Ann' }, { subcommand: 'add' }).finalMessage();
-      const fav = bot.ctx.favourites.list(alice.id)[0]!;
+      const fav = (await bot.ctx.favourites.list(alice.id))[0]!;
       const bobsGrid = await send('gacha', { tags: 'smile', count: 1 }, { as: bob }).finalMessage();
       for (const action of ['keep', 'remove']) {
         const msg = forged(bobsGrid, `favorite:${action}:${fav.id}`);
@@ -82,12 +82,12 @@ describe('issue #10: found by trying', () => {
       const second = w.loop.clickButton({ customId: star1!, message: grid, user: alice });
       expect((await second.finalMessage()).content).toMatch(/already your favourite #1\b/);
       expect(second.ephemeral).toBe(true);
-      expect(bot.ctx.favourites.count(alice.id)).toBe(1);
+      expect(await bot.ctx.favourites.count(alice.id)).toBe(1);
       const clicks = Array.from({ length: 5 }, () => w.loop.clickButton({ customId: star2!, message: grid, user: alice }));
       const replies = await Promise.all(clicks.map((c) => c.finalMessage()));
       expect(replies.filter((m) => /Saved tile 2/.test(m.content))).toHaveLength(1);
       expect(replies.filter((m) => /already your favourite #1\b/.test(m.content))).toHaveLength(4);
-      expect(bot.ctx.favourites.count(alice.id)).toBe(2);
+      expect(await bot.ctx.favourites.count(alice.id)).toBe(2);
       const ja = await w.loop.clickButton({ customId: star1!, message: grid, user: alice, locale: 'ja' }).finalMessage();
       expect(ja.content).toMatch(/すでにお気に入り #2/);
       // Another user keeps her too: that is their own list.
@@ -100,7 +100,7 @@ describe('issue #10: found by trying', () => {
       await send('favorite', { code }, { subcommand: 'add' }).finalMessage();
       const again = await send('favorite', { code, name: 'Twin' }, { subcommand: 'add' }).finalMessage();
       expect(again.content).toMatch(/already your favourite #1\b/);
-      expect(bot.ctx.favourites.count(alice.id)).toBe(1);
+      expect(await bot.ctx.favourites.count(alice.id)).toBe(1);
     });
   });
 
@@ -133,11 +133,11 @@ describe('issue #10: found by trying', () => {
         expect((await added.finalMessage()).content).toMatch(/visible/);
         expect(added.ephemeral).toBe(true);
       }
-      expect(bot.ctx.favourites.count(alice.id)).toBe(0);
+      expect(await bot.ctx.favourites.count(alice.id)).toBe(0);
       await send('favorite', { code, name: 'Ann' }, { subcommand: 'add' }).finalMessage();
       const ja = await send('favorite', { slot: 1, name: '\u200b' }, { subcommand: 'rename', locale: 'ja' }).finalMessage();
       expect(ja.content).toMatch(/見える文字/);
-      expect(bot.ctx.favourites.list(alice.id)[0]!.name).toBe('Ann');
+      expect((await bot.ctx.favourites.list(alice.id))[0]!.name).toBe('Ann');
       // A name with a visible character among the invisible ones is fine.
       expect((await send('favorite', { slot: 1, name: '\u200bA' }, { subcommand: 'rename' }).finalMessage()).content).toMatch(/now called/);
     });

@@ -74,8 +74,8 @@ describe('/gacha end to end', () => {
     expect((await b.finalMessage()).content).toMatch(/Saved tile 3 as your favourite #1/);
     expect(b.ephemeral).toBe(true);
     expect(a.content).toMatch(/Saved tile 3/);
-    const bobs = bot.ctx.favourites.list(bob.id);
-    const alices = bot.ctx.favourites.list(alice.id);
+    const bobs = await bot.ctx.favourites.list(bob.id);
+    const alices = await bot.ctx.favourites.list(alice.id);
     expect(bobs[0]!.z).toEqual(alices[0]!.z);
     expect(bobs[0]!.tags).toMatchObject({ blue_hair: 1 });
   });

@@ -40,11 +40,11 @@ describe('bot resilience end to end', () => {
       expect(kept.content).toMatch(/Saved tile 2/);
       const codes = await w.loop.clickButton({ customId: findId(grid, 'gacha:codes:'), message: grid }).finalMessage();
       expect(codes.content).toMatch(/\*\*3\*\* `/);
-      bot.ctx.results.purgeExpired(Date.now() + 365 * 24 * 3600_000);
+      await bot.ctx.results.purgeExpired(Date.now() + 365 * 24 * 3600_000);
       const gone = w.loop.clickButton({ customId: starButtons(grid)[0]!, message: grid });
       expect((await gone.finalMessage()).content).toMatch(/no longer stored/);
       expect(gone.ephemeral).toBe(true);
-      const old = bot.ctx.results.save({ userId: '1', modelId: 'tiny', tags: {}, draws: [{ seed: 1 }], ttlMs: 1 });
+      const old = await bot.ctx.results.save({ userId: '1', modelId: 'tiny', tags: {}, draws: [{ seed: 1 }], ttlMs: 1 });
       await new Promise((r) => setTimeout(r, 5));
       const stale = {
         ...grid.api,
@@ -109,7 +109,7 @@ describe('bot resilience end to end', () => {
     await stopping;
     expect(stoppedAt).toBeGreaterThanOrEqual(landedAt);
     await expect(bot.ctx.runtime.service.generate([])).rejects.toThrow(/shutting down/);
-    expect(() => bot.ctx.favourites.count('1')).toThrow();
+    await expect(bot.ctx.favourites.count('1')).rejects.toThrow();
     expect(w.logs.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
   });
 

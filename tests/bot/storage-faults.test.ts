@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/bot.ts';
 import { shareCodeOf } from '../../src/core/girl.ts';
 import { seedToZ } from '../../src/latent/seed-random.ts';
-import { GachaResultsRepo, openDatabase } from '../../src/store/index.ts';
+import { openDatabase } from '../../src/store/index.ts';
 import { makeUser } from '../../testkit/discord/fixtures.ts';
 import { startWorld, type World } from './harness.ts';
 
@@ -84,11 +84,10 @@ describe('storage faults end to end', () => {
 
   it('GIVEN a database file with corrupt pages at start-up THEN the start-up error names the file', async () => {
     const file = path.join(w.dir, 'corrupt.db');
-    const db = openDatabase(file);
-    new GachaResultsRepo(db); // schema in place
-    db.exec('CREATE TABLE pad (x TEXT)');
-    for (let i = 0; i < 100; i++) db.run('INSERT INTO pad VALUES (?)', 'x'.repeat(500));
-    db.close();
+    const db = await openDatabase(file); // schema in place
+    await db.run('CREATE TABLE pad (x TEXT)');
+    for (let i = 0; i < 100; i++) await db.run('INSERT INTO pad VALUES (?)', 'x'.repeat(500));
+    await db.close();
     const size = statSync(file).size;
     const fd = openSync(file, 'r+');
     writeSync(fd, Buffer.alloc(size - 4096, 0x5a), 0, size - 4096, 4096); // every page but the header's

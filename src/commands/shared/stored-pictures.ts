@@ -51,7 +51,12 @@ export async function saveGirls(ctx: BotContext, userId: string, girls: readonly
 }
 
 /** Stores variations of one girl (tile 1 is she herself). */
-export async function saveVariations(ctx: BotContext, userId: string, girls: readonly Girl[], v: { sigma: number; noiseSeed: number; of: string }): Promise<string> {
+export async function saveVariations(
+  ctx: BotContext,
+  userId: string,
+  girls: readonly Girl[],
+  v: { sigma: number; noiseSeed: number; of: string },
+): Promise<string> {
   const first = girls[0]!;
   const saved = await ctx.results.save({
     userId,
