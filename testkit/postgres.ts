@@ -1,7 +1,7 @@
 /**
  * A throwaway PostgreSQL server for tests: its own data folder under the temp dir, on a free
  * port of 127.0.0.1, trust authentication, fsync off (a test database need not survive a
- * power cut). Each test file starts its own, so files run in parallel without sharing state,
+ * power cut; commits stay synchronous, so that an immediate stop — an outage — loses none). Each test file starts its own, so files run in parallel without sharing state,
  * and a test may stop and start it to play an outage. Needs the server binaries (Debian:
  * apt-get install postgresql); `postgresAvailability()` says why not when they are missing.
  * As root, the server runs as the `postgres` user (PostgreSQL refuses to run as root).
@@ -94,7 +94,7 @@ export class TestPostgres {
 
   /** Starts (again, after stop) on the same port and data; resolves when it takes connections. */
   async startServer(): Promise<void> {
-    const options = `-p ${this.port} -c listen_addresses=127.0.0.1 -k ${this.root} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+    const options = `-p ${this.port} -c listen_addresses=127.0.0.1 -k ${this.root} -c fsync=off -c full_page_writes=off -c max_connections=200`;
     this.as('pg_ctl', ['-D', this.dataDir, '-l', join(this.root, 'server.log'), '-w', '-t', '30', '-o', options, 'start']);
   }
 

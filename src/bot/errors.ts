@@ -42,10 +42,15 @@ export async function reportError(interaction: Interaction, e: unknown, ctx: Bot
   const lang = langOf(interaction.locale);
   let message = explain(e, lang);
   const storeKind = message === undefined ? storeFailureKind(e) : undefined;
-  if (storeKind === 'unavailable' && e instanceof StoreError && e.code === 'db_unavailable') {
-    // The store logged the cause once, with the file; no stack per interaction.
-    ctx.log.warn({ command: where, user: interaction.user.id, code: e.code }, 'storage unavailable: reply refused');
-    message = t(lang, 'error.store_unavailable');
+  if (e instanceof StoreError && (e.code === 'db_unavailable' || e.code === 'db_not_answering')) {
+    // A known state of the store (file gone, server down), not a bug: one line, no stack per
+    // interaction. A lost file was logged once with its cause; a server down passes.
+    const unavailable = e.code === 'db_unavailable';
+    ctx.log.warn(
+      { command: where, user: interaction.user.id, code: e.code, reason: e.message },
+      unavailable ? 'storage unavailable: reply refused' : 'storage not answering: reply refused',
+    );
+    message = t(lang, unavailable ? 'error.store_unavailable' : 'error.store');
   } else if (storeKind !== undefined) {
     ctx.log.error({ err: e, command: where, user: interaction.user.id, kind: storeKind }, `storage failure (${storeKind})`);
     // Busy passes; a damaged, full, read-only or missing database does not.

@@ -25,10 +25,27 @@ const UNAVAILABLE = [
 /** Matches a primary result code and its extended codes (SQLITE_IOERR_WRITE, SQLITE_BUSY_SNAPSHOT…). */
 const matches = (code: string, list: readonly string[]) => list.some((p) => code === p || code.startsWith(`${p}_`));
 
+/**
+ * PostgreSQL SQLSTATEs (postgresql.org/docs/current/errcodes-appendix.html): lock conflicts
+ * pass; a full disk, a read-only or damaged server, or missing rights need the operator.
+ * (A server that is not there at all arrives as StoreError 'db_not_answering'.)
+ */
+const PG_BUSY = new Set(['40001', '40P01', '55P03']); // serialization failure, deadlock, lock not available
+const PG_UNAVAILABLE_CLASSES = ['53', '58', 'XX']; // insufficient resources, system error, internal (data corrupted)
+const PG_UNAVAILABLE = new Set(['25006', '42501', '28000', '28P01', '3D000']); // read-only, privileges, login, no such database
+
+function postgresKind(code: string): StoreFailureKind {
+  if (PG_BUSY.has(code)) return 'busy';
+  if (PG_UNAVAILABLE.has(code) || PG_UNAVAILABLE_CLASSES.includes(code.slice(0, 2))) return 'unavailable';
+  return 'other';
+}
+
 /** The kind of a store failure, or undefined when `e` is not one. */
 export function storeFailureKind(e: unknown): StoreFailureKind | undefined {
   if (e instanceof StoreError) return e.code === 'invalid_input' ? 'other' : e.code === 'db_not_answering' ? 'busy' : 'unavailable';
   const code = (e as { code?: unknown })?.code;
+  // pg's errors carry the server's severity and a five-character SQLSTATE.
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && typeof (e as { severity?: unknown }).severity === 'string') return postgresKind(code);
   if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return undefined;
   if (matches(code, BUSY)) return 'busy';
   if (matches(code, UNAVAILABLE)) return 'unavailable';

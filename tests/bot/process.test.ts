@@ -75,6 +75,15 @@ describe('npm start (src/bot.ts as a process)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('GIVEN a PostgreSQL server that is not there THEN one line naming it (no password) on stderr and exit code 1', async () => {
+    const run = runBot(dir, { ...env, GFF_DATABASE_URL: 'postgres://gff:s3cret@127.0.0.1:9/gff' });
+    expect(await run.code).toBe(1);
+    const err = run.stderr.join('');
+    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(err).toMatch(/^gff-bot: PostgreSQL at postgres:\/\/gff@127\.0\.0\.1:9\/gff is not answering: .*ECONNREFUSED/);
+    expect(err + run.stdout.join('')).not.toContain('s3cret');
+  });
+
   it('GIVEN no token THEN one line on stderr and exit code 2', async () => {
     const run = runBot(dir, { ...env, DISCORD_TOKEN: '' });
     expect(await run.code).toBe(2);
