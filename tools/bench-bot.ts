@@ -6,11 +6,17 @@
  * batch 32 on the same model and workers, for comparison (batching should keep the bot at
  * 20 users near it). Figures only, no assertions.
  *
- *   npm run bench:bot -- [--rounds 5] [--users 1,5,20]
+ * With `--store postgres` the bot keeps its store in a private PostgreSQL server started for
+ * the run (testkit/postgres.ts; Debian: apt-get install postgresql), with the shared rate limit
+ * in the database; `--store sqlite` (default) is the embedded file. Both run the rate limiter
+ * (1000 per second: never refusing, always counting), so its cost is in the figures.
+ *
+ *   npm run bench:bot -- [--rounds 5] [--users 1,5,20] [--store sqlite|postgres]
  */
 import os from 'node:os';
 import { seedToZ } from '../src/latent/seed-random.ts';
 import { makeUser } from '../testkit/discord/fixtures.ts';
+import { TestPostgres } from '../testkit/postgres.ts';
 import { botOnLoopback } from './lib/bot-on-loopback.ts';
 
 function arg(name: string): string | undefined {
@@ -21,12 +27,15 @@ function arg(name: string): string | undefined {
 const ROUNDS = Number(arg('rounds') ?? 5);
 const USERS = (arg('users') ?? '1,5,20').split(',').map(Number);
 const TILES = 9;
+const STORE = arg('store') ?? 'sqlite';
+if (STORE !== 'sqlite' && STORE !== 'postgres') throw new Error(`--store must be sqlite or postgres, got ${STORE}`);
 const TAG_SETS = ['blonde_hair, smile', 'blue_hair, twintails', 'red_hair, glasses', 'black_hair, long_hair', 'pink_hair, hair_flower'];
 
+const pg = STORE === 'postgres' ? await TestPostgres.start() : undefined;
 const { loop, bot, note, close } = await botOnLoopback({
   fallback: { imageSize: 64, channels: 256 },
   fallbackNote: "using a RANDOM model of the default generator's size made on the fly (64 px, 256→16 channels, ≈80 M MACs per image)",
-  env: { GFF_MAX_QUEUE: '4096' },
+  env: { GFF_MAX_QUEUE: '4096', GFF_RATE_LIMIT: '1000', GFF_RATE_WINDOW_S: '1', ...(pg ? { GFF_DATABASE_URL: pg.createDatabase('bench') } : {}) },
 });
 
 let peakRss = process.memoryUsage().rss;
@@ -116,6 +125,7 @@ try {
       .join(' ')}`,
   );
   out(`backend ${stats.backend}, ${stats.workers.length} worker(s), max batch 32; /gacha of ${TILES} tiles, ${ROUNDS} rounds per user`);
+  out(`store: ${pg ? `PostgreSQL (private server, ${bot.ctx.rateLimiter.constructor.name})` : `SQLite file (${bot.ctx.rateLimiter.constructor.name})`}`);
   const raw = await rawImagesPerSecond(3);
   // Warm-up through the whole path (sharp, SQLite, REST) before timing.
   await loop
@@ -145,4 +155,5 @@ try {
 } finally {
   clearInterval(sampler);
   await close();
+  await pg?.destroy();
 }
