@@ -148,3 +148,10 @@ describe('openDatabase', () => {
     expect(await db.all('SELECT id FROM gacha_results')).toEqual([{ id: 'outside' }]);
   });
 });
+
+describe('the two engines’ migrations', () => {
+  it('GIVEN db/migrations/sqlite and db/migrations/postgres THEN they hold the same history: the same numbered names', () => {
+    const names = (engine: 'sqlite' | 'postgres') => loadMigrations(migrationsDirOf(engine)).map((m) => m.file);
+    expect(names('postgres')).toEqual(names('sqlite'));
+  });
+});
