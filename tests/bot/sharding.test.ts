@@ -4,7 +4,7 @@
  * processes of src/bot.ts under discord.js's ShardingManager (src/bot/shard-fleet.ts) on the
  * loopback Discord, one guild per shard, sharing one database.
  */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,6 +23,7 @@ import { starButtons } from './harness.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BOT = path.join(ROOT, 'src/bot.ts');
+const TSX = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 
 describe('shard settings', () => {
   const message = (env: Record<string, string>) => {
@@ -163,6 +164,45 @@ describe('a shard that cannot start', () => {
   });
 });
 
+describe('npm run start:sharded (src/shard.ts as a process)', () => {
+  /** The manager in an empty folder (no .env), with only `env`; its exit code and stderr. */
+  const run = async (env: Record<string, string>) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'gff-shard-proc-'));
+    const child = spawn(process.execPath, [TSX, path.join(ROOT, 'src/shard.ts')], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString();
+    });
+    child.stdout.resume();
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    await rm(dir, { recursive: true, force: true });
+    return { code, stderr };
+  };
+
+  it('GIVEN malformed shard settings THEN one line on stderr and exit code 2, before any shard starts', async () => {
+    const r = await run({ DISCORD_TOKEN: 'a.b.c', GFF_SHARD_COUNT: '2', GFF_SHARD_IDS: '1,1' });
+    expect(r).toEqual({ code: 2, stderr: 'gff-bot: Configuration error: GFF_SHARD_IDS="1,1" names shard 1 twice.\n' });
+  });
+
+  it('GIVEN a token Discord rejects THEN GET /gateway/bot on DISCORD_API says so in one line, exit code 1', async () => {
+    const loop = await LoopbackDiscord.start();
+    try {
+      const r = await run({ DISCORD_TOKEN: 'wrong.bot.token', DISCORD_API: loop.restApi });
+      expect(r).toEqual({
+        code: 1,
+        stderr: 'gff-bot: Discord rejected DISCORD_TOKEN: reset the bot token in the developer portal and put the new one in .env.\n',
+      });
+      expect(loop.requests.map((q) => `${q.method} ${q.path} ${q.status}`)).toEqual(['GET /gateway/bot 401']);
+    } finally {
+      await loop.stop();
+    }
+  });
+});
+
 /**
  * The database each shard process opens, as environment: one entry per engine. The PostgreSQL
  * variant (GFF_DATABASE_URL=postgres://…) joins this list once the store speaks it.
@@ -299,13 +339,16 @@ describe.each(engines)('two shard processes on one $name database', (engine) => 
     expect(viaB.content).toMatch(/no favourites yet/);
   });
 
-  it('GIVEN stop() while a reply is in flight THEN the reply lands, both shard processes exit 0 and the fleet ends with 0', async () => {
+  it('GIVEN stop() while a reply is in flight (and a Ctrl-C reaching shard 0 too) THEN the reply lands, both shard processes exit 0 and the fleet ends with 0', async () => {
     const slow = loop.failNext('PATCH /webhooks/:app/:token/messages/@original', { status: 429, retryAfter: 0.5 });
     const user = makeUser('faye');
     const rec = loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 4, seed: 5 }, user, guild: guildB });
     await expect.poll(() => slow.hits, { timeout: 20_000 }).toBe(1);
     const children = [0, 1].map((id) => fleet.manager.shards.get(id)!.process!);
     const exits = children.map((c) => new Promise<number | null>((resolve) => c.once('exit', (code) => resolve(code))));
+    // A terminal's Ctrl-C reaches every process of the group; the manager's SIGTERM follows at
+    // once: the same request twice, which must not count as "again to force".
+    children[0]!.kill('SIGINT');
     fleet.stop();
     const reply = await rec.finalMessage({ where: (m) => m.attachments.length > 0, timeoutMs: 20_000 });
     expect(reply.attachments[0]!.filename).toBe('gacha.png');
