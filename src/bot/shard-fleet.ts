@@ -268,10 +268,12 @@ export function startShards(opts: FleetOptions): ShardFleet {
       beginStop('SIGTERM');
     },
     kill() {
+      const alive = [...states.values()].filter((s) => s.child);
+      if (stopping && !alive.length) return; // all gone already: nothing to force
       log.warn('forced stop: killing every shard');
       exitCode = EXIT_FORCED;
       if (!stopping) beginStop('SIGKILL');
-      else for (const s of states.values()) s.child?.kill('SIGKILL');
+      else for (const s of alive) s.child?.kill('SIGKILL');
     },
   };
 }

@@ -215,6 +215,7 @@ const engines: Engine[] = [
   // One SQLite file for both processes: WAL lets them read at once, and IMMEDIATE transactions
   // (busy_timeout) serialise the writers, so the favourites limit holds across processes.
   { name: 'sqlite', env: (dir) => ({ GFF_DATABASE: path.join(dir, 'gff.db') }) },
+  // PostgreSQL goes here: { name: 'postgres', env: () => ({ GFF_DATABASE_URL: 'postgres://…' }) }, skipped where no server is given.
 ];
 
 describe.each(engines)('two shard processes on one $name database', (engine) => {
