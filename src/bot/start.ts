@@ -15,6 +15,7 @@ import type { BotContext } from './context.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { RateLimiter, SharedRateLimiter, type DrawLimiter } from './rate-limit.ts';
 import { InteractionRouter } from './router.ts';
+import { shardOfProcess } from './shards.ts';
 
 export interface BotOptions {
   config: Config;
@@ -52,7 +53,10 @@ function drawLimiter(config: Config, db: Db): DrawLimiter {
 export async function startBot(opts: BotOptions): Promise<Bot> {
   const { config } = opts;
   const token = requireToken(config);
-  const log = opts.log ?? createLogger(config.GFF_LOG_LEVEL);
+  // In a shard process (npm run start:sharded) every line carries the shard(s) it serves.
+  const shard = shardOfProcess();
+  const baseLog = opts.log ?? createLogger(config.GFF_LOG_LEVEL);
+  const log = shard ? baseLog.child({ shard: shard.ids }) : baseLog;
   const cleanup: (() => Promise<void> | void)[] = [];
   const closeAll = async () => {
     // Each step on its own: one that throws (synchronously or not) must not skip the rest.
@@ -132,7 +136,7 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
     const drawing = workers ? `${workers} worker thread(s)` : 'drawing in the main thread';
     log.info(
       { user: client.user?.tag, backend: stats.backend, model: model.id, tags: model.vocabulary.size, workers, models: runtime.catalog.ids() },
-      `ready: ${stats.backend ?? '?'} backend, model ${model.id} (${model.vocabulary.size} tags), ${drawing}`,
+      `ready: ${shard ? `shard ${shard.ids.join(', ')} of ${shard.count}, ` : ''}${stats.backend ?? '?'} backend, model ${model.id} (${model.vocabulary.size} tags), ${drawing}`,
     );
 
     // Labels with Japanese names or emoji need fonts the machine may lack: say so at start-up.

@@ -1,4 +1,4 @@
-import { snowflake } from './snowflake.ts';
+import { DISCORD_EPOCH, snowflake } from './snowflake.ts';
 
 // API objects travel as plain JSON; discord.js reads them loosely, so do we.
 // biome-ignore lint/suspicious/noExplicitAny: fixtures are built from partial API payloads
@@ -9,19 +9,38 @@ export const DEFAULT_APP_PERMISSIONS = '2248473465835073';
 /** An ordinary member: view, send, read history, use application commands. */
 export const DEFAULT_MEMBER_PERMISSIONS = '2147552256';
 
+/**
+ * Guild ids are snowflakes whose millisecond part is k modulo 2520 (the least common multiple
+ * of 1…10): Discord routes a guild to shard (id >> 22) % n, so guild k is on shard k % n for
+ * any n that divides 2520 — every count a test would use.
+ */
+const GUILD_ID_PERIOD = 2520;
+
 export interface FixtureOptions {
   applicationId?: string;
   botUsername?: string;
   guildName?: string;
   channelName?: string;
   guildLocale?: string;
+  /** How many guilds the bot is in (default 1). Guild k lands on shard k % n for every shard
+   * count n from 1 to 10 (see `shardOfGuild`), so sharded tests know where each guild goes. */
+  guildCount?: number;
+}
+
+/** A guild the bot is in, with its one text channel. */
+export interface GuildFixture {
+  guild: ApiObject;
+  channel: ApiObject;
 }
 
 export interface Fixtures {
   bot: ApiObject;
   application: ApiObject;
+  /** The first guild and its channel: where interactions happen unless a test picks another. */
   guild: ApiObject;
   channel: ApiObject;
+  /** Every guild the bot is in, the first one (`guild`, `channel`) included. */
+  guilds: GuildFixture[];
   /** Two ordinary users so tests can check per-user behaviour without inventing ids. */
   users: { alice: ApiObject; bob: ApiObject };
 }
@@ -56,7 +75,18 @@ export function createFixtures(options: FixtureOptions = {}): Fixtures {
     owner: makeUser('owner'),
     team: null,
   };
-  const guildId = snowflake();
+  const count = options.guildCount ?? 1;
+  if (!Number.isInteger(count) || count < 1 || count > GUILD_ID_PERIOD) throw new RangeError(`guildCount must be 1–${GUILD_ID_PERIOD}, got ${count}`);
+  const guilds = Array.from({ length: count }, (_, k) => makeGuild(k, options));
+  const { guild, channel } = guilds[0]!;
+  return { bot, application, guild, channel, guilds, users: { alice: makeUser('alice'), bob: makeUser('bob') } };
+}
+
+function makeGuild(k: number, options: FixtureOptions): GuildFixture {
+  const sinceEpoch = BigInt(Date.now()) - DISCORD_EPOCH;
+  const at = Number(DISCORD_EPOCH + sinceEpoch - (sinceEpoch % BigInt(GUILD_ID_PERIOD)) - BigInt(GUILD_ID_PERIOD) + BigInt(k));
+  const guildId = snowflake(at);
+  const baseName = options.guildName ?? 'Loopback Guild';
   const channel = {
     id: snowflake(),
     type: 0,
@@ -73,7 +103,7 @@ export function createFixtures(options: FixtureOptions = {}): Fixtures {
   };
   const guild = {
     id: guildId,
-    name: options.guildName ?? 'Loopback Guild',
+    name: k === 0 ? baseName : `${baseName} ${k + 1}`,
     icon: null,
     owner_id: snowflake(),
     preferred_locale: options.guildLocale ?? 'en-US',
@@ -93,7 +123,21 @@ export function createFixtures(options: FixtureOptions = {}): Fixtures {
       },
     ],
   };
-  return { bot, application, guild, channel, users: { alice: makeUser('alice'), bob: makeUser('bob') } };
+  return { guild, channel };
+}
+
+/** The shard that receives a guild's events when the bot runs `count` shards: (id >> 22) % count, as Discord does. */
+export function shardOfGuild(guildId: string, count: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(count));
+}
+
+/** The fixture guild with this id (or the guild object itself), or an error naming the known ones. */
+export function findGuild(fx: Fixtures, guild: ApiObject | string): GuildFixture {
+  const id = typeof guild === 'string' ? guild : guild.id;
+  const found = fx.guilds.find((g) => g.guild.id === id);
+  if (!found)
+    throw new Error(`Guild ${id} is not one of the loopback's guilds (${fx.guilds.map((g) => g.guild.id).join(', ')}); see LoopbackOptions.guildCount`);
+  return found;
 }
 
 export function guildMember(user: ApiObject, permissions = DEFAULT_MEMBER_PERMISSIONS): ApiObject {
@@ -120,9 +164,9 @@ export function dmChannel(user: ApiObject): ApiObject {
  * GUILD_CREATE as the Guilds intent delivers it after READY: with it discord.js caches the guild
  * and channel, so `interaction.guild`, `interaction.channel` and GuildMember objects are real.
  */
-export function guildCreatePayload(fx: Fixtures): ApiObject {
+export function guildCreatePayload(fx: Fixtures, which: GuildFixture = fx.guilds[0]!): ApiObject {
   return {
-    ...fx.guild,
+    ...which.guild,
     unavailable: false,
     large: false,
     member_count: 3,
@@ -135,7 +179,7 @@ export function guildCreatePayload(fx: Fixtures): ApiObject {
     stage_instances: [],
     guild_scheduled_events: [],
     soundboard_sounds: [],
-    channels: [fx.channel],
+    channels: [which.channel],
     members: [guildMember(fx.bot, DEFAULT_APP_PERMISSIONS)],
   };
 }

@@ -2,8 +2,8 @@ export { LoopbackDiscord, type LoopbackOptions, type ComponentInput, type Select
 export { InteractionRecord, CALLBACK, INTERACTION, type InteractionEvent, type UploadRecord, type EventPredicate } from './record.ts';
 export type { MessageView, StoredAttachment } from './messages.ts';
 export type { Fault, FaultHandle, RoutePattern } from './faults.ts';
-export type { ApiObject, Fixtures } from './fixtures.ts';
+export { shardOfGuild, type ApiObject, type Fixtures, type GuildFixture } from './fixtures.ts';
 export type { CommandInput, AutocompleteInput, InteractionContext } from './interactions.ts';
 export type { RequestLogEntry } from './rest.ts';
-export type { DropOptions, GatewayStats } from './gateway.ts';
+export type { DropOptions, GatewayStats, ShardTuple } from './gateway.ts';
 export { loopbackClient, loginReady } from './client.ts';

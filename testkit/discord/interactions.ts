@@ -1,4 +1,13 @@
-import { DEFAULT_APP_PERMISSIONS, DEFAULT_MEMBER_PERMISSIONS, dmChannel, guildMember, type ApiObject, type Fixtures } from './fixtures.ts';
+import {
+  DEFAULT_APP_PERMISSIONS,
+  DEFAULT_MEMBER_PERMISSIONS,
+  dmChannel,
+  findGuild,
+  guildMember,
+  type ApiObject,
+  type Fixtures,
+  type GuildFixture,
+} from './fixtures.ts';
 import { INTERACTION } from './record.ts';
 import { snowflake } from './snowflake.ts';
 import { randomBytes } from 'node:crypto';
@@ -14,7 +23,10 @@ export interface InteractionContext {
   guildLocale?: string;
   /** Send from a DM with the bot instead of the guild channel. */
   dm?: boolean;
-  /** Override the channel object (defaults to the fixture guild channel, or a DM channel). */
+  /** The guild it happens in: one of `fixtures.guilds` (object or id). Default the first; a click
+   * defaults to the guild of the message clicked. With shards, it decides which shard gets it. */
+  guild?: ApiObject | string;
+  /** Override the channel object (defaults to the guild's channel, or a DM channel). */
   channel?: ApiObject;
   appPermissions?: string;
   memberPermissions?: string;
@@ -39,8 +51,8 @@ export interface AutocompleteInput extends CommandInput {
   value?: string;
 }
 
-/** Looks up what the bot registered so option types match its definitions. */
-export type CommandLookup = (name: string) => ApiObject | undefined;
+/** Looks up what the bot registered (in that guild, else globally) so option types match its definitions. */
+export type CommandLookup = (name: string, guildId: string) => ApiObject | undefined;
 
 export interface BuildEnv {
   fixtures: Fixtures;
@@ -81,8 +93,13 @@ export function buildModalSubmit(env: BuildEnv, context: InteractionContext, cus
   return base(env, INTERACTION.MODAL_SUBMIT, { custom_id: customId, components }, context, message ? { message } : {});
 }
 
+/** The guild an interaction comes from; DMs look commands up in the first guild, as before guilds could be chosen. */
+function guildOf(env: BuildEnv, ctx: InteractionContext): GuildFixture {
+  return ctx.guild === undefined ? env.fixtures.guilds[0]! : findGuild(env.fixtures, ctx.guild);
+}
+
 function commandData(env: BuildEnv, input: CommandInput, focused?: string): ApiObject {
-  const definition = env.lookupCommand(input.name);
+  const definition = env.lookupCommand(input.name, guildOf(env, input).guild.id);
   let definedOptions: ApiObject[] = definition?.options ?? [];
   const path: Array<{ name: string; type: number }> = [];
   if (input.subcommandGroup) {
@@ -162,16 +179,17 @@ function base(env: BuildEnv, type: number, data: ApiObject, ctx: InteractionCont
       authorizing_integration_owners: { 0: '0' },
     };
   }
-  const channel: ApiObject = { ...(ctx.channel ?? fx.channel), permissions: ctx.memberPermissions ?? DEFAULT_MEMBER_PERMISSIONS };
+  const { guild, channel: guildChannel } = guildOf(env, ctx);
+  const channel: ApiObject = { ...(ctx.channel ?? guildChannel), permissions: ctx.memberPermissions ?? DEFAULT_MEMBER_PERMISSIONS };
   return {
     ...common,
     channel,
     channel_id: channel.id,
-    guild_id: fx.guild.id,
-    guild: { id: fx.guild.id, locale: ctx.guildLocale ?? fx.guild.preferred_locale, features: [] },
-    guild_locale: ctx.guildLocale ?? fx.guild.preferred_locale,
+    guild_id: guild.id,
+    guild: { id: guild.id, locale: ctx.guildLocale ?? guild.preferred_locale, features: [] },
+    guild_locale: ctx.guildLocale ?? guild.preferred_locale,
     member: guildMember(user, ctx.memberPermissions ?? DEFAULT_MEMBER_PERMISSIONS),
     context: 0,
-    authorizing_integration_owners: { 0: fx.guild.id },
+    authorizing_integration_owners: { 0: guild.id },
   };
 }

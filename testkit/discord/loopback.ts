@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { CommandRegistry } from './commands.ts';
 import { checkSelection, COMPONENT, findInteractive } from './components.ts';
 import { FaultInjector, type Fault, type FaultHandle, type RoutePattern } from './faults.ts';
-import { createFixtures, guildCreatePayload, type ApiObject, type FixtureOptions, type Fixtures } from './fixtures.ts';
-import { Gateway, type DropOptions, type GatewayStats } from './gateway.ts';
+import { createFixtures, guildCreatePayload, shardOfGuild, type ApiObject, type FixtureOptions, type Fixtures } from './fixtures.ts';
+import { Gateway, type DropOptions, type GatewayStats, type ShardTuple } from './gateway.ts';
 import {
   buildAutocomplete,
   buildCommand,
@@ -28,9 +28,12 @@ export interface LoopbackOptions extends FixtureOptions {
   /** Answer 401 to bot-token REST calls with the wrong token (default true). With false a wrong
    * token gets as far as the gateway, which closes with 4004. */
   checkRestAuth?: boolean;
-  /** List the guild as unavailable in READY and send GUILD_CREATE, as Discord does with the
-   * Guilds intent, so discord.js caches guild and channel (default true). False: `guilds: []`. */
+  /** List the guilds as unavailable in READY and send GUILD_CREATE, as Discord does with the
+   * Guilds intent, so discord.js caches guild and channel (default true). False: `guilds: []`.
+   * A sharded client's shard gets only the guilds it owns ((id >> 22) % count). */
   announceGuild?: boolean;
+  /** GET /gateway/bot's `shards`, what `totalShards: 'auto'` spawns (default 1). */
+  recommendedShards?: number;
   /** Default `attachment_size_limit` for interactions (10 MiB). */
   attachmentSizeLimit?: number;
   /** Answer callbacks later than this with 10062 Unknown interaction, like Discord's 3 s rule.
@@ -86,13 +89,16 @@ export class LoopbackDiscord {
     this.commands = new CommandRegistry(this.fixtures.application.id);
     this.store = new MessageStore(() => this.origin, this.fixtures.bot);
     const announce = options.announceGuild ?? true;
+    // READY lists, and GUILD_CREATE follows for, only the guilds the identifying shard owns:
+    // discord.js waits for a GUILD_CREATE per listed guild before it is ready.
+    const owned = ([id, count]: ShardTuple) => (announce ? this.fixtures.guilds.filter((g) => shardOfGuild(g.guild.id, count) === id) : []);
     this.gateway = new Gateway({
       token: this.token,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
       url: () => this.gatewayUrl,
-      readyData: () => ({
+      readyData: (shard) => ({
         user: this.fixtures.bot,
-        guilds: announce ? [{ id: this.fixtures.guild.id, unavailable: true }] : [],
+        guilds: owned(shard).map((g) => ({ id: g.guild.id, unavailable: true })),
         application: { id: this.fixtures.application.id, flags: this.fixtures.application.flags },
         private_channels: [],
         relationships: [],
@@ -101,7 +107,7 @@ export class LoopbackDiscord {
         geo_ordered_rtc_regions: [],
         user_settings: {},
       }),
-      afterReady: () => (announce ? [{ t: 'GUILD_CREATE', d: guildCreatePayload(this.fixtures) }] : []),
+      afterReady: (shard) => owned(shard).map((g) => ({ t: 'GUILD_CREATE', d: guildCreatePayload(this.fixtures, g) })),
     });
     this.ctx = {
       token: this.token,
@@ -109,18 +115,19 @@ export class LoopbackDiscord {
       fixtures: this.fixtures,
       origin: () => this.origin,
       gatewayUrl: () => this.gatewayUrl,
+      recommendedShards: options.recommendedShards ?? 1,
       interactions: new Map(),
       messages: this.store,
       commands: this.commands,
       faults: this.faults,
       requests: this.requests,
-      channels: new Map([[this.fixtures.channel.id, this.fixtures.channel]]),
+      channels: new Map(this.fixtures.guilds.map((g) => [g.channel.id, g.channel])),
       ackDeadlineMs: options.ackDeadlineMs ?? null,
       tokenLifetimeMs: options.tokenLifetimeMs ?? 15 * 60_000,
     };
     this.env = {
       fixtures: this.fixtures,
-      lookupCommand: (name) => this.commands.lookup(name, this.fixtures.guild.id),
+      lookupCommand: (name, guildId) => this.commands.lookup(name, guildId),
       defaultAttachmentSizeLimit: options.attachmentSizeLimit ?? DEFAULT_ATTACHMENT_SIZE_LIMIT,
       dmChannels: new Map(),
     };
@@ -172,9 +179,19 @@ export class LoopbackDiscord {
     return this.store.get(id);
   }
 
-  /** Resolves once a bot session is identified (or resumed) and its socket is open. */
-  waitForReady(timeoutMs?: number): Promise<string> {
-    return this.gateway.waitForReady(timeoutMs);
+  /** Resolves once a bot session for the shard (default 0) is identified (or resumed) and its socket is open. */
+  waitForReady(timeoutMs?: number, shard?: number): Promise<string> {
+    return this.gateway.waitForReady(timeoutMs, shard);
+  }
+
+  /** Shard ids whose session is connected and past READY, ascending ([0] for an unsharded bot). */
+  get liveShards(): number[] {
+    return this.gateway.liveShards;
+  }
+
+  /** The shard that gets this guild's events under the shard count the bot identified with (0 for none: DMs). */
+  shardOf(guildId: string | undefined): number {
+    return this.gateway.shardOf(guildId);
   }
 
   /** Resolves on the next RESUME; start waiting before `dropGateway()`. */
@@ -182,18 +199,19 @@ export class LoopbackDiscord {
     return this.gateway.waitForResume(timeoutMs);
   }
 
-  /** Cuts the bot's gateway connection (default close code 4000: discord.js resumes). */
-  dropGateway(options?: DropOptions): void {
-    this.gateway.drop(options);
+  /** Cuts a shard's (default 0) gateway connection (default close code 4000: discord.js resumes). */
+  dropGateway(options?: DropOptions, shard?: number): void {
+    this.gateway.drop(options, shard);
   }
 
-  requestReconnect(): void {
-    this.gateway.requestReconnect();
+  requestReconnect(shard?: number): void {
+    this.gateway.requestReconnect(shard);
   }
 
-  /** Sends any gateway dispatch (e.g. GUILD_MEMBER_ADD) to the bot; returns its sequence number. */
-  dispatch(event: string, data: unknown): number {
-    return this.gateway.dispatch(event, data);
+  /** Sends any gateway dispatch (e.g. GUILD_MEMBER_ADD) to the bot — to the shard that owns
+   * `data.guild_id`, or `shard` — and returns its sequence number. */
+  dispatch(event: string, data: unknown, shard?: number): number {
+    return this.gateway.dispatch(event, data, shard ?? this.gateway.shardOf((data as ApiObject | null)?.guild_id));
   }
 
   sendCommand(input: CommandInput): InteractionRecord {
@@ -264,7 +282,8 @@ export class LoopbackDiscord {
     this.ctx.channels.set(payload.channel.id, payload.channel);
     this.ctx.interactions.set(record.id, record);
     try {
-      this.gateway.dispatch('INTERACTION_CREATE', payload);
+      // To the shard that owns the interaction's guild, as Discord does (shard 0 for DMs).
+      this.gateway.dispatch('INTERACTION_CREATE', payload, this.gateway.shardOf(payload.guild_id));
     } catch (error) {
       this.ctx.interactions.delete(record.id);
       throw error;
@@ -283,10 +302,11 @@ export class LoopbackDiscord {
     return this.store.adopt(api).api;
   }
 
-  /** A click happens where the message is: in its DM channel if it was posted in a DM. */
+  /** A click happens where the message is: in its DM channel if it was posted in a DM, else in its guild. */
   private contextFor(message: ApiObject, input: InteractionContext): InteractionContext {
     const channel = this.ctx.channels.get(message.channel_id);
     if (channel?.type === 1) return { ...input, dm: true, channel: input.channel ?? channel };
+    if (channel?.guild_id && input.guild === undefined && !input.dm) return { ...input, guild: channel.guild_id, channel: input.channel ?? channel };
     return input;
   }
 }

@@ -16,6 +16,8 @@ export interface RestContext {
   /** `http://127.0.0.1:PORT` */
   origin(): string;
   gatewayUrl(): string;
+  /** GET /gateway/bot's `shards`: the shard count Discord recommends. */
+  recommendedShards: number;
   interactions: Map<string, InteractionRecord>;
   messages: MessageStore;
   commands: CommandRegistry;

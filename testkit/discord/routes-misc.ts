@@ -1,3 +1,4 @@
+import type { ApiObject } from './fixtures.ts';
 import { DiscordHttpError, errors } from './http.ts';
 import { snapshot } from './messages.ts';
 import type { RestContext, Route, RouteRequest, RouteResult } from './rest.ts';
@@ -8,7 +9,8 @@ const ok = (body: unknown): RouteResult => ({ status: 200, body });
 function gatewayBot(_req: RouteRequest, ctx: RestContext): RouteResult {
   return ok({
     url: ctx.gatewayUrl(),
-    shards: 1,
+    // What ShardingManager's totalShards: 'auto' asks for (LoopbackOptions.recommendedShards).
+    shards: ctx.recommendedShards,
     // discord.js refuses to connect when `remaining` is below the shard count.
     session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
   });
@@ -18,15 +20,17 @@ function checkApp(req: RouteRequest, ctx: RestContext): void {
   if (req.params.app !== ctx.fixtures.application.id) throw errors.notFound();
 }
 
-function checkGuild(req: RouteRequest, ctx: RestContext): void {
-  if (req.params.guild !== ctx.fixtures.guild.id) throw errors.notFound();
+/** One of the fixture guilds, or 404 as Discord answers for a guild the bot is not in. */
+function checkGuild(req: RouteRequest, ctx: RestContext): ApiObject {
+  const found = ctx.fixtures.guilds.find((g) => g.guild.id === req.params.guild);
+  if (!found) throw errors.notFound();
+  return found.guild;
 }
 
 function guildOf(req: RouteRequest, ctx: RestContext): string | undefined {
   checkApp(req, ctx);
   if (req.params.guild === undefined) return undefined;
-  if (req.params.guild !== ctx.fixtures.guild.id) throw errors.notFound();
-  return req.params.guild;
+  return checkGuild(req, ctx).id;
 }
 
 const commandRoutes = (prefix: string): Route[] => [
@@ -91,10 +95,7 @@ export const miscRoutes: Route[] = [
     method: 'GET',
     pattern: '/guilds/:guild',
     auth: true,
-    handle: (req, ctx) => {
-      checkGuild(req, ctx);
-      return ok(ctx.fixtures.guild);
-    },
+    handle: (req, ctx) => ok(checkGuild(req, ctx)),
   },
   { method: 'GET', pattern: '/channels/:channel', auth: true, handle: (req, ctx) => ok(channel(req, ctx)) },
   { method: 'POST', pattern: '/channels/:channel/messages', auth: true, handle: postChannelMessage },

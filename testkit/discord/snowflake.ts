@@ -1,6 +1,6 @@
 // Discord ids encode their creation time (ms since 2015-01-01 << 22); discord.js derives
 // `createdTimestamp` from them, so fake ids must follow the same layout to look sane.
-const DISCORD_EPOCH = 1_420_070_400_000n;
+export const DISCORD_EPOCH = 1_420_070_400_000n;
 
 let increment = 0n;
 

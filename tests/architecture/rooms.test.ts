@@ -27,6 +27,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   'src/bot': ['src/core', 'src/gan', 'src/latent', 'src/render', 'src/store', 'src/i18n', 'src/runtime.ts', 'src/config.ts'],
   'src/commands': ['src/bot', 'src/core', 'src/store', 'src/tags', 'src/latent', 'src/i18n', 'src/runtime.ts'],
   'src/bot.ts': ['src/bot', 'src/commands'],
+  'src/shard.ts': ['src/bot'],
   'src/cli': ['src/core', 'src/gan', 'src/latent', 'src/render', 'src/config.ts'],
   'src/cli.ts': ['src/cli', 'src/core', 'src/runtime.ts', 'src/config.ts'],
   testkit: ['src/latent', 'src/tags', 'src/gan', 'src/util'],
