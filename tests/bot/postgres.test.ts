@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/bot.ts';
+import { SharedRateLimiter } from '../../src/bot/rate-limit.ts';
 import { makeUser } from '../../testkit/discord/fixtures.ts';
 import { postgresTestsEnabled, TestPostgres } from '../../testkit/postgres.ts';
 import { starButtons, startWorld, type World } from './harness.ts';
@@ -38,8 +39,9 @@ describe.runIf(postgresTestsEnabled())('the bot on PostgreSQL', () => {
     const grid = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 4 }, user }).finalMessage();
     const saved = await w.loop.clickButton({ customId: starButtons(grid)[1]!, message: grid, user }).finalMessage();
     expect(saved.content).toMatch(/Saved tile 2/);
-    expect(bot.ctx.favourites).toBeDefined();
     expect(await bot.ctx.favourites.count(user.id)).toBe(1);
+    // With PostgreSQL the rate limit is counted in the database, for every process that uses it.
+    expect(bot.ctx.rateLimiter).toBeInstanceOf(SharedRateLimiter);
     await bot.stop();
     bot = await w.startBot({ GFF_DATABASE_URL: url });
     expect(await list(user)).toMatch(/#1/);

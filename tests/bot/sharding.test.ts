@@ -19,6 +19,7 @@ import { ConfigError } from '../../src/config.ts';
 import { makeUser } from '../../testkit/discord/fixtures.ts';
 import { LoopbackDiscord, type ApiObject, type MessageView } from '../../testkit/discord/index.ts';
 import { makeTinyModel } from '../../testkit/tiny-model.ts';
+import { postgresTestsEnabled, TestPostgres } from '../../testkit/postgres.ts';
 import { starButtons } from './harness.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -204,18 +205,36 @@ describe('npm run start:sharded (src/shard.ts as a process)', () => {
 });
 
 /**
- * The database each shard process opens, as environment: one entry per engine. The PostgreSQL
- * variant (GFF_DATABASE_URL=postgres://…) joins this list once the store speaks it.
+ * The database each shard process opens, as environment: one entry per engine. PostgreSQL runs
+ * where a private server can be started (testkit/postgres.ts; required in CI).
  */
 interface Engine {
   name: string;
-  env(dir: string): Record<string, string>;
+  /** Starts what the engine needs and returns the shard processes' environment for it. */
+  setUp(dir: string): Promise<Record<string, string>>;
+  tearDown(): Promise<void>;
 }
+let pg: TestPostgres | undefined;
 const engines: Engine[] = [
   // One SQLite file for both processes: WAL lets them read at once, and IMMEDIATE transactions
   // (busy_timeout) serialise the writers, so the favourites limit holds across processes.
-  { name: 'sqlite', env: (dir) => ({ GFF_DATABASE: path.join(dir, 'gff.db') }) },
-  // PostgreSQL goes here: { name: 'postgres', env: () => ({ GFF_DATABASE_URL: 'postgres://…' }) }, skipped where no server is given.
+  { name: 'sqlite', setUp: async (dir) => ({ GFF_DATABASE: path.join(dir, 'gff.db') }), tearDown: async () => undefined },
+  // One PostgreSQL database: each process its own pool; the user's advisory lock serialises the adds.
+  ...(postgresTestsEnabled()
+    ? [
+        {
+          name: 'postgres',
+          setUp: async () => {
+            pg = await TestPostgres.start();
+            return { GFF_DATABASE_URL: pg.createDatabase('shards') };
+          },
+          tearDown: async () => {
+            await pg?.destroy();
+            pg = undefined;
+          },
+        },
+      ]
+    : []),
 ];
 
 describe.each(engines)('two shard processes on one $name database', (engine) => {
@@ -263,7 +282,7 @@ describe.each(engines)('two shard processes on one $name database', (engine) => 
         GFF_WORKERS: '0',
         GFF_RATE_LIMIT: '0',
         GFF_LOG_LEVEL: 'info',
-        ...engine.env(dir),
+        ...(await engine.setUp(dir)),
       },
       log: createLogger('info', { write: (line: string) => void managerLines.push(line) }),
       spawnDelayMs: 0, // the loopback does not rate-limit IDENTIFY
@@ -279,6 +298,7 @@ describe.each(engines)('two shard processes on one $name database', (engine) => 
       await fleet.done;
     }
     await loop?.stop();
+    await engine.tearDown();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
