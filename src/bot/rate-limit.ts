@@ -4,7 +4,7 @@
  * forgiving everyone is harmless), and in the database when several processes share it
  * (shards, hosts), so that N processes do not give a user N times the quota.
  */
-import type { RateLimitHitsRepo } from '../store/index.ts';
+import { storeFailureKind, type RateLimitHitsRepo } from '../store/index.ts';
 
 export class RateLimitedError extends Error {
   override readonly name = 'RateLimitedError';
@@ -77,18 +77,32 @@ export class RateLimiter implements DrawLimiter {
   }
 }
 
-/** In the database (table rate_limit_hits): one limit for every process that shares it. */
+/**
+ * In the database (table rate_limit_hits): one limit for every process that shares it. While
+ * the database is not answering the limit lets commands through (`onStoreFailure` hears of
+ * it): the limit shares the generator fairly, and an outage should not also stop the drawing
+ * that needs no storage.
+ */
 export class SharedRateLimiter implements DrawLimiter {
   constructor(
     private readonly hits: RateLimitHitsRepo,
     readonly limit: number,
     readonly windowMs: number,
     private readonly now: () => number = Date.now,
+    private readonly onStoreFailure: (e: unknown) => void = () => undefined,
   ) {}
 
   async take(userId: string): Promise<Refund> {
     if (this.limit <= 0) return nothingToRefund;
-    const taken = await this.hits.take(userId, this.limit, this.windowMs, this.now());
+    let taken: Awaited<ReturnType<RateLimitHitsRepo['take']>>;
+    try {
+      taken = await this.hits.take(userId, this.limit, this.windowMs, this.now());
+    } catch (e) {
+      const kind = storeFailureKind(e);
+      if (kind !== 'busy' && kind !== 'unavailable') throw e;
+      this.onStoreFailure(e);
+      return nothingToRefund;
+    }
     if (!taken.ok) throw new RateLimitedError(taken.retryAfterMs, this.limit, this.windowMs);
     return () => this.hits.refund(userId, taken.id);
   }

@@ -43,11 +43,13 @@ const HOUR_MS = 3_600_000;
  * The rate limit in memory for a bot that is one process; in the database when several
  * processes share it (PostgreSQL, or a shard process of npm run start:sharded).
  */
-function drawLimiter(config: Config, db: Db, sharded: boolean): DrawLimiter {
+function drawLimiter(config: Config, db: Db, sharded: boolean, log: Logger): DrawLimiter {
   const windowMs = config.GFF_RATE_WINDOW_S * 1000;
   const scope = config.GFF_RATE_LIMIT_SCOPE;
   const shared = scope === 'shared' || (scope === 'auto' && (db.engine === 'postgres' || sharded));
-  return shared ? new SharedRateLimiter(new RateLimitHitsRepo(db), config.GFF_RATE_LIMIT, windowMs) : new RateLimiter(config.GFF_RATE_LIMIT, windowMs);
+  if (!shared) return new RateLimiter(config.GFF_RATE_LIMIT, windowMs);
+  const failOpen = (e: unknown) => log.warn({ reason: (e as Error)?.message }, 'rate limit not counted: storage failed (the command goes ahead)');
+  return new SharedRateLimiter(new RateLimitHitsRepo(db), config.GFF_RATE_LIMIT, windowMs, Date.now, failOpen);
 }
 
 export async function startBot(opts: BotOptions): Promise<Bot> {
@@ -91,7 +93,7 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
     const db: Db = await openDatabase(target, { log: storeLog });
     cleanup.push(() => db.close());
     const results = new GachaResultsRepo(db, { ttlMs: config.GFF_GACHA_TTL_H * HOUR_MS });
-    const rateLimiter = drawLimiter(config, db, shard !== undefined);
+    const rateLimiter = drawLimiter(config, db, shard !== undefined, storeLog);
     const purge = async () => {
       log.debug({ purged: await results.purgeExpired() }, 'expired gacha results purged');
       await rateLimiter.sweep();

@@ -13,7 +13,7 @@ import { translator } from '../i18n/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
 import { favouriteGirl, favouriteLabel, favouriteLabelText, favouritesAt, parseSlots } from './shared/favourites.ts';
 import { named, tagsOption } from './shared/options.ts';
-import { saveGirls } from './shared/stored-pictures.ts';
+import { saveGirls, withStorageNote } from './shared/stored-pictures.ts';
 import { tileComponents } from './shared/tile-buttons.ts';
 import { withStudioLink } from './shared/studio-link.ts';
 import { shareCodeOf } from '../core/girl.ts';
@@ -61,9 +61,10 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       tr('blend.content', { names: favourites.map((f) => favouriteLabelText(ctx, f)).join(' + '), shape }),
       n <= 25 ? tr('tiles.hint_short') : tr('tiles.codes_only'),
     ].join('\n');
-    const id = await saveGirls(ctx, user, r.girls);
+    const saved = await saveGirls(ctx, user, r.girls);
+    const id = saved.id;
     return {
-      content,
+      content: withStorageNote(content, saved, tr),
       files: filesOf(r.attachments),
       components: withStudioLink(id ? tileComponents(id, n, tr) : [], ctx.studioUrl, shareCodeOf(girls[0]!), tr),
     };

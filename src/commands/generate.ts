@@ -9,7 +9,7 @@ import { shareCodeOf } from '../core/girl.ts';
 import { translator } from '../i18n/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
 import { named, tagsOption } from './shared/options.ts';
-import { saveGirls } from './shared/stored-pictures.ts';
+import { saveGirls, withStorageNote } from './shared/stored-pictures.ts';
 import { tileComponents } from './shared/tile-buttons.ts';
 import { withStudioLink } from './shared/studio-link.ts';
 import { tagsText } from './shared/tag-names.ts';
@@ -53,9 +53,10 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     const vocab = requireModel(ctx.runtime.catalog, girl.modelId).vocabulary;
     const what = code ? tr('generate.code') : tr('generate.seed', { seed: String(girl.seed) });
     const content = tr('generate.content', { what, tags: tagsText(vocab, girl.tags, tr), code: shareCodeOf(girl) });
-    const id = await saveGirls(ctx, interaction.user.id, r.girls);
+    const saved = await saveGirls(ctx, interaction.user.id, r.girls);
+    const id = saved.id;
     return {
-      content,
+      content: withStorageNote(content, saved, tr),
       files: filesOf(r.attachments),
       components: withStudioLink(id ? tileComponents(id, 1, tr, { variations: true }) : [], ctx.studioUrl, shareCodeOf(girl), tr),
     };

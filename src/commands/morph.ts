@@ -18,7 +18,7 @@ import { translator } from '../i18n/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
 import { favouriteGirl, loadFavourite, quotedName } from './shared/favourites.ts';
 import { named, slotOption, tagsOption } from './shared/options.ts';
-import { saveGirls } from './shared/stored-pictures.ts';
+import { saveGirls, withStorageNote } from './shared/stored-pictures.ts';
 import { tileComponents } from './shared/tile-buttons.ts';
 import { withStudioLink } from './shared/studio-link.ts';
 import { tagsText } from './shared/tag-names.ts';
@@ -85,9 +85,10 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       tr('morph.code', { code: shareCodeOf(girl) }),
       tr('tiles.hint_short'),
     ].join('\n');
-    const id = await saveGirls(ctx, user, r.girls);
+    const saved = await saveGirls(ctx, user, r.girls);
+    const id = saved.id;
     return {
-      content,
+      content: withStorageNote(content, saved, tr),
       files: filesOf(r.attachments),
       components: withStudioLink(id ? tileComponents(id, r.girls.length, tr) : [], ctx.studioUrl, shareCodeOf(girl), tr),
     };

@@ -14,7 +14,7 @@ import { translator } from '../i18n/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
 import { favouriteGirl, favouriteLabel, favouriteLabelText, favouritesAt, parseSlots } from './shared/favourites.ts';
 import { named, tagsOption } from './shared/options.ts';
-import { saveGirls } from './shared/stored-pictures.ts';
+import { saveGirls, withStorageNote } from './shared/stored-pictures.ts';
 import { tileComponents } from './shared/tile-buttons.ts';
 import { tagNamesText } from './shared/tag-names.ts';
 import { requireModel } from '../core/catalog.ts';
@@ -79,8 +79,12 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       tr('restyle.content', { columns: [...favourites.map((f) => favouriteLabelText(ctx, f)), random].filter(Boolean).join(', '), rows }),
       tr('tiles.hint_short'),
     ].join('\n');
-    const id = await saveGirls(ctx, user, r.girls, { columns });
-    return { content, files: filesOf(r.attachments), components: id ? tileComponents(id, r.girls.length, tr) : [] };
+    const saved = await saveGirls(ctx, user, r.girls, { columns });
+    return {
+      content: withStorageNote(content, saved, tr),
+      files: filesOf(r.attachments),
+      components: saved.id ? tileComponents(saved.id, r.girls.length, tr) : [],
+    };
   });
 }
 

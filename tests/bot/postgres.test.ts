@@ -21,7 +21,7 @@ describe.runIf(postgresTestsEnabled())('the bot on PostgreSQL', () => {
     pg = await TestPostgres.start();
     url = pg.createDatabase('bot');
     w = await startWorld();
-    bot = await w.startBot({ GFF_DATABASE_URL: url });
+    bot = await w.startBot({ GFF_DATABASE_URL: url, GFF_RATE_LIMIT: '20' });
   }, 60_000);
   afterAll(async () => {
     await w?.close();
@@ -43,7 +43,7 @@ describe.runIf(postgresTestsEnabled())('the bot on PostgreSQL', () => {
     // With PostgreSQL the rate limit is counted in the database, for every process that uses it.
     expect(bot.ctx.rateLimiter).toBeInstanceOf(SharedRateLimiter);
     await bot.stop();
-    bot = await w.startBot({ GFF_DATABASE_URL: url });
+    bot = await w.startBot({ GFF_DATABASE_URL: url, GFF_RATE_LIMIT: '20' });
     expect(await list(user)).toMatch(/#1/);
     // The old message's buttons still work: the gacha result is in the database too.
     const again = await w.loop.clickButton({ customId: starButtons(grid)[2]!, message: grid, user }).finalMessage();
@@ -63,8 +63,12 @@ describe.runIf(postgresTestsEnabled())('the bot on PostgreSQL', () => {
       expect(star.ephemeral).toBe(true);
       expect(await list(user)).toMatch(/not answering/);
       expect(await list(user, 'ja')).toMatch(/応答しません/);
+      // Drawing needs no storage: the picture comes (the rate limit lets it through), without its buttons, saying why.
       const drawn = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 2 }, user }).finalMessage();
-      expect(drawn.content).toMatch(/not answering/);
+      expect(drawn.attachments).toHaveLength(1);
+      expect(drawn.content).toMatch(/No buttons under this picture: the favourites storage is not answering/);
+      expect(starButtons(drawn)).toEqual([]);
+      expect(w.logs.some((l) => l.includes('rate limit not counted: storage failed'))).toBe(true);
       expect(w.logs.some((l) => l.includes('"code":"db_not_answering"') && l.includes('storage not answering'))).toBe(true);
       expect(w.logs.join('\n')).not.toMatch(/"stack":"[^"]*StoreError/); // no stack per interaction
     } finally {

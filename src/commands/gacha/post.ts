@@ -6,18 +6,18 @@ import { gacha, type GachaRequest, type GachaResult } from '../../core/gacha.ts'
 import type { Girl } from '../../core/girl.ts';
 import { variations } from '../../core/variations.ts';
 import { translator, type Translate } from '../../i18n/index.ts';
-import { saveGacha, saveVariations } from '../shared/stored-pictures.ts';
+import { saveGacha, saveVariations, withStorageNote } from '../shared/stored-pictures.ts';
 import { tileComponents } from '../shared/tile-buttons.ts';
 
 export async function postGacha(interaction: RepliableInteraction, ctx: BotContext, req: GachaRequest): Promise<void> {
   const tr = translator(interaction.locale);
   await replyAfterWork(interaction, async () => {
     const r = await gacha(ctx.core(interaction.attachmentSizeLimit), req);
-    const id = await saveGacha(ctx, interaction.user.id, r);
+    const saved = await saveGacha(ctx, interaction.user.id, r);
     return {
-      content: gachaContent(r, tr),
+      content: withStorageNote(gachaContent(r, tr), saved, tr),
       files: filesOf(r.attachments),
-      components: tileComponents(id, r.girls.length, tr, { variations: true, reroll: true }),
+      components: saved.id ? tileComponents(saved.id, r.girls.length, tr, { variations: true, reroll: true }) : [],
     };
   });
 }
@@ -42,8 +42,12 @@ export async function postVariations(interaction: RepliableInteraction, ctx: Bot
   const tr = translator(interaction.locale);
   await replyAfterWork(interaction, async () => {
     const r = await variations(ctx.core(interaction.attachmentSizeLimit), { girl });
-    const id = await saveVariations(ctx, interaction.user.id, r.girls, { sigma: r.sigma, noiseSeed: r.seed, of });
+    const saved = await saveVariations(ctx, interaction.user.id, r.girls, { sigma: r.sigma, noiseSeed: r.seed, of });
     const content = [tr('variations.content', { count: r.girls.length - 1, of, sigma: r.sigma, seed: r.seed }), tr('tiles.hint')].join('\n');
-    return { content, files: filesOf(r.attachments), components: tileComponents(id, r.girls.length, tr, { variations: true, reroll: true }) };
+    return {
+      content: withStorageNote(content, saved, tr),
+      files: filesOf(r.attachments),
+      components: saved.id ? tileComponents(saved.id, r.girls.length, tr, { variations: true, reroll: true }) : [],
+    };
   });
 }

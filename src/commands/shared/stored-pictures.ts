@@ -15,57 +15,78 @@ import { gachaGirl, type GachaRecipe, type GachaRequest } from '../../core/gacha
 import type { Girl } from '../../core/girl.ts';
 import { vectorOf, weightsOf } from '../../core/tag-weights.ts';
 import { resolveWeights } from '../../core/tags-input.ts';
-import type { StoredPicture } from '../../store/index.ts';
+import type { Translate } from '../../i18n/index.ts';
+import { storeFailureKind, type NewStoredPicture, type StoredPicture } from '../../store/index.ts';
 
 /** Most tiles one stored picture holds (the store's bound). */
 const MAX_TILES = 100;
 
+/**
+ * Where a posted picture's buttons point: its stored id, or why it has none — the girls are of
+ * several models (`storageFailed: false`), or the storage is not answering or unavailable. A
+ * picture that was drawn is posted either way: losing it to a storage outage helps no one.
+ */
+export type SavedPicture = { id: string } | { id?: undefined; storageFailed: boolean };
+
+async function store(ctx: BotContext, input: NewStoredPicture): Promise<SavedPicture> {
+  try {
+    return { id: (await ctx.results.save(input)).id };
+  } catch (e) {
+    const kind = storeFailureKind(e);
+    if (kind !== 'busy' && kind !== 'unavailable') throw e;
+    ctx.log.warn({ code: (e as { code?: unknown }).code, reason: (e as Error).message }, 'picture posted without its buttons: storage failed');
+    return { storageFailed: true };
+  }
+}
+
+/** The reply's text, with a line saying why the buttons are missing when storage failed. */
+export function withStorageNote(content: string, saved: SavedPicture, tr: Translate): string {
+  return saved.id === undefined && saved.storageFailed ? `${content}\n${tr('tiles.no_buttons')}` : content;
+}
+
 /** Stores a gacha draw by its seeds: the tiles are rebuilt by re-running the same recipe. */
-export async function saveGacha(ctx: BotContext, userId: string, r: GachaRecipe): Promise<string> {
-  const saved = await ctx.results.save({
+export function saveGacha(ctx: BotContext, userId: string, r: GachaRecipe): Promise<SavedPicture> {
+  return store(ctx, {
     userId,
     modelId: r.modelId,
     tags: weightsOf(requireModel(ctx.runtime.catalog, r.modelId).vocabulary, r.requested.vector),
     draws: r.seeds.map((seed) => ({ seed })),
     params: { kind: 'gacha', psi: r.psi, randomFill: r.randomFill },
   });
-  return saved.id;
 }
 
-/** Stores arbitrary girls of one model by their z and tags; undefined when models are mixed. */
-export async function saveGirls(ctx: BotContext, userId: string, girls: readonly Girl[], extra: { columns?: number } = {}): Promise<string | undefined> {
+/** Stores arbitrary girls of one model by their z and tags; no id when models are mixed. */
+export async function saveGirls(ctx: BotContext, userId: string, girls: readonly Girl[], extra: { columns?: number } = {}): Promise<SavedPicture> {
   const modelId = girls[0]?.modelId;
   const model = modelId === undefined ? undefined : ctx.runtime.catalog.get(modelId);
-  if (!model || girls.length > MAX_TILES || girls.some((g) => g.modelId !== modelId)) return undefined;
+  if (!model || girls.length > MAX_TILES || girls.some((g) => g.modelId !== modelId)) return { storageFailed: false };
   const tileTags = girls.map((g) => weightsOf(model.vocabulary, g.tags));
   const first = JSON.stringify(tileTags[0]);
   const uniform = tileTags.every((t) => JSON.stringify(t) === first);
-  const saved = await ctx.results.save({
+  return store(ctx, {
     userId,
     modelId: model.id,
     tags: tileTags[0]!,
     draws: girls.map((g) => ({ z: g.z })),
     params: { kind: 'girls', ...extra, ...(uniform ? {} : { tileTags }) },
   });
-  return saved.id;
 }
 
 /** Stores variations of one girl (tile 1 is she herself). */
-export async function saveVariations(
+export function saveVariations(
   ctx: BotContext,
   userId: string,
   girls: readonly Girl[],
   v: { sigma: number; noiseSeed: number; of: string },
-): Promise<string> {
+): Promise<SavedPicture> {
   const first = girls[0]!;
-  const saved = await ctx.results.save({
+  return store(ctx, {
     userId,
     modelId: first.modelId,
     tags: weightsOf(requireModel(ctx.runtime.catalog, first.modelId).vocabulary, first.tags),
     draws: girls.map((g) => ({ z: g.z })),
     params: { kind: 'variations', ...v },
   });
-  return saved.id;
 }
 
 export async function loadResult(ctx: BotContext, id: string): Promise<StoredPicture> {
