@@ -6,8 +6,7 @@
  *   npm run store:copy -- --from var/gff.db --to postgres://user:password@host:5432/gff
  */
 import { existsSync } from 'node:fs';
-import { copyStore } from '../src/store/copy.ts';
-import { openDatabase, redactUrl, StoreError } from '../src/store/index.ts';
+import { copyStore, openDatabase, redactUrl, StoreError } from '../src/store/index.ts';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

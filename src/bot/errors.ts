@@ -46,10 +46,8 @@ export async function reportError(interaction: Interaction, e: unknown, ctx: Bot
     // A known state of the store (file gone, server down), not a bug: one line, no stack per
     // interaction. A lost file was logged once with its cause; a server down passes.
     const unavailable = e.code === 'db_unavailable';
-    ctx.log.warn(
-      { command: where, user: interaction.user.id, code: e.code, reason: e.message },
-      unavailable ? 'storage unavailable: reply refused' : 'storage not answering: reply refused',
-    );
+    const line = { command: where, user: interaction.user.id, code: e.code, ...(unavailable ? {} : { reason: e.message }) };
+    ctx.log.warn(line, unavailable ? 'storage unavailable: reply refused' : 'storage not answering: reply refused');
     message = t(lang, unavailable ? 'error.store_unavailable' : 'error.store');
   } else if (storeKind !== undefined) {
     ctx.log.error({ err: e, command: where, user: interaction.user.id, kind: storeKind }, `storage failure (${storeKind})`);

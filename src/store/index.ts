@@ -28,3 +28,4 @@ export {
 export { encodeParams, decodeParams, type PictureParams } from './picture-params.ts';
 export { MorphStateRepo, type SetTargetResult } from './morph-state.ts';
 export { RateLimitHitsRepo, type TakeResult } from './rate-limit-hits.ts';
+export { copyStore, type CopyCounts } from './copy.ts';
