@@ -48,7 +48,8 @@ export interface Db extends Queryable {
    * Read-then-write logic (count, then insert) inside cannot interleave with another
    * writer's for the same `lockKey`, in this process or any other: SQLite takes its one
    * write lock at BEGIN (BEGIN IMMEDIATE, every key at once); PostgreSQL takes a
-   * transaction-scoped advisory lock on the key. Use `tx`, never the Db, inside `fn`.
+   * transaction-scoped advisory lock on the key. Use `tx`, never the Db or a repository,
+   * inside `fn`: on SQLite those wait for the open transaction, which would then wait for them.
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>, lockKey?: string): Promise<T>;
   /** The schema version: the number of the last migration applied. */
