@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import type { Engine } from '../../src/store/index.ts';
+import type { Db, Engine } from '../../src/store/index.ts';
 import { postgresTestsEnabled, TestPostgres } from '../../testkit/postgres.ts';
 import { tempDir } from './helpers.ts';
 
@@ -48,7 +48,7 @@ export function engineFixture(engine: Engine): EngineFixture {
 }
 
 /** Makes the next writes of `op` on `table` fail inside the database, after every check in the code passed. */
-export async function failWrites(db: import('../../src/store/index.ts').Db, table: string, op: 'INSERT' | 'UPDATE OF name', name: string): Promise<void> {
+export async function failWrites(db: Db, table: string, op: 'INSERT' | 'UPDATE OF name', name: string): Promise<void> {
   if (db.engine === 'sqlite') {
     await db.run(`CREATE TEMP TRIGGER ${name} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, 'simulated failure'); END`);
     return;
@@ -57,6 +57,6 @@ export async function failWrites(db: import('../../src/store/index.ts').Db, tabl
   await db.run(`CREATE TRIGGER ${name} BEFORE ${op} ON ${table} FOR EACH ROW EXECUTE FUNCTION gff_fail()`);
 }
 
-export async function dropFailure(db: import('../../src/store/index.ts').Db, table: string, name: string): Promise<void> {
+export async function dropFailure(db: Db, table: string, name: string): Promise<void> {
   await db.run(db.engine === 'sqlite' ? `DROP TRIGGER ${name}` : `DROP TRIGGER ${name} ON ${table}`);
 }
