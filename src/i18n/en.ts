@@ -84,7 +84,7 @@ export const en = {
 
   'morph.content': '🔁 Morph of #{slot}{name}: {from} → {to} in {steps} steps. The next /morph of this favourite starts from {to}.',
   'morph.chain_moved_on': '⚠️ Another morph of her finished while this one was drawing, so her chain goes on from {to}, not from here.',
-  'tiles.no_buttons': '⚠️ No buttons under this picture: the favourites storage is not answering, so it could not be kept for ⭐ 🔀 🔄.',
+  'tiles.no_buttons': '⚠️ No buttons under this picture: the favourites storage cannot be reached right now, so it could not be kept for ⭐ 🔀 🔄.',
   'morph.code': 'Her share code: `{code}`',
 
   'blend.content': '🌀 Blend of {names} ({shape}).',

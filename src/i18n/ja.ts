@@ -80,7 +80,7 @@ export const ja: Record<MessageKey, string> = {
 
   'morph.content': '🔁 #{slot}{name} のモーフィング: {from} → {to}（{steps} ステップ）。次の /morph は {to} から始まります。',
   'morph.chain_moved_on': '⚠️ 描いている間に同じ子の別のモーフィングが先に終わったため、次の /morph はここではなく {to} から始まります。',
-  'tiles.no_buttons': '⚠️ お気に入りの保存先が応答しないため、この画像にはボタン（⭐ 🔀 🔄）を付けられませんでした。',
+  'tiles.no_buttons': '⚠️ お気に入りの保存先が使えないため、この画像にはボタン（⭐ 🔀 🔄）を付けられませんでした。',
   'morph.code': 'この子の共有コード: `{code}`',
 
   'blend.content': '🌀 {names} のブレンド（{shape}）。',

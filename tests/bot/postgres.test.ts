@@ -66,7 +66,7 @@ describe.runIf(postgresTestsEnabled())('the bot on PostgreSQL', () => {
       // Drawing needs no storage: the picture comes (the rate limit lets it through), without its buttons, saying why.
       const drawn = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 2 }, user }).finalMessage();
       expect(drawn.attachments).toHaveLength(1);
-      expect(drawn.content).toMatch(/No buttons under this picture: the favourites storage is not answering/);
+      expect(drawn.content).toMatch(/No buttons under this picture: the favourites storage cannot be reached right now/);
       expect(starButtons(drawn)).toEqual([]);
       expect(w.logs.some((l) => l.includes('rate limit not counted: storage failed'))).toBe(true);
       expect(w.logs.some((l) => l.includes('"code":"db_not_answering"') && l.includes('storage not answering'))).toBe(true);

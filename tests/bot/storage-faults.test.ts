@@ -44,6 +44,11 @@ describe('storage faults end to end', () => {
       expect((await add(3, 'ja')).content).toMatch(/保存先が使えません/);
       const lines = w.logs.filter((l) => l.includes(file) && /deleted or replaced/.test(l));
       expect(lines).toHaveLength(1);
+      // Drawing needs no storage: the picture is posted, without buttons that could not work, saying why.
+      const grid = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 2 }, user }).finalMessage();
+      expect(grid.attachments).toHaveLength(1);
+      expect(grid.content).toMatch(/No buttons under this picture/);
+      expect(grid.components).toEqual([]);
     } finally {
       await bot.stop();
     }
