@@ -123,12 +123,16 @@ async function readVersion(client: Client): Promise<number> {
 
 class PostgresDb implements Db {
   readonly engine = 'postgres' as const;
+  /** Statements outside a transaction: each on whichever pooled connection is free. */
+  private readonly direct: PgStatements;
 
   constructor(
     private readonly pool: pg.Pool,
     readonly where: string,
     private readonly log: StoreLogger | undefined,
-  ) {}
+  ) {
+    this.direct = new PgStatements(pool, this);
+  }
 
   /** Times a statement, and turns "server not there" into the store's error. */
   async timed<T>(sql: string, f: () => Promise<T>): Promise<T> {
@@ -149,9 +153,6 @@ class PostgresDb implements Db {
     return new StoreError('db_not_answering', `PostgreSQL at ${this.where} is not answering: ${why}`, { cause: e });
   }
 
-  private get direct(): PgStatements {
-    return new PgStatements(this.pool, this);
-  }
   run(sql: string, ...params: SqlValue[]): Promise<RunResult> {
     return this.direct.run(sql, ...params);
   }

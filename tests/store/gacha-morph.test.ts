@@ -75,13 +75,18 @@ describe.each(enginesUnderTest())('%s', (engine) => {
     });
   });
 
+  /** Repositories on the test's database and one favourite of user u1 (its row id). */
+  async function oneFavourite() {
+    const favs = new FavouritesRepo(db, { now: clock.now });
+    const morph = new MorphStateRepo(db, { now: clock.now });
+    const added = await favs.add('u1', { modelId: 'm', z: zOf(1), tags: { blonde_hair: 1 } });
+    if (!added.ok) throw new Error('add failed');
+    return { favs, morph, id: added.favourite.id };
+  }
+
   describe('MorphStateRepo', () => {
     it('GIVEN a favourite morphed twice THEN the next morph starts from the last target; removal drops it', async () => {
-      const favs = new FavouritesRepo(db, { now: clock.now });
-      const morph = new MorphStateRepo(db, { now: clock.now });
-      const added = await favs.add('u1', { modelId: 'm', z: zOf(1), tags: { blonde_hair: 1 } });
-      if (!added.ok) throw new Error('add failed');
-      const id = added.favourite.id;
+      const { favs, morph, id } = await oneFavourite();
       expect(await morph.getLastTarget('u1', id)).toBeNull();
       expect(await morph.setLastTarget('u1', id, { red_hair: 1, smile: 0.5 }, null)).toEqual({ ok: true });
       expect(await morph.getLastTarget('u1', id)).toEqual({ red_hair: 1, smile: 0.5 });
@@ -95,11 +100,7 @@ describe.each(enginesUnderTest())('%s', (engine) => {
   });
 
   it('GIVEN two morphs of one favourite drawn at once THEN only the first to finish moves the chain: it never forks', async () => {
-    const favs = new FavouritesRepo(db, { now: clock.now });
-    const morph = new MorphStateRepo(db, { now: clock.now });
-    const added = await favs.add('u1', { modelId: 'm', z: zOf(1), tags: { blonde_hair: 1 } });
-    if (!added.ok) throw new Error('add failed');
-    const id = added.favourite.id;
+    const { morph, id } = await oneFavourite();
     // Both read the chain's end (never morphed), draw, then try to move it on.
     const [a, b] = await Promise.all([morph.setLastTarget('u1', id, { red_hair: 1 }, null), morph.setLastTarget('u1', id, { black_hair: 1 }, null)]);
     expect([a, b].filter((r) => r.ok)).toHaveLength(1);
