@@ -46,7 +46,34 @@ def choose_vocabulary(root: Path, rows, max_tags: int):
         vocab = [{"name": t, "group": "other", "ja": t} for t, _ in counts.most_common(max_tags)]
     for v in vocab:
         v["frequency"] = counts[v["name"]] / len(rows)
-    return vocab
+    return with_hidden_sets(vocab, rows)
+
+
+def with_hidden_sets(vocab, rows, min_count=20, min_share=0.5):
+    """The vocabulary with `hides` on each tag that never appears beside any tag of an exclusive
+    set that most other images have: closed_eyes and sunglasses hide eye_color (an eye colour
+    nobody can see is not tagged). The runtime then leaves that set empty for such a tag instead
+    of filling it at random, which would ask the generator for a face it never saw."""
+    sets = {}
+    for v in vocab:
+        if v.get("exclusive"):
+            sets.setdefault(v["exclusive"], set()).add(v["name"])
+    out = []
+    for v in vocab:
+        v = {k: x for k, x in v.items() if k != "hides"}
+        with_tag = [set(tags) for _, tags in rows if v["name"] in tags]
+        if len(with_tag) >= min_count:
+            hidden = []
+            for name, members in sets.items():
+                if v["name"] in members or any(tags & members for tags in with_tag):
+                    continue
+                without = [tags for _, tags in rows if v["name"] not in tags]
+                if without and sum(1 for tags in without if members & set(tags)) / len(without) >= min_share:
+                    hidden.append(name)
+            if hidden:
+                v["hides"] = hidden
+        out.append(v)
+    return out
 
 
 def load_images(root: Path, files, size: int) -> torch.Tensor:

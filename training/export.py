@@ -20,9 +20,13 @@ import torch
 
 from training.networks import Generator, NetConfig, TwoStageGenerator, Upscaler, UpscalerConfig
 from training.export_onnx import file_manifest, write_onnx
+from training.dataset import read_tag_rows, with_hidden_sets
+from training.import_tfjs import load_tfjs_generator
 from training.run_history import run_history
 
 FORMAT_VERSION = 1
+# What tags.json says of a tag besides its name and frequency; refreshed from the data's vocab.json on export.
+VOCAB_LABELS = ("group", "ja", "aliases", "exclusive", "hides")
 
 
 def _layer(cls, name, config, inbound):
@@ -155,7 +159,7 @@ def write_model(G, vocab, out_dir, model_id, card_extra=None, float16=True):
                   "convertedBy": None, "modelTopology": keras_topology(G),
                   "weightsManifest": [{"paths": ["weights.bin"], "weights": specs}]}
     (out_dir / "model.json").write_text(json.dumps(model_json))
-    tags = [{k: v[k] for k in ("name", "group", "ja", "aliases", "exclusive", "frequency") if k in v} for v in vocab]
+    tags = [{k: v[k] for k in ("name", *VOCAB_LABELS, "frequency") if k in v} for v in vocab]
     (out_dir / "tags.json").write_text(json.dumps({"tags": tags}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     write_onnx(copy.deepcopy(G), base.cfg.z_dim, base.cfg.num_tags, out_dir / "model.onnx", float16_weights=float16)
     card = {"format": FORMAT_VERSION, "id": model_id, "name": model_id, "zDim": base.cfg.z_dim,
@@ -178,9 +182,47 @@ def load_run_generator(run_dir):
     return G.eval(), ckpt
 
 
+def generator_source(path):
+    """(G in eval mode, vocabulary, card extra) from a run folder (its EMA generator) or from a
+    shipped model folder (its 64 px generator read back exactly: a 2x stage can then be put on
+    a model users already have, drawing the same girls larger)."""
+    path = Path(path)
+    if (path / "ckpt.pt").is_file():
+        G, ckpt = load_run_generator(path)
+        cfg = ckpt["config"]
+        starts = run_history(path / "config.json")
+        meta_path = Path(cfg["data"]) / "meta.json"
+        data_meta = json.loads(meta_path.read_text()) if meta_path.is_file() else {}
+        training = {"data": cfg["data"], "dataset": {k: data_meta.get(k) for k in ("source", "count", "size", "seed")},
+                    "steps": ckpt["step"], "imagesSeen": ckpt["images_seen"],
+                    "epochs": round(ckpt["images_seen"] / max(1, data_meta.get("count") or 1), 2) if data_meta else None,
+                    "config": {k: cfg[k] for k in ("batch", "lr_g", "lr_d", "betas", "ema", "seed")},
+                    "net": cfg["net"], "loss": cfg["loss"],
+                    "commandLines": [{"command": "python3 -m training.train " + " ".join(h["argv"][1:]), "fromStep": h["fromStep"]}
+                                     for h in starts]}
+        vocab = ckpt["vocab"]
+        fresh_path = Path(cfg["data"]) / "vocab.json"
+        if fresh_path.is_file():  # names and order are the checkpoint's; labels may have been refined since
+            fresh = {v["name"]: v for v in json.loads(fresh_path.read_text(encoding="utf-8"))}
+            vocab = [{**v, **{k: fresh[v["name"]][k] for k in VOCAB_LABELS if k in fresh.get(v["name"], {})}} for v in vocab]
+        if (Path(cfg["data"]) / "tags.csv").is_file():  # runs started before `hides` existed get it here
+            vocab = with_hidden_sets(vocab, read_tag_rows(Path(cfg["data"])))
+        return G, vocab, training
+    if (path / "card.json").is_file():
+        card = json.loads((path / "card.json").read_text(encoding="utf-8"))
+        if "upscaler" in card:
+            raise ValueError(f"{path} already has a 2x stage; give the model it was made from, or its run")
+        G, vocab = load_tfjs_generator(path)
+        training = {**card.get("training", {}), "generatorFrom": {"model": card["id"], "name": card.get("name", card["id"]),
+                                                                  "created": card.get("created"),
+                                                                  "files": card.get("files")}}
+        return G, vocab, training
+    raise FileNotFoundError(f"{path}: neither a run folder (ckpt.pt) nor a model folder (card.json)")
+
+
 def main(argv=None):
-    p = argparse.ArgumentParser(description="Export a run's EMA generator as a tfjs layers model.")
-    p.add_argument("run", help="run folder with ckpt.pt")
+    p = argparse.ArgumentParser(description="Export a run's EMA generator (or a shipped model's generator) as a tfjs layers + ONNX model.")
+    p.add_argument("run", help="run folder with ckpt.pt, or a model folder (card.json) whose generator to take as it is")
     p.add_argument("out", help="model folder, e.g. models/default")
     p.add_argument("--id", help="model id (default: the folder name)")
     p.add_argument("--name", help="display name")
@@ -188,30 +230,14 @@ def main(argv=None):
     p.add_argument("--note", help="a sentence for the card (e.g. why this resolution)")
     p.add_argument("--upscaler", help="a train_upscaler run folder: export generator + 2x stage as one 128 px model")
     a = p.parse_args(argv)
-    if not (Path(a.run) / "ckpt.pt").is_file():
-        print(f"error: {Path(a.run) / 'ckpt.pt'}: missing (train first: python3 -m training.train)", file=sys.stderr)
+    try:
+        G, vocab, training = generator_source(a.run)
+    except (FileNotFoundError, ValueError) as e:
+        print(f"error: {e} (train first: python3 -m training.train)", file=sys.stderr)
         sys.exit(2)
-    G, ckpt = load_run_generator(a.run)
-    cfg = ckpt["config"]
-    starts = run_history(Path(a.run) / "config.json")
     model_id = a.id or Path(a.out).name
-    meta_path = Path(cfg["data"]) / "meta.json"
-    data_meta = json.loads(meta_path.read_text()) if meta_path.is_file() else {}
     extra = {"name": a.name or model_id, **({"note": a.note} if a.note else {}),
-             "training": {"data": cfg["data"], "dataset": {k: data_meta.get(k) for k in ("source", "count", "size", "seed")},
-                          "steps": ckpt["step"], "imagesSeen": ckpt["images_seen"],
-                          "epochs": round(ckpt["images_seen"] / max(1, data_meta.get("count") or 1), 2) if data_meta else None,
-                          "config": {k: cfg[k] for k in ("batch", "lr_g", "lr_d", "betas", "ema", "seed")},
-                          "net": cfg["net"], "loss": cfg["loss"],
-                          "commandLines": [{"command": "python3 -m training.train " + " ".join(h["argv"][1:]), "fromStep": h["fromStep"]}
-                                           for h in starts],
-                          "exportCommand": "python3 -m training.export " + " ".join(sys.argv[1:])}}
-    vocab = ckpt["vocab"]
-    fresh_path = Path(cfg["data"]) / "vocab.json"
-    if fresh_path.is_file():  # names and order are the checkpoint's; labels may have been refined since
-        fresh = {v["name"]: v for v in json.loads(fresh_path.read_text(encoding="utf-8"))}
-        vocab = [{**v, **{k: fresh[v["name"]][k] for k in ("group", "ja", "aliases", "exclusive") if k in fresh.get(v["name"], {})}}
-                 for v in vocab]
+             "training": {**training, "exportCommand": "python3 -m training.export " + " ".join(sys.argv[1:] if argv is None else argv)}}
     if a.upscaler:
         up_path = Path(a.upscaler) / "ckpt.pt"
         if not up_path.is_file():

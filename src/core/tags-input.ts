@@ -32,24 +32,41 @@ export function resolveWeights(model: ModelEntry, weights: TagWeights): Resolved
  * A named tag of an exclusive set (red_hair in hair_color, smile in mouth) clears the rest of
  * that set; other named tags are added. So "red_hair, smile" changes her hair colour and
  * mouth and keeps her eyes, hairstyle, background and accessories.
+ *
+ * Hidden sets (tags.json `hides`) follow the training data, where an eye colour nobody can see
+ * is not tagged: naming closed_eyes or sunglasses clears her eye colour, and naming an eye
+ * colour takes off the closed eyes or sunglasses she had (unless they are named too).
  */
 export function mergeTags(model: Pick<ModelEntry, 'vocabulary' | 'exclusiveSets'>, own: Float32Array, named: readonly string[]): Float32Array {
   const out = Float32Array.from(own);
-  for (const name of named) {
-    const entry = model.vocabulary.lookup(name);
-    if (!entry) continue;
+  const entries = named.map((n) => model.vocabulary.lookup(n)).filter((e) => e !== undefined);
+  const isNamed = new Set(entries.map((e) => e.index));
+  const clearSet = (set: string) => {
+    for (const other of model.exclusiveSets.get(set) ?? []) {
+      const e = model.vocabulary.lookup(other);
+      if (e && !isNamed.has(e.index)) out[e.index] = 0;
+    }
+  };
+  for (const entry of entries) {
     if (entry.exclusive) {
-      for (const other of model.exclusiveSets.get(entry.exclusive) ?? []) {
-        const e = model.vocabulary.lookup(other);
-        if (e) out[e.index] = 0;
+      clearSet(entry.exclusive);
+      for (const hider of model.vocabulary.entries) {
+        if (hider.hides.includes(entry.exclusive) && !isNamed.has(hider.index)) out[hider.index] = 0;
       }
     }
+    for (const set of entry.hides) clearSet(set);
   }
-  for (const name of named) {
-    const entry = model.vocabulary.lookup(name);
-    if (entry) out[entry.index] = 1;
-  }
+  for (const entry of entries) out[entry.index] = 1;
   return out;
+}
+
+/** Exclusive sets that a tag she has (at half strength or more) hides. */
+export function hiddenSets(model: Pick<ModelEntry, 'vocabulary'>, tags: ArrayLike<number>): Set<string> {
+  const hidden = new Set<string>();
+  for (const e of model.vocabulary.entries) {
+    if (e.hides.length > 0 && (tags[e.index] ?? 0) >= 0.5) for (const set of e.hides) hidden.add(set);
+  }
+  return hidden;
 }
 
 /** Moves the random fill of seed s onto a stream other than the z of s. */
@@ -59,14 +76,16 @@ const FILL_STREAM = 0x5f3759df;
  * For each exclusive set (hair colour, hairstyle, eye colour, mouth, background) that the
  * user named no tag of, one tag drawn by its training frequency — MakeGirlsMoe's "random"
  * label state. Every training image has one of each, so an empty set draws off-distribution
- * faces. Deterministic in `seed`.
+ * faces — except a set that a chosen tag hides (no eye colour behind closed eyes or
+ * sunglasses: the data has none there). Deterministic in `seed`.
  */
 export function fillExclusiveSets(model: Pick<ModelEntry, 'vocabulary' | 'exclusiveSets'>, chosen: Float32Array, seed: number): Float32Array {
   const out = Float32Array.from(chosen);
   // Not SeedRandom(seed) itself: that stream is the girl's z, and its first uniforms are the
   // Box–Muller inputs of z[0] and z[1], which would tie hair and eye colour to them.
   const rng = new SeedRandom((seed ^ FILL_STREAM) >>> 0);
-  for (const names of model.exclusiveSets.values()) {
+  const hidden = hiddenSets(model, chosen);
+  for (const [set, names] of model.exclusiveSets) {
     const entries = names.map((n) => model.vocabulary.lookup(n)!).filter(Boolean);
     if (entries.some((e) => out[e.index]! > 0)) continue;
     if (entries.length === 0) continue;
@@ -76,6 +95,8 @@ export function fillExclusiveSets(model: Pick<ModelEntry, 'vocabulary' | 'exclus
     const weights = entries.map((e) => (known ? e.frequency : 1));
     const total = weights.reduce((a, b) => a + b, 0);
     let roll = rng.uniform() * total;
+    // After the draw, so the sets after this one fill as they did before `hides` existed.
+    if (hidden.has(set)) continue;
     // The last drawable entry catches a roll that rounding leaves at or just above 0.
     let pick = weights.findIndex((w) => {
       roll -= w;

@@ -38,6 +38,7 @@ const tagsSchema = z.object({
       ja: z.string().optional(),
       aliases: z.array(z.string()).optional(),
       exclusive: z.string().min(1).optional(),
+      hides: z.array(z.string().min(1)).optional(),
       frequency: z.number().min(0).max(1).optional(),
     }),
   ),

@@ -15,7 +15,8 @@ export interface UnknownTag {
 }
 
 export interface TagWarning {
-  code: 'several_in_group';
+  /** several_in_group: alternatives mixed; hidden: a tag asked for behind one that hides it (closed_eyes + blue_eyes). */
+  code: 'several_in_group' | 'hidden';
   /** The exclusive set (tags.json `exclusive`), or the group when the vocabulary has no sets. */
   group: TagGroup;
   tags: string[];
@@ -159,7 +160,7 @@ export function tagWarnings(vocab: TagVocabulary, tags: readonly string[], multi
     if (set === undefined) continue;
     bySet.set(set, [...(bySet.get(set) ?? []), name]);
   }
-  return [...bySet]
+  const several: TagWarning[] = [...bySet]
     .filter(([, names]) => names.length > 1)
     .map(([group, names]) => ({
       code: 'several_in_group' as const,
@@ -167,4 +168,24 @@ export function tagWarnings(vocab: TagVocabulary, tags: readonly string[], multi
       tags: names,
       message: `${names.length} ${GROUP_LABEL[group] ?? `"${group}" tags (they will be blended)`}: ${names.join(', ')}.`,
     }));
+  return [...several, ...hiddenWarnings(vocab, tags)];
+}
+
+/** A tag of a set that another named tag hides: the model never saw the two together. */
+function hiddenWarnings(vocab: TagVocabulary, tags: readonly string[]): TagWarning[] {
+  const entries = tags.map((n) => vocab.lookup(n)!);
+  const out: TagWarning[] = [];
+  for (const hider of entries) {
+    for (const set of hider.hides) {
+      const shown = entries.filter((e) => e.exclusive === set).map((e) => e.name);
+      if (shown.length === 0) continue;
+      out.push({
+        code: 'hidden',
+        group: set,
+        tags: [hider.name, ...shown],
+        message: `${hider.name} hides the ${set.replace(/_/g, ' ')}, so ${shown.join(', ')} will barely show.`,
+      });
+    }
+  }
+  return out;
 }

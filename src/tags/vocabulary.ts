@@ -19,6 +19,11 @@ export interface TagSpec {
   frequency?: number;
   /** Name of the set of alternatives this tag belongs to (one hair colour, one hairstyle…). */
   exclusive?: string;
+  /**
+   * Exclusive sets this tag hides: no training image has it beside any tag of the set
+   * (closed_eyes and sunglasses hide eye_color: an eye colour nobody can see is not tagged).
+   */
+  hides?: string[];
 }
 
 export interface TagEntry {
@@ -31,6 +36,8 @@ export interface TagEntry {
   readonly frequency: number;
   /** Set of alternatives this tag belongs to, if any (see TagSpec.exclusive). */
   readonly exclusive?: string;
+  /** Exclusive sets this tag hides (see TagSpec.hides); empty for most tags. */
+  readonly hides: readonly string[];
   /** Position in the tag vector. */
   readonly index: number;
 }
@@ -67,6 +74,7 @@ export class TagVocabulary {
       aliases: [...(s.aliases ?? [])],
       frequency: s.frequency ?? 0,
       ...(s.exclusive ? { exclusive: s.exclusive } : {}),
+      hides: [...(s.hides ?? [])],
       index,
     }));
     const seen = new Set<string>();
@@ -149,6 +157,7 @@ export class TagVocabulary {
       ...(e.ja ? { ja: e.ja } : {}),
       ...(e.aliases.length ? { aliases: [...e.aliases] } : {}),
       ...(e.exclusive ? { exclusive: e.exclusive } : {}),
+      ...(e.hides.length ? { hides: [...e.hides] } : {}),
       frequency: e.frequency,
     }));
   }

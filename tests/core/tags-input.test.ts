@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelEntry } from '../../src/core/catalog.ts';
 import { describeTags } from '../../src/core/girl.ts';
-import { fillExclusiveSets, resolveTags } from '../../src/core/tags-input.ts';
+import { fillExclusiveSets, mergeTags, resolveTags } from '../../src/core/tags-input.ts';
 import { TagVocabulary, type TagSpec } from '../../src/tags/vocabulary.ts';
 import { seedToZ } from '../../src/latent/seed-random.ts';
 import { sameArray, userErrorOf } from './helpers.ts';
@@ -108,5 +108,52 @@ describe('random fill and z', () => {
     const large = byRadius.slice(200).filter(isRed).length;
     expect(small).toBeGreaterThan(60);
     expect(large).toBeGreaterThan(60);
+  });
+});
+
+describe('hidden sets (tags.json hides: no eye colour behind closed eyes or sunglasses)', () => {
+  const eyes = modelOf([
+    { name: 'blue_eyes', group: 'eye_color', exclusive: 'eye_color', frequency: 0.5 },
+    { name: 'red_eyes', group: 'eye_color', exclusive: 'eye_color', frequency: 0.5 },
+    { name: 'x_background', group: 'other', exclusive: 'background', frequency: 0.5 },
+    { name: 'y_background', group: 'other', exclusive: 'background', frequency: 0.5 },
+    { name: 'closed_eyes', group: 'expression', hides: ['eye_color'], frequency: 0.1 },
+    { name: 'sunglasses', group: 'accessories', hides: ['eye_color'], frequency: 0.1 },
+    { name: 'smile', group: 'expression', frequency: 0.6 },
+  ]);
+  const vec = (...names: string[]) => eyes.vocabulary.toVector(names);
+  const names = (v: Float32Array) => eyes.vocabulary.namesOf(v);
+
+  it('GIVEN closed_eyes THEN the gacha fill leaves the eye colour empty and fills the other sets as it did without hides', () => {
+    const plain = modelOf(eyes.vocabulary.toSpecs().map(({ hides: _, ...spec }) => spec));
+    for (let s = 0; s < 40; s++) {
+      const filled = names(fillExclusiveSets(eyes, vec('closed_eyes'), s));
+      expect(filled.filter((n) => n.endsWith('_eyes') && n !== 'closed_eyes')).toEqual([]);
+      const before = plain.vocabulary.namesOf(fillExclusiveSets(plain, vec('closed_eyes'), s));
+      expect(filled.filter((n) => n.endsWith('_background'))).toEqual(before.filter((n) => n.endsWith('_background')));
+    }
+    expect(names(fillExclusiveSets(eyes, vec('smile'), 3)).some((n) => n === 'blue_eyes' || n === 'red_eyes')).toBe(true);
+  });
+
+  it('GIVEN a girl with blue eyes WHEN closed_eyes or sunglasses are named THEN her eye colour goes and the rest stays', () => {
+    expect(names(mergeTags(eyes, vec('blue_eyes', 'smile', 'x_background'), ['closed_eyes']))).toEqual(['x_background', 'closed_eyes', 'smile']);
+    expect(names(mergeTags(eyes, vec('red_eyes', 'x_background'), ['sunglasses']))).toEqual(['x_background', 'sunglasses']);
+  });
+
+  it('GIVEN a girl with closed eyes WHEN an eye colour is named THEN her eyes open; named together both stay, with a warning', () => {
+    expect(names(mergeTags(eyes, vec('closed_eyes', 'smile'), ['blue_eyes']))).toEqual(['blue_eyes', 'smile']);
+    expect(names(mergeTags(eyes, vec('sunglasses', 'closed_eyes'), ['red_eyes', 'sunglasses']))).toEqual(['red_eyes', 'sunglasses']);
+    const typed = resolveTags(eyes, 'closed eyes, blue eyes');
+    expect(typed.names).toEqual(['closed_eyes', 'blue_eyes']);
+    expect(typed.warnings.map((w) => [w.code, w.tags])).toEqual([['hidden', ['closed_eyes', 'blue_eyes']]]);
+    expect(typed.warnings[0]!.message).toBe('closed_eyes hides the eye color, so blue_eyes will barely show.');
+    expect(resolveTags(eyes, 'closed eyes, smile').warnings).toEqual([]);
+  });
+
+  it('GIVEN a vocabulary round trip THEN hides is kept, and tags without it have none', () => {
+    const again = new TagVocabulary(eyes.vocabulary.toSpecs());
+    expect(again.lookup('sunglasses')!.hides).toEqual(['eye_color']);
+    expect(again.lookup('smile')!.hides).toEqual([]);
+    expect(again.toSpecs().find((s) => s.name === 'smile')).not.toHaveProperty('hides');
   });
 });

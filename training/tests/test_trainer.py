@@ -152,6 +152,23 @@ class TrainExportTests(unittest.TestCase):
             self.assertEqual(len(tags), card["numTags"])
             self.assertEqual(card["imageSize"], 64)
 
+    def test_GIVEN_shipped_model_folder_WHEN_exported_again_THEN_same_weights_and_card_names_its_source(self):
+        from training.export import main as export_main
+        with tempfile.TemporaryDirectory() as d:
+            data, out, model, again = Path(d) / "data", Path(d) / "run", Path(d) / "model", Path(d) / "again"
+            make_dataset(data)
+            train(tiny_config(data, out), progress=False)
+            with contextlib.redirect_stdout(io.StringIO()):
+                export_main([str(out), str(model), "--id", "tiny-v1"])
+                export_main([str(model), str(again), "--id", "tiny-v1b"])
+            self.assertEqual((model / "weights.bin").read_bytes(), (again / "weights.bin").read_bytes())
+            card = json.loads((again / "card.json").read_text())
+            self.assertEqual(card["training"]["generatorFrom"]["model"], "tiny-v1")
+            self.assertEqual(json.loads((model / "tags.json").read_text()), json.loads((again / "tags.json").read_text()))
+            with contextlib.redirect_stderr(io.StringIO()) as err, self.assertRaises(SystemExit):
+                export_main([str(Path(d) / "nothing"), str(Path(d) / "x")])
+            self.assertIn("neither a run folder", err.getvalue())
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -1,0 +1,118 @@
+/**
+ * `npm run contact-sheet`: the picture a user judges a model by. For a few full tag sets, one
+ * PNG each: a row of 8 seeds per model given, above a row of 8 real DiceBear renders with the
+ * same tags (only the untagged choices — hair variant, eyes, eyebrows, nose, head, mouth
+ * variant — random). Every tile is shown at the same display size, so a 64 px model is
+ * enlarged with the bot's own tile kernel, as users see it.
+ *
+ *   npm run contact-sheet -- MODEL_DIR [MODEL_DIR…] [--out docs/contact-sheets] [--seed 1] [--size 128]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import { GeneratorService } from '../src/gan/generator-service.ts';
+import { seedToZ } from '../src/latent/seed-random.ts';
+import { renderLabeledGrid, TILE_KERNEL, type RawImage } from '../src/render/index.ts';
+import { renderFacePng } from './dataset/render-face.ts';
+import { sampleFace } from './dataset/sample-face.ts';
+
+const USAGE = 'usage: npm run contact-sheet -- MODEL_DIR [MODEL_DIR…] [--out docs/contact-sheets] [--seed 1] [--size 128]';
+
+/** Full tag sets (every exclusive choice named), fixed so that sheets of two models compare. */
+export const SHEET_SETS: readonly (readonly string[])[] = [
+  ['blonde_hair', 'blue_eyes', 'long_hair', 'smile', 'white_background'],
+  ['black_hair', 'red_eyes', 'ponytail', 'frown', 'glasses', 'grey_background'],
+  ['pink_hair', 'green_eyes', 'twintails', 'smile', 'open_mouth', 'blue_background'],
+  ['aqua_hair', 'yellow_eyes', 'hair_bun', 'smile', 'hair_flower', 'tan', 'pink_background'],
+  ['silver_hair', 'purple_eyes', 'short_hair', 'frown', 'freckles', 'earrings', 'gradient_background'],
+];
+const SEEDS_PER_ROW = 8;
+
+function fail(message: string): never {
+  process.stderr.write(`contact-sheet: ${message}\n`);
+  process.exit(2);
+}
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    out: { type: 'string', default: 'docs/contact-sheets' },
+    seed: { type: 'string', default: '1' },
+    size: { type: 'string', default: '128' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+if (positionals.length === 0) fail(`give at least one model folder\n${USAGE}`);
+const firstSeed = Number(values.seed);
+const size = Number(values.size);
+if (!Number.isInteger(firstSeed) || firstSeed < 0) fail('--seed must be a whole number ≥ 0');
+if (!Number.isInteger(size) || size < 32 || size > 512) fail('--size must be a whole number of pixels from 32 to 512');
+
+let service: GeneratorService;
+try {
+  service = await GeneratorService.create({ modelDirs: positionals, workers: 0 });
+} catch (e) {
+  fail((e as Error).message);
+}
+const models = [...service.models().values()];
+
+/** `img` as a size × size tile: smaller models' pictures enlarged as the bot enlarges tiles (Catmull-Rom). */
+async function asTile(img: RawImage): Promise<RawImage> {
+  if (img.width === size && img.height === size) return img;
+  const data = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+    .resize(size, size, { kernel: TILE_KERNEL, fit: 'fill' })
+    .raw()
+    .toBuffer();
+  return { width: size, height: size, channels: 3, data: new Uint8Array(data) };
+}
+
+async function realRow(set: readonly string[], setIndex: number): Promise<RawImage[]> {
+  const row: RawImage[] = [];
+  for (let k = 0; k < SEEDS_PER_ROW; k++) {
+    // Seed 91 is no dataset's (1 training, 2 held-out, 77 the evaluator's matched renders).
+    const face = sampleFace(91, setIndex * SEEDS_PER_ROW + k, set);
+    const { data, info } = await sharp(await renderFacePng(face.options, size))
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    row.push({ width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) });
+  }
+  return row;
+}
+
+try {
+  mkdirSync(values.out!, { recursive: true });
+  const seeds = Array.from({ length: SEEDS_PER_ROW }, (_, i) => firstSeed + i);
+  for (const [s, set] of SHEET_SETS.entries()) {
+    const rows: RawImage[][] = [];
+    const labels: string[] = [];
+    for (const m of models) {
+      const missing = set.filter((t) => !m.vocabulary.lookup(t));
+      if (missing.length) fail(`model "${m.id}" does not know ${missing.join(', ')}`);
+      const tags = m.vocabulary.toVector([...set]);
+      const images = await service.generate(seeds.map((seed) => ({ modelId: m.id, z: seedToZ(seed, m.zDim), tags })));
+      rows.push(await Promise.all(images.map(asTile)));
+      labels.push(`${m.card.name ?? m.id} (${m.imageSize} px)`);
+    }
+    rows.push(await realRow(set, s));
+    labels.push(`real renders (${size} px)`);
+    const png = await renderLabeledGrid(rows, {
+      rowLabels: labels,
+      colLabels: seeds.map((seed) => `seed ${seed}`),
+      tileSize: size,
+      title: set.join(', '),
+    });
+    const file = join(values.out!, `set${s + 1}.png`);
+    writeFileSync(file, png);
+    process.stderr.write(`wrote ${file}: ${models.map((m) => basename(m.dir)).join(', ')} and real renders\n`);
+  }
+} catch (e) {
+  await service.close().catch(() => undefined);
+  fail((e as Error).message);
+}
+await service.close();
