@@ -53,7 +53,8 @@ const source = String((model.card.training as { dataset?: { source?: string } } 
 if (plan.matched && source.includes('lorelei')) {
   // Real faces with each plan set's exact tags (DiceBear renders: the lorelei data's own reference).
   const t0 = performance.now();
-  const n = await renderMatched(plan.matched, model.imageSize, join(outDir, 'matched'));
+  // At 128 px at least: a judge larger than the model then reads sharp renders (it shrinks them for a smaller one).
+  const n = await renderMatched(plan.matched, Math.max(model.imageSize, 128), join(outDir, 'matched'));
   process.stderr.write(`rendered ${n} real faces with the plan's tag sets in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 }
 const zOf = (seed: number) => (opts.psi === 1 ? seedToZ(seed, model.zDim) : truncate(seedToZ(seed, model.zDim), opts.psi));

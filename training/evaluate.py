@@ -91,11 +91,17 @@ def classify(model, images, batch=256):
 
 
 def resize_to(images, size):
-    """uint8 (N, S, S, 3) → (N, size, size, 3) by area averaging (the judges' input size)."""
+    """uint8 (N, S, S, 3) → (N, size, size, 3), the judge's input size: area averaging to shrink,
+    bicubic to enlarge (a 64 px model before a 128 px judge is shown as the bot shows it,
+    enlarged smoothly, not as blocks of 2 × 2 pixels)."""
     if images.shape[1] == size:
         return images
-    return torch.nn.functional.interpolate(torch.from_numpy(images).permute(0, 3, 1, 2).float(), size=size,
-                                           mode="area").round().byte().permute(0, 2, 3, 1).numpy()
+    x = torch.from_numpy(images).permute(0, 3, 1, 2).float()
+    if size < images.shape[1]:
+        x = torch.nn.functional.interpolate(x, size=size, mode="area")
+    else:
+        x = torch.nn.functional.interpolate(x, size=size, mode="bicubic", align_corners=False).clamp(0, 255)
+    return x.round().byte().permute(0, 2, 3, 1).numpy()
 
 
 def pairwise_mean(x):
@@ -119,9 +125,7 @@ def score(a):
     if gen.size != len(plan_rows) * size * size * 3:
         sys.exit(f"error: {a.generated}: expected {len(plan_rows)} images of {size}px, found {gen.size} bytes")
     gen = gen.reshape(len(plan_rows), size, size, 3)
-    if size != jckpt["size"]:  # the judge sees every image at its own training size
-        gen = torch.nn.functional.interpolate(torch.from_numpy(gen).permute(0, 3, 1, 2).float(), size=jckpt["size"],
-                                              mode="area").round().byte().permute(0, 2, 3, 1).numpy()
+    gen = resize_to(gen, jckpt["size"])  # the judge sees every image at its own training size
     feats, probs = classify(judge, gen)
     kinds = np.array([r["kind"] for r in plan_rows])
     req = np.array([r["tags"] for r in plan_rows], dtype=np.float32) > 0.5

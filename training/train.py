@@ -23,6 +23,7 @@ from training.networks import Discriminator, Encoder, Generator, NetConfig
 from training.plots import save_loss_plot, save_sample_grid
 from training.run_history import run_history
 from training.seed_random import seed_to_z
+from training.stop_signal import StopOnSignal
 
 
 @dataclass
@@ -157,78 +158,80 @@ def train(cfg: TrainConfig, resume=False, progress=True):
 
     pos_weight = positive_weights(data.tags).to(device) if cfg.loss.aux_balanced else None
     half = cfg.batch // 2
-    while images_seen < total_images:
-        # Random numbers come from the CPU generator on every device, so a run's data order and
-        # z are the same on a GPU as here.
-        idx = torch.randint(len(data), (cfg.batch,))
-        real, tags = (t.to(device) for t in data.batch(idx))
-        # Pairs (i, i + B/2) share tags, for the mode-seeking term.
-        g_tags = torch.cat([tags[:half], tags[:half]])
-        z = torch.randn(cfg.batch, cfg.net.z_dim).to(device)
+    with StopOnSignal() as stop:
+        while images_seen < total_images and not stop.requested:
+            # Random numbers come from the CPU generator on every device, so a run's data order and
+            # z are the same on a GPU as here.
+            idx = torch.randint(len(data), (cfg.batch,))
+            real, tags = (t.to(device) for t in data.batch(idx))
+            # Pairs (i, i + B/2) share tags, for the mode-seeking term.
+            g_tags = torch.cat([tags[:half], tags[:half]])
+            z = torch.randn(cfg.batch, cfg.net.z_dim).to(device)
 
-        with torch.no_grad():
-            fake = G(z, tags)
-        loss_d, stats_d = d_loss(D, real, tags, fake, cfg.loss, pos_weight)
-        opt_d.zero_grad(set_to_none=True)
-        loss_d.backward()
-        opt_d.step()
-
-        for p in D.parameters():
-            p.requires_grad_(False)
-        loss_g, _, stats_g = g_loss(G, D, torch.randn(cfg.batch, cfg.net.z_dim).to(device), g_tags, cfg.loss, pos_weight=pos_weight)
-        if E is not None:  # half a batch of real faces redrawn from their codes
-            loss_rec, stats_rec = reconstruction_loss(G, D, E, real[:half], tags[:half], cfg.loss)
-            loss_g = loss_g + loss_rec
-            stats_g.update(stats_rec)
-            opt_e.zero_grad(set_to_none=True)
-        if E is not None and cfg.loss.latent_weight > 0:
-            # The cLR term trains G only (BicycleGAN): E's weights are left out of its graph.
-            for p in E.parameters():
-                p.requires_grad_(False)
-            loss_lat, stats_lat = latent_regression_loss(G, E, torch.randn(half, cfg.net.z_dim).to(device), g_tags[:half], cfg.loss)
-            for p in E.parameters():
-                p.requires_grad_(True)
-            loss_g = loss_g + loss_lat
-            stats_g.update(stats_lat)
-        opt_g.zero_grad(set_to_none=True)
-        loss_g.backward()
-        opt_g.step()
-        if E is not None:
-            opt_e.step()
-        for p in D.parameters():
-            p.requires_grad_(True)
-
-        with torch.no_grad():
-            # Warm-up: early on G_ema follows G closely, or it would average in the random init.
-            decay = min(cfg.ema, (1 + step) / (10 + step))
-            for pe, p in zip(G_ema.parameters(), G.parameters()):
-                pe.lerp_(p, 1 - decay)
-            for be, b in zip(G_ema.buffers(), G.buffers()):
-                be.copy_(b)
-        step += 1
-        images_seen += cfg.batch
-
-        if step % cfg.log_every == 0:
-            elapsed = time.time() - started
-            rec = {"step": step, "epoch": images_seen / len(data), "time_s": round(elapsed, 1), **stats_d, **stats_g}
-            log.write(json.dumps(rec) + "\n")
-            log.flush()
-            if progress:
-                done = images_seen / total_images
-                print(f"\r[{'#' * int(30 * done):<30}] {100 * done:5.1f}% step {step} epoch {rec['epoch']:.2f} "
-                      f"d {stats_d['d_adv']:.3f} g {stats_g['g_adv']:.3f} aux {stats_g['g_aux']:.3f} "
-                      f"ms {stats_g['g_ms']:.3f}" + (f" rec {stats_g['g_rec']:.3f} kl {stats_g['g_kl']:.1f}" if 'g_rec' in stats_g else "")
-                      + (f" lat {stats_g['g_latent']:.3f}" if 'g_latent' in stats_g else ""), end="", file=sys.stderr, flush=True)
-        if images_seen >= next_grid:
-            next_grid += grid_every
             with torch.no_grad():
-                save_sample_grid(G_ema, fixed_z, fixed_sets, out / "samples" / f"epoch_{images_seen / len(data):06.2f}.png")
-            save_checkpoint(ckpt_path, snapshot())
-            save_loss_plot(out / "log.jsonl", out / "loss.png")
-        if cfg.max_minutes and time.time() - started > cfg.max_minutes * 60:
-            break
+                fake = G(z, tags)
+            loss_d, stats_d = d_loss(D, real, tags, fake, cfg.loss, pos_weight)
+            opt_d.zero_grad(set_to_none=True)
+            loss_d.backward()
+            opt_d.step()
 
+            for p in D.parameters():
+                p.requires_grad_(False)
+            loss_g, _, stats_g = g_loss(G, D, torch.randn(cfg.batch, cfg.net.z_dim).to(device), g_tags, cfg.loss, pos_weight=pos_weight)
+            if E is not None:  # half a batch of real faces redrawn from their codes
+                loss_rec, stats_rec = reconstruction_loss(G, D, E, real[:half], tags[:half], cfg.loss)
+                loss_g = loss_g + loss_rec
+                stats_g.update(stats_rec)
+                opt_e.zero_grad(set_to_none=True)
+            if E is not None and cfg.loss.latent_weight > 0:
+                # The cLR term trains G only (BicycleGAN): E's weights are left out of its graph.
+                for p in E.parameters():
+                    p.requires_grad_(False)
+                loss_lat, stats_lat = latent_regression_loss(G, E, torch.randn(half, cfg.net.z_dim).to(device), g_tags[:half], cfg.loss)
+                for p in E.parameters():
+                    p.requires_grad_(True)
+                loss_g = loss_g + loss_lat
+                stats_g.update(stats_lat)
+            opt_g.zero_grad(set_to_none=True)
+            loss_g.backward()
+            opt_g.step()
+            if E is not None:
+                opt_e.step()
+            for p in D.parameters():
+                p.requires_grad_(True)
+
+            with torch.no_grad():
+                # Warm-up: early on G_ema follows G closely, or it would average in the random init.
+                decay = min(cfg.ema, (1 + step) / (10 + step))
+                for pe, p in zip(G_ema.parameters(), G.parameters()):
+                    pe.lerp_(p, 1 - decay)
+                for be, b in zip(G_ema.buffers(), G.buffers()):
+                    be.copy_(b)
+            step += 1
+            images_seen += cfg.batch
+
+            if step % cfg.log_every == 0:
+                elapsed = time.time() - started
+                rec = {"step": step, "epoch": images_seen / len(data), "time_s": round(elapsed, 1), **stats_d, **stats_g}
+                log.write(json.dumps(rec) + "\n")
+                log.flush()
+                if progress:
+                    done = images_seen / total_images
+                    print(f"\r[{'#' * int(30 * done):<30}] {100 * done:5.1f}% step {step} epoch {rec['epoch']:.2f} "
+                          f"d {stats_d['d_adv']:.3f} g {stats_g['g_adv']:.3f} aux {stats_g['g_aux']:.3f} "
+                          f"ms {stats_g['g_ms']:.3f}" + (f" rec {stats_g['g_rec']:.3f} kl {stats_g['g_kl']:.1f}" if 'g_rec' in stats_g else "")
+                          + (f" lat {stats_g['g_latent']:.3f}" if 'g_latent' in stats_g else ""), end="", file=sys.stderr, flush=True)
+            if images_seen >= next_grid:
+                next_grid += grid_every
+                with torch.no_grad():
+                    save_sample_grid(G_ema, fixed_z, fixed_sets, out / "samples" / f"epoch_{images_seen / len(data):06.2f}.png")
+                save_checkpoint(ckpt_path, snapshot())
+                save_loss_plot(out / "log.jsonl", out / "loss.png")
+            if cfg.max_minutes and time.time() - started > cfg.max_minutes * 60:
+                break
     save_checkpoint(ckpt_path, snapshot())
+    if stop.requested:
+        print(f"\nstopped by a signal at step {step}; checkpoint written (--resume continues)", file=sys.stderr, flush=True)
     with torch.no_grad():
         save_sample_grid(G_ema, fixed_z, fixed_sets, out / "samples" / "final.png")
     save_loss_plot(out / "log.jsonl", out / "loss.png")
@@ -261,10 +264,11 @@ def main(argv=None):
     p.add_argument("--latent-reg", type=float, default=0.0, help="weight of the cLR term (E recovers z from G(z); needs --rec)")
     p.add_argument("--init-from", default="", help="start G from a shipped model folder (e.g. models/default)")
     p.add_argument("--samples-per-epoch", type=int, default=TrainConfig.samples_per_epoch, help="sample grids and checkpoints per epoch")
+    p.add_argument("--log-every", type=int, default=TrainConfig.log_every, help="steps between lines of log.jsonl")
     a = p.parse_args(argv)
     cfg = TrainConfig(data=a.data, out=a.out, image_size=a.size, max_tags=a.max_tags, batch=a.batch,
                       epochs=a.epochs, max_minutes=a.max_minutes, seed=a.seed, threads=a.threads, limit=a.limit, device=a.device,
-                      init_from=a.init_from, samples_per_epoch=a.samples_per_epoch,
+                      init_from=a.init_from, samples_per_epoch=a.samples_per_epoch, log_every=a.log_every,
                       loss=LossConfig(mode_seeking=a.mode_seeking, aux_weight_g=a.aux_g, aux_weight_d=a.aux_d, aux_balanced=a.aux_balanced,
                                       rec_weight=a.rec, kl_weight=a.kl, latent_weight=a.latent_reg))
     if a.size == 128:

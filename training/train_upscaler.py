@@ -21,6 +21,7 @@ import torch.nn.functional as F
 
 from training.dataset import DataError, TaggedImages
 from training.networks import Upscaler, UpscalerConfig
+from training.stop_signal import StopOnSignal
 from training.train import save_checkpoint
 
 
@@ -137,30 +138,33 @@ def train(cfg: UpscalerTrainConfig, resume=False, progress=True):
     log = (out / "log.jsonl").open("a")
     started = last_save = time.time()
     c = cfg.crop
-    while step < cfg.steps:
-        idx = torch.randint(len(data), (cfg.batch,))
-        hi, _ = data.batch(idx)
-        # Even offsets, so that the 2×2 cells of the reduction line up with the crop.
-        ox, oy = (torch.randint(0, (128 - c) // 2 + 1, (2,)) * 2).tolist()
-        hi = hi[:, :, oy:oy + c, ox:ox + c]
-        lo = degrade(reduce(hi), cfg)
-        loss = (U(lo) - hi).abs().mean()
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        step += 1
-        if step % cfg.log_every == 0:
-            rec = {"step": step, "time_s": round(time.time() - started, 1), "l1": round(loss.item(), 5)}
-            log.write(json.dumps(rec) + "\n")
-            log.flush()
-            if progress:
-                print(f"\rstep {step}/{cfg.steps} l1 {rec['l1']:.4f}", end="", file=sys.stderr, flush=True)
-        if time.time() - last_save > cfg.save_every_minutes * 60:
-            save()
-            last_save = time.time()
-        if cfg.max_minutes and time.time() - started > cfg.max_minutes * 60:
-            break
+    with StopOnSignal() as stop:
+        while step < cfg.steps and not stop.requested:
+            idx = torch.randint(len(data), (cfg.batch,))
+            hi, _ = data.batch(idx)
+            # Even offsets, so that the 2×2 cells of the reduction line up with the crop.
+            ox, oy = (torch.randint(0, (128 - c) // 2 + 1, (2,)) * 2).tolist()
+            hi = hi[:, :, oy:oy + c, ox:ox + c]
+            lo = degrade(reduce(hi), cfg)
+            loss = (U(lo) - hi).abs().mean()
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            step += 1
+            if step % cfg.log_every == 0:
+                rec = {"step": step, "time_s": round(time.time() - started, 1), "l1": round(loss.item(), 5)}
+                log.write(json.dumps(rec) + "\n")
+                log.flush()
+                if progress:
+                    print(f"\rstep {step}/{cfg.steps} l1 {rec['l1']:.4f}", end="", file=sys.stderr, flush=True)
+            if time.time() - last_save > cfg.save_every_minutes * 60:
+                save()
+                last_save = time.time()
+            if cfg.max_minutes and time.time() - started > cfg.max_minutes * 60:
+                break
     save()
+    if stop.requested:
+        print(f"\nstopped by a signal at step {step}; checkpoint written (--resume continues)", file=sys.stderr, flush=True)
     figures = {"step": step, **({"heldout_clean": evaluate(U, held), "heldout_degraded": evaluate(U, held, clean=False, cfg=cfg)} if held else {})}
     log.write(json.dumps({"eval": figures}) + "\n")
     log.close()

@@ -87,6 +87,31 @@ class TrainExportTests(unittest.TestCase):
             starts = json.loads((out / "config.json").read_text())["history"]
             self.assertEqual([h["fromStep"] for h in starts], [0, 3, 3])  # every start kept, with where it began
 
+    def test_GIVEN_SIGTERM_WHEN_training_THEN_it_stops_at_a_step_boundary_with_a_checkpoint_at_that_step(self):
+        import signal
+        import subprocess
+        import sys
+        import time
+        with tempfile.TemporaryDirectory() as d:
+            data, out = Path(d) / "data", Path(d) / "run"
+            make_dataset(data)
+            args = [sys.executable, "-m", "training.train", "--data", str(data), "--out", str(out), "--batch", "8",
+                    "--epochs", "10000", "--log-every", "1", "--threads", "1", "--samples-per-epoch", "1"]
+            proc = subprocess.Popen(args, stderr=subprocess.PIPE, text=True)
+            try:
+                deadline = time.time() + 120
+                while (time.time() < deadline and proc.poll() is None
+                       and not ((out / "log.jsonl").is_file() and (out / "log.jsonl").read_text().count("\n") >= 2)):
+                    time.sleep(0.1)
+                proc.send_signal(signal.SIGTERM)
+                _, err = proc.communicate(timeout=120)
+            finally:
+                proc.kill()
+            self.assertEqual(proc.returncode, 0, err[-500:])
+            step = torch.load(out / "ckpt.pt", map_location="cpu")["step"]
+            self.assertGreaterEqual(step, 2)
+            self.assertIn(f"stopped by a signal at step {step}; checkpoint written", err)
+
     def test_GIVEN_balanced_tag_head_THEN_rare_positives_weigh_more_and_training_runs(self):
         tags = torch.tensor([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
         self.assertTrue(torch.allclose(positive_weights(tags), torch.tensor([1 / 3, 3.0])))
