@@ -31,7 +31,11 @@ export function catalogOf(service: GeneratorService): ModelCatalog {
   const entries = new Map([...service.models().values()].map((m) => [m.id, toEntry(m)]));
   return {
     defaultModelId: service.defaultModelId,
-    get: (id) => entries.get(id),
+    // A former id (card.json formerIds) finds the model that answers to it now.
+    get: (id) => {
+      const resolved = service.resolveId(id);
+      return resolved === undefined ? undefined : entries.get(resolved);
+    },
     ids: () => [...entries.keys()],
   };
 }

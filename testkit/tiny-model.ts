@@ -24,6 +24,8 @@ export interface TinyModelOptions {
   quantize?: boolean;
   /** Number of weight files the manifest splits the bytes into (default 1: weights.bin). */
   shards?: number;
+  /** card.json formerIds: ids the model answered to before. */
+  formerIds?: string[];
 }
 
 export interface TinyModel {
@@ -170,6 +172,7 @@ export async function makeTinyModel(dir: string, options: TinyModelOptions = {})
   const card = {
     format: 1,
     id,
+    ...(options.formerIds ? { formerIds: options.formerIds } : {}),
     name: `Tiny test model ${id}`,
     zDim,
     imageSize,

@@ -14,7 +14,7 @@ import { defaultWorkerCount, plannedBackend, type BackendName } from './backend-
 import { MicroBatcher, type BatchItem } from './batcher.ts';
 import { splitImages, type RawImage } from './image.ts';
 import { InProcessSlot, WorkerSlot, type Slot, type SlotHooks } from './slots.ts';
-import { readServedModels } from './served-models.ts';
+import { readServedModels, resolveModelId } from './served-models.ts';
 import type { GenerateRequest, GeneratorServiceOptions, GeneratorStats, ModelSummary } from './generator-types.ts';
 
 export type { GenerateRequest, GeneratorServiceOptions, GeneratorStats, ModelSummary } from './generator-types.ts';
@@ -52,7 +52,8 @@ export class GeneratorService {
   private deadError: Error | undefined;
 
   private constructor(
-    private readonly modelMap: ReadonlyMap<string, ModelSummary>,
+    private readonly modelMap: Map<string, ModelSummary>,
+    private readonly formerIds: Map<string, string>,
     readonly defaultModelId: string,
     private readonly options: Required<Pick<GeneratorServiceOptions, 'maxBatch' | 'maxWaitMs' | 'maxQueue'>> & {
       log: GanLogger | undefined;
@@ -65,7 +66,7 @@ export class GeneratorService {
 
   /** Reads the models' metadata, starts the workers and waits until all are ready. */
   static async create(options: GeneratorServiceOptions): Promise<GeneratorService> {
-    const { models, defaultModelId } = await readServedModels(options);
+    const { models, formerIds, defaultModelId } = await readServedModels(options);
 
     const preference = options.backend ?? 'auto';
     const planned = plannedBackend(preference);
@@ -73,6 +74,7 @@ export class GeneratorService {
     if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`workers must be a whole number ≥ 0, got ${workers}`);
     const service = new GeneratorService(
       models,
+      formerIds,
       defaultModelId,
       {
         maxBatch: options.maxBatch ?? 32,
@@ -127,9 +129,15 @@ export class GeneratorService {
     return this.modelMap;
   }
 
-  /** A model's metadata; GeneratorError 'unknown_model' naming the known ids otherwise. */
+  /** The id of the model `id` names now: its own, or the model's that has it as a former id. */
+  resolveId(id: string): string | undefined {
+    return resolveModelId({ models: this.modelMap, formerIds: this.formerIds }, id);
+  }
+
+  /** A model's metadata (by id or former id); GeneratorError 'unknown_model' naming the known ids otherwise. */
   model(id: string = this.defaultModelId): ModelSummary {
-    const m = this.modelMap.get(id);
+    const resolved = this.resolveId(id);
+    const m = resolved === undefined ? undefined : this.modelMap.get(resolved);
     if (!m) throw new GeneratorError('unknown_model', `There is no model "${id}"; available: ${[...this.modelMap.keys()].join(', ')}.`);
     return m;
   }

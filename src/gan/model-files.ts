@@ -11,10 +11,17 @@ import { z } from 'zod';
 import { GeneratorError, ModelLoadError } from './errors.ts';
 import { TagVocabulary, type TagSpec } from '../tags/vocabulary.ts';
 
+const modelIdSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, "_", "." or "-" (1–64)');
+
 const cardSchema = z
   .object({
     format: z.literal(1),
-    id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, "_", "." or "-" (1–64)'),
+    id: modelIdSchema,
+    /**
+     * Ids this model was served under before (a model renamed when another took its place):
+     * share codes, favourites and pictures stored with them still draw with this model.
+     */
+    formerIds: z.array(modelIdSchema).max(16).optional(),
     name: z.string(),
     zDim: z.number().int().positive(),
     imageSize: z.number().int().min(4),
@@ -71,6 +78,8 @@ export type ModelJson = z.infer<typeof modelJsonSchema>;
 /** What callers need to know about a model, weights aside: id, sizes, tags, card. */
 export interface ModelSummary {
   id: string;
+  /** card.json `formerIds`: older ids that still name this model ([] when none). */
+  formerIds: readonly string[];
   /** Absolute path of the directory. */
   dir: string;
   card: ModelCard;
@@ -199,6 +208,7 @@ export async function readModelFiles(modelDir: string): Promise<ModelFiles> {
   await verifyChecksums(dir, card);
   return {
     id: card.id,
+    formerIds: card.formerIds ?? [],
     dir,
     card,
     vocabulary: new TagVocabulary(tags),

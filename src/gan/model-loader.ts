@@ -52,6 +52,7 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
 
   return {
     id: files.id,
+    formerIds: files.formerIds,
     dir: files.dir,
     card: files.card,
     vocabulary: files.vocabulary,

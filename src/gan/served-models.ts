@@ -4,11 +4,23 @@
  */
 import { GeneratorError, ModelLoadError } from './errors.ts';
 import type { GeneratorServiceOptions, ModelSummary } from './generator-types.ts';
+import path from 'node:path';
 import { findModelDirs, readModelFiles } from './model-files.ts';
 
-export async function readServedModels(
-  options: Pick<GeneratorServiceOptions, 'modelDirs' | 'modelsRoot' | 'defaultModelId'>,
-): Promise<{ models: Map<string, ModelSummary>; defaultModelId: string }> {
+export interface ServedModels {
+  /** id → metadata. */
+  models: Map<string, ModelSummary>;
+  /** Former id (card.json `formerIds`) → the id of the model that now answers to it. */
+  formerIds: Map<string, string>;
+  defaultModelId: string;
+}
+
+/** The model an id names: its own id first, else the model that had it before. */
+export function resolveModelId(served: Pick<ServedModels, 'models' | 'formerIds'>, id: string): string | undefined {
+  return served.models.has(id) ? id : served.formerIds.get(id);
+}
+
+export async function readServedModels(options: Pick<GeneratorServiceOptions, 'modelDirs' | 'modelsRoot' | 'defaultModelId'>): Promise<ServedModels> {
   const dirs = [...(options.modelDirs ?? []), ...(options.modelsRoot ? await findModelDirs(options.modelsRoot) : [])];
   if (dirs.length === 0) {
     const where = options.modelsRoot ? ` in ${options.modelsRoot}` : '';
@@ -24,11 +36,47 @@ export async function readServedModels(
     if (models.has(f.id)) {
       throw new ModelLoadError('bad_format', f.dir, `Two model directories use the id "${f.id}": ${models.get(f.id)!.dir} and ${f.dir}.`);
     }
-    models.set(f.id, { id: f.id, dir: f.dir, card: f.card, vocabulary: f.vocabulary, zDim: f.zDim, imageSize: f.imageSize, numTags: f.numTags });
+    models.set(f.id, {
+      id: f.id,
+      formerIds: f.formerIds,
+      dir: f.dir,
+      card: f.card,
+      vocabulary: f.vocabulary,
+      zDim: f.zDim,
+      imageSize: f.imageSize,
+      numTags: f.numTags,
+    });
   }
-  const defaultModelId = options.defaultModelId ?? (models.has('default') ? 'default' : models.keys().next().value!);
-  if (!models.has(defaultModelId)) {
-    throw new GeneratorError('unknown_model', `The default model "${defaultModelId}" is not among the models (${[...models.keys()].join(', ')}).`);
+  const formerIds = new Map<string, string>();
+  for (const m of models.values()) {
+    for (const old of m.formerIds) {
+      const clash = models.has(old) ? models.get(old)!.dir : formerIds.has(old) ? models.get(formerIds.get(old)!)!.dir : undefined;
+      if (clash !== undefined) {
+        throw new ModelLoadError(
+          'bad_format',
+          m.dir,
+          `${m.dir}/card.json claims the former id "${old}", which ${clash} already answers to: stored girls with that id would change model.`,
+        );
+      }
+      formerIds.set(old, m.id);
+    }
   }
-  return { models, defaultModelId };
+  const defaultModelId = chooseDefault(models, formerIds, options.defaultModelId);
+  return { models, formerIds, defaultModelId };
+}
+
+/**
+ * The model new pictures are drawn with. A name given (GFF_DEFAULT_MODEL, --model) is a model
+ * id, else the name of its folder (models/default/ holds the default model whatever its id, so
+ * a new default can take the folder while the old model keeps its id elsewhere), else a former
+ * id. Without a name: the folder named "default", the id "default", else the first model.
+ */
+function chooseDefault(models: Map<string, ModelSummary>, formerIds: Map<string, string>, wanted: string | undefined): string {
+  const byFolder = (name: string) => [...models.values()].find((m) => path.basename(m.dir) === name)?.id;
+  if (wanted === undefined) return byFolder('default') ?? (models.has('default') ? 'default' : models.keys().next().value!);
+  const id = models.has(wanted) ? wanted : (byFolder(wanted) ?? formerIds.get(wanted));
+  if (id === undefined) {
+    throw new GeneratorError('unknown_model', `The default model "${wanted}" is not among the models (${[...models.keys()].join(', ')}).`);
+  }
+  return id;
 }

@@ -11,7 +11,7 @@ function modelOf(specs: TagSpec[]): ModelEntry {
   const sets = new Map<string, string[]>();
   for (const e of vocabulary.entries) if (e.exclusive) sets.set(e.exclusive, [...(sets.get(e.exclusive) ?? []), e.name]);
   const card = { id: 'm', name: 'm' } as ModelEntry['card'];
-  return { id: 'm', dir: '/models/m', card, name: 'm', zDim: 4, imageSize: 16, numTags: vocabulary.size, vocabulary, exclusiveSets: sets };
+  return { id: 'm', formerIds: [], dir: '/models/m', card, name: 'm', zDim: 4, imageSize: 16, numTags: vocabulary.size, vocabulary, exclusiveSets: sets };
 }
 
 const model = modelOf([

@@ -181,4 +181,43 @@ describe('GeneratorService in-process (workers: 0)', () => {
     }
     await expect(GeneratorService.create({ modelsRoot: path.join(root, 'empty'), workers: 0 })).rejects.toMatchObject({ code: 'missing_file' });
   });
+
+  it('GIVEN a new default in models/default and the old model moved with formerIds ["default"] THEN new pictures use the folder, and the old id draws the old model', async () => {
+    const base = path.join(root, 'models-renamed');
+    await makeTinyModel(path.join(base, 'default'), { id: 'lorelei128-v2', seed: 5 });
+    await makeTinyModel(path.join(base, 'lorelei64-v1'), { id: 'lorelei64-v1', formerIds: ['default'], seed: 6 });
+    for (const defaultModelId of [undefined, 'default']) {
+      const svc = await GeneratorService.create({ modelsRoot: base, workers: 0, ...(defaultModelId ? { defaultModelId } : {}) });
+      try {
+        expect(svc.defaultModelId).toBe('lorelei128-v2');
+        expect(svc.model('default').id).toBe('lorelei64-v1');
+        expect(svc.resolveId('nothing')).toBeUndefined();
+        const req = { z: seedToZ(3), tags: tagsOf(48, 0) };
+        const [old] = await svc.generate([{ ...req, modelId: 'default' }]);
+        const [same] = await svc.generate([{ ...req, modelId: 'lorelei64-v1' }]);
+        const [fresh] = await svc.generate([req]);
+        expect(Buffer.from(old!.data).equals(Buffer.from(same!.data))).toBe(true);
+        expect(Buffer.from(old!.data).equals(Buffer.from(fresh!.data))).toBe(false);
+      } finally {
+        await svc.close();
+      }
+    }
+  });
+
+  it('GIVEN a former id that another model has or claims THEN start-up refuses, naming both folders', async () => {
+    const taken = path.join(root, 'models-taken');
+    await makeTinyModel(path.join(taken, 'a'), { id: 'a' });
+    await makeTinyModel(path.join(taken, 'b'), { id: 'b', formerIds: ['a'] });
+    await expect(GeneratorService.create({ modelsRoot: taken, workers: 0 })).rejects.toMatchObject({
+      code: 'bad_format',
+      message: expect.stringContaining('former id "a"'),
+    });
+    const twice = path.join(root, 'models-twice');
+    await makeTinyModel(path.join(twice, 'a'), { id: 'a', formerIds: ['old'] });
+    await makeTinyModel(path.join(twice, 'b'), { id: 'b', formerIds: ['old'] });
+    await expect(GeneratorService.create({ modelsRoot: twice, workers: 0 })).rejects.toMatchObject({
+      code: 'bad_format',
+      message: expect.stringContaining('former id "old"'),
+    });
+  });
 });

@@ -15,6 +15,8 @@ export const BACKENDS: readonly BackendName[] = ['wasm', 'webgl', 'cpu'];
 
 export interface Card {
   id: string;
+  /** Ids the model answered to before; their share codes are still this model's. */
+  formerIds?: string[];
   name?: string;
   zDim: number;
   imageSize: number;
@@ -109,7 +111,7 @@ export class Engine {
     const vocabulary = new TagVocabulary(specs);
     const sets = new Map<string, string[]>();
     for (const e of vocabulary.entries) if (e.exclusive) sets.set(e.exclusive, [...(sets.get(e.exclusive) ?? []), e.name]);
-    const model: ModelEntry = { id: card.id, name: card.name ?? card.id, zDim: card.zDim, imageSize: card.imageSize, vocabulary, exclusiveSets: sets };
+    const model: ModelEntry = { id: card.id, formerIds: card.formerIds ?? [], name: card.name ?? card.id, zDim: card.zDim, imageSize: card.imageSize, vocabulary, exclusiveSets: sets };
     const engine = new Engine(backend, card, model, net);
     await engine.draw([{ z: new Float32Array(card.zDim), tags: new Float32Array(card.numTags) }]); // kernels warm
     return engine;

@@ -122,8 +122,9 @@ class Studio {
   /** Decodes a code for this model; throws ShareCodeError (wrong_model for another model's). */
   girlOf(code: string): Girl {
     const { modelId } = peekShareCode(code);
-    if (modelId !== this.model.id) throw new ShareCodeError('wrong_model', `made with model "${modelId}"`, modelId);
-    const d = decodeShareCode(code, { zDim: this.model.zDim, numTags: this.vocab.size, modelId: this.model.id });
+    // A code made under one of the model's former ids (card.json formerIds) is still this model's.
+    if (modelId !== this.model.id && !this.model.formerIds.includes(modelId)) throw new ShareCodeError('wrong_model', `made with model "${modelId}"`, modelId);
+    const d = decodeShareCode(code, { zDim: this.model.zDim, numTags: this.vocab.size, modelId });
     return { z: d.z, tags: d.tags };
   }
 

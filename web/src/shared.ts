@@ -27,6 +27,6 @@ export { TagVocabulary, normalizeTag, KNOWN_GROUPS, parseTags, type TagSpec, typ
 export { fillExclusiveSets, mergeTags } from '../../src/core/tags-input.ts';
 import type { ModelEntry as BotModelEntry } from '../../src/core/catalog.ts';
 /** What the page knows of a model: the card's sizes and the vocabulary (no files, no runtime). */
-export type ModelEntry = Pick<BotModelEntry, 'id' | 'name' | 'zDim' | 'imageSize' | 'vocabulary' | 'exclusiveSets'>;
+export type ModelEntry = Pick<BotModelEntry, 'id' | 'formerIds' | 'name' | 'zDim' | 'imageSize' | 'vocabulary' | 'exclusiveSets'>;
 export { describeTags } from '../../src/core/girl.ts';
 export { LIMITS } from '../../src/core/limits.ts';
