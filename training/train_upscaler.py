@@ -38,6 +38,7 @@ class UpscalerTrainConfig:
     blur_max: float = 1.0         # Gaussian σ (64 px scale) drawn in [0, blur_max]
     noise_max: float = 0.06       # additive noise σ in [-1, 1] units, drawn in [0, noise_max]
     color_shift: float = 0.04     # per-channel offset drawn in ±color_shift
+    blotch_max: float = 0.0       # smooth coloured blotches (noise on a 1/4-size grid, enlarged) of amplitude in [0, blotch_max]
     seed: int = 1
     threads: int = 0
     limit: int = 0
@@ -66,6 +67,12 @@ def degrade(lo, cfg: UpscalerTrainConfig):
     lo = gaussian_blur(lo, torch.rand(b) * cfg.blur_max)
     lo = lo + torch.randn(lo.shape) * (torch.rand(b, 1, 1, 1) * cfg.noise_max)
     lo = lo + (torch.rand(b, 3, 1, 1) * 2 - 1) * cfg.color_shift
+    if cfg.blotch_max > 0:
+        # A 64 px GAN's worst artefact is not pixel noise but coloured smudges a few pixels wide
+        # (docs/training.md: the first 2x stage enlarged them faithfully); teach the stage to flatten them.
+        s = lo.shape[-1]
+        blotches = F.interpolate(torch.randn(b, 3, max(1, s // 4), max(1, s // 4)), size=(s, s), mode="bilinear", align_corners=False)
+        lo = lo + blotches * (torch.rand(b, 1, 1, 1) * cfg.blotch_max)
     return lo.clamp(-1, 1)
 
 
@@ -185,10 +192,15 @@ def main(argv=None):
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--channels", type=int, default=UpscalerConfig.channels)
     p.add_argument("--blocks", type=int, default=UpscalerConfig.blocks)
+    p.add_argument("--blur-max", type=float, default=UpscalerTrainConfig.blur_max, help="input blur σ drawn in [0, this]")
+    p.add_argument("--noise-max", type=float, default=UpscalerTrainConfig.noise_max, help="input pixel noise σ drawn in [0, this]")
+    p.add_argument("--color-shift", type=float, default=UpscalerTrainConfig.color_shift)
+    p.add_argument("--blotch-max", type=float, default=UpscalerTrainConfig.blotch_max, help="smooth coloured blotches on the input, amplitude in [0, this]")
     p.add_argument("--resume", action="store_true")
     a = p.parse_args(argv)
     cfg = UpscalerTrainConfig(data=a.data, heldout=a.heldout, out=a.out, steps=a.steps, max_minutes=a.max_minutes,
-                              batch=a.batch, threads=a.threads, limit=a.limit,
+                              batch=a.batch, threads=a.threads, limit=a.limit, blur_max=a.blur_max, noise_max=a.noise_max,
+                              color_shift=a.color_shift, blotch_max=a.blotch_max,
                               net=UpscalerConfig(channels=a.channels, blocks=a.blocks))
     try:
         train(cfg, resume=a.resume)
