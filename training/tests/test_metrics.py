@@ -44,3 +44,30 @@ class MetricTests(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class MetricsTableTests(unittest.TestCase):
+    def test_GIVEN_metrics_json_THEN_one_markdown_row_with_the_v2_figures(self):
+        import contextlib
+        import io
+        import json
+        import tempfile
+        from pathlib import Path
+
+        from training.metrics_table import main
+        metrics = {"fidelity": {"mean": 0.9631, "meanReadable": 0.9764, "minHairColor": 1.0},
+                   "precisionRecall": {"precision": 0.92, "recall": 0.874},
+                   "frechetDistance": {"generated": 8.901, "realVsReal": 2.696},
+                   "diversity": {"ratioToRealSameTags": 1.33, "factorJudgeSpace": {"ratioToRealSameTags": 0.7871}},
+                   "untaggedFactors": {"perFactor": {k: {"generated": v} for k, v in
+                                                     zip(("hair", "eyes", "eyebrows", "mouth", "nose", "head"), (10.17, 14.8, 11.5, 10.83, 6, 4))}}}
+        with tempfile.TemporaryDirectory() as d:
+            (Path(d) / "v1").mkdir()
+            (Path(d) / "v1" / "metrics.json").write_text(json.dumps(metrics))
+            out, err = io.StringIO(), io.StringIO()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                self.assertEqual(main([str(Path(d) / "v1"), str(Path(d) / "missing")]), 0)
+        lines = out.getvalue().splitlines()
+        self.assertEqual(lines[2], "| v1 | 0.963 / 0.976 | 1.000 | 0.920 | 0.874 | 8.90 (2.70) | 0.787 | 10.2 / 14.8 / 11.5 / 10.8 / 6.0 / 4.0 |")
+        self.assertEqual(len(lines), 3)
+        self.assertIn("missing: no usable metrics.json", err.getvalue())
