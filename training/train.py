@@ -114,6 +114,9 @@ def train(cfg: TrainConfig, resume=False, progress=True):
         warm, warm_vocab = load_tfjs_generator(cfg.init_from)
         if [v["name"] for v in warm_vocab] != [v["name"] for v in data.vocab] or warm.cfg.image_size != cfg.image_size:
             raise DataError(f"--init-from {cfg.init_from}: its tags or size differ from this run's data")
+        if list(warm.cfg.g_channels) != list(cfg.net.g_channels):
+            raise DataError(f"--init-from {cfg.init_from}: its generator has channels {list(warm.cfg.g_channels)}, "
+                            f"this run {list(cfg.net.g_channels)} (a wider generator starts from scratch)")
         G.load_state_dict(warm.state_dict())
     # The encoder of the cVAE-GAN term exists only in runs that use it (checkpoints say so).
     E = Encoder(cfg.net).to(device, memory_format=torch.channels_last) if cfg.loss.rec_weight > 0 else None
@@ -241,6 +244,16 @@ def train(cfg: TrainConfig, resume=False, progress=True):
     return G_ema, data.vocab
 
 
+def channel_list(text):
+    try:
+        widths = [int(x) for x in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected widths separated by commas, e.g. 256,128,64,32,16 (got {text!r})") from None
+    if not all(4 <= w <= 2048 for w in widths):
+        raise argparse.ArgumentTypeError(f"every width must be 4–2048 (got {text!r})")
+    return widths
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description="Train the tag-conditioned GAN (GAN-INT-CLS).")
     p.add_argument("--data", required=True, help="folder with images/ and tags.csv")
@@ -265,6 +278,8 @@ def main(argv=None):
     p.add_argument("--init-from", default="", help="start G from a shipped model folder (e.g. models/default)")
     p.add_argument("--samples-per-epoch", type=int, default=TrainConfig.samples_per_epoch, help="sample grids and checkpoints per epoch")
     p.add_argument("--log-every", type=int, default=TrainConfig.log_every, help="steps between lines of log.jsonl")
+    p.add_argument("--g-channels", type=channel_list, help="generator widths from 4x4 up, e.g. 384,192,96,48,24 (default 256,128,64,32,16)")
+    p.add_argument("--d-channels", type=channel_list, help="discriminator widths, e.g. 48,96,192,384 (default 32,64,128,256)")
     a = p.parse_args(argv)
     cfg = TrainConfig(data=a.data, out=a.out, image_size=a.size, max_tags=a.max_tags, batch=a.batch,
                       epochs=a.epochs, max_minutes=a.max_minutes, seed=a.seed, threads=a.threads, limit=a.limit, device=a.device,
@@ -273,6 +288,12 @@ def main(argv=None):
                                       rec_weight=a.rec, kl_weight=a.kl, latent_weight=a.latent_reg))
     if a.size == 128:
         cfg.net.g_channels = [256, 128, 64, 32, 16, 8]
+    for flag, value in (("g_channels", a.g_channels), ("d_channels", a.d_channels)):
+        if value is not None:
+            setattr(cfg.net, flag, value)
+    blocks = {64: 5, 128: 6}[a.size]
+    if len(cfg.net.g_channels) != blocks:
+        p.error(f"--g-channels needs {blocks} widths at {a.size} px (4x4 and each doubling)")
     try:
         train(cfg, resume=a.resume)
     except (DataError, DeviceError) as e:

@@ -22,7 +22,7 @@ import torch.nn.functional as F
 from training.dataset import DataError, TaggedImages
 from training.networks import Upscaler, UpscalerConfig
 from training.stop_signal import StopOnSignal
-from training.train import save_checkpoint
+from training.train import DeviceError, pick_device, save_checkpoint
 
 
 @dataclass
@@ -44,6 +44,7 @@ class UpscalerTrainConfig:
     limit: int = 0
     log_every: int = 50
     save_every_minutes: float = 10.0
+    device: str = "cpu"           # auto | cpu | cuda (the stage is small: a GPU helps little)
     net: UpscalerConfig = field(default_factory=UpscalerConfig)
 
 
@@ -94,7 +95,8 @@ def evaluate(U, data, count=256, clean=True, cfg=None):
         if not clean:
             torch.manual_seed(12345)
             lo = degrade(lo, cfg)
-        up = torch.cat([U(lo[i:i + 64]) for i in range(0, len(lo), 64)])
+        dev = next(U.parameters()).device
+        up = torch.cat([U(lo[i:i + 64].to(dev)).cpu() for i in range(0, len(lo), 64)])
         near = F.interpolate(lo, scale_factor=2, mode="nearest")
         bic = F.interpolate(lo, scale_factor=2, mode="bicubic", align_corners=False)
         return {"psnr": psnr(up, hi), "psnr_nearest": psnr(near, hi), "psnr_bicubic": psnr(bic, hi)}
@@ -107,7 +109,8 @@ def save_samples(U, data, path, cfg):
         lo = reduce(hi)
         torch.manual_seed(7)
         lo_d = degrade(lo, cfg)
-        rows = [F.interpolate(lo_d, scale_factor=2, mode="nearest"), U(lo_d).clamp(-1, 1), U(lo).clamp(-1, 1), hi]
+        dev = next(U.parameters()).device
+        rows = [F.interpolate(lo_d, scale_factor=2, mode="nearest"), U(lo_d.to(dev)).cpu().clamp(-1, 1), U(lo.to(dev)).cpu().clamp(-1, 1), hi]
         grid = torch.cat([torch.cat(list(r), dim=2) for r in rows], dim=1)   # (3, 4·128, 6·128)
         arr = ((grid.permute(1, 2, 0) + 1) * 127.5).round().clamp(0, 255).byte().numpy()
         Image.fromarray(arr).save(path)
@@ -125,7 +128,8 @@ def train(cfg: UpscalerTrainConfig, resume=False, progress=True):
         cfg.net = UpscalerConfig(**ckpt["config"]["net"])
     data = TaggedImages(cfg.data, 128, limit=cfg.limit or None)
     held = TaggedImages(cfg.heldout, 128, vocab=data.vocab, limit=512) if cfg.heldout else None
-    U = Upscaler(cfg.net)
+    device = pick_device(cfg.device)
+    U = Upscaler(cfg.net).to(device)
     opt = torch.optim.Adam(U.parameters(), cfg.lr, betas=(0.9, 0.99))
     step = 0
     if ckpt:
@@ -196,15 +200,16 @@ def main(argv=None):
     p.add_argument("--noise-max", type=float, default=UpscalerTrainConfig.noise_max, help="input pixel noise σ drawn in [0, this]")
     p.add_argument("--color-shift", type=float, default=UpscalerTrainConfig.color_shift)
     p.add_argument("--blotch-max", type=float, default=UpscalerTrainConfig.blotch_max, help="smooth coloured blotches on the input, amplitude in [0, this]")
+    p.add_argument("--device", default="cpu", choices=["auto", "cpu", "cuda"])
     p.add_argument("--resume", action="store_true")
     a = p.parse_args(argv)
     cfg = UpscalerTrainConfig(data=a.data, heldout=a.heldout, out=a.out, steps=a.steps, max_minutes=a.max_minutes,
                               batch=a.batch, threads=a.threads, limit=a.limit, blur_max=a.blur_max, noise_max=a.noise_max,
-                              color_shift=a.color_shift, blotch_max=a.blotch_max,
+                              color_shift=a.color_shift, blotch_max=a.blotch_max, device=a.device,
                               net=UpscalerConfig(channels=a.channels, blocks=a.blocks))
     try:
         train(cfg, resume=a.resume)
-    except DataError as e:
+    except (DataError, DeviceError) as e:
         print(f"error: {e}", file=sys.stderr)
         sys.exit(2)
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,12 +13,12 @@ describe.skipIf(!torchReady)('tools/gpu-train.sh', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gff-gpu-script-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('GIVEN tiny data on a CPU THEN it trains at 128 px, exports the model and brings the grid, log and config to $OUT', () => {
+  it('GIVEN tiny data on a CPU THEN both generator runs and the 2x stage train, and each 128 px model comes back as one file with its grid and a summary', () => {
     const py = pythonExecutable();
     const data = join(dir, 'data');
     const made = spawnSync(
       py,
-      ['-c', `from pathlib import Path; from training.tests.test_trainer import make_dataset; make_dataset(Path(${JSON.stringify(data)}))`],
+      ['-c', `from pathlib import Path; from training.tests.test_trainer import make_dataset; make_dataset(Path(${JSON.stringify(data)}), size=128)`],
       { encoding: 'utf8' },
     );
     expect(made.status, made.stderr).toBe(0);
@@ -32,19 +32,27 @@ describe.skipIf(!torchReady)('tools/gpu-train.sh', () => {
         PYTHON: py,
         GFF_DEVICE: 'cpu',
         GFF_RUN: join(dir, 'run'),
-        GFF_TRAIN_ARGS: '--epochs 1 --batch 8 --threads 1',
+        GFF_INIT_FROM: '',
+        GFF_TRAIN_ARGS: '--epochs 1 --batch 8 --threads 1 --g-channels 32,16,16,8,8 --d-channels 8,16,16,32',
+        GFF_UPSCALER_ARGS: '--steps 3 --batch 4 --threads 1 --channels 8',
         OMP_NUM_THREADS: '1',
       },
     });
     expect(run.status, run.stdout + run.stderr).toBe(0);
-    const card = JSON.parse(readFileSync(join(out, 'model', 'card.json'), 'utf8'));
-    expect(card.imageSize).toBe(128);
-    expect(card.training.loss).toMatchObject({ aux_balanced: true, aux_weight_d: 3 });
-    for (const f of ['model/model.json', 'model/weights.bin', 'model/model.onnx', 'model/tags.json', 'final.png', 'log.jsonl', 'config.json']) {
-      expect(existsSync(join(out, f)), f).toBe(true);
+    const back = readdirSync(out).sort();
+    expect(back).toEqual(['a-final.png', 'b-final.png', 'model-a.tar', 'model-b.tar', 'summary.txt']);
+    for (const r of ['a', 'b']) {
+      const listed = spawnSync('tar', ['-tf', join(out, `model-${r}.tar`)], { encoding: 'utf8' }).stdout;
+      for (const f of ['card.json', 'model.json', 'weights.bin', 'model.onnx', 'tags.json']) expect(listed).toContain(`model-${r}/${f}`);
+      spawnSync('tar', ['-xf', join(out, `model-${r}.tar`), '-C', dir]);
+      const card = JSON.parse(readFileSync(join(dir, `model-${r}`, 'card.json'), 'utf8'));
+      expect(card).toMatchObject({ id: `lorelei128-gpu-${r}`, imageSize: 128, baseImageSize: 64 });
+      expect(card.training.loss).toMatchObject({ rec_weight: 3, latent_weight: 0.5, aux_balanced: true });
+      expect(statSync(join(out, `model-${r}.tar`)).size).toBeLessThan(16 * 1024 * 1024);
     }
-    // A trainer run plus both exports in a subprocess: minutes on two busy cores, not seconds.
-  }, 240_000);
+    expect(readFileSync(join(out, 'summary.txt'), 'utf8')).toMatch(/== up[\s\S]*== a config/);
+    // Two trainer runs, the 2x stage and two exports in subprocesses: minutes on two busy cores.
+  }, 300_000);
 
   it('GIVEN cuda asked on a machine without a GPU THEN it stops with the reason and exports nothing', () => {
     const out = join(dir, 'out-cuda');
@@ -54,6 +62,6 @@ describe.skipIf(!torchReady)('tools/gpu-train.sh', () => {
     });
     expect(run.status).not.toBe(0);
     expect(run.stdout + run.stderr).toMatch(/sees no GPU/);
-    expect(existsSync(join(out, 'model'))).toBe(false);
+    expect(existsSync(join(out, 'model-a.tar'))).toBe(false);
   });
 });

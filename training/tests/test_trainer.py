@@ -112,6 +112,20 @@ class TrainExportTests(unittest.TestCase):
             self.assertGreaterEqual(step, 2)
             self.assertIn(f"stopped by a signal at step {step}; checkpoint written", err)
 
+    def test_GIVEN_channel_flags_THEN_the_run_has_those_widths_and_bad_lists_are_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            data, out = Path(d) / "data", Path(d) / "run"
+            make_dataset(data)
+            with contextlib.redirect_stderr(io.StringIO()):
+                main(["--data", str(data), "--out", str(out), "--batch", "8", "--epochs", "0.4", "--threads", "1",
+                      "--g-channels", "24,16,12,8,8", "--d-channels", "8,8,16,24"])
+            net = torch.load(out / "ckpt.pt", map_location="cpu")["config"]["net"]
+            self.assertEqual((net["g_channels"], net["d_channels"]), ([24, 16, 12, 8, 8], [8, 8, 16, 24]))
+            for bad in (["--g-channels", "24,16,12,8"], ["--g-channels", "24,x"], ["--d-channels", "2,8"]):
+                with contextlib.redirect_stderr(io.StringIO()) as err, self.assertRaises(SystemExit) as stop:
+                    main(["--data", str(data), "--out", str(Path(d) / "bad"), *bad])
+                self.assertEqual(stop.exception.code, 2, err.getvalue())
+
     def test_GIVEN_balanced_tag_head_THEN_rare_positives_weigh_more_and_training_runs(self):
         tags = torch.tensor([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
         self.assertTrue(torch.allclose(positive_weights(tags), torch.tensor([1 / 3, 3.0])))
