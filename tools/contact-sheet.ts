@@ -3,7 +3,7 @@
  * PNG each: a row of 8 seeds per model given, above a row of 8 real DiceBear renders with the
  * same tags (only the untagged choices — hair variant, eyes, eyebrows, nose, head, mouth
  * variant — random). Every tile is shown at the same display size, so a 64 px model is
- * enlarged with the bot's own tile kernel, as users see it.
+ * enlarged with the bot's own tile kernel, as users see it. Written as lossless WebP.
  *
  *   npm run contact-sheet -- MODEL_DIR [MODEL_DIR…] [--out docs/contact-sheets] [--seed 1] [--size 128]
  */
@@ -107,8 +107,9 @@ try {
       tileSize: size,
       title: set.join(', '),
     });
-    const file = join(values.out!, `set${s + 1}.png`);
-    writeFileSync(file, png);
+    // Lossless WebP: the same pixels as the PNG in about 60 % of the bytes (these sheets are committed).
+    const file = join(values.out!, `set${s + 1}.webp`);
+    writeFileSync(file, await sharp(png).webp({ lossless: true, effort: 6 }).toBuffer());
     process.stderr.write(`wrote ${file}: ${models.map((m) => basename(m.dir)).join(', ')} and real renders\n`);
   }
 } catch (e) {
