@@ -16,7 +16,7 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 let root: string;
 
-function tool(name: 'demo' | 'gallery', args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function tool(name: 'demo' | 'gallery' | 'contact-sheet', args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GFF_')));
   return new Promise((resolve) => {
     execFile(process.execPath, ['--import', 'tsx', `tools/${name}.ts`, ...args], { cwd: REPO, env, timeout: 60_000 }, (error, stdout, stderr) => {
@@ -75,5 +75,32 @@ describe('gallery', () => {
     expect(images).toHaveLength(6);
     for (const n of names) expect(images.some((l) => l.endsWith(`/g1/${n})`))).toBe(true);
     expect(a.stderr).toMatch(/test model with random weights/);
+  });
+});
+
+describe('contact-sheet', () => {
+  it('GIVEN two models THEN one sheet per tag set: a row of 8 seeds per model (smaller ones enlarged) above 8 real renders', async () => {
+    await makeTinyModel(path.join(root, 'sheet-models', 'a'), { id: 'a', seed: 5, imageSize: 16 });
+    await makeTinyModel(path.join(root, 'sheet-models', 'b'), { id: 'b', seed: 6, imageSize: 32 });
+    const out = path.join(root, 'sheets');
+    const r = await tool('contact-sheet', [path.join(root, 'sheet-models', 'a'), path.join(root, 'sheet-models', 'b'), '--out', out, '--size', '64']);
+    expect(r.code, r.stderr).toBe(0);
+    const files = (await readdir(out)).sort();
+    expect(files).toEqual(['set1.webp', 'set2.webp', 'set3.webp', 'set4.webp', 'set5.webp']);
+    const { data, info } = await sharp(await readFile(path.join(out, 'set1.webp')))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    expect(info.width).toBeGreaterThan(8 * 64);
+    // The real row's tiles are renders on a white background (set 1 asks for white_background):
+    // the bottom-right tile's top-left corner is white, the models' random tiles are not.
+    const px = (x: number, y: number) => [...data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3)];
+    expect(px(info.width - 64 + 2, info.height - 64 + 2)).toEqual([255, 255, 255]);
+    expect(lines(r.stderr)).toHaveLength(5);
+  });
+
+  it('GIVEN no model folder THEN exit code 2 and the usage', async () => {
+    const r = await tool('contact-sheet', ['--out', path.join(root, 'never')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/give at least one model folder/);
   });
 });
