@@ -126,6 +126,22 @@ class TrainExportTests(unittest.TestCase):
                     main(["--data", str(data), "--out", str(Path(d) / "bad"), *bad])
                 self.assertEqual(stop.exception.code, 2, err.getvalue())
 
+    def test_GIVEN_init_from_a_shipped_model_THEN_G_starts_from_its_weights_and_other_widths_are_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            data, first, model = Path(d) / "data", Path(d) / "first", Path(d) / "model"
+            make_dataset(data)
+            train(tiny_config(data, first), progress=False)
+            G, ckpt = load_run_generator(first)
+            write_model(G, ckpt["vocab"], model, "tiny", {"training": {"net": ckpt["config"]["net"]}})
+            warm = tiny_config(data, Path(d) / "warm", init_from=str(model), epochs=0.01)
+            G_warm, _ = train(warm, progress=False)  # one step of lr 1e-4 from the shipped (float16) weights
+            self.assertLess((G_warm.fc.weight - G.fc.weight).abs().max().item(), 5e-3)
+            self.assertLess((G_warm.out.weight - G.out.weight).abs().max().item(), 5e-3)
+            wider = tiny_config(data, Path(d) / "wider", init_from=str(model))
+            wider.net.g_channels = [48, 24, 16, 8, 8]
+            with self.assertRaisesRegex(DataError, "starts from scratch"):
+                train(wider, progress=False)
+
     def test_GIVEN_balanced_tag_head_THEN_rare_positives_weigh_more_and_training_runs(self):
         tags = torch.tensor([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
         self.assertTrue(torch.allclose(positive_weights(tags), torch.tensor([1 / 3, 3.0])))
