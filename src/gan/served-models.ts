@@ -2,9 +2,9 @@
  * The models a GeneratorService serves, read in the main thread from their metadata only
  * (card.json, tags.json, model.json, weight sizes): no tfjs, no weights.
  */
+import path from 'node:path';
 import { GeneratorError, ModelLoadError } from './errors.ts';
 import type { GeneratorServiceOptions, ModelSummary } from './generator-types.ts';
-import path from 'node:path';
 import { findModelDirs, readModelFiles } from './model-files.ts';
 
 export interface ServedModels {
