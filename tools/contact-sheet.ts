@@ -20,7 +20,7 @@ import { sampleFace } from './dataset/sample-face.ts';
 const USAGE = 'usage: npm run contact-sheet -- MODEL_DIR [MODEL_DIR…] [--out docs/contact-sheets] [--seed 1] [--size 128]';
 
 /** Full tag sets (every exclusive choice named), fixed so that sheets of two models compare. */
-export const SHEET_SETS: readonly (readonly string[])[] = [
+const SHEET_SETS: readonly (readonly string[])[] = [
   ['blonde_hair', 'blue_eyes', 'long_hair', 'smile', 'white_background'],
   ['black_hair', 'red_eyes', 'ponytail', 'frown', 'glasses', 'grey_background'],
   ['pink_hair', 'green_eyes', 'twintails', 'smile', 'open_mouth', 'blue_background'],
