@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { GeneratorService } from '../src/gan/generator-service.ts';
 import { seedToZ } from '../src/latent/seed-random.ts';
-import { renderLabeledGrid, TILE_KERNEL, type RawImage } from '../src/render/index.ts';
+import { renderLabeledGrid, scaleTile, type RawImage } from '../src/render/index.ts';
 import { renderFacePng } from './dataset/render-face.ts';
 import { sampleFace } from './dataset/sample-face.ts';
 
@@ -61,14 +61,10 @@ try {
 }
 const models = [...service.models().values()];
 
-/** `img` as a size × size tile: smaller models' pictures enlarged as the bot enlarges tiles (Catmull-Rom). */
+/** `img` as a size × size tile: smaller models' pictures enlarged as the bot enlarges tiles. */
 async function asTile(img: RawImage): Promise<RawImage> {
   if (img.width === size && img.height === size) return img;
-  const data = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
-    .resize(size, size, { kernel: TILE_KERNEL, fit: 'fill' })
-    .raw()
-    .toBuffer();
-  return { width: size, height: size, channels: 3, data: new Uint8Array(data) };
+  return { width: size, height: size, channels: 3, data: new Uint8Array(await scaleTile(img, size, size)) };
 }
 
 async function realRow(set: readonly string[], setIndex: number): Promise<RawImage[]> {

@@ -58,20 +58,18 @@ def with_hidden_sets(vocab, rows, min_count=20, min_share=0.5):
     for v in vocab:
         if v.get("exclusive"):
             sets.setdefault(v["exclusive"], set()).add(v["name"])
+    row_tags = [set(tags) for _, tags in rows]
     out = []
     for v in vocab:
         v = {k: x for k, x in v.items() if k != "hides"}
-        with_tag = [set(tags) for _, tags in rows if v["name"] in tags]
-        if len(with_tag) >= min_count:
-            hidden = []
-            for name, members in sets.items():
-                if v["name"] in members or any(tags & members for tags in with_tag):
-                    continue
-                without = [tags for _, tags in rows if v["name"] not in tags]
-                if without and sum(1 for tags in without if members & set(tags)) / len(without) >= min_share:
-                    hidden.append(name)
-            if hidden:
-                v["hides"] = hidden
+        with_tag = [tags for tags in row_tags if v["name"] in tags]
+        without = [tags for tags in row_tags if v["name"] not in tags]
+        hidden = [name for name, members in sets.items()
+                  if len(with_tag) >= min_count and without and v["name"] not in members
+                  and not any(tags & members for tags in with_tag)
+                  and sum(1 for tags in without if tags & members) / len(without) >= min_share]
+        if hidden:
+            v["hides"] = hidden
         out.append(v)
     return out
 

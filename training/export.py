@@ -232,8 +232,11 @@ def main(argv=None):
     a = p.parse_args(argv)
     try:
         G, vocab, training = generator_source(a.run)
-    except (FileNotFoundError, ValueError) as e:
+    except FileNotFoundError as e:
         print(f"error: {e} (train first: python3 -m training.train)", file=sys.stderr)
+        sys.exit(2)
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
         sys.exit(2)
     model_id = a.id or Path(a.out).name
     extra = {"name": a.name or model_id, **({"note": a.note} if a.note else {}),

@@ -61,7 +61,7 @@ export function mergeTags(model: Pick<ModelEntry, 'vocabulary' | 'exclusiveSets'
 }
 
 /** Exclusive sets that a tag she has (at half strength or more) hides. */
-export function hiddenSets(model: Pick<ModelEntry, 'vocabulary'>, tags: ArrayLike<number>): Set<string> {
+function hiddenSets(model: Pick<ModelEntry, 'vocabulary'>, tags: ArrayLike<number>): Set<string> {
   const hidden = new Set<string>();
   for (const e of model.vocabulary.entries) {
     if (e.hides.length > 0 && (tags[e.index] ?? 0) >= 0.5) for (const set of e.hides) hidden.add(set);

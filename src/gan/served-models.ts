@@ -50,12 +50,12 @@ export async function readServedModels(options: Pick<GeneratorServiceOptions, 'm
   const formerIds = new Map<string, string>();
   for (const m of models.values()) {
     for (const old of m.formerIds) {
-      const clash = models.has(old) ? models.get(old)!.dir : formerIds.has(old) ? models.get(formerIds.get(old)!)!.dir : undefined;
-      if (clash !== undefined) {
+      const owner = resolveModelId({ models, formerIds }, old);
+      if (owner !== undefined) {
         throw new ModelLoadError(
           'bad_format',
           m.dir,
-          `${m.dir}/card.json claims the former id "${old}", which ${clash} already answers to: stored girls with that id would change model.`,
+          `${m.dir}/card.json claims the former id "${old}", which ${models.get(owner)!.dir} already answers to: stored girls with that id would change model.`,
         );
       }
       formerIds.set(old, m.id);

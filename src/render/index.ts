@@ -1,7 +1,7 @@
 export type { RawImage } from './raw-image.ts';
 export { assertRawImage } from './raw-image.ts';
 export { RenderError, type RenderErrorCode } from './errors.ts';
-export type { Compression } from './compose.ts';
+export { scaleTile, type Compression } from './compose.ts';
 export { renderGrid, gridLayout, type GridOptions } from './grid.ts';
 export { renderStrip, stepLabels, stripColumns, STRIP_MAX_COLUMNS, type StripOptions } from './strip.ts';
 export { renderLabeledGrid, labeledGridLayout, type LabeledGridOptions } from './labeled-grid.ts';

@@ -41,6 +41,16 @@ def tiny_config(data, out, **kw):
     return cfg
 
 
+def tiny_model(root: Path):
+    """A tiny run trained on a tiny dataset and exported as a model folder: (data, run, model, G, ckpt)."""
+    data, run, model = root / "data", root / "run", root / "model"
+    make_dataset(data)
+    train(tiny_config(data, run), progress=False)
+    G, ckpt = load_run_generator(run)
+    card = write_model(G, ckpt["vocab"], model, "tiny", {"training": {"net": ckpt["config"]["net"]}})
+    return data, run, model, G, ckpt, card
+
+
 class DatasetTests(unittest.TestCase):
     def test_GIVEN_folder_THEN_K_most_frequent_tags_kept(self):
         with tempfile.TemporaryDirectory() as d:
@@ -128,11 +138,7 @@ class TrainExportTests(unittest.TestCase):
 
     def test_GIVEN_init_from_a_shipped_model_THEN_G_starts_from_its_weights_and_other_widths_are_refused(self):
         with tempfile.TemporaryDirectory() as d:
-            data, first, model = Path(d) / "data", Path(d) / "first", Path(d) / "model"
-            make_dataset(data)
-            train(tiny_config(data, first), progress=False)
-            G, ckpt = load_run_generator(first)
-            write_model(G, ckpt["vocab"], model, "tiny", {"training": {"net": ckpt["config"]["net"]}})
+            data, _, model, G, ckpt, _ = tiny_model(Path(d))
             warm = tiny_config(data, Path(d) / "warm", init_from=str(model), epochs=0.01)
             G_warm, _ = train(warm, progress=False)  # one step of lr 1e-4 from the shipped (float16) weights
             self.assertLess((G_warm.fc.weight - G.fc.weight).abs().max().item(), 5e-3)
@@ -192,11 +198,7 @@ class TrainExportTests(unittest.TestCase):
 
     def test_GIVEN_run_WHEN_exported_THEN_model_files_match_manifest(self):
         with tempfile.TemporaryDirectory() as d:
-            data, out, model = Path(d) / "data", Path(d) / "run", Path(d) / "model"
-            make_dataset(data)
-            train(tiny_config(data, out), progress=False)
-            G, ckpt = load_run_generator(out)
-            card = write_model(G, ckpt["vocab"], model, "tiny")
+            _, _, model, _, ckpt, card = tiny_model(Path(d))
             manifest = json.loads((model / "model.json").read_text())
             specs = manifest["weightsManifest"][0]["weights"]
             expected = sum(int(np.prod(s["shape"])) * 2 for s in specs)  # float16
