@@ -35,6 +35,11 @@ class LossConfig:
     # G only. Without it the prior's draws drifted towards average faces in the long run of
     # session 7 (docs/training.md, "Model v2"). 0 = off; BicycleGAN uses 0.5.
     latent_weight: float = 0.0
+    # Factor codes (training/factor_codes.py): D's factor head learns the untagged variants on
+    # real faces (weight factor_weight_d), and G must draw the variants z's first numbers choose
+    # (factor_weight_g). 0 = off; needs a factors.csv beside the data.
+    factor_weight_d: float = 0.0
+    factor_weight_g: float = 0.0
 
 
 def wrong_tags(tags):
@@ -48,21 +53,31 @@ def positive_weights(tags, cap=20.0):
     return ((1 - p) / p).clamp(max=cap)
 
 
-def d_loss(D, real, tags, fake, cfg: LossConfig, pos_weight=None):
+def d_loss(D, real, tags, fake, cfg: LossConfig, pos_weight=None, codes=None, real_factors=None):
+    """codes (FactorCodes) and real_factors ((B, F) variant indices of the real images) train
+    D's factor head on the real faces; both None when the run has no factor codes."""
     b = real.shape[0]
-    scores, logits = D(torch.cat([real, real, fake]), torch.cat([tags, wrong_tags(tags), tags]))
+    out = D(torch.cat([real, real, fake]), torch.cat([tags, wrong_tags(tags), tags]), with_factors=codes is not None)
+    scores, logits = out[0], out[1]
     s_real, s_wrong, s_fake = scores[:b], scores[b:2 * b], scores[2 * b:]
     adv = F.relu(1 - s_real).mean() + cfg.wrong_weight * F.relu(1 + s_wrong).mean() \
         + (1 - cfg.wrong_weight) * F.relu(1 + s_fake).mean()
     aux = F.binary_cross_entropy_with_logits(logits[:b], tags, pos_weight=pos_weight)
-    return adv + cfg.aux_weight_d * aux, {"d_adv": adv.item(), "d_aux": aux.item(),
-                                          "d_real": s_real.mean().item(), "d_fake": s_fake.mean().item()}
+    loss = adv + cfg.aux_weight_d * aux
+    stats = {"d_adv": adv.item(), "d_aux": aux.item(), "d_real": s_real.mean().item(), "d_fake": s_fake.mean().item()}
+    if codes is not None:
+        factor = codes.cross_entropy(out[2][:b], real_factors)
+        loss = loss + cfg.factor_weight_d * factor
+        stats.update(d_factor=factor.item(), d_factor_acc=codes.accuracy(out[2][:b], real_factors))
+    return loss, stats
 
 
-def g_loss(G, D, z, tags, cfg: LossConfig, int_fraction=0.25, pos_weight=None):
+def g_loss(G, D, z, tags, cfg: LossConfig, int_fraction=0.25, pos_weight=None, codes=None):
     """z: (B, zdim); tags: (B, K) where rows i and i + B/2 are equal, so each pair differs only
     in z and gives the mode-seeking term. The last `int_fraction` of each half gets tag vectors
-    interpolated halfway between two samples (GAN-INT) instead of a real sample's tags."""
+    interpolated halfway between two samples (GAN-INT) instead of a real sample's tags. With
+    codes (FactorCodes), D's factor head must read the variants z chooses in the images drawn
+    with real tag sets."""
     b = z.shape[0]
     half = b // 2
     n_int = int(half * int_fraction)
@@ -76,7 +91,8 @@ def g_loss(G, D, z, tags, cfg: LossConfig, int_fraction=0.25, pos_weight=None):
     is_int[b - n_int:] = True
 
     fake = G(z, tags)
-    scores, logits = D(fake, tags)
+    out = D(fake, tags, with_factors=codes is not None)
+    scores, logits = out[0], out[1]
     adv = -scores[~is_int].mean()
     adv_int = -scores[is_int].mean() if n_int else torch.zeros((), device=z.device)
     aux = F.binary_cross_entropy_with_logits(logits[~is_int], tags[~is_int], pos_weight=pos_weight)
@@ -84,7 +100,13 @@ def g_loss(G, D, z, tags, cfg: LossConfig, int_fraction=0.25, pos_weight=None):
     z_dist = (z[:half] - z[half:]).abs().mean(dim=1)
     ms = 1.0 / (image_dist / z_dist + 1e-5).mean()
     loss = adv + cfg.int_weight * adv_int + cfg.aux_weight_g * aux + cfg.mode_seeking * ms
-    return loss, fake, {"g_adv": adv.item(), "g_int": adv_int.item(), "g_aux": aux.item(), "g_ms": ms.item()}
+    stats = {"g_adv": adv.item(), "g_int": adv_int.item(), "g_aux": aux.item(), "g_ms": ms.item()}
+    if codes is not None:
+        wanted = codes.targets(z[~is_int], tags[~is_int])
+        factor = codes.cross_entropy(out[2][~is_int], wanted)
+        loss = loss + cfg.factor_weight_g * factor
+        stats.update(g_factor=factor.item(), g_factor_acc=codes.accuracy(out[2][~is_int], wanted))
+    return loss, fake, stats
 
 
 def reconstruction_loss(G, D, E, real, tags, cfg: LossConfig):

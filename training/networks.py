@@ -24,6 +24,9 @@ class NetConfig:
     g_channels: list = field(default_factory=lambda: [256, 128, 64, 32, 16])
     d_channels: list = field(default_factory=lambda: [32, 64, 128, 256])       # 64x64 … 8x8 inputs
     bn_eps: float = 1e-3         # the tfjs default, so the export needs no translation
+    # Variants per untagged factor when D also reads them (training/factor_codes.py); [] = no
+    # factor head. D only: the generator and the exported model are the same either way.
+    factor_sizes: list = field(default_factory=list)
 
 
 class UpBlock(nn.Module):
@@ -83,7 +86,8 @@ class MinibatchStd(nn.Module):
 
 class Discriminator(nn.Module):
     """Spectral-norm convnet with three heads on the pooled features h:
-    unconditional score, projection ⟨embed(tags), h⟩ (matching-awareness), and tag logits."""
+    unconditional score, projection ⟨embed(tags), h⟩ (matching-awareness), and tag logits;
+    a fourth, the untagged factors' logits (concatenated), when cfg.factor_sizes is given."""
 
     def __init__(self, cfg: NetConfig):
         super().__init__()
@@ -102,12 +106,16 @@ class Discriminator(nn.Module):
         self.score = spectral_norm(nn.Linear(c_in, 1))
         self.embed = spectral_norm(nn.Linear(cfg.num_tags, c_in, bias=False))
         self.classify = nn.Linear(c_in, cfg.num_tags)
+        self.classify_factors = nn.Linear(c_in, sum(cfg.factor_sizes)) if cfg.factor_sizes else None
 
-    def forward(self, images, tags):
-        """→ (adversarial score (B,), tag logits (B, num_tags))."""
+    def forward(self, images, tags, with_factors=False):
+        """→ (adversarial score (B,), tag logits (B, num_tags)), plus the factor logits
+        (B, sum(factor_sizes)) when with_factors is asked for."""
         h = F.leaky_relu(self.final(self.mbstd(self.features(images))), 0.2)
         h = h.sum(dim=[2, 3])
         score = self.score(h).squeeze(1) + (self.embed(tags) * h).sum(dim=1)
+        if with_factors:
+            return score, self.classify(h), self.classify_factors(h)
         return score, self.classify(h)
 
 

@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from training.dataset import DataError, TaggedImages
+from training.factor_codes import FactorCodes
 from training.import_tfjs import load_tfjs_generator
 from training.loss import LossConfig, d_loss, g_loss, latent_regression_loss, positive_weights, reconstruction_loss
 from training.networks import Discriminator, Encoder, Generator, NetConfig
@@ -46,6 +47,9 @@ class TrainConfig:
     limit: int = 0                # use only the first N images (tests)
     device: str = "auto"          # auto = cuda when PyTorch sees a GPU, else cpu
     init_from: str = ""           # a shipped model folder whose generator starts a new run (D starts fresh)
+    # Steps at the start of a run in which only D learns (G, E frozen): a fresh D beside a
+    # warm-started G first costs G quality while D catches up (docs/training.md, pilots p0–p3).
+    d_warmup: int = 0
     net: NetConfig = field(default_factory=NetConfig)
     loss: LossConfig = field(default_factory=LossConfig)
 
@@ -105,6 +109,16 @@ def train(cfg: TrainConfig, resume=False, progress=True):
         cfg.net = NetConfig(**ckpt["config"]["net"])
     cfg.net.num_tags = len(data.vocab)
     cfg.net.image_size = cfg.image_size
+    codes = None
+    if cfg.loss.factor_weight_d > 0 or cfg.loss.factor_weight_g > 0:
+        if data.factors is None:
+            raise DataError(f"{cfg.data}: factor codes need a factors.csv naming every image's untagged variants "
+                            "(the renderer writes one; a folder of one's own images has none)")
+        codes = FactorCodes(data.factors, data.tags)
+        if ckpt and list(cfg.net.factor_sizes) != codes.sizes:
+            raise DataError(f"{ckpt_path}: this run was not trained with factor codes (or with other factors); "
+                            "start a new run from its generator instead")
+        cfg.net.factor_sizes = codes.sizes
     # channels_last makes the CPU convolutions ≈30% faster (measured on 2 cores).
     G = Generator(cfg.net).to(device, memory_format=torch.channels_last)
     D = Discriminator(cfg.net).to(device, memory_format=torch.channels_last)
@@ -142,7 +156,8 @@ def train(cfg: TrainConfig, resume=False, progress=True):
     # parts with changed flags can be reproduced exactly from its card.
     history = run_history(out / "config.json") if ckpt else []
     history.append({"argv": sys.argv, "fromStep": step})
-    (out / "config.json").write_text(json.dumps({**asdict(cfg), "vocab": data.vocab, "argv": sys.argv, "history": history}, indent=1))
+    (out / "config.json").write_text(json.dumps({**asdict(cfg), "vocab": data.vocab, "argv": sys.argv, "history": history,
+                                                 **({"factorCodes": codes.describe(data.vocab)} if codes else {})}, indent=1))
 
     fixed_sets = sample_tag_sets(data.vocab)
     fixed_z = torch.from_numpy(np.stack([seed_to_z(s, cfg.net.z_dim) for s in range(8)])).to(device)
@@ -173,14 +188,23 @@ def train(cfg: TrainConfig, resume=False, progress=True):
 
             with torch.no_grad():
                 fake = G(z, tags)
-            loss_d, stats_d = d_loss(D, real, tags, fake, cfg.loss, pos_weight)
+            loss_d, stats_d = d_loss(D, real, tags, fake, cfg.loss, pos_weight,
+                                     codes, codes.real[idx].to(device) if codes else None)
             opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
             opt_d.step()
+            if step < cfg.d_warmup:
+                stats_g = {}
+                step, images_seen = step + 1, images_seen + cfg.batch
+                if step % cfg.log_every == 0:
+                    log.write(json.dumps({"step": step, "epoch": images_seen / len(data), "warmup": True, **stats_d}) + "\n")
+                    log.flush()
+                continue
 
             for p in D.parameters():
                 p.requires_grad_(False)
-            loss_g, _, stats_g = g_loss(G, D, torch.randn(cfg.batch, cfg.net.z_dim).to(device), g_tags, cfg.loss, pos_weight=pos_weight)
+            loss_g, _, stats_g = g_loss(G, D, torch.randn(cfg.batch, cfg.net.z_dim).to(device), g_tags, cfg.loss,
+                                        pos_weight=pos_weight, codes=codes)
             if E is not None:  # half a batch of real faces redrawn from their codes
                 loss_rec, stats_rec = reconstruction_loss(G, D, E, real[:half], tags[:half], cfg.loss)
                 loss_g = loss_g + loss_rec
@@ -223,7 +247,9 @@ def train(cfg: TrainConfig, resume=False, progress=True):
                     print(f"\r[{'#' * int(30 * done):<30}] {100 * done:5.1f}% step {step} epoch {rec['epoch']:.2f} "
                           f"d {stats_d['d_adv']:.3f} g {stats_g['g_adv']:.3f} aux {stats_g['g_aux']:.3f} "
                           f"ms {stats_g['g_ms']:.3f}" + (f" rec {stats_g['g_rec']:.3f} kl {stats_g['g_kl']:.1f}" if 'g_rec' in stats_g else "")
-                          + (f" lat {stats_g['g_latent']:.3f}" if 'g_latent' in stats_g else ""), end="", file=sys.stderr, flush=True)
+                          + (f" lat {stats_g['g_latent']:.3f}" if 'g_latent' in stats_g else "")
+                          + (f" factors D {stats_d['d_factor_acc']:.2f} G {stats_g['g_factor_acc']:.2f}" if 'g_factor_acc' in stats_g else ""),
+                          end="", file=sys.stderr, flush=True)
             if images_seen >= next_grid:
                 next_grid += grid_every
                 with torch.no_grad():
@@ -275,7 +301,12 @@ def main(argv=None):
     p.add_argument("--rec", type=float, default=0.0, help="weight of the cVAE-GAN reconstruction term (0: no encoder)")
     p.add_argument("--kl", type=float, default=LossConfig.kl_weight, help="weight of the encoder's KL term")
     p.add_argument("--latent-reg", type=float, default=0.0, help="weight of the cLR term (E recovers z from G(z); needs --rec)")
+    p.add_argument("--factor-d", type=float, default=0.0,
+                   help="weight of D's head for the untagged variants of factors.csv on real faces (factor codes; 0: off)")
+    p.add_argument("--factor-g", type=float, default=0.0,
+                   help="weight of the factor codes in G's loss: D's factor head must read the variants z's first numbers choose")
     p.add_argument("--init-from", default="", help="start G from a shipped model folder (e.g. models/default)")
+    p.add_argument("--d-warmup", type=int, default=0, help="steps at the start in which only D learns (for a fresh D beside --init-from)")
     p.add_argument("--samples-per-epoch", type=int, default=TrainConfig.samples_per_epoch, help="sample grids and checkpoints per epoch")
     p.add_argument("--log-every", type=int, default=TrainConfig.log_every, help="steps between lines of log.jsonl")
     p.add_argument("--g-channels", type=channel_list, help="generator widths from 4x4 up, e.g. 384,192,96,48,24 (default 256,128,64,32,16)")
@@ -283,9 +314,10 @@ def main(argv=None):
     a = p.parse_args(argv)
     cfg = TrainConfig(data=a.data, out=a.out, image_size=a.size, max_tags=a.max_tags, batch=a.batch,
                       epochs=a.epochs, max_minutes=a.max_minutes, seed=a.seed, threads=a.threads, limit=a.limit, device=a.device,
-                      init_from=a.init_from, samples_per_epoch=a.samples_per_epoch, log_every=a.log_every,
+                      init_from=a.init_from, d_warmup=a.d_warmup, samples_per_epoch=a.samples_per_epoch, log_every=a.log_every,
                       loss=LossConfig(mode_seeking=a.mode_seeking, aux_weight_g=a.aux_g, aux_weight_d=a.aux_d, aux_balanced=a.aux_balanced,
-                                      rec_weight=a.rec, kl_weight=a.kl, latent_weight=a.latent_reg))
+                                      rec_weight=a.rec, kl_weight=a.kl, latent_weight=a.latent_reg,
+                                      factor_weight_d=a.factor_d, factor_weight_g=a.factor_g))
     if a.size == 128:
         cfg.net.g_channels = [256, 128, 64, 32, 16, 8]
     for flag, value in (("g_channels", a.g_channels), ("d_channels", a.d_channels)):

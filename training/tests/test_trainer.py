@@ -185,6 +185,66 @@ class TrainExportTests(unittest.TestCase):
             self.assertIn("E", ckpt)  # the encoder and its optimiser are checkpointed for --resume
             self.assertEqual(ckpt["config"]["loss"]["latent_weight"], 0.5)
 
+    def test_GIVEN_factors_csv_THEN_codes_follow_z_within_the_variants_the_tags_allow(self):
+        from training.factor_codes import FactorCodes
+        # hair variants a/b only with red_hair, c/d/e only with blue_hair; eyes free of tags
+        tags = torch.tensor([[1.0, 0.0]] * 40 + [[0.0, 1.0]] * 60)
+        hair = torch.tensor([i % 2 for i in range(40)] + [2 + i % 3 for i in range(60)])
+        eyes = torch.tensor([i % 4 for i in range(100)])
+        codes = FactorCodes({"hair": (["a", "b", "c", "d", "e"], hair), "eyes": (["1", "2", "3", "4"], eyes)}, tags,
+                            min_images_per_variant=2)
+        self.assertEqual(codes.describe([{"name": "red_hair"}, {"name": "blue_hair"}]),
+                         {"hair": {"variants": 5, "zIndex": 0, "limitedBy": ["red_hair", "blue_hair"]},
+                          "eyes": {"variants": 4, "zIndex": 1, "limitedBy": []}})
+        z = torch.randn(2000, 100)
+        red, blue = codes.targets(z, tags[:1].repeat(2000, 1)), codes.targets(z, tags[-1:].repeat(2000, 1))
+        self.assertEqual(set(red[:, 0].tolist()), {0, 1})
+        self.assertEqual(set(blue[:, 0].tolist()), {2, 3, 4})
+        self.assertTrue(torch.equal(red[:, 1], blue[:, 1]))  # eyes follow z[1] whatever the hair
+        share = torch.bincount(blue[:, 0] - 2, minlength=3).float() / 2000
+        self.assertLess((share - 1 / 3).abs().max().item(), 0.05)  # N(0, 1) draws cover the variants evenly
+        self.assertTrue(torch.equal(codes.targets(z[:5], tags[:5]), codes.targets(z[:5], tags[:5])))
+        z2 = z[:5].clone()
+        z2[:, 2:] = torch.randn(5, 98)  # only the first two numbers choose
+        self.assertTrue(torch.equal(codes.targets(z2, tags[:5]), codes.targets(z[:5], tags[:5])))
+        perfect = torch.full((3, 9), -9.0)
+        for i, (h, e) in enumerate([(0, 1), (3, 0), (4, 3)]):
+            perfect[i, h], perfect[i, 5 + e] = 9.0, 9.0
+        target = torch.tensor([[0, 1], [3, 0], [4, 3]])
+        self.assertLess(codes.cross_entropy(perfect, target).item(), 1e-3)
+        self.assertEqual(codes.accuracy(perfect, target), 1.0)
+        self.assertGreater(codes.cross_entropy(-perfect, target).item(), 5)
+
+    def test_GIVEN_factor_flags_THEN_D_learns_them_and_a_folder_without_factors_is_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            data, out = Path(d) / "data", Path(d) / "run"
+            make_dataset(data)
+            cfg = tiny_config(data, out)
+            cfg.loss = LossConfig(factor_weight_d=1.0, factor_weight_g=1.0)
+            with self.assertRaisesRegex(DataError, "factors.csv"):
+                train(cfg, progress=False)
+            rows = ["image,hair,eyes"] + [f"images/{i:03d}.png,v{i % 3},e{i % 2}" for i in range(24)]
+            (data / "factors.csv").write_text("\n".join(rows) + "\n")
+            cfg = tiny_config(data, out, d_warmup=2, epochs=2.0)
+            cfg.loss = LossConfig(factor_weight_d=1.0, factor_weight_g=1.0)
+            train(cfg, progress=False)
+            ckpt = torch.load(out / "ckpt.pt", map_location="cpu")
+            self.assertEqual(ckpt["config"]["net"]["factor_sizes"], [3, 2])
+            self.assertEqual(ckpt["D"]["classify_factors.weight"].shape[0], 5)
+            log = [json.loads(line) for line in (out / "log.jsonl").read_text().splitlines()]
+            self.assertEqual([r.get("warmup", False) for r in log], [True, True, False, False, False, False])
+            self.assertTrue(all(np.isfinite(r["d_factor"]) for r in log))
+            self.assertTrue(all(np.isfinite(r["g_factor"]) for r in log if not r.get("warmup")))
+            config = json.loads((out / "config.json").read_text())
+            self.assertEqual(config["factorCodes"]["hair"]["variants"], 3)
+            self.assertEqual(load_run_generator(out)[0].cfg.factor_sizes, [3, 2])  # G exports as before
+            plain = Path(d) / "plain"
+            train(tiny_config(data, plain), progress=False)
+            cfg = tiny_config(data, plain, epochs=2.0)
+            cfg.loss = LossConfig(factor_weight_d=1.0, factor_weight_g=1.0)
+            with self.assertRaisesRegex(DataError, "not trained with factor codes"):
+                train(cfg, resume=True, progress=False)
+
     @unittest.skipIf(torch.cuda.is_available(), "this machine has a GPU")
     def test_GIVEN_no_GPU_WHEN_cuda_asked_THEN_clear_error_and_auto_means_cpu(self):
         self.assertEqual(pick_device("auto").type, "cpu")

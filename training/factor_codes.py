@@ -1,0 +1,88 @@
+"""Factor codes: the first z dimensions choose the untagged variants the renderer drew.
+
+A rendered dataset's factors.csv says, for every face, which hair variant, eyes, eyebrows,
+mouth, nose and head shape it has — the choices its tags leave open and z must carry. The
+encoder family (docs/training.md, model v2) never got z to hold them on a CPU budget: E coded
+1.5–3.8 nats where they need ≈ 12. Here they are assigned instead of discovered: z[j] of
+factor j, through the normal CDF, picks one of the variants the data shows with that face's
+tags (uniformly, so a gacha's N(0, 1) draws cover them all), and G is trained so that D's
+factor head — learnt on real faces only, like its tag head — reads that variant in G(z, tags).
+
+The model's interface does not change (z is still 100 numbers from N(0, 1)), so the runtime,
+share codes and the exporter need nothing new. Which tags limit a factor is found in the data:
+hairstyle limits hair variants, closed eyes the eyes, the expression the mouth.
+"""
+import math
+
+import torch
+import torch.nn.functional as F
+
+
+class FactorCodes:
+    """factors: {name: (variant names, LongTensor (N,) of each image's variant)} as TaggedImages
+    reads them; tags: that data's (N, K) 0/1 tag matrix."""
+
+    def __init__(self, factors, tags, restricting_share=0.8, min_images_per_variant=10):
+        self.names = list(factors)
+        self.sizes = [len(factors[f][0]) for f in self.names]
+        self.offsets = [sum(self.sizes[:i]) for i in range(len(self.sizes))]
+        self.real = torch.stack([factors[f][1] for f in self.names], dim=1)  # (N, F)
+        tags = tags.bool()
+        self.restricting = []   # per factor: the tag columns whose presence narrows its variants
+        self.allowed = []       # per factor: {tuple of present restricting columns: LongTensor of variants}
+        for j, f in enumerate(self.names):
+            values = self.real[:, j]
+            # A tag narrows a factor when the faces that have it show few of its variants; a rare tag
+            # shows few by chance, so only tags on enough faces to have seen every variant count.
+            cols = [c for c in range(tags.shape[1])
+                    if tags[:, c].sum() >= min_images_per_variant * self.sizes[j]
+                    and len(values[tags[:, c]].unique()) < restricting_share * self.sizes[j]]
+            keys = self._keys(tags, cols)
+            table = {}
+            for key in set(keys):
+                rows = torch.tensor([k == key for k in keys])
+                table[key] = values[rows].unique()
+            self.restricting.append(cols)
+            self.allowed.append(table)
+
+    @staticmethod
+    def _keys(tags, cols):
+        if not cols:
+            return [()] * tags.shape[0]
+        present = tags[:, cols]
+        return [tuple(c for c, on in zip(cols, row) if on) for row in present.tolist()]
+
+    @property
+    def total(self):
+        return sum(self.sizes)
+
+    def describe(self, vocab):
+        """{factor: {"variants": n, "zIndex": j, "limitedBy": [tag names]}} for config.json."""
+        return {f: {"variants": self.sizes[j], "zIndex": j, "limitedBy": [vocab[c]["name"] for c in self.restricting[j]]}
+                for j, f in enumerate(self.names)}
+
+    def targets(self, z, tags):
+        """(B, F) variant indices that z's first F numbers choose for these tags. Tag vectors
+        never seen in the data (GAN-INT's interpolations) fall back to every variant."""
+        u = 0.5 * (1 + torch.erf(z[:, : len(self.names)].detach().cpu().double() / math.sqrt(2)))
+        hard = tags.detach().cpu() > 0.5
+        out = torch.empty(z.shape[0], len(self.names), dtype=torch.long)
+        for j in range(len(self.names)):
+            keys = self._keys(hard, self.restricting[j])
+            for i, key in enumerate(keys):
+                allowed = self.allowed[j].get(key)
+                n = len(allowed) if allowed is not None else self.sizes[j]
+                pick = min(int(u[i, j] * n), n - 1)
+                out[i, j] = allowed[pick] if allowed is not None else pick
+        return out.to(z.device)
+
+    def cross_entropy(self, logits, targets):
+        """Mean over factors of the cross-entropy of D's concatenated factor logits (B, total)."""
+        losses = [F.cross_entropy(logits[:, o:o + n], targets[:, j])
+                  for j, (o, n) in enumerate(zip(self.offsets, self.sizes))]
+        return torch.stack(losses).mean()
+
+    def accuracy(self, logits, targets):
+        hits = [(logits[:, o:o + n].argmax(dim=1) == targets[:, j]).float().mean()
+                for j, (o, n) in enumerate(zip(self.offsets, self.sizes))]
+        return torch.stack(hits).mean().item()
