@@ -200,6 +200,10 @@ def generator_source(path):
                     "net": cfg["net"], "loss": cfg["loss"],
                     "commandLines": [{"command": "python3 -m training.train " + " ".join(h["argv"][1:]), "fromStep": h["fromStep"]}
                                      for h in starts]}
+        config_path = path / "config.json"
+        codes = json.loads(config_path.read_text()).get("factorCodes") if config_path.is_file() else None
+        if codes:  # which z numbers choose which untagged variant (training/factor_codes.py)
+            training["factorCodes"] = codes
         vocab = ckpt["vocab"]
         fresh_path = Path(cfg["data"]) / "vocab.json"
         if fresh_path.is_file():  # names and order are the checkpoint's; labels may have been refined since

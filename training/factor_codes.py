@@ -5,8 +5,10 @@ mouth, nose and head shape it has — the choices its tags leave open and z must
 encoder family (docs/training.md, model v2) never got z to hold them on a CPU budget: E coded
 1.5–3.8 nats where they need ≈ 12. Here they are assigned instead of discovered: z[j] of
 factor j, through the normal CDF, picks one of the variants the data shows with that face's
-tags (uniformly, so a gacha's N(0, 1) draws cover them all), and G is trained so that D's
-factor head — learnt on real faces only, like its tag head — reads that variant in G(z, tags).
+tags (uniformly, so a gacha's N(0, 1) draws cover them all), and G is trained so that a reader
+of faces sees that variant in G(z, tags): D's own factor head, learnt on real faces only like
+its tag head, or a frozen classifier (the coach) trained beforehand on other renders than the
+evaluation's judges.
 
 The model's interface does not change (z is still 100 numbers from N(0, 1)), so the runtime,
 share codes and the exporter need nothing new. Which tags limit a factor is found in the data:
@@ -15,6 +17,7 @@ hairstyle limits hair variants, closed eyes the eyes, the expression the mouth.
 import math
 
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 
 
@@ -24,6 +27,7 @@ class FactorCodes:
 
     def __init__(self, factors, tags, restricting_share=0.8, min_images_per_variant=10):
         self.names = list(factors)
+        self.variants = [list(factors[f][0]) for f in self.names]
         self.sizes = [len(factors[f][0]) for f in self.names]
         self.offsets = [sum(self.sizes[:i]) for i in range(len(self.sizes))]
         self.real = torch.stack([factors[f][1] for f in self.names], dim=1)  # (N, F)
@@ -86,3 +90,37 @@ class FactorCodes:
         hits = [(logits[:, o:o + n].argmax(dim=1) == targets[:, j]).float().mean()
                 for j, (o, n) in enumerate(zip(self.offsets, self.sizes))]
         return torch.stack(hits).mean().item()
+
+
+class FactorCoach(nn.Module):
+    """A frozen factor classifier (training/classifier.py --factors-only) read in the layout of
+    FactorCodes' logits. Its variant columns are matched by name, so the coach may have been
+    trained on another rendering of the same style; a variant it never saw is an error."""
+
+    def __init__(self, path, codes: FactorCodes):
+        super().__init__()
+        from training.classifier import load_classifier
+        self.model, ckpt = load_classifier(path)
+        self.model.eval()
+        for p in self.model.parameters():
+            p.requires_grad_(False)
+        self.order, self.columns = list(codes.names), []
+        for f, names in zip(codes.names, codes.variants):
+            known = (ckpt.get("factors") or {}).get(f)
+            if known is None:
+                raise ValueError(f"{path}: this classifier has no head for the factor {f!r}")
+            missing = [n for n in names if n not in known]
+            if missing:
+                raise ValueError(f"{path}: its {f} head never saw the variants {', '.join(missing[:5])}")
+            self.columns.append(torch.tensor([known.index(n) for n in names]))
+        self.size = ckpt.get("size", 64)
+
+    def train(self, mode=True):
+        return super().train(False)  # BatchNorm keeps the statistics of the real faces it learnt
+
+    def forward(self, images):
+        """images (B, 3, S, S) in [-1, 1] → (B, total) logits in FactorCodes' layout."""
+        if images.shape[-1] != self.size:
+            images = F.interpolate(images, size=(self.size, self.size), mode="area")
+        logits = self.model.factor_logits(self.model.features(images))
+        return torch.cat([logits[f][:, cols.to(images.device)] for f, cols in zip(self.order, self.columns)], dim=1)

@@ -72,12 +72,12 @@ def d_loss(D, real, tags, fake, cfg: LossConfig, pos_weight=None, codes=None, re
     return loss, stats
 
 
-def g_loss(G, D, z, tags, cfg: LossConfig, int_fraction=0.25, pos_weight=None, codes=None):
+def g_loss(G, D, z, tags, cfg: LossConfig, int_fraction=0.25, pos_weight=None, codes=None, coach=None):
     """z: (B, zdim); tags: (B, K) where rows i and i + B/2 are equal, so each pair differs only
     in z and gives the mode-seeking term. The last `int_fraction` of each half gets tag vectors
     interpolated halfway between two samples (GAN-INT) instead of a real sample's tags. With
-    codes (FactorCodes), D's factor head must read the variants z chooses in the images drawn
-    with real tag sets."""
+    codes (FactorCodes), D's factor head — or the frozen coach (FactorCoach) when given — must
+    read the variants z chooses in the images drawn with real tag sets."""
     b = z.shape[0]
     half = b // 2
     n_int = int(half * int_fraction)
@@ -91,7 +91,7 @@ def g_loss(G, D, z, tags, cfg: LossConfig, int_fraction=0.25, pos_weight=None, c
     is_int[b - n_int:] = True
 
     fake = G(z, tags)
-    out = D(fake, tags, with_factors=codes is not None)
+    out = D(fake, tags, with_factors=codes is not None and coach is None)
     scores, logits = out[0], out[1]
     adv = -scores[~is_int].mean()
     adv_int = -scores[is_int].mean() if n_int else torch.zeros((), device=z.device)
@@ -103,9 +103,10 @@ def g_loss(G, D, z, tags, cfg: LossConfig, int_fraction=0.25, pos_weight=None, c
     stats = {"g_adv": adv.item(), "g_int": adv_int.item(), "g_aux": aux.item(), "g_ms": ms.item()}
     if codes is not None:
         wanted = codes.targets(z[~is_int], tags[~is_int])
-        factor = codes.cross_entropy(out[2][~is_int], wanted)
+        read = coach(fake[~is_int]) if coach is not None else out[2][~is_int]
+        factor = codes.cross_entropy(read, wanted)
         loss = loss + cfg.factor_weight_g * factor
-        stats.update(g_factor=factor.item(), g_factor_acc=codes.accuracy(out[2][~is_int], wanted))
+        stats.update(g_factor=factor.item(), g_factor_acc=codes.accuracy(read, wanted))
     return loss, fake, stats
 
 

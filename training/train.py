@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from training.dataset import DataError, TaggedImages
-from training.factor_codes import FactorCodes
+from training.factor_codes import FactorCoach, FactorCodes
 from training.import_tfjs import load_tfjs_generator
 from training.loss import LossConfig, d_loss, g_loss, latent_regression_loss, positive_weights, reconstruction_loss
 from training.networks import Discriminator, Encoder, Generator, NetConfig
@@ -50,6 +50,7 @@ class TrainConfig:
     # Steps at the start of a run in which only D learns (G, E frozen): a fresh D beside a
     # warm-started G first costs G quality while D catches up (docs/training.md, pilots p0–p3).
     d_warmup: int = 0
+    factor_coach: str = ""        # a frozen factor classifier that reads G's faces for the factor codes instead of D
     net: NetConfig = field(default_factory=NetConfig)
     loss: LossConfig = field(default_factory=LossConfig)
 
@@ -115,10 +116,21 @@ def train(cfg: TrainConfig, resume=False, progress=True):
             raise DataError(f"{cfg.data}: factor codes need a factors.csv naming every image's untagged variants "
                             "(the renderer writes one; a folder of one's own images has none)")
         codes = FactorCodes(data.factors, data.tags)
-        if ckpt and list(cfg.net.factor_sizes) != codes.sizes:
-            raise DataError(f"{ckpt_path}: this run was not trained with factor codes (or with other factors); "
-                            "start a new run from its generator instead")
-        cfg.net.factor_sizes = codes.sizes
+        d_sizes = codes.sizes if cfg.loss.factor_weight_d > 0 else []
+        if ckpt and list(cfg.net.factor_sizes) != d_sizes:
+            raise DataError(f"{ckpt_path}: this run's D was not trained with these factor codes (or was, and they "
+                            "are now off); start a new run from its generator instead")
+        cfg.net.factor_sizes = d_sizes
+    if codes is not None and cfg.loss.factor_weight_g > 0 and not cfg.factor_coach and cfg.loss.factor_weight_d <= 0:
+        raise DataError("--factor-g needs a reader of G's faces: D's factor head (--factor-d) or --factor-coach")
+    coach = None
+    if cfg.factor_coach:
+        if codes is None or cfg.loss.factor_weight_g <= 0:
+            raise DataError("--factor-coach reads G's faces for the factor codes: it needs --factor-g")
+        try:
+            coach = FactorCoach(cfg.factor_coach, codes).to(device, memory_format=torch.channels_last)
+        except (OSError, ValueError, KeyError, RuntimeError) as e:
+            raise DataError(f"--factor-coach {cfg.factor_coach}: {e}") from e
     # channels_last makes the CPU convolutions ≈30% faster (measured on 2 cores).
     G = Generator(cfg.net).to(device, memory_format=torch.channels_last)
     D = Discriminator(cfg.net).to(device, memory_format=torch.channels_last)
@@ -188,8 +200,9 @@ def train(cfg: TrainConfig, resume=False, progress=True):
 
             with torch.no_grad():
                 fake = G(z, tags)
+            d_codes = codes if cfg.net.factor_sizes else None
             loss_d, stats_d = d_loss(D, real, tags, fake, cfg.loss, pos_weight,
-                                     codes, codes.real[idx].to(device) if codes else None)
+                                     d_codes, codes.real[idx].to(device) if d_codes else None)
             opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
             opt_d.step()
@@ -204,7 +217,7 @@ def train(cfg: TrainConfig, resume=False, progress=True):
             for p in D.parameters():
                 p.requires_grad_(False)
             loss_g, _, stats_g = g_loss(G, D, torch.randn(cfg.batch, cfg.net.z_dim).to(device), g_tags, cfg.loss,
-                                        pos_weight=pos_weight, codes=codes)
+                                        pos_weight=pos_weight, codes=codes if cfg.loss.factor_weight_g > 0 else None, coach=coach)
             if E is not None:  # half a batch of real faces redrawn from their codes
                 loss_rec, stats_rec = reconstruction_loss(G, D, E, real[:half], tags[:half], cfg.loss)
                 loss_g = loss_g + loss_rec
@@ -248,7 +261,7 @@ def train(cfg: TrainConfig, resume=False, progress=True):
                           f"d {stats_d['d_adv']:.3f} g {stats_g['g_adv']:.3f} aux {stats_g['g_aux']:.3f} "
                           f"ms {stats_g['g_ms']:.3f}" + (f" rec {stats_g['g_rec']:.3f} kl {stats_g['g_kl']:.1f}" if 'g_rec' in stats_g else "")
                           + (f" lat {stats_g['g_latent']:.3f}" if 'g_latent' in stats_g else "")
-                          + (f" factors D {stats_d['d_factor_acc']:.2f} G {stats_g['g_factor_acc']:.2f}" if 'g_factor_acc' in stats_g else ""),
+                          + (f" factors D {stats_d.get('d_factor_acc', 0):.2f} G {stats_g['g_factor_acc']:.2f}" if 'g_factor_acc' in stats_g else ""),
                           end="", file=sys.stderr, flush=True)
             if images_seen >= next_grid:
                 next_grid += grid_every
@@ -305,6 +318,9 @@ def main(argv=None):
                    help="weight of D's head for the untagged variants of factors.csv on real faces (factor codes; 0: off)")
     p.add_argument("--factor-g", type=float, default=0.0,
                    help="weight of the factor codes in G's loss: D's factor head must read the variants z's first numbers choose")
+    p.add_argument("--factor-coach", default="",
+                   help="a frozen factor classifier (training.classifier --factors-only, trained on other renders than the "
+                        "evaluation's judges) that reads G's faces for --factor-g instead of D's factor head")
     p.add_argument("--init-from", default="", help="start G from a shipped model folder (e.g. models/default)")
     p.add_argument("--d-warmup", type=int, default=0, help="steps at the start in which only D learns (for a fresh D beside --init-from)")
     p.add_argument("--samples-per-epoch", type=int, default=TrainConfig.samples_per_epoch, help="sample grids and checkpoints per epoch")
@@ -314,7 +330,7 @@ def main(argv=None):
     a = p.parse_args(argv)
     cfg = TrainConfig(data=a.data, out=a.out, image_size=a.size, max_tags=a.max_tags, batch=a.batch,
                       epochs=a.epochs, max_minutes=a.max_minutes, seed=a.seed, threads=a.threads, limit=a.limit, device=a.device,
-                      init_from=a.init_from, d_warmup=a.d_warmup, samples_per_epoch=a.samples_per_epoch, log_every=a.log_every,
+                      init_from=a.init_from, d_warmup=a.d_warmup, factor_coach=a.factor_coach, samples_per_epoch=a.samples_per_epoch, log_every=a.log_every,
                       loss=LossConfig(mode_seeking=a.mode_seeking, aux_weight_g=a.aux_g, aux_weight_d=a.aux_d, aux_balanced=a.aux_balanced,
                                       rec_weight=a.rec, kl_weight=a.kl, latent_weight=a.latent_reg,
                                       factor_weight_d=a.factor_d, factor_weight_g=a.factor_g))

@@ -238,11 +238,34 @@ class TrainExportTests(unittest.TestCase):
             config = json.loads((out / "config.json").read_text())
             self.assertEqual(config["factorCodes"]["hair"]["variants"], 3)
             self.assertEqual(load_run_generator(out)[0].cfg.factor_sizes, [3, 2])  # G exports as before
+            coach_dir = Path(d) / "coach"
+            from training.classifier import main as classifier_main
+            with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
+                classifier_main(["--data", str(data), "--heldout", str(data), "--out", str(coach_dir), "--epochs", "1",
+                                 "--batch", "8", "--threads", "1", "--width", "8", "--factors-only"])
+            coached = Path(d) / "coached"
+            cfg = tiny_config(data, coached, factor_coach=str(coach_dir / "classifier.pt"))
+            cfg.loss = LossConfig(factor_weight_g=1.0)
+            train(cfg, progress=False)
+            ckpt = torch.load(coached / "ckpt.pt", map_location="cpu")
+            self.assertEqual(ckpt["config"]["net"]["factor_sizes"], [])  # the coach reads G's faces, not D
+            self.assertNotIn("classify_factors.weight", ckpt["D"])
+            self.assertTrue(all(np.isfinite(r["g_factor"]) for r in map(json.loads, (coached / "log.jsonl").read_text().splitlines())))
+            cfg = tiny_config(data, Path(d) / "unread")
+            cfg.loss = LossConfig(factor_weight_g=1.0)
+            with self.assertRaisesRegex(DataError, "needs a reader"):
+                train(cfg, progress=False)
+            (data / "factors.csv").write_text("\n".join(r.replace(",v2,", ",v9,") for r in rows) + "\n")
+            cfg = tiny_config(data, Path(d) / "mismatch", factor_coach=str(coach_dir / "classifier.pt"))
+            cfg.loss = LossConfig(factor_weight_g=1.0)
+            with self.assertRaisesRegex(DataError, "never saw the variants v9"):
+                train(cfg, progress=False)
+            (data / "factors.csv").write_text("\n".join(rows) + "\n")
             plain = Path(d) / "plain"
             train(tiny_config(data, plain), progress=False)
             cfg = tiny_config(data, plain, epochs=2.0)
             cfg.loss = LossConfig(factor_weight_d=1.0, factor_weight_g=1.0)
-            with self.assertRaisesRegex(DataError, "not trained with factor codes"):
+            with self.assertRaisesRegex(DataError, "D was not trained with these factor codes"):
                 train(cfg, resume=True, progress=False)
 
     @unittest.skipIf(torch.cuda.is_available(), "this machine has a GPU")
