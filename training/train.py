@@ -51,6 +51,9 @@ class TrainConfig:
     # warm-started G first costs G quality while D catches up (docs/training.md, pilots p0–p3).
     d_warmup: int = 0
     factor_coach: str = ""        # a frozen factor classifier that reads G's faces for the factor codes instead of D
+    # A run folder whose D starts this run's D (a new run only): a fine-tune of a shipped G
+    # otherwise begins with a random D, whose first epochs cost G quality (docs/training.md).
+    init_d_from: str = ""
     net: NetConfig = field(default_factory=NetConfig)
     loss: LossConfig = field(default_factory=LossConfig)
 
@@ -144,6 +147,16 @@ def train(cfg: TrainConfig, resume=False, progress=True):
             raise DataError(f"--init-from {cfg.init_from}: its generator has channels {list(warm.cfg.g_channels)}, "
                             f"this run {list(cfg.net.g_channels)} (a wider generator starts from scratch)")
         G.load_state_dict(warm.state_dict())
+    if cfg.init_d_from and not ckpt:
+        d_path = Path(cfg.init_d_from) / "ckpt.pt"
+        if not d_path.is_file():
+            raise DataError(f"--init-d-from {cfg.init_d_from}: no ckpt.pt there")
+        d_ckpt = torch.load(d_path, map_location="cpu")
+        try:
+            D.load_state_dict(d_ckpt["D"])
+        except RuntimeError as e:
+            raise DataError(f"--init-d-from {cfg.init_d_from}: its discriminator does not fit this run's "
+                            f"(widths, tags or factor head differ): {str(e).splitlines()[0]}") from None
     # The encoder of the cVAE-GAN term exists only in runs that use it (checkpoints say so).
     E = Encoder(cfg.net).to(device, memory_format=torch.channels_last) if cfg.loss.rec_weight > 0 else None
     G_ema = copy.deepcopy(G).eval()
@@ -322,6 +335,7 @@ def main(argv=None):
                    help="a frozen factor classifier (training.classifier --factors-only, trained on other renders than the "
                         "evaluation's judges) that reads G's faces for --factor-g instead of D's factor head")
     p.add_argument("--init-from", default="", help="start G from a shipped model folder (e.g. models/default)")
+    p.add_argument("--init-d-from", default="", help="start D from another run's checkpoint (same widths and tags)")
     p.add_argument("--d-warmup", type=int, default=0, help="steps at the start in which only D learns (for a fresh D beside --init-from)")
     p.add_argument("--samples-per-epoch", type=int, default=TrainConfig.samples_per_epoch, help="sample grids and checkpoints per epoch")
     p.add_argument("--log-every", type=int, default=TrainConfig.log_every, help="steps between lines of log.jsonl")
@@ -330,7 +344,7 @@ def main(argv=None):
     a = p.parse_args(argv)
     cfg = TrainConfig(data=a.data, out=a.out, image_size=a.size, max_tags=a.max_tags, batch=a.batch,
                       epochs=a.epochs, max_minutes=a.max_minutes, seed=a.seed, threads=a.threads, limit=a.limit, device=a.device,
-                      init_from=a.init_from, d_warmup=a.d_warmup, factor_coach=a.factor_coach, samples_per_epoch=a.samples_per_epoch, log_every=a.log_every,
+                      init_from=a.init_from, d_warmup=a.d_warmup, factor_coach=a.factor_coach, init_d_from=a.init_d_from, samples_per_epoch=a.samples_per_epoch, log_every=a.log_every,
                       loss=LossConfig(mode_seeking=a.mode_seeking, aux_weight_g=a.aux_g, aux_weight_d=a.aux_d, aux_balanced=a.aux_balanced,
                                       rec_weight=a.rec, kl_weight=a.kl, latent_weight=a.latent_reg,
                                       factor_weight_d=a.factor_d, factor_weight_g=a.factor_g))

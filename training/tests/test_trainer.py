@@ -268,6 +268,25 @@ class TrainExportTests(unittest.TestCase):
             with self.assertRaisesRegex(DataError, "D was not trained with these factor codes"):
                 train(cfg, resume=True, progress=False)
 
+    def test_GIVEN_init_d_from_THEN_D_starts_from_that_runs_D_and_other_widths_are_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            data, first, second = Path(d) / "data", Path(d) / "first", Path(d) / "second"
+            make_dataset(data)
+            train(tiny_config(data, first), progress=False)
+            train(tiny_config(data, second, init_d_from=str(first), seed=2, lr_d=0.0), progress=False)  # D kept as it came
+            before = torch.load(first / "ckpt.pt", map_location="cpu")["D"]
+            after = torch.load(second / "ckpt.pt", map_location="cpu")["D"]
+            self.assertTrue(all(torch.equal(before[k], after[k]) for k in before if not k.endswith(("_u", "_v"))))  # spectral norm's power iteration moves on
+            fresh = Path(d) / "fresh"
+            train(tiny_config(data, fresh, seed=2, lr_d=0.0), progress=False)
+            self.assertFalse(torch.equal(torch.load(fresh / "ckpt.pt", map_location="cpu")["D"]["classify.weight"], before["classify.weight"]))
+            cfg = tiny_config(data, Path(d) / "wide", init_d_from=str(first))
+            cfg.net.d_channels = [16, 16, 32, 64]
+            with self.assertRaisesRegex(DataError, "does not fit"):
+                train(cfg, progress=False)
+            with self.assertRaisesRegex(DataError, "no ckpt.pt"):
+                train(tiny_config(data, Path(d) / "none", init_d_from=str(Path(d) / "missing")), progress=False)
+
     @unittest.skipIf(torch.cuda.is_available(), "this machine has a GPU")
     def test_GIVEN_no_GPU_WHEN_cuda_asked_THEN_clear_error_and_auto_means_cpu(self):
         self.assertEqual(pick_device("auto").type, "cpu")
