@@ -80,16 +80,40 @@ class FactorCodes:
                 out[i, j] = allowed[pick] if allowed is not None else pick
         return out.to(z.device)
 
+    def encode(self, variants, tags, generator=None):
+        """The inverse of targets: (B, F) z numbers that choose these variants (B, F) for these
+        tags, each drawn uniformly within its variant's share of N(0, 1) — exactly how a gacha
+        draw lands there — so a real face can be redrawn from the code of what it shows."""
+        hard = tags.detach().cpu() > 0.5
+        v = variants.detach().cpu()
+        u = torch.empty(len(v), len(self.names), dtype=torch.float64)
+        jitter = torch.rand(len(v), len(self.names), generator=generator, dtype=torch.float64)
+        for j in range(len(self.names)):
+            keys = self._keys(hard, self.restricting[j])
+            for i, key in enumerate(keys):
+                allowed = self.allowed[j].get(key)
+                if allowed is None:
+                    n, pick = self.sizes[j], int(v[i, j])
+                else:
+                    n, pick = len(allowed), int((allowed == v[i, j]).nonzero()[0, 0]) if (allowed == v[i, j]).any() else 0
+                u[i, j] = (pick + jitter[i, j]) / n
+        u = u.clamp(1e-6, 1 - 1e-6)
+        return (math.sqrt(2) * torch.erfinv(2 * u - 1)).float().to(variants.device)
+
     def cross_entropy(self, logits, targets):
         """Mean over factors of the cross-entropy of D's concatenated factor logits (B, total)."""
         losses = [F.cross_entropy(logits[:, o:o + n], targets[:, j])
                   for j, (o, n) in enumerate(zip(self.offsets, self.sizes))]
         return torch.stack(losses).mean()
 
+    def accuracies(self, logits, targets):
+        """{factor: share of rows whose argmax is the target}: which factors z has taken hold of."""
+        return {f: (logits[:, o:o + n].argmax(dim=1) == targets[:, j]).float().mean().item()
+                for j, (f, o, n) in enumerate(zip(self.names, self.offsets, self.sizes))}
+
     def accuracy(self, logits, targets):
-        hits = [(logits[:, o:o + n].argmax(dim=1) == targets[:, j]).float().mean()
-                for j, (o, n) in enumerate(zip(self.offsets, self.sizes))]
-        return torch.stack(hits).mean().item()
+        per_factor = self.accuracies(logits, targets)
+        return sum(per_factor.values()) / len(per_factor)
 
 
 class FactorCoach(nn.Module):

@@ -106,16 +106,22 @@ def g_loss(G, D, z, tags, cfg: LossConfig, int_fraction=0.25, pos_weight=None, c
         read = coach(fake[~is_int]) if coach is not None else out[2][~is_int]
         factor = codes.cross_entropy(read, wanted)
         loss = loss + cfg.factor_weight_g * factor
-        stats.update(g_factor=factor.item(), g_factor_acc=codes.accuracy(read, wanted))
+        per_factor = codes.accuracies(read, wanted)
+        stats.update(g_factor=factor.item(), g_factor_acc=sum(per_factor.values()) / len(per_factor),
+                     **{f"g_factor_acc_{f}": a for f, a in per_factor.items()})
     return loss, fake, stats
 
 
-def reconstruction_loss(G, D, E, real, tags, cfg: LossConfig):
+def reconstruction_loss(G, D, E, real, tags, cfg: LossConfig, factor_code=None):
     """cVAE-GAN term on real images: encode, resample, redraw with the image's own tags; the
-    redrawn image must match (L1) and must also fool D, so the L1 does not settle for blur."""
+    redrawn image must match (L1) and must also fool D, so the L1 does not settle for blur.
+    factor_code ((B, F) z numbers from FactorCodes.encode of the images' true variants) replaces
+    z's first F numbers: the variants are then told, not guessed, and E codes the rest."""
     mu, logvar = E(real)
     noise = torch.randn(mu.shape).to(mu.device)  # CPU random numbers, as everywhere in a run
     z = mu + noise * (0.5 * logvar).exp()
+    if factor_code is not None:
+        z = torch.cat([factor_code, z[:, factor_code.shape[1]:]], dim=1)
     rec = G(z, tags)
     l1 = (rec - real).abs().mean()
     kl = (-0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(dim=1)).mean()

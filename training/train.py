@@ -54,6 +54,9 @@ class TrainConfig:
     # A run folder whose D starts this run's D (a new run only): a fine-tune of a shipped G
     # otherwise begins with a random D, whose first epochs cost G quality (docs/training.md).
     init_d_from: str = ""
+    # The reconstruction term (--rec) redraws each real face from the z numbers that choose its
+    # true variants (factors.csv) instead of the encoder's guess for them.
+    factor_rec: bool = False
     net: NetConfig = field(default_factory=NetConfig)
     loss: LossConfig = field(default_factory=LossConfig)
 
@@ -114,7 +117,9 @@ def train(cfg: TrainConfig, resume=False, progress=True):
     cfg.net.num_tags = len(data.vocab)
     cfg.net.image_size = cfg.image_size
     codes = None
-    if cfg.loss.factor_weight_d > 0 or cfg.loss.factor_weight_g > 0:
+    if cfg.factor_rec and cfg.loss.rec_weight <= 0:
+        raise DataError("--factor-rec gives the reconstruction term the true variants: it needs --rec")
+    if cfg.loss.factor_weight_d > 0 or cfg.loss.factor_weight_g > 0 or cfg.factor_rec:
         if data.factors is None:
             raise DataError(f"{cfg.data}: factor codes need a factors.csv naming every image's untagged variants "
                             "(the renderer writes one; a folder of one's own images has none)")
@@ -232,7 +237,8 @@ def train(cfg: TrainConfig, resume=False, progress=True):
             loss_g, _, stats_g = g_loss(G, D, torch.randn(cfg.batch, cfg.net.z_dim).to(device), g_tags, cfg.loss,
                                         pos_weight=pos_weight, codes=codes if cfg.loss.factor_weight_g > 0 else None, coach=coach)
             if E is not None:  # half a batch of real faces redrawn from their codes
-                loss_rec, stats_rec = reconstruction_loss(G, D, E, real[:half], tags[:half], cfg.loss)
+                code = codes.encode(codes.real[idx[:half]], tags[:half]).to(device) if codes is not None and cfg.factor_rec else None
+                loss_rec, stats_rec = reconstruction_loss(G, D, E, real[:half], tags[:half], cfg.loss, code)
                 loss_g = loss_g + loss_rec
                 stats_g.update(stats_rec)
                 opt_e.zero_grad(set_to_none=True)
@@ -335,6 +341,8 @@ def main(argv=None):
                    help="a frozen factor classifier (training.classifier --factors-only, trained on other renders than the "
                         "evaluation's judges) that reads G's faces for --factor-g instead of D's factor head")
     p.add_argument("--init-from", default="", help="start G from a shipped model folder (e.g. models/default)")
+    p.add_argument("--factor-rec", action="store_true",
+                   help="with --rec: redraw each real face from the z numbers of its true variants (factors.csv), the encoder coding the rest")
     p.add_argument("--init-d-from", default="", help="start D from another run's checkpoint (same widths and tags)")
     p.add_argument("--d-warmup", type=int, default=0, help="steps at the start in which only D learns (for a fresh D beside --init-from)")
     p.add_argument("--samples-per-epoch", type=int, default=TrainConfig.samples_per_epoch, help="sample grids and checkpoints per epoch")
@@ -344,7 +352,7 @@ def main(argv=None):
     a = p.parse_args(argv)
     cfg = TrainConfig(data=a.data, out=a.out, image_size=a.size, max_tags=a.max_tags, batch=a.batch,
                       epochs=a.epochs, max_minutes=a.max_minutes, seed=a.seed, threads=a.threads, limit=a.limit, device=a.device,
-                      init_from=a.init_from, d_warmup=a.d_warmup, factor_coach=a.factor_coach, init_d_from=a.init_d_from, samples_per_epoch=a.samples_per_epoch, log_every=a.log_every,
+                      init_from=a.init_from, d_warmup=a.d_warmup, factor_coach=a.factor_coach, init_d_from=a.init_d_from, factor_rec=a.factor_rec, samples_per_epoch=a.samples_per_epoch, log_every=a.log_every,
                       loss=LossConfig(mode_seeking=a.mode_seeking, aux_weight_g=a.aux_g, aux_weight_d=a.aux_d, aux_balanced=a.aux_balanced,
                                       rec_weight=a.rec, kl_weight=a.kl, latent_weight=a.latent_reg,
                                       factor_weight_d=a.factor_d, factor_weight_g=a.factor_g))

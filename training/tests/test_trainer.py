@@ -207,6 +207,10 @@ class TrainExportTests(unittest.TestCase):
         z2 = z[:5].clone()
         z2[:, 2:] = torch.randn(5, 98)  # only the first two numbers choose
         self.assertTrue(torch.equal(codes.targets(z2, tags[:5]), codes.targets(z[:5], tags[:5])))
+        variants = torch.stack([hair, eyes], dim=1)
+        code = codes.encode(variants, tags)
+        self.assertTrue(torch.equal(codes.targets(torch.cat([code, torch.randn(100, 98)], dim=1), tags), variants))
+        self.assertGreater(code[:, 0].std().item(), 0.3)  # drawn within each variant's share, not one point
         perfect = torch.full((3, 9), -9.0)
         for i, (h, e) in enumerate([(0, 1), (3, 0), (4, 3)]):
             perfect[i, h], perfect[i, 5 + e] = 9.0, 9.0
@@ -251,6 +255,13 @@ class TrainExportTests(unittest.TestCase):
             self.assertEqual(ckpt["config"]["net"]["factor_sizes"], [])  # the coach reads G's faces, not D
             self.assertNotIn("classify_factors.weight", ckpt["D"])
             self.assertTrue(all(np.isfinite(r["g_factor"]) for r in map(json.loads, (coached / "log.jsonl").read_text().splitlines())))
+            told = Path(d) / "told"
+            cfg = tiny_config(data, told, factor_rec=True)
+            cfg.loss = LossConfig(rec_weight=3.0, kl_weight=0.05)
+            train(cfg, progress=False)
+            self.assertTrue(all(np.isfinite(r["g_rec"]) for r in map(json.loads, (told / "log.jsonl").read_text().splitlines())))
+            with self.assertRaisesRegex(DataError, "needs --rec"):
+                train(tiny_config(data, Path(d) / "untold", factor_rec=True), progress=False)
             cfg = tiny_config(data, Path(d) / "unread")
             cfg.loss = LossConfig(factor_weight_g=1.0)
             with self.assertRaisesRegex(DataError, "needs a reader"):
