@@ -261,7 +261,10 @@ def train(cfg: TrainConfig, resume=False, progress=True):
 
             with torch.no_grad():
                 # Warm-up: early on G_ema follows G closely, or it would average in the random init.
-                decay = min(cfg.ema, (1 + step) / (10 + step))
+                # A run started from a shipped model has no random init to forget: its G_ema *is*
+                # that model's averaged generator, and a short window would swap it for a noisy
+                # recent G (blotchy backgrounds within 400 steps in every fine-tune, docs/training.md).
+                decay = cfg.ema if cfg.init_from else min(cfg.ema, (1 + step) / (10 + step))
                 for pe, p in zip(G_ema.parameters(), G.parameters()):
                     pe.lerp_(p, 1 - decay)
                 for be, b in zip(G_ema.buffers(), G.buffers()):
