@@ -4,7 +4,7 @@
  * (CI installs chromium and sets it). GFF_WRITE_SCREENSHOTS=1 also refreshes docs/studio/*.png.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -203,6 +203,26 @@ describe.skipIf(!browserReady)('the studio in headless Chromium', () => {
     expect(Number(await page.inputValue('[data-testid=morph-slider]'))).toBeGreaterThan(900);
     expect(meanAbsDiff(start, end)).toBeGreaterThan(8);
     await page.screenshot({ path: path.join(shots, 'morph.png') });
+    // The full-colour download: Chromium's own decoder reads it as a looping animation of the
+    // 7 frames there and back (12), each as large as the GIF's.
+    const [saved] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=morph-apng]')]);
+    expect(saved.suggestedFilename()).toBe('morph-animated.png');
+    const apng = readFileSync((await saved.path())!);
+    const decoded = await page.evaluate(async (b64) => {
+      const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      type Track = { frameCount: number; animated: boolean; repetitionCount: number };
+      type Decoder = {
+        tracks: { ready: Promise<void>; selectedTrack: Track };
+        decode(o: { frameIndex: number }): Promise<{ image: { displayWidth: number } }>;
+      };
+      const ImageDecoderCtor = (globalThis as unknown as { ImageDecoder: new (o: { data: Uint8Array; type: string }) => Decoder }).ImageDecoder;
+      const decoder = new ImageDecoderCtor({ data, type: 'image/png' });
+      await decoder.tracks.ready;
+      const track = decoder.tracks.selectedTrack;
+      const last = await decoder.decode({ frameIndex: track.frameCount - 1 });
+      return { frames: track.frameCount, animated: track.animated, loops: track.repetitionCount, width: last.image.displayWidth };
+    }, apng.toString('base64'));
+    expect(decoded).toEqual({ frames: 12, animated: true, loops: Number.POSITIVE_INFINITY, width: 192 });
     await page.close();
   });
 

@@ -7,7 +7,7 @@ import { Engine, ModelLoadFailure, BACKENDS, type BackendName, type Face } from 
 import { FavouriteStore, FAVOURITES_MAX } from './favourites.ts';
 import { h, clear } from './dom.ts';
 import { lang, pickLang, setLang, t, type Key } from './i18n.ts';
-import { canvasBlob, download, faceCanvas, gifBlob, gridCanvas, paint, stripCanvas } from './pictures.ts';
+import { apngBlob, canvasBlob, download, faceCanvas, gifBlob, gridCanvas, paint, stripCanvas } from './pictures.ts';
 import {
   ShareCodeError,
   bilinear,
@@ -630,6 +630,7 @@ class Studio {
           h('button', { onclick: async () => download(await canvasBlob(gridCanvas([await this.faceOf(at())], 1, 256, 0)), 'morph-frame.png') }, t('dl.png')),
           h('button', { onclick: async () => frames.length && download(await canvasBlob(stripCanvas(frames)), 'morph.png') }, t('dl.strip')),
           h('button', { onclick: () => frames.length && download(gifBlob(frames, 250), 'morph.gif') }, t('dl.gif')),
+          h('button', { 'data-testid': 'morph-apng', onclick: async () => frames.length && download(await apngBlob(frames, 250), 'morph-animated.png') }, t('dl.apng')),
         ),
       ),
     );
@@ -744,6 +745,7 @@ class Studio {
               h('button', { onclick: async () => download(await canvasBlob(gridCanvas([await this.faceOf(two())], 1, 256, 0)), 'blend-frame.png') }, t('dl.png')),
               h('button', { onclick: async () => frames.length && download(await canvasBlob(stripCanvas(frames)), 'blend.png') }, t('dl.strip')),
               h('button', { onclick: () => frames.length && download(gifBlob(frames, 250), 'blend.gif') }, t('dl.gif')),
+              h('button', { onclick: async () => frames.length && download(await apngBlob(frames, 250), 'blend-animated.png') }, t('dl.apng')),
             ),
           ),
         ),

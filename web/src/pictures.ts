@@ -1,5 +1,6 @@
-/** Faces onto canvases, strips and grids for download, and an animated GIF (gifenc). */
+/** Faces onto canvases, strips and grids for download, and animations: GIF (gifenc) and APNG. */
 import { GIFEncoder, applyPalette, quantize } from 'gifenc';
+import { assembleApng } from './apng.ts';
 import type { Face } from './engine.ts';
 
 /** A canvas at the model's own resolution (CSS scales it for display). */
@@ -51,11 +52,15 @@ export function canvasBlob(c: HTMLCanvasElement, type = 'image/png'): Promise<Bl
   return new Promise((resolve, reject) => c.toBlob((b) => (b ? resolve(b) : reject(new Error('canvas could not be encoded'))), type));
 }
 
+/** The frames there and back (ping-pong), without showing either end twice in a row. */
+function loopSequence(frames: readonly Face[], pingPong: boolean): Face[] {
+  return pingPong && frames.length > 2 ? [...frames, ...frames.slice(1, -1).reverse()] : [...frames];
+}
+
 /** An endlessly looping GIF of the frames (ping-pong: there and back), each `tile` px. */
 export function gifBlob(frames: readonly Face[], delayMs = 120, tile = 192, pingPong = true): Blob {
-  const seq = pingPong && frames.length > 2 ? [...frames, ...frames.slice(1, -1).reverse()] : [...frames];
   const enc = GIFEncoder();
-  for (const f of seq) {
+  for (const f of loopSequence(frames, pingPong)) {
     const c = gridCanvas([f], 1, tile, 0);
     const { data } = c.getContext('2d')!.getImageData(0, 0, tile, tile);
     const palette = quantize(data, 256);
@@ -63,6 +68,15 @@ export function gifBlob(frames: readonly Face[], delayMs = 120, tile = 192, ping
   }
   enc.finish();
   return new Blob([enc.bytes() as Uint8Array<ArrayBuffer>], { type: 'image/gif' });
+}
+
+/** The same animation as an endlessly looping APNG: every frame in full colour, lossless. */
+export async function apngBlob(frames: readonly Face[], delayMs = 120, tile = 192, pingPong = true): Promise<Blob> {
+  const pngs: Uint8Array[] = [];
+  for (const f of loopSequence(frames, pingPong)) {
+    pngs.push(new Uint8Array(await (await canvasBlob(gridCanvas([f], 1, tile, 0))).arrayBuffer()));
+  }
+  return new Blob([assembleApng(pngs, delayMs) as Uint8Array<ArrayBuffer>], { type: 'image/apng' });
 }
 
 export function download(blob: Blob, name: string): void {
