@@ -262,6 +262,16 @@ class TrainExportTests(unittest.TestCase):
             self.assertTrue(all(np.isfinite(r["g_rec"]) for r in map(json.loads, (told / "log.jsonl").read_text().splitlines())))
             with self.assertRaisesRegex(DataError, "needs --rec"):
                 train(tiny_config(data, Path(d) / "untold", factor_rec=True), progress=False)
+            from training.factor_sheet import agreement, factor_rows
+            G, _ = load_run_generator(coached)
+            grid = factor_rows(G, ckpt["vocab"], seed=7, tags=["red_hair"], columns=8)
+            self.assertEqual(grid.shape, (6 * 64, 8 * 64, 3))  # one row per factor, one column per quantile
+            with self.assertRaisesRegex(ValueError, "unknown tags: purple_hair"):
+                factor_rows(G, ckpt["vocab"], seed=7, tags=["purple_hair"])
+            read = agreement(G, ckpt["vocab"], str(coach_dir / "classifier.pt"), str(data), count=64)
+            self.assertEqual(list(read), ["hair", "eyes"])
+            self.assertEqual([round(chance, 3) for _, chance in read.values()], [0.333, 0.5])  # no tag narrows them here
+            self.assertTrue(all(0.0 <= hit <= 1.0 for hit, _ in read.values()))
             cfg = tiny_config(data, Path(d) / "unread")
             cfg.loss = LossConfig(factor_weight_g=1.0)
             with self.assertRaisesRegex(DataError, "needs a reader"):
