@@ -41,7 +41,7 @@ class FactorCodes:
             cols = [c for c in range(tags.shape[1])
                     if tags[:, c].sum() >= min_images_per_variant * self.sizes[j]
                     and len(values[tags[:, c]].unique()) < restricting_share * self.sizes[j]]
-            keys = self._keys(tags, cols)
+            keys = self.narrowing_keys(tags, cols)
             table = {}
             for key in set(keys):
                 rows = torch.tensor([k == key for k in keys])
@@ -50,15 +50,12 @@ class FactorCodes:
             self.allowed.append(table)
 
     @staticmethod
-    def _keys(tags, cols):
+    def narrowing_keys(tags, cols):
+        """Per row of a 0/1 (N, K) tag matrix, the tuple of `cols` present: the key of `allowed`."""
         if not cols:
             return [()] * tags.shape[0]
         present = tags[:, cols]
         return [tuple(c for c, on in zip(cols, row) if on) for row in present.tolist()]
-
-    @property
-    def total(self):
-        return sum(self.sizes)
 
     def describe(self, vocab):
         """{factor: {"variants": n, "zIndex": j, "limitedBy": [tag names]}} for config.json."""
@@ -72,7 +69,7 @@ class FactorCodes:
         hard = tags.detach().cpu() > 0.5
         out = torch.empty(z.shape[0], len(self.names), dtype=torch.long)
         for j in range(len(self.names)):
-            keys = self._keys(hard, self.restricting[j])
+            keys = self.narrowing_keys(hard, self.restricting[j])
             for i, key in enumerate(keys):
                 allowed = self.allowed[j].get(key)
                 n = len(allowed) if allowed is not None else self.sizes[j]
@@ -89,7 +86,7 @@ class FactorCodes:
         u = torch.empty(len(v), len(self.names), dtype=torch.float64)
         jitter = torch.rand(len(v), len(self.names), generator=generator, dtype=torch.float64)
         for j in range(len(self.names)):
-            keys = self._keys(hard, self.restricting[j])
+            keys = self.narrowing_keys(hard, self.restricting[j])
             for i, key in enumerate(keys):
                 allowed = self.allowed[j].get(key)
                 if allowed is None:

@@ -62,7 +62,7 @@ def agreement(G, vocab, judge_path, data_dir, count=512, seed=0):
     hits = codes.accuracies(read, codes.targets(z, tags))
     chance = {}
     for j, f in enumerate(codes.names):
-        keys = codes._keys(tags.bool(), codes.restricting[j])
+        keys = codes.narrowing_keys(tags.bool(), codes.restricting[j])
         chance[f] = sum(1 / len(codes.allowed[j].get(k, range(codes.sizes[j]))) for k in keys) / count
     return {f: (hits[f], chance[f]) for f in codes.names}
 
