@@ -92,7 +92,8 @@ class FactorCodes:
                 if allowed is None:
                     n, pick = self.sizes[j], int(v[i, j])
                 else:
-                    n, pick = len(allowed), int((allowed == v[i, j]).nonzero()[0, 0]) if (allowed == v[i, j]).any() else 0
+                    at = (allowed == v[i, j]).nonzero()
+                    n, pick = len(allowed), int(at[0, 0]) if len(at) else 0
                 u[i, j] = (pick + jitter[i, j]) / n
         u = u.clamp(1e-6, 1 - 1e-6)
         return (math.sqrt(2) * torch.erfinv(2 * u - 1)).float().to(variants.device)
