@@ -11,7 +11,7 @@ import { spawnWorker } from '../src/util/spawn-worker.ts';
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import { VOCABULARY } from '../src/tags/default-vocabulary.ts';
-import { UNTAGGED_FACTORS } from './dataset/sample-face.ts';
+import { UNTAGGED_DRAWS, UNTAGGED_FACTORS } from './dataset/sample-face.ts';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -34,6 +34,7 @@ mkdirSync(imagesDir, { recursive: true });
 
 const rows: string[][] = new Array(opts.count);
 const factorRows: string[][] = new Array(opts.count);
+const drawRows: string[][] = new Array(opts.count);
 const bar = new cliProgress.SingleBar({ format: 'rendering [{bar}] {value}/{total} {eta}s left', stream: process.stderr }, cliProgress.Presets.shades_classic);
 bar.start(opts.count, 0);
 const started = Date.now();
@@ -51,9 +52,10 @@ await Promise.all(
         size: opts.size,
         imagesDir,
       });
-      worker.on('message', (m: { index: number; file: string; tags: string[]; factors: string[] }) => {
+      worker.on('message', (m: { index: number; file: string; tags: string[]; factors: string[]; draws: string[] }) => {
         rows[m.index] = [`images/${m.file}`, m.tags.join(' ')];
         factorRows[m.index] = [`images/${m.file}`, ...m.factors];
+        drawRows[m.index] = [`images/${m.file}`, ...m.draws];
         bar.increment();
       });
       worker.on('error', fail);
@@ -67,6 +69,7 @@ const frequency: Record<string, number> = Object.fromEntries(VOCABULARY.map((t) 
 for (const [, tags] of rows) for (const t of tags!.split(' ')) frequency[t] = (frequency[t] ?? 0) + 1;
 writeFileSync(join(outDir, 'tags.csv'), `${['image,tags', ...rows.map(([f, t]) => `${f},${t}`)].join('\n')}\n`);
 writeFileSync(join(outDir, 'factors.csv'), `${[['image', ...UNTAGGED_FACTORS].join(','), ...factorRows.map((r) => r.join(','))].join('\n')}\n`);
+writeFileSync(join(outDir, 'draws.csv'), `${[['image', ...UNTAGGED_DRAWS].join(','), ...drawRows.map((r) => r.join(','))].join('\n')}\n`);
 writeFileSync(join(outDir, 'vocab.json'), `${JSON.stringify(VOCABULARY, null, 1)}\n`);
 writeFileSync(
   join(outDir, 'meta.json'),

@@ -13,6 +13,8 @@ import numpy as np
 import torch
 from PIL import Image
 
+from training.draw_codes import read_draws
+
 
 class DataError(Exception):
     """A dataset folder that cannot be used; the message says which file and why."""
@@ -147,6 +149,7 @@ class TaggedImages:
         self.size = size
         self.files = [f for f, _ in rows]
         self.factors = read_factors(root, self.files)
+        self.draws = read_draws(root, self.files)
 
     def __len__(self):
         return len(self.tags)

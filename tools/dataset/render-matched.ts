@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderFacePng } from './render-face.ts';
-import { sampleFace, UNTAGGED_FACTORS, untaggedFactors } from './sample-face.ts';
+import { sampleFace, UNTAGGED_DRAWS, UNTAGGED_FACTORS, untaggedDraws, untaggedFactors } from './sample-face.ts';
 
 export interface MatchedSets {
   [kind: string]: { perSet: number; sets: string[][] };
@@ -18,6 +18,7 @@ export async function renderMatched(matched: MatchedSets, size: number, outDir: 
   mkdirSync(join(outDir, 'images'), { recursive: true });
   const tagRows = ['image,tags'];
   const factorRows = [['image', ...UNTAGGED_FACTORS].join(',')];
+  const drawRows = [['image', ...UNTAGGED_DRAWS].join(',')];
   const order: { kind: string; set: number }[] = [];
   let n = 0;
   for (const [kind, { perSet, sets }] of Object.entries(matched)) {
@@ -28,6 +29,7 @@ export async function renderMatched(matched: MatchedSets, size: number, outDir: 
         writeFileSync(join(outDir, file), await renderFacePng(face.options, size));
         tagRows.push(`${file},${face.tags.join(' ')}`);
         factorRows.push([file, ...untaggedFactors(face.options)].join(','));
+        drawRows.push([file, ...untaggedDraws(face.draws)].join(','));
         order.push({ kind, set: s });
         n++;
       }
@@ -35,6 +37,7 @@ export async function renderMatched(matched: MatchedSets, size: number, outDir: 
   }
   writeFileSync(join(outDir, 'tags.csv'), tagRows.join('\n') + '\n');
   writeFileSync(join(outDir, 'factors.csv'), factorRows.join('\n') + '\n');
+  writeFileSync(join(outDir, 'draws.csv'), drawRows.join('\n') + '\n');
   writeFileSync(join(outDir, 'matched.json'), JSON.stringify({ rows: order }));
   return n;
 }

@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { renderFacePng } from './render-face.ts';
-import { sampleFace, untaggedFactors } from './sample-face.ts';
+import { sampleFace, untaggedDraws, untaggedFactors } from './sample-face.ts';
 
 const { seed, start, end, size, imagesDir } = workerData.data as {
   seed: number;
@@ -19,5 +19,11 @@ for (let i = start; i < end; i++) {
   const file = `${String(i).padStart(6, '0')}.png`;
   await writeFile(`${imagesDir}/${file}`, await renderFacePng(face.options, size));
   // The untagged choices too (hair variant, eyes, …): what z must carry, counted by the evaluator.
-  parentPort!.postMessage({ index: i, file, tags: face.tags, factors: untaggedFactors(face.options) });
+  parentPort!.postMessage({
+    index: i,
+    file,
+    tags: face.tags,
+    factors: untaggedFactors(face.options),
+    draws: untaggedDraws(face.draws),
+  });
 }

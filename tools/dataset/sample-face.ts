@@ -20,7 +20,42 @@ import {
 export interface SampledFace {
   options: Record<string, unknown>;
   tags: string[];
+  /** Every untagged draw outside factors.csv as [choice, choices] (UNTAGGED_DRAWS): see there. */
+  draws: Record<UntaggedDraw, [number, number] | undefined>;
 }
+
+/**
+ * The renderer's other untagged draws, beside the variants of factors.csv: framing, tilt,
+ * gradient colours and angle, each colour's jitter, and the look of an accessory the tags ask
+ * for. With these and factors.csv a face is fully determined by its tags, so a generator can be
+ * taught exactly what every z number draws (training/draw_codes.py). A draw that does not
+ * happen (no gradient, no tilt) is left out of the row.
+ */
+export const UNTAGGED_DRAWS = [
+  'glassesVariant',
+  'tiltSide',
+  'tiltAngle',
+  'gradientFrom',
+  'gradientTo',
+  'gradientAngle',
+  'hairRed',
+  'hairGreen',
+  'hairBlue',
+  'eyesRed',
+  'eyesGreen',
+  'eyesBlue',
+  'skinRed',
+  'skinGreen',
+  'skinBlue',
+  'glassesColor',
+  'earringsVariant',
+  'earringsColor',
+  'flowerColor',
+  'scale',
+  'shiftX',
+  'shiftY',
+] as const;
+export type UntaggedDraw = (typeof UNTAGGED_DRAWS)[number];
 
 const ACCESSORY_COLORS = ['ff5c8a', 'ffffff', 'ffd23f', 'e0403a', 'b57edc', '6ec6ff'];
 const METAL_COLORS = ['d4a017', 'c0c0c8', 'e06080'];
@@ -33,11 +68,27 @@ function pickKey(rng: SeedRandom, table: Record<string, unknown>): string {
   return pick(rng, Object.keys(table));
 }
 
+/** A SeedRandom that also notes the draws it is asked to name, for draws.csv. */
+class NamedDraws {
+  readonly drawn: Partial<Record<UntaggedDraw, [number, number]>> = {};
+  constructor(private readonly rng: SeedRandom) {}
+
+  int(n: number, name: UntaggedDraw): number {
+    const k = this.rng.int(n);
+    this.drawn[name] = [k, n];
+    return k;
+  }
+
+  pick<T>(items: readonly T[], name: UntaggedDraw): T {
+    return items[this.int(items.length, name)]!;
+  }
+}
+
 /** Moves each channel by up to ±`amount` so one tag covers a small region of colours. */
-function jitter(rng: SeedRandom, hex: string, amount: number): string {
+function jitter(draws: NamedDraws, hex: string, amount: number, names: readonly [UntaggedDraw, UntaggedDraw, UntaggedDraw]): string {
   let out = '';
   for (let i = 0; i < 3; i++) {
-    const c = parseInt(hex.slice(i * 2, i * 2 + 2), 16) + rng.int(2 * amount + 1) - amount;
+    const c = parseInt(hex.slice(i * 2, i * 2 + 2), 16) + draws.int(2 * amount + 1, names[i]!) - amount;
     out += Math.max(0, Math.min(255, c)).toString(16).padStart(2, '0');
   }
   return out;
@@ -53,6 +104,7 @@ function jitter(rng: SeedRandom, hex: string, amount: number): string {
 export function sampleFace(seed: number, index: number, given?: readonly string[]): SampledFace {
   // Each image has its own stream, so any split of the work between threads gives the same set.
   const rng = new SeedRandom((Math.imul(seed, 0x9e3779b1) + index) >>> 0);
+  const named = new NamedDraws(rng);
   const has = (t: string) => given?.includes(t) ?? false;
   const givenKey = (table: Record<string, unknown>) => given?.find((t) => t in table);
   const tags: string[] = [];
@@ -75,7 +127,7 @@ export function sampleFace(seed: number, index: number, given?: readonly string[
 
   let glassesRoll = rng.uniform();
   if (given) glassesRoll = has('glasses') ? 0.05 : has('sunglasses') ? 0.2 : 0.5;
-  const glasses = glassesRoll < 0.15 ? pick(rng, GLASSES_CLEAR) : glassesRoll < 0.23 ? pick(rng, GLASSES_SUN) : null;
+  const glasses = glassesRoll < 0.15 ? named.pick(GLASSES_CLEAR, 'glassesVariant') : glassesRoll < 0.23 ? pick(rng, GLASSES_SUN) : null;
   if (glassesRoll < 0.15) tags.push('glasses');
   else if (glasses) tags.push('sunglasses');
   // An eye colour nobody can see (closed eyes, dark lenses) is not tagged, as on Danbooru.
@@ -122,7 +174,12 @@ export function sampleFace(seed: number, index: number, given?: readonly string[
   if (flower) tags.push('hair_flower');
 
   const tilt = roll(0.2, 'head_tilt');
-  const rotate = tilt ? (rng.uniform() < 0.5 ? -1 : 1) * (8 + rng.int(7)) : 0;
+  let rotate = 0;
+  if (tilt) {
+    const side = rng.uniform() < 0.5 ? -1 : 1;
+    named.drawn.tiltSide = [side < 0 ? 0 : 1, 2];
+    rotate = side * (8 + named.int(7, 'tiltAngle'));
+  }
   if (tilt) tags.push('head_tilt');
 
   let backgroundKey = rng.int(Object.keys(BACKGROUNDS).length + 1);
@@ -137,50 +194,67 @@ export function sampleFace(seed: number, index: number, given?: readonly string[
     background = { backgroundColor: [solidColors[backgroundKey]], backgroundType: ['solid'] };
   } else {
     tags.push('gradient_background');
-    const a = pick(rng, solidColors.slice(1));
-    let b = pick(rng, solidColors.slice(1));
+    const a = named.pick(solidColors.slice(1), 'gradientFrom');
+    let b = named.pick(solidColors.slice(1), 'gradientTo');
     if (b === a) b = 'ffffff';
-    background = { backgroundColor: [a, b], backgroundType: ['gradientLinear'], backgroundRotation: [rng.int(360)] };
+    background = { backgroundColor: [a, b], backgroundType: ['gradientLinear'], backgroundRotation: [named.int(360, 'gradientAngle')] };
   }
 
   const options: Record<string, unknown> = {
     seed: `${seed}-${index}`,
     hair: [pick(rng, HAIRSTYLES[hairstyle]!)],
-    hairColor: [jitter(rng, HAIR_COLORS[hairColor]!, 10)],
+    hairColor: [jitter(named, HAIR_COLORS[hairColor]!, 10, ['hairRed', 'hairGreen', 'hairBlue'])],
     eyes: [eyes],
-    eyesColor: [jitter(rng, EYE_COLORS[eyeColor]!, 8)],
+    eyesColor: [jitter(named, EYE_COLORS[eyeColor]!, 8, ['eyesRed', 'eyesGreen', 'eyesBlue'])],
     eyebrows: [`variant${String(1 + rng.int(13)).padStart(2, '0')}`],
     eyebrowsColor: ['2a1e18'],
     mouth: [mouth],
     nose: [`variant${String(1 + rng.int(6)).padStart(2, '0')}`],
     head: [`variant0${1 + rng.int(4)}`],
-    skinColor: [jitter(rng, skin.color, 6)],
+    skinColor: [jitter(named, skin.color, 6, ['skinRed', 'skinGreen', 'skinBlue'])],
     glasses: glasses ? [glasses] : undefined,
     glassesProbability: glasses ? 100 : 0,
-    glassesColor: [pick(rng, ['000000', '3a2a20', '8a1c2c'])],
-    earrings: [`variant0${1 + rng.int(3)}`],
+    glassesColor: [named.pick(['000000', '3a2a20', '8a1c2c'], 'glassesColor')],
+    earrings: [`variant0${1 + named.int(3, 'earringsVariant')}`],
     earringsProbability: earrings ? 100 : 0,
-    earringsColor: [pick(rng, METAL_COLORS)],
+    earringsColor: [named.pick(METAL_COLORS, 'earringsColor')],
     freckles: ['variant01'],
     frecklesProbability: freckles ? 100 : 0,
     hairAccessories: ['flowers'],
     hairAccessoriesProbability: flower ? 100 : 0,
-    hairAccessoriesColor: [pick(rng, ACCESSORY_COLORS)],
+    hairAccessoriesColor: [named.pick(ACCESSORY_COLORS, 'flowerColor')],
     beardProbability: 0,
     // Zoom onto the face (lorelei leaves a wide margin) with a little framing jitter,
     // so that untagged variation exists for z to carry.
-    scale: 112 + rng.int(9),
-    translateX: rng.int(5) - 2,
-    translateY: 2 + rng.int(5) - 2,
+    scale: 112 + named.int(9, 'scale'),
+    translateX: named.int(5, 'shiftX') - 2,
+    translateY: 2 + named.int(5, 'shiftY') - 2,
     rotate,
     ...background,
   };
   for (const k of Object.keys(options)) if (options[k] === undefined) delete options[k];
-  return { options, tags };
+  // Drawn either way (so the stream stays the same), but only seen with the accessory.
+  const unseen: UntaggedDraw[] = [
+    ...(glasses ? [] : (['glassesColor'] as const)),
+    ...(earrings ? [] : (['earringsVariant', 'earringsColor'] as const)),
+    ...(flower ? [] : (['flowerColor'] as const)),
+  ];
+  const draws = Object.fromEntries(
+    UNTAGGED_DRAWS.map((name) => [name, unseen.includes(name) ? undefined : named.drawn[name]]),
+  ) as SampledFace['draws'];
+  return { options, tags, draws };
 }
 
 /** The options no tag names, one column each in factors.csv: what z has to carry. */
 export const UNTAGGED_FACTORS = ['hair', 'eyes', 'eyebrows', 'mouth', 'nose', 'head'] as const;
+
+/** One draws.csv cell per UNTAGGED_DRAWS name: "choice/choices", empty where nothing was drawn. */
+export function untaggedDraws(draws: SampledFace['draws']): string[] {
+  return UNTAGGED_DRAWS.map((name) => {
+    const d = draws[name];
+    return d ? `${d[0]}/${d[1]}` : '';
+  });
+}
 
 export function untaggedFactors(options: Record<string, unknown>): string[] {
   return UNTAGGED_FACTORS.map((k) => String((options[k] as string[] | undefined)?.[0] ?? ''));

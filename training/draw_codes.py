@@ -1,0 +1,71 @@
+"""Draw codes: the z numbers after the factor codes choose every other untagged draw.
+
+factors.csv names the variants a face's tags leave open (training/factor_codes.py gives them
+z[0]…z[5]); draws.csv (tools/dataset/sample-face.ts, UNTAGGED_DRAWS) holds the rest of what the
+renderer chose at random — framing, tilt, gradient colours and angle, each colour's jitter, an
+accessory's look — as "choice/choices". With both, a rendered face is fully determined by its
+tags and its codes, so "redraw this real face from its codes" is a task G can meet exactly
+(session 10: with only the factor codes, the framing, gradients and jitter nobody coded kept
+the pixel loss from falling). Draw j takes z[offset + j] through the normal CDF, uniformly over
+its choices, like the factor codes.
+"""
+import csv
+import math
+from pathlib import Path
+
+import torch
+
+
+def read_draws(root: Path, files):
+    """draws.csv when the folder has one for every image: (names, choice (N, C) LongTensor,
+    choices (N, C) LongTensor, 0 where the draw did not happen); else None."""
+    path = Path(root) / "draws.csv"
+    if not path.is_file():
+        return None
+    with path.open(newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        by_image = {r["image"]: r for r in reader}
+        names = [c for c in (reader.fieldnames or []) if c != "image"]
+    if any(name not in by_image for name in files):
+        return None
+    choice = torch.zeros(len(files), len(names), dtype=torch.long)
+    choices = torch.zeros(len(files), len(names), dtype=torch.long)
+    for i, name in enumerate(files):
+        row = by_image[name]
+        for j, c in enumerate(names):
+            cell = row[c]
+            if cell:
+                k, n = cell.split("/")
+                choice[i, j], choices[i, j] = int(k), int(n)
+    if ((choices > 0) & (choice >= choices)).any():
+        raise ValueError(f"{path}: a choice outside its range")
+    return names, choice, choices
+
+
+class DrawCodes:
+    """draws: read_draws' triple. offset: the first z index the draws take."""
+
+    def __init__(self, draws, offset):
+        self.names, self.choice, self.choices = draws
+        self.offset = offset
+
+    def describe(self):
+        """{draw: {"choices": n, "zIndex": j}} for config.json."""
+        n = self.choices.max(dim=0).values.tolist()
+        return {name: {"choices": int(n[j]), "zIndex": self.offset + j} for j, name in enumerate(self.names)}
+
+    def encode(self, idx, generator=None):
+        """(B, C) z numbers that choose the draws of images idx, each uniform within its choice's
+        share of N(0, 1) (where a gacha draw would land); a draw that did not happen gets an
+        N(0, 1) number, as a gacha gives it."""
+        k, n = self.choice[idx].double(), self.choices[idx].double()
+        u = (k + torch.rand(k.shape, generator=generator, dtype=torch.float64)) / n.clamp(min=1)
+        z = (math.sqrt(2) * torch.erfinv(2 * u.clamp(1e-6, 1 - 1e-6) - 1)).float()
+        free = torch.randn(k.shape, generator=generator)
+        return torch.where(n > 0, z, free)
+
+    def decode(self, z):
+        """(B, C) choices that z's draw numbers make when every draw happens: encode's inverse."""
+        u = 0.5 * (1 + torch.erf(z[:, self.offset:self.offset + len(self.names)].double() / math.sqrt(2)))
+        n = self.choices.max(dim=0).values.double()
+        return torch.minimum((u * n).floor(), n - 1).long()
