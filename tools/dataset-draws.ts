@@ -11,9 +11,7 @@ import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { sampleFace, UNTAGGED_DRAWS, untaggedDraws, untaggedFactors } from './dataset/sample-face.ts';
 
-const program = new Command('dataset-draws')
-  .requiredOption('--data <dir>', 'a folder written by npm run dataset (meta.json, tags.csv, factors.csv)')
-  .parse();
+const program = new Command('dataset-draws').requiredOption('--data <dir>', 'a folder written by npm run dataset (meta.json, tags.csv, factors.csv)').parse();
 const dir = resolve(program.opts<{ data: string }>().data);
 
 function fail(message: string): never {
@@ -24,7 +22,11 @@ function fail(message: string): never {
 function csvRows(name: string): string[][] {
   const path = join(dir, name);
   if (!existsSync(path)) fail(`${path}: missing`);
-  return readFileSync(path, 'utf8').trimEnd().split('\n').slice(1).map((line) => line.split(','));
+  return readFileSync(path, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(','));
 }
 
 const metaPath = join(dir, 'meta.json');

@@ -239,9 +239,7 @@ export function sampleFace(seed: number, index: number, given?: readonly string[
     ...(earrings ? [] : (['earringsVariant', 'earringsColor'] as const)),
     ...(flower ? [] : (['flowerColor'] as const)),
   ];
-  const draws = Object.fromEntries(
-    UNTAGGED_DRAWS.map((name) => [name, unseen.includes(name) ? undefined : named.drawn[name]]),
-  ) as SampledFace['draws'];
+  const draws = Object.fromEntries(UNTAGGED_DRAWS.map((name) => [name, unseen.includes(name) ? undefined : named.drawn[name]])) as SampledFace['draws'];
   return { options, tags, draws };
 }
 
