@@ -40,6 +40,10 @@ class LossConfig:
     # (factor_weight_g). 0 = off; needs a factors.csv beside the data.
     factor_weight_d: float = 0.0
     factor_weight_g: float = 0.0
+    # Redraw (training/draw_codes.py): half a batch of real faces redrawn from the codes of
+    # everything the renderer chose for them (factors.csv and draws.csv), L1 × this weight, and
+    # the redraw must fool D. No encoder: the codes are the answer, not a guess. 0 = off.
+    redraw_weight: float = 0.0
 
 
 def wrong_tags(tags):
@@ -128,6 +132,16 @@ def reconstruction_loss(G, D, E, real, tags, cfg: LossConfig, factor_code=None):
     adv = -D(rec, tags)[0].mean()
     loss = cfg.rec_weight * l1 + cfg.kl_weight * kl + adv
     return loss, {"g_rec": l1.item(), "g_kl": kl.item(), "g_rec_adv": adv.item()}
+
+
+def redraw_loss(G, D, real, tags, code, cfg: LossConfig):
+    """Real faces redrawn from code ((B, C) z numbers that choose every untagged draw they
+    show); z's other numbers are N(0, 1), as in a gacha, so G learns to leave them alone."""
+    rest = torch.randn(code.shape[0], G.cfg.z_dim - code.shape[1]).to(code.device)
+    rec = G(torch.cat([code, rest], dim=1), tags)
+    l1 = (rec - real).abs().mean()
+    adv = -D(rec, tags)[0].mean()
+    return cfg.redraw_weight * l1 + adv, {"g_redraw": l1.item(), "g_redraw_adv": adv.item()}
 
 
 def latent_regression_loss(G, E, z, tags, cfg: LossConfig):

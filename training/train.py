@@ -17,9 +17,10 @@ import numpy as np
 import torch
 
 from training.dataset import DataError, TaggedImages
+from training.draw_codes import DrawCodes
 from training.factor_codes import FactorCoach, FactorCodes
 from training.import_tfjs import load_tfjs_generator
-from training.loss import LossConfig, d_loss, g_loss, latent_regression_loss, positive_weights, reconstruction_loss
+from training.loss import LossConfig, d_loss, g_loss, latent_regression_loss, positive_weights, reconstruction_loss, redraw_loss
 from training.networks import Discriminator, Encoder, Generator, NetConfig
 from training.plots import save_loss_plot, save_sample_grid
 from training.run_history import run_history
@@ -100,6 +101,21 @@ def pick_device(name):
     return torch.device(name)
 
 
+def draw_setup(cfg: TrainConfig, data, codes):
+    """DrawCodes for --redraw (None without it), checked against the data and z's size."""
+    if cfg.loss.redraw_weight <= 0:
+        return None
+    if cfg.loss.rec_weight > 0:
+        raise DataError("--redraw codes every draw from the data, so there is nothing left for an encoder: drop --rec")
+    if data.draws is None:
+        raise DataError(f"{cfg.data}: --redraw needs a draws.csv beside factors.csv (npm run dataset writes both; "
+                        "npm run dataset:draws adds it to a folder rendered before)")
+    draws = DrawCodes(data.draws, offset=len(codes.names))
+    if draws.offset + len(draws.names) > cfg.net.z_dim:
+        raise DataError(f"--redraw needs {draws.offset + len(draws.names)} z numbers for its codes; z has {cfg.net.z_dim}")
+    return draws
+
+
 def factor_setup(cfg: TrainConfig, data, resumed_from, device):
     """(FactorCodes or None, FactorCoach or None) for the run's factor flags, checked against
     the data and, for a resumed run (resumed_from: its ckpt.pt), against its D; sets
@@ -107,7 +123,7 @@ def factor_setup(cfg: TrainConfig, data, resumed_from, device):
     loss = cfg.loss
     if cfg.factor_rec and loss.rec_weight <= 0:
         raise DataError("--factor-rec gives the reconstruction term the true variants: it needs --rec")
-    if not (loss.factor_weight_d > 0 or loss.factor_weight_g > 0 or cfg.factor_rec):
+    if not (loss.factor_weight_d > 0 or loss.factor_weight_g > 0 or cfg.factor_rec or loss.redraw_weight > 0):
         if cfg.factor_coach:
             raise DataError("--factor-coach reads G's faces for the factor codes: it needs --factor-g")
         return None, None
@@ -149,6 +165,7 @@ def train(cfg: TrainConfig, resume=False, progress=True):
     cfg.net.num_tags = len(data.vocab)
     cfg.net.image_size = cfg.image_size
     codes, coach = factor_setup(cfg, data, ckpt_path if ckpt else None, device)
+    draws = draw_setup(cfg, data, codes)
     # channels_last makes the CPU convolutions ≈30% faster (measured on 2 cores).
     G = Generator(cfg.net).to(device, memory_format=torch.channels_last)
     D = Discriminator(cfg.net).to(device, memory_format=torch.channels_last)
@@ -197,7 +214,8 @@ def train(cfg: TrainConfig, resume=False, progress=True):
     history = run_history(out / "config.json") if ckpt else []
     history.append({"argv": sys.argv, "fromStep": step})
     (out / "config.json").write_text(json.dumps({**asdict(cfg), "vocab": data.vocab, "argv": sys.argv, "history": history,
-                                                 **({"factorCodes": codes.describe(data.vocab)} if codes else {})}, indent=1))
+                                                 **({"factorCodes": codes.describe(data.vocab)} if codes else {}),
+                                                 **({"drawCodes": draws.describe()} if draws else {})}, indent=1))
 
     fixed_sets = sample_tag_sets(data.vocab)
     fixed_z = torch.from_numpy(np.stack([seed_to_z(s, cfg.net.z_dim) for s in range(8)])).to(device)
@@ -252,6 +270,11 @@ def train(cfg: TrainConfig, resume=False, progress=True):
                 loss_g = loss_g + loss_rec
                 stats_g.update(stats_rec)
                 opt_e.zero_grad(set_to_none=True)
+            if draws is not None:  # half a batch of real faces redrawn from the codes of all they show
+                code = torch.cat([codes.encode(codes.real[idx[:half]], tags[:half]), draws.encode(idx[:half])], dim=1)
+                loss_redraw, stats_redraw = redraw_loss(G, D, real[:half], tags[:half], code.to(device), cfg.loss)
+                loss_g = loss_g + loss_redraw
+                stats_g.update(stats_redraw)
             if E is not None and cfg.loss.latent_weight > 0:
                 # The cLR term trains G only (BicycleGAN): E's weights are left out of its graph.
                 for p in E.parameters():
@@ -293,6 +316,7 @@ def train(cfg: TrainConfig, resume=False, progress=True):
                           f"d {stats_d['d_adv']:.3f} g {stats_g['g_adv']:.3f} aux {stats_g['g_aux']:.3f} "
                           f"ms {stats_g['g_ms']:.3f}" + (f" rec {stats_g['g_rec']:.3f} kl {stats_g['g_kl']:.1f}" if 'g_rec' in stats_g else "")
                           + (f" lat {stats_g['g_latent']:.3f}" if 'g_latent' in stats_g else "")
+                          + (f" redraw {stats_g['g_redraw']:.3f}" if 'g_redraw' in stats_g else "")
                           + (f" factors D {stats_d.get('d_factor_acc', 0):.2f} G {stats_g['g_factor_acc']:.2f}" if 'g_factor_acc' in stats_g else ""),
                           end="", file=sys.stderr, flush=True)
             if images_seen >= next_grid:
@@ -356,6 +380,9 @@ def main(argv=None):
     p.add_argument("--init-from", default="", help="start G from a shipped model folder (e.g. models/default)")
     p.add_argument("--factor-rec", action="store_true",
                    help="with --rec: redraw each real face from the z numbers of its true variants (factors.csv), the encoder coding the rest")
+    p.add_argument("--redraw", type=float, default=0.0,
+                   help="weight of redrawing real faces from the codes of every untagged draw (factors.csv and draws.csv "
+                        "give z's first numbers their meaning; 0: off)")
     p.add_argument("--init-d-from", default="", help="start D from another run's checkpoint (same widths and tags)")
     p.add_argument("--d-warmup", type=int, default=0, help="steps at the start in which only D learns (for a fresh D beside --init-from)")
     p.add_argument("--samples-per-epoch", type=int, default=TrainConfig.samples_per_epoch, help="sample grids and checkpoints per epoch")
@@ -368,7 +395,7 @@ def main(argv=None):
                       init_from=a.init_from, d_warmup=a.d_warmup, factor_coach=a.factor_coach, init_d_from=a.init_d_from, factor_rec=a.factor_rec, samples_per_epoch=a.samples_per_epoch, log_every=a.log_every,
                       loss=LossConfig(mode_seeking=a.mode_seeking, aux_weight_g=a.aux_g, aux_weight_d=a.aux_d, aux_balanced=a.aux_balanced,
                                       rec_weight=a.rec, kl_weight=a.kl, latent_weight=a.latent_reg,
-                                      factor_weight_d=a.factor_d, factor_weight_g=a.factor_g))
+                                      factor_weight_d=a.factor_d, factor_weight_g=a.factor_g, redraw_weight=a.redraw))
     if a.size == 128:
         cfg.net.g_channels = [256, 128, 64, 32, 16, 8]
     for flag, value in (("g_channels", a.g_channels), ("d_channels", a.d_channels)):

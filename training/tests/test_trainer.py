@@ -289,6 +289,31 @@ class TrainExportTests(unittest.TestCase):
             with self.assertRaisesRegex(DataError, "D was not trained with these factor codes"):
                 train(cfg, resume=True, progress=False)
 
+    def test_GIVEN_redraw_THEN_real_faces_are_redrawn_from_their_codes_and_draws_csv_is_required(self):
+        with tempfile.TemporaryDirectory() as d:
+            data, out = Path(d) / "data", Path(d) / "run"
+            make_dataset(data)
+            rows = ["image,hair,eyes"] + [f"images/{i:03d}.png,v{i % 3},e{i % 2}" for i in range(24)]
+            (data / "factors.csv").write_text("\n".join(rows) + "\n")
+            cfg = tiny_config(data, out)
+            cfg.loss = LossConfig(redraw_weight=10.0)
+            with self.assertRaisesRegex(DataError, "draws.csv"):
+                train(cfg, progress=False)
+            draws = ["image,scale,tiltAngle"] + [f"images/{i:03d}.png,{i % 9}/9,{'' if i % 4 else f'{i % 7}/7'}" for i in range(24)]
+            (data / "draws.csv").write_text("\n".join(draws) + "\n")
+            cfg = tiny_config(data, out, epochs=2.0)
+            cfg.loss = LossConfig(redraw_weight=10.0, rec_weight=3.0)
+            with self.assertRaisesRegex(DataError, "drop --rec"):
+                train(cfg, progress=False)
+            cfg.loss = LossConfig(redraw_weight=10.0)
+            train(cfg, progress=False)
+            log = [json.loads(line) for line in (out / "log.jsonl").read_text().splitlines()]
+            self.assertTrue(log and all(np.isfinite(r["g_redraw"]) and np.isfinite(r["g_redraw_adv"]) for r in log))
+            config = json.loads((out / "config.json").read_text())
+            self.assertEqual(config["drawCodes"], {"scale": {"choices": 9, "zIndex": 2}, "tiltAngle": {"choices": 7, "zIndex": 3}})
+            self.assertEqual(config["factorCodes"]["hair"]["zIndex"], 0)
+            self.assertEqual(load_run_generator(out)[0].cfg.factor_sizes, [])  # no factor head on D: G exports as before
+
     def test_GIVEN_init_d_from_THEN_D_starts_from_that_runs_D_and_other_widths_are_refused(self):
         with tempfile.TemporaryDirectory() as d:
             data, first, second = Path(d) / "data", Path(d) / "first", Path(d) / "second"
