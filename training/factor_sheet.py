@@ -1,7 +1,7 @@
 """What z's first numbers do, in a picture and in a figure.
 
 The picture: for one girl (fixed seed and tags), each row turns one number — z[0] hair variant,
-z[1] eyes, … in a factor-coded run — through 8 evenly spaced quantiles of N(0, 1) and keeps
+z[1] eyes, … in a factor-coded run, then framing, gradient and colour jitter in a --redraw run — through 8 evenly spaced quantiles of N(0, 1) and keeps
 every other number. In a model without factor codes the rows show how little one number changes.
 
 The figure (--agreement JUDGE --data DIR): for 512 draws with DIR's tag sets, how often a factor
@@ -26,7 +26,7 @@ from training.seed_random import seed_to_z
 FACTORS = ["hair", "eyes", "eyebrows", "mouth", "nose", "head"]
 
 
-def factor_rows(G, vocab, seed, tags, columns=8):
+def factor_rows(G, vocab, seed, tags, columns=8, rows=len(FACTORS)):
     names = [v["name"] for v in vocab]
     unknown = [t for t in tags if t not in names]
     if unknown:
@@ -36,13 +36,13 @@ def factor_rows(G, vocab, seed, tags, columns=8):
         vec[0, names.index(t)] = 1.0
     base = torch.from_numpy(seed_to_z(seed, G.cfg.z_dim)).unsqueeze(0)
     quantiles = [NormalDist().inv_cdf((k + 0.5) / columns) for k in range(columns)]
-    rows = []
+    out = []
     with torch.no_grad():
-        for j in range(len(FACTORS)):
+        for j in range(rows):
             z = base.repeat(columns, 1)
             z[:, j] = torch.tensor(quantiles)
-            rows.append(to_uint8(G(z, vec.expand(columns, -1))))
-    return np.concatenate([np.concatenate(list(r), axis=1) for r in rows], axis=0)
+            out.append(to_uint8(G(z, vec.expand(columns, -1))))
+    return np.concatenate([np.concatenate(list(r), axis=1) for r in out], axis=0)
 
 
 def agreement(G, vocab, judge_path, data_dir, count=512, seed=0):
@@ -73,6 +73,8 @@ def main(argv=None):
     p.add_argument("out")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--tags", default="pink_hair long_hair smile")
+    p.add_argument("--rows", type=int, default=len(FACTORS),
+                   help="how many of z's numbers get a row (28 for a --redraw run: the factors, then draws.csv's draws)")
     p.add_argument("--agreement", default="", help="a factor classifier (classifier.pt) to measure how often z's choice is drawn")
     p.add_argument("--data", default="data/lorelei128-heldout", help="tag sets and factors for --agreement")
     a = p.parse_args(argv)
@@ -80,9 +82,11 @@ def main(argv=None):
     if a.agreement:
         for f, (hit, chance) in agreement(G.eval(), vocab, a.agreement, a.data).items():
             print(f"{f:9s} read as z chose {hit:.3f}   chance {chance:.3f}")
-    grid = factor_rows(G.eval(), vocab, a.seed, a.tags.split())
+    if not 1 <= a.rows <= G.cfg.z_dim:
+        p.error(f"--rows must be 1–{G.cfg.z_dim}")
+    grid = factor_rows(G.eval(), vocab, a.seed, a.tags.split(), rows=a.rows)
     Image.fromarray(grid).save(a.out)
-    print(f"{a.out}: rows {', '.join(f'z[{j}]' for j in range(len(FACTORS)))}; columns: quantiles of N(0, 1)"
+    print(f"{a.out}: rows {', '.join(f'z[{j}]' for j in range(a.rows))}; columns: quantiles of N(0, 1)"
           f" from {NormalDist().inv_cdf(0.5 / 8):.2f} to {NormalDist().inv_cdf(7.5 / 8):.2f}")
 
 

@@ -266,6 +266,7 @@ class TrainExportTests(unittest.TestCase):
             G, _ = load_run_generator(coached)
             grid = factor_rows(G, ckpt["vocab"], seed=7, tags=["red_hair"], columns=8)
             self.assertEqual(grid.shape, (6 * 64, 8 * 64, 3))  # one row per factor, one column per quantile
+            self.assertEqual(factor_rows(G, ckpt["vocab"], seed=7, tags=["red_hair"], rows=9).shape, (9 * 64, 8 * 64, 3))
             with self.assertRaisesRegex(ValueError, "unknown tags: purple_hair"):
                 factor_rows(G, ckpt["vocab"], seed=7, tags=["purple_hair"])
             read = agreement(G, ckpt["vocab"], str(coach_dir / "classifier.pt"), str(data), count=64)
