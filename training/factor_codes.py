@@ -49,6 +49,21 @@ class FactorCodes:
             self.restricting.append(cols)
             self.allowed.append(table)
 
+    def variants_of(self, factors):
+        """(N, F) indices in these codes of another folder's factors (as TaggedImages reads them):
+        a held-out rendering names the same variants in its own order. A factor or variant these
+        codes never saw is a ValueError."""
+        columns = []
+        for f, known in zip(self.names, self.variants):
+            if f not in factors:
+                raise ValueError(f"factors.csv has no column {f!r}")
+            names, index = factors[f]
+            unknown = [n for n in names if n not in known]
+            if unknown:
+                raise ValueError(f"its {f} variants {', '.join(unknown[:5])} never occur in the training data")
+            columns.append(torch.tensor([known.index(n) for n in names])[index])
+        return torch.stack(columns, dim=1)
+
     @staticmethod
     def narrowing_keys(tags, cols):
         """Per row of a 0/1 (N, K) tag matrix, the tuple of `cols` present: the key of `allowed`."""

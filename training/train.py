@@ -19,7 +19,7 @@ import torch
 from training.dataset import DataError, TaggedImages
 from training.draw_codes import DrawCodes
 from training.factor_codes import FactorCoach, FactorCodes
-from training.import_tfjs import load_tfjs_generator
+from training.export import generator_source
 from training.loss import LossConfig, d_loss, g_loss, latent_regression_loss, positive_weights, reconstruction_loss, redraw_loss
 from training.networks import Discriminator, Encoder, Generator, NetConfig
 from training.plots import save_loss_plot, save_sample_grid
@@ -47,7 +47,7 @@ class TrainConfig:
     samples_per_epoch: int = 2    # sample grids (and checkpoints) per epoch
     limit: int = 0                # use only the first N images (tests)
     device: str = "auto"          # auto = cuda when PyTorch sees a GPU, else cpu
-    init_from: str = ""           # a shipped model folder whose generator starts a new run (D starts fresh)
+    init_from: str = ""           # a shipped model folder or run folder whose generator starts a new run (D starts fresh)
     # Steps at the start of a run in which only D learns (G, E frozen): a fresh D beside a
     # warm-started G first costs G quality while D catches up (docs/training.md, pilots p0–p3).
     d_warmup: int = 0
@@ -172,7 +172,10 @@ def train(cfg: TrainConfig, resume=False, progress=True):
     if device.type != "cpu":
         data.images = data.images.to(device)  # uint8, indexed on the device each step
     if cfg.init_from and not ckpt:
-        warm, warm_vocab = load_tfjs_generator(cfg.init_from)
+        try:  # a shipped model folder, or a run folder (e.g. a redraw pretraining: training/redraw_pretrain.py)
+            warm, warm_vocab, _ = generator_source(cfg.init_from)
+        except (OSError, KeyError, ValueError) as e:
+            raise DataError(f"--init-from {cfg.init_from}: {e}") from None
         if [v["name"] for v in warm_vocab] != [v["name"] for v in data.vocab] or warm.cfg.image_size != cfg.image_size:
             raise DataError(f"--init-from {cfg.init_from}: its tags or size differ from this run's data")
         if list(warm.cfg.g_channels) != list(cfg.net.g_channels):
@@ -377,7 +380,7 @@ def main(argv=None):
     p.add_argument("--factor-coach", default="",
                    help="a frozen factor classifier (training.classifier --factors-only, trained on other renders than the "
                         "evaluation's judges) that reads G's faces for --factor-g instead of D's factor head")
-    p.add_argument("--init-from", default="", help="start G from a shipped model folder (e.g. models/default)")
+    p.add_argument("--init-from", default="", help="start G from a shipped model folder (e.g. models/default) or a run folder's EMA generator")
     p.add_argument("--factor-rec", action="store_true",
                    help="with --rec: redraw each real face from the z numbers of its true variants (factors.csv), the encoder coding the rest")
     p.add_argument("--redraw", type=float, default=0.0,

@@ -41,6 +41,14 @@ def tiny_config(data, out, **kw):
     return cfg
 
 
+def write_codes(data: Path, n=24):
+    """factors.csv and draws.csv for make_dataset's images, as the renderer writes them."""
+    rows = ["image,hair,eyes"] + [f"images/{i:03d}.png,v{i % 3},e{i % 2}" for i in range(n)]
+    (data / "factors.csv").write_text("\n".join(rows) + "\n")
+    draws = ["image,scale,tiltAngle"] + [f"images/{i:03d}.png,{i % 9}/9,{'' if i % 4 else f'{i % 7}/7'}" for i in range(n)]
+    (data / "draws.csv").write_text("\n".join(draws) + "\n")
+
+
 def tiny_model(root: Path):
     """A tiny run trained on a tiny dataset and exported as a model folder: (data, run, model, G, ckpt)."""
     data, run, model = root / "data", root / "run", root / "model"
@@ -300,8 +308,7 @@ class TrainExportTests(unittest.TestCase):
             cfg.loss = LossConfig(redraw_weight=10.0)
             with self.assertRaisesRegex(DataError, "draws.csv"):
                 train(cfg, progress=False)
-            draws = ["image,scale,tiltAngle"] + [f"images/{i:03d}.png,{i % 9}/9,{'' if i % 4 else f'{i % 7}/7'}" for i in range(24)]
-            (data / "draws.csv").write_text("\n".join(draws) + "\n")
+            write_codes(data)
             cfg = tiny_config(data, out, epochs=2.0)
             cfg.loss = LossConfig(redraw_weight=10.0, rec_weight=3.0)
             with self.assertRaisesRegex(DataError, "drop --rec"):
@@ -314,6 +321,41 @@ class TrainExportTests(unittest.TestCase):
             self.assertEqual(config["drawCodes"], {"scale": {"choices": 9, "zIndex": 2}, "tiltAngle": {"choices": 7, "zIndex": 3}})
             self.assertEqual(config["factorCodes"]["hair"]["zIndex"], 0)
             self.assertEqual(load_run_generator(out)[0].cfg.factor_sizes, [])  # no factor head on D: G exports as before
+
+    def test_GIVEN_redraw_pretraining_THEN_it_learns_resumes_and_starts_a_GAN_run(self):
+        from training.redraw_pretrain import main as pretrain
+        with tempfile.TemporaryDirectory() as d:
+            data, run, model, _, _, _ = tiny_model(Path(d))
+            pre = Path(d) / "pre"
+            argv = ["--data", str(data), "--heldout", str(data), "--init-from", str(model), "--out", str(pre),
+                    "--batch", "8", "--lr", "3e-3", "--threads", "1", "--log-every", "5", "--eval-every", "10"]
+            with self.assertRaises(SystemExit), contextlib.redirect_stderr(io.StringIO()) as err:
+                pretrain(argv + ["--steps", "10"])  # no codes beside the data yet
+            self.assertIn("factors.csv and draws.csv", err.getvalue())
+            write_codes(data)
+            with contextlib.redirect_stderr(io.StringIO()):
+                pretrain(argv + ["--steps", "30"])
+                pretrain(argv + ["--steps", "40", "--resume"])
+            log = [json.loads(line) for line in (pre / "log.jsonl").read_text().splitlines()]
+            held = [r["heldout_l1"] for r in log if "heldout_l1" in r]
+            self.assertEqual([r["step"] for r in log if "heldout_l1" in r], [10, 20, 30, 40])
+            self.assertLess(held[-1], held[0])  # the redraws come closer to the held-out faces
+            self.assertTrue((pre / "samples" / "step_000040.png").is_file())
+            config = json.loads((pre / "config.json").read_text())
+            self.assertEqual([h["fromStep"] for h in config["history"]], [0, 30])
+            self.assertEqual(config["drawCodes"]["scale"]["zIndex"], 2)
+            # the GAN run starts from the pretrained generator (a run folder) and keeps redrawing
+            gan = Path(d) / "gan"
+            cfg = tiny_config(data, gan, init_from=str(pre), lr_g=0.0)
+            cfg.loss = LossConfig(redraw_weight=10.0)
+            train(cfg, progress=False)
+            started = torch.load(gan / "ckpt.pt", map_location="cpu")["G"]
+            pretrained = torch.load(pre / "ckpt.pt", map_location="cpu")["G"]
+            weights = [k for k in pretrained if k.endswith("weight")]
+            self.assertTrue(weights and all(torch.equal(started[k], pretrained[k]) for k in weights))
+            cfg = tiny_config(data, Path(d) / "bad", init_from=str(data))
+            with self.assertRaisesRegex(DataError, "neither a run folder"):
+                train(cfg, progress=False)
 
     def test_GIVEN_init_d_from_THEN_D_starts_from_that_runs_D_and_other_widths_are_refused(self):
         with tempfile.TemporaryDirectory() as d:
