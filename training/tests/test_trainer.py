@@ -226,6 +226,13 @@ class TrainExportTests(unittest.TestCase):
         self.assertLess(codes.cross_entropy(perfect, target).item(), 1e-3)
         self.assertEqual(codes.accuracy(perfect, target), 1.0)
         self.assertGreater(codes.cross_entropy(-perfect, target).item(), 5)
+        # another rendering names the same variants in its own order: read in these codes' indices
+        other = {"hair": (["c", "a"], torch.tensor([0, 1, 1])), "eyes": (["4", "1"], torch.tensor([1, 0, 0]))}
+        self.assertEqual(codes.variants_of(other).tolist(), [[2, 0], [0, 3], [0, 3]])
+        with self.assertRaisesRegex(ValueError, "hair variants z never occur"):
+            codes.variants_of({**other, "hair": (["z"], torch.tensor([0]))})
+        with self.assertRaisesRegex(ValueError, "no column 'eyes'"):
+            codes.variants_of({"hair": other["hair"]})
 
     def test_GIVEN_factor_flags_THEN_D_learns_them_and_a_folder_without_factors_is_refused(self):
         with tempfile.TemporaryDirectory() as d:
