@@ -13,8 +13,6 @@ import numpy as np
 import torch
 from PIL import Image
 
-from training.draw_codes import read_draws
-
 
 class DataError(Exception):
     """A dataset folder that cannot be used; the message says which file and why."""
@@ -108,11 +106,9 @@ def load_images(root: Path, files, size: int) -> torch.Tensor:
     return torch.from_numpy(out).permute(0, 3, 1, 2).contiguous()
 
 
-def read_factors(root: Path, files):
-    """factors.csv (image, then one column per untagged choice: hair, eyes, …) when the folder has
-    one: {factor: (sorted variant names, LongTensor of each image's variant index)}; else None.
-    The datasets tools/make-dataset.ts renders carry it; a user's own folder need not."""
-    path = root / "factors.csv"
+def read_image_table(path: Path, files):
+    """A CSV keyed by its `image` column, for every one of `files`: (other column names, one dict
+    per file in `files` order); None when the file is missing or leaves an image out."""
     if not path.is_file():
         return None
     with path.open(newline="", encoding="utf-8") as f:
@@ -121,13 +117,45 @@ def read_factors(root: Path, files):
         columns = [c for c in (reader.fieldnames or []) if c != "image"]
     if any(name not in by_image for name in files):
         return None
+    return columns, [by_image[name] for name in files]
+
+
+def read_factors(root: Path, files):
+    """factors.csv (image, then one column per untagged choice: hair, eyes, …) when the folder has
+    one: {factor: (sorted variant names, LongTensor of each image's variant index)}; else None.
+    The datasets tools/make-dataset.ts renders carry it; a user's own folder need not."""
+    table = read_image_table(root / "factors.csv", files)
+    if table is None:
+        return None
+    columns, rows = table
     out = {}
     for c in columns:
-        values = [by_image[name][c] for name in files]
+        values = [r[c] for r in rows]
         names = sorted(set(values))
         index = {n: i for i, n in enumerate(names)}
         out[c] = (names, torch.tensor([index[v] for v in values]))
     return out
+
+
+def read_draws(root: Path, files):
+    """draws.csv (training/draw_codes.py) when the folder has one for every image: (names,
+    choice (N, C) LongTensor, choices (N, C) LongTensor, 0 where the draw did not happen); else
+    None. A choice outside its range is a DataError."""
+    path = root / "draws.csv"
+    table = read_image_table(path, files)
+    if table is None:
+        return None
+    names, rows = table
+    choice = torch.zeros(len(files), len(names), dtype=torch.long)
+    choices = torch.zeros(len(files), len(names), dtype=torch.long)
+    for i, row in enumerate(rows):
+        for j, c in enumerate(names):
+            if row[c]:
+                k, n = row[c].split("/")
+                choice[i, j], choices[i, j] = int(k), int(n)
+    if ((choices > 0) & (choice >= choices)).any():
+        raise DataError(f"{path}: a choice outside its range")
+    return names, choice, choices
 
 
 class TaggedImages:

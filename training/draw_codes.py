@@ -9,41 +9,13 @@ tags and its codes, so "redraw this real face from its codes" is a task G can me
 the pixel loss from falling). Draw j takes z[offset + j] through the normal CDF, uniformly over
 its choices, like the factor codes.
 """
-import csv
 import math
-from pathlib import Path
 
 import torch
 
 
-def read_draws(root: Path, files):
-    """draws.csv when the folder has one for every image: (names, choice (N, C) LongTensor,
-    choices (N, C) LongTensor, 0 where the draw did not happen); else None."""
-    path = Path(root) / "draws.csv"
-    if not path.is_file():
-        return None
-    with path.open(newline="", encoding="utf-8") as f:
-        reader = csv.DictReader(f)
-        by_image = {r["image"]: r for r in reader}
-        names = [c for c in (reader.fieldnames or []) if c != "image"]
-    if any(name not in by_image for name in files):
-        return None
-    choice = torch.zeros(len(files), len(names), dtype=torch.long)
-    choices = torch.zeros(len(files), len(names), dtype=torch.long)
-    for i, name in enumerate(files):
-        row = by_image[name]
-        for j, c in enumerate(names):
-            cell = row[c]
-            if cell:
-                k, n = cell.split("/")
-                choice[i, j], choices[i, j] = int(k), int(n)
-    if ((choices > 0) & (choice >= choices)).any():
-        raise ValueError(f"{path}: a choice outside its range")
-    return names, choice, choices
-
-
 class DrawCodes:
-    """draws: read_draws' triple. offset: the first z index the draws take."""
+    """draws: training.dataset.read_draws' triple. offset: the first z index the draws take."""
 
     def __init__(self, draws, offset):
         self.names, self.choice, self.choices = draws

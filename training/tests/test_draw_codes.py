@@ -6,7 +6,8 @@ from pathlib import Path
 
 import torch
 
-from training.draw_codes import DrawCodes, read_draws
+from training.dataset import DataError, read_draws
+from training.draw_codes import DrawCodes
 
 
 def write(folder, text):
@@ -41,7 +42,7 @@ class DrawCodesTest(unittest.TestCase):
             write(d, "image,scale\na.png,1/9\n")
             self.assertIsNone(read_draws(Path(d), ["a.png", "b.png"]))  # not every image
             write(d, "image,scale\na.png,9/9\n")
-            with self.assertRaisesRegex(ValueError, "outside its range"):
+            with self.assertRaisesRegex(DataError, "outside its range"):
                 read_draws(Path(d), ["a.png"])
 
 
