@@ -2,21 +2,24 @@
 # Model v2 (issue 8), prepared to be sent whole to a lent GPU machine (PyTorch 2.x, numpy and
 # Pillow there; no npm, no internet; 15 minutes of device time for a whole session).
 #   here:  npm run dataset -- --out data/gpu128 --count 7000 --size 128 --seed 1
-#          (6.4 KB an image: ≈ 45 MiB, and the 10 MiB tracked tree: under the 64 MiB that travels)
+#          (6.4 KB an image: ≈ 45 MiB with tags.csv, factors.csv and draws.csv, and the 10 MiB
+#          tracked tree: under the 64 MiB that travels)
 #   there: bash tools/gpu-train.sh data/gpu128 8        (carry: data/gpu128)
-# For MINUTES, three runs side by side (one small GPU network does not fill an H200):
+# For MINUTES, three runs side by side (one small GPU network does not fill an H200), the two
+# recipes that measured best on the CPU (docs/training.md, session 11):
 #   a) the first model's generator (models/default, tracked, so it travels) carried on with the
-#      v2 recipe that measured best on the CPU (docs/training.md: encoder term, cLR term);
-#   b) the same recipe on a 1.5x wider generator from scratch (384…24 channels: 9-tile gacha
-#      at 128 px measured 100 ms on the 2-core machine, the limit);
+#      redraw term (--redraw 30: real faces redrawn from the codes of all their untagged draws),
+#      which brought a fine-tune level with the first model in 1.5 epochs;
+#   b) the same generator first taught what each coded z number draws (training.redraw_pretrain,
+#      a third of the time), then the same GAN: every seed a different girl, z's codes held;
 #   c) the 2x stage on the machine's CPU cores (it is small).
 # Then each generator and the 2x stage are exported as one 128 px model and packed into one
 # file each ($OUT/model-a.tar, $OUT/model-b.tar: the model folders, under 16 MiB), with each
 # run's last sample grid and a summary (the last log lines, the configs). Checkpoints stay
 # there (50+ MB each): judge the models back here with npm run evaluate.
 # GFF_DEVICE (default cuda), PYTHON (default python3), GFF_TRAIN_ARGS (extra flags for both
-# generator runs), GFF_UPSCALER_ARGS and GFF_INIT_FROM (run a's start; "" = from scratch)
-# exist for the test that runs this script on a CPU.
+# generator runs), GFF_PRETRAIN_ARGS, GFF_UPSCALER_ARGS and GFF_INIT_FROM (the generator both
+# start from; "" = a new one) exist for the test that runs this script on a CPU.
 set -euo pipefail
 DATA=${1:?usage: gpu-train.sh DATA_DIR [MINUTES]}
 MINUTES=${2:-8}
@@ -31,14 +34,20 @@ if [ "$DEVICE" = cuda ] && ! $PY -c "import sys, torch; sys.exit(0 if torch.cuda
   echo "error: --device cuda: PyTorch sees no GPU here (GFF_DEVICE=cpu to run on the CPU)" >&2
   exit 2
 fi
-V2="--size 64 --epochs 100000 --max-minutes $MINUTES --device $DEVICE --samples-per-epoch 1 --mode-seeking 0.3 --aux-g 1.0 --aux-d 3 --aux-balanced --rec 3 --kl 0.05 --latent-reg 0.5"
+V2="--size 64 --epochs 100000 --device $DEVICE --samples-per-epoch 1 --mode-seeking 0.3 --aux-g 1.0 --aux-d 3 --aux-balanced --redraw 30"
 # V2 and the *_ARGS variables are lists of flags, split on purpose below.
 INIT=${GFF_INIT_FROM-models/default}
+PRE_MINUTES=$(awk "BEGIN { print $MINUTES / 3 }")
 # shellcheck disable=SC2086
-$PY -m training.train --data "$DATA" --out "$RUNS/a" ${INIT:+--init-from "$INIT"} $V2 ${GFF_TRAIN_ARGS:-} >"$RUNS/a.log" 2>&1 &
+$PY -m training.train --data "$DATA" --out "$RUNS/a" ${INIT:+--init-from "$INIT"} --max-minutes "$MINUTES" $V2 ${GFF_TRAIN_ARGS:-} >"$RUNS/a.log" 2>&1 &
 A=$!
 # shellcheck disable=SC2086
-$PY -m training.train --data "$DATA" --out "$RUNS/b" --g-channels 384,192,96,48,24 --d-channels 48,96,192,384 $V2 ${GFF_TRAIN_ARGS:-} >"$RUNS/b.log" 2>&1 &
+{
+  $PY -m training.redraw_pretrain --data "$DATA" --out "$RUNS/pre" --init-from "$INIT" --device "$DEVICE" --max-minutes "$PRE_MINUTES" \
+    --steps 10000000 --batch 64 --lr 5e-4 ${GFF_PRETRAIN_ARGS:-} &&
+    $PY -m training.train --data "$DATA" --out "$RUNS/b" --init-from "$RUNS/pre" --max-minutes "$(awk "BEGIN { print $MINUTES - $PRE_MINUTES }")" \
+      $V2 ${GFF_TRAIN_ARGS:-}
+} >"$RUNS/b.log" 2>&1 &
 B=$!
 # shellcheck disable=SC2086
 $PY -m training.train_upscaler --data "$DATA" --out "$RUNS/up" --steps 10000000 --max-minutes "$MINUTES" --threads 8 ${GFF_UPSCALER_ARGS:-} >"$RUNS/up.log" 2>&1 &

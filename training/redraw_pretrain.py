@@ -29,14 +29,15 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from training.dataset import DataError, TaggedImages
+from training.dataset import DataError, TaggedImages, choose_vocabulary, read_tag_rows
 from training.draw_codes import DrawCodes
 from training.export import generator_source
 from training.factor_codes import FactorCodes
 from training.plots import to_uint8
 from training.run_history import run_history
 from training.stop_signal import StopOnSignal
-from training.train import save_checkpoint
+from training.networks import Generator, NetConfig
+from training.train import DeviceError, channel_list, pick_device, save_checkpoint
 
 
 def coded_data(path, size, vocab, codes=None):
@@ -62,6 +63,7 @@ def redraw_code(codes, draws, variants, tags, idx, z_dim, generator=None):
 
 
 def train(a):
+    device = pick_device(a.device)
     out = Path(a.out)
     (out / "samples").mkdir(parents=True, exist_ok=True)
     torch.manual_seed(a.seed)
@@ -69,17 +71,23 @@ def train(a):
         torch.set_num_threads(a.threads)
     ckpt_path = out / "ckpt.pt"
     ckpt = torch.load(ckpt_path, map_location="cpu") if a.resume and ckpt_path.is_file() else None
-    try:
-        G, vocab, _ = generator_source(out if ckpt else a.init_from)
-    except (OSError, KeyError, ValueError) as e:
-        raise DataError(f"--init-from {a.init_from}: not a model folder or run folder ({e})") from e
-    if ckpt and "opt_g" in ckpt:
+    if ckpt or a.init_from:
+        try:
+            G, vocab, _ = generator_source(out if ckpt else a.init_from)
+        except (OSError, KeyError, ValueError) as e:
+            raise DataError(f"--init-from {a.init_from}: not a model folder or run folder ({e})") from e
+    else:  # from scratch: the data's vocabulary, 64 px, the given widths
+        vocab = choose_vocabulary(Path(a.data), read_tag_rows(Path(a.data)), a.max_tags)
+        G = Generator(NetConfig(num_tags=len(vocab), g_channels=a.g_channels or NetConfig().g_channels))
+    if ckpt:
         G.load_state_dict(ckpt["G"])
     data, codes, variants, draws = coded_data(a.data, G.cfg.image_size, vocab)
     if draws.offset + len(draws.names) > G.cfg.z_dim:
         raise DataError(f"the codes need {draws.offset + len(draws.names)} z numbers; z has {G.cfg.z_dim}")
     held = coded_data(a.heldout, G.cfg.image_size, vocab, codes) if a.heldout else None
-    G.train()
+    G.to(device).train()
+    if device.type != "cpu":
+        data.images = data.images.to(device)  # uint8, indexed on the device each step
     opt = torch.optim.Adam(G.parameters(), a.lr, betas=(0.5, 0.999))
     step = 0
     if ckpt and "opt_g" in ckpt:
@@ -95,7 +103,7 @@ def train(a):
     (out / "config.json").write_text(json.dumps(config, indent=1))
 
     def snapshot():
-        state = {k: v.clone() for k, v in G.state_dict().items()}
+        state = {k: v.detach().cpu().clone() for k, v in G.state_dict().items()}
         return {"G": state, "G_ema": state, "opt_g": opt.state_dict(), "step": step, "images_seen": step * a.batch,
                 "config": config, "vocab": vocab, "rng": torch.get_rng_state()}
 
@@ -107,7 +115,7 @@ def train(a):
         z = redraw_code(hcodes, hdraws, hvariants[idx], tags, idx, G.cfg.z_dim, torch.Generator().manual_seed(9))
         G.eval()
         with torch.no_grad():
-            y = G(z, tags)
+            y = G(z.to(device), tags.to(device)).cpu()
         G.train()
         n = min(16, len(idx))
         strip = np.concatenate([np.concatenate(list(to_uint8(x[:n])), axis=1), np.concatenate(list(to_uint8(y[:n])), axis=1)], axis=0)
@@ -117,19 +125,20 @@ def train(a):
     log = (out / "log.jsonl").open("a")
     started, g = time.time(), torch.Generator().manual_seed(a.seed * 1000 + step)
     with StopOnSignal() as stop:
-        while step < a.steps and not stop.requested:
+        while step < a.steps and not stop.requested and not (a.max_minutes and time.time() - started > a.max_minutes * 60):
             idx = torch.randint(len(data), (a.batch,), generator=g)
             x, tags = data.batch(idx)
             z = redraw_code(codes, draws, variants[idx], tags, idx, G.cfg.z_dim, g)
-            loss = F.l1_loss(G(z, tags), x)
+            loss = F.l1_loss(G(z.to(device), tags.to(device)), x)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
             step += 1
             if step % a.log_every == 0:
                 rec = {"step": step, "time_s": round(time.time() - started, 1), "l1": loss.item()}
-                if held and step % a.eval_every == 0:
-                    rec["heldout_l1"] = evaluate()
+                if step % a.eval_every == 0:
+                    if held:
+                        rec["heldout_l1"] = evaluate()
                     save_checkpoint(ckpt_path, snapshot())
                 log.write(json.dumps(rec) + "\n")
                 log.flush()
@@ -148,21 +157,30 @@ def main(argv=None):
     p.add_argument("--data", required=True, help="a rendered folder with factors.csv and draws.csv")
     p.add_argument("--heldout", default="", help="another rendered folder: held-out L1 and sample strips")
     p.add_argument("--out", required=True)
-    p.add_argument("--init-from", default="models/default", help="a model folder or run folder whose generator starts")
+    p.add_argument("--init-from", default="models/default",
+                   help='a model folder or run folder whose generator starts ("": a new generator, --g-channels wide)')
+    p.add_argument("--g-channels", type=channel_list, help="a new generator's widths from 4x4 up (default 256,128,64,32,16)")
+    p.add_argument("--max-tags", type=int, default=64, help="a new generator's vocabulary: the K most frequent tags")
     p.add_argument("--steps", type=int, default=10000)
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--lr", type=float, default=5e-4)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--log-every", type=int, default=50)
-    p.add_argument("--eval-every", type=int, default=500, help="steps between held-out figures, strips and checkpoints")
+    p.add_argument("--eval-every", type=int, default=500, help="steps between checkpoints (and held-out figures and strips)")
+    p.add_argument("--max-minutes", type=float, default=0.0, help="stop (checkpoint written) after this long; 0 = none")
+    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="auto: cuda when PyTorch sees a GPU")
     p.add_argument("--resume", action="store_true")
     a = p.parse_args(argv)
     if a.eval_every % a.log_every:
         p.error("--eval-every must be a multiple of --log-every")
+    if a.g_channels and a.init_from:
+        p.error("--g-channels sizes a new generator: give --init-from \"\" with it")
+    if a.g_channels and len(a.g_channels) != 5:
+        p.error("--g-channels needs 5 widths at 64 px (4x4 and each doubling)")
     try:
         train(a)
-    except DataError as e:
+    except (DataError, DeviceError) as e:
         print(f"error: {e}", file=sys.stderr)
         sys.exit(2)
 

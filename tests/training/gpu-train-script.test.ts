@@ -13,12 +13,15 @@ describe.skipIf(!torchReady)('tools/gpu-train.sh', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gff-gpu-script-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('GIVEN tiny data on a CPU THEN both generator runs and the 2x stage train, and each 128 px model comes back as one file with its grid and a summary', () => {
+  it('GIVEN tiny data on a CPU THEN both generator runs (one after a redraw pretraining) and the 2x stage train, and each 128 px model comes back as one file with its grid and a summary', () => {
     const py = pythonExecutable();
     const data = join(dir, 'data');
     const made = spawnSync(
       py,
-      ['-c', `from pathlib import Path; from training.tests.test_trainer import make_dataset; make_dataset(Path(${JSON.stringify(data)}), size=128)`],
+      [
+        '-c',
+        `from pathlib import Path; from training.tests.test_trainer import make_dataset, write_codes; d = Path(${JSON.stringify(data)}); make_dataset(d, size=128); write_codes(d)`,
+      ],
       { encoding: 'utf8' },
     );
     expect(made.status, made.stderr).toBe(0);
@@ -34,6 +37,7 @@ describe.skipIf(!torchReady)('tools/gpu-train.sh', () => {
         GFF_RUN: join(dir, 'run'),
         GFF_INIT_FROM: '',
         GFF_TRAIN_ARGS: '--epochs 1 --batch 8 --threads 1 --g-channels 32,16,16,8,8 --d-channels 8,16,16,32',
+        GFF_PRETRAIN_ARGS: '--steps 4 --batch 8 --threads 1 --g-channels 32,16,16,8,8 --log-every 2 --eval-every 2',
         GFF_UPSCALER_ARGS: '--steps 3 --batch 4 --threads 1 --channels 8',
         OMP_NUM_THREADS: '1',
       },
@@ -47,7 +51,9 @@ describe.skipIf(!torchReady)('tools/gpu-train.sh', () => {
       spawnSync('tar', ['-xf', join(out, `model-${r}.tar`), '-C', dir]);
       const card = JSON.parse(readFileSync(join(dir, `model-${r}`, 'card.json'), 'utf8'));
       expect(card).toMatchObject({ id: `lorelei128-gpu-${r}`, imageSize: 128, baseImageSize: 64 });
-      expect(card.training.loss).toMatchObject({ rec_weight: 3, latent_weight: 0.5, aux_balanced: true });
+      expect(card.training.loss).toMatchObject({ redraw_weight: 30, aux_balanced: true });
+      // run b starts from its redraw pretraining, run a from the given generator (none here)
+      expect(card.training.commandLines[0].command.includes(`--init-from ${join(dir, 'run', 'pre')}`)).toBe(r === 'b');
       expect(statSync(join(out, `model-${r}.tar`)).size).toBeLessThan(16 * 1024 * 1024);
     }
     expect(readFileSync(join(out, 'summary.txt'), 'utf8')).toMatch(/== up[\s\S]*== a config/);
