@@ -9,7 +9,8 @@ from pathlib import Path
 
 FACTORS = ("hair", "eyes", "eyebrows", "mouth", "nose", "head")
 HEADER = ("| evaluation | fidelity (all / readable) | min hair colour | precision | recall | FD (real vs real) "
-          "| spread ÷ real, factor judge | variants per 64 seeds: hair / eyes / eyebrows / mouth / nose / head |")
+          "| spread ÷ real, factor judge | variants per 64 seeds: hair / eyes / eyebrows / mouth / nose / head "
+          "| effective variants ÷ real: hair / eyes / eyebrows / mouth / nose / head |")
 
 
 def row(folder):
@@ -18,8 +19,11 @@ def row(folder):
     spread = (div.get("factorJudgeSpace") or div).get("ratioToRealSameTags")
     per = m.get("untaggedFactors", {}).get("perFactor", {})
     variants = " / ".join(f"{per[k]['generated']:.1f}" for k in FACTORS if k in per) or "—"
+    effective = " / ".join(f"{per[k]['generatedEffective'] / per[k]['realEffective']:.2f}" for k in FACTORS
+                           if "generatedEffective" in per.get(k, {})) or "—"  # evaluations before session 11 lack it
     return (f"| {Path(folder).name} | {f['mean']:.3f} / {f['meanReadable']:.3f} | {f['minHairColor']:.3f} | {pr['precision']:.3f} "
-            f"| {pr['recall']:.3f} | {fd['generated']:.2f} ({fd['realVsReal']:.2f}) | {spread if spread is None else f'{spread:.3f}'} | {variants} |")
+            f"| {pr['recall']:.3f} | {fd['generated']:.2f} ({fd['realVsReal']:.2f}) | {spread if spread is None else f'{spread:.3f}'} | {variants} "
+            f"| {effective} |")
 
 
 def main(argv=None):

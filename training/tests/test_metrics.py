@@ -68,6 +68,22 @@ class MetricsTableTests(unittest.TestCase):
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
                 self.assertEqual(main([str(Path(d) / "v1"), str(Path(d) / "missing")]), 0)
         lines = out.getvalue().splitlines()
-        self.assertEqual(lines[2], "| v1 | 0.963 / 0.976 | 1.000 | 0.920 | 0.874 | 8.90 (2.70) | 0.787 | 10.2 / 14.8 / 11.5 / 10.8 / 6.0 / 4.0 |")
+        self.assertEqual(lines[2], "| v1 | 0.963 / 0.976 | 1.000 | 0.920 | 0.874 | 8.90 (2.70) | 0.787 | 10.2 / 14.8 / 11.5 / 10.8 / 6.0 / 4.0 | — |")
         self.assertEqual(len(lines), 3)
         self.assertIn("missing: no usable metrics.json", err.getvalue())
+        per = metrics["untaggedFactors"]["perFactor"]
+        for k, ratio in zip(per, (0.5, 1, 1, 1, 1, 2)):
+            per[k].update(generatedEffective=2.0 * ratio, realEffective=2.0)
+        with tempfile.TemporaryDirectory() as d:
+            (Path(d) / "new").mkdir()
+            (Path(d) / "new" / "metrics.json").write_text(json.dumps(metrics))
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                main([str(Path(d) / "new")])
+        self.assertTrue(out.getvalue().splitlines()[2].endswith("| 0.50 / 1.00 / 1.00 / 1.00 / 1.00 / 2.00 |"))
+
+    def test_GIVEN_labels_THEN_the_effective_count_says_how_evenly_they_spread(self):
+        from training.evaluate import effective_count
+        self.assertAlmostEqual(effective_count([3] * 64), 1.0)
+        self.assertAlmostEqual(effective_count([0, 1, 2, 3] * 16), 4.0)
+        self.assertLess(effective_count([0] * 60 + [1, 2, 3, 4]), 1.5)  # one face and four misreads: not five variants
