@@ -34,7 +34,7 @@ from training.draw_codes import DrawCodes
 from training.export import generator_source
 from training.factor_codes import FactorCodes
 from training.plots import to_uint8
-from training.run_history import run_history
+from training.run_history import open_run, run_history
 from training.stop_signal import StopOnSignal
 from training.networks import Generator, NetConfig
 from training.train import DeviceError, channel_list, pick_device, save_checkpoint
@@ -65,12 +65,7 @@ def redraw_code(codes, draws, variants, tags, idx, z_dim, generator=None):
 def train(a):
     device = pick_device(a.device)
     out = Path(a.out)
-    (out / "samples").mkdir(parents=True, exist_ok=True)
-    torch.manual_seed(a.seed)
-    if a.threads:
-        torch.set_num_threads(a.threads)
-    ckpt_path = out / "ckpt.pt"
-    ckpt = torch.load(ckpt_path, map_location="cpu") if a.resume and ckpt_path.is_file() else None
+    ckpt_path, ckpt = open_run(out, a.seed, a.threads, a.resume)
     if ckpt or a.init_from:
         try:
             G, vocab, _ = generator_source(out if ckpt else a.init_from)

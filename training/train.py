@@ -23,7 +23,7 @@ from training.export import generator_source
 from training.loss import LossConfig, d_loss, g_loss, latent_regression_loss, positive_weights, reconstruction_loss, redraw_loss
 from training.networks import Discriminator, Encoder, Generator, NetConfig
 from training.plots import save_loss_plot, save_sample_grid
-from training.run_history import run_history
+from training.run_history import open_run, run_history
 from training.seed_random import seed_to_z
 from training.stop_signal import StopOnSignal
 
@@ -151,13 +151,7 @@ def factor_setup(cfg: TrainConfig, data, resumed_from, device):
 def train(cfg: TrainConfig, resume=False, progress=True):
     device = pick_device(cfg.device)
     out = Path(cfg.out)
-    (out / "samples").mkdir(parents=True, exist_ok=True)
-    torch.manual_seed(cfg.seed)
-    if cfg.threads:
-        torch.set_num_threads(cfg.threads)
-
-    ckpt_path = out / "ckpt.pt"
-    ckpt = torch.load(ckpt_path, map_location="cpu") if resume and ckpt_path.exists() else None
+    ckpt_path, ckpt = open_run(out, cfg.seed, cfg.threads, resume)
     data = TaggedImages(cfg.data, cfg.image_size, cfg.max_tags, vocab=ckpt["vocab"] if ckpt else None,
                         limit=cfg.limit or None)
     if ckpt:  # the architecture of a resumed run is the checkpoint's, whatever the flags say

@@ -21,6 +21,7 @@ import torch.nn.functional as F
 
 from training.dataset import DataError, TaggedImages
 from training.networks import Upscaler, UpscalerConfig
+from training.run_history import open_run
 from training.stop_signal import StopOnSignal
 from training.train import DeviceError, pick_device, save_checkpoint
 
@@ -118,12 +119,7 @@ def save_samples(U, data, path, cfg):
 
 def train(cfg: UpscalerTrainConfig, resume=False, progress=True):
     out = Path(cfg.out)
-    (out / "samples").mkdir(parents=True, exist_ok=True)
-    torch.manual_seed(cfg.seed)
-    if cfg.threads:
-        torch.set_num_threads(cfg.threads)
-    ckpt_path = out / "ckpt.pt"
-    ckpt = torch.load(ckpt_path, map_location="cpu") if resume and ckpt_path.exists() else None
+    ckpt_path, ckpt = open_run(out, cfg.seed, cfg.threads, resume)
     if ckpt:
         cfg.net = UpscalerConfig(**ckpt["config"]["net"])
     data = TaggedImages(cfg.data, 128, limit=cfg.limit or None)
