@@ -20,11 +20,11 @@ class DrawCodes:
     def __init__(self, draws, offset):
         self.names, self.choice, self.choices = draws
         self.offset = offset
+        self.sizes = self.choices.max(dim=0).values  # choices per draw (0 where it never happens)
 
     def describe(self):
         """{draw: {"choices": n, "zIndex": j}} for config.json."""
-        n = self.choices.max(dim=0).values.tolist()
-        return {name: {"choices": int(n[j]), "zIndex": self.offset + j} for j, name in enumerate(self.names)}
+        return {name: {"choices": int(n), "zIndex": self.offset + j} for j, (name, n) in enumerate(zip(self.names, self.sizes.tolist()))}
 
     def encode(self, idx, generator=None):
         """(B, C) z numbers that choose the draws of images idx, each uniform within its choice's
@@ -39,5 +39,5 @@ class DrawCodes:
     def decode(self, z):
         """(B, C) choices that z's draw numbers make when every draw happens: encode's inverse."""
         u = 0.5 * (1 + torch.erf(z[:, self.offset:self.offset + len(self.names)].double() / math.sqrt(2)))
-        n = self.choices.max(dim=0).values.double()
+        n = self.sizes.double()
         return torch.minimum((u * n).floor(), n - 1).long()

@@ -1,8 +1,9 @@
 """What z's first numbers do, in a picture and in a figure.
 
 The picture: for one girl (fixed seed and tags), each row turns one number — z[0] hair variant,
-z[1] eyes, … in a factor-coded run, then framing, gradient and colour jitter in a --redraw run — through 8 evenly spaced quantiles of N(0, 1) and keeps
-every other number. In a model without factor codes the rows show how little one number changes.
+z[1] eyes, … in a factor-coded run, then framing, gradient and colour jitter in a --redraw
+run — through 8 evenly spaced quantiles of N(0, 1) and keeps every other number. In a model
+without codes the rows show how little one number changes.
 
 The figure (--agreement JUDGE --data DIR): for 512 draws with DIR's tag sets, how often a factor
 classifier reads in G(z, tags) the variant that z's numbers choose (training/factor_codes.py),

@@ -179,8 +179,8 @@ export function sampleFace(seed: number, index: number, given?: readonly string[
     const side = rng.uniform() < 0.5 ? -1 : 1;
     named.drawn.tiltSide = [side < 0 ? 0 : 1, 2];
     rotate = side * (8 + named.int(7, 'tiltAngle'));
+    tags.push('head_tilt');
   }
-  if (tilt) tags.push('head_tilt');
 
   let backgroundKey = rng.int(Object.keys(BACKGROUNDS).length + 1);
   if (given) {
