@@ -33,6 +33,7 @@ from training.dataset import DataError, TaggedImages, choose_vocabulary, read_ta
 from training.draw_codes import DrawCodes
 from training.export import generator_source
 from training.factor_codes import FactorCodes
+from training.focus_map import focus_weights, weighted_l1
 from training.plots import to_uint8
 from training.run_history import open_run, run_history
 from training.stop_signal import StopOnSignal
@@ -80,6 +81,14 @@ def train(a):
     if draws.offset + len(draws.names) > G.cfg.z_dim:
         raise DataError(f"the codes need {draws.offset + len(draws.names)} z numbers; z has {G.cfg.z_dim}")
     held = coded_data(a.heldout, G.cfg.image_size, vocab, codes) if a.heldout else None
+    focus = None
+    if a.focus:
+        try:
+            focus = focus_weights(data.images, data.factors, a.focus, a.focus_weight).to(device)
+        except ValueError as e:
+            raise DataError(f"--focus: {e}") from None
+        shade = (focus / focus.max() * 255).squeeze().to(torch.uint8).cpu().numpy()
+        Image.fromarray(shade).save(out / "focus.png")  # where the L1 weighs more, to look at
     G.to(device).train()
     if device.type != "cpu":
         data.images = data.images.to(device)  # uint8, indexed on the device each step
@@ -93,7 +102,7 @@ def train(a):
     history.append({"argv": sys.argv, "fromStep": step})
     config = {"data": a.data, "out": a.out, "init_from": a.init_from, "batch": a.batch, "lr_g": a.lr, "lr_d": 0.0,
               "betas": [0.5, 0.999], "ema": 0.0, "seed": a.seed, "net": asdict(G.cfg),
-              "loss": {"redraw_only": True}, "argv": sys.argv, "history": history,
+              "loss": {"redraw_only": True, "focus": a.focus, "focusWeight": a.focus_weight if a.focus else 0.0}, "argv": sys.argv, "history": history,
               "factorCodes": codes.describe(vocab), "drawCodes": draws.describe()}
     (out / "config.json").write_text(json.dumps(config, indent=1))
 
@@ -103,7 +112,8 @@ def train(a):
                 "config": config, "vocab": vocab, "rng": torch.get_rng_state()}
 
     def evaluate():
-        """Held-out L1 on 256 faces with fixed codes, and the strip of the first 16."""
+        """Held-out L1 on 256 faces with fixed codes (plain, and weighted as trained when --focus
+        is given), and the strip of the first 16."""
         hdata, hcodes, hvariants, hdraws = held
         idx = torch.arange(min(256, len(hdata)))
         x, tags = hdata.batch(idx)
@@ -115,7 +125,10 @@ def train(a):
         n = min(16, len(idx))
         strip = np.concatenate([np.concatenate(list(to_uint8(x[:n])), axis=1), np.concatenate(list(to_uint8(y[:n])), axis=1)], axis=0)
         Image.fromarray(strip).save(out / "samples" / f"step_{step:06d}.png")
-        return F.l1_loss(y, x).item()
+        figures = {"heldout_l1": F.l1_loss(y, x).item()}
+        if focus is not None:
+            figures["heldout_focus_l1"] = weighted_l1(y, x, focus.cpu()).item()
+        return figures
 
     log = (out / "log.jsonl").open("a")
     started, g = time.time(), torch.Generator().manual_seed(a.seed * 1000 + step)
@@ -124,7 +137,8 @@ def train(a):
             idx = torch.randint(len(data), (a.batch,), generator=g)
             x, tags = data.batch(idx)
             z = redraw_code(codes, draws, variants[idx], tags, idx, G.cfg.z_dim, g)
-            loss = F.l1_loss(G(z.to(device), tags.to(device)), x)
+            y = G(z.to(device), tags.to(device))
+            loss = F.l1_loss(y, x) if focus is None else weighted_l1(y, x, focus)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -133,14 +147,14 @@ def train(a):
                 rec = {"step": step, "time_s": round(time.time() - started, 1), "l1": loss.item()}
                 if step % a.eval_every == 0:
                     if held:
-                        rec["heldout_l1"] = evaluate()
+                        rec.update(evaluate())
                     save_checkpoint(ckpt_path, snapshot())
                 log.write(json.dumps(rec) + "\n")
                 log.flush()
                 print(f"step {step} L1 {rec['l1']:.4f}" + (f" held-out {rec['heldout_l1']:.4f}" if "heldout_l1" in rec else ""),
                       file=sys.stderr, flush=True)
     if held and step % a.eval_every:  # the last step's figures, unless just measured
-        log.write(json.dumps({"step": step, "time_s": round(time.time() - started, 1), "heldout_l1": evaluate()}) + "\n")
+        log.write(json.dumps({"step": step, "time_s": round(time.time() - started, 1), **evaluate()}) + "\n")
     save_checkpoint(ckpt_path, snapshot())
     log.close()
     if stop.requested:
@@ -156,6 +170,10 @@ def main(argv=None):
                    help='a model folder or run folder whose generator starts ("": a new generator, --g-channels wide)')
     p.add_argument("--g-channels", type=channel_list, help="a new generator's widths from 4x4 up (default 256,128,64,32,16)")
     p.add_argument("--max-tags", type=int, default=64, help="a new generator's vocabulary: the K most frequent tags")
+    p.add_argument("--focus", type=lambda s: [f for f in s.split(",") if f], default=[],
+                   help="factors.csv columns whose pixels weigh more in the L1, e.g. eyes,eyebrows,mouth,nose "
+                        "(training/focus_map.py)")
+    p.add_argument("--focus-weight", type=float, default=10.0, help="extra weight where the --focus factors show")
     p.add_argument("--steps", type=int, default=10000)
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--lr", type=float, default=5e-4)

@@ -351,6 +351,18 @@ class TrainExportTests(unittest.TestCase):
             config = json.loads((pre / "config.json").read_text())
             self.assertEqual([h["fromStep"] for h in config["history"]], [0, 30])
             self.assertEqual(config["drawCodes"]["scale"]["zIndex"], 2)
+            # --focus weighs the pixels where the named factors show, and says so in the log
+            focused = Path(d) / "focused"
+            focus_argv = argv[:argv.index("--out")] + ["--out", str(focused)] + argv[argv.index("--out") + 2:]
+            with contextlib.redirect_stderr(io.StringIO()):
+                pretrain(focus_argv + ["--steps", "10", "--focus", "eyes", "--focus-weight", "5"])
+            log = [json.loads(line) for line in (focused / "log.jsonl").read_text().splitlines()]
+            self.assertTrue(np.isfinite(log[-1]["heldout_focus_l1"]) and np.isfinite(log[-1]["heldout_l1"]))
+            self.assertTrue((focused / "focus.png").is_file())
+            self.assertEqual(json.loads((focused / "config.json").read_text())["loss"]["focus"], ["eyes"])
+            with self.assertRaises(SystemExit), contextlib.redirect_stderr(io.StringIO()) as err:
+                pretrain(focus_argv + ["--steps", "10", "--focus", "mouth", "--resume"])
+            self.assertIn("--focus: factors.csv has no column 'mouth'", err.getvalue())
             # the GAN run starts from the pretrained generator (a run folder) and keeps redrawing
             gan = Path(d) / "gan"
             cfg = tiny_config(data, gan, init_from=str(pre), lr_g=0.0)
