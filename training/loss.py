@@ -44,6 +44,10 @@ class LossConfig:
     # everything the renderer chose for them (factors.csv and draws.csv), L1 × this weight, and
     # the redraw must fool D. No encoder: the codes are the answer, not a guess. 0 = off.
     redraw_weight: float = 0.0
+    # Redraw L1 weighted where these factors.csv columns show (training/focus_map.py), the same
+    # weighting as redraw_pretrain --focus; () = the plain mean over the picture.
+    redraw_focus: tuple = ()
+    redraw_focus_weight: float = 10.0
 
 
 def wrong_tags(tags):
@@ -134,12 +138,14 @@ def reconstruction_loss(G, D, E, real, tags, cfg: LossConfig, factor_code=None):
     return loss, {"g_rec": l1.item(), "g_kl": kl.item(), "g_rec_adv": adv.item()}
 
 
-def redraw_loss(G, D, real, tags, code, cfg: LossConfig):
+def redraw_loss(G, D, real, tags, code, cfg: LossConfig, weights=None):
     """Real faces redrawn from code ((B, C) z numbers that choose every untagged draw they
-    show); z's other numbers are N(0, 1), as in a gacha, so G learns to leave them alone."""
+    show); z's other numbers are N(0, 1), as in a gacha, so G learns to leave them alone.
+    weights: (1, 1, H, W) per-pixel L1 weights with mean 1 (--redraw-focus), or None."""
     rest = torch.randn(code.shape[0], G.cfg.z_dim - code.shape[1]).to(code.device)
     rec = G(torch.cat([code, rest], dim=1), tags)
-    l1 = (rec - real).abs().mean()
+    diff = (rec - real).abs()
+    l1 = (diff if weights is None else diff * weights).mean()
     adv = -D(rec, tags)[0].mean()
     return cfg.redraw_weight * l1 + adv, {"g_redraw": l1.item(), "g_redraw_adv": adv.item()}
 

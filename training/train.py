@@ -19,6 +19,7 @@ import torch
 from training.dataset import DataError, TaggedImages
 from training.draw_codes import DrawCodes
 from training.factor_codes import FactorCoach, FactorCodes
+from training.focus_map import focus_weights
 from training.export import generator_source
 from training.loss import LossConfig, d_loss, g_loss, latent_regression_loss, positive_weights, reconstruction_loss, redraw_loss
 from training.networks import Discriminator, Encoder, Generator, NetConfig
@@ -102,9 +103,12 @@ def pick_device(name):
 
 
 def draw_setup(cfg: TrainConfig, data, codes):
-    """DrawCodes for --redraw (None without it), checked against the data and z's size."""
+    """(DrawCodes, focus weights or None) for --redraw ((None, None) without it), checked
+    against the data and z's size."""
     if cfg.loss.redraw_weight <= 0:
-        return None
+        if cfg.loss.redraw_focus:
+            raise DataError("--redraw-focus weighs the redraw term: it needs --redraw")
+        return None, None
     if cfg.loss.rec_weight > 0:
         raise DataError("--redraw codes every draw from the data, so there is nothing left for an encoder: drop --rec")
     if data.draws is None:
@@ -113,7 +117,12 @@ def draw_setup(cfg: TrainConfig, data, codes):
     draws = DrawCodes(data.draws, offset=len(codes.names))
     if draws.offset + len(draws.names) > cfg.net.z_dim:
         raise DataError(f"--redraw needs {draws.offset + len(draws.names)} z numbers for its codes; z has {cfg.net.z_dim}")
-    return draws
+    if not cfg.loss.redraw_focus:
+        return draws, None
+    try:
+        return draws, focus_weights(data.images, data.factors, list(cfg.loss.redraw_focus), cfg.loss.redraw_focus_weight)
+    except ValueError as e:
+        raise DataError(f"--redraw-focus: {e}") from None
 
 
 def factor_setup(cfg: TrainConfig, data, resumed_from, device):
@@ -159,7 +168,8 @@ def train(cfg: TrainConfig, resume=False, progress=True):
     cfg.net.num_tags = len(data.vocab)
     cfg.net.image_size = cfg.image_size
     codes, coach = factor_setup(cfg, data, ckpt_path if ckpt else None, device)
-    draws = draw_setup(cfg, data, codes)
+    draws, focus = draw_setup(cfg, data, codes)
+    focus = focus.to(device) if focus is not None else None
     # channels_last makes the CPU convolutions ≈30% faster (measured on 2 cores).
     G = Generator(cfg.net).to(device, memory_format=torch.channels_last)
     D = Discriminator(cfg.net).to(device, memory_format=torch.channels_last)
@@ -269,7 +279,7 @@ def train(cfg: TrainConfig, resume=False, progress=True):
                 opt_e.zero_grad(set_to_none=True)
             if draws is not None:  # half a batch of real faces redrawn from the codes of all they show
                 code = torch.cat([codes.encode(codes.real[idx[:half]], tags[:half]), draws.encode(idx[:half])], dim=1)
-                loss_redraw, stats_redraw = redraw_loss(G, D, real[:half], tags[:half], code.to(device), cfg.loss)
+                loss_redraw, stats_redraw = redraw_loss(G, D, real[:half], tags[:half], code.to(device), cfg.loss, focus)
                 loss_g = loss_g + loss_redraw
                 stats_g.update(stats_redraw)
             if E is not None and cfg.loss.latent_weight > 0:
@@ -380,6 +390,10 @@ def main(argv=None):
     p.add_argument("--redraw", type=float, default=0.0,
                    help="weight of redrawing real faces from the codes of every untagged draw (factors.csv and draws.csv "
                         "give z's first numbers their meaning; 0: off)")
+    p.add_argument("--redraw-focus", type=lambda s: tuple(f for f in s.split(",") if f), default=(),
+                   help="weigh the redraw L1 where these factors.csv columns show, e.g. eyes,eyebrows,mouth,nose "
+                        "(as redraw_pretrain --focus)")
+    p.add_argument("--redraw-focus-weight", type=float, default=10.0, help="extra weight where the --redraw-focus factors show")
     p.add_argument("--init-d-from", default="", help="start D from another run's checkpoint (same widths and tags)")
     p.add_argument("--d-warmup", type=int, default=0, help="steps at the start in which only D learns (for a fresh D beside --init-from)")
     p.add_argument("--samples-per-epoch", type=int, default=TrainConfig.samples_per_epoch, help="sample grids and checkpoints per epoch")
@@ -392,7 +406,8 @@ def main(argv=None):
                       init_from=a.init_from, d_warmup=a.d_warmup, factor_coach=a.factor_coach, init_d_from=a.init_d_from, factor_rec=a.factor_rec, samples_per_epoch=a.samples_per_epoch, log_every=a.log_every,
                       loss=LossConfig(mode_seeking=a.mode_seeking, aux_weight_g=a.aux_g, aux_weight_d=a.aux_d, aux_balanced=a.aux_balanced,
                                       rec_weight=a.rec, kl_weight=a.kl, latent_weight=a.latent_reg,
-                                      factor_weight_d=a.factor_d, factor_weight_g=a.factor_g, redraw_weight=a.redraw))
+                                      factor_weight_d=a.factor_d, factor_weight_g=a.factor_g, redraw_weight=a.redraw,
+                                      redraw_focus=a.redraw_focus, redraw_focus_weight=a.redraw_focus_weight))
     if a.size == 128:
         cfg.net.g_channels = [256, 128, 64, 32, 16, 8]
     for flag, value in (("g_channels", a.g_channels), ("d_channels", a.d_channels)):

@@ -328,6 +328,18 @@ class TrainExportTests(unittest.TestCase):
             self.assertEqual(config["drawCodes"], {"scale": {"choices": 9, "zIndex": 2}, "tiltAngle": {"choices": 7, "zIndex": 3}})
             self.assertEqual(config["factorCodes"]["hair"]["zIndex"], 0)
             self.assertEqual(load_run_generator(out)[0].cfg.factor_sizes, [])  # no factor head on D: G exports as before
+            # the redraw L1 weighted where a factor shows (as redraw_pretrain --focus)
+            cfg = tiny_config(data, Path(d) / "focused")
+            cfg.loss = LossConfig(redraw_focus=("eyes",))
+            with self.assertRaisesRegex(DataError, "needs --redraw"):
+                train(cfg, progress=False)
+            cfg.loss = LossConfig(redraw_weight=10.0, redraw_focus=("mouth",))
+            with self.assertRaisesRegex(DataError, "no column 'mouth'"):
+                train(cfg, progress=False)
+            cfg.loss = LossConfig(redraw_weight=10.0, redraw_focus=("eyes",), redraw_focus_weight=5.0)
+            train(cfg, progress=False)
+            log = [json.loads(line) for line in (Path(d) / "focused" / "log.jsonl").read_text().splitlines()]
+            self.assertTrue(log and all(np.isfinite(r["g_redraw"]) for r in log))
 
     def test_GIVEN_redraw_pretraining_THEN_it_learns_resumes_and_starts_a_GAN_run(self):
         from training.redraw_pretrain import main as pretrain
