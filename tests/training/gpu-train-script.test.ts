@@ -36,6 +36,7 @@ describe.skipIf(!torchReady)('tools/gpu-train.sh', () => {
         GFF_DEVICE: 'cpu',
         GFF_RUN: join(dir, 'run'),
         GFF_INIT_FROM: '',
+        GFF_FOCUS: 'eyes',
         GFF_TRAIN_ARGS: '--epochs 1 --batch 8 --threads 1 --g-channels 32,16,16,8,8 --d-channels 8,16,16,32',
         GFF_PRETRAIN_ARGS: '--steps 4 --batch 8 --threads 1 --g-channels 32,16,16,8,8 --log-every 2 --eval-every 2',
         GFF_UPSCALER_ARGS: '--steps 3 --batch 4 --threads 1 --channels 8',
@@ -54,6 +55,8 @@ describe.skipIf(!torchReady)('tools/gpu-train.sh', () => {
       expect(card.training.loss).toMatchObject({ redraw_weight: 30, aux_balanced: true });
       // run b starts from its redraw pretraining, run a from the given generator (none here)
       expect(card.training.commandLines[0].command.includes(`--init-from ${join(dir, 'run', 'pre')}`)).toBe(r === 'b');
+      // run b weighs its redraw where the focus factors show, as its pretraining did
+      expect(card.training.loss.redraw_focus).toEqual(r === 'b' ? ['eyes'] : []);
       expect(statSync(join(out, `model-${r}.tar`)).size).toBeLessThan(16 * 1024 * 1024);
     }
     expect(readFileSync(join(out, 'summary.txt'), 'utf8')).toMatch(/== up[\s\S]*== a config/);
