@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
+from training.focus_map import weighted_l1
+
 
 @dataclass
 class LossConfig:
@@ -144,8 +146,7 @@ def redraw_loss(G, D, real, tags, code, cfg: LossConfig, weights=None):
     weights: (1, 1, H, W) per-pixel L1 weights with mean 1 (--redraw-focus), or None."""
     rest = torch.randn(code.shape[0], G.cfg.z_dim - code.shape[1]).to(code.device)
     rec = G(torch.cat([code, rest], dim=1), tags)
-    diff = (rec - real).abs()
-    l1 = (diff if weights is None else diff * weights).mean()
+    l1 = (rec - real).abs().mean() if weights is None else weighted_l1(rec, real, weights)
     adv = -D(rec, tags)[0].mean()
     return cfg.redraw_weight * l1 + adv, {"g_redraw": l1.item(), "g_redraw_adv": adv.item()}
 

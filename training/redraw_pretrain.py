@@ -15,7 +15,9 @@ python3 -m training.redraw_pretrain --data data/lorelei128 --heldout data/lorele
 The run folder holds ckpt.pt (G as G_ema too, so export, factor_sheet and --init-from read it as
 any run), config.json, log.jsonl (train L1 per --log-every, held-out L1 per --eval-every) and
 samples/step_NNNNNN.png (16 held-out faces above their redraws). SIGTERM stops at a step boundary
-with the checkpoint written.
+with the checkpoint written. --focus eyes,eyebrows,mouth,nose weighs the L1 ×(1 + --focus-weight)
+where those factors show (training/focus_map.py; its map is saved as focus.png): in session 12
+that made the mouth and eyebrows follow their codes and, after the GAN, FD 7.35 against 9.62.
 """
 import argparse
 import json
