@@ -35,7 +35,7 @@ from training.dataset import DataError, TaggedImages, choose_vocabulary, read_ta
 from training.draw_codes import DrawCodes
 from training.export import generator_source
 from training.factor_codes import FactorCodes
-from training.focus_map import focus_weights, weighted_l1
+from training.focus_map import data_focus_weights, weighted_l1
 from training.plots import to_uint8
 from training.run_history import open_run, run_history
 from training.stop_signal import StopOnSignal
@@ -85,10 +85,7 @@ def train(a):
     held = coded_data(a.heldout, G.cfg.image_size, vocab, codes) if a.heldout else None
     focus = None
     if a.focus:
-        try:
-            focus = focus_weights(data.images, data.factors, a.focus, a.focus_weight).to(device)
-        except ValueError as e:
-            raise DataError(f"--focus: {e}") from None
+        focus = data_focus_weights(data, a.focus, a.focus_weight, "--focus").to(device)
         shade = (focus / focus.max() * 255).squeeze().to(torch.uint8).cpu().numpy()
         Image.fromarray(shade).save(out / "focus.png")  # where the L1 weighs more, to look at
     G.to(device).train()

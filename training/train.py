@@ -19,7 +19,7 @@ import torch
 from training.dataset import DataError, TaggedImages
 from training.draw_codes import DrawCodes
 from training.factor_codes import FactorCoach, FactorCodes
-from training.focus_map import focus_weights
+from training.focus_map import data_focus_weights
 from training.export import generator_source
 from training.loss import LossConfig, d_loss, g_loss, latent_regression_loss, positive_weights, reconstruction_loss, redraw_loss
 from training.networks import Discriminator, Encoder, Generator, NetConfig
@@ -119,10 +119,7 @@ def draw_setup(cfg: TrainConfig, data, codes):
         raise DataError(f"--redraw needs {draws.offset + len(draws.names)} z numbers for its codes; z has {cfg.net.z_dim}")
     if not cfg.loss.redraw_focus:
         return draws, None
-    try:
-        return draws, focus_weights(data.images, data.factors, list(cfg.loss.redraw_focus), cfg.loss.redraw_focus_weight)
-    except ValueError as e:
-        raise DataError(f"--redraw-focus: {e}") from None
+    return draws, data_focus_weights(data, cfg.loss.redraw_focus, cfg.loss.redraw_focus_weight, "--redraw-focus")
 
 
 def factor_setup(cfg: TrainConfig, data, resumed_from, device):
