@@ -6,6 +6,11 @@ edges: blur; speckle: noise; colour drift: a small per-channel shift), so the st
 redraw crisp line art rather than to enlarge artefacts. Training uses random 64 px crops of
 the targets (32 px inputs: the network is fully convolutional), four times cheaper per step.
 
+With --pairs-from RUN, a share of each batch (--pairs-share) is instead a generator run's own
+64 px drawings of training faces beside those faces' renders (training/redraw_pairs.py): the
+artefacts the stage meets when served, not the ones imagined above. --init-from starts from a
+trained stage, so that this is a fine-tuning.
+
 The run folder holds config.json, log.jsonl, samples/*.png (input | nearest | upscaled | render)
 and ckpt.pt (model, optimiser, step, config, RNG), from which --resume continues.
 """
@@ -21,6 +26,7 @@ import torch.nn.functional as F
 
 from training.dataset import DataError, TaggedImages
 from training.networks import Upscaler, UpscalerConfig
+from training.redraw_pairs import GeneratorRedraws
 from training.run_history import open_run
 from training.stop_signal import StopOnSignal
 from training.train import DeviceError, pick_device, save_checkpoint
@@ -40,6 +46,9 @@ class UpscalerTrainConfig:
     noise_max: float = 0.06       # additive noise σ in [-1, 1] units, drawn in [0, noise_max]
     color_shift: float = 0.04     # per-channel offset drawn in ±color_shift
     blotch_max: float = 0.0       # smooth coloured blotches (noise on a 1/4-size grid, enlarged) of amplitude in [0, blotch_max]
+    pairs_from: str = ""          # a generator run trained with --redraw on the same data: its drawings as inputs
+    pairs_share: float = 0.5      # with pairs_from: the share of each batch that is its drawings
+    init_from: str = ""           # an upscaler run whose weights to start from (a new optimiser, step 0)
     seed: int = 1
     threads: int = 0
     limit: int = 0
@@ -103,7 +112,22 @@ def evaluate(U, data, count=256, clean=True, cfg=None):
         return {"psnr": psnr(up, hi), "psnr_nearest": psnr(near, hi), "psnr_bicubic": psnr(bic, hi)}
 
 
-def save_samples(U, data, path, cfg):
+def evaluate_drawn(U, redraws, count=256):
+    """Mean PSNR (dB) of the stage on a generator's drawings of the first `count` training faces
+    against their renders, and of the nearest enlargement, for reference: what --pairs-from
+    fine-tunes. Training faces, since the generator's codes cover only those."""
+    with torch.no_grad():
+        idx = torch.arange(min(count, len(redraws.data)))
+        hi, _ = redraws.data.batch(idx)
+        lo = redraws(idx)
+        dev = next(U.parameters()).device
+        up = torch.cat([U(lo[i:i + 64].to(dev)).cpu() for i in range(0, len(lo), 64)])
+        return {"psnr": psnr(up, hi), "psnr_nearest": psnr(F.interpolate(lo, scale_factor=2, mode="nearest"), hi)}
+
+
+def save_samples(U, data, path, cfg, redraws=None):
+    """Rows: degraded input (nearest), its enlargement, the clean input's enlargement, the render;
+    with a generator's drawings, three more: its drawing (nearest), that enlarged, the render."""
     from PIL import Image
     with torch.no_grad():
         hi, _ = data.batch(torch.arange(6))
@@ -112,6 +136,10 @@ def save_samples(U, data, path, cfg):
         lo_d = degrade(lo, cfg)
         dev = next(U.parameters()).device
         rows = [F.interpolate(lo_d, scale_factor=2, mode="nearest"), U(lo_d.to(dev)).cpu().clamp(-1, 1), U(lo.to(dev)).cpu().clamp(-1, 1), hi]
+        if redraws is not None:
+            idx = torch.arange(6)
+            drawn = redraws(idx)
+            rows += [F.interpolate(drawn, scale_factor=2, mode="nearest"), U(drawn.to(dev)).cpu().clamp(-1, 1), redraws.data.batch(idx)[0]]
         grid = torch.cat([torch.cat(list(r), dim=2) for r in rows], dim=1)   # (3, 4·128, 6·128)
         arr = ((grid.permute(1, 2, 0) + 1) * 127.5).round().clamp(0, 255).byte().numpy()
         Image.fromarray(arr).save(path)
@@ -122,17 +150,34 @@ def train(cfg: UpscalerTrainConfig, resume=False, progress=True):
     ckpt_path, ckpt = open_run(out, cfg.seed, cfg.threads, resume)
     if ckpt:
         cfg.net = UpscalerConfig(**ckpt["config"]["net"])
+    start = None
+    if cfg.init_from and not ckpt:
+        try:
+            start = torch.load(Path(cfg.init_from) / "ckpt.pt", map_location="cpu")
+            cfg.net = UpscalerConfig(**start["config"]["net"])
+        except (OSError, KeyError, RuntimeError, TypeError) as e:
+            raise DataError(f"--init-from {cfg.init_from}: not a readable upscaler run ({e})") from e
+    if cfg.pairs_from and cfg.limit:
+        raise DataError("--pairs-from redraws faces from codes made over the whole folder: drop --limit")
+    if cfg.pairs_from and not 0 < cfg.pairs_share <= 1:
+        raise DataError(f"--pairs-share is a share of the batch in (0, 1]; got {cfg.pairs_share}")
     data = TaggedImages(cfg.data, 128, limit=cfg.limit or None)
+    redraws = GeneratorRedraws(cfg.pairs_from, data, seed=cfg.seed) if cfg.pairs_from else None
+    n_drawn = round(cfg.batch * cfg.pairs_share) if redraws else 0
     held = TaggedImages(cfg.heldout, 128, vocab=data.vocab, limit=512) if cfg.heldout else None
     device = pick_device(cfg.device)
     U = Upscaler(cfg.net).to(device)
     opt = torch.optim.Adam(U.parameters(), cfg.lr, betas=(0.9, 0.99))
     step = 0
+    if start:
+        U.load_state_dict(start["model"])
     if ckpt:
         U.load_state_dict(ckpt["model"])
         opt.load_state_dict(ckpt["opt"])
         step = ckpt["step"]
         torch.set_rng_state(ckpt["rng"])
+        if redraws:  # a fresh stream of code jitter, not a replay of the one before the stop
+            redraws.rng.manual_seed(cfg.seed + step)
     history = json.loads((out / "config.json").read_text()).get("history", []) if ckpt and (out / "config.json").exists() else []
     history.append({"argv": sys.argv, "fromStep": step})
     (out / "config.json").write_text(json.dumps({**asdict(cfg), "history": history}, indent=1))
@@ -140,9 +185,11 @@ def train(cfg: UpscalerTrainConfig, resume=False, progress=True):
     def save():
         state = {"model": U.state_dict(), "opt": opt.state_dict(), "step": step, "config": asdict(cfg), "rng": torch.get_rng_state()}
         save_checkpoint(ckpt_path, state)
-        save_samples(U, held or data, out / "samples" / f"step_{step:06d}.png", cfg)
+        save_samples(U, held or data, out / "samples" / f"step_{step:06d}.png", cfg, redraws)
 
     log = (out / "log.jsonl").open("a")
+    if redraws and not ckpt:  # where the fine-tuning starts from, to compare the last figures with
+        log.write(json.dumps({"eval_start": {"step": step, "train_drawn": evaluate_drawn(U, redraws)}}) + "\n")
     started = last_save = time.time()
     c = cfg.crop
     with StopOnSignal() as stop:
@@ -151,15 +198,21 @@ def train(cfg: UpscalerTrainConfig, resume=False, progress=True):
             hi, _ = data.batch(idx)
             # Even offsets, so that the 2×2 cells of the reduction line up with the crop.
             ox, oy = (torch.randint(0, (128 - c) // 2 + 1, (2,)) * 2).tolist()
+            lo = degrade(reduce(hi[n_drawn:]), cfg)
+            if n_drawn:
+                lo = torch.cat([redraws(idx[:n_drawn]), lo])
+            lo = lo[:, :, oy // 2:(oy + c) // 2, ox // 2:(ox + c) // 2]
             hi = hi[:, :, oy:oy + c, ox:ox + c]
-            lo = degrade(reduce(hi), cfg)
-            loss = (U(lo) - hi).abs().mean()
+            err = (U(lo.to(device)) - hi.to(device)).abs()
+            loss = err.mean()
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
             step += 1
             if step % cfg.log_every == 0:
                 rec = {"step": step, "time_s": round(time.time() - started, 1), "l1": round(loss.item(), 5)}
+                if n_drawn:  # the L1 on the generator's drawings alone: what the fine-tuning is for
+                    rec["l1_drawn"] = round(err[:n_drawn].mean().item(), 5)
                 log.write(json.dumps(rec) + "\n")
                 log.flush()
                 if progress:
@@ -172,7 +225,8 @@ def train(cfg: UpscalerTrainConfig, resume=False, progress=True):
     save()
     if stop.requested:
         print(f"\nstopped by a signal at step {step}; checkpoint written (--resume continues)", file=sys.stderr, flush=True)
-    figures = {"step": step, **({"heldout_clean": evaluate(U, held), "heldout_degraded": evaluate(U, held, clean=False, cfg=cfg)} if held else {})}
+    figures = {"step": step, **({"heldout_clean": evaluate(U, held), "heldout_degraded": evaluate(U, held, clean=False, cfg=cfg)} if held else {}),
+               **({"train_drawn": evaluate_drawn(U, redraws)} if redraws else {})}
     log.write(json.dumps({"eval": figures}) + "\n")
     log.close()
     if progress:
@@ -196,12 +250,18 @@ def main(argv=None):
     p.add_argument("--noise-max", type=float, default=UpscalerTrainConfig.noise_max, help="input pixel noise σ drawn in [0, this]")
     p.add_argument("--color-shift", type=float, default=UpscalerTrainConfig.color_shift)
     p.add_argument("--blotch-max", type=float, default=UpscalerTrainConfig.blotch_max, help="smooth coloured blotches on the input, amplitude in [0, this]")
+    p.add_argument("--pairs-from", default="", help="a generator run trained with --redraw on --data: part of each batch is its "
+                                                     "drawings of training faces beside their renders")
+    p.add_argument("--pairs-share", type=float, default=UpscalerTrainConfig.pairs_share, help="with --pairs-from: that part of each batch")
+    p.add_argument("--init-from", default="", help="an upscaler run to start from (fine-tuning)")
+    p.add_argument("--lr", type=float, default=UpscalerTrainConfig.lr)
     p.add_argument("--device", default="cpu", choices=["auto", "cpu", "cuda"])
     p.add_argument("--resume", action="store_true")
     a = p.parse_args(argv)
     cfg = UpscalerTrainConfig(data=a.data, heldout=a.heldout, out=a.out, steps=a.steps, max_minutes=a.max_minutes,
                               batch=a.batch, threads=a.threads, limit=a.limit, blur_max=a.blur_max, noise_max=a.noise_max,
                               color_shift=a.color_shift, blotch_max=a.blotch_max, device=a.device,
+                              pairs_from=a.pairs_from, pairs_share=a.pairs_share, init_from=a.init_from, lr=a.lr,
                               net=UpscalerConfig(channels=a.channels, blocks=a.blocks))
     try:
         train(cfg, resume=a.resume)

@@ -1,0 +1,52 @@
+"""A generator's own redraws of real faces, as inputs for the 2× stage (train_upscaler --pairs-from).
+
+The 2× stage learned on renders reduced to 64 px and degraded by hand (blur, noise, colour
+drift). A GAN's 64 px faces differ from those in ways nobody wrote down, and every generator
+lost about 0.03 of recall in the enlargement (docs/training.md, session 12). A run trained with
+--redraw can draw any training face from the codes of everything the renderer chose for it
+(training/draw_codes.py), so its drawing of face i, next to face i's 128 px render, is a pair of
+exactly the kind the stage meets when it is served: the generator's artefacts in, the render out.
+"""
+from pathlib import Path
+
+import torch
+
+from training.dataset import DataError
+from training.draw_codes import DrawCodes
+from training.export import load_run_generator
+from training.factor_codes import FactorCodes
+
+
+class GeneratorRedraws:
+    """run_dir: a generator run trained with --redraw on `data` (a TaggedImages at any size:
+    only its tags, factors and draws are read). Calling it with image indices gives G_ema's
+    64 px drawings of those faces, (B, 3, 64, 64) in [-1, 1]."""
+
+    def __init__(self, run_dir, data, seed=0):
+        try:
+            self.G, ckpt = load_run_generator(run_dir)
+        except (OSError, KeyError, RuntimeError) as e:
+            raise DataError(f"--pairs-from {run_dir}: not a readable generator run ({e})") from e
+        cfg = ckpt["config"]
+        if cfg["loss"].get("redraw_weight", 0) <= 0:
+            raise DataError(f"--pairs-from {run_dir}: that run was not trained with --redraw, so it cannot draw a given face")
+        # The codes are built from the data's factor and draw tables; another folder would give
+        # the same numbers other meanings.
+        if Path(cfg["data"]).resolve() != Path(data.root).resolve():
+            raise DataError(f"--pairs-from {run_dir}: that run was trained on {cfg['data']}; give --data {cfg['data']}")
+        if [v["name"] for v in ckpt["vocab"]] != [v["name"] for v in data.vocab]:
+            raise DataError(f"--pairs-from {run_dir}: its tag vocabulary differs from {data.root}'s")
+        self.codes = FactorCodes(data.factors, data.tags)
+        self.draws = DrawCodes(data.draws, offset=len(self.codes.names))
+        self.data = data
+        self.rng = torch.Generator().manual_seed(seed)
+        for p in self.G.parameters():
+            p.requires_grad_(False)
+
+    @torch.no_grad()
+    def __call__(self, idx):
+        tags = self.data.tags[idx]
+        code = torch.cat([self.codes.encode(self.codes.real[idx], tags, generator=self.rng),
+                          self.draws.encode(idx, generator=self.rng)], dim=1)
+        rest = torch.randn(len(idx), self.G.cfg.z_dim - code.shape[1], generator=self.rng)
+        return self.G(torch.cat([code, rest], dim=1), tags).clamp(-1, 1)
