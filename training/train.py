@@ -213,6 +213,11 @@ def train(cfg: TrainConfig, resume=False, progress=True):
             opt_e.load_state_dict(ckpt["opt_e"])
         step, images_seen = ckpt["step"], ckpt["images_seen"]
         torch.set_rng_state(ckpt["rng"])
+        # The optimisers' states carry the rates they were saved with; the flags' rates win, so
+        # that a run can be carried on at a lower rate (--lr-g, --lr-d).
+        for opt, lr in ((opt_g, cfg.lr_g), (opt_d, cfg.lr_d), (opt_e, cfg.lr_g)):
+            for group in opt.param_groups if opt else ():
+                group["lr"] = lr
     # Every start of the run is kept (with the step it began at) so that a model trained in
     # parts with changed flags can be reproduced exactly from its card.
     history = run_history(out / "config.json") if ckpt else []
@@ -363,6 +368,8 @@ def main(argv=None):
     p.add_argument("--epochs", type=float, default=10.0)
     p.add_argument("--max-minutes", type=float, default=0.0)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--lr-g", type=float, default=TrainConfig.lr_g, help="G's (and E's) learning rate; on --resume it replaces the saved one")
+    p.add_argument("--lr-d", type=float, default=TrainConfig.lr_d, help="D's learning rate; on --resume it replaces the saved one")
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--resume", action="store_true", help="continue from OUT/ckpt.pt")
@@ -399,7 +406,7 @@ def main(argv=None):
     p.add_argument("--d-channels", type=channel_list, help="discriminator widths, e.g. 48,96,192,384 (default 32,64,128,256)")
     a = p.parse_args(argv)
     cfg = TrainConfig(data=a.data, out=a.out, image_size=a.size, max_tags=a.max_tags, batch=a.batch,
-                      epochs=a.epochs, max_minutes=a.max_minutes, seed=a.seed, threads=a.threads, limit=a.limit, device=a.device,
+                      epochs=a.epochs, max_minutes=a.max_minutes, seed=a.seed, lr_g=a.lr_g, lr_d=a.lr_d, threads=a.threads, limit=a.limit, device=a.device,
                       init_from=a.init_from, d_warmup=a.d_warmup, factor_coach=a.factor_coach, init_d_from=a.init_d_from, factor_rec=a.factor_rec, samples_per_epoch=a.samples_per_epoch, log_every=a.log_every,
                       loss=LossConfig(mode_seeking=a.mode_seeking, aux_weight_g=a.aux_g, aux_weight_d=a.aux_d, aux_balanced=a.aux_balanced,
                                       rec_weight=a.rec, kl_weight=a.kl, latent_weight=a.latent_reg,

@@ -104,6 +104,12 @@ class TrainExportTests(unittest.TestCase):
             self.assertEqual(torch.load(out / "ckpt.pt", map_location="cpu")["step"], 6)
             starts = json.loads((out / "config.json").read_text())["history"]
             self.assertEqual([h["fromStep"] for h in starts], [0, 3, 3])  # every start kept, with where it began
+            # carried on at lower rates: the flags' rates replace the ones the optimisers were saved with
+            train(tiny_config(data, out, epochs=3.0, lr_g=2e-5, lr_d=8e-5), resume=True, progress=False)
+            ckpt = torch.load(out / "ckpt.pt", map_location="cpu")
+            self.assertEqual(ckpt["step"], 9)
+            self.assertEqual({g["lr"] for g in ckpt["opt_g"]["param_groups"]}, {2e-5})
+            self.assertEqual({g["lr"] for g in ckpt["opt_d"]["param_groups"]}, {8e-5})
 
     def test_GIVEN_SIGTERM_WHEN_training_THEN_it_stops_at_a_step_boundary_with_a_checkpoint_at_that_step(self):
         import signal
