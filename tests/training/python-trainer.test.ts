@@ -16,5 +16,5 @@ describe.skipIf(!torchReady)('training package (PyTorch)', () => {
     });
     expect(run.stderr, run.stderr).toMatch(/\nOK/);
     expect(run.status).toBe(0);
-  });
+  }, 300_000); // the whole Python suite in one child process: its own timeout above is the limit
 });

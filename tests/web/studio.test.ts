@@ -122,9 +122,11 @@ describe.skipIf(!browserReady)('the studio in headless Chromium', () => {
 
   it('GIVEN a share code from `gff generate` THEN #g=<code> draws the same girl within a small tolerance', async () => {
     const png = path.join(dir, 'cli.png');
+    // Both sides at the bundled model's own size, whatever it is (the canvas draws it unscaled).
+    const size = (JSON.parse(readFileSync(path.join(ROOT, 'models/default/card.json'), 'utf8')) as { imageSize: number }).imageSize;
     const run = spawnSync(
       process.execPath,
-      [path.join(ROOT, 'bin/gff.js'), 'generate', '--seed', '42', '--tags', 'blonde_hair, smile, twintails', '--size', '64', '-o', png],
+      [path.join(ROOT, 'bin/gff.js'), 'generate', '--seed', '42', '--tags', 'blonde_hair, smile, twintails', '--size', String(size), '-o', png],
       {
         encoding: 'utf8',
         cwd: ROOT,
@@ -133,8 +135,8 @@ describe.skipIf(!browserReady)('the studio in headless Chromium', () => {
     );
     expect(run.status, run.stderr).toBe(0);
     const code = /^code (\S+)$/m.exec(run.stdout)![1]!;
-    // The CLI's picture is the 64 px tile inside a 4 px gutter, a caption band below.
-    const cli = await sharp(png).extract({ left: 4, top: 4, width: 64, height: 64 }).ensureAlpha().raw().toBuffer();
+    // The CLI's picture is the tile inside a 4 px gutter, a caption band below.
+    const cli = await sharp(png).extract({ left: 4, top: 4, width: size, height: size }).ensureAlpha().raw().toBuffer();
     const page = await open(`#g=${code}`);
     await page.waitForFunction(() => !(document.querySelector('[data-testid=girl]') as HTMLElement).hidden);
     await page.waitForFunction(() => (window as unknown as { gffStudio: Probe }).gffStudio.draws >= 10);
