@@ -40,7 +40,8 @@ const schema = z.object({
   GFF_BACKEND: z.enum(BACKEND_PREFERENCES as [BackendPreference, ...BackendPreference[]]).default('auto'),
   /** 0 = draw in the main thread; unset = one per core (one on a GPU). */
   GFF_WORKERS: int(0, MAX_WORKERS).optional(),
-  GFF_MAX_BATCH: int(1, 256).default(32),
+  /** Images per forward pass at 64 px; a 128 px model's batches hold a quarter as many (batcher.ts). */
+  GFF_MAX_BATCH: int(1, 256).default(16),
   GFF_MAX_WAIT_MS: int(0, 1000).default(4),
   GFF_MAX_QUEUE: int(1, 100_000).default(512),
   /** A generator worker silent this long on a batch (of ≤ 32 images) is restarted and the batch fails. */

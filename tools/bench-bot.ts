@@ -124,7 +124,7 @@ try {
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
-  out(`backend ${stats.backend}, ${stats.workers.length} worker(s), max batch 32; /gacha of ${TILES} tiles, ${ROUNDS} rounds per user`);
+  out(`backend ${stats.backend}, ${stats.workers.length} worker(s), max batch ${stats.defaultModelBatch}; /gacha of ${TILES} tiles, ${ROUNDS} rounds per user`);
   out(`store: ${pg ? `PostgreSQL (private server, ${bot.ctx.rateLimiter.constructor.name})` : `SQLite file (${bot.ctx.rateLimiter.constructor.name})`}`);
   const raw = await rawImagesPerSecond(3);
   // Warm-up through the whole path (sharp, SQLite, REST) before timing.

@@ -1,6 +1,6 @@
 /**
  * Serving memory with the bot's settings: one GeneratorService as src/bot starts it (backend
- * auto, default workers, batch 32), 20 batches of 32 drawn, then the process's peak RSS (worker
+ * auto, default workers and batching), 20 requests of 32 images drawn, then the process's peak RSS (worker
  * threads included) — in a process of its own, so nothing else is counted. Figures only.
  *
  *   npm run bench:rss -- [--model models/default] [--backend auto] [--workers N]
@@ -30,5 +30,5 @@ await svc.close();
 const peak = process.resourceUsage().maxRSS / 1024;
 process.stdout.write(
   `${stats.backend} with ${stats.workers.length} worker(s), model ${m.id} (${m.imageSize} px): ` +
-    `RSS ${(before / 2 ** 20).toFixed(0)} MiB before, peak ${peak.toFixed(0)} MiB after 20 batches of 32\n`,
+    `RSS ${(before / 2 ** 20).toFixed(0)} MiB before, peak ${peak.toFixed(0)} MiB after 20 requests of 32 images, ${stats.defaultModelBatch} a batch\n`,
 );

@@ -60,7 +60,10 @@ export class GeneratorService {
     },
     planned: BackendName,
   ) {
-    this.batcher = new MicroBatcher<Item>(options.maxBatch, options.maxWaitMs);
+    // A batch holds at most maxBatch 64 px images' worth of pixels (batcher.ts): a quarter as
+    // many images at 128 px; a smaller model's batches are not made larger than maxBatch.
+    const weightOf = (id: string) => Math.max(1, ((modelMap.get(id)?.imageSize ?? 64) / 64) ** 2);
+    this.batcher = new MicroBatcher<Item>(options.maxBatch, options.maxWaitMs, weightOf);
     this.msPerImage = INITIAL_MS_PER_IMAGE[planned];
   }
 
@@ -77,7 +80,7 @@ export class GeneratorService {
       formerIds,
       defaultModelId,
       {
-        maxBatch: options.maxBatch ?? 32,
+        maxBatch: options.maxBatch ?? 16,
         maxWaitMs: options.maxWaitMs ?? 4,
         maxQueue: options.maxQueue ?? 512,
         log: options.log,
@@ -300,6 +303,7 @@ export class GeneratorService {
       inFlight: this.inFlight,
       msPerImage: this.msPerImage,
       crashes: this.crashes,
+      defaultModelBatch: this.batcher.limitOf(this.defaultModelId),
     };
   }
 

@@ -12,7 +12,7 @@ export interface GeneratorServiceOptions {
   backend?: BackendPreference;
   /** Worker threads; 0 runs in this thread. Default: 1 for native backends, cores for wasm/cpu. */
   workers?: number;
-  /** Most images in one forward pass (default 32). */
+  /** Most images in one forward pass (default 16); a larger model's image counts as (size / 64)², so 4 at 128 px. */
   maxBatch?: number;
   /** How long the first queued image waits for company before its batch goes (default 4 ms). */
   maxWaitMs?: number;
@@ -57,6 +57,8 @@ export interface GeneratorStats {
   inFlight: number;
   /** Recent wall time per image on one worker (moving average), ms. */
   msPerImage: number;
+  /** Most images of the default model in one forward pass (maxBatch, fewer for a model larger than 64 px). */
+  defaultModelBatch: number;
   /** Batches rejected by a crash so far. */
   crashes: number;
 }

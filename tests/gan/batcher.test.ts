@@ -31,6 +31,22 @@ describe('MicroBatcher', () => {
     expect(b.take(0, true)?.items.map((i) => i.n)).toEqual([4, 5]);
   });
 
+  it('GIVEN a model whose images weigh four (128 px) THEN its batches hold a quarter as many, and a model heavier than maxBatch still goes one by one', () => {
+    const weights: Record<string, number> = { big: 4, huge: 64 };
+    const b = new MicroBatcher<Item>(8, 1000, (id) => weights[id] ?? 1);
+    expect([b.limitOf('small'), b.limitOf('big'), b.limitOf('huge')]).toEqual([8, 2, 1]);
+    b.push([1, 2, 3].map((n) => item(n, 'big')));
+    expect(b.dueIn(0)).toBe(0); // two big images are a full batch
+    expect(b.take(0)?.items.map((i) => i.n)).toEqual([1, 2]);
+    expect(b.dueIn(0)).toBe(1000);
+    b.push([4, 5].map((n) => item(n, 'huge')));
+    expect(b.take(0, true)?.items.map((i) => i.n)).toEqual([3]);
+    expect(b.take(0)?.items.map((i) => i.n)).toEqual([4]);
+    b.push([6, 7, 8].map((n) => item(n, 'small')));
+    expect(b.take(0)?.items.map((i) => i.n)).toEqual([5]);
+    expect(b.dueIn(0)).toBe(1000); // 3 small images of 8: wait for company
+  });
+
   it('GIVEN items of two models THEN each batch holds one model, in arrival order of the head', () => {
     const b = new MicroBatcher<Item>(10, 0);
     b.push([item(1, 'a'), item(2, 'b'), item(3, 'a'), item(4, 'b'), item(5, 'c')]);

@@ -53,7 +53,7 @@ describe('GeneratorService in-process (workers: 0)', () => {
       const stats = svc.stats();
       expect(stats.images).toBe(40);
       expect(stats.batches).toBeLessThan(40);
-      expect(stats.batches).toBeGreaterThanOrEqual(2); // maxBatch 32
+      expect(stats.batches).toBeGreaterThanOrEqual(3); // maxBatch 16
       const reference = await oneByOne(svc, requests);
       results.forEach((r, i) => {
         expect(r).toHaveLength(1);
