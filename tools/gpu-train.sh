@@ -7,7 +7,7 @@
 #   there: bash tools/gpu-train.sh data/gpu128 8        (carry: data/gpu128)
 # For MINUTES, three runs side by side (one small GPU network does not fill an H200), the two
 # recipes that measured best on the CPU (docs/training.md, session 11):
-#   a) the first model's generator (models/default, tracked, so it travels) carried on with the
+#   a) the first model's generator (models/lorelei64-v1, tracked, so it travels) carried on with the
 #      redraw term (--redraw 30: real faces redrawn from the codes of all their untagged draws),
 #      which brought a fine-tune level with the first model in 1.5 epochs;
 #   b) the same generator first taught what each coded z number draws (training.redraw_pretrain,
@@ -39,7 +39,7 @@ if [ "$DEVICE" = cuda ] && ! $PY -c "import sys, torch; sys.exit(0 if torch.cuda
 fi
 V2="--size 64 --epochs 100000 --device $DEVICE --samples-per-epoch 1 --mode-seeking 0.3 --aux-g 1.0 --aux-d 3 --aux-balanced --redraw 30"
 # V2 and the *_ARGS variables are lists of flags, split on purpose below.
-INIT=${GFF_INIT_FROM-models/default}
+INIT=${GFF_INIT_FROM-models/lorelei64-v1}
 FOCUS=${GFF_FOCUS:-eyes,eyebrows,mouth,nose}
 PRE_MINUTES=$(awk "BEGIN { print $MINUTES / 3 }")
 # shellcheck disable=SC2086

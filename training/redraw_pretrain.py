@@ -10,7 +10,7 @@ session 11). The result is blurry, but its z numbers mean what the codes say; th
 follows (`train.py --init-from RUN --redraw W`) sharpens it while the redraw term holds the codes.
 
 python3 -m training.redraw_pretrain --data data/lorelei128 --heldout data/lorelei128-heldout \\
-    --init-from models/default --out runs/rp1 --steps 10000 --threads 1 [--resume]
+    --init-from models/lorelei64-v1 --out runs/rp1 --steps 10000 --threads 1 [--resume]
 
 The run folder holds ckpt.pt (G as G_ema too, so export, factor_sheet and --init-from read it as
 any run), config.json, log.jsonl (train L1 per --log-every, held-out L1 per --eval-every) and
@@ -165,7 +165,7 @@ def main(argv=None):
     p.add_argument("--data", required=True, help="a rendered folder with factors.csv and draws.csv")
     p.add_argument("--heldout", default="", help="another rendered folder: held-out L1 and sample strips")
     p.add_argument("--out", required=True)
-    p.add_argument("--init-from", default="models/default",
+    p.add_argument("--init-from", default="models/lorelei64-v1",
                    help='a model folder or run folder whose generator starts ("": a new generator, --g-channels wide)')
     p.add_argument("--g-channels", type=channel_list, help="a new generator's widths from 4x4 up (default 256,128,64,32,16)")
     p.add_argument("--max-tags", type=int, default=64, help="a new generator's vocabulary: the K most frequent tags")
