@@ -140,7 +140,7 @@ def save_samples(U, data, path, cfg, redraws=None):
             idx = torch.arange(6)
             drawn = redraws(idx)
             rows += [F.interpolate(drawn, scale_factor=2, mode="nearest"), U(drawn.to(dev)).cpu().clamp(-1, 1), redraws.data.batch(idx)[0]]
-        grid = torch.cat([torch.cat(list(r), dim=2) for r in rows], dim=1)   # (3, 4·128, 6·128)
+        grid = torch.cat([torch.cat(list(r), dim=2) for r in rows], dim=1)   # (3, rows·128, 6·128)
         arr = ((grid.permute(1, 2, 0) + 1) * 127.5).round().clamp(0, 255).byte().numpy()
         Image.fromarray(arr).save(path)
 
@@ -174,6 +174,8 @@ def train(cfg: UpscalerTrainConfig, resume=False, progress=True):
     if ckpt:
         U.load_state_dict(ckpt["model"])
         opt.load_state_dict(ckpt["opt"])
+        for group in opt.param_groups:  # --lr on --resume replaces the saved rate, as in train.py
+            group["lr"] = cfg.lr
         step = ckpt["step"]
         torch.set_rng_state(ckpt["rng"])
         if redraws:  # a fresh stream of code jitter, not a replay of the one before the stop

@@ -5,7 +5,7 @@
  *
  * maxBatch counts 64 px images. A larger model's image weighs more (`weightOf`: 4 at 128 px),
  * so its batches hold no more pixels: a forward pass's activations, and with them a worker's
- * memory, stay near what a 64 px model needs (npm run bench:rss, 20 batches of 32 requested:
+ * memory, stay near what a 64 px model needs (npm run bench:rss, 20 requests of 32 images:
  * 697 MiB at 128 px in batches of 32, 332 in batches of 8, 266 in batches of 4; 255 at 64 px),
  * at no cost in images/s (the 128 px model: 7.07 ms an image at batch 1, 7.05 at 32).
  */

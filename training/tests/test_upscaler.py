@@ -43,8 +43,10 @@ class UpscalerTrainerTest(unittest.TestCase):
         _, figures = train(tiny_upscaler(self.data, out, heldout=str(self.data)), progress=False)
         self.assertEqual(figures["step"], 3)
         self.assertGreater(figures["heldout_clean"]["psnr"], 0)
-        train(tiny_upscaler(self.data, out, steps=5), resume=True, progress=False)
-        self.assertEqual(torch.load(out / "ckpt.pt")["step"], 5)
+        train(tiny_upscaler(self.data, out, steps=5, lr=5e-5), resume=True, progress=False)
+        ckpt = torch.load(out / "ckpt.pt")
+        self.assertEqual(ckpt["step"], 5)
+        self.assertEqual({g["lr"] for g in ckpt["opt"]["param_groups"]}, {5e-5})
         self.assertEqual([h["fromStep"] for h in json.loads((out / "config.json").read_text())["history"]], [0, 3])
         self.assertTrue(list((out / "samples").glob("step_000005.png")))
 
