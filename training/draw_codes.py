@@ -41,3 +41,10 @@ class DrawCodes:
         u = 0.5 * (1 + torch.erf(z[:, self.offset:self.offset + len(self.names)].double() / math.sqrt(2)))
         n = self.sizes.double()
         return torch.minimum((u * n).floor(), n - 1).long()
+
+
+def redraw_code(codes, draws, variants, tags, idx, z_dim, generator=None):
+    """(B, z_dim) that redraws images idx: the factor codes of their variants (FactorCodes), then
+    the draw codes (DrawCodes), then N(0, 1) numbers G must ignore."""
+    fixed = torch.cat([codes.encode(variants, tags, generator=generator), draws.encode(idx, generator=generator)], dim=1)
+    return torch.cat([fixed, torch.randn(len(idx), z_dim - fixed.shape[1], generator=generator)], dim=1)

@@ -182,6 +182,14 @@ def load_run_generator(run_dir):
     return G.eval(), ckpt
 
 
+def load_upscaler_run(run_dir):
+    """(the 2x stage in eval mode, its ckpt.pt) from a train_upscaler run folder."""
+    ckpt = torch.load(Path(run_dir) / "ckpt.pt", map_location="cpu")
+    U = Upscaler(UpscalerConfig(**ckpt["config"]["net"]))
+    U.load_state_dict(ckpt["model"])
+    return U.eval(), ckpt
+
+
 def generator_source(path):
     """(G in eval mode, vocabulary, card extra) from a run folder (its EMA generator) or from a
     shipped model folder (its 64 px generator read back exactly: a 2x stage can then be put on
@@ -250,10 +258,8 @@ def main(argv=None):
         if not up_path.is_file():
             print(f"error: {up_path}: missing (train it first: python3 -m training.train_upscaler)", file=sys.stderr)
             sys.exit(2)
-        up = torch.load(up_path, map_location="cpu")
-        U = Upscaler(UpscalerConfig(**up["config"]["net"]))
-        U.load_state_dict(up["model"])
-        G = TwoStageGenerator(G, U.eval()).eval()
+        U, up = load_upscaler_run(a.upscaler)
+        G = TwoStageGenerator(G, U).eval()
         extra["training"]["upscaler"] = {"run": a.upscaler, "steps": up["step"], "config": {k: v for k, v in up["config"].items() if k != "net"},
                                          "commandLines": [h["argv"] for h in json.loads((Path(a.upscaler) / "config.json").read_text()).get("history", [])]}
     card = write_model(G, vocab, a.out, model_id, extra, float16=not a.float32)

@@ -12,7 +12,7 @@ from pathlib import Path
 import torch
 
 from training.dataset import DataError
-from training.draw_codes import DrawCodes
+from training.draw_codes import DrawCodes, redraw_code
 from training.export import load_run_generator
 from training.factor_codes import FactorCodes
 
@@ -46,7 +46,5 @@ class GeneratorRedraws:
     @torch.no_grad()
     def __call__(self, idx):
         tags = self.data.tags[idx]
-        code = torch.cat([self.codes.encode(self.codes.real[idx], tags, generator=self.rng),
-                          self.draws.encode(idx, generator=self.rng)], dim=1)
-        rest = torch.randn(len(idx), self.G.cfg.z_dim - code.shape[1], generator=self.rng)
-        return self.G(torch.cat([code, rest], dim=1), tags).clamp(-1, 1)
+        z = redraw_code(self.codes, self.draws, self.codes.real[idx], tags, idx, self.G.cfg.z_dim, self.rng)
+        return self.G(z, tags).clamp(-1, 1)

@@ -32,7 +32,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from training.dataset import DataError, TaggedImages, choose_vocabulary, read_tag_rows
-from training.draw_codes import DrawCodes
+from training.draw_codes import DrawCodes, redraw_code
 from training.export import generator_source
 from training.factor_codes import FactorCodes
 from training.focus_map import data_focus_weights, weighted_l1
@@ -57,12 +57,6 @@ def coded_data(path, size, vocab, codes=None):
     except ValueError as e:
         raise DataError(f"{path}: {e}") from None
     return data, codes, variants, DrawCodes(data.draws, offset=len(codes.names))
-
-
-def redraw_code(codes, draws, variants, tags, idx, z_dim, generator=None):
-    """(B, z_dim): the factor codes, then the draw codes, then N(0, 1) numbers G must ignore."""
-    fixed = torch.cat([codes.encode(variants, tags, generator=generator), draws.encode(idx, generator=generator)], dim=1)
-    return torch.cat([fixed, torch.randn(len(idx), z_dim - fixed.shape[1], generator=generator)], dim=1)
 
 
 def train(a):

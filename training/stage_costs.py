@@ -24,23 +24,16 @@ from training.dataset import DataError, TaggedImages
 from training.evaluate import REAL_COUNT, classify
 from training.metrics.frechet import frechet_distance
 from training.metrics.precision_recall import precision_recall
-from training.networks import Upscaler, UpscalerConfig
+from training.plots import to_uint8
+from training.export import load_upscaler_run
 from training.redraw_pairs import GeneratorRedraws
-
-
-def to_bytes(x):
-    """(B, 3, S, S) in [-1, 1] → uint8 (B, S, S, 3), as a served picture is stored."""
-    return ((x.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()
 
 
 def load_upscaler(run_dir):
     try:
-        ckpt = torch.load(f"{run_dir}/ckpt.pt", map_location="cpu")
-        U = Upscaler(UpscalerConfig(**ckpt["config"]["net"]))
-        U.load_state_dict(ckpt["model"])
+        return load_upscaler_run(run_dir)[0]
     except (OSError, KeyError, RuntimeError, TypeError) as e:
         raise DataError(f"--upscaler {run_dir}: not a readable 2× stage run ({e})") from e
-    return U.eval()
 
 
 @torch.no_grad()
@@ -64,7 +57,7 @@ def stage_costs(judge_path, train_dir, heldout_dir, upscalers, generator=None, c
     rows = []
 
     def judge_row(name, pictures):
-        feats, _ = classify(judge, to_bytes(pictures))
+        feats, _ = classify(judge, to_uint8(pictures))
         precision, recall = precision_recall(real_feats, feats, k=3)
         rows.append({"pictures": name, "fd": float(frechet_distance(feats, real_feats)),
                      "precision": float(precision), "recall": float(recall)})

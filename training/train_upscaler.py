@@ -200,11 +200,10 @@ def train(cfg: UpscalerTrainConfig, resume=False, progress=True):
             hi, _ = data.batch(idx)
             # Even offsets, so that the 2×2 cells of the reduction line up with the crop.
             ox, oy = (torch.randint(0, (128 - c) // 2 + 1, (2,)) * 2).tolist()
-            lo = degrade(reduce(hi[n_drawn:]), cfg)
-            if n_drawn:
-                lo = torch.cat([redraws(idx[:n_drawn]), lo])
-            lo = lo[:, :, oy // 2:(oy + c) // 2, ox // 2:(ox + c) // 2]
             hi = hi[:, :, oy:oy + c, ox:ox + c]
+            lo = degrade(reduce(hi[n_drawn:]), cfg)   # the crop only: a quarter of the image's cost
+            if n_drawn:  # the generator draws whole faces; the same crop of them
+                lo = torch.cat([redraws(idx[:n_drawn])[:, :, oy // 2:(oy + c) // 2, ox // 2:(ox + c) // 2], lo])
             err = (U(lo.to(device)) - hi.to(device)).abs()
             loss = err.mean()
             opt.zero_grad(set_to_none=True)
