@@ -111,12 +111,32 @@ class Discriminator(nn.Module):
     def forward(self, images, tags, with_factors=False):
         """→ (adversarial score (B,), tag logits (B, num_tags)), plus the factor logits
         (B, sum(factor_sizes)) when with_factors is asked for."""
-        h = F.leaky_relu(self.final(self.mbstd(self.features(images))), 0.2)
-        h = h.sum(dim=[2, 3])
-        score = self.score(h).squeeze(1) + (self.embed(tags) * h).sum(dim=1)
+        h = self._pooled(self.features(images))
+        score = self._score(h, tags)
         if with_factors:
             return score, self.classify(h), self.classify_factors(h)
         return score, self.classify(h)
+
+    def feature_maps(self, images):
+        """The activations after each downsampling layer, 32x32 … 4x4 at 64 px: what D sees at
+        every scale (pix2pixHD's feature matching compares a redraw with its real face here)."""
+        maps, x = [], images
+        for layer in self.features:
+            x = layer(x)
+            if isinstance(layer, nn.LeakyReLU):
+                maps.append(x)
+        return maps
+
+    def score_and_maps(self, images, tags):
+        """→ (adversarial score (B,), feature_maps(images)), in one pass through the body."""
+        maps = self.feature_maps(images)
+        return self._score(self._pooled(maps[-1]), tags), maps
+
+    def _pooled(self, body):
+        return F.leaky_relu(self.final(self.mbstd(body)), 0.2).sum(dim=[2, 3])
+
+    def _score(self, h, tags):
+        return self.score(h).squeeze(1) + (self.embed(tags) * h).sum(dim=1)
 
 
 class Encoder(nn.Module):

@@ -106,8 +106,8 @@ def draw_setup(cfg: TrainConfig, data, codes):
     """(DrawCodes, focus weights or None) for --redraw ((None, None) without it), checked
     against the data and z's size."""
     if cfg.loss.redraw_weight <= 0:
-        if cfg.loss.redraw_focus:
-            raise DataError("--redraw-focus weighs the redraw term: it needs --redraw")
+        if cfg.loss.redraw_focus or cfg.loss.redraw_fm_weight > 0:
+            raise DataError("--redraw-focus and --redraw-fm weigh the redraw term: each needs --redraw")
         return None, None
     if cfg.loss.rec_weight > 0:
         raise DataError("--redraw codes every draw from the data, so there is nothing left for an encoder: drop --rec")
@@ -398,6 +398,9 @@ def main(argv=None):
                    help="weigh the redraw L1 where these factors.csv columns show, e.g. eyes,eyebrows,mouth,nose "
                         "(as redraw_pretrain --focus)")
     p.add_argument("--redraw-focus-weight", type=float, default=10.0, help="extra weight where the --redraw-focus factors show")
+    p.add_argument("--redraw-fm", type=float, default=0.0,
+                   help="weight of feature matching on the redraw: D's activations on the redrawn face against its real "
+                        "face's, at every scale (pix2pixHD; needs --redraw; 0: off)")
     p.add_argument("--init-d-from", default="", help="start D from another run's checkpoint (same widths and tags)")
     p.add_argument("--d-warmup", type=int, default=0, help="steps at the start in which only D learns (for a fresh D beside --init-from)")
     p.add_argument("--samples-per-epoch", type=int, default=TrainConfig.samples_per_epoch, help="sample grids and checkpoints per epoch")
@@ -411,7 +414,8 @@ def main(argv=None):
                       loss=LossConfig(mode_seeking=a.mode_seeking, aux_weight_g=a.aux_g, aux_weight_d=a.aux_d, aux_balanced=a.aux_balanced,
                                       rec_weight=a.rec, kl_weight=a.kl, latent_weight=a.latent_reg,
                                       factor_weight_d=a.factor_d, factor_weight_g=a.factor_g, redraw_weight=a.redraw,
-                                      redraw_focus=a.redraw_focus, redraw_focus_weight=a.redraw_focus_weight))
+                                      redraw_focus=a.redraw_focus, redraw_focus_weight=a.redraw_focus_weight,
+                                      redraw_fm_weight=a.redraw_fm))
     if a.size == 128:
         cfg.net.g_channels = [256, 128, 64, 32, 16, 8]
     for flag, value in (("g_channels", a.g_channels), ("d_channels", a.d_channels)):

@@ -59,6 +59,19 @@ def tiny_model(root: Path):
     return data, run, model, G, ckpt, card
 
 
+class DiscriminatorTests(unittest.TestCase):
+    def test_GIVEN_feature_maps_THEN_one_per_scale_and_the_score_is_forwards(self):
+        from training.networks import Discriminator
+        torch.manual_seed(0)
+        D = Discriminator(NetConfig(num_tags=5)).eval()  # eval: spectral norm's power step stays put
+        images, tags = torch.rand(4, 3, 64, 64) * 2 - 1, (torch.rand(4, 5) > 0.5).float()
+        maps = D.feature_maps(images)
+        self.assertEqual([tuple(m.shape[1:]) for m in maps], [(32, 32, 32), (64, 16, 16), (128, 8, 8), (256, 4, 4)])
+        score, same_maps = D.score_and_maps(images, tags)
+        self.assertTrue(torch.allclose(score, D(images, tags)[0], atol=1e-5))
+        self.assertTrue(all(torch.equal(a, b) for a, b in zip(maps, same_maps)))
+
+
 class DatasetTests(unittest.TestCase):
     def test_GIVEN_folder_THEN_K_most_frequent_tags_kept(self):
         with tempfile.TemporaryDirectory() as d:
@@ -346,6 +359,15 @@ class TrainExportTests(unittest.TestCase):
             train(cfg, progress=False)
             log = [json.loads(line) for line in (Path(d) / "focused" / "log.jsonl").read_text().splitlines()]
             self.assertTrue(log and all(np.isfinite(r["g_redraw"]) for r in log))
+            # feature matching on the redraw (D's activations on the redraw against its real face's)
+            cfg = tiny_config(data, Path(d) / "matched")
+            cfg.loss = LossConfig(redraw_fm_weight=1.0)
+            with self.assertRaisesRegex(DataError, "needs --redraw"):
+                train(cfg, progress=False)
+            cfg.loss = LossConfig(redraw_weight=10.0, redraw_fm_weight=1.0)
+            train(cfg, progress=False)
+            log = [json.loads(line) for line in (Path(d) / "matched" / "log.jsonl").read_text().splitlines()]
+            self.assertTrue(log and all(np.isfinite(r["g_redraw_fm"]) and r["g_redraw_fm"] > 0 for r in log))
 
     def test_GIVEN_redraw_pretraining_THEN_it_learns_resumes_and_starts_a_GAN_run(self):
         from training.redraw_pretrain import main as pretrain
