@@ -65,6 +65,46 @@ class Generator(nn.Module):
         return torch.tanh(self.out(x))
 
 
+def widen_generator(small: Generator, cfg: NetConfig) -> Generator:
+    """A Generator with cfg's widths (each at least small's) that draws exactly what small draws,
+    in train and eval mode: small's weights fill the first channels of every layer, the added
+    channels start as a fresh layer's would, and every weight that reads an added channel into an
+    old one is zero. Training then grows the added channels from there (net2net's idea, with
+    zeros instead of copies so that nothing needs rescaling)."""
+    old, new = list(small.cfg.g_channels), list(cfg.g_channels)
+    if len(old) != len(new) or any(n < o for o, n in zip(old, new)) or small.cfg.image_size != cfg.image_size \
+            or (small.cfg.z_dim, small.cfg.num_tags) != (cfg.z_dim, cfg.num_tags):
+        raise ValueError(f"cannot widen a generator with channels {old} to {new}")
+    big = Generator(cfg)
+
+    def conv(dst, src):
+        with torch.no_grad():
+            o, i = src.weight.shape[:2]
+            dst.weight[:o, i:] = 0                 # added inputs do not reach old outputs
+            dst.weight[:o, :i] = src.weight
+            dst.bias[:o] = src.bias
+
+    def bn(dst, src):
+        with torch.no_grad():
+            n = src.num_features
+            for name in ("weight", "bias", "running_mean", "running_var"):
+                getattr(dst, name)[:n] = getattr(src, name)
+            dst.num_batches_tracked.copy_(src.num_batches_tracked)
+
+    with torch.no_grad():
+        c_old, c_new = old[0], new[0]
+        w = big.fc.weight.view(c_new, 16, -1)       # rows are (channel, 4, 4) in that order
+        w[:c_old] = small.fc.weight.view(c_old, 16, -1)
+        big.fc.bias.view(c_new, 16)[:c_old] = small.fc.bias.view(c_old, 16)
+    bn(big.fc_bn, small.fc_bn)
+    for b_new, b_old in zip(big.blocks, small.blocks):
+        conv(b_new.conv, b_old.conv)
+        bn(b_new.bn, b_old.bn)
+        conv(b_new.skip, b_old.skip)
+    conv(big.out, small.out)
+    return big
+
+
 class MinibatchStd(nn.Module):
     """Appends the mean over features of the per-pixel stddev across a group of samples: a
     cheap way for D to see a batch with too little variety, which fights mode collapse."""

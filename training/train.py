@@ -22,7 +22,7 @@ from training.factor_codes import FactorCoach, FactorCodes
 from training.focus_map import data_focus_weights
 from training.export import generator_source
 from training.loss import LossConfig, d_loss, g_loss, latent_regression_loss, positive_weights, reconstruction_loss, redraw_loss
-from training.networks import Discriminator, Encoder, Generator, NetConfig
+from training.networks import Discriminator, Encoder, Generator, NetConfig, widen_generator
 from training.plots import save_loss_plot, save_sample_grid
 from training.run_history import open_run, run_history
 from training.seed_random import seed_to_z
@@ -180,8 +180,11 @@ def train(cfg: TrainConfig, resume=False, progress=True):
         if [v["name"] for v in warm_vocab] != [v["name"] for v in data.vocab] or warm.cfg.image_size != cfg.image_size:
             raise DataError(f"--init-from {cfg.init_from}: its tags or size differ from this run's data")
         if list(warm.cfg.g_channels) != list(cfg.net.g_channels):
-            raise DataError(f"--init-from {cfg.init_from}: its generator has channels {list(warm.cfg.g_channels)}, "
-                            f"this run {list(cfg.net.g_channels)} (a wider generator starts from scratch)")
+            try:  # a wider generator starts drawing exactly what the narrower one drew
+                warm = widen_generator(warm, cfg.net)
+            except ValueError as e:
+                raise DataError(f"--init-from {cfg.init_from}: {e} (a generator can only be widened: "
+                                "as many layers, none narrower)") from None
         G.load_state_dict(warm.state_dict())
     if cfg.init_d_from and not ckpt:
         d_path = Path(cfg.init_d_from) / "ckpt.pt"

@@ -247,6 +247,7 @@ def main(argv=None):
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--channels", type=int, default=UpscalerConfig.channels)
     p.add_argument("--blocks", type=int, default=UpscalerConfig.blocks)
+    p.add_argument("--out-channels", type=int, default=UpscalerConfig.out_channels, help="width at 128 px")
     p.add_argument("--blur-max", type=float, default=UpscalerTrainConfig.blur_max, help="input blur σ drawn in [0, this]")
     p.add_argument("--noise-max", type=float, default=UpscalerTrainConfig.noise_max, help="input pixel noise σ drawn in [0, this]")
     p.add_argument("--color-shift", type=float, default=UpscalerTrainConfig.color_shift)
@@ -263,7 +264,7 @@ def main(argv=None):
                               batch=a.batch, threads=a.threads, limit=a.limit, blur_max=a.blur_max, noise_max=a.noise_max,
                               color_shift=a.color_shift, blotch_max=a.blotch_max, device=a.device,
                               pairs_from=a.pairs_from, pairs_share=a.pairs_share, init_from=a.init_from, lr=a.lr,
-                              net=UpscalerConfig(channels=a.channels, blocks=a.blocks))
+                              net=UpscalerConfig(channels=a.channels, blocks=a.blocks, out_channels=a.out_channels))
     try:
         train(cfg, resume=a.resume)
     except (DataError, DeviceError) as e:

@@ -163,17 +163,43 @@ class TrainExportTests(unittest.TestCase):
                     main(["--data", str(data), "--out", str(Path(d) / "bad"), *bad])
                 self.assertEqual(stop.exception.code, 2, err.getvalue())
 
-    def test_GIVEN_init_from_a_shipped_model_THEN_G_starts_from_its_weights_and_other_widths_are_refused(self):
+    def test_GIVEN_init_from_a_shipped_model_THEN_G_starts_from_its_weights_widened_or_not_and_narrower_is_refused(self):
         with tempfile.TemporaryDirectory() as d:
             data, _, model, G, ckpt, _ = tiny_model(Path(d))
             warm = tiny_config(data, Path(d) / "warm", init_from=str(model), epochs=0.01)
             G_warm, _ = train(warm, progress=False)  # one step of lr 1e-4 from the shipped (float16) weights
             self.assertLess((G_warm.fc.weight - G.fc.weight).abs().max().item(), 5e-3)
             self.assertLess((G_warm.out.weight - G.out.weight).abs().max().item(), 5e-3)
-            wider = tiny_config(data, Path(d) / "wider", init_from=str(model))
-            wider.net.g_channels = [48, 24, 16, 8, 8]
-            with self.assertRaisesRegex(DataError, "starts from scratch"):
-                train(wider, progress=False)
+            narrower = tiny_config(data, Path(d) / "narrower", init_from=str(model))
+            narrower.net.g_channels = [48, 24, 16, 8, 4]
+            with self.assertRaisesRegex(DataError, "can only be widened"):
+                train(narrower, progress=False)
+            # wider: starts from the same pictures (lr 0: the weights are the widened start itself)
+            wider = tiny_config(data, Path(d) / "wider", init_from=str(model), lr_g=0.0, lr_d=0.0, epochs=0.01)
+            wider.net.g_channels = [48, 24, 16, 12, 8]
+            G_wide, _ = train(wider, progress=False)
+            z, tags = torch.randn(4, G.cfg.z_dim), torch.rand(4, G.cfg.num_tags)
+            with torch.no_grad():
+                G.eval()
+                self.assertLess((G_wide(z, tags) - G(z, tags)).abs().max().item(), 1e-2)  # float16 shipped weights
+
+    def test_GIVEN_widen_generator_THEN_it_draws_exactly_the_same_in_both_modes(self):
+        from training.networks import Generator, widen_generator
+        torch.manual_seed(0)
+        small = Generator(NetConfig(num_tags=5, g_channels=[32, 16, 16, 8, 8]))
+        small.train()
+        small(torch.randn(16, 100), torch.rand(16, 5))  # running statistics that are not the defaults
+        big = widen_generator(small, NetConfig(num_tags=5, g_channels=[40, 16, 24, 16, 12]))
+        self.assertEqual(big.out.weight.shape[1], 12)
+        z, tags = torch.randn(8, 100), torch.rand(8, 5)
+        with torch.no_grad():
+            for mode in ("train", "eval"):
+                getattr(small, mode)()
+                getattr(big, mode)()
+                self.assertTrue(torch.equal(small(z, tags), big(z, tags)), mode)
+        for bad in ([32, 16, 16, 8, 4], [32, 16, 16, 8]):
+            with self.assertRaisesRegex(ValueError, "cannot widen"):
+                widen_generator(small, NetConfig(num_tags=5, g_channels=bad))
 
     def test_GIVEN_balanced_tag_head_THEN_rare_positives_weigh_more_and_training_runs(self):
         tags = torch.tensor([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
