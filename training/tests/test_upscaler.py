@@ -50,6 +50,14 @@ class UpscalerTrainerTest(unittest.TestCase):
         self.assertEqual([h["fromStep"] for h in json.loads((out / "config.json").read_text())["history"]], [0, 3])
         self.assertTrue(list((out / "samples").glob("step_000005.png")))
 
+    def test_GIVEN_width_flags_THEN_the_stage_has_those_widths(self):
+        from training.train_upscaler import main
+        out = self.root / "narrow"
+        main(["--data", str(self.data), "--out", str(out), "--steps", "1", "--batch", "2", "--threads", "1",
+              "--channels", "8", "--blocks", "1", "--out-channels", "4"])
+        self.assertEqual(json.loads((out / "config.json").read_text())["net"], {"channels": 8, "blocks": 1, "out_channels": 4})
+        self.assertEqual(torch.load(out / "ckpt.pt")["model"]["up_conv.weight"].shape[0], 4)
+
     def test_GIVEN_init_from_THEN_it_starts_from_those_weights_and_their_widths(self):
         first = self.root / "up"
         U, _ = train(tiny_upscaler(self.data, first, steps=1), progress=False)
