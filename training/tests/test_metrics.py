@@ -4,7 +4,7 @@ import numpy as np
 
 from training.metrics.fidelity import per_tag_fidelity
 from training.metrics.frechet import frechet_distance
-from training.metrics.precision_recall import precision_recall
+from training.metrics.precision_recall import covered, precision_recall
 from training.seed_random import SeedRandom, seed_to_z
 
 
@@ -32,6 +32,15 @@ class MetricTests(unittest.TestCase):
         self.assertGreater(p, 0.9)
         self.assertLess(r, 0.1)
         self.assertGreater(frechet_distance(real, fake), 1.0)
+
+    def test_GIVEN_fakes_on_half_the_reals_THEN_covered_names_that_half_and_averages_to_recall(self):
+        rng = np.random.default_rng(2)
+        real = np.concatenate([rng.normal(size=(200, 4)), rng.normal(size=(200, 4)) + 50])  # two far clusters
+        fake = real[:200] + rng.normal(scale=0.05, size=(200, 4))                            # only the first drawn
+        hit = covered(real, fake, k=3).numpy()
+        self.assertGreater(hit[:200].mean(), 0.9)
+        self.assertEqual(hit[200:].sum(), 0)
+        self.assertAlmostEqual(hit.mean(), precision_recall(real, fake, k=3)[1], places=6)
 
     def test_GIVEN_detections_THEN_balanced_fidelity(self):
         req = np.array([[1, 0], [1, 0], [0, 1], [0, 0]], bool)
