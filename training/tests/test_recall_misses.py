@@ -1,6 +1,4 @@
 """recall_misses on tiny data: a gacha that draws only the red faces misses every blue one."""
-import contextlib
-import io
 import json
 import tempfile
 import unittest
@@ -8,10 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
-from training.classifier import main as train_judge
 from training.dataset import TaggedImages
 from training.recall_misses import recall_misses
-from training.tests.test_trainer import make_dataset, write_codes
+from training.tests.test_trainer import make_dataset, tiny_judge, write_codes
 
 
 class RecallMissesTest(unittest.TestCase):
@@ -21,10 +18,7 @@ class RecallMissesTest(unittest.TestCase):
             data = root / "data"
             make_dataset(data, n=48)
             write_codes(data, n=48)
-            quiet = io.StringIO()
-            with contextlib.redirect_stderr(quiet), contextlib.redirect_stdout(quiet):
-                train_judge(["--data", str(data), "--heldout", str(data), "--out", str(root / "judge"), "--size", "64",
-                             "--epochs", "1", "--batch", "8", "--threads", "1", "--width", "8"])
+            judge = tiny_judge(data, root / "judge")
             real = TaggedImages(data, 64)
             red = real.tags[:, [v["name"] for v in real.vocab].index("red_hair")].numpy() > 0.5
             drawn = real.images.permute(0, 2, 3, 1).numpy()[red]
@@ -33,7 +27,7 @@ class RecallMissesTest(unittest.TestCase):
             ev.mkdir()
             (ev / "plan.json").write_text(json.dumps({"rows": [{"kind": "sample"}] * len(gacha) + [{"kind": "diversity"}]}))
             np.concatenate([gacha, gacha[:1]]).tofile(ev / "generated.bin")  # rows that are not samples are left out
-            out = recall_misses(ev, root / "judge" / "classifier.pt", data)
+            out = recall_misses(ev, judge, data)
             self.assertEqual(out["recall"], 0.5)
             self.assertEqual(out["tags"][0][:3], ("blue_hair", 24, 0.0))
             self.assertEqual(dict((n, r) for n, _, r in out["tags"])["red_hair"], 1.0)

@@ -1,15 +1,12 @@
 """The stage-cost table on tiny data: its rows, the real-vs-real floor, and its refusals."""
-import contextlib
-import io
 import tempfile
 import unittest
 from pathlib import Path
 
-from training.classifier import main as train_judge
 from training.dataset import DataError
 from training.loss import LossConfig
 from training.stage_costs import stage_costs
-from training.tests.test_trainer import make_dataset, tiny_config, write_codes
+from training.tests.test_trainer import make_dataset, tiny_config, tiny_judge, write_codes
 from training.tests.test_upscaler import tiny_upscaler
 from training.train import train as train_gan
 from training.train_upscaler import train as train_upscaler
@@ -22,16 +19,11 @@ class StageCostsTest(unittest.TestCase):
             data = root / "data"
             make_dataset(data, size=128)
             write_codes(data)
-            quiet = io.StringIO()
-            for size, out in (("128", "judge"), ("64", "judge64")):
-                with contextlib.redirect_stderr(quiet), contextlib.redirect_stdout(quiet):
-                    train_judge(["--data", str(data), "--heldout", str(data), "--out", str(root / out), "--size", size,
-                                 "--epochs", "1", "--batch", "8", "--threads", "1", "--width", "8"])
+            judge, judge64 = str(tiny_judge(data, root / "judge", size=128)), str(tiny_judge(data, root / "judge64"))
             train_upscaler(tiny_upscaler(data, root / "up", steps=1), progress=False)
             cfg = tiny_config(data, root / "gan")
             cfg.loss = LossConfig(redraw_weight=10.0)
             train_gan(cfg, progress=False)
-            judge = str(root / "judge" / "classifier.pt")
             rows = stage_costs(judge, str(data), str(data), [str(root / "up")], str(root / "gan"), count=16)
             self.assertEqual(len(rows), 5)
             self.assertTrue(rows[0]["pictures"].startswith("renders (real"))
@@ -40,7 +32,7 @@ class StageCostsTest(unittest.TestCase):
             self.assertTrue(all("drawings" in r["pictures"] for r in rows[3:]))
             self.assertTrue(all(r["fd"] > rows[0]["fd"] for r in rows[1:]))
             with self.assertRaisesRegex(DataError, "128 px"):
-                stage_costs(str(root / "judge64" / "classifier.pt"), str(data), str(data), [])
+                stage_costs(judge64, str(data), str(data), [])
             with self.assertRaisesRegex(DataError, "--upscaler"):
                 stage_costs(judge, str(data), str(data), [str(root / "nowhere")])
 

@@ -41,6 +41,16 @@ def tiny_config(data, out, **kw):
     return cfg
 
 
+def tiny_judge(data: Path, out: Path, size=64):
+    """A judge (training.classifier) trained for one quick epoch on data, quietly."""
+    from training.classifier import main as train_judge
+    quiet = io.StringIO()
+    with contextlib.redirect_stderr(quiet), contextlib.redirect_stdout(quiet):
+        train_judge(["--data", str(data), "--heldout", str(data), "--out", str(out), "--size", str(size),
+                     "--epochs", "1", "--batch", "8", "--threads", "1", "--width", "8"])
+    return out / "classifier.pt"
+
+
 def write_codes(data: Path, n=24):
     """factors.csv and draws.csv for make_dataset's images, as the renderer writes them."""
     rows = ["image,hair,eyes"] + [f"images/{i:03d}.png,v{i % 3},e{i % 2}" for i in range(n)]
