@@ -104,6 +104,25 @@ def resize_to(images, size):
     return x.round().byte().permute(0, 2, 3, 1).numpy()
 
 
+def read_generated(plan_path, generated_path, size=None):
+    """The plan's rows and the images drawn for them, uint8 (rows, size, size, 3). Without `size`
+    it is found from the file's length (square RGB images); a file of the wrong length is refused."""
+    rows = json.loads(Path(plan_path).read_text())["rows"]
+    gen = np.fromfile(generated_path, dtype=np.uint8)
+    if size is None:
+        size = int(round((gen.size / max(len(rows), 1) / 3) ** 0.5))
+    if gen.size != len(rows) * size * size * 3:
+        sys.exit(f"error: {generated_path}: expected {len(rows)} images of {size}px, found {gen.size} bytes")
+    return rows, gen.reshape(len(rows), size, size, 3)
+
+
+def real_side(real_dir, size, vocab):
+    """The held-out real faces every figure compares against: the folder's last REAL_COUNT images
+    (the plan draws its tag vectors from the first ones). → (the folder, the slice of them)."""
+    real = TaggedImages(real_dir, size, vocab=vocab)
+    return real, slice(max(len(real) - REAL_COUNT, 0), len(real))
+
+
 def effective_count(labels):
     """exp(Shannon entropy) of a set of labels: how many equally used labels would spread as evenly."""
     _, counts = np.unique(np.asarray(labels), return_counts=True)
@@ -127,11 +146,7 @@ def score(a):
     judge, jckpt = load_classifier(a.judge)
     if [v["name"] for v in jckpt["vocab"]] != names:
         sys.exit("error: the judge was trained on another tag vocabulary than the model's tags.json")
-    plan_rows = json.loads(Path(a.plan).read_text())["rows"]
-    gen = np.fromfile(a.generated, dtype=np.uint8)
-    if gen.size != len(plan_rows) * size * size * 3:
-        sys.exit(f"error: {a.generated}: expected {len(plan_rows)} images of {size}px, found {gen.size} bytes")
-    gen = gen.reshape(len(plan_rows), size, size, 3)
+    plan_rows, gen = read_generated(a.plan, a.generated, size)
     gen = resize_to(gen, jckpt["size"])  # the judge sees every image at its own training size
     feats, probs = classify(judge, gen)
     kinds = np.array([r["kind"] for r in plan_rows])
@@ -142,11 +157,10 @@ def score(a):
     fidelity = per_tag_fidelity(req[s], det[s], names)
     hair = [n for n, v in zip(names, vocab) if v.get("group") == "hair_color"]
 
-    real = TaggedImages(a.real, jckpt["size"], vocab=vocab)
+    real, last = real_side(a.real, jckpt["size"], vocab)
     train = TaggedImages(a.train, jckpt["size"], vocab=vocab, limit=REAL_COUNT)
-    real_imgs = real.images[len(real) - REAL_COUNT:].permute(0, 2, 3, 1).numpy()
-    real_feats, real_probs = classify(judge, real_imgs)
-    real_req = real.tags.numpy()[len(real) - REAL_COUNT:] > 0.5
+    real_feats, real_probs = classify(judge, real.images[last].permute(0, 2, 3, 1).numpy())
+    real_req = real.tags.numpy()[last] > 0.5
     # The judge's own fidelity on real images: the ceiling a perfect generator would reach.
     real_fidelity = per_tag_fidelity(real_req, real_probs > 0.5, names)
     readable = [n for n in names if real_fidelity[n]["fidelity"] >= 0.9]
@@ -162,7 +176,7 @@ def score(a):
     diversity = float(np.mean([pairwise_mean(f) for f in div_sets]))
     # Real reference: pairs of real images sharing hair colour and hairstyle (the closest
     # the data has to "same tags, another girl").
-    rt = real.tags.numpy()[len(real) - REAL_COUNT:] > 0.5
+    rt = real_req
     groups = {}
     hs = [j for j, v in enumerate(vocab) if v.get("group") in ("hair_color", "hairstyle")]
     for i, row in enumerate(rt):

@@ -9,14 +9,12 @@ OUT_DIR is an `npm run evaluate` output folder (plan.json and generated.bin); th
 real faces must be the ones the evaluation used, so that the overall figure is its recall.
 """
 import argparse
-import json
 from pathlib import Path
 
 import numpy as np
 
 from training.classifier import load_classifier
-from training.dataset import TaggedImages
-from training.evaluate import REAL_COUNT, classify, resize_to
+from training.evaluate import REAL_COUNT, classify, read_generated, real_side, resize_to
 from training.metrics.precision_recall import covered
 
 MIN_GROUP = 15   # smaller groups are noise
@@ -27,13 +25,10 @@ def recall_misses(eval_dir, judge_path, real_dir, lowest=8):
     each list lowest first and cut to `lowest` entries."""
     judge, jckpt = load_classifier(judge_path)
     vocab = jckpt["vocab"]
-    rows = json.loads((Path(eval_dir) / "plan.json").read_text())["rows"]
-    gen = np.fromfile(Path(eval_dir) / "generated.bin", dtype=np.uint8)
-    size = int(round((gen.size / len(rows) / 3) ** 0.5))
-    gen = gen.reshape(len(rows), size, size, 3)[[r["kind"] == "sample" for r in rows]][:REAL_COUNT]
+    rows, gen = read_generated(Path(eval_dir) / "plan.json", Path(eval_dir) / "generated.bin")
+    gen = gen[[r["kind"] == "sample" for r in rows]][:REAL_COUNT]
     fake, _ = classify(judge, resize_to(gen, jckpt["size"]))
-    real = TaggedImages(real_dir, jckpt["size"], vocab=vocab)
-    last = slice(len(real) - REAL_COUNT, len(real))   # the evaluation's real side
+    real, last = real_side(real_dir, jckpt["size"], vocab)
     feats, _ = classify(judge, real.images[last].permute(0, 2, 3, 1).numpy())
     hit = covered(feats, fake).numpy()
 
