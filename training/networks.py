@@ -241,6 +241,26 @@ class Upscaler(nn.Module):
         return self.tail(h) + F.interpolate(x, scale_factor=2, mode="nearest")
 
 
+class PatchCritic(nn.Module):
+    """Render or 2× stage? A score per patch of a 128 px crop (a map, not one number), for the
+    stage's adversarial fine-tuning (train_upscaler --adv): it judges line and texture, which is
+    what the stage can change, not the face as a whole. Spectral norm, as the GAN's D; never exported."""
+
+    def __init__(self, channels=32, depth=3):
+        super().__init__()
+        layers, c_in = [], 3
+        for i in range(depth):
+            c = channels * 2 ** i
+            layers += [spectral_norm(nn.Conv2d(c_in, c, 4, stride=2, padding=1)), nn.LeakyReLU(0.2)]
+            c_in = c
+        layers.append(spectral_norm(nn.Conv2d(c_in, 1, 3, padding=1)))
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, images):
+        """(B, 3, S, S) → (B, 1, S / 2^depth, S / 2^depth) scores."""
+        return self.net(images)
+
+
 class TwoStageGenerator(nn.Module):
     """G at 64 px followed by the 2× Upscaler: (z, tags) → 128 px. What is served and exported."""
 

@@ -1,4 +1,5 @@
-"""A generator's own redraws of real faces, as inputs for the 2× stage (train_upscaler --pairs-from).
+"""A generator's own drawings, as inputs for the 2× stage: its redraws of real faces
+(train_upscaler --pairs-from) and its gacha pictures (train_upscaler --gacha-from).
 
 The 2× stage learned on renders reduced to 64 px and degraded by hand (blur, noise, colour
 drift). A GAN's 64 px faces differ from those in ways nobody wrote down, and every generator
@@ -13,7 +14,7 @@ import torch
 
 from training.dataset import DataError
 from training.draw_codes import DrawCodes, redraw_code
-from training.export import load_run_generator
+from training.export import generator_source, load_run_generator
 from training.factor_codes import FactorCodes
 
 
@@ -48,3 +49,28 @@ class GeneratorRedraws:
         tags = self.data.tags[idx]
         z = redraw_code(self.codes, self.draws, self.codes.real[idx], tags, idx, self.G.cfg.z_dim, self.rng)
         return self.G(z, tags).clamp(-1, 1)
+
+
+class GeneratorGacha:
+    """source: a generator run or a shipped 64 px model with `data`'s tag vocabulary. Calling it
+    with a count gives that many 64 px drawings, (B, 3, 64, 64) in [-1, 1], for z ~ N(0, 1) (what
+    /gacha draws) and the tags of as many random faces of `data`: the pictures the 2× stage is
+    served, with no render to compare them with (the adversarial fine-tuning needs none)."""
+
+    def __init__(self, source, data, seed=0):
+        try:
+            self.G, vocab, _ = generator_source(source)
+        except (OSError, KeyError, RuntimeError, ValueError) as e:
+            raise DataError(f"--gacha-from {source}: not a readable generator run or 64 px model ({e})") from e
+        if [v["name"] for v in vocab] != [v["name"] for v in data.vocab]:
+            raise DataError(f"--gacha-from {source}: its tag vocabulary differs from {data.root}'s")
+        self.data = data
+        self.rng = torch.Generator().manual_seed(seed)
+        for p in self.G.parameters():
+            p.requires_grad_(False)
+
+    @torch.no_grad()
+    def __call__(self, count):
+        idx = torch.randint(len(self.data), (count,), generator=self.rng)
+        z = torch.randn(count, self.G.cfg.z_dim, generator=self.rng)
+        return self.G(z, self.data.tags[idx]).clamp(-1, 1)

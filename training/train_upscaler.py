@@ -11,6 +11,14 @@ With --pairs-from RUN, a share of each batch (--pairs-share) is instead a genera
 artefacts the stage meets when served, not the ones imagined above. --init-from starts from a
 trained stage, so that this is a fine-tuning.
 
+With --adv W --gacha-from SOURCE, each step also enlarges crops of a generator's gacha pictures
+(z ~ N(0, 1), random tags: what users are served, with no render to compare them with) and a
+patch critic (networks.PatchCritic, hinge loss) learns to tell them from crops of renders; the
+stage is pushed by W × its score to draw lines and flat colours that look rendered, and held to
+the picture it was given by an L1 between the two at 16 px (--consistency), so that it cleans a
+face rather than drawing another. The L1 on render pairs stays as the anchor. An L1 alone cannot
+do this: a drawing does not determine its render, and the L1 averages (session 13, --pairs-from).
+
 The run folder holds config.json, log.jsonl, samples/*.png (input | nearest | upscaled | render)
 and ckpt.pt (model, optimiser, step, config, RNG), from which --resume continues.
 """
@@ -25,8 +33,8 @@ import torch
 import torch.nn.functional as F
 
 from training.dataset import DataError, TaggedImages
-from training.networks import Upscaler, UpscalerConfig
-from training.redraw_pairs import GeneratorRedraws
+from training.networks import PatchCritic, Upscaler, UpscalerConfig
+from training.redraw_pairs import GeneratorGacha, GeneratorRedraws
 from training.run_history import open_run
 from training.stop_signal import StopOnSignal
 from training.train import DeviceError, pick_device, save_checkpoint
@@ -49,6 +57,11 @@ class UpscalerTrainConfig:
     pairs_from: str = ""          # a generator run trained with --redraw on the same data: its drawings as inputs
     pairs_share: float = 0.5      # with pairs_from: the share of each batch that is its drawings
     init_from: str = ""           # an upscaler run whose weights to start from (a new optimiser, step 0)
+    adv: float = 0.0              # weight of the patch critic's score on gacha crops (0: no critic)
+    gacha_from: str = ""          # with adv: a generator run or 64 px model whose gacha pictures are enlarged
+    adv_batch: int = 16           # with adv: gacha crops (and render crops for the critic) per step
+    consistency: float = 1.0      # with adv: L1 between the enlarged gacha crop and its input, both at 1/4 of 128 px
+    lr_d: float = 2e-4            # with adv: the critic's rate
     seed: int = 1
     threads: int = 0
     limit: int = 0
@@ -125,9 +138,10 @@ def evaluate_drawn(U, redraws, count=256):
         return {"psnr": psnr(up, hi), "psnr_nearest": psnr(F.interpolate(lo, scale_factor=2, mode="nearest"), hi)}
 
 
-def save_samples(U, data, path, cfg, redraws=None):
+def save_samples(U, data, path, cfg, redraws=None, gacha=None):
     """Rows: degraded input (nearest), its enlargement, the clean input's enlargement, the render;
-    with a generator's drawings, three more: its drawing (nearest), that enlarged, the render."""
+    with a generator's drawings, three more: its drawing (nearest), that enlarged, the render;
+    with gacha pictures, two more: six of them (nearest) and their enlargements."""
     from PIL import Image
     with torch.no_grad():
         hi, _ = data.batch(torch.arange(6))
@@ -140,9 +154,32 @@ def save_samples(U, data, path, cfg, redraws=None):
             idx = torch.arange(6)
             drawn = redraws(idx)
             rows += [F.interpolate(drawn, scale_factor=2, mode="nearest"), U(drawn.to(dev)).cpu().clamp(-1, 1), redraws.data.batch(idx)[0]]
+        if gacha is not None:
+            state = gacha.rng.get_state()
+            gacha.rng.manual_seed(7)   # the same six pictures in every grid
+            drawn = gacha(6)
+            gacha.rng.set_state(state)
+            rows += [F.interpolate(drawn, scale_factor=2, mode="nearest"), U(drawn.to(dev)).cpu().clamp(-1, 1)]
         grid = torch.cat([torch.cat(list(r), dim=2) for r in rows], dim=1)   # (3, rows·128, 6·128)
         arr = ((grid.permute(1, 2, 0) + 1) * 127.5).round().clamp(0, 255).byte().numpy()
         Image.fromarray(arr).save(path)
+
+
+def adversarial_step(U, critic, opt_d, gacha_lo, render_hi):
+    """One hinge step of the critic (render crops real, the stage's enlargements of gacha crops
+    fake), then the stage's terms on the same enlargements: {"d_adv", "g_adv", "consistency"}
+    (the last two still carry gradients to U; d_adv is the critic's loss, for the log)."""
+    fake = U(gacha_lo)
+    d_loss = F.relu(1 - critic(render_hi)).mean() + F.relu(1 + critic(fake.detach())).mean()
+    opt_d.zero_grad(set_to_none=True)
+    d_loss.backward()
+    opt_d.step()
+    # The critic's gradients from the stage's loss below are cleared by its next zero_grad.
+    g_adv = -critic(fake).mean()
+    # What the picture is, at 16 px of 128 (4 × 4 cells of the 64 px input): kept. What is finer
+    # (lines, speckle, smudges) is the critic's to judge.
+    consistency = (F.avg_pool2d(fake, 8) - F.avg_pool2d(gacha_lo, 4)).abs().mean()
+    return {"d_adv": d_loss.detach(), "g_adv": g_adv, "consistency": consistency}
 
 
 def train(cfg: UpscalerTrainConfig, resume=False, progress=True):
@@ -161,13 +198,20 @@ def train(cfg: UpscalerTrainConfig, resume=False, progress=True):
         raise DataError("--pairs-from redraws faces from codes made over the whole folder: drop --limit")
     if cfg.pairs_from and not 0 < cfg.pairs_share <= 1:
         raise DataError(f"--pairs-share is a share of the batch in (0, 1]; got {cfg.pairs_share}")
+    if cfg.adv < 0 or (cfg.adv > 0) != bool(cfg.gacha_from):
+        raise DataError("--adv W (> 0) and --gacha-from SOURCE go together: the critic judges a generator's enlarged pictures")
+    if cfg.adv and not 0 < cfg.adv_batch <= cfg.batch:
+        raise DataError(f"--adv-batch is at most --batch ({cfg.batch}): its render crops come from the batch; got {cfg.adv_batch}")
     data = TaggedImages(cfg.data, 128, limit=cfg.limit or None)
     redraws = GeneratorRedraws(cfg.pairs_from, data, seed=cfg.seed) if cfg.pairs_from else None
     n_drawn = round(cfg.batch * cfg.pairs_share) if redraws else 0
+    gacha = GeneratorGacha(cfg.gacha_from, data, seed=cfg.seed) if cfg.adv else None
     held = TaggedImages(cfg.heldout, 128, vocab=data.vocab, limit=512) if cfg.heldout else None
     device = pick_device(cfg.device)
     U = Upscaler(cfg.net).to(device)
     opt = torch.optim.Adam(U.parameters(), cfg.lr, betas=(0.9, 0.99))
+    critic = PatchCritic().to(device) if gacha else None
+    opt_d = torch.optim.Adam(critic.parameters(), cfg.lr_d, betas=(0.5, 0.99)) if critic else None
     step = 0
     if start:
         U.load_state_dict(start["model"])
@@ -180,14 +224,23 @@ def train(cfg: UpscalerTrainConfig, resume=False, progress=True):
         torch.set_rng_state(ckpt["rng"])
         if redraws:  # a fresh stream of code jitter, not a replay of the one before the stop
             redraws.rng.manual_seed(cfg.seed + step)
+        if critic and "critic" in ckpt:  # a critic added on resume starts fresh
+            critic.load_state_dict(ckpt["critic"])
+            opt_d.load_state_dict(ckpt["opt_d"])
+            for group in opt_d.param_groups:
+                group["lr"] = cfg.lr_d
+        if gacha:
+            gacha.rng.manual_seed(cfg.seed + step)
     history = json.loads((out / "config.json").read_text()).get("history", []) if ckpt and (out / "config.json").exists() else []
     history.append({"argv": sys.argv, "fromStep": step})
     (out / "config.json").write_text(json.dumps({**asdict(cfg), "history": history}, indent=1))
 
     def save():
         state = {"model": U.state_dict(), "opt": opt.state_dict(), "step": step, "config": asdict(cfg), "rng": torch.get_rng_state()}
+        if critic:
+            state |= {"critic": critic.state_dict(), "opt_d": opt_d.state_dict()}
         save_checkpoint(ckpt_path, state)
-        save_samples(U, held or data, out / "samples" / f"step_{step:06d}.png", cfg, redraws)
+        save_samples(U, held or data, out / "samples" / f"step_{step:06d}.png", cfg, redraws, gacha)
 
     log = (out / "log.jsonl").open("a")
     if redraws and not ckpt:  # where the fine-tuning starts from, to compare the last figures with
@@ -206,6 +259,10 @@ def train(cfg: UpscalerTrainConfig, resume=False, progress=True):
                 lo = torch.cat([redraws(idx[:n_drawn])[:, :, oy // 2:(oy + c) // 2, ox // 2:(ox + c) // 2], lo])
             err = (U(lo.to(device)) - hi.to(device)).abs()
             loss = err.mean()
+            if critic:
+                terms = adversarial_step(U, critic, opt_d, gacha(cfg.adv_batch)[:, :, oy // 2:(oy + c) // 2, ox // 2:(ox + c) // 2].to(device),
+                                         hi[:cfg.adv_batch].to(device))
+                loss = loss + cfg.adv * terms["g_adv"] + cfg.consistency * terms["consistency"]
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -214,10 +271,13 @@ def train(cfg: UpscalerTrainConfig, resume=False, progress=True):
                 rec = {"step": step, "time_s": round(time.time() - started, 1), "l1": round(loss.item(), 5)}
                 if n_drawn:  # the L1 on the generator's drawings alone: what the fine-tuning is for
                     rec["l1_drawn"] = round(err[:n_drawn].mean().item(), 5)
+                if critic:
+                    rec |= {k: round(v.item(), 5) for k, v in terms.items()}
                 log.write(json.dumps(rec) + "\n")
                 log.flush()
                 if progress:
-                    print(f"\rstep {step}/{cfg.steps} l1 {rec['l1']:.4f}", end="", file=sys.stderr, flush=True)
+                    print(f"\rstep {step}/{cfg.steps} l1 {rec['l1']:.4f}" + (f" d {rec['d_adv']:.3f} g {rec['g_adv']:.3f} cons {rec['consistency']:.4f}" if critic else ""),
+                          end="", file=sys.stderr, flush=True)
             if time.time() - last_save > cfg.save_every_minutes * 60:
                 save()
                 last_save = time.time()
@@ -256,6 +316,12 @@ def main(argv=None):
                                                      "drawings of training faces beside their renders")
     p.add_argument("--pairs-share", type=float, default=UpscalerTrainConfig.pairs_share, help="with --pairs-from: that part of each batch")
     p.add_argument("--init-from", default="", help="an upscaler run to start from (fine-tuning)")
+    p.add_argument("--adv", type=float, default=0.0, help="weight of a patch critic's score on enlarged gacha pictures (needs --gacha-from)")
+    p.add_argument("--gacha-from", default="", help="with --adv: a generator run or 64 px model whose gacha pictures the stage enlarges")
+    p.add_argument("--adv-batch", type=int, default=UpscalerTrainConfig.adv_batch, help="with --adv: gacha crops per step")
+    p.add_argument("--consistency", type=float, default=UpscalerTrainConfig.consistency,
+                   help="with --adv: L1 between an enlarged gacha crop and its input at 16 px")
+    p.add_argument("--lr-d", type=float, default=UpscalerTrainConfig.lr_d, help="with --adv: the critic's rate")
     p.add_argument("--lr", type=float, default=UpscalerTrainConfig.lr)
     p.add_argument("--device", default="cpu", choices=["auto", "cpu", "cuda"])
     p.add_argument("--resume", action="store_true")
@@ -264,6 +330,7 @@ def main(argv=None):
                               batch=a.batch, threads=a.threads, limit=a.limit, blur_max=a.blur_max, noise_max=a.noise_max,
                               color_shift=a.color_shift, blotch_max=a.blotch_max, device=a.device,
                               pairs_from=a.pairs_from, pairs_share=a.pairs_share, init_from=a.init_from, lr=a.lr,
+                              adv=a.adv, gacha_from=a.gacha_from, adv_batch=a.adv_batch, consistency=a.consistency, lr_d=a.lr_d,
                               net=UpscalerConfig(channels=a.channels, blocks=a.blocks, out_channels=a.out_channels))
     try:
         train(cfg, resume=a.resume)

@@ -1,5 +1,6 @@
-"""The 2× stage's trainer: plain training and resume, fine-tuning from a trained stage, and
-pairs drawn by a generator run (--pairs-from) with their refusals."""
+"""The 2× stage's trainer: plain training and resume, fine-tuning from a trained stage, pairs
+drawn by a generator run (--pairs-from), and the adversarial fine-tuning on a generator's gacha
+pictures (--adv, --gacha-from), each with its refusals."""
 import json
 import tempfile
 import unittest
@@ -9,11 +10,11 @@ import torch
 
 from training.dataset import DataError, TaggedImages
 from training.loss import LossConfig
-from training.redraw_pairs import GeneratorRedraws
+from training.redraw_pairs import GeneratorGacha, GeneratorRedraws
 from training.tests.test_trainer import make_dataset, tiny_config, write_codes
 from training.train import train as train_gan
-from training.train_upscaler import UpscalerTrainConfig, train
-from training.networks import UpscalerConfig
+from training.train_upscaler import UpscalerTrainConfig, adversarial_step, train
+from training.networks import PatchCritic, UpscalerConfig
 
 
 def tiny_upscaler(data, out, **kw):
@@ -100,6 +101,73 @@ class UpscalerTrainerTest(unittest.TestCase):
             train(tiny_upscaler(self.data, self.root / "d", pairs_from=str(run), pairs_share=0), progress=False)
         with self.assertRaisesRegex(DataError, "not a readable generator run"):
             train(tiny_upscaler(self.data, self.root / "e", pairs_from=str(self.root / "nowhere")), progress=False)
+
+
+    def test_GIVEN_a_generator_THEN_its_gacha_pictures_are_drawn_from_the_prior_and_the_datas_tags(self):
+        run = self.redraw_run()
+        data = TaggedImages(self.data, 128)
+        gacha = GeneratorGacha(run, data, seed=3)
+        first = gacha(5)
+        self.assertEqual(tuple(first.shape), (5, 3, 64, 64))
+        self.assertTrue(first.abs().max() <= 1)
+        self.assertFalse(torch.equal(first, gacha(5)))                      # a fresh draw each call
+        self.assertTrue(torch.equal(first, GeneratorGacha(run, data, seed=3)(5)))   # the seed fixes the stream
+
+    def test_GIVEN_the_nearest_enlargement_THEN_consistency_is_zero_and_each_side_learns(self):
+        class Nearest(torch.nn.Module):   # the stage that changes nothing: its picture is its input
+            def __init__(self):
+                super().__init__()
+                self.gain = torch.nn.Parameter(torch.ones(()))
+
+            def forward(self, x):
+                return torch.nn.functional.interpolate(x, scale_factor=2, mode="nearest") * self.gain
+
+        U, critic = Nearest(), PatchCritic(channels=4, depth=2)
+        opt_d = torch.optim.Adam(critic.parameters(), 1e-3)
+        before = [p.detach().clone() for p in critic.parameters()]
+        lo, hi = torch.rand(3, 3, 16, 16) * 2 - 1, torch.rand(3, 3, 32, 32) * 2 - 1
+        terms = adversarial_step(U, critic, opt_d, lo, hi)
+        self.assertLess(terms["consistency"].item(), 1e-6)
+        self.assertTrue(any(not torch.equal(a, b) for a, b in zip(before, critic.parameters())))   # the critic stepped
+        (terms["g_adv"] + terms["consistency"]).backward()
+        self.assertIsNotNone(U.gain.grad)                                    # and the stage is pushed by it
+        self.assertEqual(tuple(critic(hi).shape), (3, 1, 8, 8))
+
+    def test_GIVEN_adv_WHEN_trained_and_resumed_THEN_the_critic_is_logged_saved_and_carried_on(self):
+        run = self.redraw_run()
+        out = self.root / "upa"
+        cfg = tiny_upscaler(self.data, out, adv=0.1, gacha_from=str(run), adv_batch=2, heldout=str(self.data))
+        train(cfg, progress=False)
+        log = [json.loads(line) for line in (out / "log.jsonl").read_text().splitlines()]
+        steps = [r for r in log if "l1" in r]
+        self.assertEqual(len(steps), 3)
+        self.assertTrue(all({"d_adv", "g_adv", "consistency"} <= set(r) for r in steps))
+        first = torch.load(out / "ckpt.pt")
+        self.assertIn("critic", first)
+        train(tiny_upscaler(self.data, out, adv=0.1, gacha_from=str(run), adv_batch=2, steps=4, lr_d=1e-5), resume=True, progress=False)
+        second = torch.load(out / "ckpt.pt")
+        self.assertEqual(second["step"], 4)
+        self.assertEqual({g["lr"] for g in second["opt_d"]["param_groups"]}, {1e-5})
+        self.assertEqual(second["opt_d"]["state"][0]["step"].item(), 4)     # the critic's optimiser went on, not afresh
+        # the sample grid has the gacha rows: 4 rows of renders + 2 of gacha pictures, 128 px each
+        from PIL import Image
+        self.assertEqual(Image.open(out / "samples" / "step_000004.png").size, (6 * 128, 6 * 128))
+
+    def test_GIVEN_an_adversarial_setup_that_cannot_work_THEN_each_is_refused_by_name(self):
+        run = self.redraw_run()
+        with self.assertRaisesRegex(DataError, "go together"):
+            train(tiny_upscaler(self.data, self.root / "a", adv=0.1), progress=False)
+        with self.assertRaisesRegex(DataError, "go together"):
+            train(tiny_upscaler(self.data, self.root / "b", gacha_from=str(run)), progress=False)
+        with self.assertRaisesRegex(DataError, "adv-batch"):
+            train(tiny_upscaler(self.data, self.root / "c", adv=0.1, gacha_from=str(run), adv_batch=9), progress=False)
+        with self.assertRaisesRegex(DataError, "not a readable generator"):
+            train(tiny_upscaler(self.data, self.root / "d", adv=0.1, gacha_from=str(self.root / "nowhere"), adv_batch=2), progress=False)
+        other = self.root / "other"
+        make_dataset(other, size=128)
+        (other / "tags.csv").write_text((other / "tags.csv").read_text().replace("red_hair", "pink_hair"))
+        with self.assertRaisesRegex(DataError, "vocabulary differs"):
+            train(tiny_upscaler(other, self.root / "e", adv=0.1, gacha_from=str(run), adv_batch=2), progress=False)
 
 
 if __name__ == "__main__":
