@@ -60,7 +60,7 @@ class UpscalerTrainConfig:
     adv: float = 0.0              # weight of the patch critic's score on gacha crops (0: no critic)
     gacha_from: str = ""          # with adv: a generator run or 64 px model whose gacha pictures are enlarged
     adv_batch: int = 16           # with adv: gacha crops (and render crops for the critic) per step
-    consistency: float = 1.0      # with adv: L1 between the enlarged gacha crop and its input, both at 1/4 of 128 px
+    consistency: float = 1.0      # with adv: L1 between the enlarged gacha crop and its input, both at 16 px (1/8 of 128)
     lr_d: float = 2e-4            # with adv: the critic's rate
     seed: int = 1
     threads: int = 0

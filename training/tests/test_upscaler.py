@@ -102,7 +102,6 @@ class UpscalerTrainerTest(unittest.TestCase):
         with self.assertRaisesRegex(DataError, "not a readable generator run"):
             train(tiny_upscaler(self.data, self.root / "e", pairs_from=str(self.root / "nowhere")), progress=False)
 
-
     def test_GIVEN_a_generator_THEN_its_gacha_pictures_are_drawn_from_the_prior_and_the_datas_tags(self):
         run = self.redraw_run()
         data = TaggedImages(self.data, 128)
