@@ -176,10 +176,9 @@ def score(a):
     diversity = float(np.mean([pairwise_mean(f) for f in div_sets]))
     # Real reference: pairs of real images sharing hair colour and hairstyle (the closest
     # the data has to "same tags, another girl").
-    rt = real_req
     groups = {}
     hs = [j for j, v in enumerate(vocab) if v.get("group") in ("hair_color", "hairstyle")]
-    for i, row in enumerate(rt):
+    for i, row in enumerate(real_req):
         groups.setdefault(tuple(np.flatnonzero(row[hs])), []).append(i)
     real_div = float(np.mean([pairwise_mean(real_feats[ix]) for ix in groups.values() if len(ix) >= 4]))
     gen_pixel_div = float(np.mean([pairwise_mean(gen[div_set == k]

@@ -18,6 +18,12 @@ from training.export import generator_source, load_run_generator
 from training.factor_codes import FactorCodes
 
 
+def same_vocabulary(flag, source, vocab, data):
+    """A generator draws tag vectors in its own vocabulary's order; another order would swap tags."""
+    if [v["name"] for v in vocab] != [v["name"] for v in data.vocab]:
+        raise DataError(f"{flag} {source}: its tag vocabulary differs from {data.root}'s")
+
+
 class GeneratorRedraws:
     """run_dir: a generator run trained with --redraw on `data` (a TaggedImages at any size:
     only its tags, factors and draws are read). Calling it with image indices gives G_ema's
@@ -35,14 +41,12 @@ class GeneratorRedraws:
         # the same numbers other meanings.
         if Path(cfg["data"]).resolve() != Path(data.root).resolve():
             raise DataError(f"--pairs-from {run_dir}: that run was trained on {cfg['data']}; give --data {cfg['data']}")
-        if [v["name"] for v in ckpt["vocab"]] != [v["name"] for v in data.vocab]:
-            raise DataError(f"--pairs-from {run_dir}: its tag vocabulary differs from {data.root}'s")
+        same_vocabulary("--pairs-from", run_dir, ckpt["vocab"], data)
         self.codes = FactorCodes(data.factors, data.tags)
         self.draws = DrawCodes(data.draws, offset=len(self.codes.names))
         self.data = data
         self.rng = torch.Generator().manual_seed(seed)
-        for p in self.G.parameters():
-            p.requires_grad_(False)
+        self.G.requires_grad_(False)   # a fixed source of inputs: nothing trains it
 
     @torch.no_grad()
     def __call__(self, idx):
@@ -62,12 +66,10 @@ class GeneratorGacha:
             self.G, vocab, _ = generator_source(source)
         except (OSError, KeyError, RuntimeError, ValueError) as e:
             raise DataError(f"--gacha-from {source}: not a readable generator run or 64 px model ({e})") from e
-        if [v["name"] for v in vocab] != [v["name"] for v in data.vocab]:
-            raise DataError(f"--gacha-from {source}: its tag vocabulary differs from {data.root}'s")
+        same_vocabulary("--gacha-from", source, vocab, data)
         self.data = data
         self.rng = torch.Generator().manual_seed(seed)
-        for p in self.G.parameters():
-            p.requires_grad_(False)
+        self.G.requires_grad_(False)   # a fixed source of inputs: nothing trains it
 
     @torch.no_grad()
     def __call__(self, count):
