@@ -21,7 +21,7 @@ import torch
 from training.networks import Generator, NetConfig, TwoStageGenerator, Upscaler, UpscalerConfig
 from training.export_onnx import file_manifest, write_onnx
 from training.dataset import read_tag_rows, with_hidden_sets
-from training.import_tfjs import load_tfjs_generator
+from training.import_tfjs import load_tfjs_generator, load_tfjs_upscaler
 from training.run_history import run_history
 
 FORMAT_VERSION = 1
@@ -190,6 +190,23 @@ def load_upscaler_run(run_dir):
     return U.eval(), ckpt
 
 
+def upscaler_source(path):
+    """(the 2x stage in eval mode, card extra) from a train_upscaler run folder or from a shipped
+    two-stage model folder (its stage read back: a machine that lost runs/ keeps the stage users
+    have). FileNotFoundError / ValueError say which of the two is wrong."""
+    path = Path(path)
+    if (path / "ckpt.pt").is_file():
+        U, up = load_upscaler_run(path)
+        return U, {"run": str(path), "steps": up["step"], "config": {k: v for k, v in up["config"].items() if k != "net"},
+                   "commandLines": [h["argv"] for h in json.loads((path / "config.json").read_text()).get("history", [])]}
+    if (path / "card.json").is_file():
+        card = json.loads((path / "card.json").read_text(encoding="utf-8"))
+        if "upscaler" not in card:
+            raise ValueError(f"{path}: a {card.get('imageSize')} px model without a 2x stage")
+        return load_tfjs_upscaler(path), {**card.get("training", {}).get("upscaler", {}), "fromModel": card["id"]}
+    raise FileNotFoundError(f"{path}: neither a 2x stage run (ckpt.pt) nor a two-stage model folder (card.json)")
+
+
 def generator_source(path):
     """(G in eval mode, vocabulary, card extra) from a run folder (its EMA generator) or from a
     shipped model folder (its 64 px generator read back exactly: a 2x stage can then be put on
@@ -222,12 +239,10 @@ def generator_source(path):
         return G, vocab, training
     if (path / "card.json").is_file():
         card = json.loads((path / "card.json").read_text(encoding="utf-8"))
-        if "upscaler" in card:
-            raise ValueError(f"{path} already has a 2x stage; give the model it was made from, or its run")
-        G, vocab = load_tfjs_generator(path)
-        training = {**card.get("training", {}), "generatorFrom": {"model": card["id"], "name": card.get("name", card["id"]),
-                                                                  "created": card.get("created"),
-                                                                  "files": card.get("files")}}
+        G, vocab = load_tfjs_generator(path)  # of a two-stage model, its 64 px generator (the stage is left behind)
+        training = {k: v for k, v in card.get("training", {}).items() if k != "upscaler"}
+        training["generatorFrom"] = {"model": card["id"], "name": card.get("name", card["id"]),
+                                     "created": card.get("created"), "files": card.get("files")}
         return G, vocab, training
     raise FileNotFoundError(f"{path}: neither a run folder (ckpt.pt) nor a model folder (card.json)")
 
@@ -240,7 +255,8 @@ def main(argv=None):
     p.add_argument("--name", help="display name")
     p.add_argument("--float32", action="store_true", help="keep float32 weights (twice the size)")
     p.add_argument("--note", help="a sentence for the card (e.g. why this resolution)")
-    p.add_argument("--upscaler", help="a train_upscaler run folder: export generator + 2x stage as one 128 px model")
+    p.add_argument("--upscaler", help="a train_upscaler run folder, or a two-stage model folder whose stage to take: "
+                                      "export generator + 2x stage as one 128 px model")
     a = p.parse_args(argv)
     try:
         G, vocab, training = generator_source(a.run)
@@ -254,14 +270,12 @@ def main(argv=None):
     extra = {"name": a.name or model_id, **({"note": a.note} if a.note else {}),
              "training": {**training, "exportCommand": "python3 -m training.export " + " ".join(sys.argv[1:] if argv is None else argv)}}
     if a.upscaler:
-        up_path = Path(a.upscaler) / "ckpt.pt"
-        if not up_path.is_file():
-            print(f"error: {up_path}: missing (train it first: python3 -m training.train_upscaler)", file=sys.stderr)
+        try:
+            U, extra["training"]["upscaler"] = upscaler_source(a.upscaler)
+        except (FileNotFoundError, ValueError) as e:
+            print(f"error: --upscaler {e} (train one first: python3 -m training.train_upscaler)", file=sys.stderr)
             sys.exit(2)
-        U, up = load_upscaler_run(a.upscaler)
         G = TwoStageGenerator(G, U).eval()
-        extra["training"]["upscaler"] = {"run": a.upscaler, "steps": up["step"], "config": {k: v for k, v in up["config"].items() if k != "net"},
-                                         "commandLines": [h["argv"] for h in json.loads((Path(a.upscaler) / "config.json").read_text()).get("history", [])]}
     card = write_model(G, vocab, a.out, model_id, extra, float16=not a.float32)
     size = sum(f.stat().st_size for f in Path(a.out).iterdir())
     print(f"exported {model_id}: {card['imageSize']} px, {card['numTags']} tags, {card['parameters']} parameters, {size / 1e6:.2f} MB → {a.out}")

@@ -39,13 +39,20 @@ def load_tfjs_model(model_dir):
     G, _ = load_tfjs_generator(model_dir)
     if "upscaler" not in card:
         return G, card
+    return TwoStageGenerator(G, load_tfjs_upscaler(model_dir)).eval(), card
+
+
+def load_tfjs_upscaler(model_dir):
+    """The 2x stage (eval mode) of a two-stage model folder; KeyError where the card has none."""
+    model_dir = Path(model_dir)
+    card = json.loads((model_dir / "card.json").read_text())
     U = Upscaler(UpscalerConfig(**card["upscaler"]))
     w = read_weights(model_dir)
     named = [("sr_head", U.head)] + [(f"sr_body{i}", c) for i, c in enumerate(U.body)] + [("sr_upconv", U.up_conv), ("sr_tail", U.tail)]
     for name, m in named:
         m.weight.data = torch.from_numpy(np.ascontiguousarray(w[f"{name}/kernel"].transpose(3, 2, 0, 1)))
         m.bias.data = torch.from_numpy(w[f"{name}/bias"].copy())
-    return TwoStageGenerator(G, U).eval(), card
+    return U.eval()
 
 
 def load_tfjs_generator(model_dir):

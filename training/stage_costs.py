@@ -25,15 +25,15 @@ from training.evaluate import REAL_COUNT, classify
 from training.metrics.frechet import frechet_distance
 from training.metrics.precision_recall import precision_recall
 from training.plots import to_uint8
-from training.export import load_upscaler_run
+from training.export import upscaler_source
 from training.redraw_pairs import GeneratorRedraws
 
 
-def load_upscaler(run_dir):
+def load_upscaler(path):
     try:
-        return load_upscaler_run(run_dir)[0]
-    except (OSError, KeyError, RuntimeError, TypeError) as e:
-        raise DataError(f"--upscaler {run_dir}: not a readable 2× stage run ({e})") from e
+        return upscaler_source(path)[0]
+    except (OSError, KeyError, RuntimeError, TypeError, ValueError) as e:
+        raise DataError(f"--upscaler {path}: not a readable 2× stage run or two-stage model ({e})") from e
 
 
 @torch.no_grad()

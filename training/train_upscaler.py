@@ -33,6 +33,7 @@ import torch
 import torch.nn.functional as F
 
 from training.dataset import DataError, TaggedImages
+from training.export import upscaler_source
 from training.networks import PatchCritic, Upscaler, UpscalerConfig
 from training.redraw_pairs import GeneratorGacha, GeneratorRedraws
 from training.run_history import open_run
@@ -56,7 +57,7 @@ class UpscalerTrainConfig:
     blotch_max: float = 0.0       # smooth coloured blotches (noise on a 1/4-size grid, enlarged) of amplitude in [0, blotch_max]
     pairs_from: str = ""          # a generator run trained with --redraw on the same data: its drawings as inputs
     pairs_share: float = 0.5      # with pairs_from: the share of each batch that is its drawings
-    init_from: str = ""           # an upscaler run whose weights to start from (a new optimiser, step 0)
+    init_from: str = ""           # an upscaler run or two-stage model whose weights to start from (a new optimiser, step 0)
     adv: float = 0.0              # weight of the patch critic's score on gacha crops (0: no critic)
     gacha_from: str = ""          # with adv: a generator run or 64 px model whose gacha pictures are enlarged
     adv_batch: int = 16           # with adv: gacha crops (and render crops for the critic) per step
@@ -190,10 +191,10 @@ def train(cfg: UpscalerTrainConfig, resume=False, progress=True):
     start = None
     if cfg.init_from and not ckpt:
         try:
-            start = torch.load(Path(cfg.init_from) / "ckpt.pt", map_location="cpu")
-            cfg.net = UpscalerConfig(**start["config"]["net"])
-        except (OSError, KeyError, RuntimeError, TypeError) as e:
-            raise DataError(f"--init-from {cfg.init_from}: not a readable upscaler run ({e})") from e
+            U0 = upscaler_source(cfg.init_from)[0]
+            start, cfg.net = {"model": U0.state_dict()}, U0.cfg
+        except (OSError, KeyError, RuntimeError, TypeError, ValueError) as e:
+            raise DataError(f"--init-from {cfg.init_from}: not a readable upscaler run or two-stage model ({e})") from e
     if cfg.pairs_from and cfg.limit:
         raise DataError("--pairs-from redraws faces from codes made over the whole folder: drop --limit")
     if cfg.pairs_from and not 0 < cfg.pairs_share <= 1:
@@ -315,7 +316,7 @@ def main(argv=None):
     p.add_argument("--pairs-from", default="", help="a generator run trained with --redraw on --data: part of each batch is its "
                                                      "drawings of training faces beside their renders")
     p.add_argument("--pairs-share", type=float, default=UpscalerTrainConfig.pairs_share, help="with --pairs-from: that part of each batch")
-    p.add_argument("--init-from", default="", help="an upscaler run to start from (fine-tuning)")
+    p.add_argument("--init-from", default="", help="an upscaler run, or a two-stage model folder, to start from (fine-tuning)")
     p.add_argument("--adv", type=float, default=0.0, help="weight of a patch critic's score on enlarged gacha pictures (needs --gacha-from)")
     p.add_argument("--gacha-from", default="", help="with --adv: a generator run or 64 px model whose gacha pictures the stage enlarges")
     p.add_argument("--adv-batch", type=int, default=UpscalerTrainConfig.adv_batch, help="with --adv: gacha crops per step")

@@ -70,6 +70,25 @@ class UpscalerTrainerTest(unittest.TestCase):
         with self.assertRaisesRegex(DataError, "--init-from"):
             train(tiny_upscaler(self.data, self.root / "bad", init_from=str(self.root / "nowhere")), progress=False)
 
+    def test_GIVEN_a_two_stage_model_THEN_its_generator_and_stage_come_back_for_export_and_fine_tuning(self):
+        # What a machine that lost runs/ still has: the shipped model. Re-exported from itself it is the same
+        # model; its stage is where a fine-tune starts.
+        from training.export import main as export, upscaler_source
+        stage = self.root / "up"
+        U, _ = train(tiny_upscaler(self.data, stage, steps=1), progress=False)
+        model, again = self.root / "model", self.root / "again"
+        export([str(self.redraw_run()), str(model), "--upscaler", str(stage), "--float32"])
+        export([str(model), str(again), "--upscaler", str(model), "--float32"])
+        self.assertEqual((model / "weights.bin").read_bytes(), (again / "weights.bin").read_bytes())
+        self.assertEqual(json.loads((again / "card.json").read_text())["training"]["upscaler"]["fromModel"], "model")
+        V, _ = train(tiny_upscaler(self.data, self.root / "ft", steps=0, init_from=str(model)), progress=False)
+        for a, b in zip(U.state_dict().values(), V.state_dict().values()):
+            self.assertTrue(torch.equal(a, b))
+        self.assertEqual(V.cfg, U.cfg)
+        export([str(self.root / "gan"), str(self.root / "plain")])
+        with self.assertRaisesRegex(ValueError, "without a 2x stage"):
+            upscaler_source(self.root / "plain")
+
     def test_GIVEN_a_redraw_run_THEN_its_drawings_are_the_inputs_of_part_of_each_batch(self):
         run = self.redraw_run(redraw_weight=10.0)
         data = TaggedImages(self.data, 128)
