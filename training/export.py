@@ -63,8 +63,13 @@ def keras_topology(model):
     c0 = G.fc.out_features // 16
     layers = [_layer("InputLayer", "input", {"batch_input_shape": [None, cfg.z_dim + cfg.num_tags], "sparse": False}, None)]
     layers[0]["config"].pop("trainable")
+    fc_in = "input"
+    if cfg.code_thresholds:  # the code layer: one sigmoid step per variant boundary, read beside z and the tags
+        layers += [_layer("Dense", "codes", {"units": len(cfg.code_thresholds), "activation": "sigmoid", "use_bias": True}, ["input"]),
+                   _layer("Concatenate", "fc_in", {"axis": -1}, ["input", "codes"])]
+        fc_in = "fc_in"
     layers += [
-        _layer("Dense", "fc", {"units": G.fc.out_features, "activation": "linear", "use_bias": True}, ["input"]),
+        _layer("Dense", "fc", {"units": G.fc.out_features, "activation": "linear", "use_bias": True}, [fc_in]),
         _layer("Reshape", "fc_reshape", {"target_shape": [4, 4, c0]}, ["fc"]),
         _layer("BatchNormalization", "fc_bn", {"axis": -1, "momentum": 0.99, "epsilon": G.fc_bn.eps, "center": True, "scale": True}, ["fc_reshape"]),
         _layer("Activation", "fc_relu", {"activation": "relu"}, ["fc_bn"]),
@@ -109,7 +114,8 @@ def keras_weights(model):
     c0 = G.fc.out_features // 16
     w = G.fc.weight.detach().reshape(c0, 4, 4, -1).permute(1, 2, 0, 3).reshape(G.fc.out_features, -1)
     b = G.fc.bias.detach().reshape(c0, 4, 4).permute(1, 2, 0).reshape(-1)
-    out = [("fc/kernel", w.t().numpy()), ("fc/bias", b.numpy())]
+    out = [("codes/kernel", G.code_weight.t().numpy()), ("codes/bias", G.code_bias.numpy())] if G.cfg.code_thresholds else []
+    out += [("fc/kernel", w.t().numpy()), ("fc/bias", b.numpy())]
     bn_names = ["gamma", "beta", "moving_mean", "moving_variance"]
     out += [(f"fc_bn/{n}", a) for n, a in zip(bn_names, bn(G.fc_bn))]
     for i, block in enumerate(G.blocks):

@@ -83,6 +83,9 @@ def load_tfjs_generator(model_dir):
         m.weight.data = t(w[f"{name}/kernel"].transpose(3, 2, 0, 1))
         m.bias.data = t(w[f"{name}/bias"])
 
+    if cfg.code_thresholds:  # the shipped (float16-rounded) steps, as the runtimes read them
+        G.code_weight.copy_(t(w["codes/kernel"].T))
+        G.code_bias.copy_(t(w["codes/bias"]))
     bn(G.fc_bn, "fc_bn")
     for i, block in enumerate(G.blocks):
         conv(block.conv, f"conv{i}")

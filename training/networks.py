@@ -27,6 +27,13 @@ class NetConfig:
     # Variants per untagged factor when D also reads them (training/factor_codes.py); [] = no
     # factor head. D only: the generator and the exported model are the same either way.
     factor_sizes: list = field(default_factory=list)
+    # The code layer (training/code_layer.py): [z index, threshold] pairs where a coded z number
+    # crosses from one variant's share of N(0, 1) into the next. G reads, beside z and the tags,
+    # sigmoid(code_sharpness · (z[i] − threshold)) for each pair, a step per boundary, so that
+    # a variant is a difference of two inputs instead of a narrow band carved out of one number.
+    # [] = no code layer (the first models).
+    code_thresholds: list = field(default_factory=list)
+    code_sharpness: float = 200.0
 
 
 class UpBlock(nn.Module):
@@ -51,18 +58,50 @@ class Generator(nn.Module):
         blocks = {64: 4, 128: 5}[cfg.image_size]
         ch = cfg.g_channels[: blocks + 1]
         assert len(ch) == blocks + 1, f"g_channels needs {blocks + 1} entries for {cfg.image_size}px"
-        self.fc = nn.Linear(cfg.z_dim + cfg.num_tags, 4 * 4 * ch[0])
+        n_in, steps = cfg.z_dim + cfg.num_tags, len(cfg.code_thresholds)
+        if steps:
+            # Fixed, not learned: a dense (steps, z + tags) matrix, as the exported Dense layer
+            # holds it, so that float16 rounds the same numbers in PyTorch, tfjs and ONNX.
+            weight, bias = torch.zeros(steps, n_in), torch.zeros(steps)
+            for j, (i, t) in enumerate(cfg.code_thresholds):
+                if not 0 <= int(i) < cfg.z_dim:
+                    raise ValueError(f"code threshold on z[{i}]: z has {cfg.z_dim} numbers")
+                weight[j, int(i)], bias[j] = cfg.code_sharpness, -cfg.code_sharpness * float(t)
+            self.register_buffer("code_weight", weight)
+            self.register_buffer("code_bias", bias)
+        self.fc = nn.Linear(n_in + steps, 4 * 4 * ch[0])
         self.fc_bn = nn.BatchNorm2d(ch[0], eps=cfg.bn_eps)
         self.blocks = nn.ModuleList(UpBlock(ch[i], ch[i + 1], cfg.bn_eps) for i in range(blocks))
         self.out = nn.Conv2d(ch[-1], 3, 3, padding=1)
 
     def forward(self, z, tags):
         """z: (B, z_dim), tags: (B, num_tags) in [0, 1] → images (B, 3, S, S) in [-1, 1]."""
-        x = self.fc(torch.cat([z, tags], dim=1)).view(z.shape[0], -1, 4, 4)
+        x = torch.cat([z, tags], dim=1)
+        if self.cfg.code_thresholds:
+            x = torch.cat([x, torch.sigmoid(F.linear(x, self.code_weight, self.code_bias))], dim=1)
+        x = self.fc(x).view(z.shape[0], -1, 4, 4)
         x = F.relu(self.fc_bn(x))
         for block in self.blocks:
             x = block(x)
         return torch.tanh(self.out(x))
+
+
+def with_code_layer(plain: Generator, thresholds, sharpness=NetConfig.code_sharpness) -> Generator:
+    """plain (no code layer) with one added: it draws exactly what plain draws, because every
+    weight from a step into fc starts at zero; training then learns what each step means."""
+    if plain.cfg.code_thresholds:
+        raise ValueError("this generator has a code layer already")
+    cfg = NetConfig(**{**plain.cfg.__dict__, "code_thresholds": [[int(i), float(t)] for i, t in thresholds],
+                       "code_sharpness": float(sharpness)})
+    big = Generator(cfg)
+    state = plain.state_dict()
+    w = big.fc.weight.detach().clone()
+    w.zero_()
+    w[:, :plain.fc.in_features] = state["fc.weight"]
+    state["fc.weight"] = w
+    state["code_weight"], state["code_bias"] = big.code_weight, big.code_bias
+    big.load_state_dict(state)
+    return big
 
 
 def widen_generator(small: Generator, cfg: NetConfig) -> Generator:
@@ -73,7 +112,8 @@ def widen_generator(small: Generator, cfg: NetConfig) -> Generator:
     zeros instead of copies so that nothing needs rescaling)."""
     old, new = list(small.cfg.g_channels), list(cfg.g_channels)
     if len(old) != len(new) or any(n < o for o, n in zip(old, new)) or small.cfg.image_size != cfg.image_size \
-            or (small.cfg.z_dim, small.cfg.num_tags) != (cfg.z_dim, cfg.num_tags):
+            or (small.cfg.z_dim, small.cfg.num_tags) != (cfg.z_dim, cfg.num_tags) \
+            or (small.cfg.code_thresholds, small.cfg.code_sharpness) != (cfg.code_thresholds, cfg.code_sharpness):
         raise ValueError(f"cannot widen a generator with channels {old} to {new}")
     big = Generator(cfg)
 
@@ -91,6 +131,9 @@ def widen_generator(small: Generator, cfg: NetConfig) -> Generator:
                 getattr(dst, name)[:n] = getattr(src, name)
             dst.num_batches_tracked.copy_(src.num_batches_tracked)
 
+    if small.cfg.code_thresholds:
+        big.code_weight.copy_(small.code_weight)
+        big.code_bias.copy_(small.code_bias)
     with torch.no_grad():
         c_old, c_new = old[0], new[0]
         w = big.fc.weight.view(c_new, 16, -1)       # rows are (channel, 4, 4) in that order

@@ -39,7 +39,8 @@ from training.focus_map import data_focus_weights, weighted_l1
 from training.plots import to_uint8
 from training.run_history import open_run, run_history
 from training.stop_signal import StopOnSignal
-from training.networks import Generator, NetConfig
+from training.code_layer import code_thresholds
+from training.networks import Generator, NetConfig, with_code_layer
 from training.train import DeviceError, channel_list, pick_device, save_checkpoint
 
 
@@ -76,6 +77,8 @@ def train(a):
     data, codes, variants, draws = coded_data(a.data, G.cfg.image_size, vocab)
     if draws.offset + len(draws.names) > G.cfg.z_dim:
         raise DataError(f"the codes need {draws.offset + len(draws.names)} z numbers; z has {G.cfg.z_dim}")
+    if a.code_layer and not G.cfg.code_thresholds:  # it draws what it drew until training uses the steps
+        G = with_code_layer(G, code_thresholds(codes, draws))
     held = coded_data(a.heldout, G.cfg.image_size, vocab, codes) if a.heldout else None
     focus = None
     if a.focus:
@@ -167,6 +170,8 @@ def main(argv=None):
                    help="factors.csv columns whose pixels weigh more in the L1, e.g. eyes,eyebrows,mouth,nose "
                         "(training/focus_map.py)")
     p.add_argument("--focus-weight", type=float, default=10.0, help="extra weight where the --focus factors show")
+    p.add_argument("--code-layer", action="store_true",
+                   help="give G a code layer (a step per variant boundary of each code: training/code_layer.py) if it has none")
     p.add_argument("--steps", type=int, default=10000)
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--lr", type=float, default=5e-4)

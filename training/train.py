@@ -17,12 +17,13 @@ import numpy as np
 import torch
 
 from training.dataset import DataError, TaggedImages
+from training.code_layer import code_thresholds
 from training.draw_codes import DrawCodes
 from training.factor_codes import FactorCoach, FactorCodes
 from training.focus_map import data_focus_weights
 from training.export import generator_source
 from training.loss import LossConfig, d_loss, g_loss, latent_regression_loss, positive_weights, reconstruction_loss, redraw_loss
-from training.networks import Discriminator, Encoder, Generator, NetConfig, widen_generator
+from training.networks import Discriminator, Encoder, Generator, NetConfig, widen_generator, with_code_layer
 from training.plots import save_loss_plot, save_sample_grid
 from training.run_history import open_run, run_history
 from training.seed_random import seed_to_z
@@ -52,6 +53,7 @@ class TrainConfig:
     # Steps at the start of a run in which only D learns (G, E frozen): a fresh D beside a
     # warm-started G first costs G quality while D catches up (docs/training.md, pilots p0–p3).
     d_warmup: int = 0
+    code_layer: bool = False      # give G a code layer (training/code_layer.py) if it starts without one
     factor_coach: str = ""        # a frozen factor classifier that reads G's faces for the factor codes instead of D
     # A run folder whose D starts this run's D (a new run only): a fine-tune of a shipped G
     # otherwise begins with a random D, whose first epochs cost G quality (docs/training.md).
@@ -154,6 +156,18 @@ def factor_setup(cfg: TrainConfig, data, resumed_from, device):
         raise DataError(f"--factor-coach {cfg.factor_coach}: {e}") from e
 
 
+def generator_start(cfg: TrainConfig, data):
+    """The generator --init-from names (a shipped model folder, or a run folder such as a redraw
+    pretraining), checked against the data."""
+    try:
+        warm, warm_vocab, _ = generator_source(cfg.init_from)
+    except (OSError, KeyError, ValueError) as e:
+        raise DataError(f"--init-from {cfg.init_from}: {e}") from None
+    if [v["name"] for v in warm_vocab] != [v["name"] for v in data.vocab] or warm.cfg.image_size != cfg.image_size:
+        raise DataError(f"--init-from {cfg.init_from}: its tags or size differ from this run's data")
+    return warm
+
+
 def train(cfg: TrainConfig, resume=False, progress=True):
     device = pick_device(cfg.device)
     out = Path(cfg.out)
@@ -167,18 +181,21 @@ def train(cfg: TrainConfig, resume=False, progress=True):
     codes, coach = factor_setup(cfg, data, ckpt_path if ckpt else None, device)
     draws, focus = draw_setup(cfg, data, codes)
     focus = focus.to(device) if focus is not None else None
+    warm = generator_start(cfg, data) if cfg.init_from and not ckpt else None
+    if warm is not None and warm.cfg.code_thresholds:  # a generator's code layer stays with it
+        cfg.net.code_thresholds, cfg.net.code_sharpness = warm.cfg.code_thresholds, warm.cfg.code_sharpness
+    elif cfg.code_layer and not ckpt:
+        if codes is None:
+            raise DataError("--code-layer steps through the factor and draw codes: it needs --redraw (or another code flag)")
+        cfg.net.code_thresholds = code_thresholds(codes, draws)
     # channels_last makes the CPU convolutions ≈30% faster (measured on 2 cores).
     G = Generator(cfg.net).to(device, memory_format=torch.channels_last)
     D = Discriminator(cfg.net).to(device, memory_format=torch.channels_last)
     if device.type != "cpu":
         data.images = data.images.to(device)  # uint8, indexed on the device each step
-    if cfg.init_from and not ckpt:
-        try:  # a shipped model folder, or a run folder (e.g. a redraw pretraining: training/redraw_pretrain.py)
-            warm, warm_vocab, _ = generator_source(cfg.init_from)
-        except (OSError, KeyError, ValueError) as e:
-            raise DataError(f"--init-from {cfg.init_from}: {e}") from None
-        if [v["name"] for v in warm_vocab] != [v["name"] for v in data.vocab] or warm.cfg.image_size != cfg.image_size:
-            raise DataError(f"--init-from {cfg.init_from}: its tags or size differ from this run's data")
+    if warm is not None:
+        if cfg.net.code_thresholds and not warm.cfg.code_thresholds:  # it draws what it drew until G uses the steps
+            warm = with_code_layer(warm, cfg.net.code_thresholds, cfg.net.code_sharpness)
         if list(warm.cfg.g_channels) != list(cfg.net.g_channels):
             try:  # a wider generator starts drawing exactly what the narrower one drew
                 warm = widen_generator(warm, cfg.net)
@@ -405,6 +422,9 @@ def main(argv=None):
                    help="weight of feature matching on the redraw: D's activations on the redrawn face against its real "
                         "face's, at every scale (pix2pixHD; needs --redraw; 0: off)")
     p.add_argument("--init-d-from", default="", help="start D from another run's checkpoint (same widths and tags)")
+    p.add_argument("--code-layer", action="store_true",
+                   help="give G a code layer, a step per variant boundary of each code (training/code_layer.py); with "
+                        "--init-from it starts drawing exactly what that generator drew")
     p.add_argument("--d-warmup", type=int, default=0, help="steps at the start in which only D learns (for a fresh D beside --init-from)")
     p.add_argument("--samples-per-epoch", type=int, default=TrainConfig.samples_per_epoch, help="sample grids and checkpoints per epoch")
     p.add_argument("--log-every", type=int, default=TrainConfig.log_every, help="steps between lines of log.jsonl")
@@ -413,7 +433,7 @@ def main(argv=None):
     a = p.parse_args(argv)
     cfg = TrainConfig(data=a.data, out=a.out, image_size=a.size, max_tags=a.max_tags, batch=a.batch,
                       epochs=a.epochs, max_minutes=a.max_minutes, seed=a.seed, lr_g=a.lr_g, lr_d=a.lr_d, threads=a.threads, limit=a.limit, device=a.device,
-                      init_from=a.init_from, d_warmup=a.d_warmup, factor_coach=a.factor_coach, init_d_from=a.init_d_from, factor_rec=a.factor_rec, samples_per_epoch=a.samples_per_epoch, log_every=a.log_every,
+                      init_from=a.init_from, d_warmup=a.d_warmup, code_layer=a.code_layer, factor_coach=a.factor_coach, init_d_from=a.init_d_from, factor_rec=a.factor_rec, samples_per_epoch=a.samples_per_epoch, log_every=a.log_every,
                       loss=LossConfig(mode_seeking=a.mode_seeking, aux_weight_g=a.aux_g, aux_weight_d=a.aux_d, aux_balanced=a.aux_balanced,
                                       rec_weight=a.rec, kl_weight=a.kl, latent_weight=a.latent_reg,
                                       factor_weight_d=a.factor_d, factor_weight_g=a.factor_g, redraw_weight=a.redraw,

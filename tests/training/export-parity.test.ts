@@ -33,13 +33,14 @@ describe.skipIf(!torchReady)('export parity: PyTorch generator vs its tfjs and O
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const cases = [
-    { name: '64px', args: ['--size', '64'], size: 64 },
-    { name: '128px', args: ['--size', '128'], size: 128 },
-    { name: '128px two-stage (64 px generator + 2x stage)', args: ['--two-stage'], size: 128 },
+    { name: '64px', dir: '64px', args: ['--size', '64'], size: 64 },
+    { name: '128px', dir: '128px', args: ['--size', '128'], size: 128 },
+    { name: '128px two-stage (64 px generator + 2x stage)', dir: '128px-2s', args: ['--two-stage'], size: 128 },
+    { name: '64px (with a code layer)', dir: '64px-codes', args: ['--size', '64', '--code-layer'], size: 64 },
   ];
   for (const c of cases) {
     it(`GIVEN a random ${c.name} generator exported with float16 weights THEN tfjs and ONNX Runtime match torch within 1e-3 and draw the same bytes`, async () => {
-      const out = join(dir, c.name.split(' ')[0]! + (c.args.includes('--two-stage') ? '-2s' : ''));
+      const out = join(dir, c.dir);
       const run = spawnSync(pythonExecutable(), ['-m', 'training.tests.make_parity_fixture', out, ...c.args], {
         encoding: 'utf8',
         env: { ...process.env, OMP_NUM_THREADS: '1' },
