@@ -131,10 +131,7 @@ def widen_generator(small: Generator, cfg: NetConfig) -> Generator:
                 getattr(dst, name)[:n] = getattr(src, name)
             dst.num_batches_tracked.copy_(src.num_batches_tracked)
 
-    if small.cfg.code_thresholds:
-        big.code_weight.copy_(small.code_weight)
-        big.code_bias.copy_(small.code_bias)
-    with torch.no_grad():
+    with torch.no_grad():  # a code layer's steps need no copying: the same cfg builds the same ones
         c_old, c_new = old[0], new[0]
         w = big.fc.weight.view(c_new, 16, -1)       # rows are (channel, 4, 4) in that order
         w[:c_old] = small.fc.weight.view(c_old, 16, -1)
