@@ -191,8 +191,8 @@ def train(cfg: UpscalerTrainConfig, resume=False, progress=True):
     start = None
     if cfg.init_from and not ckpt:
         try:
-            U0 = upscaler_source(cfg.init_from)[0]
-            start, cfg.net = {"model": U0.state_dict()}, U0.cfg
+            start = upscaler_source(cfg.init_from)[0]
+            cfg.net = start.cfg
         except (OSError, KeyError, RuntimeError, TypeError, ValueError) as e:
             raise DataError(f"--init-from {cfg.init_from}: not a readable upscaler run or two-stage model ({e})") from e
     if cfg.pairs_from and cfg.limit:
@@ -214,8 +214,8 @@ def train(cfg: UpscalerTrainConfig, resume=False, progress=True):
     critic = PatchCritic().to(device) if gacha else None
     opt_d = torch.optim.Adam(critic.parameters(), cfg.lr_d, betas=(0.5, 0.99)) if critic else None
     step = 0
-    if start:
-        U.load_state_dict(start["model"])
+    if start is not None:
+        U.load_state_dict(start.state_dict())
     if ckpt:
         U.load_state_dict(ckpt["model"])
         opt.load_state_dict(ckpt["opt"])
