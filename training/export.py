@@ -21,6 +21,7 @@ import torch
 from training.networks import Generator, NetConfig, TwoStageGenerator, Upscaler, UpscalerConfig
 from training.export_onnx import file_manifest, write_onnx
 from training.dataset import read_tag_rows, with_hidden_sets
+from training.discriminator_file import DiscriminatorFileError, read_discriminator, write_discriminator
 from training.import_tfjs import load_tfjs_generator, load_tfjs_upscaler
 from training.run_history import run_history
 
@@ -253,6 +254,20 @@ def generator_source(path):
     raise FileNotFoundError(f"{path}: neither a run folder (ckpt.pt) nor a model folder (card.json)")
 
 
+def discriminator_source(path, out_dir):
+    """Writes the discriminator of a run folder (the D its generator was trained against), or the
+    one a model folder already carries, into out_dir; returns the card's "discriminator" entry.
+    DiscriminatorFileError when a model folder has none (or a damaged one)."""
+    path = Path(path)
+    if (path / "ckpt.pt").is_file():
+        ckpt = torch.load(path / "ckpt.pt", map_location="cpu")
+        return write_discriminator(ckpt["D"], ckpt["config"]["net"], [v["name"] for v in ckpt["vocab"]], ckpt["step"], out_dir)
+    card = json.loads((path / "card.json").read_text(encoding="utf-8"))
+    state = read_discriminator(path, card)
+    entry = card["discriminator"]
+    return write_discriminator(state, entry, entry["tags"], entry["steps"], out_dir)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description="Export a run's EMA generator (or a shipped model's generator) as a tfjs layers + ONNX model.")
     p.add_argument("run", help="run folder with ckpt.pt, or a model folder (card.json) whose generator to take as it is")
@@ -263,6 +278,10 @@ def main(argv=None):
     p.add_argument("--note", help="a sentence for the card (e.g. why this resolution)")
     p.add_argument("--upscaler", help="a train_upscaler run folder, or a two-stage model folder whose stage to take: "
                                       "export generator + 2x stage as one 128 px model")
+    p.add_argument("--discriminator", action="store_true",
+                   help="also write the discriminator the generator was trained against (discriminator.pt, float16, "
+                        "never served; from a model folder, the one it carries), so that fine-tunes of this model can "
+                        "start with it: train.py --init-d-from MODEL")
     a = p.parse_args(argv)
     try:
         G, vocab, training = generator_source(a.run)
@@ -282,6 +301,13 @@ def main(argv=None):
             print(f"error: --upscaler {e} (train one first: python3 -m training.train_upscaler)", file=sys.stderr)
             sys.exit(2)
         G = TwoStageGenerator(G, U).eval()
+    if a.discriminator:
+        Path(a.out).mkdir(parents=True, exist_ok=True)
+        try:
+            extra["discriminator"] = discriminator_source(a.run, a.out)
+        except DiscriminatorFileError as e:
+            print(f"error: --discriminator: {e}", file=sys.stderr)
+            sys.exit(2)
     card = write_model(G, vocab, a.out, model_id, extra, float16=not a.float32)
     size = sum(f.stat().st_size for f in Path(a.out).iterdir())
     print(f"exported {model_id}: {card['imageSize']} px, {card['numTags']} tags, {card['parameters']} parameters, {size / 1e6:.2f} MB → {a.out}")

@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from training.dataset import DataError, TaggedImages
+from training.discriminator_file import DiscriminatorFileError, read_discriminator
 from training.code_layer import code_thresholds
 from training.draw_codes import DrawCodes
 from training.factor_codes import FactorCoach, FactorCodes
@@ -168,6 +169,27 @@ def generator_start(cfg: TrainConfig, data):
     return warm
 
 
+def discriminator_start(cfg: TrainConfig, data):
+    """D's starting weights for --init-d-from: a run folder's D, or the one a model folder was
+    exported with (export --discriminator), checked against this run's tags."""
+    path = Path(cfg.init_d_from)
+    if (path / "ckpt.pt").is_file():
+        d_ckpt = torch.load(path / "ckpt.pt", map_location="cpu")
+        state, names = d_ckpt["D"], [v["name"] for v in d_ckpt["vocab"]]
+    elif (path / "card.json").is_file():
+        card = json.loads((path / "card.json").read_text(encoding="utf-8"))
+        try:
+            state = read_discriminator(path, card)
+        except DiscriminatorFileError as e:
+            raise DataError(f"--init-d-from {e}") from None
+        names = card["discriminator"]["tags"]
+    else:
+        raise DataError(f"--init-d-from {cfg.init_d_from}: no ckpt.pt there (nor a model folder's card.json)")
+    if names != [v["name"] for v in data.vocab]:
+        raise DataError(f"--init-d-from {cfg.init_d_from}: its tags differ from this run's data")
+    return state
+
+
 def train(cfg: TrainConfig, resume=False, progress=True):
     device = pick_device(cfg.device)
     out = Path(cfg.out)
@@ -204,12 +226,8 @@ def train(cfg: TrainConfig, resume=False, progress=True):
                                 "as many layers, none narrower)") from None
         G.load_state_dict(warm.state_dict())
     if cfg.init_d_from and not ckpt:
-        d_path = Path(cfg.init_d_from) / "ckpt.pt"
-        if not d_path.is_file():
-            raise DataError(f"--init-d-from {cfg.init_d_from}: no ckpt.pt there")
-        d_ckpt = torch.load(d_path, map_location="cpu")
         try:
-            D.load_state_dict(d_ckpt["D"])
+            D.load_state_dict(discriminator_start(cfg, data))
         except RuntimeError as e:
             raise DataError(f"--init-d-from {cfg.init_d_from}: its discriminator does not fit this run's "
                             f"(widths, tags or factor head differ): {str(e).splitlines()[0]}") from None
@@ -421,7 +439,8 @@ def main(argv=None):
     p.add_argument("--redraw-fm", type=float, default=0.0,
                    help="weight of feature matching on the redraw: D's activations on the redrawn face against its real "
                         "face's, at every scale (pix2pixHD; needs --redraw; 0: off)")
-    p.add_argument("--init-d-from", default="", help="start D from another run's checkpoint (same widths and tags)")
+    p.add_argument("--init-d-from", default="", help="start D from another run's checkpoint, or from the discriminator a model "
+                                                     "folder was exported with (export --discriminator; same widths and tags)")
     p.add_argument("--code-layer", action="store_true",
                    help="give G a code layer, a step per variant boundary of each code (training/code_layer.py); with "
                         "--init-from it starts drawing exactly what that generator drew")

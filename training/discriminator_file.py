@@ -1,0 +1,54 @@
+"""A run's discriminator kept beside the model it trained (`discriminator.pt`, float16).
+
+Serving never reads it. It is there so that a fine-tune of a shipped model (`train.py
+--init-from MODEL --init-d-from MODEL`: more epochs, a code layer, the user's own images) starts
+with the critic the model was trained against instead of a random one: a fresh D costs a
+fine-tune thousands of steps of a dip before it is back where it began (docs/training.md,
+sessions 10 and 16), and runs/ does not survive a change of machine while models/ does.
+
+card.json names the file and its SHA-256 under "discriminator", outside "files", so that a model
+folder without it (or with a damaged one) still serves; the trainer refuses a file that does not
+match.
+"""
+import hashlib
+from pathlib import Path
+
+import torch
+
+FILE_NAME = "discriminator.pt"
+
+
+class DiscriminatorFileError(ValueError):
+    pass
+
+
+def write_discriminator(state_dict, net_config, tag_names, steps, out_dir):
+    """Writes D's weights (float16) with the widths and tags they fit; returns the card's
+    "discriminator" entry."""
+    path = Path(out_dir) / FILE_NAME
+    weights = {k: v.detach().to(torch.float16) if v.is_floating_point() else v.detach() for k, v in state_dict.items()}
+    meta = {"d_channels": list(net_config["d_channels"]), "num_tags": net_config["num_tags"],
+            "image_size": net_config["image_size"], "factor_sizes": list(net_config.get("factor_sizes") or []), "tags": list(tag_names)}
+    torch.save({"D": weights, "net": meta, "steps": steps}, path)
+    return {"file": FILE_NAME, "bytes": path.stat().st_size, "sha256": sha256(path), "dtype": "float16", "steps": steps, **meta}
+
+
+def sha256(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def read_discriminator(model_dir, card):
+    """D's state dict (float32) from a model folder whose card names one; DiscriminatorFileError
+    says what is wrong (none shipped, missing, or not the file the card names)."""
+    entry = card.get("discriminator")
+    if not entry:
+        raise DiscriminatorFileError(f"{model_dir}: this model was exported without its discriminator "
+                                     "(export --discriminator from the run that trained it)")
+    path = Path(model_dir) / entry["file"]
+    if not path.is_file():
+        raise DiscriminatorFileError(f"{path} is missing (named in card.json)")
+    if sha256(path) != entry["sha256"]:
+        raise DiscriminatorFileError(f"{path} does not match the SHA-256 in card.json: the file is corrupt or "
+                                     "belongs to another model")
+    saved = torch.load(path, map_location="cpu", weights_only=True)  # tensors only: no code runs on load
+    return {k: v.float() if v.is_floating_point() else v for k, v in saved["D"].items()}
