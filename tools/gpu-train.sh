@@ -18,7 +18,8 @@
 # Then each generator and the 2x stage are exported as one 128 px model and packed into one
 # file each ($OUT/model-a.tar, $OUT/model-b.tar: the model folders, under 16 MiB), with each
 # run's last sample grid and a summary (the last log lines, the configs). Checkpoints stay
-# there (50+ MB each): judge the models back here with npm run evaluate.
+# there (50+ MB each): judge the models back here with npm run evaluate. Each model carries its
+# discriminator (export --discriminator), so a fine-tune of it here starts with a trained D.
 # GFF_DEVICE (default cuda), PYTHON (default python3), GFF_TRAIN_ARGS (extra flags for both
 # generator runs), GFF_PRETRAIN_ARGS, GFF_UPSCALER_ARGS, GFF_INIT_FROM (the generator both
 # start from; "" = a new one) and GFF_FOCUS (factors.csv columns run b weighs; default
@@ -67,7 +68,7 @@ for job in "a $A" "b $B" "up $U"; do
 done
 for r in a b; do
   [ -f "$RUNS/$r/ckpt.pt" ] && [ -f "$RUNS/up/ckpt.pt" ] || continue
-  $PY -m training.export "$RUNS/$r" "$RUNS/model-$r" --id "lorelei128-gpu-$r" --name "lorelei 128px (GPU run $r)" --upscaler "$RUNS/up" \
+  $PY -m training.export "$RUNS/$r" "$RUNS/model-$r" --id "lorelei128-gpu-$r" --name "lorelei 128px (GPU run $r)" --upscaler "$RUNS/up" --discriminator \
     --note "trained on a GPU machine for $MINUTES minutes with tools/gpu-train.sh (run $r)" | tee -a "$OUT/summary.txt"
   tar -C "$RUNS" -cf "$OUT/model-$r.tar" "model-$r"
   cp "$RUNS/$r/samples/final.png" "$OUT/$r-final.png"

@@ -48,7 +48,7 @@ describe.skipIf(!torchReady)('tools/gpu-train.sh', () => {
     expect(back).toEqual(['a-final.png', 'b-final.png', 'model-a.tar', 'model-b.tar', 'summary.txt']);
     for (const r of ['a', 'b']) {
       const listed = spawnSync('tar', ['-tf', join(out, `model-${r}.tar`)], { encoding: 'utf8' }).stdout;
-      for (const f of ['card.json', 'model.json', 'weights.bin', 'model.onnx', 'tags.json']) expect(listed).toContain(`model-${r}/${f}`);
+      for (const f of ['card.json', 'model.json', 'weights.bin', 'model.onnx', 'tags.json', 'discriminator.pt']) expect(listed).toContain(`model-${r}/${f}`);
       spawnSync('tar', ['-xf', join(out, `model-${r}.tar`), '-C', dir]);
       const card = JSON.parse(readFileSync(join(dir, `model-${r}`, 'card.json'), 'utf8'));
       expect(card).toMatchObject({ id: `lorelei128-gpu-${r}`, imageSize: 128, baseImageSize: 64 });
