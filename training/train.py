@@ -305,6 +305,9 @@ def train(cfg: TrainConfig, resume=False, progress=True):
                 if step % cfg.log_every == 0:
                     log.write(json.dumps({"step": step, "epoch": images_seen / len(data), "warmup": True, **stats_d}) + "\n")
                     log.flush()
+                if images_seen >= next_grid:  # a long warm-up is checkpointed too (G has not moved: no grid)
+                    next_grid += grid_every
+                    save_checkpoint(ckpt_path, snapshot())
                 continue
 
             for p in D.parameters():

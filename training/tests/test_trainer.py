@@ -4,6 +4,7 @@ import io
 import json
 import tempfile
 import unittest
+import unittest.mock
 from pathlib import Path
 
 import numpy as np
@@ -110,6 +111,20 @@ class DatasetTests(unittest.TestCase):
 
 
 class TrainExportTests(unittest.TestCase):
+    def test_GIVEN_a_d_warmup_THEN_it_is_checkpointed_on_schedule_and_grids_do_not_pile_up_after_it(self):
+        import training.train as trainer
+        with tempfile.TemporaryDirectory() as d:
+            data, out = Path(d) / "data", Path(d) / "run"
+            make_dataset(data)  # 24 faces, batch 8: a checkpoint every 3 steps with one per epoch
+            saved = []
+            real_save = trainer.save_checkpoint
+            with unittest.mock.patch.object(trainer, "save_checkpoint",
+                                            side_effect=lambda path, state: (saved.append(state["step"]), real_save(path, state))):
+                train(tiny_config(data, out, d_warmup=4, epochs=3.0, samples_per_epoch=1), progress=False)
+            self.assertEqual(saved, [3, 6, 9, 9])  # step 3 is inside the warm-up; the last is the final save
+            self.assertEqual(sorted(f.name for f in (out / "samples").iterdir()),
+                             ["epoch_002.00.png", "epoch_003.00.png", "final.png"])
+
     def test_GIVEN_tiny_data_WHEN_trained_and_resumed_THEN_outputs_and_step_count(self):
         with tempfile.TemporaryDirectory() as d:
             data, out = Path(d) / "data", Path(d) / "run"
