@@ -10,7 +10,10 @@ card.json names the file and its SHA-256 under "discriminator", outside "files",
 folder without it (or with a damaged one) still serves; the trainer refuses a file that does not
 match.
 """
+import argparse
 import hashlib
+import json
+import sys
 from pathlib import Path
 
 import torch
@@ -52,3 +55,50 @@ def read_discriminator(model_dir, card):
                                      "belongs to another model")
     saved = torch.load(path, map_location="cpu", weights_only=True)  # tensors only: no code runs on load
     return {k: v.float() if v.is_floating_point() else v for k, v in saved["D"].items()}
+
+
+def add_to_model(model_dir, run_dir):
+    """Puts a run's D beside a model folder exported without one, changing nothing else in the
+    folder but card.json's new "discriminator" entry (the weights and the figures written by
+    `npm run evaluate` stay as they are). The run must have been trained on the same tags."""
+    model_dir, run_dir = Path(model_dir), Path(run_dir)
+    card_path = model_dir / "card.json"
+    if not card_path.is_file():
+        raise DiscriminatorFileError(f"{model_dir}: not a model folder (no card.json)")
+    if not (run_dir / "ckpt.pt").is_file():
+        raise DiscriminatorFileError(f"{run_dir}: not a training run (no ckpt.pt)")
+    card = json.loads(card_path.read_text(encoding="utf-8"))
+    ckpt = torch.load(run_dir / "ckpt.pt", map_location="cpu")
+    names = [v["name"] for v in ckpt["vocab"]]
+    model_names = [t["name"] for t in json.loads((model_dir / "tags.json").read_text(encoding="utf-8"))["tags"]]
+    if names != model_names:
+        raise DiscriminatorFileError(f"{run_dir} was trained on other tags than {model_dir} draws")
+    size = card.get("baseImageSize", card["imageSize"])
+    if ckpt["config"]["net"]["image_size"] != size:
+        raise DiscriminatorFileError(f"{run_dir}'s discriminator reads {ckpt['config']['net']['image_size']} px faces; "
+                                     f"{model_dir}'s generator draws {size} px")
+    entry = write_discriminator(ckpt["D"], ckpt["config"]["net"], names, ckpt["step"], model_dir)
+    card["discriminator"] = {**entry, "fromRun": {"run": str(run_dir), "step": ckpt["step"],
+                                                  "command": "python3 -m training.train " + " ".join(
+                                                      json.loads((run_dir / "config.json").read_text())["argv"][1:])
+                                                  if (run_dir / "config.json").is_file() else None}}
+    card_path.write_text(json.dumps(card, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return card["discriminator"]
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description="Put a training run's discriminator beside a model folder exported without "
+                                            "one, so that fine-tunes of the model start with it (train.py --init-d-from MODEL).")
+    p.add_argument("model", help="model folder, e.g. models/default")
+    p.add_argument("run", help="run folder (ckpt.pt) whose D was trained against this model's generator or a fine-tune of it")
+    a = p.parse_args(argv)
+    try:
+        entry = add_to_model(a.model, a.run)
+    except DiscriminatorFileError as e:
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2)
+    print(f"{a.model}/{entry['file']}: {entry['bytes'] / 1e6:.2f} MB, the D of {a.run} at step {entry['steps']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -80,6 +80,35 @@ class DiscriminatorFileTest(unittest.TestCase):
         with self.assertRaisesRegex(DataError, "its tags differ"):
             train(tiny_config(self.data, self.root / "a", init_d_from=str(model)), progress=False)
 
+    def test_GIVEN_a_model_exported_without_D_WHEN_a_runs_D_is_added_THEN_only_the_card_gains_an_entry(self):
+        from training.discriminator_file import main as add_main
+        model = self.root / "model"
+        export(self.run, model, "--id", "tiny")
+        card_before = json.loads((model / "card.json").read_text())
+        files_before = {f.name: f.read_bytes() for f in model.iterdir() if f.name != "card.json"}
+        with contextlib.redirect_stdout(io.StringIO()) as out:
+            add_main([str(model), str(self.run)])
+        self.assertIn("discriminator.pt", out.getvalue())
+        card = json.loads((model / "card.json").read_text())
+        self.assertEqual({k: v for k, v in card.items() if k != "discriminator"}, card_before)
+        self.assertEqual(card["discriminator"]["fromRun"]["step"], torch.load(self.run / "ckpt.pt", map_location="cpu")["step"])
+        self.assertEqual({f.name: f.read_bytes() for f in model.iterdir() if f.name not in ("card.json", "discriminator.pt")},
+                         files_before)
+        fine = self.root / "fine"
+        train(tiny_config(self.data, fine, init_from=str(model), init_d_from=str(model), seed=2, lr_d=0.0), progress=False)
+        self.assertTrue(torch.equal(self.run_d()["classify.weight"].half().float(),
+                                    torch.load(fine / "ckpt.pt", map_location="cpu")["D"]["classify.weight"]))
+        # a run on other tags, or no run at all, is refused with the reason
+        other_data, other_run = self.root / "other-data", self.root / "other-run"
+        make_dataset(other_data)
+        tags_csv = other_data / "tags.csv"
+        tags_csv.write_text(tags_csv.read_text().replace("red_hair", "pink_hair"))
+        train(tiny_config(other_data, other_run), progress=False)
+        for run, message in ((other_run, "other tags"), (self.root / "nothing", "no ckpt.pt")):
+            with contextlib.redirect_stderr(io.StringIO()) as err, self.assertRaises(SystemExit):
+                add_main([str(model), str(run)])
+            self.assertIn(message, err.getvalue())
+
 
 if __name__ == "__main__":
     unittest.main()
