@@ -4,8 +4,8 @@ Serving never reads it. It is there so that a fine-tune of a shipped model (`tra
 --init-from MODEL --init-d-from MODEL`: more epochs, a code layer, the user's own images) starts
 with a trained critic instead of a random one, which costs a fine-tune a deep dip before it is
 back where it began (docs/training.md, session 10: FD 27.4 after 0.6 epoch with a random D,
-11.46 after 1.5 with a trained one), and runs/ does not survive a change of machine while
-models/ does.
+11.46 after 1.5 with a trained one). Like any checkpoint it is git-ignored: it travels with a
+model folder (a GPU run's model tar), not in the repository.
 
 card.json names the file and its SHA-256 under "discriminator", outside "files", so that a model
 folder without it (or with a damaged one) still serves; the trainer refuses a file that does not
