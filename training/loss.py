@@ -118,7 +118,7 @@ def g_loss(G, D, z, tags, cfg: LossConfig, int_fraction=0.25, pos_weight=None, c
     stats = {"g_adv": adv.item(), "g_int": adv_int.item(), "g_aux": aux.item(), "g_ms": ms.item()}
     if codes is not None:
         wanted = codes.targets(z[~is_int], tags[~is_int])
-        read = coach(fake[~is_int]) if coach is not None else out[2][~is_int]
+        read = coach(fake[~is_int]).float() if coach is not None else out[2][~is_int]
         factor = codes.cross_entropy(read, wanted)
         loss = loss + cfg.factor_weight_g * factor
         per_factor = codes.accuracies(read, wanted)

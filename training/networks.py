@@ -76,14 +76,17 @@ class Generator(nn.Module):
 
     def forward(self, z, tags):
         """z: (B, z_dim), tags: (B, num_tags) in [0, 1] → images (B, 3, S, S) in [-1, 1]."""
-        x = torch.cat([z, tags], dim=1)
-        if self.cfg.code_thresholds:
-            x = torch.cat([x, torch.sigmoid(F.linear(x, self.code_weight, self.code_bias))], dim=1)
-        x = self.fc(x).view(z.shape[0], -1, 4, 4)
+        # Under bfloat16 autocast (train --bf16) the input layer stays float32: a code layer's steps
+        # are 200× sharp, and z rounded to bfloat16's 8 bits would move them by most of a variant.
+        with torch.autocast(z.device.type, enabled=False):
+            x = torch.cat([z.float(), tags.float()], dim=1)
+            if self.cfg.code_thresholds:
+                x = torch.cat([x, torch.sigmoid(F.linear(x, self.code_weight, self.code_bias))], dim=1)
+            x = self.fc(x).view(z.shape[0], -1, 4, 4)
         x = F.relu(self.fc_bn(x))
         for block in self.blocks:
             x = block(x)
-        return torch.tanh(self.out(x))
+        return torch.tanh(self.out(x)).float()  # float32 for the losses, whatever ran inside
 
 
 def with_code_layer(plain: Generator, thresholds, sharpness=NetConfig.code_sharpness) -> Generator:
@@ -193,9 +196,10 @@ class Discriminator(nn.Module):
         (B, sum(factor_sizes)) when with_factors is asked for."""
         h = self._pooled(self.features(images))
         score = self._score(h, tags)
+        # float32 out under bfloat16 autocast too (train --bf16): the losses are computed in float32.
         if with_factors:
-            return score, self.classify(h), self.classify_factors(h)
-        return score, self.classify(h)
+            return score.float(), self.classify(h).float(), self.classify_factors(h).float()
+        return score.float(), self.classify(h).float()
 
     def feature_maps(self, images):
         """The activations after each downsampling layer, 32x32 … 4x4 at 64 px: what D sees at
@@ -210,7 +214,7 @@ class Discriminator(nn.Module):
     def score_and_maps(self, images, tags):
         """→ (adversarial score (B,), feature_maps(images)), in one pass through the body."""
         maps = self.feature_maps(images)
-        return self._score(self._pooled(maps[-1]), tags), maps
+        return self._score(self._pooled(maps[-1]), tags).float(), [m.float() for m in maps]
 
     def _pooled(self, body):
         return F.leaky_relu(self.final(self.mbstd(body)), 0.2).sum(dim=[2, 3])
@@ -241,7 +245,7 @@ class Encoder(nn.Module):
         if x.shape[-1] != 64:
             x = F.interpolate(x, size=(64, 64), mode="area")
         h = self.features(x).flatten(1)
-        mu, logvar = self.head(h).chunk(2, dim=1)
+        mu, logvar = self.head(h).float().chunk(2, dim=1)
         return mu, logvar.clamp(-10, 4)
 
 

@@ -420,6 +420,41 @@ class TrainExportTests(unittest.TestCase):
             log = [json.loads(line) for line in (Path(d) / "matched" / "log.jsonl").read_text().splitlines()]
             self.assertTrue(log and all(np.isfinite(r["g_redraw_fm"]) and r["g_redraw_fm"] > 0 for r in log))
 
+    def test_GIVEN_bf16_THEN_it_trains_in_float32_weights_resumes_without_it_and_keeps_the_code_steps_exact(self):
+        with tempfile.TemporaryDirectory() as d:
+            data, out = Path(d) / "data", Path(d) / "run"
+            make_dataset(data)
+            write_codes(data)
+            cfg = tiny_config(data, out, bf16=True, code_layer=True)
+            cfg.loss = LossConfig(redraw_weight=10.0, redraw_fm_weight=1.0)
+            train(cfg, progress=False)
+            log = [json.loads(line) for line in (out / "log.jsonl").read_text().splitlines()]
+            self.assertTrue(log and all(np.isfinite(r["d_adv"]) and np.isfinite(r["g_redraw"]) for r in log))
+            ckpt = torch.load(out / "ckpt.pt", map_location="cpu")
+            for part in ("G", "D", "G_ema"):
+                self.assertTrue(all(v.dtype in (torch.float32, torch.int64) for v in ckpt[part].values()), part)
+            cfg = tiny_config(data, out, epochs=2.0)  # carried on in float32
+            cfg.loss = LossConfig(redraw_weight=10.0)
+            train(cfg, resume=True, progress=False)
+            self.assertGreater(torch.load(out / "ckpt.pt", map_location="cpu")["step"], ckpt["step"])
+            # Under autocast the generator draws what it draws in float32 up to bfloat16's rounding,
+            # and its input layer (code steps 200× sharp) runs in float32: z just either side of a
+            # threshold gives the same fc output as without autocast, to the bit.
+            G, _ = load_run_generator(out)
+            G.eval()
+            (i, t), tags = G.cfg.code_thresholds[0], torch.zeros(2, G.cfg.num_tags)
+            z = torch.zeros(2, G.cfg.z_dim)
+            z[0, int(i)], z[1, int(i)] = t - 0.004, t + 0.004
+            seen = []
+            G.fc.register_forward_hook(lambda module, inputs, output: seen.append(output))
+            with torch.no_grad():
+                exact = G(z, tags)
+                with torch.autocast("cpu", dtype=torch.bfloat16):
+                    mixed = G(z, tags)
+            self.assertEqual((mixed.dtype, seen[1].dtype), (torch.float32, torch.float32))
+            self.assertTrue(torch.equal(seen[0], seen[1]))
+            self.assertLess((mixed - exact).abs().max().item(), 0.1)
+
     def test_GIVEN_redraw_pretraining_THEN_it_learns_resumes_and_starts_a_GAN_run(self):
         from training.redraw_pretrain import main as pretrain
         with tempfile.TemporaryDirectory() as d:
