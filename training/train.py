@@ -63,8 +63,8 @@ class TrainConfig:
     # true variants (factors.csv) instead of the encoder's guess for them.
     factor_rec: bool = False
     # Mixed precision: G's and D's convolutions in bfloat16 (weights, optimisers, G_ema and the
-    # losses stay float32). On this machine's CPU (AVX-512 BF16) a G+D step ran 4.3× faster
-    # (docs/training.md, session 18); on a CPU without it, it is slower.
+    # losses stay float32). On this machine's CPU (AVX-512 BF16) a whole training step of the
+    # default recipe ran 2.1× faster (docs/training.md, session 18); without it, it is slower.
     bf16: bool = False
     net: NetConfig = field(default_factory=NetConfig)
     loss: LossConfig = field(default_factory=LossConfig)
@@ -459,8 +459,8 @@ def main(argv=None):
                    help="give G a code layer, a step per variant boundary of each code (training/code_layer.py); with "
                         "--init-from it starts drawing exactly what that generator drew")
     p.add_argument("--bf16", action="store_true",
-                   help="mixed precision: convolutions in bfloat16, weights and losses in float32 (4× faster on a CPU "
-                        "with AVX-512 BF16, slower without; may be switched on or off on --resume)")
+                   help="mixed precision: convolutions in bfloat16, weights and losses in float32 (a step 2× faster on a "
+                        "CPU with AVX-512 BF16, slower without; may be switched on or off on --resume)")
     p.add_argument("--d-warmup", type=int, default=0, help="steps at the start in which only D learns (for a fresh D beside --init-from)")
     p.add_argument("--samples-per-epoch", type=int, default=TrainConfig.samples_per_epoch, help="sample grids and checkpoints per epoch")
     p.add_argument("--log-every", type=int, default=TrainConfig.log_every, help="steps between lines of log.jsonl")
