@@ -21,18 +21,25 @@ import torch
 from training.run_history import run_history
 
 
-def average_states(states):
-    """The mean of several state dicts with the same keys and shapes (integers: the last one's)."""
+def average_states(states, weights=None):
+    """The (weighted) mean of several state dicts with the same keys and shapes (integers: the
+    last one's). weights: one per state, summing to 1; None = equal."""
+    weights = torch.tensor(weights if weights is not None else [1 / len(states)] * len(states), dtype=torch.float64)
     keys = list(states[0])
     for s in states[1:]:
         if list(s) != keys or any(s[k].shape != states[0][k].shape for k in keys):
             raise ValueError("the checkpoints' generators differ in layers or widths: only one run's checkpoints average")
-    return {k: torch.stack([s[k] for s in states]).mean(dim=0) if states[0][k].is_floating_point() else states[-1][k].clone()
-            for k in keys}
+    def mean(k):
+        stacked = torch.stack([s[k].double() for s in states])
+        return (weights.view(-1, *[1] * (stacked.dim() - 1)) * stacked).sum(dim=0).to(states[0][k].dtype)
+    return {k: mean(k) if states[0][k].is_floating_point() else states[-1][k].clone() for k in keys}
 
 
-def average_runs(sources, out):
-    """sources: run folders (ckpt.pt, config.json), in step order; out: the new run folder."""
+def average_runs(sources, out, weights=None):
+    """sources: run folders (ckpt.pt, config.json), in step order; out: the new run folder;
+    weights: one per source, summing to 1 (None: equal)."""
+    if weights is not None and (len(weights) != len(sources) or any(w < 0 for w in weights) or abs(sum(weights) - 1) > 1e-6):
+        raise ValueError(f"--weights: one non-negative weight per run folder, summing to 1 (got {weights})")
     ckpts = []
     for src in sources:
         path = Path(src) / "ckpt.pt"
@@ -43,14 +50,15 @@ def average_runs(sources, out):
         raise ValueError("the checkpoints' networks differ: only one run's checkpoints average")
     result = dict(ckpts[-1])
     for part in ("G_ema", "G"):
-        result[part] = average_states([c[part] for c in ckpts])
+        result[part] = average_states([c[part] for c in ckpts], weights)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     torch.save(result, out / "ckpt.pt")
     shutil.copy(Path(sources[-1]) / "config.json", out / "config.json")
     saved = json.loads((out / "config.json").read_text())
     saved["history"] = run_history(out / "config.json") + [
-        {"argv": sys.argv, "fromStep": result["step"], "averaged": [{"run": str(s), "step": c["step"]} for s, c in zip(sources, ckpts)]}]
+        {"argv": sys.argv, "fromStep": result["step"], "averaged": [{"run": str(s), "step": c["step"], "weight": w}
+                                                 for s, c, w in zip(sources, ckpts, weights or [1 / len(ckpts)] * len(ckpts))]}]
     (out / "config.json").write_text(json.dumps(saved, indent=1))
     return [c["step"] for c in ckpts]
 
@@ -59,11 +67,13 @@ def main(argv=None):
     p = argparse.ArgumentParser(description="Average the generators of several checkpoints of one run.")
     p.add_argument("runs", nargs="+", help="run folders (ckpt.pt + config.json), in step order")
     p.add_argument("--out", required=True, help="the new run folder")
+    p.add_argument("--weights", type=lambda t: [float(x) for x in t.split(",")],
+                   help="one weight per run folder, summing to 1, e.g. 0.75,0.25 (default: equal)")
     a = p.parse_args(argv)
     if len(a.runs) < 2:
         p.error("give at least two run folders")
     try:
-        steps = average_runs(a.runs, a.out)
+        steps = average_runs(a.runs, a.out, a.weights)
     except (FileNotFoundError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         sys.exit(2)

@@ -36,13 +36,19 @@ class AverageCheckpointsTests(unittest.TestCase):
             self.assertEqual(ckpt["step"], 6)
             history = json.loads((d / "avg" / "config.json").read_text())["history"]
             self.assertEqual([a["step"] for a in history[-1]["averaged"]], [3, 6])
+            # weighted: a quarter of the way from the first to the second
+            average_runs([d / "early", d / "run"], d / "avg31", weights=[0.75, 0.25])
+            G31, _ = load_run_generator(d / "avg31")
+            self.assertTrue(torch.allclose(G31.state_dict()["out.weight"],
+                                           0.75 * early["G_ema"]["out.weight"] + 0.25 * late["G_ema"]["out.weight"]))
             # another run's widths, a missing folder and a single folder are refused with a reason
             other = tiny_config(d / "data", d / "wide")
             other.net = NetConfig(g_channels=[32, 16, 16, 16, 8], d_channels=[8, 16, 16, 32])
             train(other, progress=False)
             for argv, reason in (([str(d / "run"), str(d / "wide")], "networks differ"),
                                  ([str(d / "run"), str(d / "nowhere")], "no ckpt.pt"),
-                                 ([str(d / "run")], "at least two")):
+                                 ([str(d / "run")], "at least two"),
+                                 ([str(d / "early"), str(d / "run"), "--weights", "0.5,0.6"], "summing to 1")):
                 err = io.StringIO()
                 with contextlib.redirect_stderr(err), self.assertRaises(SystemExit):
                     main([*argv, "--out", str(d / "bad")])
