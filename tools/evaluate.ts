@@ -1,7 +1,7 @@
 /**
  * Judges a shipped model by the pictures its tfjs export draws:
  *   npm run evaluate -- models/default [--real data/lorelei64-heldout] [--train data/lorelei64]
- *                                      [--judge runs/judge/classifier.pt] [--psi 0.7] [--no-card]
+ *                                      [--judge runs/judge/classifier.pt] [--psi 0.7] [--seed-offset 1000000] [--no-card]
  * 1. python: plan the (seed, tags) rows; 2. here: render real faces with the plan's tag sets
  * (lorelei models) and draw the rows with the model (the same GeneratorService the bot uses);
  * 3. python: score them with the judge classifier and write metrics.json (and the model's
@@ -26,9 +26,10 @@ const program = new Command('evaluate')
   .option('--factor-judge <file>', 'classifier trained with --factors-only, for the untagged-factor counts')
   .option('--out <dir>', 'where plan, images and metrics go (default out/eval/<id>)')
   .option('--psi <x>', 'truncation ψ of every z, as /gacha psi: draws (default 1: none)', Number, 1)
+  .option('--seed-offset <n>', 'add n to every seed: the same tag sets drawn as other faces, to confirm a pick', Number, 0)
   .option('--no-card', 'do not write the metrics into card.json')
   .parse();
-const opts = program.opts<{ real: string; train: string; judge: string; factorJudge?: string; out?: string; psi: number; card: boolean }>();
+const opts = program.opts<{ real: string; train: string; judge: string; factorJudge?: string; out?: string; psi: number; seedOffset: number; card: boolean }>();
 if (!(opts.psi >= LIMITS.psi.min && opts.psi <= LIMITS.psi.max)) {
   console.error(`error: --psi must be ${LIMITS.psi.min}–${LIMITS.psi.max}`);
   process.exit(2);
@@ -37,13 +38,21 @@ if (opts.psi !== 1 && opts.card) {
   console.error('error: the card holds the figures at ψ 1 (what the bot draws by default); add --no-card with --psi');
   process.exit(2);
 }
+if (!(Number.isInteger(opts.seedOffset) && opts.seedOffset >= 0)) {
+  console.error('error: --seed-offset must be a whole number ≥ 0');
+  process.exit(2);
+}
+if (opts.seedOffset !== 0 && opts.card) {
+  console.error('error: the card holds the figures on the standard seeds; add --no-card with --seed-offset');
+  process.exit(2);
+}
 const modelDir = resolve(program.args[0]!);
 const outDir = resolve(opts.out ?? join('out', 'eval', basename(modelDir)));
 mkdirSync(outDir, { recursive: true });
 const py = (args: string[]) => execFileSync(pythonExecutable(), ['-m', 'training.evaluate', ...args], { stdio: 'inherit' });
 
 const planFile = join(outDir, 'plan.json');
-py(['plan', '--model', modelDir, '--real', opts.real, '--out', planFile]);
+py(['plan', '--model', modelDir, '--real', opts.real, '--out', planFile, '--seed-offset', String(opts.seedOffset)]);
 const plan = JSON.parse(readFileSync(planFile, 'utf8')) as { rows: { seed: number; tags: number[] }[]; matched?: MatchedSets };
 
 const service = await GeneratorService.create({ modelDirs: [modelDir] });

@@ -39,7 +39,13 @@ def model_vocab(model_dir):
     return json.loads((Path(model_dir) / "tags.json").read_text(encoding="utf-8"))["tags"]
 
 
+SEED_OFFSET_MAX = 2**32 - 1 - 500000   # the plan's seeds run from 100000 to under 500000
+
+
 def plan(a):
+    offset = getattr(a, "seed_offset", 0)
+    if not 0 <= offset <= SEED_OFFSET_MAX:
+        raise SystemExit(f"error: --seed-offset must be 0–{SEED_OFFSET_MAX}, got {offset}")
     vocab = model_vocab(a.model)
     names = [v["name"] for v in vocab]
     held = TaggedImages(a.real, size=8, vocab=vocab, limit=SAMPLE_COUNT + DIVERSITY_SETS + RESTYLE_PAIRS + FACTOR_SETS)
@@ -73,8 +79,12 @@ def plan(a):
     # Real faces with exactly these tags (rendered by tools/evaluate.ts): the reference for z.
     matched = {"diversity": {"perSet": DIVERSITY_SEEDS, "sets": [names_of(tags[SAMPLE_COUNT + s]) for s in range(DIVERSITY_SETS)]},
                "factors": {"perSet": FACTOR_SEEDS, "sets": [names_of(tags[first + s]) for s in range(FACTOR_SETS)]}}
+    for r in rows:
+        # Other seeds, same tag sets: a second draw to confirm a candidate picked among many on
+        # the default seeds (a pick is optimistic on the seeds it was picked by).
+        r["seed"] += offset
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(a.out).write_text(json.dumps({"tags": names, "rows": rows, "matched": matched}))
+    Path(a.out).write_text(json.dumps({"tags": names, "rows": rows, "matched": matched, "seedOffset": offset}))
     print(f"plan: {len(rows)} images → {a.out}")
 
 
@@ -203,7 +213,8 @@ def score(a):
     metrics = {
         "judge": {"heldoutMeanAccuracy": round(jckpt["report"]["heldout_mean_accuracy"], 4),
                   "heldoutMinAccuracy": round(jckpt["report"]["heldout_min_accuracy"], 4)},
-        "images": {"sample": int(s.sum()), "diversity": int((kinds == "diversity").sum()), "restylePairs": int(base.sum())},
+        "images": {"sample": int(s.sum()), "diversity": int((kinds == "diversity").sum()), "restylePairs": int(base.sum()),
+                   "seedOffset": json.loads(Path(a.plan).read_text()).get("seedOffset", 0)},
         "fidelity": {"mean": round(float(np.mean(fid_values)), 4), "min": round(float(np.min(fid_values)), 4),
                      "realMean": round(float(np.mean([real_fidelity[n]["fidelity"] for n in names])), 4),
                      "meanReadable": round(float(np.mean([fidelity[n]["fidelity"] for n in readable])), 4),
@@ -318,6 +329,7 @@ def main(argv=None):
     pp.add_argument("--model", required=True)
     pp.add_argument("--real", required=True)
     pp.add_argument("--out", required=True)
+    pp.add_argument("--seed-offset", type=int, default=0, help="add this to every seed (same tag sets, other faces)")
     ps = sub.add_parser("score")
     for k in ("--model", "--plan", "--generated", "--real", "--train", "--judge"):
         ps.add_argument(k, required=True)
