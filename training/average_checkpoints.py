@@ -1,6 +1,7 @@
 """Average the generators of several checkpoints of one run into a run folder that exports.
 
 python3 -m training.average_checkpoints runs/snap-a runs/snap-b runs/snap-c --out runs/avg-abc
+python3 -m training.average_checkpoints models/default runs/pz3 --out runs/avg50-def-pz3 --weights 0.5,0.5
 
 A GAN's generator wanders around its equilibrium from one checkpoint to the next (pd6 measured
 FD 5.58, 5.31, 5.17, 5.41 at epochs 10.5–15); the mean of a few of its weights — checkpoint
@@ -9,6 +10,12 @@ averaging, G_ema's idea over a longer window — can sit nearer the middle than 
 running statistics included; counters are the last checkpoint's. The output is the last
 checkpoint with those weights, so `training.export` and `--init-from` read it as any run, and its
 config.json history records the folders averaged.
+
+A source may also be a model folder (its 64 px generator, read back from weights.bin): a
+fine-tune mixed with the model it started from (WiSE-FT's idea: the two lie in one basin, and a
+point between them can beat both; docs/training.md, session 18). Where the runs' generator has a
+code layer and the model's has none, the model's gets one at zero weight (`with_code_layer`:
+it draws what it drew), as `train --init-from MODEL --code-layer` did at step 0.
 """
 import argparse
 import json
@@ -18,6 +25,8 @@ from pathlib import Path
 
 import torch
 
+from training.import_tfjs import load_tfjs_generator
+from training.networks import with_code_layer
 from training.run_history import run_history
 
 
@@ -35,26 +44,41 @@ def average_states(states, weights=None):
     return {k: mean(k) if states[0][k].is_floating_point() else states[-1][k].clone() for k in keys}
 
 
+def model_as_checkpoint(model_dir, net):
+    """A model folder's generator as the G and G_ema of a checkpoint whose network is `net` (a
+    zero code layer added where net has one and the model not); its step is the model's id."""
+    G, _ = load_tfjs_generator(model_dir)
+    if net.get("code_thresholds") and not G.cfg.code_thresholds:
+        G = with_code_layer(G, net["code_thresholds"], net.get("code_sharpness", G.cfg.code_sharpness))
+    state = G.state_dict()
+    card = json.loads((Path(model_dir) / "card.json").read_text(encoding="utf-8"))
+    return {"G": state, "G_ema": state, "step": card.get("id", str(model_dir))}
+
+
 def average_runs(sources, out, weights=None):
-    """sources: run folders (ckpt.pt, config.json), in step order; out: the new run folder;
-    weights: one per source, summing to 1 (None: equal)."""
+    """sources: run folders (ckpt.pt, config.json) in step order, or model folders; out: the new
+    run folder (the last run folder's checkpoint with the averaged generators); weights: one per
+    source, summing to 1 (None: equal)."""
     if weights is not None and (len(weights) != len(sources) or any(w < 0 for w in weights) or abs(sum(weights) - 1) > 1e-6):
         raise ValueError(f"--weights: one non-negative weight per run folder, summing to 1 (got {weights})")
-    ckpts = []
     for src in sources:
-        path = Path(src) / "ckpt.pt"
-        if not path.is_file():
-            raise FileNotFoundError(f"{src}: no ckpt.pt there")
-        ckpts.append(torch.load(path, map_location="cpu"))
-    if len({json.dumps(c["config"]["net"], sort_keys=True) for c in ckpts}) != 1:
+        if not (Path(src) / "ckpt.pt").is_file() and not (Path(src) / "card.json").is_file():
+            raise FileNotFoundError(f"{src}: neither a run folder (ckpt.pt) nor a model folder (card.json)")
+    run_sources = [s for s in sources if (Path(s) / "ckpt.pt").is_file()]
+    if not run_sources:
+        raise ValueError("give at least one run folder: the result is a run folder, with its D and counters")
+    runs = {s: torch.load(Path(s) / "ckpt.pt", map_location="cpu") for s in run_sources}
+    if len({json.dumps(c["config"]["net"], sort_keys=True) for c in runs.values()}) != 1:
         raise ValueError("the checkpoints' networks differ: only one run's checkpoints average")
-    result = dict(ckpts[-1])
+    net = next(iter(runs.values()))["config"]["net"]
+    ckpts = [runs[s] if s in runs else model_as_checkpoint(s, net) for s in sources]
+    result = dict(runs[run_sources[-1]])
     for part in ("G_ema", "G"):
         result[part] = average_states([c[part] for c in ckpts], weights)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     torch.save(result, out / "ckpt.pt")
-    shutil.copy(Path(sources[-1]) / "config.json", out / "config.json")
+    shutil.copy(Path(run_sources[-1]) / "config.json", out / "config.json")
     saved = json.loads((out / "config.json").read_text())
     saved["history"] = run_history(out / "config.json") + [
         {"argv": sys.argv, "fromStep": result["step"], "averaged": [{"run": str(s), "step": c["step"], "weight": w}
@@ -65,7 +89,7 @@ def average_runs(sources, out, weights=None):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description="Average the generators of several checkpoints of one run.")
-    p.add_argument("runs", nargs="+", help="run folders (ckpt.pt + config.json), in step order")
+    p.add_argument("runs", nargs="+", help="run folders (ckpt.pt + config.json) in step order, or model folders")
     p.add_argument("--out", required=True, help="the new run folder")
     p.add_argument("--weights", type=lambda t: [float(x) for x in t.split(",")],
                    help="one weight per run folder, summing to 1, e.g. 0.75,0.25 (default: equal)")

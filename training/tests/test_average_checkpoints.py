@@ -10,9 +10,11 @@ from pathlib import Path
 import torch
 
 from training.average_checkpoints import average_runs, main
-from training.export import load_run_generator
+from training.export import load_run_generator, write_model
+from training.import_tfjs import load_tfjs_generator
+from training.loss import LossConfig
 from training.networks import NetConfig
-from training.tests.test_trainer import make_dataset, tiny_config
+from training.tests.test_trainer import make_dataset, tiny_config, write_codes
 from training.train import train
 
 
@@ -46,13 +48,48 @@ class AverageCheckpointsTests(unittest.TestCase):
             other.net = NetConfig(g_channels=[32, 16, 16, 16, 8], d_channels=[8, 16, 16, 32])
             train(other, progress=False)
             for argv, reason in (([str(d / "run"), str(d / "wide")], "networks differ"),
-                                 ([str(d / "run"), str(d / "nowhere")], "no ckpt.pt"),
+                                 ([str(d / "run"), str(d / "nowhere")], "neither a run folder"),
                                  ([str(d / "run")], "at least two"),
                                  ([str(d / "early"), str(d / "run"), "--weights", "0.5,0.6"], "summing to 1")):
                 err = io.StringIO()
                 with contextlib.redirect_stderr(err), self.assertRaises(SystemExit):
                     main([*argv, "--out", str(d / "bad")])
                 self.assertIn(reason, err.getvalue())
+
+    def test_GIVEN_a_model_folder_and_a_code_layer_fine_tune_of_it_THEN_they_mix_and_the_model_end_draws_as_the_model(self):
+        with tempfile.TemporaryDirectory() as d:
+            d = Path(d)
+            make_dataset(d / "data")
+            write_codes(d / "data")
+            plain = tiny_config(d / "data", d / "plain", epochs=0.34)
+            plain.loss = LossConfig(redraw_weight=10.0)
+            train(plain, progress=False)
+            G0, ckpt0 = load_run_generator(d / "plain")
+            write_model(G0, ckpt0["vocab"], d / "model", "tiny", {"training": {"net": ckpt0["config"]["net"]}})
+            tuned = tiny_config(d / "data", d / "tuned", init_from=str(d / "model"), code_layer=True, epochs=0.67)
+            tuned.loss = LossConfig(redraw_weight=10.0)
+            train(tuned, progress=False)
+            model_G, _ = load_tfjs_generator(d / "model")
+            run = torch.load(d / "tuned" / "ckpt.pt", map_location="cpu")
+            code_cols = slice(model_G.fc.in_features, None)
+            self.assertGreater(run["G_ema"]["fc.weight"][:, code_cols].abs().max().item(), 0)   # the fine-tune moved them
+            # all of the model: it draws what the model draws (its code layer added at zero weight)
+            self.assertEqual(average_runs([d / "model", d / "tuned"], d / "m", weights=[1.0, 0.0]), ["tiny", run["step"]])
+            G_m, ck_m = load_run_generator(d / "m")
+            z, tags = torch.randn(4, G_m.cfg.z_dim), (torch.rand(4, G_m.cfg.num_tags) > 0.5).float()
+            with torch.no_grad():
+                self.assertLess((G_m.eval()(z, tags) - model_G.eval()(z, tags)).abs().max().item(), 1e-5)
+            self.assertEqual(ck_m["step"], run["step"])        # counters and D: the run's
+            self.assertTrue(all(torch.equal(ck_m["D"][k], v) for k, v in run["D"].items()))
+            # half and half: the code columns of fc are half the fine-tune's
+            average_runs([d / "model", d / "tuned"], d / "half", weights=[0.5, 0.5])
+            G_h, _ = load_run_generator(d / "half")
+            self.assertTrue(torch.allclose(G_h.state_dict()["fc.weight"][:, code_cols], 0.5 * run["G_ema"]["fc.weight"][:, code_cols]))
+            # a model folder alone is refused: the result needs a run's D and counters
+            err = io.StringIO()
+            with contextlib.redirect_stderr(err), self.assertRaises(SystemExit):
+                main([str(d / "model"), str(d / "model"), "--out", str(d / "bad")])
+            self.assertIn("at least one run folder", err.getvalue())
 
 
 if __name__ == "__main__":
