@@ -38,8 +38,10 @@ if (opts.psi !== 1 && opts.card) {
   console.error('error: the card holds the figures at ψ 1 (what the bot draws by default); add --no-card with --psi');
   process.exit(2);
 }
-if (!(Number.isInteger(opts.seedOffset) && opts.seedOffset >= 0)) {
-  console.error('error: --seed-offset must be a whole number ≥ 0');
+// The plan's seeds run from 100000 to under 500000 and a seed is a uint32 (training/evaluate.py).
+const SEED_OFFSET_MAX = 0xffffffff - 500000;
+if (!(Number.isInteger(opts.seedOffset) && opts.seedOffset >= 0 && opts.seedOffset <= SEED_OFFSET_MAX)) {
+  console.error(`error: --seed-offset must be a whole number from 0 to ${SEED_OFFSET_MAX}`);
   process.exit(2);
 }
 if (opts.seedOffset !== 0 && opts.card) {

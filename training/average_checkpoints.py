@@ -60,7 +60,7 @@ def average_runs(sources, out, weights=None):
     run folder (the last run folder's checkpoint with the averaged generators); weights: one per
     source, summing to 1 (None: equal)."""
     if weights is not None and (len(weights) != len(sources) or any(w < 0 for w in weights) or abs(sum(weights) - 1) > 1e-6):
-        raise ValueError(f"--weights: one non-negative weight per run folder, summing to 1 (got {weights})")
+        raise ValueError(f"--weights: one non-negative weight per folder, summing to 1 (got {weights})")
     for src in sources:
         if not (Path(src) / "ckpt.pt").is_file() and not (Path(src) / "card.json").is_file():
             raise FileNotFoundError(f"{src}: neither a run folder (ckpt.pt) nor a model folder (card.json)")
@@ -88,11 +88,11 @@ def average_runs(sources, out, weights=None):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description="Average the generators of several checkpoints of one run.")
+    p = argparse.ArgumentParser(description="Average the generators of several checkpoints of one run, or of a model and its fine-tunes.")
     p.add_argument("runs", nargs="+", help="run folders (ckpt.pt + config.json) in step order, or model folders")
     p.add_argument("--out", required=True, help="the new run folder")
     p.add_argument("--weights", type=lambda t: [float(x) for x in t.split(",")],
-                   help="one weight per run folder, summing to 1, e.g. 0.75,0.25 (default: equal)")
+                   help="one weight per folder, summing to 1, e.g. 0.75,0.25 (default: equal)")
     a = p.parse_args(argv)
     if len(a.runs) < 2:
         p.error("give at least two run folders")
