@@ -21,7 +21,7 @@ if (!browserReady) {
   console.warn(`tests/web: skipped — ${CHROMIUM_PATH} is missing (apt-get install chromium to run the studio's browser tests)`);
 }
 
-type Probe = { ready: boolean; error: string | null; backend: string | null; firstFaceMs: number | null; draws: number; liveSteps: number[] };
+type Probe = { ready: boolean; error: string | null; backend: string | null; firstFaceMs: number | null; draws: number; liveSteps: number[]; liveBusy: number };
 
 describe.skipIf(!browserReady)('the studio in headless Chromium', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'gff-web-'));
@@ -66,6 +66,17 @@ describe.skipIf(!browserReady)('the studio in headless Chromium', () => {
   }
 
   const probe = (page: Page) => page.evaluate(() => (window as unknown as { gffStudio: Probe }).gffStudio);
+
+  /**
+   * Waits until a live slider's faces are painted: more steps than `before`, none in flight or
+   * waiting. A fixed pause is not enough on a loaded machine: the last draw may still be running.
+   */
+  const liveSettled = (page: Page, before: number) =>
+    page.waitForFunction((n) => {
+      const p = (window as unknown as { gffStudio: Probe }).gffStudio;
+      return p.liveSteps.length > n && p.liveBusy === 0;
+    }, before);
+  const liveCount = async (page: Page) => (await probe(page)).liveSteps.length;
 
   /** RGBA bytes of the canvases matching a selector. */
   const pixels = (page: Page, selector: string) =>
@@ -199,8 +210,7 @@ describe.skipIf(!browserReady)('the studio in headless Chromium', () => {
     await page.mouse.down();
     for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + 2 + ((box.width - 4) * i) / 10, box.y + box.height / 2);
     await page.mouse.up();
-    await page.waitForFunction((n) => (window as unknown as { gffStudio: Probe }).gffStudio.liveSteps.length > n, steps);
-    await page.waitForTimeout(200);
+    await liveSettled(page, steps);
     const end = (await pixels(page, '[data-testid=morph-canvas]'))[0]!;
     expect(Number(await page.inputValue('[data-testid=morph-slider]'))).toBeGreaterThan(900);
     expect(meanAbsDiff(start, end)).toBeGreaterThan(8);
@@ -233,18 +243,21 @@ describe.skipIf(!browserReady)('the studio in headless Chromium', () => {
     await page.click('[data-tab=blend]');
     await page.waitForFunction(() => document.querySelectorAll('.blend .strip canvas').length === 7);
     const a = (await pixels(page, '[data-testid=blend-canvas]'))[0]!;
+    let steps = await liveCount(page);
     await page.fill('[data-testid=blend-slider]', '1000');
     await page.dispatchEvent('[data-testid=blend-slider]', 'input');
-    await page.waitForTimeout(300);
+    await liveSettled(page, steps);
     const b = (await pixels(page, '[data-testid=blend-canvas]'))[0]!;
     expect(meanAbsDiff(a, b)).toBeGreaterThan(3);
     await page.locator('[data-testid=pad]').scrollIntoViewIfNeeded();
     const pad = (await page.locator('[data-testid=pad]').boundingBox())!;
+    steps = await liveCount(page);
     await page.mouse.click(pad.x + 10, pad.y + 10);
-    await page.waitForTimeout(300);
+    await liveSettled(page, steps);
     const tl = (await pixels(page, '[data-testid=pad-canvas]'))[0]!;
+    steps = await liveCount(page);
     await page.mouse.click(pad.x + pad.width - 10, pad.y + pad.height - 10);
-    await page.waitForTimeout(300);
+    await liveSettled(page, steps);
     const br = (await pixels(page, '[data-testid=pad-canvas]'))[0]!;
     expect(meanAbsDiff(tl, br)).toBeGreaterThan(3);
     await page.screenshot({ path: path.join(shots, 'blend.png'), fullPage: true });
