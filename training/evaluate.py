@@ -43,7 +43,7 @@ SEED_OFFSET_MAX = 2**32 - 1 - 500000   # the plan's seeds run from 100000 to und
 
 
 def plan(a):
-    offset = getattr(a, "seed_offset", 0)
+    offset = a.seed_offset
     if not 0 <= offset <= SEED_OFFSET_MAX:
         raise SystemExit(f"error: --seed-offset must be 0–{SEED_OFFSET_MAX}, got {offset}")
     vocab = model_vocab(a.model)
@@ -115,15 +115,20 @@ def resize_to(images, size):
 
 
 def read_generated(plan_path, generated_path, size=None):
-    """The plan's rows and the images drawn for them, uint8 (rows, size, size, 3). Without `size`
-    it is found from the file's length (square RGB images); a file of the wrong length is refused."""
+    """The plan's rows and the images drawn for them (drawn_images)."""
     rows = json.loads(Path(plan_path).read_text())["rows"]
+    return rows, drawn_images(rows, generated_path, size)
+
+
+def drawn_images(rows, generated_path, size=None):
+    """The images drawn for the plan's rows, uint8 (rows, size, size, 3). Without `size` it is
+    found from the file's length (square RGB images); a file of the wrong length is refused."""
     gen = np.fromfile(generated_path, dtype=np.uint8)
     if size is None:
         size = int(round((gen.size / max(len(rows), 1) / 3) ** 0.5))
     if gen.size != len(rows) * size * size * 3:
         sys.exit(f"error: {generated_path}: expected {len(rows)} images of {size}px, found {gen.size} bytes")
-    return rows, gen.reshape(len(rows), size, size, 3)
+    return gen.reshape(len(rows), size, size, 3)
 
 
 def real_side(real_dir, size, vocab):
@@ -156,7 +161,9 @@ def score(a):
     judge, jckpt = load_classifier(a.judge)
     if [v["name"] for v in jckpt["vocab"]] != names:
         sys.exit("error: the judge was trained on another tag vocabulary than the model's tags.json")
-    plan_rows, gen = read_generated(a.plan, a.generated, size)
+    plan = json.loads(Path(a.plan).read_text())
+    plan_rows = plan["rows"]
+    gen = drawn_images(plan_rows, a.generated, size)
     gen = resize_to(gen, jckpt["size"])  # the judge sees every image at its own training size
     feats, probs = classify(judge, gen)
     kinds = np.array([r["kind"] for r in plan_rows])
@@ -214,7 +221,7 @@ def score(a):
         "judge": {"heldoutMeanAccuracy": round(jckpt["report"]["heldout_mean_accuracy"], 4),
                   "heldoutMinAccuracy": round(jckpt["report"]["heldout_min_accuracy"], 4)},
         "images": {"sample": int(s.sum()), "diversity": int((kinds == "diversity").sum()), "restylePairs": int(base.sum()),
-                   "seedOffset": json.loads(Path(a.plan).read_text()).get("seedOffset", 0)},
+                   "seedOffset": plan.get("seedOffset", 0)},
         "fidelity": {"mean": round(float(np.mean(fid_values)), 4), "min": round(float(np.min(fid_values)), 4),
                      "realMean": round(float(np.mean([real_fidelity[n]["fidelity"] for n in names])), 4),
                      "meanReadable": round(float(np.mean([fidelity[n]["fidelity"] for n in readable])), 4),
