@@ -8,6 +8,7 @@ import argparse
 import copy
 import json
 import os
+import shutil
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -48,6 +49,10 @@ class TrainConfig:
     threads: int = 0              # torch threads; 0 = all cores
     log_every: int = 50           # steps
     samples_per_epoch: int = 2    # sample grids (and checkpoints) per epoch
+    # Keep a copy of the first checkpoint at or after every multiple of this many steps, as a run
+    # folder of its own (OUT/keep/step-NNNNNN: ckpt.pt + config.json) that export, mixes and forks
+    # read; 0 = none. Judging a long run means judging its past: ckpt.pt only holds the present.
+    keep_every: int = 0
     limit: int = 0                # use only the first N images (tests)
     device: str = "auto"          # auto = cuda when PyTorch sees a GPU, else cpu
     init_from: str = ""           # a shipped model folder or run folder whose generator starts a new run (D starts fresh)
@@ -92,6 +97,17 @@ def save_checkpoint(path, state):
     tmp = path.with_suffix(".tmp")
     torch.save(state, tmp)
     os.replace(tmp, path)  # never leave a half-written ckpt.pt behind
+
+
+def keep_checkpoint(out: Path, step: int) -> Path:
+    """Copy the run's checkpoint and config into OUT/keep/step-NNNNNN, a run folder of its own."""
+    kept = out / "keep" / f"step-{step:06d}"
+    kept.mkdir(parents=True, exist_ok=True)
+    for name in ("config.json", "ckpt.pt"):  # ckpt.pt last: a folder with it is complete
+        tmp = kept / f"{name}.tmp"
+        shutil.copyfile(out / name, tmp)
+        os.replace(tmp, kept / name)
+    return kept
 
 
 class DeviceError(Exception):
@@ -275,6 +291,7 @@ def train(cfg: TrainConfig, resume=False, progress=True):
     next_grid = (images_seen // grid_every + 1) * grid_every
     started = time.time()
     log = (out / "log.jsonl").open("a")
+    last_kept = step  # a resumed run keeps on from where it stood, not again at its first checkpoint
 
     def snapshot():
         return {"G": G.state_dict(), "D": D.state_dict(), "G_ema": G_ema.state_dict(),
@@ -386,6 +403,9 @@ def train(cfg: TrainConfig, resume=False, progress=True):
                     save_sample_grid(G_ema, fixed_z, fixed_sets, out / "samples" / f"epoch_{images_seen / len(data):06.2f}.png")
                 save_checkpoint(ckpt_path, snapshot())
                 save_loss_plot(out / "log.jsonl", out / "loss.png")
+                if cfg.keep_every and step // cfg.keep_every > last_kept // cfg.keep_every:
+                    keep_checkpoint(out, step)
+                    last_kept = step
             if cfg.max_minutes and time.time() - started > cfg.max_minutes * 60:
                 break
     save_checkpoint(ckpt_path, snapshot())
@@ -463,13 +483,17 @@ def main(argv=None):
                         "CPU with AVX-512 BF16, slower without; may be switched on or off on --resume)")
     p.add_argument("--d-warmup", type=int, default=0, help="steps at the start in which only D learns (for a fresh D beside --init-from)")
     p.add_argument("--samples-per-epoch", type=int, default=TrainConfig.samples_per_epoch, help="sample grids and checkpoints per epoch")
+    p.add_argument("--keep-every", type=int, default=0,
+                   help="keep a copy of the checkpoint every N steps as a run folder, OUT/keep/step-NNNNNN (0: none)")
     p.add_argument("--log-every", type=int, default=TrainConfig.log_every, help="steps between lines of log.jsonl")
     p.add_argument("--g-channels", type=channel_list, help="generator widths from 4x4 up, e.g. 384,192,96,48,24 (default 256,128,64,32,16)")
     p.add_argument("--d-channels", type=channel_list, help="discriminator widths, e.g. 48,96,192,384 (default 32,64,128,256)")
     a = p.parse_args(argv)
+    if a.keep_every < 0:
+        p.error("--keep-every: a number of steps, or 0 for none")
     cfg = TrainConfig(data=a.data, out=a.out, image_size=a.size, max_tags=a.max_tags, batch=a.batch,
                       epochs=a.epochs, max_minutes=a.max_minutes, seed=a.seed, lr_g=a.lr_g, lr_d=a.lr_d, threads=a.threads, limit=a.limit, device=a.device,
-                      init_from=a.init_from, d_warmup=a.d_warmup, code_layer=a.code_layer, factor_coach=a.factor_coach, init_d_from=a.init_d_from, factor_rec=a.factor_rec, bf16=a.bf16, samples_per_epoch=a.samples_per_epoch, log_every=a.log_every,
+                      init_from=a.init_from, d_warmup=a.d_warmup, code_layer=a.code_layer, factor_coach=a.factor_coach, init_d_from=a.init_d_from, factor_rec=a.factor_rec, bf16=a.bf16, samples_per_epoch=a.samples_per_epoch, log_every=a.log_every, keep_every=a.keep_every,
                       loss=LossConfig(mode_seeking=a.mode_seeking, aux_weight_g=a.aux_g, aux_weight_d=a.aux_d, aux_balanced=a.aux_balanced,
                                       rec_weight=a.rec, kl_weight=a.kl, latent_weight=a.latent_reg,
                                       factor_weight_d=a.factor_d, factor_weight_g=a.factor_g, redraw_weight=a.redraw,

@@ -149,6 +149,22 @@ class TrainExportTests(unittest.TestCase):
             self.assertEqual({g["lr"] for g in ckpt["opt_g"]["param_groups"]}, {2e-5})
             self.assertEqual({g["lr"] for g in ckpt["opt_d"]["param_groups"]}, {8e-5})
 
+    def test_GIVEN_keep_every_THEN_past_checkpoints_stay_as_run_folders_across_a_resume(self):
+        with tempfile.TemporaryDirectory() as d:
+            data, out = Path(d) / "data", Path(d) / "run"
+            make_dataset(data)  # 24 faces, batch 8, three checkpoints an epoch: one every step
+            train(tiny_config(data, out, epochs=3.0, samples_per_epoch=3, keep_every=4), progress=False)
+            self.assertEqual(sorted(p.name for p in (out / "keep").iterdir()), ["step-000004", "step-000008"])
+            G8, ckpt8 = load_run_generator(out / "keep" / "step-000008")  # a run folder export reads
+            self.assertEqual(ckpt8["step"], 8)
+            self.assertNotEqual(torch.load(out / "ckpt.pt", map_location="cpu")["step"], 8)
+            # resumed at step 9: the next copy is at 12, not again at the first checkpoint
+            train(tiny_config(data, out, epochs=4.0, samples_per_epoch=3, keep_every=4), resume=True, progress=False)
+            self.assertEqual(sorted(p.name for p in (out / "keep").iterdir()), ["step-000004", "step-000008", "step-000012"])
+            self.assertEqual(torch.load(out / "keep" / "step-000012" / "ckpt.pt", map_location="cpu")["step"], 12)
+            with contextlib.redirect_stderr(io.StringIO()), self.assertRaises(SystemExit):
+                main(["--data", str(data), "--out", str(out), "--keep-every", "-1"])
+
     def test_GIVEN_SIGTERM_WHEN_training_THEN_it_stops_at_a_step_boundary_with_a_checkpoint_at_that_step(self):
         import signal
         import subprocess
