@@ -61,10 +61,10 @@ def average_runs(sources, out, weights=None):
     source, summing to 1 (None: equal)."""
     if weights is not None and (len(weights) != len(sources) or any(w < 0 for w in weights) or abs(sum(weights) - 1) > 1e-6):
         raise ValueError(f"--weights: one non-negative weight per folder, summing to 1 (got {weights})")
-    for src in sources:
-        if not (Path(src) / "ckpt.pt").is_file() and not (Path(src) / "card.json").is_file():
-            raise FileNotFoundError(f"{src}: neither a run folder (ckpt.pt) nor a model folder (card.json)")
     run_sources = [s for s in sources if (Path(s) / "ckpt.pt").is_file()]
+    for src in sources:
+        if src not in run_sources and not (Path(src) / "card.json").is_file():
+            raise FileNotFoundError(f"{src}: neither a run folder (ckpt.pt) nor a model folder (card.json)")
     if not run_sources:
         raise ValueError("give at least one run folder: the result is a run folder, with its D and counters")
     runs = {s: torch.load(Path(s) / "ckpt.pt", map_location="cpu") for s in run_sources}

@@ -155,7 +155,7 @@ class TrainExportTests(unittest.TestCase):
             make_dataset(data)  # 24 faces, batch 8, three checkpoints an epoch: one every step
             train(tiny_config(data, out, epochs=3.0, samples_per_epoch=3, keep_every=4), progress=False)
             self.assertEqual(sorted(p.name for p in (out / "keep").iterdir()), ["step-000004", "step-000008"])
-            G8, ckpt8 = load_run_generator(out / "keep" / "step-000008")  # a run folder export reads
+            _, ckpt8 = load_run_generator(out / "keep" / "step-000008")  # a run folder export reads
             self.assertEqual(ckpt8["step"], 8)
             self.assertNotEqual(torch.load(out / "ckpt.pt", map_location="cpu")["step"], 8)
             # resumed at step 9: the next copy is at 12, not again at the first checkpoint
