@@ -15,6 +15,7 @@ the gradient's angle) are near-continuous, so they get no steps: a linear layer 
 """
 from statistics import NormalDist
 
+from training.dataset import DataError, TaggedImages
 from training.draw_codes import DrawCodes
 from training.factor_codes import FactorCodes
 
@@ -44,3 +45,13 @@ def code_thresholds(codes: FactorCodes, draws: DrawCodes | None = None, max_draw
             if counts and max(counts) <= max_draw_choices:
                 pairs += [[draws.offset + c, t] for t in quantile_boundaries(counts)]
     return pairs
+
+
+def data_code_thresholds(path, size, vocab):
+    """code_thresholds of a rendered folder's codes (factors.csv and draws.csv), as `train
+    --code-layer` gives a generator trained on it; DataError where the folder has no codes."""
+    data = TaggedImages(path, size, vocab=vocab)
+    if data.factors is None or data.draws is None:
+        raise DataError(f"{path}: no factors.csv and draws.csv beside tags.csv, so no codes to snap")
+    codes = FactorCodes(data.factors, data.tags)
+    return code_thresholds(codes, DrawCodes(data.draws, offset=len(codes.names)))

@@ -19,8 +19,10 @@ import numpy as np
 import torch
 
 from training.networks import Generator, NetConfig, TwoStageGenerator, Upscaler, UpscalerConfig
+from training.code_layer import data_code_thresholds
+from training.snap_codes import snap_codes
 from training.export_onnx import file_manifest, write_onnx
-from training.dataset import read_tag_rows, with_hidden_sets
+from training.dataset import DataError, read_tag_rows, with_hidden_sets
 from training.discriminator_file import DiscriminatorFileError, read_discriminator, write_discriminator
 from training.import_tfjs import load_tfjs_generator, load_tfjs_upscaler
 from training.run_history import run_history
@@ -268,6 +270,20 @@ def discriminator_source(path, out_dir):
     return write_discriminator(state, entry, entry["tags"], entry["steps"], out_dir)
 
 
+def snapped_generator(G, vocab, codes_data):
+    """(G with its codes snapped, the card's note of it). A generator with a code layer snaps at
+    its own steps; one without gets them from the codes of the data it learnt (codes_data)."""
+    thresholds = None
+    if not G.cfg.code_thresholds:
+        if not codes_data:
+            raise ValueError("this generator has no code layer and names no training data: give --codes-data")
+        thresholds = data_code_thresholds(codes_data, G.cfg.image_size, vocab)
+    snapped = snap_codes(G, thresholds).eval()
+    numbers = sorted({int(i) for i, _ in snapped.cfg.code_thresholds})
+    return snapped, {"zIndices": numbers, "steps": len(snapped.cfg.code_thresholds),
+                     "thresholdsFrom": "its code layer" if thresholds is None else str(codes_data)}
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description="Export a run's EMA generator (or a shipped model's generator) as a tfjs layers + ONNX model.")
     p.add_argument("run", help="run folder with ckpt.pt, or a model folder (card.json) whose generator to take as it is")
@@ -282,6 +298,11 @@ def main(argv=None):
                    help="also write the discriminator the generator was trained against (discriminator.pt, float16, "
                         "never served; from a model folder, the one it carries), so that fine-tunes of this model can "
                         "start with it: train.py --init-d-from MODEL")
+    p.add_argument("--snap-codes", action="store_true",
+                   help="fold a move of every coded z number to the middle of its variant's share into the generator "
+                        "(training/snap_codes.py): the same variants per seed, drawn without blends of two")
+    p.add_argument("--codes-data", help="with --snap-codes, for a generator without a code layer: the rendered folder "
+                                        "whose codes it learnt (default: the data its run or card names)")
     a = p.parse_args(argv)
     try:
         G, vocab, training = generator_source(a.run)
@@ -291,6 +312,15 @@ def main(argv=None):
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         sys.exit(2)
+    if a.snap_codes:
+        try:
+            G, training["snapCodes"] = snapped_generator(G, vocab, a.codes_data or training.get("data"))
+            training["net"] = asdict(G.cfg)  # the code layer it may have gained: the model reads back with it
+        except (DataError, ValueError) as e:
+            print(f"error: --snap-codes: {e}", file=sys.stderr)
+            sys.exit(2)
+    elif a.codes_data:
+        p.error("--codes-data goes with --snap-codes")
     model_id = a.id or Path(a.out).name
     extra = {"name": a.name or model_id, **({"note": a.note} if a.note else {}),
              "training": {**training, "exportCommand": "python3 -m training.export " + " ".join(sys.argv[1:] if argv is None else argv)}}
