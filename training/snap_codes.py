@@ -6,7 +6,7 @@ DrawCodes.encode). The generator does not follow a code sharply: near the bounda
 shares it draws something between two hair variants or two mouths, a face no render shows.
 Moving each coded number to the middle of its share (in the normal CDF's terms) before G reads
 it keeps every seed's variant and draws it as G draws it best (docs/training.md, session 21:
-the default's recall 0.880 → 0.899, FD 5.31 → 5.16 on the same seeds).
+the v2 preview's recall 0.880 → 0.899, FD 5.31 → 5.16 on the same seeds).
 
 The move is folded into the network, not done by the runtime: with the code layer's steps
 s_k = σ(a (z_i − t_k)) at the boundaries t_k of z_i's shares, the snapped number is
