@@ -13,9 +13,10 @@ tags and so do the boundaries: the thresholds are those of every n the data uses
 two lie closer than MERGE. Draws with more than MAX_DRAW_CHOICES choices (the colour jitters,
 the gradient's angle) are near-continuous, so they get no steps: a linear layer reads them well.
 """
+from pathlib import Path
 from statistics import NormalDist
 
-from training.dataset import DataError, TaggedImages
+from training.dataset import DataError, read_draws, read_factors, read_tag_rows, tag_matrix
 from training.draw_codes import DrawCodes
 from training.factor_codes import FactorCodes
 
@@ -47,11 +48,15 @@ def code_thresholds(codes: FactorCodes, draws: DrawCodes | None = None, max_draw
     return pairs
 
 
-def data_code_thresholds(path, size, vocab):
-    """code_thresholds of a rendered folder's codes (factors.csv and draws.csv), as `train
-    --code-layer` gives a generator trained on it; DataError where the folder has no codes."""
-    data = TaggedImages(path, size, vocab=vocab)
-    if data.factors is None or data.draws is None:
+def data_code_thresholds(path, vocab):
+    """code_thresholds of a rendered folder's codes (factors.csv and draws.csv over vocab's tags),
+    as `train --code-layer` gives a generator trained on it, read without its images; DataError
+    where the folder has no codes."""
+    path = Path(path)
+    rows = read_tag_rows(path)
+    files = [f for f, _ in rows]
+    factors, draws = read_factors(path, files), read_draws(path, files)
+    if factors is None or draws is None:
         raise DataError(f"{path}: no factors.csv and draws.csv beside tags.csv, so no codes to snap")
-    codes = FactorCodes(data.factors, data.tags)
-    return code_thresholds(codes, DrawCodes(data.draws, offset=len(codes.names)))
+    codes = FactorCodes(factors, tag_matrix(rows, vocab))
+    return code_thresholds(codes, DrawCodes(draws, offset=len(codes.names)))

@@ -156,6 +156,17 @@ def read_draws(root: Path, files):
     return names, choice, choices
 
 
+def tag_matrix(rows, vocab):
+    """Multi-hot float32 (N, K) of read_tag_rows' rows over vocab (tags outside it left out)."""
+    index = {v["name"]: i for i, v in enumerate(vocab)}
+    tags = torch.zeros(len(rows), len(vocab))
+    for r, (_, names) in enumerate(rows):
+        for t in names:
+            if t in index:
+                tags[r, index[t]] = 1.0
+    return tags
+
+
 class TaggedImages:
     """Images as uint8 (N, 3, S, S) and multi-hot tags as float32 (N, K), all in memory."""
 
@@ -165,12 +176,7 @@ class TaggedImages:
         if limit:
             rows = rows[:limit]
         self.vocab = vocab if vocab is not None else choose_vocabulary(root, rows, max_tags)
-        index = {v["name"]: i for i, v in enumerate(self.vocab)}
-        self.tags = torch.zeros(len(rows), len(self.vocab))
-        for r, (_, tags) in enumerate(rows):
-            for t in tags:
-                if t in index:
-                    self.tags[r, index[t]] = 1.0
+        self.tags = tag_matrix(rows, self.vocab)
         self.images = load_images(root, [f for f, _ in rows], size)
         self.size = size
         self.files = [f for f, _ in rows]

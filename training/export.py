@@ -277,7 +277,7 @@ def snapped_generator(G, vocab, codes_data):
     if not G.cfg.code_thresholds:
         if not codes_data:
             raise ValueError("this generator has no code layer and names no training data: give --codes-data")
-        thresholds = data_code_thresholds(codes_data, G.cfg.image_size, vocab)
+        thresholds = data_code_thresholds(codes_data, vocab)
     snapped = snap_codes(G, thresholds).eval()
     numbers = sorted({int(i) for i, _ in snapped.cfg.code_thresholds})
     return snapped, {"zIndices": numbers, "steps": len(snapped.cfg.code_thresholds),

@@ -17,6 +17,7 @@ need nothing new. Where tags narrow a factor, the boundaries of every narrowing 
 (training/code_layer.py), so a share here is the finest cell: inside one variant for every
 tag set, its middle not always that variant's middle.
 """
+import copy
 from statistics import NormalDist
 
 import torch
@@ -31,6 +32,14 @@ def cell_middles(thresholds):
     return [NormalDist().inv_cdf((a + b) / 2) for a, b in zip(edges, edges[1:])]
 
 
+def steps_by_number(thresholds):
+    """{z index: [(threshold, its column among the steps), …] sorted} of [[z index, t], …]."""
+    steps = {}
+    for k, (i, t) in enumerate(thresholds):
+        steps.setdefault(int(i), []).append((float(t), k))
+    return {i: sorted(pairs) for i, pairs in steps.items()}
+
+
 def snap_codes(G: Generator, thresholds=None) -> Generator:
     """A copy of G (eval or train mode as G) whose fc reads each z number that has code-layer
     steps as the middle of the cell it falls in. G without a code layer gets one first, at these
@@ -39,21 +48,15 @@ def snap_codes(G: Generator, thresholds=None) -> Generator:
     if G.cfg.code_thresholds:
         if thresholds is not None and [[int(i), float(t)] for i, t in thresholds] != G.cfg.code_thresholds:
             raise ValueError("this generator's code layer has other thresholds than those given")
-        snapped = Generator(G.cfg)
-        snapped.load_state_dict(G.state_dict())
+        snapped = copy.deepcopy(G)
     elif thresholds:
-        snapped = with_code_layer(G, thresholds)
+        snapped = with_code_layer(G, thresholds).train(G.training)
     else:
         raise ValueError("a generator without a code layer needs the code thresholds (from its training data)")
-    snapped.train(G.training)
     n_in = snapped.cfg.z_dim + snapped.cfg.num_tags
-    steps = {}
-    for k, (i, t) in enumerate(snapped.cfg.code_thresholds):
-        steps.setdefault(int(i), []).append((float(t), k))
     with torch.no_grad():
         W, b = snapped.fc.weight.double(), snapped.fc.bias.double()
-        for i, pairs in steps.items():
-            pairs.sort()
+        for i, pairs in steps_by_number(snapped.cfg.code_thresholds).items():
             middles = cell_middles([t for t, _ in pairs])
             column = W[:, i].clone()
             b += column * middles[0]
@@ -69,12 +72,8 @@ def snap_numbers(z, thresholds):
     """What snap_codes' network reads instead of z (B, z_dim), with hard steps: each coded number
     moved to its cell's middle. For tests and pilots; the network does this itself."""
     z = z.clone().double()
-    steps = {}
-    for i, t in thresholds:
-        steps.setdefault(int(i), []).append(float(t))
-    for i, ts in steps.items():
-        ts.sort()
+    for i, pairs in steps_by_number(thresholds).items():
+        ts = [t for t, _ in pairs]
         middles = torch.tensor(cell_middles(ts), dtype=torch.float64)
         z[:, i] = middles[torch.bucketize(z[:, i].contiguous(), torch.tensor(ts, dtype=torch.float64))]
     return z.float()
-
