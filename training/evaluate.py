@@ -23,6 +23,7 @@ import torch
 
 from training.classifier import load_classifier
 from training.dataset import TaggedImages
+from training.metrics.crispness import crispness
 from training.metrics.fidelity import per_tag_fidelity
 from training.metrics.frechet import frechet_distance
 from training.metrics.precision_recall import precision_recall
@@ -164,9 +165,13 @@ def score(a):
     plan = json.loads(Path(a.plan).read_text())
     plan_rows = plan["rows"]
     gen = drawn_images(plan_rows, a.generated, size)
+    kinds = np.array([r["kind"] for r in plan_rows])
+    # Crispness at the model's own size, beside renders of the same tag sets (the plan's sample
+    # rows take the held-out faces' tag vectors in order) measured the same way.
+    crisp_gen = crispness(gen[kinds == "sample"])
+    crisp_real = crispness(TaggedImages(a.real, size, vocab=vocab, limit=int((kinds == "sample").sum())).images.permute(0, 2, 3, 1).numpy())
     gen = resize_to(gen, jckpt["size"])  # the judge sees every image at its own training size
     feats, probs = classify(judge, gen)
-    kinds = np.array([r["kind"] for r in plan_rows])
     req = np.array([r["tags"] for r in plan_rows], dtype=np.float32) > 0.5
     det = probs > 0.5
 
@@ -239,6 +244,7 @@ def score(a):
                       "sameTagsPixelL2": round(gen_pixel_div, 3)},
         **({"untaggedFactors": matched["factors"]} if matched else {}),
         "restyle": {"otherTagsKept": round(float(same), 4), "newHairColourDetected": round(new_hair_hit, 4)},
+        "crispness": {"generated": crisp_gen, "renders": crisp_real},
     }
     metrics["bar"] = {
         "meanFidelity>=0.90": metrics["fidelity"]["mean"] >= 0.90,
@@ -256,6 +262,17 @@ def score(a):
         "diversity>=0.8xRealSameTags": bool(matched) and (metrics["diversity"].get("factorJudgeSpace") or metrics["diversity"])["ratioToRealSameTags"] >= 0.8,
         "imageSize128": size >= 128,
     }
+    # Model v3's bar (issue 31): flat fills and sure details beside what v2 kept. A tool that
+    # reads three seed draws (tools/evaluate.ts --draws 3) judges their mean, not one draw.
+    detail = [n for n in ("smile", "frown", "open_mouth", "closed_eyes", "one_eye_closed", "freckles") if n in names]
+    metrics["barV3"] = {
+        "crispTop8>=0.90": crisp_gen["top8Coverage"] >= 0.90, "crispColoursFor90<=6": crisp_gen["coloursFor90"] <= 6,
+        "detailsWithin0.03OfRenders": all(fidelity[n]["fidelity"] >= real_fidelity[n]["fidelity"] - 0.03 for n in detail),
+        "meanFidelityReadable>=0.97": metrics["fidelity"]["meanReadable"] >= 0.97,
+        "hairColour>=0.99": (metrics["fidelity"]["minHairColor"] or 0) >= 0.99,
+        "recall>=0.90": rec >= 0.90, "FD<=4": fd <= 4.0,
+        "diversity>=0.8xRealSameTags": metrics["barV2"]["diversity>=0.8xRealSameTags"],
+    }
     out = Path(a.out) if a.out else Path(a.generated).with_name("metrics.json")
     out.write_text(json.dumps(metrics, indent=1))
     if not a.no_card:
@@ -263,7 +280,7 @@ def score(a):
             "fidelity": {k: metrics["fidelity"][k] for k in ("mean", "min", "minHairColor", "realMean", "meanReadable", "readableTags", "unreadable")} | {
                 "perTag": {n: d["fidelity"] for n, d in metrics["fidelity"]["perTag"].items()}}}
         card_path.write_text(json.dumps(card, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    summary = {k: metrics[k] for k in ("judge", "frechetDistance", "precisionRecall", "diversity", "untaggedFactors", "restyle", "bar", "barV2")
+    summary = {k: metrics[k] for k in ("judge", "frechetDistance", "precisionRecall", "diversity", "untaggedFactors", "restyle", "crispness", "bar", "barV2", "barV3")
                if k in metrics}
     print(json.dumps({"fidelityMean": metrics["fidelity"]["mean"], "fidelityMin": metrics["fidelity"]["min"],
                       "fidelityRealMean": metrics["fidelity"]["realMean"], "fidelityMeanReadable": metrics["fidelity"]["meanReadable"],

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from training.layered import LayeredConfig, LayeredGenerator
 from training.networks import Generator, NetConfig, TwoStageGenerator, Upscaler, UpscalerConfig
 from training.code_layer import data_code_thresholds
 from training.snap_codes import snap_codes
@@ -90,6 +91,9 @@ def keras_topology(model):
             _layer("Add", f"add{i}", {}, [f"relu{i}", f"skip{i}"]),
         ]
         prev = f"add{i}"
+    if isinstance(G, LayeredGenerator):
+        layers += layered_head_layers(G, prev, fc_in)
+        return _model(layers, "image")
     layers += [
         _layer("Conv2D", "out", {"kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last",
                                  "dilation_rate": [1, 1], "activation": "linear", "use_bias": True, "filters": 3}, [prev]),
@@ -99,9 +103,38 @@ def keras_topology(model):
     if isinstance(model, TwoStageGenerator):
         more, last = upscaler_layers(model.U, last)
         layers += more
+    return _model(layers, last)
+
+
+def _model(layers, last):
     return {"class_name": "Model", "config": {"name": "generator", "layers": layers, "input_layers": [["input", 0, 0]],
                                               "output_layers": [[last, 0, 0]]},
             "keras_version": "tfjs-layers 4.22.0", "backend": "tensor_flow.js"}
+
+
+def layered_head_layers(G, prev, fc_in, scale=1):
+    """The layered generator's head (training/layered.py): K mask logits, softmax over layers,
+    one colour per layer from the trunk's input, and their product, all stock Keras layers.
+    scale 2 or 4 upsamples the logits (legacy bilinear, as PyTorch's upsample2x_legacy) first."""
+    cfg = G.cfg
+    size = cfg.image_size * scale
+    conv = {"kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last",
+            "dilation_rate": [1, 1], "activation": "linear", "use_bias": True}
+    layers = [_layer("Conv2D", "out", {**conv, "filters": cfg.layers}, [prev])]
+    logits = "out"
+    for i in range({1: 0, 2: 1, 4: 2}[scale]):
+        layers.append(_layer("UpSampling2D", f"logits_up{i}", {"size": [2, 2], "data_format": "channels_last", "interpolation": "bilinear"}, [logits]))
+        logits = f"logits_up{i}"
+    layers += [
+        _layer("Softmax", "masks", {"axis": -1}, [logits]),
+        _layer("Reshape", "masks_flat", {"target_shape": [size * size, cfg.layers]}, ["masks"]),
+        _layer("Dense", "palette_fc", {"units": cfg.palette_hidden, "activation": "relu", "use_bias": True}, [fc_in]),
+        _layer("Dense", "palette_out", {"units": cfg.layers * 3, "activation": "tanh", "use_bias": True}, ["palette_fc"]),
+        _layer("Reshape", "palette", {"target_shape": [cfg.layers, 3]}, ["palette_out"]),
+        _layer("Dot", "paint", {"axes": [2, 1], "normalize": False}, ["masks_flat", "palette"]),
+        _layer("Reshape", "image", {"target_shape": [size, size, 3]}, ["paint"]),
+    ]
+    return layers
 
 
 def keras_weights(model):
@@ -129,6 +162,9 @@ def keras_weights(model):
         out += [(f"skip{i}/kernel", k), (f"skip{i}/bias", bias)]
     k, bias = conv(G.out)
     out += [("out/kernel", k), ("out/bias", bias)]
+    if isinstance(G, LayeredGenerator):
+        out += [("palette_fc/kernel", G.palette_fc.weight.detach().t().numpy()), ("palette_fc/bias", G.palette_fc.bias.detach().numpy()),
+                ("palette_out/kernel", G.palette_out.weight.detach().t().numpy()), ("palette_out/bias", G.palette_out.bias.detach().numpy())]
     if isinstance(model, TwoStageGenerator):
         U = model.U
         named = [("sr_head", U.head)] + [(f"sr_body{i}", c) for i, c in enumerate(U.body)] + [("sr_upconv", U.up_conv), ("sr_tail", U.tail)]
@@ -175,6 +211,7 @@ def write_model(G, vocab, out_dir, model_id, card_extra=None, float16=True):
             "imageSize": base.cfg.image_size * (2 if two_stage else 1), "numTags": base.cfg.num_tags,
             **({"baseImageSize": base.cfg.image_size, "upscaler": asdict(G.U.cfg)} if two_stage else {}),
             "parameters": sum(p.numel() for p in G.parameters()),
+            **({"head": "layered", "layers": base.cfg.layers} if isinstance(base, LayeredGenerator) else {}),
             "weightsDtype": "float16" if float16 else "float32",
             "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "codeVersion": git_revision(), **(card_extra or {}), "files": file_manifest(out_dir)}
@@ -185,8 +222,8 @@ def write_model(G, vocab, out_dir, model_id, card_extra=None, float16=True):
 def load_run_generator(run_dir):
     """G_ema (eval mode) and the vocabulary from a run folder's ckpt.pt."""
     ckpt = torch.load(Path(run_dir) / "ckpt.pt", map_location="cpu")
-    net = NetConfig(**ckpt["config"]["net"])
-    G = Generator(net)
+    layered = ckpt["config"].get("head") == "layered"
+    G = LayeredGenerator(LayeredConfig(**ckpt["config"]["net"])) if layered else Generator(NetConfig(**ckpt["config"]["net"]))
     G.load_state_dict(ckpt["G_ema"])
     return G.eval(), ckpt
 
