@@ -118,11 +118,12 @@ def layered_head_layers(G, prev, fc_in, scale=1):
     scale 2 or 4 upsamples the logits (legacy bilinear, as PyTorch's upsample2x_legacy) first."""
     cfg = G.cfg
     size = cfg.image_size * scale
+    doublings = cfg.logit_doublings(scale)
     conv = {"kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last",
             "dilation_rate": [1, 1], "activation": "linear", "use_bias": True}
     layers = [_layer("Conv2D", "out", {**conv, "filters": cfg.layers}, [prev])]
     logits = "out"
-    for i in range({1: 0, 2: 1, 4: 2}[scale]):
+    for i in range(doublings):
         layers.append(_layer("UpSampling2D", f"logits_up{i}", {"size": [2, 2], "data_format": "channels_last", "interpolation": "bilinear"}, [logits]))
         logits = f"logits_up{i}"
     layers += [

@@ -66,6 +66,7 @@ def load_masks(root: Path, files, size):
 
 def layered_losses(G, z, tags, x, labels):
     logits, palette = G.parts(z, tags)
+    logits = G.logits_at(logits)  # at the picture's size, where the labels are
     y = G.composite(logits, palette)
     ce = F.nll_loss(grouped_log_probs(logits), labels.long())
     return ce, F.l1_loss(y, x), y, logits
@@ -83,7 +84,7 @@ def train(a):
     if ckpt:
         cfg = LayeredConfig(**ckpt["config"]["net"])
     else:
-        cfg = LayeredConfig(num_tags=len(vocab), image_size=size, code_thresholds=code_thresholds(codes, draws),
+        cfg = LayeredConfig(num_tags=len(vocab), image_size=size, mask_size=min(a.mask_size, size), code_thresholds=code_thresholds(codes, draws),
                             **({"g_channels": a.g_channels} if a.g_channels else {}))
     G = LayeredGenerator(cfg)
     if ckpt:
@@ -174,7 +175,8 @@ def main(argv=None):
     p.add_argument("--heldout", default="", help="another rendered folder: held-out figures and sample strips")
     p.add_argument("--out", required=True)
     p.add_argument("--size", type=int, default=128, choices=[64, 128])
-    p.add_argument("--g-channels", type=channel_list, help="widths from 4x4 up (default 256,128,96,64,32,24 at 128 px)")
+    p.add_argument("--g-channels", type=channel_list, help="widths from 4x4 up to the masks' size (default 256,128,64,48,32: 64 px masks)")
+    p.add_argument("--mask-size", type=int, default=64, choices=[64, 128], help="the size the trunk draws the layer logits at")
     p.add_argument("--steps", type=int, default=1_000_000)
     p.add_argument("--minutes", type=float, default=0.0, help="stop (checkpoint written) after this long; 0 = none")
     p.add_argument("--batch", type=int, default=32)

@@ -33,7 +33,9 @@ def main():
     channels = [32, 24, 16, 12, 8, 8][: {64: 5, 128: 6}[a.size]]
     steps = [[0, t] for t in quantile_boundaries([4, 7])] + [[1, t] for t in quantile_boundaries([3])] if a.code_layer else []
     if a.layered:
-        G = LayeredGenerator(LayeredConfig(num_tags=6, image_size=a.size, g_channels=channels, code_thresholds=steps, palette_hidden=16))
+        # 64 px masks drawn at a.size: the logits' bilinear upsampling is part of what is checked
+        G = LayeredGenerator(LayeredConfig(num_tags=6, image_size=a.size, mask_size=64, g_channels=channels[:5], code_thresholds=steps,
+                                           palette_hidden=16))
         with torch.no_grad():  # sure masks, as a trained one has: the composite then shows every edge
             G.out.weight.mul_(20.0)
     else:
