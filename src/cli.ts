@@ -218,7 +218,9 @@ program
 
 program
   .command('refine')
-  .description(`one round of the refine loop: tile 1 is the girl, tiles 2–9 redraw one part (round 1 hair and face outline, 2 eyes and brows, 3 mouth and nose, 4 framing and colours); pass a tile's code to the next round`)
+  .description(
+    `one round of the refine loop: tile 1 is the girl, tiles 2–9 redraw one part (round 1 hair and face outline, 2 eyes and brows, 3 mouth and nose, 4 framing and colours); pass a tile's code to the next round`,
+  )
   .requiredOption('-g, --girl <seed|code>', 'the girl')
   .option('-t, --tags <text>', 'tags (with a seed)')
   .option('-r, --round <n>', `round (1–${REFINE_ROUNDS})`, int('--round'), 1)

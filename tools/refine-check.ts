@@ -128,7 +128,9 @@ REFINE_PARTS.forEach((part, r) => {
   const area = has ? regions[part]!.reduce((s, x) => s + x, 0) / (S * S) : 1;
   const share = (n: number, x: Tally) => pct(n / x.tiles);
   const row = (x: Tally) =>
-    [share(x.visible, x), has ? share(x.clean, x) : '—', has ? share(x.both, x) : '—', pct(x.inShare / x.tiles), has ? pct(x.outShare / x.tiles) : '—'].join(' | ');
+    [share(x.visible, x), has ? share(x.clean, x) : '—', has ? share(x.both, x) : '—', pct(x.inShare / x.tiles), has ? pct(x.outShare / x.tiles) : '—'].join(
+      ' | ',
+    );
   console.log(`${r + 1} | ${part} | ${pct(area)} | ${row(t)} | ${row(b)} (${t.tiles} tiles)`);
 });
 await runtime.close();

@@ -54,7 +54,8 @@ export const en = {
   'tiles.refine': 'Refine',
   'refine.choose_tile': '🔍 Which tile shall we refine?',
   'refine.round': '🔍 Round {round} of {rounds}: her {part}. Pick the one you like (1 keeps her as she is).',
-  'refine.round_sigma': '🔍 Round {round} of {rounds}: variations of her (σ {sigma}; this model has no coded parts). Pick the one you like (1 keeps her as she is).',
+  'refine.round_sigma':
+    '🔍 Round {round} of {rounds}: variations of her (σ {sigma}; this model has no coded parts). Pick the one you like (1 keeps her as she is).',
   'refine.round_few': 'Her tags allow only {count} other looks here.',
   'refine.part.outline': 'hair and face outline',
   'refine.part.eyes': 'eyes and brows',

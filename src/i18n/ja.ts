@@ -50,7 +50,8 @@ export const ja: Record<MessageKey, string> = {
   'tiles.refine': '仕上げ',
   'refine.choose_tile': '🔍 どのタイルを仕上げますか？',
   'refine.round': '🔍 ラウンド {round}/{rounds}: {part}。気に入った子を選んでください（1 はそのまま）。',
-  'refine.round_sigma': '🔍 ラウンド {round}/{rounds}: この子のバリエーション（σ {sigma}。このモデルには部位ごとのコードがありません）。気に入った子を選んでください（1 はそのまま）。',
+  'refine.round_sigma':
+    '🔍 ラウンド {round}/{rounds}: この子のバリエーション（σ {sigma}。このモデルには部位ごとのコードがありません）。気に入った子を選んでください（1 はそのまま）。',
   'refine.round_few': 'この子のタグでは、ここで選べる別の形は {count} 通りだけです。',
   'refine.part.outline': '髪型と顔の輪郭',
   'refine.part.eyes': '目と眉',

@@ -76,15 +76,23 @@ describe('🔍 refine, a model with coded parts', () => {
     const her2 = (r2.draws[0] as { z: Float32Array }).z;
     for (const d of r2.draws.slice(1)) {
       const z = (d as { z: Float32Array }).z;
-      expect(Array.from(z, (x, i) => (x === her2[i] ? -1 : i)).filter((i) => i >= 0).every((i) => i === 1 || i === 2)).toBe(true);
+      expect(
+        Array.from(z, (x, i) => (x === her2[i] ? -1 : i))
+          .filter((i) => i >= 0)
+          .every((i) => i === 1 || i === 2),
+      ).toBe(true);
     }
 
     // A restart between rounds: the buttons still answer.
     await bot.stop();
     bot = await w.startBot();
-    const round3 = await w.loop.clickButton({ customId: picks(round2)[1]!, message: round2, user: alice }).finalMessage({ where: (m) => /Round 3/.test(m.content) });
+    const round3 = await w.loop
+      .clickButton({ customId: picks(round2)[1]!, message: round2, user: alice })
+      .finalMessage({ where: (m) => /Round 3/.test(m.content) });
     expect(round3.content).toMatch(/mouth and nose/);
-    const round4 = await w.loop.clickButton({ customId: picks(round3)[0]!, message: round3, user: alice }).finalMessage({ where: (m) => /Round 4/.test(m.content) });
+    const round4 = await w.loop
+      .clickButton({ customId: picks(round3)[0]!, message: round3, user: alice })
+      .finalMessage({ where: (m) => /Round 4/.test(m.content) });
     expect(round4.content).toMatch(/framing and colours/);
     const r4 = await stored(roundId(round4));
     const chosen = (r4.draws[8] as { z: Float32Array }).z;
@@ -106,24 +114,32 @@ describe('🔍 refine, a model with coded parts', () => {
 
   it('GIVEN ✅ Done in round 2 THEN she is kept as she is in that round', async () => {
     const grid = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'long_hair, frown', count: 4 } }).finalMessage();
-    const round1 = await w.loop.selectMenu({ customId: findId(grid, 'gacha:refine:'), message: grid, values: ['1'] }).finalMessage({ where: (m) => m.attachments.length > 0 });
+    const round1 = await w.loop
+      .selectMenu({ customId: findId(grid, 'gacha:refine:'), message: grid, values: ['1'] })
+      .finalMessage({ where: (m) => m.attachments.length > 0 });
     const round2 = await w.loop.clickButton({ customId: picks(round1)[1]!, message: round1 }).finalMessage({ where: (m) => /Round 2/.test(m.content) });
     const her = (await stored(roundId(round2))).draws[0] as { z: Float32Array };
-    const final = await w.loop.clickButton({ customId: findId(round2, 'gacha:refine-done:'), message: round2 }).finalMessage({ where: (m) => /Refined/.test(m.content) });
+    const final = await w.loop
+      .clickButton({ customId: findId(round2, 'gacha:refine-done:'), message: round2 })
+      .finalMessage({ where: (m) => /Refined/.test(m.content) });
     const finalRow = await stored(findId(final, 'gacha:codes:').split(':')[2]!);
     expect((finalRow.draws[0] as { z: Float32Array }).z).toEqual(her.z);
   });
 
   it('GIVEN a ponytail THEN round 1 has the 8 tiles her tags allow and says so', async () => {
     const grid = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'ponytail', count: 2 } }).finalMessage();
-    const round1 = await w.loop.selectMenu({ customId: findId(grid, 'gacha:refine:'), message: grid, values: ['2'] }).finalMessage({ where: (m) => m.attachments.length > 0 });
+    const round1 = await w.loop
+      .selectMenu({ customId: findId(grid, 'gacha:refine:'), message: grid, values: ['2'] })
+      .finalMessage({ where: (m) => m.attachments.length > 0 });
     expect(picks(round1)).toHaveLength(8);
     expect(round1.content).toMatch(/only 7 other looks/);
   });
 
   it('GIVEN one girl (/generate) THEN 🔍 is a button; GIVEN 15 tiles THEN a button opening a private tile menu; rows stay within 5', async () => {
     const one = await w.loop.sendCommand({ name: 'generate', options: { seed: 5, tags: 'smile' } }).finalMessage({ where: (m) => m.attachments.length > 0 });
-    const round1 = await w.loop.clickButton({ customId: findId(one, 'gacha:refine-tile:'), message: one }).finalMessage({ where: (m) => m.attachments.length > 0 });
+    const round1 = await w.loop
+      .clickButton({ customId: findId(one, 'gacha:refine-tile:'), message: one })
+      .finalMessage({ where: (m) => m.attachments.length > 0 });
     expect(round1.content).toMatch(/Round 1 of 4/);
 
     const grid = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 15 } }).finalMessage();
@@ -162,13 +178,18 @@ describe('🔍 refine, a model without coded parts', () => {
 
   it('GIVEN no codes in the card THEN each round shows variations at a shrinking σ', async () => {
     const grid = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 2 } }).finalMessage();
-    let round = await w.loop.selectMenu({ customId: findId(grid, 'gacha:refine:'), message: grid, values: ['1'] }).finalMessage({ where: (m) => m.attachments.length > 0 });
+    let round = await w.loop
+      .selectMenu({ customId: findId(grid, 'gacha:refine:'), message: grid, values: ['1'] })
+      .finalMessage({ where: (m) => m.attachments.length > 0 });
     const sigmas: string[] = [];
     for (let r = 1; r <= 4; r++) {
       expect(round.content).toMatch(new RegExp(`Round ${r} of 4: variations of her`));
       sigmas.push(/σ ([\d.]+)/.exec(round.content)![1]!);
       expect(picks(round)).toHaveLength(9);
-      if (r < 4) round = await w.loop.clickButton({ customId: picks(round)[2]!, message: round }).finalMessage({ where: (m) => new RegExp(`Round ${r + 1}`).test(m.content) });
+      if (r < 4)
+        round = await w.loop
+          .clickButton({ customId: picks(round)[2]!, message: round })
+          .finalMessage({ where: (m) => new RegExp(`Round ${r + 1}`).test(m.content) });
     }
     expect(sigmas).toEqual(['0.5', '0.35', '0.25', '0.15']);
   });

@@ -14,9 +14,14 @@ let root: string;
 function gff(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GFF_')));
   return new Promise((resolve) => {
-    execFile(process.execPath, [GFF, ...args, '--models-dir', path.join(root, 'models'), '--workers', '0'], { cwd: root, env, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [GFF, ...args, '--models-dir', path.join(root, 'models'), '--workers', '0'],
+      { cwd: root, env, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 

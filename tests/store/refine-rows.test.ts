@@ -18,7 +18,13 @@ describe.each(enginesUnderTest())('%s', (engine) => {
 
   it('GIVEN a refine round saved THEN another connection (a restarted bot) reads its picker, round, noise seed and nine z’s', async () => {
     const draws = Array.from({ length: 9 }, (_, i) => ({ z: zOf(i * 0.25, -1, 2) }));
-    const saved = await new GachaResultsRepo(db).save({ userId: '42', modelId: 'lorelei128-v2', tags: { ponytail: 1 }, draws, params: { kind: 'refine', round: 3, noiseSeed: 77 } });
+    const saved = await new GachaResultsRepo(db).save({
+      userId: '42',
+      modelId: 'lorelei128-v2',
+      tags: { ponytail: 1 },
+      draws,
+      params: { kind: 'refine', round: 3, noiseSeed: 77 },
+    });
     const again = await openDatabase(target);
     try {
       const got = await new GachaResultsRepo(again).get(saved.id);

@@ -5,7 +5,14 @@
  * its buttons work after a restart and answer nobody else; a pick replaces the round's message
  * with the next round, the last pick with her alone under the usual ⭐ 🔀 🔍 📋.
  */
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, MessageFlags, type MessageActionRowComponentBuilder, type MessageComponentInteraction } from 'discord.js';
+import {
+  ActionRowBuilder,
+  ButtonBuilder,
+  ButtonStyle,
+  MessageFlags,
+  type MessageActionRowComponentBuilder,
+  type MessageComponentInteraction,
+} from 'discord.js';
 import type { ComponentInteraction } from '../../bot/command.ts';
 import type { BotContext } from '../../bot/context.ts';
 import { customId } from '../../bot/custom-id.ts';
@@ -41,8 +48,15 @@ function roundButtons(id: string, tiles: number, tr: Translate): Row[] {
   }
   rows.push(
     new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(
-      new ButtonBuilder().setCustomId(customId('gacha', REFINE_ACTIONS.done, id)).setEmoji('✅').setLabel(tr('refine.done')).setStyle(ButtonStyle.Success),
-      new ButtonBuilder().setCustomId(customId('gacha', TILE_ACTIONS.codes, id)).setEmoji('📋').setStyle(ButtonStyle.Secondary),
+      new ButtonBuilder()
+        .setCustomId(customId('gacha', REFINE_ACTIONS.done, id))
+        .setEmoji('✅')
+        .setLabel(tr('refine.done'))
+        .setStyle(ButtonStyle.Success),
+      new ButtonBuilder()
+        .setCustomId(customId('gacha', TILE_ACTIONS.codes, id))
+        .setEmoji('📋')
+        .setStyle(ButtonStyle.Secondary),
     ),
   );
   return rows;
