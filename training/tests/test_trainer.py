@@ -288,8 +288,9 @@ class TrainExportTests(unittest.TestCase):
         codes = FactorCodes({"hair": (["a", "b", "c", "d", "e"], hair), "eyes": (["1", "2", "3", "4"], eyes)}, tags,
                             min_images_per_variant=2)
         self.assertEqual(codes.describe([{"name": "red_hair"}, {"name": "blue_hair"}]),
-                         {"hair": {"variants": 5, "zIndex": 0, "limitedBy": ["red_hair", "blue_hair"]},
-                          "eyes": {"variants": 4, "zIndex": 1, "limitedBy": []}})
+                         {"hair": {"variants": 5, "zIndex": 0, "limitedBy": ["red_hair", "blue_hair"],
+                                   "variantsWith": {"red_hair": 2, "blue_hair": 3}},
+                          "eyes": {"variants": 4, "zIndex": 1, "limitedBy": [], "variantsWith": {"": 4}}})
         z = torch.randn(2000, 100)
         red, blue = codes.targets(z, tags[:1].repeat(2000, 1)), codes.targets(z, tags[-1:].repeat(2000, 1))
         self.assertEqual(set(red[:, 0].tolist()), {0, 1})
