@@ -415,6 +415,13 @@ class TrainExportTests(unittest.TestCase):
             self.assertEqual(config["drawCodes"], {"scale": {"choices": 9, "zIndex": 2}, "tiltAngle": {"choices": 7, "zIndex": 3}})
             self.assertEqual(config["factorCodes"]["hair"]["zIndex"], 0)
             self.assertEqual(load_run_generator(out)[0].cfg.factor_sizes, [])  # no factor head on D: G exports as before
+            from training.export import main as export_main
+            with contextlib.redirect_stdout(io.StringIO()):
+                export_main([str(out), str(Path(d) / "coded"), "--id", "coded"])
+            card = json.loads((Path(d) / "coded" / "card.json").read_text())
+            # the card says which z numbers code what: the refine loop (src/core/refine-codes.ts) reads both
+            self.assertEqual(card["training"]["factorCodes"], config["factorCodes"])
+            self.assertEqual(card["training"]["drawCodes"], config["drawCodes"])
             # the redraw L1 weighted where a factor shows (as redraw_pretrain --focus)
             cfg = tiny_config(data, Path(d) / "focused")
             cfg.loss = LossConfig(redraw_focus=("eyes",))
