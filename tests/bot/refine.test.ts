@@ -155,6 +155,29 @@ describe('🔍 refine, a model with coded parts', () => {
     expect((await pngSize(round.attachments[0]!.data)).format).toBe('png');
   });
 
+  it('GIVEN forged round buttons (a tile that is not there, a picture that is no round) THEN a clear private refusal', async () => {
+    const grid = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 2 } }).finalMessage();
+    const round1 = await w.loop
+      .selectMenu({ customId: findId(grid, 'gacha:refine:'), message: grid, values: ['1'] })
+      .finalMessage({ where: (m) => m.attachments.length > 0 });
+    // A message carrying forged ids (custom_ids are whatever a client sends).
+    let n = 0;
+    const forged = (customId: string) => ({
+      ...round1.api,
+      id: `123456789012345678${n++}`,
+      components: [{ type: 1, components: [{ type: 2, style: 2, label: 'x', custom_id: customId }] }],
+    });
+    const tile12 = `gacha:refine-pick:${roundId(round1)}:12`;
+    const noTile = w.loop.clickButton({ customId: tile12, message: forged(tile12) });
+    expect((await noTile.finalMessage()).content).toMatch(/There is no tile 12/);
+    expect(noTile.ephemeral).toBe(true);
+    const notRoundId = `gacha:refine-pick:${findId(grid, 'gacha:codes:').split(':')[2]!}:1`;
+    const notRound = w.loop.clickButton({ customId: notRoundId, message: forged(notRoundId) });
+    expect((await notRound.finalMessage()).content).toMatch(/no longer stored/);
+    expect(notRound.ephemeral).toBe(true);
+    expect(w.loop.message(round1.id)!.content).toBe(round1.content);
+  });
+
   it('GIVEN a Japanese client THEN the rounds and the refusal are in Japanese', async () => {
     const { alice, bob } = w.loop.fixtures.users;
     const grid = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 3 }, user: alice, locale: 'ja' }).finalMessage();
