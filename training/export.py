@@ -273,9 +273,11 @@ def generator_source(path):
                     "commandLines": [{"command": "python3 -m training.train " + " ".join(h["argv"][1:]), "fromStep": h["fromStep"]}
                                      for h in starts]}
         config_path = path / "config.json"
-        codes = json.loads(config_path.read_text()).get("factorCodes") if config_path.is_file() else None
-        if codes:  # which z numbers choose which untagged variant (training/factor_codes.py)
-            training["factorCodes"] = codes
+        config = json.loads(config_path.read_text()) if config_path.is_file() else {}
+        if config.get("factorCodes"):  # which z numbers choose which untagged variant (training/factor_codes.py)
+            training["factorCodes"] = config["factorCodes"]
+        if config.get("drawCodes"):  # and which choose the other untagged draws (training/draw_codes.py)
+            training["drawCodes"] = config["drawCodes"]
         vocab = ckpt["vocab"]
         fresh_path = Path(cfg["data"]) / "vocab.json"
         if fresh_path.is_file():  # names and order are the checkpoint's; labels may have been refined since
