@@ -52,6 +52,8 @@ export class InteractionRecord {
   readonly createdAt = performance.now();
   readonly events: InteractionEvent[] = [];
   originalMessageId?: string;
+  /** Discord makes every message of this interaction ephemeral, whatever the bot asks (InteractionContext.forceEphemeral). */
+  forcedEphemeral = false;
   private readonly waiters = new Set<Waiter>();
 
   constructor(
