@@ -90,6 +90,7 @@ export class InteractionRecord {
     return this.callback?.at;
   }
 
+  /** Whether the bot ASKED for an ephemeral first response; what Discord made of it (forceEphemeral) is `message.ephemeral`. */
   get ephemeral(): boolean {
     const flags = this.callback?.payload?.data?.flags ?? 0;
     return Boolean(flags & 64);
