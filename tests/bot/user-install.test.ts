@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandPayloads, registerCommands, type Bot } from '../../src/bot.ts';
 import { shareCodeOf } from '../../src/core/girl.ts';
 import { loadResult, tileGirl } from '../../src/commands/shared/stored-pictures.ts';
-import { CONTEXT, INTEGRATION, type InteractionContext, type MessageView } from '../../testkit/discord/index.ts';
+import { CALLBACK, CONTEXT, INTEGRATION, type InteractionContext, type MessageView } from '../../testkit/discord/index.ts';
 import { makeUser } from '../../testkit/discord/fixtures.ts';
 import { customIds, findId, PNG_SIGNATURE, starButtons, startWorld, type World } from './harness.ts';
 
@@ -80,7 +80,7 @@ describe('user install: the bot answers through the interaction alone', () => {
       expect(w.loop.requestsBeyondInteractions(mark)).toEqual([]);
     });
 
-    it('GIVEN the tag picker, /favorite add, list, show and rename, /morph and /blend THEN they answer too, and bad input is told privately', async () => {
+    it('GIVEN the tag picker, /favorite add, list, show, rename and remove, /morph, /blend, /restyle, /generate, /tags and autocomplete THEN they answer too, and bad input is told privately', async () => {
       const carol = makeUser('carol');
       const picker = await w.loop.sendCommand({ name: 'gacha', options: { count: 2 }, user: carol, ...context }).finalMessage();
       const menu = customIds(picker).find((id) => id.startsWith('gacha:pick:'))!;
@@ -111,6 +111,21 @@ describe('user install: the bot answers through the interaction alone', () => {
         .sendCommand({ name: 'blend', options: { slots: '1 2', steps: 3 }, user: carol, ...context })
         .finalMessage({ where: (m) => m.attachments.length > 0 });
       expect(blend.attachments[0]!.filename).toBe('blend.png');
+      const restyle = await w.loop
+        .sendCommand({ name: 'restyle', options: { tags1: 'red_hair', columns: 2 }, user: carol, ...context })
+        .finalMessage({ where: (m) => m.attachments.length > 0 });
+      expect(restyle.attachments[0]!.filename).toBe('restyle.png');
+      const one = await w.loop
+        .sendCommand({ name: 'generate', options: { seed: 5 }, user: carol, ...context })
+        .finalMessage({ where: (m) => m.attachments.length > 0 });
+      expect(one.content).toMatch(/seed 5/);
+      expect((await w.loop.sendCommand({ name: 'tags', user: carol, ...context }).finalMessage()).embeds[0]!.title).toMatch(/Tags of model tiny/);
+      const typed = w.loop.sendAutocomplete({ name: 'gacha', focused: 'tags', value: 'blon', user: carol, ...context });
+      await typed.waitFor((e) => e.callbackType === CALLBACK.AUTOCOMPLETE);
+      expect(typed.autocompleteChoices!.map((c) => c.value)).toContain('blonde_hair');
+      const ask = await fav('remove', { slot: 2 });
+      const removed = await w.loop.clickButton({ customId: findId(ask, 'favorite:remove:'), message: ask, user: carol, ...context }).finalMessage();
+      expect(removed.content).toMatch(/Removed favourite #2 “Ami”/);
       const bad = w.loop.sendCommand({ name: 'gacha', options: { tags: 'no_such_tag_at_all' }, user: carol, ...context });
       expect((await bad.finalMessage()).content).toMatch(/no_such_tag_at_all/);
       expect(bad.ephemeral).toBe(true);
