@@ -20,11 +20,11 @@ import type { ComponentHandler } from '../bot/command.ts';
 import type { BotContext } from '../bot/context.ts';
 import { customId } from '../bot/custom-id.ts';
 import { Refusal } from '../bot/refusal.ts';
-import { filesOf, replyAfterWork } from '../bot/respond.ts';
+import { clip, filesOf, replyAfterWork } from '../bot/respond.ts';
 import { requireModel } from '../core/catalog.ts';
 import { generate } from '../core/generate.ts';
 import { shareCodeOf, type Girl } from '../core/girl.ts';
-import { translator, type Translate } from '../i18n/index.ts';
+import { translator } from '../i18n/index.ts';
 import type { StoredPicture } from '../store/index.ts';
 import { girlsInMessage } from './shared/girls-in-message.ts';
 import { loadResult, saveGirls, tileGirl, withStorageNote } from './shared/stored-pictures.ts';
@@ -43,8 +43,9 @@ export const customIdPrefix = 'open';
 /** Opening draws; so does choosing a girl from the menu. The menu alone gives the use back. */
 export const preconditions = { execute: ['drawLimit'], components: { tile: ['drawLimit'] } } as const;
 
-/** Select menus hold at most 25 options. */
+/** Select menus hold at most 25 options, each described in at most 100 characters. */
 const MAX_CHOICES = 25;
+const OPTION_DESCRIPTION_MAX = 100;
 
 export async function executeContextMenu(interaction: ContextMenuCommandInteraction, ctx: BotContext): Promise<void> {
   if (!interaction.isMessageContextMenuCommand()) return;
@@ -61,7 +62,9 @@ export async function executeContextMenu(interaction: ContextMenuCommandInteract
   }
   if (picture) {
     if (picture.draws.length === 1) return openGirl(interaction, ctx, tileGirl(ctx, picture, 1), tr('open.what_picture'));
-    return askWhich(interaction, picture.id, picture.draws.length, tr, 'open.which_tile');
+    const stored = picture;
+    const shown = Array.from({ length: Math.min(stored.draws.length, MAX_CHOICES) }, (_, i) => tileGirl(ctx, stored, i + 1));
+    return askWhich(interaction, ctx, stored.id, stored.draws.length, shown, 'open.which_tile');
   }
   const [first, ...more] = found.girls;
   if (!first) throw found.unknownModel ?? new Refusal('open.nothing');
@@ -69,23 +72,29 @@ export async function executeContextMenu(interaction: ContextMenuCommandInteract
   // Several codes: kept as a picture of girls, so the menu can name them by number.
   const saved = await saveGirls(ctx, interaction.user.id, found.girls);
   if (!saved.id) return openGirl(interaction, ctx, first, tr('open.what_first_code', { count: found.girls.length }));
-  return askWhich(interaction, saved.id, found.girls.length, tr, 'open.which_code');
+  return askWhich(interaction, ctx, saved.id, found.girls.length, found.girls.slice(0, MAX_CHOICES), 'open.which_code');
 }
 
-/** A private menu: which of the n girls to open. */
+/** A private menu: which of the n girls to open, each option with her tags (`shown`: the first ≤ 25). */
 async function askWhich(
   interaction: RepliableInteraction,
+  ctx: BotContext,
   pictureId: string,
   n: number,
-  tr: Translate,
+  shown: readonly Girl[],
   key: 'open.which_tile' | 'open.which_code',
 ): Promise<void> {
-  const shown = Math.min(n, MAX_CHOICES);
+  const tr = translator(interaction.locale);
+  const options = shown.map((girl, i) => ({
+    label: tr('open.choice', { n: i + 1 }),
+    description: clip(tagsText(requireModel(ctx.runtime.catalog, girl.modelId).vocabulary, girl.tags, tr), OPTION_DESCRIPTION_MAX),
+    value: String(i + 1),
+  }));
   const select = new StringSelectMenuBuilder()
     .setCustomId(customId(customIdPrefix, 'tile', pictureId))
     .setPlaceholder(tr('open.placeholder'))
-    .addOptions(Array.from({ length: shown }, (_, i) => ({ label: tr('open.choice', { n: i + 1 }), value: String(i + 1) })));
-  const content = tr(key, { count: n }) + (n > shown ? `\n${tr('open.first_only', { shown })}` : '');
+    .addOptions(options);
+  const content = tr(key, { count: n }) + (n > shown.length ? `\n${tr('open.first_only', { shown: shown.length })}` : '');
   await interaction.reply({
     content,
     components: [new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(select)],

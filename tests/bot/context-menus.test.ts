@@ -50,6 +50,9 @@ describe('context menus', () => {
       const menu = await ask.finalMessage();
       expect(ask.ephemeral).toBe(true);
       expect(menu.content).toMatch(/That picture shows 4 girls/);
+      const options = menu.components[0]!.components[0].options as { label: string; description: string }[];
+      expect(options.map((o) => o.label)).toEqual(['Girl 1', 'Girl 2', 'Girl 3', 'Girl 4']);
+      for (const o of options) expect(o.description).toMatch(/blonde_hair/);
       const select = findId(menu, 'open:tile:');
       const rec = w.loop.selectMenu({ customId: select, message: menu, values: ['3'], user: w.loop.fixtures.users.bob });
       const her = await picture(rec);
