@@ -27,6 +27,10 @@ export class InteractionRouter {
   ) {
     this.byKey = new Map(commands.map((c) => [keyOf(isContextMenu(c) ? c.data.toJSON().type : 1, c.data.name), c]));
     this.byPrefix = new Map(commands.map((c) => [isContextMenu(c) ? c.customIdPrefix : c.data.name, c]));
+    // Two modules under one key would silently lose one's interactions or buttons.
+    if (this.byKey.size !== commands.length || this.byPrefix.size !== commands.length) {
+      throw new Error('Two commands share a name of the same type, or a custom_id prefix');
+    }
   }
 
   /** Entry point for the client's interactionCreate event; never throws or rejects. */

@@ -56,8 +56,9 @@ export async function executeContextMenu(interaction: ContextMenuCommandInteract
     try {
       picture = await loadResult(ctx, found.pictureId);
     } catch (e) {
-      // Its buttons expired, but a code in its text still names her.
-      if (!(e instanceof Refusal) || found.girls.length === 0) throw e;
+      if (!(e instanceof Refusal)) throw e;
+      // Its buttons expired; a code in its text may still name her.
+      if (found.girls.length === 0) throw new Refusal('open.expired');
     }
   }
   if (picture) {

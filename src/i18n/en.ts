@@ -85,6 +85,8 @@ export const en = {
 
   'open.nothing':
     'I found no girl in that message. “Open this girl” works on a message holding a share code, a studio link, or one of my pictures with its buttons.',
+  'open.expired':
+    'That picture is older than the bot keeps its girls (its buttons have expired too), and its text holds no share code. Open a newer one, or one with her code.',
   'open.what_picture': 'from that picture',
   'open.what_code': 'from the share code in that message',
   'open.what_first_code': 'the first of {count} share codes in that message',

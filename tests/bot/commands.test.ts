@@ -4,7 +4,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { commandPayloads } from '../../src/bot.ts';
+import type { BotContext } from '../../src/bot/context.ts';
 import { parseCustomId } from '../../src/bot/custom-id.ts';
+import { InteractionRouter } from '../../src/bot/router.ts';
 import { scrubTokens, serializeError } from '../../src/bot/logger.ts';
 import { RateLimiter, RateLimitedError } from '../../src/bot/rate-limit.ts';
 import { tileComponents } from '../../src/commands/shared/tile-buttons.ts';
@@ -79,6 +81,19 @@ describe('command definitions', () => {
     } finally {
       await loop.stop();
     }
+  });
+});
+
+describe('router', () => {
+  it('GIVEN two modules under one name or custom_id prefix THEN the router refuses to start rather than lose one', async () => {
+    const help = await import('../../src/commands/help.ts');
+    const open = await import('../../src/commands/open-girl.ts');
+    const ctx = {} as BotContext;
+    expect(() => new InteractionRouter([help, help], ctx)).toThrow(/share a name/);
+    expect(
+      () => new InteractionRouter([open, { ...open, data: { ...open.data, name: 'Other', toJSON: () => ({ ...open.data.toJSON(), name: 'Other' }) } }], ctx),
+    ).toThrow(/custom_id prefix/);
+    expect(() => new InteractionRouter([help, open], ctx)).not.toThrow();
   });
 });
 

@@ -104,6 +104,16 @@ describe('context menus', () => {
       expect(ja.content).toMatch(/女の子が見つかりませんでした/);
     });
 
+    it('GIVEN a picture of the bot whose stored girls are gone, or a code of a model this bot lacks THEN each is said plainly', async () => {
+      const old = w.loop.userMessage({ content: '', author: w.loop.fixtures.bot });
+      old.api.components = [{ type: 1, components: [{ type: 2, style: 2, custom_id: 'gacha:codes:AAAAAAAAAAAA', emoji: { name: '📋' } }] }];
+      const expired = await w.loop.sendMessageCommand({ name: 'Open this girl', message: old.api }).finalMessage();
+      expect(expired.content).toMatch(/older than the bot keeps its girls/);
+      const foreign = shareCodeOf({ modelId: 'gone-model', z: new Float32Array(8), tags: new Float32Array(3) });
+      const said = w.loop.userMessage({ content: `from another bot: ${foreign}` });
+      expect((await w.loop.sendMessageCommand({ name: 'Open this girl', message: said }).finalMessage()).content).toMatch(/model "gone-model"/);
+    });
+
     it("GIVEN a user's message carrying the bot's custom_ids THEN it is not taken for the bot's picture (only the app's own messages are)", async () => {
       const grid = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 2 } }).finalMessage();
       const forged = w.loop.userMessage({ content: 'not a picture' });
