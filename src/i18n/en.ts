@@ -88,6 +88,30 @@ export const en = {
   'fav.show': '💖 Favourite #{slot}{name} · {tags}{model}\nShare code: `{code}`',
   'fav.model': ' · model {model}',
   'fav.missing_model': '(model "{model}" is not installed here)',
+  'fav.visibility_public': '🌐 Your favourites are public: anyone can see them by right-clicking you → Apps → Favourites.',
+  'fav.visibility_private': '🔒 Your favourites are private: only you can see them.',
+  'fav.visibility_change': 'Change it with `/favorite visibility who:`.',
+
+  'favs.bot': '{user} is a bot, and bots keep no favourites.',
+  'favs.private': '{user} keeps their favourites private. (Each of us chooses with `/favorite visibility`.)',
+  'favs.none': '{user} shares their favourites but has none yet.',
+  'favs.content': '💖 The favourites of {user}:',
+  'favs.title': 'Their favourites ({count})',
+  'favs.footer': 'Shared by their owner (/favorite visibility). Keep a copy of one with /favorite add code:',
+
+  'open.nothing':
+    'I found no girl in that message. “Open this girl” works on a message holding a share code, a studio link, or one of my pictures with its buttons.',
+  'open.expired':
+    'That picture is older than the bot keeps its girls (its buttons have expired too), and its text holds no share code. Open a newer one, or one with her code.',
+  'open.what_picture': 'from that picture',
+  'open.what_code': 'from the share code in that message',
+  'open.what_first_code': 'the first of {count} share codes in that message',
+  'open.what_tile': 'girl {tile} of that message',
+  'open.which_tile': 'That picture shows {count} girls: which one shall I open?',
+  'open.which_code': 'That message holds {count} share codes: which girl shall I open?',
+  'open.placeholder': 'Open girl…',
+  'open.choice': 'Girl {n}',
+  'open.first_only': 'The menu lists the first {shown}.',
 
   'generate.content': '🎨 {what} · {tags}\nShare code: `{code}`',
   'generate.seed': 'seed {seed}',
@@ -121,6 +145,10 @@ export const en = {
     '`/morph slot: to: steps:` one favourite morphing towards other tags; morphs chain.',
     '`/blend slots:"1 3" steps:` favourites blended: 2 as a strip, 3–4 as a grid.',
     '`/tags` every tag, with Japanese names.',
+    '`/favorite visibility who:` let others see your favourites, or not (private by default).',
+    'Right-click a message → Apps → **Open this girl**: the girl of a share code, a studio link or one of my pictures, just for you.',
+    'Right-click a user → Apps → **Favourites**: their favourites, if they made them public.',
+    'Add the app to your own account (user install) to use it in any server, DM or group chat; where a server limits outside apps, replies come only to you.',
     'Some faces come out strange: rare seeds are often the broken ones.',
   ].join('\n'),
 

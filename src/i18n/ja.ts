@@ -84,6 +84,30 @@ export const ja: Record<MessageKey, string> = {
   'fav.show': '💖 お気に入り #{slot}{name} · {tags}{model}\n共有コード: `{code}`',
   'fav.model': ' · モデル {model}',
   'fav.missing_model': '（モデル「{model}」はここにありません）',
+  'fav.visibility_public': '🌐 お気に入りを公開中です。誰でもあなたを右クリック → アプリ → お気に入りを見る で見られます。',
+  'fav.visibility_private': '🔒 お気に入りは非公開です。見られるのはあなただけです。',
+  'fav.visibility_change': '`/favorite visibility who:` で変更できます。',
+
+  'favs.bot': '{user} はボットなので、お気に入りはありません。',
+  'favs.private': '{user} さんはお気に入りを非公開にしています。（公開するかどうかは各自が `/favorite visibility` で決めます）',
+  'favs.none': '{user} さんはお気に入りを公開していますが、まだ 1 人もいません。',
+  'favs.content': '💖 {user} さんのお気に入り:',
+  'favs.title': 'お気に入り（{count} 人）',
+  'favs.footer': '持ち主が公開しています（/favorite visibility）。コピーを残すには /favorite add code:',
+
+  'open.nothing':
+    'このメッセージには女の子が見つかりませんでした。「この子を開く」は共有コード、スタジオのリンク、またはボタンつきのこのボットの画像があるメッセージで使えます。',
+  'open.expired':
+    'この画像は保存期間を過ぎています（ボタンも期限切れです）。文面にも共有コードがありません。新しい画像か、共有コードのあるメッセージで開いてください。',
+  'open.what_picture': 'その画像から',
+  'open.what_code': 'そのメッセージの共有コードから',
+  'open.what_first_code': 'そのメッセージの {count} 個の共有コードの最初',
+  'open.what_tile': 'そのメッセージの {tile} 人目',
+  'open.which_tile': 'この画像には {count} 人います。どの子を開きますか？',
+  'open.which_code': 'このメッセージには共有コードが {count} 個あります。どの子を開きますか？',
+  'open.placeholder': '開く子を選ぶ…',
+  'open.choice': '{n} 人目',
+  'open.first_only': 'メニューには最初の {shown} 人だけを表示しています。',
 
   'generate.content': '🎨 {what} · {tags}\n共有コード: `{code}`',
   'generate.seed': 'シード {seed}',
@@ -116,6 +140,10 @@ export const ja: Record<MessageKey, string> = {
     '`/morph slot: to: steps:` お気に入りを別のタグへモーフィング。続けると前回の行き先から始まります。',
     '`/blend slots:"1 3" steps:` お気に入りを混ぜる: 2 人なら帯、3〜4 人ならグリッド。',
     '`/tags` タグの一覧（日本語名つき）。',
+    '`/favorite visibility who:` お気に入りを他の人に見せるかどうか（既定は非公開）。',
+    'メッセージを右クリック → アプリ → **この子を開く**: 共有コード、スタジオのリンク、このボットの画像の子を自分だけに表示。',
+    'ユーザーを右クリック → アプリ → **お気に入りを見る**: その人が公開していればお気に入りを表示。',
+    'アプリを自分のアカウントに追加（ユーザーインストール）すると、どのサーバー・DM・グループチャットでも使えます。外部アプリが制限されたサーバーでは返信は自分だけに見えます。',
     '時々 SAN 値が削れる顔が出ます。珍しいシードほど壊れがちです。',
   ].join('\n'),
 
