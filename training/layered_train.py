@@ -64,6 +64,17 @@ def load_masks(root: Path, files, size):
     return torch.from_numpy(out)
 
 
+def initial_state(model_dir):
+    """A model folder's training-state.pt (export --training-state) as a checkpoint to go on from."""
+    path = Path(model_dir) / "training-state.pt"
+    if not path.is_file():
+        raise DataError(f"--init-from {model_dir}: no training-state.pt (export it with --training-state)")
+    state = torch.load(path, map_location="cpu")
+    for k in ("G", "G_ema"):
+        state[k] = {n: t.float() if t.is_floating_point() else t for n, t in state[k].items()}
+    return state
+
+
 def layered_losses(G, z, tags, x, labels):
     logits, palette = G.parts(z, tags)
     logits = G.logits_at(logits)  # at the picture's size, where the labels are
@@ -76,6 +87,8 @@ def train(a):
     device = pick_device(a.device)
     out = Path(a.out)
     ckpt_path, ckpt = open_run(out, a.seed, a.threads, a.resume)
+    if not ckpt and a.init_from:
+        ckpt = initial_state(a.init_from)
     data_root = Path(a.data)
     vocab = ckpt["vocab"] if ckpt else choose_vocabulary(data_root, read_tag_rows(data_root), 64)
     size = ckpt["config"]["net"]["image_size"] if ckpt else a.size
@@ -101,7 +114,8 @@ def train(a):
     opt = torch.optim.Adam(G.parameters(), a.lr, betas=(0.5, 0.999))
     step = 0
     if ckpt:
-        opt.load_state_dict(ckpt["opt_g"])
+        if "opt_g" in ckpt:  # a model folder's state has none: Adam starts afresh
+            opt.load_state_dict(ckpt["opt_g"])
         step = ckpt["step"]
     history = run_history(out / "config.json") if ckpt else []
     history.append({"argv": sys.argv, "fromStep": step})
@@ -189,7 +203,10 @@ def main(argv=None):
     p.add_argument("--eval-every", type=int, default=250)
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     p.add_argument("--resume", action="store_true")
+    p.add_argument("--init-from", default="", help="a model folder with training-state.pt: go on from it (a fresh machine)")
     a = p.parse_args(argv)
+    if a.resume and a.init_from:
+        p.error("--resume goes on from the run folder; --init-from starts a new run from a model folder: give one")
     if a.eval_every % a.log_every:
         p.error("--eval-every must be a multiple of --log-every")
     ckpt = Path(a.out) / "ckpt.pt"

@@ -81,6 +81,27 @@ class LayeredTrainerTests(unittest.TestCase):
             self.assertEqual(config["head"], "layered")
             self.assertEqual([h["fromStep"] for h in config["history"]], [0, 2])
 
+    def test_GIVEN_a_layered_run_THEN_it_exports_at_two_sizes_and_a_fresh_machine_goes_on_from_the_model_folder(self):
+        from training.export import main as export_main
+        with tempfile.TemporaryDirectory() as tmp:
+            data, run, model, big = Path(tmp) / "data", Path(tmp) / "run", Path(tmp) / "m", Path(tmp) / "m256"
+            make_dataset(data)
+            write_codes(data)
+            write_masks(data)
+            common = ["--data", str(data), "--size", "64", "--g-channels", "16,16,8,8,8", "--batch", "4", "--log-every", "1",
+                      "--eval-every", "1", "--threads", "1"]
+            layered_main(common + ["--out", str(run), "--steps", "2"])
+            export_main([str(run), str(model), "--id", "v3tiny", "--training-state"])
+            export_main([str(run), str(big), "--id", "v3tiny-128", "--scale", "2"])
+            card, card2 = (json.loads((d / "card.json").read_text()) for d in (model, big))
+            self.assertEqual((card["imageSize"], card2["imageSize"], card["head"]), (64, 128, "layered"))
+            self.assertLessEqual((model / "training-state.pt").stat().st_size, 8 * 1024 * 1024)
+            self.assertEqual(card["trainingState"]["step"], 2)
+            self.assertFalse((big / "training-state.pt").exists())
+            # The run folder is gone (a fresh machine): training goes on from the model folder's state.
+            layered_main(common + ["--out", str(Path(tmp) / "run2"), "--steps", "3", "--init-from", str(model)])
+            self.assertEqual(torch.load(Path(tmp) / "run2" / "ckpt.pt")["step"], 3)
+
     def test_GIVEN_no_masks_THEN_a_clear_error(self):
         with tempfile.TemporaryDirectory() as tmp:
             data = Path(tmp) / "data"
