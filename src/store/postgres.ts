@@ -41,7 +41,20 @@ const NOT_ANSWERING_CODES = new Set([
   '08004',
   '08006',
 ]);
-const NOT_ANSWERING_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection timeout/i;
+// 'Query read timeout': the client-side statement timeout (a server that hangs cannot enforce
+// its own statement_timeout); 'timeout expired': the client-side connection timeout.
+const NOT_ANSWERING_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection timeout|Query read timeout|timeout expired/i;
+
+/** Defaults of OpenOptions' timeouts (docs/deploy.md, GFF_DB_CONNECT_TIMEOUT_MS / GFF_DB_STATEMENT_TIMEOUT_MS). */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
+/**
+ * The client gives a statement this much longer than the server's statement_timeout: a
+ * server that answers cancels the statement itself (57014, the connection stays usable);
+ * only a server that does not answer at all meets the client's timer.
+ */
+const CLIENT_GRACE_MS = 500;
 
 export function isNotAnswering(e: unknown): boolean {
   const err = e as { code?: unknown; message?: unknown } | undefined;
@@ -180,10 +193,17 @@ class PostgresDb implements Db {
       await client.query('COMMIT');
       return out;
     } catch (e) {
-      try {
-        await client.query('ROLLBACK');
-      } catch (rollbackError) {
-        broken = rollbackError; // the connection is gone; the server rolled back already
+      if (isNotAnswering(e)) {
+        // A connection that timed out or was cut is not asked for a ROLLBACK (that would wait out
+        // a second timeout on a hung server): it is discarded, and the server rolls back the
+        // transaction when the connection closes.
+        broken = e;
+      } else {
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackError) {
+          broken = rollbackError; // the connection is gone; the server rolled back already
+        }
       }
       throw this.translate(e);
     } finally {
@@ -218,11 +238,16 @@ class PostgresDb implements Db {
  */
 export async function openPostgres(url: string, opts: OpenOptions = {}): Promise<Db> {
   const where = redactUrl(url);
+  const statementTimeoutMs = opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.poolSize ?? 10,
-    connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
-    statement_timeout: opts.statementTimeoutMs ?? 10_000,
+    // Client-side: a connection attempt (TCP and start-up) and a wait for a free pooled connection.
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    // Server-side, for a server that runs but is slow; the client-side timer for one that hangs
+    // (stopped, frozen VM, lost packets): without it a statement waits until the server returns.
+    statement_timeout: statementTimeoutMs,
+    query_timeout: statementTimeoutMs + CLIENT_GRACE_MS,
     idleTimeoutMillis: 30_000,
     types,
     application_name: 'girl-friend-factory',
