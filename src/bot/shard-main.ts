@@ -4,12 +4,14 @@
  * how many sessions it lets the bot start today; a rejected token is one line and exit 1) →
  * this host's shard processes, each running src/bot.ts as `npm start` does → SIGINT/SIGTERM:
  * every shard finishes its replies in flight and stops, then exit 0; a second signal forces.
+ * The same when the process that started this one (npm, tsx) is gone (parent-watch.ts).
  */
 import os from 'node:os';
 import { REST, Routes } from 'discord.js';
 import { ConfigError, loadConfig, requireToken } from '../config.ts';
 import { createLogger } from './logger.ts';
 import { loadDotEnv, startFailure } from './main.ts';
+import { watchParent } from './parent-watch.ts';
 import { ShardStartError, startShards } from './shard-fleet.ts';
 import { loadShardSettings, planShards, shardChildEnv, type GatewayBotInfo, type ShardPlan } from './shards.ts';
 
@@ -74,11 +76,20 @@ export async function shardMain(bot: string): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Its wrapper (npm, tsx) killed outright sends no signal on: stop the shards as on SIGTERM
+  // rather than leave them and this manager running under PID 1.
+  const unwatch = watchParent((reason) => {
+    if (signalled) return;
+    signalled = true;
+    say(`${reason}: each shard finishes its replies in flight, then stops`);
+    fleet.stop();
+  });
   try {
     const code = await fleet.done;
     if (code === 0) log.info('stopped');
     return code;
   } finally {
+    unwatch();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
