@@ -24,7 +24,13 @@ describe('watching the parent', () => {
     let ppid = 4242;
     const reasons: string[] = [];
     const called = new Promise<void>((resolve) => {
-      watchParent((r) => (reasons.push(r), resolve()), { parentPid: () => ppid, intervalMs: 5, channel: undefined });
+      watchParent(
+        (r) => {
+          reasons.push(r);
+          resolve();
+        },
+        { parentPid: () => ppid, intervalMs: 5, channel: undefined },
+      );
     });
     ppid = 1; // reparented to init
     await called;
