@@ -106,7 +106,9 @@ export async function createEngine(options: CreateEngineOptions): Promise<Engine
   const onTfjs = rejected.map((r) => r.id).join(', ');
   const backend: BackendChoice = {
     ...ort.backend,
-    reason: `${ort.backend.reason}; ${onTfjs} on TensorFlow.js ${tfjsBackend.name} (its model.onnx cannot serve)`,
+    // The start-up log line: worker threads have no logger of their own, so the reasons travel here.
+    reason: `${ort.backend.reason}; ${onTfjs} on TensorFlow.js ${tfjsBackend.name} (${rejected.map((r) => r.reason).join('; ')})`,
+    skipped: [{ name: 'onnxruntime', error: rejected.map((r) => r.reason).join('; ') }],
     modelBackends: Object.fromEntries([...[...ort.models.keys()].map((id) => [id, ort.backend.name]), ...rejected.map((r) => [r.id, tfjsBackend.name])]),
   };
   return new MixedEngine(backend, ort, tfjs);
