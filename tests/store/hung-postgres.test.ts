@@ -52,4 +52,20 @@ describe.runIf(postgresTestsEnabled())('a hung PostgreSQL server', () => {
     const rows = await db.all<{ v: number }>('SELECT v FROM t WHERE v <> 1 ORDER BY v');
     expect(rows).toEqual([{ v: 3 }]);
   }, 60_000);
+
+  it('GIVEN the server stopped THEN closing the store leaves no socket open (they would keep the process from exiting)', async () => {
+    const sockets = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+    const before = sockets();
+    const other = await openPostgres(pg.url('hung'), { connectTimeoutMs: 400, statementTimeoutMs: 400 });
+    await other.get('SELECT 1');
+    expect(sockets()).toBeGreaterThan(before);
+    pg.pauseServer();
+    try {
+      await other.close();
+      // Before: its connection stayed open, waiting for the server's goodbye, until SIGCONT.
+      expect(sockets()).toBeLessThanOrEqual(before);
+    } finally {
+      pg.resumeServer();
+    }
+  }, 60_000);
 });
