@@ -38,7 +38,7 @@ export function guardAcknowledgement(
   const target = interaction as unknown as Record<string, AnyFn>;
   // The interaction's own methods, bound before any is redirected.
   const originals = new Map<string, AnyFn>();
-  for (const name of ['respond', 'reply', 'update', 'deferReply', 'deferUpdate', 'editReply']) {
+  for (const name of ['respond', 'reply', 'update', 'deferReply', 'deferUpdate', 'editReply', 'showModal']) {
     if (typeof target[name] === 'function') originals.set(name, target[name].bind(interaction));
   }
   const original = (name: string): AnyFn | undefined => originals.get(name);
@@ -70,8 +70,9 @@ export function guardAcknowledgement(
     redirect('update', asEdit);
     redirect('deferReply', () => Promise.resolve(undefined), true);
     redirect('deferUpdate', () => Promise.resolve(undefined), true);
-    // A modal cannot follow a deferral: the guard acknowledges only handlers that were going to
-    // answer anyway, and showModal answers at once (no store in between), so it stays as it is.
+    // A modal cannot follow a deferral (Discord refuses it, as it would refuse it late): tracked
+    // only, so that a handler's own modal is not followed by the guard's deferral.
+    redirect('showModal', (args) => call('showModal', args));
   } else {
     return { handlerDeferred: false, autoAcknowledged: false, stop: () => undefined };
   }
