@@ -4,12 +4,23 @@
  * signal on, and its children would go on under PID 1, holding the bot's gateway sessions,
  * with nobody left to stop them. Two ways to notice: the IPC channel a forking parent (tsx,
  * ShardingManager) opened closes, and — for parents without one — the parent pid changes
- * (Linux and macOS give orphans a new parent). A process started by PID 1 (systemd, a
- * container's init) has no parent that could go, and is not watched that way.
+ * (Linux and macOS give orphans a new parent). The pid is watched only when the parent is a
+ * wrapper that exists to run this process (`startedByWrapper`: npm, the tsx CLI): node started
+ * directly — by systemd, a container, or a shell that then exits — is not stopped by its
+ * parent's end, and a process started by PID 1 has no parent that could go.
  */
 
+/**
+ * Whether this process runs under a wrapper that lives only for it: an npm script (npm sets
+ * npm_lifecycle_event) or the tsx CLI (which starts node with its preflight module).
+ */
+export function startedByWrapper(execArgv: readonly string[] = process.execArgv, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env['npm_lifecycle_event']) return true;
+  return execArgv.some((a) => /[\\/]tsx[\\/]dist[\\/]preflight\.c?js$/.test(a));
+}
+
 export interface ParentWatchOptions {
-  /** How often to look at the parent pid (ms; default 1000). */
+  /** How often to look at the parent pid (ms; default 1000; 0: only the IPC channel is watched). */
   intervalMs?: number;
   /** The current parent pid (default process.ppid, which Node reads afresh each time). */
   parentPid?: () => number;
@@ -40,10 +51,11 @@ export function watchParent(onGone: (reason: string) => void, opts: ParentWatchO
     gone('its parent process closed the IPC channel (gone)');
   }
   channel?.once('disconnect', onDisconnect);
-  if (first > 1) {
+  const intervalMs = opts.intervalMs ?? 1000;
+  if (first > 1 && intervalMs > 0) {
     timer = setInterval(() => {
       if (parentPid() !== first) gone(`its parent process (pid ${first}) is gone`);
-    }, opts.intervalMs ?? 1000);
+    }, intervalMs);
     timer.unref();
   }
   return stop;
