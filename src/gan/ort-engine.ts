@@ -116,6 +116,7 @@ export class OrtEngine {
     let usedProvider: 'cuda' | 'cpu' = provider === 'cuda' ? 'cuda' : 'cpu';
     let cudaError: string | undefined = provider !== 'cpu' && !cudaProviderInstalled() ? 'its provider library is not installed' : undefined;
     if (cudaError && provider === 'cuda') throw new OrtUnavailable(`the CUDA execution provider is not installed (${cudaError})`);
+    let cudaRequiredFailed: OrtUnavailable | undefined;
     const releaseAll = async () => {
       for (const m of models.values()) await m.session.release();
     };
@@ -146,8 +147,10 @@ export class OrtEngine {
           } catch (e) {
             cudaError = (e as Error).message.split('\n')[0]!.slice(0, 160);
             if (provider === 'cuda') {
+              // Asked for CUDA only (GFF_ORT_PROVIDER=cuda): the runtime, not this model, cannot serve.
               await releaseAll();
-              throw new OrtUnavailable(`the CUDA execution provider did not start: ${cudaError}`);
+              cudaRequiredFailed = new OrtUnavailable(`the CUDA execution provider did not start: ${cudaError}`);
+              throw cudaRequiredFailed;
             }
           }
         }
@@ -169,7 +172,7 @@ export class OrtEngine {
         }
         models.set(files.id, m);
       } catch (e) {
-        if (e instanceof OrtUnavailable && /CUDA execution provider/.test(e.message) && provider === 'cuda') throw e;
+        if (e === cudaRequiredFailed) throw e;
         rejected.push({ id: files.id, dir: files.dir, reason: e instanceof Error ? e.message.split('\n')[0]! : String(e) });
       }
     }
