@@ -85,11 +85,14 @@ export const en = {
   'morph.content': '🔁 Morph of #{slot}{name}: {from} → {to} in {steps} steps. The next /morph of this favourite starts from {to}.',
   'morph.chain_moved_on': '⚠️ Another morph of her finished while this one was drawing, so her chain goes on from {to}, not from here.',
   'tiles.no_buttons': '⚠️ No buttons under this picture: the favourites storage cannot be reached right now, so it could not be kept for ⭐ 🔀 🔄.',
-  'morph.code': 'Her share code: `{code}`',
+  'morph.code': 'Share code of the last frame: `{code}`',
 
   'blend.content': '🌀 Blend of {names} ({shape}).',
   'blend.strip': '{steps} steps',
   'blend.grid': '{side}×{side} grid',
+  'blend.tags_own': 'Tags: each girl keeps her own.',
+  'blend.tags_named': 'Tags: {tags} on every girl; the groups not named keep each girl’s own.',
+  'blend.end_tags': '{name}: {tags}',
 
   'tags.title': 'Tags of model {model} ({count})',
   'tags.footer': 'Type them comma-separated in any tags option (English or Japanese); autocomplete helps.',

@@ -81,11 +81,14 @@ export const ja: Record<MessageKey, string> = {
   'morph.content': '🔁 #{slot}{name} のモーフィング: {from} → {to}（{steps} ステップ）。次の /morph は {to} から始まります。',
   'morph.chain_moved_on': '⚠️ 描いている間に同じ子の別のモーフィングが先に終わったため、次の /morph はここではなく {to} から始まります。',
   'tiles.no_buttons': '⚠️ お気に入りの保存先が使えないため、この画像にはボタン（⭐ 🔀 🔄）を付けられませんでした。',
-  'morph.code': 'この子の共有コード: `{code}`',
+  'morph.code': '最後のコマの共有コード: `{code}`',
 
   'blend.content': '🌀 {names} のブレンド（{shape}）。',
   'blend.strip': '{steps} ステップ',
   'blend.grid': '{side}×{side} のグリッド',
+  'blend.tags_own': 'タグ: それぞれ自分のタグのまま。',
+  'blend.tags_named': 'タグ: 全員に {tags}。指定のないグループはそれぞれ自分のまま。',
+  'blend.end_tags': '{name}: {tags}',
 
   'tags.title': 'モデル {model} のタグ（{count} 個）',
   'tags.footer': 'タグのオプションにカンマ区切りで入力できます（英語でも日本語でも）。入力補完もあります。',

@@ -78,10 +78,10 @@ describe('generate and share codes', () => {
     expect(png.height).toBeGreaterThan(png.width); // the caption band
   });
 
-  it('GIVEN a code and new tags THEN her z with the new tags', () => {
-    const girl = resolveGirl(world.ctx, { seed: 12, tags: 'red_hair' });
+  it('GIVEN a code and new tags THEN her z with the named groups replaced and the rest of her tags kept (issue 30 item 5)', () => {
+    const girl = resolveGirl(world.ctx, { seed: 12, tags: 'red_hair, blue_eyes, ponytail, smile', randomFill: false });
     const restyled = resolveGirl(world.ctx, { code: shareCodeOf(girl), tags: 'white_hair, frown' });
-    expect(describeTags(requireModel(world.ctx.catalog).vocabulary, restyled.tags)).toBe('white_hair, frown');
+    expect(describeTags(requireModel(world.ctx.catalog).vocabulary, restyled.tags)).toBe('white_hair, blue_eyes, ponytail, frown');
     expect(sameArray(restyled.z, Float32Array.from(girl.z, roundToFloat16))).toBe(true);
   });
 
