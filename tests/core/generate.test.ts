@@ -125,3 +125,33 @@ describe('generate and share codes', () => {
     await userErrorOf(generate(world.ctx, { code, tags: 'smiel' }), 'unknown_tags');
   });
 });
+
+describe('pasted codes and no random fill (issue 30 items 5, 9)', () => {
+  it.each([
+    ['backticks', (c: string) => `\`${c}\``],
+    ['triple backticks and a line break', (c: string) => `\`\`\`\n${c}\n\`\`\``],
+    ['quotes and spaces', (c: string) => `  "${c}" `],
+    ['Japanese quotes', (c: string) => `「${c}」`],
+    ['the whole reply line', (c: string) => `Share code: \`${c}\``],
+    ['a studio link', (c: string) => `https://studio.example/#g=${c}`],
+    ['angle brackets around a studio link', (c: string) => `<https://studio.example/app#g=${c}>`],
+    ['a zero-width space', (c: string) => `${c.slice(0, 10)}\u200B${c.slice(10)}`],
+  ])('GIVEN her code wrapped in %s THEN she is read back', (_what, wrap) => {
+    const girl = resolveGirl(world.ctx, { seed: 21, tags: 'red_hair, smile' });
+    const code = shareCodeOf(girl);
+    expect(shareCodeOf(resolveGirl(world.ctx, { code: wrap(code) }))).toBe(code);
+  });
+
+  it('GIVEN a seed, tags and no random fill with typicalFill THEN no required group is empty: each gets its most common tag, whatever the seed', () => {
+    const model = requireModel(world.ctx.catalog);
+    const a = resolveGirl(world.ctx, { seed: 5, tags: 'smile', randomFill: false, typicalFill: true });
+    const b = resolveGirl(world.ctx, { seed: 6, tags: 'smile', randomFill: false, typicalFill: true });
+    expect(describeTags(model.vocabulary, a.tags)).toBe(describeTags(model.vocabulary, b.tags));
+    for (const [set, names] of model.exclusiveSets) {
+      expect(
+        names.some((n) => a.tags[model.vocabulary.indexOf(n)]! > 0),
+        set,
+      ).toBe(true);
+    }
+  });
+});
