@@ -7,6 +7,7 @@ import { seedGirl, type Girl } from './girl.ts';
 import { LIMITS, checkSeed, intInRange, numberInRange } from './limits.ts';
 import { gridPng } from './pictures.ts';
 import { resolveTags, type ResolvedTags } from './tags-input.ts';
+import { seedRangeText } from './seed-range.ts';
 
 export interface GachaRequest {
   modelId?: string;
@@ -75,9 +76,7 @@ export function gachaGirls(ctx: CoreContext, req: GachaRequest): GachaPlan {
 export async function gacha(ctx: CoreContext, req: GachaRequest): Promise<GachaResult> {
   const plan = gachaGirls(ctx, req);
   const tiles = await drawGirls(ctx, plan.girls);
-  const first = plan.seeds[0]!;
-  const last = plan.seeds[plan.seeds.length - 1]!;
-  const title = `${last !== first ? `seeds ${first}–${last}` : `seed ${first}`}${plan.requested.names.length ? ` · ${plan.requested.names.join(', ')}` : ''}`;
+  const title = `${plan.seeds.length > 1 ? 'seeds' : 'seed'} ${seedRangeText(plan.seeds)}${plan.requested.names.length ? ` · ${plan.requested.names.join(', ')}` : ''}`;
   const grid = await gridPng(ctx, 'gacha.png', tiles, { numbers: true, title });
   return { ...plan, attachments: [grid] };
 }
