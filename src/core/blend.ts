@@ -56,7 +56,7 @@ export async function blend(ctx: CoreContext, req: BlendRequest): Promise<BlendR
   const side = intInRange(req.steps === undefined ? undefined : req.steps, LIMITS.blendGrid, 'The grid size');
   // Three girls: the fourth corner is the midpoint of the second and third, so the grid
   // spans a triangle's worth of faces without leaving the region between the three.
-  const corners = <T extends Float32Array>(v: T[]): [Float32Array, Float32Array, Float32Array, Float32Array] => [
+  const corners = (v: Float32Array[]): [Float32Array, Float32Array, Float32Array, Float32Array] => [
     v[0]!,
     v[1]!,
     v[2]!,
