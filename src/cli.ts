@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { loadConfig, MAX_WORKERS } from './config.ts';
+import { BACKEND_PREFERENCES, loadConfig, MAX_WORKERS } from './config.ts';
 import { blend } from './core/blend.ts';
 import { requireModel } from './core/catalog.ts';
 import type { Attachment, CoreContext } from './core/context.ts';
@@ -26,8 +26,9 @@ import { restyle } from './core/restyle.ts';
 import { variations } from './core/variations.ts';
 import { REFINE_ROUNDS, refine } from './core/refine.ts';
 import { girlFromArg } from './cli/girl-args.ts';
-import { EXIT_USAGE, isUserFacing, oneLine } from './cli/errors.ts';
-import { checkOutput, writeOutput } from './cli/output.ts';
+import { EXIT_USAGE, isUserFacing, modelOptionError, oneLine } from './cli/errors.ts';
+import { checkOutput, encodeFor, writeOutput } from './cli/output.ts';
+import { checkArgvLengths } from './cli/argv-limits.ts';
 import { startRuntime, type Runtime } from './runtime.ts';
 
 const int = (what: string) => (v: string) => {
@@ -70,25 +71,35 @@ async function context(cmd: Command): Promise<CoreContext> {
   // One worker: a CLI call draws one batch, and starting a second thread costs more than it saves.
   // No --model and no GFF_DEFAULT_MODEL: "default" when the folder has it, else its only model.
   const namedDefault = g.model !== undefined || (process.env.GFF_DEFAULT_MODEL ?? '') !== '';
-  runtime ??= await startRuntime({
-    modelsDir: config.GFF_MODELS_DIR,
-    ...(namedDefault ? { defaultModelId: config.GFF_DEFAULT_MODEL } : {}),
-    backend: config.GFF_BACKEND,
-    workers: g.workers ?? 0,
-  });
+  try {
+    runtime ??= await startRuntime({
+      modelsDir: config.GFF_MODELS_DIR,
+      ...(namedDefault ? { defaultModelId: config.GFF_DEFAULT_MODEL } : {}),
+      backend: config.GFF_BACKEND,
+      workers: g.workers ?? 0,
+    });
+  } catch (e) {
+    throw modelOptionError(e, g.model, config.GFF_MODELS_DIR);
+  }
   return runtime.context(Number.MAX_SAFE_INTEGER);
 }
 
+/** Writes the picture in the format `out`'s extension names (-o x.jpg: a JPEG). */
 async function save(out: string, attachment: Attachment): Promise<void> {
-  await writeOutput(out, attachment.data);
-  process.stdout.write(`wrote ${out} (${(attachment.data.length / 1024).toFixed(1)} KiB)\n`);
+  const data = await encodeFor(out, attachment.data, attachment.contentType);
+  await writeOutput(out, data);
+  process.stdout.write(`wrote ${out} (${(data.length / 1024).toFixed(1)} KiB)\n`);
 }
 
 const program = new Command('gff')
   .description('Girl Friend Factory: draw anime-style faces from tags with a tag-conditioned GAN.')
   .option('--model <id>', 'model id (default: GFF_DEFAULT_MODEL or "default")')
   .option('--models-dir <dir>', 'folder of models (default: GFF_MODELS_DIR or ./models)')
-  .addOption(new Option('--backend <name>', 'tfjs backend').choices(['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']))
+  .addOption(
+    new Option('--backend <name>', 'inference backend (default: GFF_BACKEND or auto: ONNX Runtime, else the fastest TensorFlow.js one)').choices([
+      ...BACKEND_PREFERENCES,
+    ]),
+  )
   .option('--workers <n>', `generator worker threads (0 = this thread, at most ${MAX_WORKERS})`, workersArg)
   .exitOverride()
   // A bad -o fails before anything is drawn.
@@ -105,7 +116,7 @@ program
   .option('-n, --count <n>', 'how many girls (1–25)', int('--count'), 9)
   .option('-s, --seed <n>', 'first seed (default: random)', int('--seed'))
   .option('--psi <x>', 'truncation ψ (0.3–1.5; below 1 = more typical faces)', num('--psi'))
-  .option('--no-random-fill', 'leave hair colour, hairstyle… empty when not named')
+  .option('--no-random-fill', 'hair colour, hairstyle… not named: the most common of each, not a draw per seed')
   .option('-o, --out <file>', 'output PNG', 'gacha.png')
   .action(async (o, cmd) => {
     const ctx = await context(cmd);
@@ -115,6 +126,7 @@ program
       seed: o.seed,
       psi: o.psi,
       randomFill: o.randomFill,
+      typicalFill: true,
       ...(cmd.optsWithGlobals().model ? { modelId: cmd.optsWithGlobals().model } : {}),
     });
     await save(o.out, r.attachments[0]!);
@@ -128,8 +140,8 @@ program
   .description('one girl at full size, from a share code or a seed and tags')
   .option('-c, --code <code>', 'share code')
   .option('-s, --seed <n>', 'seed', int('--seed'))
-  .option('-t, --tags <text>', 'tags (with --seed; with --code they replace the code’s tags)')
-  .option('--no-random-fill', 'with --seed: leave hair colour, hairstyle… empty when not named (default: as gacha tile <seed>)')
+  .option('-t, --tags <text>', 'tags (with --seed; with --code they are put on her: the groups not named stay hers)')
+  .option('--no-random-fill', 'with --seed: hair colour, hairstyle… not named are the most common of each (default: as gacha tile <seed>)')
   .option('--size <px>', 'display size in px', int('--size'))
   .option('-o, --out <file>', 'output PNG', 'girl.png')
   .action(async (o, cmd) => {
@@ -141,6 +153,7 @@ program
       size: o.size,
       modelId: cmd.optsWithGlobals().model,
       randomFill: o.randomFill !== false,
+      typicalFill: true,
     });
     await save(o.out, r.attachments[0]!);
     process.stdout.write(`code ${shareCodeOf(r.girls[0]!)}\n`);
@@ -151,14 +164,24 @@ program
   .description('the same girls redrawn with other tags: girls are columns, tag sets rows')
   .requiredOption('-g, --girl <seed|code>', 'a girl (repeat)', collect)
   .requiredOption('-r, --row <tags>', 'a tag set (repeat for more rows)', collect)
-  .option('--columns <n>', 'fill with random girls up to n columns', int('--columns'))
-  .option('--no-keep', 'each row is exactly its tags (default: a girl keeps her own in the groups a row does not name)')
+  .option('--columns <n>', 'exactly n columns: the first girls, then random ones', int('--columns'))
+  .option('--no-keep', 'a row drops her other tags; only hair colour, eyes, mouth… it does not name stay hers (default: all her tags it does not name stay)')
   .option('-o, --out <file>', 'output PNG', 'restyle.png')
   .action(async (o, cmd) => {
     const ctx = await context(cmd);
     const girls = (o.girl as string[]).map((a) => girlFromArg(ctx, a, undefined, cmd.optsWithGlobals().model));
-    const r = await restyle(ctx, { girls, tagSets: o.row, columns: o.columns, keep: o.keep !== false });
+    const columnLabels = girls.map((g, i) => (g.seed !== undefined ? `seed ${g.seed}` : `code ${i + 1}`));
+    const r = await restyle(ctx, { girls, tagSets: o.row, columns: o.columns, keep: o.keep !== false, columnLabels });
     await save(o.out, r.attachments[0]!);
+    // Row by row, each column's girl as drawn: the tags she wore in that cell and her code.
+    const columns = r.girls.length / r.rowNames.length;
+    r.girls.forEach((g, i) => {
+      const row = Math.floor(i / columns);
+      const col = i % columns;
+      const label = col < columnLabels.length ? columnLabels[col] : `seed ${g.seed}`;
+      const vocab = requireModel(ctx.catalog, g.modelId).vocabulary;
+      process.stdout.write(`#${i + 1} row ${row + 1} ${label} [${describeTags(vocab, g.tags)}] code ${shareCodeOf(g)}\n`);
+    });
   });
 
 program
@@ -168,35 +191,54 @@ program
   .option('--from <tags>', 'start tags (default: the girl’s own)')
   .requiredOption('--to <tags>', 'target tags')
   .option('--steps <n>', 'frames (2–16)', int('--steps'), 7)
-  .option('--no-keep', 'the target is exactly --to (default: she keeps her own tags in the groups --to does not name)')
+  .option(
+    '--no-keep',
+    'the target drops her other tags; only hair colour, eyes, mouth… --to does not name stay hers (default: all her tags it does not name stay)',
+  )
   .option('-o, --out <file>', 'output: .png strip, or .webp/.gif animation (the strip is written beside it)', 'morph.webp')
   .action(async (o, cmd) => {
     const ctx = await context(cmd);
-    const girl = girlFromArg(ctx, o.girl, o.from, cmd.optsWithGlobals().model);
+    const girl = girlFromArg(ctx, o.girl, undefined, cmd.optsWithGlobals().model);
     const ext = extname(o.out).toLowerCase();
     const animated = ext === '.webp' || ext === '.gif';
-    const r = await morph(ctx, { girl, to: o.to, steps: o.steps, keep: o.keep !== false, animation: animated ? (ext === '.gif' ? 'gif' : 'webp') : false });
+    const r = await morph(ctx, {
+      girl,
+      ...(o.from !== undefined ? { fromText: o.from } : {}),
+      to: o.to,
+      steps: o.steps,
+      keep: o.keep !== false,
+      animation: animated ? (ext === '.gif' ? 'gif' : 'webp') : false,
+    });
     if (animated) {
       await save(o.out, r.attachments[1]!);
       await save(`${o.out.slice(0, -ext.length)}.png`, r.attachments[0]!);
     } else {
       await save(o.out, r.attachments[0]!);
     }
+    const vocab = requireModel(ctx.catalog, girl.modelId).vocabulary;
+    process.stdout.write(`from [${describeTags(vocab, r.from)}] to [${describeTags(vocab, r.to)}]\n`);
+    process.stdout.write(`last frame code ${shareCodeOf(r.girls[r.girls.length - 1]!)}\n`);
   });
 
 program
   .command('blend')
   .description('z of 2 girls blended as a strip; 3–4 girls as the corners of a grid')
   .requiredOption('-g, --girl <seed|code>', 'a girl (2–4 times)', collect)
-  .option('-t, --tags <text>', 'tags for every frame (default: the first girl’s)')
+  .option('-t, --tags <text>', 'tags put on every girl (default: each keeps her own)')
   .option('--steps <n>', 'strip length (2 girls, 2–16) or grid side (3–4 girls, 2–7)', int('--steps'))
   .addOption(new Option('--interpolation <kind>', 'z interpolation').choices(['slerp', 'lerp']).default('slerp'))
   .option('-o, --out <file>', 'output PNG', 'blend.png')
   .action(async (o, cmd) => {
     const ctx = await context(cmd);
-    const girls = (o.girl as string[]).map((a) => girlFromArg(ctx, a, o.tags, cmd.optsWithGlobals().model));
-    const r = await blend(ctx, { girls, steps: o.steps, tags: o.tags, interpolation: o.interpolation });
+    const girls = (o.girl as string[]).map((a) => girlFromArg(ctx, a, undefined, cmd.optsWithGlobals().model));
+    const labels = girls.map((g, i) => (g.seed !== undefined ? `seed ${g.seed}` : `code ${i + 1}`));
+    const r = await blend(ctx, { girls, steps: o.steps, tags: o.tags, interpolation: o.interpolation, labels });
     await save(o.out, r.attachments[0]!);
+    const vocab = requireModel(ctx.catalog, girls[0]!.modelId).vocabulary;
+    process.stdout.write(
+      r.namedTags.length ? `tags ${r.namedTags.join(', ')} on every girl; the groups not named keep each girl's own\n` : "tags: each girl's own\n",
+    );
+    r.endTags.forEach((t, i) => process.stdout.write(`${labels[i]} [${describeTags(vocab, t)}]\n`));
   });
 
 program
@@ -213,6 +255,8 @@ program
     const girl = girlFromArg(ctx, o.girl, o.tags, cmd.optsWithGlobals().model);
     const r = await variations(ctx, { girl, count: o.count, sigma: o.sigma, seed: o.seed });
     await save(o.out, r.attachments[0]!);
+    const vocab = requireModel(ctx.catalog, girl.modelId).vocabulary;
+    process.stdout.write(`tags [${describeTags(vocab, girl.tags)}] (every tile), σ ${r.sigma}, noise seed ${r.seed}\n`);
     r.girls.forEach((g, i) => process.stdout.write(`#${i + 1} code ${shareCodeOf(g)}\n`));
   });
 
@@ -260,7 +304,7 @@ program
 
 program
   .command('bench')
-  .description('generator speed on this machine (same as npm run bench)')
+  .description('generator speed on this machine: several minutes, it says how long (same as npm run bench)')
   .allowUnknownOption()
   .action(async () => {
     // A separate program (tools/ depends on src/, never the reverse): run it as a child process.
@@ -278,6 +322,8 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 
 async function main(): Promise<number> {
   try {
+    // Before anything starts: ONNX Runtime cannot start in a process with ~30 kB of arguments.
+    checkArgvLengths(process.argv.slice(2));
     await program.parseAsync(process.argv);
     return 0;
   } catch (e) {

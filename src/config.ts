@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { BACKEND_PREFERENCES, MAX_WORKERS, type BackendPreference } from './gan/backend-plan.ts';
 
 /** The bound of GFF_WORKERS and of gff --workers (see backend-plan.ts). */
-export { MAX_WORKERS };
+export { BACKEND_PREFERENCES, MAX_WORKERS };
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 

@@ -73,8 +73,34 @@ async function measure(svc: GeneratorService, batch: number, concurrency: number
   return { msPerImage: ms / images, perSecond: (images * 1000) / ms };
 }
 
+/** [workers, ONNX Runtime intra-op threads per worker] layouts and batch sizes measured for a backend. */
+function planOf(backend: BackendName): { layouts: [number, number][]; batches: number[] } {
+  const batches = backend === 'cpu' ? [1, 8] : [1, 8, 32];
+  const isNative = backend === 'tfjs-node-gpu' || backend === 'tfjs-node';
+  const layouts: [number, number][] =
+    backend === 'onnxruntime'
+      ? [[1, nWorkers], ...(nWorkers > 1 ? ([[nWorkers, 1]] as [number, number][]) : [])]
+      : [...new Set(isNative ? [1] : [1, nWorkers])].map((w) => [w, 1]);
+  return { layouts, batches };
+}
+
 const { dir, cleanup, note } = await modelDir();
 process.stdout.write(`bench-generator: ${note}\n`);
+// Say up front how long this takes (each row starts a generator, warms it up, then measures).
+const planned = backends.filter(isInstalled).reduce((n, b) => n + planOf(b).layouts.length * planOf(b).batches.length, 0);
+process.stdout.write(
+  `${planned} measurements of ${seconds} s each, plus a start-up and warm-up before each, PyTorch and a 9-tile gacha: ` +
+    `several minutes (about ${Math.max(1, Math.round((planned * (seconds + 6) + 60) / 60))} min; ~4 min on 2 cores with a 128 px model). ` +
+    'Quicker: --backends onnxruntime --seconds 0.5. Ctrl-C stops it.\n',
+);
+const benchStart = performance.now();
+let measured = 0;
+/** " [3/17, ~2 min left]": the time left from the average row so far. */
+function progress(): string {
+  measured++;
+  const left = ((performance.now() - benchStart) / measured) * (planned - measured);
+  return `  [${measured}/${planned}${measured < planned ? `, ~${left < 90_000 ? `${Math.max(1, Math.round(left / 1000))} s` : `${Math.round(left / 60_000)} min`} left` : ''}]`;
+}
 process.stdout.write(
   `node ${process.version}, ${cores} cores (${os.cpus()[0]?.model ?? 'cpu'}), load average ${os
     .loadavg()
@@ -89,13 +115,7 @@ try {
       process.stdout.write(`${backend.padEnd(14)}  not installed\n`);
       continue;
     }
-    const batches = backend === 'cpu' ? [1, 8] : [1, 8, 32];
-    const isNative = backend === 'tfjs-node-gpu' || backend === 'tfjs-node';
-    // [workers, ONNX Runtime intra-op threads per worker]
-    const layouts: [number, number][] =
-      backend === 'onnxruntime'
-        ? [[1, nWorkers], ...(nWorkers > 1 ? ([[nWorkers, 1]] as [number, number][]) : [])]
-        : [...new Set(isNative ? [1] : [1, nWorkers])].map((w) => [w, 1]);
+    const { layouts, batches } = planOf(backend);
     layoutLoop: for (const [workers, threads] of layouts) {
       // Worker threads copy the environment when they start: this is how each gets its threads.
       process.env['GFF_ORT_THREADS'] = String(threads);
@@ -111,7 +131,7 @@ try {
           const label = backend === 'onnxruntime' ? `${workers}×${threads}t` : String(workers);
           results.set(`${backend} ${label} ${batch}`, r.perSecond);
           process.stdout.write(
-            `${backend.padEnd(14)}${label.padStart(8)}${String(batch).padStart(7)}${r.msPerImage.toFixed(2).padStart(10)}${r.perSecond.toFixed(1).padStart(10)}\n`,
+            `${backend.padEnd(14)}${label.padStart(8)}${String(batch).padStart(7)}${r.msPerImage.toFixed(2).padStart(10)}${r.perSecond.toFixed(1).padStart(10)}${progress()}\n`,
           );
         } finally {
           await svc.close();

@@ -11,6 +11,7 @@ import { isContextMenu, type AnyCommand, type Precondition } from './command.ts'
 import type { BotContext } from './context.ts';
 import { parseCustomId } from './custom-id.ts';
 import { reportError, tellPrivately } from './errors.ts';
+import { RateLimitedError, type Refund } from './rate-limit.ts';
 
 /** Slash commands are type 1, user commands 2, message commands 3: names are unique per type. */
 const keyOf = (type: number, name: string) => `${type}:${name}`;
@@ -80,9 +81,20 @@ export class InteractionRouter {
       onError: (err) => this.ctx.log.warn({ err, what: route.name, user }, 'could not acknowledge a slow handler'),
     });
     try {
-      const refund = drawLimit ? await this.ctx.rateLimiter.take(user) : undefined;
+      let refund: Refund | undefined;
+      let limited: RateLimitedError | undefined;
+      if (drawLimit) {
+        try {
+          refund = await this.ctx.rateLimiter.take(user);
+        } catch (e) {
+          if (!(e instanceof RateLimitedError)) throw e;
+          limited = e;
+        }
+      }
       try {
-        await route.run();
+        // Over the limit, the handler still runs until it would draw: a typo is answered as a
+        // typo (fix it, then wait), and only a request that would really draw hears "Easy there".
+        await route.run(limited ? withoutDrawing(this.ctx, limited) : this.ctx);
       } finally {
         // Nothing was drawn (refused, bad input, a menu instead): the use is given back.
         if (refund && !guard.handlerDeferred) {
@@ -97,15 +109,14 @@ export class InteractionRouter {
     }
   }
 
-  private route(interaction: Interaction): { name: string; preconditions?: readonly Precondition[]; run: () => Promise<void> } | undefined {
-    const ctx = this.ctx;
+  private route(interaction: Interaction): { name: string; preconditions?: readonly Precondition[]; run: (ctx: BotContext) => Promise<void> } | undefined {
     if (interaction.isChatInputCommand()) {
       const command = this.byKey.get(keyOf(1, interaction.commandName));
       const sub = interaction.options.getSubcommand(false);
       if (!command || isContextMenu(command)) return undefined;
       const declared = command.preconditions?.execute;
       const preconditions = Array.isArray(declared) ? declared : sub ? own(declared as Record<string, readonly Precondition[]> | undefined, sub) : undefined;
-      return { name: `/${interaction.commandName}${sub ? ` ${sub}` : ''}`, preconditions, run: () => command.execute(interaction, ctx) };
+      return { name: `/${interaction.commandName}${sub ? ` ${sub}` : ''}`, preconditions, run: (ctx) => command.execute(interaction, ctx) };
     }
     if (interaction.isContextMenuCommand()) {
       const command = this.byKey.get(keyOf(interaction.commandType, interaction.commandName));
@@ -117,7 +128,7 @@ export class InteractionRouter {
       if (!command || isContextMenu(command)) return undefined;
       return {
         name: `/${interaction.commandName} (autocomplete)`,
-        run: () => (command.autocomplete ? command.autocomplete(interaction, ctx) : interaction.respond([])),
+        run: (ctx) => (command.autocomplete ? command.autocomplete(interaction, ctx) : interaction.respond([])),
       };
     }
     if (interaction.isButton() || interaction.isStringSelectMenu()) {
@@ -126,11 +137,20 @@ export class InteractionRouter {
       // Own properties only: "gacha:constructor" must not find Object.prototype.constructor.
       const handler = own(command?.components, action);
       return (
-        handler && { name: `${name}:${action}`, preconditions: own(command?.preconditions?.components, action), run: () => handler(interaction, args, ctx) }
+        handler && { name: `${name}:${action}`, preconditions: own(command?.preconditions?.components, action), run: (ctx) => handler(interaction, args, ctx) }
       );
     }
     return undefined;
   }
+}
+
+/**
+ * The bot's context for a user over the drawing limit: everything as usual, except that the
+ * first drawing fails at once (before any reply is deferred) with `limited`.
+ */
+function withoutDrawing(ctx: BotContext, limited: RateLimitedError): BotContext {
+  const refuse = { generate: () => Promise.reject(limited) };
+  return { ...ctx, core: (limit?: number) => ({ ...ctx.core(limit), generator: refuse }) };
 }
 
 /** record[key] when it is the record's own property (custom_ids are user-forgeable text). */

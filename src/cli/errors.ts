@@ -29,6 +29,16 @@ export function isUserFacing(e: unknown): e is Error {
   );
 }
 
+/**
+ * A model named by --model that the folder lacks: the runtime words it for GFF_DEFAULT_MODEL
+ * ("The default model …"), but on the command line it is the option the user typed.
+ */
+export function modelOptionError(e: unknown, model: string | undefined, modelsDir: string): unknown {
+  if (model === undefined || !(e instanceof GeneratorError) || e.code !== 'unknown_model') return e;
+  const models = /\(([^()]*)\)\.?$/.exec(e.message)?.[1];
+  return new CliError(`--model "${model}": there is no such model in ${modelsDir}${models ? ` (models: ${models})` : ''}`);
+}
+
 /** Messages with several lines (one per unknown tag) as one line on stderr. */
 export function oneLine(message: string): string {
   return message

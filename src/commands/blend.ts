@@ -1,6 +1,7 @@
 /**
- * /blend slots:"1 3" steps: tags: — the original's blend: favourites' z interpolated under
- * the same tags; 2 favourites as a strip, 3–4 as a bilinear grid (steps = its side).
+ * /blend slots:"1 3" steps: tags: — the original's blend: favourites as they are (z and tags)
+ * at the ends of a strip (2) or the corners of a bilinear grid (3–4, steps = its side); named
+ * tags are put onto each. The reply says which tags each end wore.
  */
 import { SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import type { Preconditions } from '../bot/command.ts';
@@ -17,6 +18,8 @@ import { saveGirls, withStorageNote } from './shared/stored-pictures.ts';
 import { tileComponents } from './shared/tile-buttons.ts';
 import { withStudioLink } from './shared/studio-link.ts';
 import { shareCodeOf } from '../core/girl.ts';
+import { requireModel } from '../core/catalog.ts';
+import { tagNamesText, tagsText } from './shared/tag-names.ts';
 
 export const data = named(
   new SlashCommandBuilder(),
@@ -39,7 +42,9 @@ export const data = named(
       .setMinValue(2)
       .setMaxValue(LIMITS.steps.max),
   )
-  .addStringOption((o) => tagsOption(o, 'tags', 'タグ', 'Tags for every frame (default: the first favourite’s)', '全コマ共通のタグ（既定: 1 人目のタグ）'));
+  .addStringOption((o) =>
+    tagsOption(o, 'tags', 'タグ', 'Tags put on every girl (default: each keeps her own)', '全員に付けるタグ（既定: それぞれ自分のタグのまま）'),
+  );
 
 /** Every use draws: it counts against the user's drawing rate limit. */
 export const preconditions: Preconditions = { execute: ['drawLimit'] };
@@ -57,8 +62,11 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     const r = await blend(ctx.core(interaction.attachmentSizeLimit), { girls, steps, tags, labels });
     const n = r.girls.length;
     const shape = girls.length === 2 ? tr('blend.strip', { steps: n }) : tr('blend.grid', { side: Math.round(Math.sqrt(n)) });
+    const vocab = requireModel(ctx.runtime.catalog, girls[0]!.modelId).vocabulary;
     const content = [
       tr('blend.content', { names: favourites.map((f) => favouriteLabelText(ctx, f)).join(' + '), shape }),
+      r.namedTags.length ? tr('blend.tags_named', { tags: tagNamesText(vocab, r.namedTags, tr) }) : tr('blend.tags_own'),
+      ...favourites.map((f, i) => tr('blend.end_tags', { name: favouriteLabelText(ctx, f), tags: tagsText(vocab, r.endTags[i]!, tr) })),
       n <= 25 ? tr('tiles.hint_short') : tr('tiles.codes_only'),
     ].join('\n');
     const saved = await saveGirls(ctx, user, r.girls);

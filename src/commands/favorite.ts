@@ -31,7 +31,7 @@ import { vectorOf, weightsOf } from '../core/tag-weights.ts';
 import { translator, type Translate } from '../i18n/index.ts';
 import { NAME_MAX_CHARS, type Favourite } from '../store/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
-import { checkSlot, drawableGirl, favouriteGirl, favouriteLabel, favouriteLabelText, loadFavourite, quotedName } from './shared/favourites.ts';
+import { checkSlot, drawableGirl, favouriteGirl, favouriteLabel, favouriteLabelText, loadFavourite, modelShown, quotedName } from './shared/favourites.ts';
 import { named, slotOption } from './shared/options.ts';
 import { withStudioLink } from './shared/studio-link.ts';
 import { tagsText } from './shared/tag-names.ts';
@@ -77,7 +77,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       if (!added.ok && added.code !== 'duplicate')
         throw added.code === 'limit_reached' ? new Refusal('error.limit_reached', { limit }) : new Refusal('error.invalid_name', { max: NAME_MAX_CHARS });
       const content = added.ok
-        ? tr('fav.added', { name: quotedName(added.favourite), count: await ctx.favourites.count(user), limit })
+        ? tr('fav.added', { name: quotedName(added.favourite), count: added.count, limit, shifted: added.count > 1 ? tr('fav.shifted') : '' })
         : tr('fav.already', { slot: added.favourite.index, name: quotedName(added.favourite) });
       await interaction.reply({ content, flags: MessageFlags.Ephemeral });
       return;
@@ -95,7 +95,8 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
         const code = shareCodeOf(girl);
         const r = await generate(ctx.core(interaction.attachmentSizeLimit), { code });
         const vocab = requireModel(ctx.runtime.catalog, girl.modelId).vocabulary;
-        const model = fav.modelId === ctx.runtime.catalog.defaultModelId ? '' : tr('fav.model', { model: fav.modelId });
+        const shownModel = modelShown(ctx, fav.modelId);
+        const model = shownModel === undefined ? '' : tr('fav.model', { model: shownModel });
         return {
           content: tr('fav.show', { slot: fav.index, name: quotedName(fav), tags: tagsText(vocab, girl.tags, tr), model, code }),
           files: filesOf(r.attachments),

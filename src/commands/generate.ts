@@ -26,15 +26,21 @@ export const data = named(
     named(o, 'seed', 'シード', 'A seed (a gacha tile’s number)', 'シード（ガチャのタイルの番号）').setMinValue(0).setMaxValue(0xffffffff),
   )
   .addStringOption((o) =>
-    tagsOption(o, 'tags', 'タグ', 'Tags (with a seed; with a code they replace hers)', 'タグ（シードと一緒に。コードと一緒ならその子のタグを置き換え）'),
+    tagsOption(
+      o,
+      'tags',
+      'タグ',
+      'Tags (with a seed; with a code: put on her, the rest stays hers)',
+      'タグ（シードと一緒に。コードと一緒なら指定した分だけその子のタグを変更）',
+    ),
   )
   .addBooleanOption((o) =>
     named(
       o,
       'fill',
       '補完',
-      'With a seed: fill hair colour, eyes… you leave out at random, as that gacha tile (default true)',
-      'シードと一緒に: 指定しない髪色・目などをガチャのタイルと同じくランダムに補う（既定 true）',
+      'With a seed: unnamed hair, eyes… as that gacha tile (true, default) or the most common (false)',
+      'シードと一緒に: 指定しない髪色・目などをガチャのタイルと同じに（true・既定）、最も多いものに（false）',
     ),
   );
 
@@ -48,7 +54,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const randomFill = interaction.options.getBoolean('fill') ?? true;
   const tr = translator(interaction.locale);
   await replyAfterWork(interaction, async () => {
-    const r = await draw(ctx.core(interaction.attachmentSizeLimit), { code, seed, tags, randomFill });
+    const r = await draw(ctx.core(interaction.attachmentSizeLimit), { code, seed, tags, randomFill, typicalFill: true });
     const girl = r.girls[0]!;
     const vocab = requireModel(ctx.runtime.catalog, girl.modelId).vocabulary;
     const what = code ? tr('generate.code') : tr('generate.seed', { seed: String(girl.seed) });

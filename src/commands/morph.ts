@@ -12,7 +12,6 @@ import { requireModel } from '../core/catalog.ts';
 import { shareCodeOf } from '../core/girl.ts';
 import { LIMITS } from '../core/limits.ts';
 import { morph } from '../core/morph.ts';
-import { resolveTags } from '../core/tags-input.ts';
 import { vectorOf, weightsOf } from '../core/tag-weights.ts';
 import { translator } from '../i18n/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
@@ -51,8 +50,8 @@ export const data = named(
       o,
       'keep',
       '維持',
-      'Keep her own hair, eyes… that “to” does not name (default true; false: exactly “to”)',
-      '変化先で指定しない髪・目などは元のまま（既定 true。false で変化先のタグだけ）',
+      'Keep her own tags “to” does not name (default true; false: only her hair, eyes, mouth… stay)',
+      '変化先で指定しないタグは元のまま（既定 true。false なら髪・目・口などだけ残す）',
     ),
   );
 
@@ -67,22 +66,26 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const model = requireModel(ctx.runtime.catalog, girl.modelId);
   const fromText = interaction.options.getString('from');
   const last = await ctx.morphs.getLastTarget(user, fav.id);
-  const from = fromText ? resolveTags(model, fromText).vector : last ? vectorOf(model, last) : girl.tags;
+  // Typed start tags go onto her own (the groups not named keep hers), as `to` does.
+  const from = fromText ? undefined : last ? vectorOf(model, last) : girl.tags;
   const to = interaction.options.getString('to', true);
   const steps = interaction.options.getInteger('steps') ?? undefined;
   const keep = interaction.options.getBoolean('keep') ?? true;
   await replyAfterWork(interaction, async () => {
-    const r = await morph(ctx.core(interaction.attachmentSizeLimit), { girl, from, to, steps, keep });
+    const r = await morph(ctx.core(interaction.attachmentSizeLimit), { girl, ...(from ? { from } : { fromText: fromText ?? '' }), to, steps, keep });
     // Only a morph that was drawn moves the chain on, and only from where it started: another
     // morph of her drawn at the same time (here or in another shard) may have ended first.
     const moved = await ctx.morphs.setLastTarget(user, fav.id, weightsOf(model.vocabulary, r.to), last);
     const vocab = model.vocabulary;
+    // The end frame's code: the next morph of a chain starts from her, and two chained
+    // replies must not show the same code.
+    const endCode = shareCodeOf({ ...girl, tags: r.to });
     const content = [
       tr('morph.content', { slot: fav.index, name: quotedName(fav), from: tagsText(vocab, r.from, tr), to: tagsText(vocab, r.to, tr), steps: r.girls.length }),
       ...(!moved.ok && moved.code === 'moved_on'
         ? [tr('morph.chain_moved_on', { to: moved.current ? tagsText(vocab, vectorOf(model, moved.current), tr) : '-' })]
         : []),
-      tr('morph.code', { code: shareCodeOf(girl) }),
+      tr('morph.code', { code: endCode }),
       tr('tiles.hint_short'),
     ].join('\n');
     const saved = await saveGirls(ctx, user, r.girls);
@@ -90,7 +93,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     return {
       content: withStorageNote(content, saved, tr),
       files: filesOf(r.attachments),
-      components: withStudioLink(id ? tileComponents(id, r.girls.length, tr) : [], ctx.studioUrl, shareCodeOf(girl), tr),
+      components: withStudioLink(id ? tileComponents(id, r.girls.length, tr) : [], ctx.studioUrl, endCode, tr),
     };
   });
 }

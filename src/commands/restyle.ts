@@ -44,8 +44,8 @@ export const data = named(
       o,
       'keep',
       '維持',
-      'Each girl keeps her own hair, eyes… that a row does not name (default true; false: exactly the row)',
-      '行で指定しない髪・目などは各自のまま（既定 true。false で行のタグだけ）',
+      'Girls keep their own tags a row does not name (default true; false: only hair, eyes, mouth… stay)',
+      '行で指定しないタグは各自のまま（既定 true。false なら髪・目・口などだけ残す）',
     ),
   );
 
@@ -76,7 +76,8 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     const vocab = requireModel(ctx.runtime.catalog, girls[0]?.modelId).vocabulary;
     const rows = r.rowNames.map((names) => tagNamesText(vocab, names, tr) || tr('restyle.no_tags')).join(' / ');
     const content = [
-      tr('restyle.content', { columns: [...favourites.map((f) => favouriteLabelText(ctx, f)), random].filter(Boolean).join(', '), rows }),
+      // Only the favourites shown: columns:2 with seven favourites draws the first two.
+      tr('restyle.content', { columns: [...favourites.slice(0, columns).map((f) => favouriteLabelText(ctx, f)), random].filter(Boolean).join(', '), rows }),
       tr('tiles.hint_short'),
     ].join('\n');
     const saved = await saveGirls(ctx, user, r.girls, { columns });

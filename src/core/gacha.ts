@@ -7,6 +7,7 @@ import { seedGirl, type Girl } from './girl.ts';
 import { LIMITS, checkSeed, intInRange, numberInRange } from './limits.ts';
 import { gridPng } from './pictures.ts';
 import { resolveTags, type ResolvedTags } from './tags-input.ts';
+import { seedRangeText } from './seed-range.ts';
 
 export interface GachaRequest {
   modelId?: string;
@@ -21,6 +22,8 @@ export interface GachaRequest {
   psi?: number;
   /** Fill exclusive sets the user left empty with a random tag per girl (default true). */
   randomFill?: boolean;
+  /** With randomFill false: each empty set gets its most common tag (SeedOptions.typicalFill). */
+  typicalFill?: boolean;
 }
 
 /**
@@ -35,6 +38,8 @@ export interface GachaRecipe {
   seeds: number[];
   psi: number;
   randomFill: boolean;
+  /** See GachaRequest (the command line's --no-random-fill; never stored). */
+  typicalFill?: boolean;
 }
 
 /** The girls of a recipe's tiles, without drawing them. */
@@ -46,7 +51,7 @@ export interface GachaResult extends CoreResult, GachaPlan {}
 
 /** Tile girl of a gacha recipe: the seed's z (ψ-truncated) under the requested tags, filled per seed. */
 export function gachaGirl(model: ModelEntry, recipe: Omit<GachaRecipe, 'seeds' | 'modelId'>, seed: number): Girl {
-  return seedGirl(model, seed, recipe.requested.vector, { psi: recipe.psi, randomFill: recipe.randomFill });
+  return seedGirl(model, seed, recipe.requested.vector, { psi: recipe.psi, randomFill: recipe.randomFill, typicalFill: recipe.typicalFill === true });
 }
 
 /** The girls a gacha draws, without drawing them (buttons rebuild them from stored rows). */
@@ -57,16 +62,21 @@ export function gachaGirls(ctx: CoreContext, req: GachaRequest): GachaPlan {
   const base = req.seed === undefined ? randomInt(0, 0xffffffff - LIMITS.gachaCount.max) : checkSeed(req.seed);
   const requested = req.requested ?? resolveTags(model, req.tags);
   const seeds = Array.from({ length: count }, (_, i) => (base + i) >>> 0);
-  const recipe: GachaRecipe = { modelId: model.id, requested, seeds, psi, randomFill: req.randomFill !== false };
+  const recipe: GachaRecipe = {
+    modelId: model.id,
+    requested,
+    seeds,
+    psi,
+    randomFill: req.randomFill !== false,
+    ...(req.typicalFill ? { typicalFill: true } : {}),
+  };
   return { ...recipe, girls: seeds.map((seed) => gachaGirl(model, recipe, seed)) };
 }
 
 export async function gacha(ctx: CoreContext, req: GachaRequest): Promise<GachaResult> {
   const plan = gachaGirls(ctx, req);
   const tiles = await drawGirls(ctx, plan.girls);
-  const first = plan.seeds[0]!;
-  const last = plan.seeds[plan.seeds.length - 1]!;
-  const title = `${last !== first ? `seeds ${first}–${last}` : `seed ${first}`}${plan.requested.names.length ? ` · ${plan.requested.names.join(', ')}` : ''}`;
+  const title = `${plan.seeds.length > 1 ? 'seeds' : 'seed'} ${seedRangeText(plan.seeds)}${plan.requested.names.length ? ` · ${plan.requested.names.join(', ')}` : ''}`;
   const grid = await gridPng(ctx, 'gacha.png', tiles, { numbers: true, title });
   return { ...plan, attachments: [grid] };
 }

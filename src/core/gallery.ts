@@ -8,6 +8,7 @@ import type { Attachment, CoreContext } from './context.ts';
 import type { Girl } from './girl.ts';
 import { drawGirls } from './draw.ts';
 import { gridPng } from './pictures.ts';
+import { scaleTo } from './tile-size.ts';
 
 const PLACEHOLDER_GREY = 96;
 
@@ -24,18 +25,4 @@ export async function gallery(ctx: CoreContext, girls: readonly (Girl | null)[],
 
 function blank(size: number): RawImage {
   return { width: size, height: size, channels: 3, data: new Uint8Array(size * size * 3).fill(PLACEHOLDER_GREY) };
-}
-
-/** Nearest-neighbour scaling of a square tile (the grid rescales again for display anyway). */
-function scaleTo(img: RawImage, size: number): RawImage {
-  if (img.width === size && img.height === size) return img;
-  const out = new Uint8Array(size * size * 3);
-  for (let y = 0; y < size; y++) {
-    const sy = Math.min(img.height - 1, Math.floor((y * img.height) / size));
-    for (let x = 0; x < size; x++) {
-      const sx = Math.min(img.width - 1, Math.floor((x * img.width) / size));
-      out.set(img.data.subarray((sy * img.width + sx) * 3, (sy * img.width + sx) * 3 + 3), (y * size + x) * 3);
-    }
-  }
-  return { width: size, height: size, channels: 3, data: out };
 }

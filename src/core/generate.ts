@@ -6,12 +6,12 @@ import { UserError } from './errors.ts';
 import { describeTags, girlFromCode, seedGirl, type Girl } from './girl.ts';
 import { checkSeed } from './limits.ts';
 import { gridPng } from './pictures.ts';
-import { resolveTags } from './tags-input.ts';
+import { mergeTags, resolveTags } from './tags-input.ts';
 
 export interface GenerateGirlRequest {
   code?: string;
   seed?: number;
-  /** With a seed: the tags. With a code: replaces the code's tags when given. */
+  /** With a seed: the tags. With a code: put onto hers (named groups replaced, the rest kept). */
   tags?: string;
   modelId?: string;
   /**
@@ -19,6 +19,8 @@ export interface GenerateGirlRequest {
    * per seed, as the gacha does, so seed N is gacha tile N (default true).
    */
   randomFill?: boolean;
+  /** With randomFill false: fill those groups with each group's most common tag (SeedOptions). */
+  typicalFill?: boolean;
   /** Display size in px (default 4× a 64 px model, 2× a 128 px one). */
   size?: number;
 }
@@ -28,13 +30,15 @@ export function resolveGirl(ctx: CoreContext, req: GenerateGirlRequest): Girl {
   if (req.code !== undefined) {
     const girl = girlFromCode(ctx.catalog, req.code);
     if (req.tags === undefined || req.tags.trim() === '') return girl;
-    return { ...girl, tags: resolveTags(requireModel(ctx.catalog, girl.modelId), req.tags).vector };
+    // The groups the tags do not name keep hers: a code's girl with only "pink_hair" is still her.
+    const model = requireModel(ctx.catalog, girl.modelId);
+    return { ...girl, tags: mergeTags(model, girl.tags, resolveTags(model, req.tags).names) };
   }
   if (req.seed === undefined) throw new UserError('bad_code', 'Give a share code, or a seed (and tags).');
   const model = requireModel(ctx.catalog, req.modelId);
   const seed = checkSeed(req.seed);
   // The gacha's recipe (gachaGirl with ψ 1): the same seed and tags give the same girl everywhere.
-  return seedGirl(model, seed, resolveTags(model, req.tags).vector, { randomFill: req.randomFill !== false });
+  return seedGirl(model, seed, resolveTags(model, req.tags).vector, { randomFill: req.randomFill !== false, typicalFill: req.typicalFill === true });
 }
 
 export async function generate(ctx: CoreContext, req: GenerateGirlRequest): Promise<CoreResult> {

@@ -9,7 +9,7 @@ import { ShareCodeError } from '../latent/errors.ts';
 import type { TagVocabulary } from '../tags/vocabulary.ts';
 import type { ModelCatalog, ModelEntry } from './catalog.ts';
 import { UserError } from './errors.ts';
-import { fillExclusiveSets } from './tags-input.ts';
+import { fillExclusiveSets, fillTypicalSets } from './tags-input.ts';
 
 export interface Girl {
   modelId: string;
@@ -24,13 +24,20 @@ export interface SeedOptions {
   psi?: number;
   /** Fill each exclusive set the tags leave empty with the seed's own draw (the gacha's; default off). */
   randomFill?: boolean;
+  /**
+   * Without randomFill: fill those sets with each set's most common tag, the same for every
+   * seed (what a user's "no random fill" asks for: a model is never asked for a face with a
+   * group empty). Off: exactly the tags given (tests, tools).
+   */
+  typicalFill?: boolean;
 }
 
 /** The one seed → girl recipe: z from the seed (truncated when ψ ≠ 1) and the tags, filled when asked. */
 export function seedGirl(model: ModelEntry, seed: number, tags: Float32Array, opts: SeedOptions = {}): Girl {
   const psi = opts.psi ?? 1;
   const z = psi === 1 ? seedToZ(seed, model.zDim) : truncate(seedToZ(seed, model.zDim), psi);
-  return { modelId: model.id, seed, z, tags: opts.randomFill ? fillExclusiveSets(model, tags, seed) : tags };
+  const filled = opts.randomFill ? fillExclusiveSets(model, tags, seed) : opts.typicalFill ? fillTypicalSets(model, tags) : tags;
+  return { modelId: model.id, seed, z, tags: filled };
 }
 
 export function shareCodeOf(girl: Girl): string {

@@ -11,7 +11,7 @@ import { drawGirls } from './draw.ts';
 import { describeTags, type Girl } from './girl.ts';
 import { LIMITS, intInRange } from './limits.ts';
 import { stripPng } from './pictures.ts';
-import { mergeTags, resolveTags } from './tags-input.ts';
+import { keepOwnInEmptySets, mergeTags, resolveTags } from './tags-input.ts';
 
 /** Smallest side of a morph's animation, in px. */
 const ANIMATION_MIN_PX = 256;
@@ -20,11 +20,14 @@ export interface MorphRequest {
   girl: Girl;
   /** Start tags; default the girl's own (or the last morph's target, which the caller passes). */
   from?: Float32Array;
+  /** Start tags as typed, put onto her own (the groups not named keep hers); wins over `from`. */
+  fromText?: string;
   to: string;
   steps?: number;
   /**
    * Keep her own tags in the groups `to` does not name (default true, as the original's
-   * attribute change); false: the target is exactly the tags named.
+   * attribute change); false: the target is the tags named, with only the required groups
+   * (hair colour, eyes, mouth…) they leave empty taken from the start: her extras go.
    */
   keep?: boolean;
   /** Also return the frames as an animation: WebP (true, the default), GIF, or none (false). */
@@ -40,9 +43,9 @@ export interface MorphResult extends CoreResult {
 export async function morph(ctx: CoreContext, req: MorphRequest): Promise<MorphResult> {
   const model = requireModel(ctx.catalog, req.girl.modelId);
   const steps = intInRange(req.steps, LIMITS.steps, 'The number of steps');
-  const from = req.from ?? req.girl.tags;
+  const from = req.fromText?.trim() ? mergeTags(model, req.girl.tags, resolveTags(model, req.fromText).names) : (req.from ?? req.girl.tags);
   const target = resolveTags(model, req.to);
-  const to = req.keep === false ? target.vector : mergeTags(model, from, target.names);
+  const to = req.keep === false ? keepOwnInEmptySets(model, from, target.vector) : mergeTags(model, from, target.names);
   const frames = interpolateSteps(from, to, steps, 'lerp').map((tags) => ({ ...req.girl, tags }));
   const images = await drawGirls(ctx, frames);
   const title = `${describeTags(model.vocabulary, from)} → ${describeTags(model.vocabulary, to)}`;

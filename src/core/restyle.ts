@@ -10,12 +10,13 @@ import { UserError } from './errors.ts';
 import { seedGirl, type Girl } from './girl.ts';
 import { LIMITS, intInRange } from './limits.ts';
 import { labeledGridPng } from './pictures.ts';
-import { mergeTags, resolveTags } from './tags-input.ts';
+import { keepOwnInEmptySets, mergeTags, resolveTags } from './tags-input.ts';
+import { toLargestSize } from './tile-size.ts';
 
 export interface RestyleRequest {
   /** Columns: favourites first. */
   girls: Girl[];
-  /** Fill with random girls up to this many columns (the original filled to 10). */
+  /** Exactly this many columns: the first girls, filled with random ones (the original filled to 10). */
   columns?: number;
   /** Rows: one tag text per row. */
   tagSets: string[];
@@ -23,7 +24,8 @@ export interface RestyleRequest {
   seed?: number;
   /**
    * Keep each girl's own tags in the groups a row does not name (default true: "smile"
-   * keeps a blonde blonde); false: each row is exactly its tags.
+   * keeps a blonde blonde); false: each row is its tags, with only the required groups
+   * (hair colour, eyes, mouth…) it leaves empty taken from her: her extras go.
    */
   keep?: boolean;
 }
@@ -41,14 +43,15 @@ export async function restyle(ctx: CoreContext, req: RestyleRequest): Promise<Re
     throw new UserError('bad_number', `At most ${LIMITS.restyleRows.max} tag sets at once (got ${req.tagSets.length}).`);
   }
   if (req.columns !== undefined) intInRange(req.columns, { min: 1, max: LIMITS.restyleColumns.max }, 'The number of columns');
-  const columns = Math.max(req.girls.length, req.columns ?? req.girls.length);
+  // columns:2 with seven favourites shows the first two, as asked.
+  const columns = req.columns ?? req.girls.length;
   if (columns === 0) throw new UserError('bad_number', 'Restyle needs at least one girl.');
   if (columns > LIMITS.restyleColumns.max) throw new UserError('bad_number', `At most ${LIMITS.restyleColumns.max} girls at once.`);
   // Random columns come from the first girl's model, so that they sit in her z space.
   const model = requireModel(ctx.catalog, req.girls[0]?.modelId);
   const base = req.seed ?? randomInt(0, 0xffffffff - LIMITS.restyleColumns.max);
-  const girls: Girl[] = [...req.girls];
-  const labels = [...(req.columnLabels ?? req.girls.map((_, i) => `#${i + 1}`))];
+  const girls: Girl[] = req.girls.slice(0, columns);
+  const labels = (req.columnLabels ?? req.girls.map((g, i) => (g.seed !== undefined ? `seed ${g.seed}` : `#${i + 1}`))).slice(0, columns);
   const randomSeeds: number[] = [];
   for (let i = girls.length; i < columns; i++) {
     const seed = (base + i) >>> 0;
@@ -63,10 +66,17 @@ export async function restyle(ctx: CoreContext, req: RestyleRequest): Promise<Re
   const rows = parsed.map((byModel) =>
     girls.map((g) => {
       const row = byModel.get(g.modelId)!;
-      return { ...g, tags: req.keep === false ? row.vector : mergeTags(requireModel(ctx.catalog, g.modelId), g.tags, row.names) };
+      return {
+        ...g,
+        tags:
+          req.keep === false
+            ? keepOwnInEmptySets(requireModel(ctx.catalog, g.modelId), g.tags, row.vector)
+            : mergeTags(requireModel(ctx.catalog, g.modelId), g.tags, row.names),
+      };
     }),
   );
-  const images = await drawGirls(ctx, rows.flat());
+  // Columns from models of different sizes are drawn each by her own model, then brought to one size.
+  const images = toLargestSize(await drawGirls(ctx, rows.flat()));
   const grid = rows.map((_, r) => images.slice(r * columns, (r + 1) * columns));
   const rowNames = parsed.map((byModel) => byModel.get(girls[0]!.modelId)!.names);
   const rowLabels = rowNames.map((names) => names.join(', ') || '(no tags)');

@@ -110,3 +110,42 @@ export function fillExclusiveSets(model: Pick<ModelEntry, 'vocabulary' | 'exclus
   }
   return out;
 }
+
+/** The vocabulary entries of each exclusive set, in the set's order. */
+function setEntries(model: Pick<ModelEntry, 'vocabulary' | 'exclusiveSets'>) {
+  return [...model.exclusiveSets].map(([set, names]) => ({ set, entries: names.map((n) => model.vocabulary.lookup(n)!).filter(Boolean) }));
+}
+
+/**
+ * `exact` (tags that replace hers: a row with keep off, a morph target with keep off) with
+ * every exclusive set it leaves empty taken from `own`. Every training image has one tag of
+ * each set, so a set left empty draws an eyeless, smeared face; the groups the user did not
+ * name keep her values instead. A set that a tag of `exact` hides stays empty (no eye colour
+ * behind sunglasses), and her tags outside the sets (glasses, blush…) are not brought back.
+ */
+export function keepOwnInEmptySets(model: Pick<ModelEntry, 'vocabulary' | 'exclusiveSets'>, own: ArrayLike<number>, exact: Float32Array): Float32Array {
+  const out = Float32Array.from(exact);
+  const hidden = hiddenSets(model, exact);
+  for (const { set, entries } of setEntries(model)) {
+    if (hidden.has(set) || entries.some((e) => out[e.index]! > 0)) continue;
+    for (const e of entries) out[e.index] = own[e.index] ?? 0;
+  }
+  return out;
+}
+
+/**
+ * For each exclusive set the tags leave empty (and no chosen tag hides), the set's most common
+ * tag in the training data: the fill of "no random fill", the same for every seed, so seeds
+ * differ in face only and the model is never asked for a face with a group empty.
+ */
+export function fillTypicalSets(model: Pick<ModelEntry, 'vocabulary' | 'exclusiveSets'>, chosen: Float32Array): Float32Array {
+  const out = Float32Array.from(chosen);
+  const hidden = hiddenSets(model, chosen);
+  for (const { set, entries } of setEntries(model)) {
+    if (entries.length === 0 || hidden.has(set) || entries.some((e) => out[e.index]! > 0)) continue;
+    // The first of the most frequent (the set's first tag when no frequencies are known).
+    const typical = entries.reduce((best, e) => (e.frequency > best.frequency ? e : best), entries[0]!);
+    out[typical.index] = 1;
+  }
+  return out;
+}

@@ -55,8 +55,8 @@ export function plannedBackend(preference: BackendPreference = 'auto'): BackendN
 }
 
 /**
- * Whether the CUDA execution provider's library was installed beside the binding (npm install
- * with onnxruntime-node-install-cuda=v12 on a GPU server). Without it, asking for CUDA only makes
+ * Whether the CUDA execution provider's library was installed beside the binding (onnxruntime-node's
+ * install script run with ONNXRUNTIME_NODE_INSTALL=cuda12 on a GPU server: README, Installing). Without it, asking for CUDA only makes
  * ONNX Runtime print a load error, so it is not asked.
  */
 export function cudaProviderInstalled(): boolean {

@@ -17,6 +17,36 @@ import { decodeFloat16, encodeFloat16 } from './float16.ts';
 
 export const SHARE_CODE_VERSION = 1;
 
+/**
+ * Longest text read as a share code: a model id of 255 bytes, z of 1024 and 512 dense tags
+ * come to about 3,500 characters; anything longer is not a code (and is not decoded).
+ */
+export const MAX_SHARE_CODE_LENGTH = 4096;
+
+/**
+ * What a user copies around a code, taken off: the backticks of a reply (`code`, or the whole
+ * line "Share code: `code`"), quotes, angle brackets, spoiler bars, zero-width characters, and
+ * a studio link (…#g=<code>). Whitespace inside is dropped later (chat wraps long codes).
+ */
+export function unwrapShareCode(text: string): string {
+  let s = String(text)
+    .replace(/[\u200B-\u200D\u2060\uFEFF]/g, '')
+    .trim();
+  // A studio link: the code is its #g= fragment (percent-escapes undone where they parse).
+  const link = /#g=([^\s&`'"<>]*)/.exec(s);
+  if (link) {
+    try {
+      s = decodeURIComponent(link[1]!);
+    } catch {
+      s = link[1]!;
+    }
+  }
+  // Text around a `quoted` code (a whole reply line): the quoted part.
+  const quoted = /`+\s*([A-Za-z0-9_\-\s]{16,})\s*`+/.exec(s);
+  if (quoted) s = quoted[1]!;
+  return s.replace(/^[\s`'"“”‘’「」『』<>|]+|[\s`'"“”‘’「」『』<>|.,;]+$/g, '');
+}
+
 export interface ShareCodeData {
   modelId: string;
   z: Float32Array;
@@ -193,7 +223,10 @@ interface Header {
 
 /** Checks text, checksum and version, and reads the header (model id and widths). */
 function readHeader(code: string): Header {
-  const text = String(code).replace(/\s+/g, '');
+  if (String(code).length > MAX_SHARE_CODE_LENGTH) {
+    throw new ShareCodeError('corrupt', `That is too long for a share code (${String(code).length} characters; codes have at most ${MAX_SHARE_CODE_LENGTH}).`);
+  }
+  const text = unwrapShareCode(code).replace(/\s+/g, '');
   if (!/^[A-Za-z0-9_-]*$/.test(text)) {
     throw new ShareCodeError('corrupt', 'That is not a share code: it contains characters a code never has.');
   }

@@ -34,7 +34,11 @@ export type NotFound = { ok: false; code: 'not_found'; message: string };
 export type InvalidName = { ok: false; code: 'invalid_name'; message: string };
 /** The same girl (model, z as stored, tags as stored) is already one of the user's favourites. */
 export type Duplicate = { ok: false; code: 'duplicate'; favourite: Favourite; message: string };
-export type AddResult = { ok: true; favourite: Favourite } | { ok: false; code: 'limit_reached'; limit: number; message: string } | Duplicate | InvalidName;
+export type AddResult =
+  | { ok: true; favourite: Favourite; count: number }
+  | { ok: false; code: 'limit_reached'; limit: number; message: string }
+  | Duplicate
+  | InvalidName;
 export type GetResult = { ok: true; favourite: Favourite } | NotFound;
 export type RenameResult = { ok: true; favourite: Favourite } | NotFound | InvalidName;
 
@@ -167,7 +171,8 @@ export class FavouritesRepo {
         name,
         this.now(),
       );
-      return { ok: true, favourite: (await byIdIn(tx, userId, Number(inserted!.id)))! };
+      // The count this add made, read in its own transaction: two ⭐ at once say 6/7 and 7/7.
+      return { ok: true, favourite: (await byIdIn(tx, userId, Number(inserted!.id)))!, count: used.length + 1 };
     }, favouritesLock(userId));
   }
 

@@ -6,6 +6,10 @@ import { seedToZ } from '../../src/latent/seed-random.ts';
 import { CALLBACK, type ApiObject } from '../../testkit/discord/index.ts';
 import { makeUser } from '../../testkit/discord/fixtures.ts';
 import { findId, pngSize, starButtons, startWorld, type World } from './harness.ts';
+import { gridLayout } from '../../src/render/index.ts';
+import { blankTiles } from '../core/helpers.ts';
+
+const pick = (l: { width: number; height: number }) => [l.width, l.height];
 
 describe('favourites, restyle, morph and blend end to end', () => {
   let w: World;
@@ -57,7 +61,7 @@ describe('favourites, restyle, morph and blend end to end', () => {
   it('GIVEN /favorite add with codes THEN they are saved newest first, named, and another user sees none of them', async () => {
     codes.push(codeOf('tiny', 11, ['blonde_hair', 'long_hair']), codeOf('tiny', 12, ['blue_hair', 'smile']), codeOf('tiny', 13, ['red_hair']));
     const first = await send('favorite', { code: codes[0]!, name: 'Alice' }, { subcommand: 'add' }).finalMessage();
-    expect(first.content).toMatch(/favourite #1 “Alice” \(1\/7\)/);
+    expect(first.content).toMatch(/newest favourite, #1 “Alice” \(1\/7\)\.$/);
     await send('favorite', { code: codes[1]! }, { subcommand: 'add' }).finalMessage();
     await send('favorite', { code: codes[2]! }, { subcommand: 'add' }).finalMessage();
     expect((await bot.ctx.favourites.list(user.id)).map((f) => f.name)).toEqual([null, null, 'Alice']);
@@ -170,7 +174,8 @@ describe('favourites, restyle, morph and blend end to end', () => {
     expect(webp.format).toBe('webp');
     expect(webp.pages).toBeGreaterThan(1);
     const second = await send('morph', { slot: 3, to: 'twintails', keep: false }).finalMessage({ where: (m) => m.attachments.length > 0 });
-    expect(second.content).toMatch(/red_hair, long_hair, smile → twintails in 7 steps/);
+    // keep:false drops her extras but keeps her hair colour and mouth (issue 30 item 5).
+    expect(second.content).toMatch(/red_hair, long_hair, smile → red_hair, twintails, smile in 7 steps/);
     expect(starButtons(second)).toHaveLength(7);
     // A ⭐ on a morph frame keeps her with fractional tags.
     const kept = await w.loop.clickButton({ customId: starButtons(second)[3]!, message: second, user: makeUser('erin') }).finalMessage();
@@ -194,8 +199,9 @@ describe('favourites, restyle, morph and blend end to end', () => {
     expect(starButtons(strip)).toHaveLength(7);
     const grid = await send('blend', { slots: '1,2,3', steps: 3 }).finalMessage({ where: (m) => m.attachments.length > 0 });
     expect(grid.content).toMatch(/3×3 grid/);
+    // Three columns of tiles under the title that names the corners (issue 30 item 3).
     const { width, height } = await pngSize(grid.attachments[0]!.data);
-    expect(Math.abs(width - height)).toBeLessThan(width / 4);
+    expect([width, height]).toEqual(pick(gridLayout(blankTiles(9, 16), { columns: 3, numbers: true, title: '#1 + #2 Beth + #3 Alice' })));
   });
 
   it.each([['1'], ['1 1'], ['1 9'], ['a b'], ['1 2 3 4 5']])('GIVEN /blend slots:%s THEN a private explanation', async (slots) => {

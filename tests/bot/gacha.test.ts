@@ -71,7 +71,7 @@ describe('/gacha end to end', () => {
     const star = starButtons(grid)[2]!;
     const a = await w.loop.clickButton({ customId: star, message: grid, user: alice }).finalMessage();
     const b = w.loop.clickButton({ customId: star, message: grid, user: bob });
-    expect((await b.finalMessage()).content).toMatch(/Saved tile 3 as your favourite #1/);
+    expect((await b.finalMessage()).content).toMatch(/Saved tile 3 as your newest favourite, #1/);
     expect(b.ephemeral).toBe(true);
     expect(a.content).toMatch(/Saved tile 3/);
     const bobs = await bot.ctx.favourites.list(bob.id);

@@ -343,7 +343,7 @@ describe.each(engines)('two shard processes on one $name database', (engine) => 
       .sendCommand({ name: 'gacha', options: { tags: 'blonde_hair', count: 4, seed: 77 }, user, guild: guildA })
       .finalMessage({ where: (m) => m.attachments.length > 0 });
     const kept = await loop.clickButton({ customId: starButtons(grid)[2]!, message: grid, user }).finalMessage();
-    expect(kept.content).toMatch(/Saved tile 3 as your favourite #1 \(1\/7\)/);
+    expect(kept.content).toMatch(/Saved tile 3 as your newest favourite, #1 \(1\/7\)/);
     const viaB = await list(user, guildB);
     expect(viaB.embeds[0]!.title).toMatch(/\(1\/7\)/);
     expect(codesIn(viaB)).toEqual(codesIn(await list(user, guildA)));

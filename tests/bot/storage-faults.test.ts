@@ -35,7 +35,7 @@ describe('storage faults end to end', () => {
     const add = (seed: number, locale = 'en-US') =>
       w.loop.sendCommand({ name: 'favorite', subcommand: 'add', options: { code: codeOf(bot, seed) }, user, locale }).finalMessage();
     try {
-      expect((await add(1)).content).toMatch(/favourite #1/);
+      expect((await add(1)).content).toMatch(/favourite, #1/);
       rmSync(folder, { recursive: true, force: true });
       const second = await add(2);
       expect(second.content).not.toMatch(/Saved/);

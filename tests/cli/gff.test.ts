@@ -84,7 +84,12 @@ describe('gff', () => {
   it('GIVEN morph to new tags with a .webp output THEN the animation and the strip beside it', async () => {
     const r = await gff(['morph', '--girl', '7', '--to', 'red_hair', '--steps', '3', '-o', 'm/morph.webp']);
     expect(r.code).toBe(0);
-    expect(lines(r.stdout).map((l) => l.split(' (')[0])).toEqual(['wrote m/morph.webp', 'wrote m/morph.png']);
+    expect(lines(r.stdout).map((l) => l.split(' (')[0])).toEqual([
+      'wrote m/morph.webp',
+      'wrote m/morph.png',
+      expect.stringMatching(/^from \[.*\] to \[red_hair, .*\]$/),
+      expect.stringMatching(/^last frame code [A-Za-z0-9_-]+$/),
+    ]);
     expect((await sharp(await readFile(path.join(root, 'm/morph.webp'))).metadata()).pages).toBe(4);
   });
 
@@ -95,6 +100,57 @@ describe('gff', () => {
     for (const g of ['hair_color', 'eye_color', 'hairstyle', 'expression']) expect(out).toContain(g);
     expect(out.find((l) => l.trim().startsWith('blonde_hair'))).toContain('金髪');
     expect(out.indexOf('hair_color')).toBeLessThan(out.indexOf('eye_color'));
+  });
+
+  it('GIVEN restyle of seed 42 THEN its column reads "seed 42" and every cell is printed with the tags it wore (issue 30 item 3)', async () => {
+    const r = await gff(['restyle', '--girl', '42', '--row', 'smile', '--row', 'red_hair', '-o', 'restyle.png']);
+    expect(r.stderr).toBe('');
+    const cells = lines(r.stdout).filter((l) => l.startsWith('#'));
+    expect(cells).toEqual([
+      expect.stringMatching(/^#1 row 1 seed 42 \[[^\]]*smile[^\]]*\] code [A-Za-z0-9_-]+$/),
+      expect.stringMatching(/^#2 row 2 seed 42 \[red_hair[^\]]*\] code [A-Za-z0-9_-]+$/),
+    ]);
+  });
+
+  it('GIVEN blend of two seeds THEN it prints that each kept her own tags, and which (issue 30 items 3, 4)', async () => {
+    const r = await gff(['blend', '--girl', '1', '--girl', '2', '--steps', '3', '-o', 'blend.png']);
+    expect(r.stderr).toBe('');
+    const out = lines(r.stdout);
+    expect(out).toContain("tags: each girl's own");
+    expect(out.filter((l) => /^seed [12] \[.+\]$/.test(l))).toHaveLength(2);
+  });
+
+  it('GIVEN --no-random-fill THEN no tile has an empty group: each gets the most common tag, the same for every seed (issue 30 item 5)', async () => {
+    const r = await gff(['gacha', '-n', '2', '--seed', '5', '-t', 'smile', '--no-random-fill', '-o', 'nofill.png']);
+    expect(r.code).toBe(0);
+    const tags = lines(r.stdout)
+      .filter((l) => l.startsWith('#'))
+      .map((l) => /\[(.*)\]/.exec(l)![1]!);
+    expect(tags).toHaveLength(2);
+    expect(tags[0]).toBe(tags[1]);
+    expect(tags[0]).toMatch(/_hair/);
+    expect(tags[0]).toMatch(/_eyes/);
+  });
+
+  it('GIVEN -o x.jpg and -o x.webp THEN a JPEG and a WebP, not PNGs with those names (issue 30 item 12)', async () => {
+    for (const [file, format] of [
+      ['x.jpg', 'jpeg'],
+      ['x.webp', 'webp'],
+    ] as const) {
+      const r = await gff(['gacha', '-n', '1', '--seed', '3', '-o', file]);
+      expect(r.code, r.stderr).toBe(0);
+      expect((await sharp(await readFile(path.join(root, file))).metadata()).format).toBe(format);
+    }
+  });
+
+  it('GIVEN --backend onnxruntime THEN accepted, and the help names it an inference backend (issue 30 item 12)', async () => {
+    const r = await gff(['tags', '--backend', 'onnxruntime']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const help = await gff(['--help'], { bare: true });
+    expect(help.stdout).toMatch(/--backend <name>\s+inference backend/);
+    expect(help.stdout).toMatch(/onnxruntime/);
+    expect(help.stdout).not.toMatch(/tfjs backend/);
   });
 
   it('GIVEN --help THEN the usage with every subcommand and exit code 0', async () => {
@@ -135,6 +191,16 @@ describe.concurrent('gff given bad input', () => {
     ['-o naming /dev/full', () => ['gacha', '-n', '1', '-o', '/dev/full'], /\/dev\/full.*(space|full)/, false],
     ['-o under a file', () => ['gacha', '-n', '1', '-o', path.join('models', 'tiny', 'card.json', 'x.png')], /card\.json.*not a folder/, false],
     ['three unknown tags', () => ['gacha', '-t', 'blond_hare, bleu_eyes, smiel'], /blond_hare.*bleu_eyes.*smiel/, false],
+    // Issue 30, item 12.
+    ['-o x.bmp', () => ['gacha', '-n', '1', '-o', 'x.bmp'], /x\.bmp.*\.png, \.jpg/, false],
+    ['--model nosuch', () => ['gacha', '--model', 'nosuch'], /^gff: --model "nosuch": there is no such model .*\(models: tiny\)/, false],
+    // Checked before the runtime starts (the models folder named here does not exist).
+    [
+      'a 120 kB --code',
+      () => ['generate', '--code', 'A'.repeat(120_000), '--models-dir', path.join(root, 'nowhere'), '--workers', '0'],
+      /--code.*120000.*at most/,
+      true,
+    ],
   ])('GIVEN %s THEN exit code 2 and one line on stderr, no stack trace', async (_what, args, says, bare) => {
     const r = await gff(args(), { bare });
     expect(r.code).toBe(2);

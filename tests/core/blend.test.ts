@@ -4,6 +4,7 @@ import { drawGirls } from '../../src/core/draw.ts';
 import { resolveGirl } from '../../src/core/generate.ts';
 import { requireModel } from '../../src/core/catalog.ts';
 import { lerp } from '../../src/latent/interpolate.ts';
+import { describeTags } from '../../src/core/girl.ts';
 import { cellPixel, colourOf, decode, gridCells, near, recording, sameArray, tinyWorld, userErrorOf, type TinyWorld } from './helpers.ts';
 
 let world: TinyWorld;
@@ -27,7 +28,7 @@ describe('blend', () => {
     expect(Buffer.from(rec.log[3]!.image.data).equals(Buffer.from(drawnA!.data))).toBe(false);
     for (const g of r.girls) expect(sameArray(g.tags, a.tags)).toBe(true);
     const png = await decode(r.attachments[0]!.data);
-    const layout = gridCells(7, 16, { columns: 7, captions: ['A'] });
+    const layout = gridCells(7, 16, { columns: 7, captions: ['A'], title: 'A + B' });
     expect([png.width, png.height]).toEqual([layout.width, layout.height]);
   });
 
@@ -35,19 +36,40 @@ describe('blend', () => {
     const [a, b] = [girlOf(23), girlOf(24)];
     const r = await blend(world.fake, { girls: [a, b], steps: 4 });
     const png = await decode(r.attachments[0]!.data);
-    const layout = gridCells(4, 16, { columns: 4, captions: ['A'] });
+    const layout = gridCells(4, 16, { columns: 4, captions: ['A'], title: 'A + B' });
     expect(near(cellPixel(png, layout.cells[0]!), colourOf(a))).toBe(true);
     expect(near(cellPixel(png, layout.cells[3]!), colourOf(b))).toBe(true);
     layout.cells.forEach((cell, i) => expect(near(cellPixel(png, cell), colourOf(r.girls[i]!))).toBe(true));
   });
 
-  it('GIVEN 2 girls with different tags and no tags THEN every frame wears the first girl’s tags; with tags THEN those', async () => {
-    const [a, b] = [girlOf(25, 'red_hair'), girlOf(26, 'blue_hair')];
-    const plain = await blend(world.fake, { girls: [a, b], steps: 3 });
-    for (const g of plain.girls) expect(sameArray(g.tags, a.tags)).toBe(true);
-    const dressed = await blend(world.fake, { girls: [a, b], steps: 3, tags: 'green_hair' });
-    const green = requireModel(world.ctx.catalog).vocabulary.toVector(['green_hair']);
-    for (const g of dressed.girls) expect(sameArray(g.tags, green)).toBe(true);
+  it('GIVEN a blonde and a blue-haired girl and no tags THEN each end is the girl as she is, tags and all, and the frames between move from one to the other (issue 30 item 4)', async () => {
+    const vocab = requireModel(world.ctx.catalog).vocabulary;
+    const [a, b] = [girlOf(25, 'blonde_hair, green_eyes, smile'), girlOf(26, 'blue_hair, red_eyes, frown')];
+    const r = await blend(world.fake, { girls: [a, b], steps: 3 });
+    expect(sameArray(r.girls[0]!.tags, a.tags)).toBe(true);
+    expect(sameArray(r.girls[2]!.tags, b.tags)).toBe(true);
+    expect(r.girls[1]!.tags[vocab.indexOf('blonde_hair')]).toBe(0.5);
+    expect(r.girls[1]!.tags[vocab.indexOf('blue_hair')]).toBe(0.5);
+    expect(r.namedTags).toEqual([]);
+    expect(r.endTags.map((t) => describeTags(vocab, t))).toEqual(['blonde_hair, green_eyes, smile', 'blue_hair, red_eyes, frown']);
+  });
+
+  it('GIVEN tags: green_hair THEN every girl gets green hair and keeps her own eyes and mouth, and the result says so (issue 30 items 4, 5)', async () => {
+    const vocab = requireModel(world.ctx.catalog).vocabulary;
+    const [a, b] = [girlOf(25, 'red_hair, green_eyes, smile'), girlOf(26, 'blue_hair, red_eyes, frown')];
+    const r = await blend(world.fake, { girls: [a, b], steps: 3, tags: 'green_hair' });
+    expect(describeTags(vocab, r.girls[0]!.tags)).toBe('green_hair, green_eyes, smile');
+    expect(describeTags(vocab, r.girls[2]!.tags)).toBe('green_hair, red_eyes, frown');
+    expect(r.namedTags).toEqual(['green_hair']);
+  });
+
+  it('GIVEN 3 girls with their own tags THEN the corners wear their own tags (issue 30 item 4)', async () => {
+    const [a, b, c] = [girlOf(31, 'blonde_hair'), girlOf(32, 'blue_hair'), girlOf(33, 'red_hair')];
+    const r = await blend(world.fake, { girls: [a, b, c], steps: 3 });
+    expect(sameArray(r.girls[0]!.tags, a.tags)).toBe(true);
+    expect(sameArray(r.girls[2]!.tags, b.tags)).toBe(true);
+    expect(sameArray(r.girls[6]!.tags, c.tags)).toBe(true);
+    expect(sameArray(r.girls[8]!.tags, lerp(b.tags, c.tags, 0.5))).toBe(true);
   });
 
   it('GIVEN 3 girls THEN a 5 × 5 grid with A, B, C in three corners and the midpoint of B and C in the fourth', async () => {
@@ -59,7 +81,7 @@ describe('blend', () => {
     expect(sameArray(r.girls[20]!.z, c.z)).toBe(true);
     expect(sameArray(r.girls[24]!.z, lerp(b.z, c.z, 0.5))).toBe(true);
     const png = await decode(r.attachments[0]!.data);
-    const layout = gridCells(25, 16, { columns: 5 });
+    const layout = gridCells(25, 16, { columns: 5, title: 'A + B + C' });
     expect([png.width, png.height]).toEqual([layout.width, layout.height]);
     expect(near(cellPixel(png, layout.cells[0]!), colourOf(a))).toBe(true);
     expect(near(cellPixel(png, layout.cells[4]!), colourOf(b))).toBe(true);
@@ -72,7 +94,7 @@ describe('blend', () => {
     expect(r.girls).toHaveLength(9);
     [0, 2, 6, 8].forEach((cell, i) => expect(sameArray(r.girls[cell]!.z, girls[i]!.z)).toBe(true));
     const png = await decode(r.attachments[0]!.data);
-    const layout = gridCells(9, 16, { columns: 3 });
+    const layout = gridCells(9, 16, { columns: 3, title: 'A + B + C + D' });
     expect([png.width, png.height]).toEqual([layout.width, layout.height]);
     [0, 2, 6, 8].forEach((cell, i) => expect(near(cellPixel(png, layout.cells[cell]!), colourOf(girls[i]!))).toBe(true));
   });

@@ -78,10 +78,10 @@ describe('generate and share codes', () => {
     expect(png.height).toBeGreaterThan(png.width); // the caption band
   });
 
-  it('GIVEN a code and new tags THEN her z with the new tags', () => {
-    const girl = resolveGirl(world.ctx, { seed: 12, tags: 'red_hair' });
+  it('GIVEN a code and new tags THEN her z with the named groups replaced and the rest of her tags kept (issue 30 item 5)', () => {
+    const girl = resolveGirl(world.ctx, { seed: 12, tags: 'red_hair, blue_eyes, ponytail, smile', randomFill: false });
     const restyled = resolveGirl(world.ctx, { code: shareCodeOf(girl), tags: 'white_hair, frown' });
-    expect(describeTags(requireModel(world.ctx.catalog).vocabulary, restyled.tags)).toBe('white_hair, frown');
+    expect(describeTags(requireModel(world.ctx.catalog).vocabulary, restyled.tags)).toBe('white_hair, blue_eyes, ponytail, frown');
     expect(sameArray(restyled.z, Float32Array.from(girl.z, roundToFloat16))).toBe(true);
   });
 
@@ -123,5 +123,35 @@ describe('generate and share codes', () => {
     await userErrorOf(generate(world.ctx, { seed: 1, tags: 'smiel' }), 'unknown_tags');
     const code = shareCodeOf(resolveGirl(world.ctx, { seed: 1 }));
     await userErrorOf(generate(world.ctx, { code, tags: 'smiel' }), 'unknown_tags');
+  });
+});
+
+describe('pasted codes and no random fill (issue 30 items 5, 9)', () => {
+  it.each([
+    ['backticks', (c: string) => `\`${c}\``],
+    ['triple backticks and a line break', (c: string) => `\`\`\`\n${c}\n\`\`\``],
+    ['quotes and spaces', (c: string) => `  "${c}" `],
+    ['Japanese quotes', (c: string) => `「${c}」`],
+    ['the whole reply line', (c: string) => `Share code: \`${c}\``],
+    ['a studio link', (c: string) => `https://studio.example/#g=${c}`],
+    ['angle brackets around a studio link', (c: string) => `<https://studio.example/app#g=${c}>`],
+    ['a zero-width space', (c: string) => `${c.slice(0, 10)}\u200B${c.slice(10)}`],
+  ])('GIVEN her code wrapped in %s THEN she is read back', (_what, wrap) => {
+    const girl = resolveGirl(world.ctx, { seed: 21, tags: 'red_hair, smile' });
+    const code = shareCodeOf(girl);
+    expect(shareCodeOf(resolveGirl(world.ctx, { code: wrap(code) }))).toBe(code);
+  });
+
+  it('GIVEN a seed, tags and no random fill with typicalFill THEN no required group is empty: each gets its most common tag, whatever the seed', () => {
+    const model = requireModel(world.ctx.catalog);
+    const a = resolveGirl(world.ctx, { seed: 5, tags: 'smile', randomFill: false, typicalFill: true });
+    const b = resolveGirl(world.ctx, { seed: 6, tags: 'smile', randomFill: false, typicalFill: true });
+    expect(describeTags(model.vocabulary, a.tags)).toBe(describeTags(model.vocabulary, b.tags));
+    for (const [set, names] of model.exclusiveSets) {
+      expect(
+        names.some((n) => a.tags[model.vocabulary.indexOf(n)]! > 0),
+        set,
+      ).toBe(true);
+    }
   });
 });

@@ -24,9 +24,17 @@ describe('morph', () => {
     const r = await morph(world.fake, { girl, to: 'red_hair, smile', steps: 3 });
     expect(sameArray(r.to, vec(['red_hair', 'pink_eyes', 'ponytail', 'smile', 'glasses']))).toBe(true);
     expect(r.toNames).toEqual(['red_hair', 'smile']);
-    // keep: false is the old behaviour: exactly the tags named.
+    // keep: false drops her extras (glasses) but never empties a required group: eyes and
+    // hairstyle stay hers (issue 30 item 5).
     const exact = await morph(world.fake, { girl, to: 'red_hair, smile', steps: 3, keep: false });
-    expect(sameArray(exact.to, vec(['red_hair', 'smile']))).toBe(true);
+    expect(sameArray(exact.to, vec(['red_hair', 'pink_eyes', 'ponytail', 'smile']))).toBe(true);
+  });
+
+  it('GIVEN from: blonde_hair on a girl with eyes, hairstyle and mouth THEN the start keeps her groups and only the hair colour changes (issue 30 item 5)', async () => {
+    const girl = resolveGirl(world.ctx, { seed: 8, tags: 'red_hair, pink_eyes, ponytail, frown', randomFill: false });
+    const r = await morph(world.fake, { girl, fromText: 'blonde_hair', to: 'black_hair', steps: 3 });
+    expect(sameArray(r.from, vec(['blonde_hair', 'pink_eyes', 'ponytail', 'frown']))).toBe(true);
+    expect(sameArray(r.to, vec(['black_hair', 'pink_eyes', 'ponytail', 'frown']))).toBe(true);
   });
 
   it('GIVEN 5 steps from blonde to red hair with a smile THEN frame 1 has the start tags, frame 5 exactly the target, the middle ones in between, all with her z', async () => {

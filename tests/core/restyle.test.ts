@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveGirl } from '../../src/core/generate.ts';
 import { restyle } from '../../src/core/restyle.ts';
 import { requireModel } from '../../src/core/catalog.ts';
-import { describeTags } from '../../src/core/girl.ts';
+import { describeTags, seedGirl } from '../../src/core/girl.ts';
+import { keepOwnInEmptySets } from '../../src/core/tags-input.ts';
 import { seedToZ } from '../../src/latent/seed-random.ts';
 import { labeledGridLayout } from '../../src/render/index.ts';
 import { blankTiles, cellPixel, colourOf, decode, near, sameArray, tinyWorld, userErrorOf, type TinyWorld } from './helpers.ts';
@@ -26,18 +27,28 @@ describe('restyle', () => {
     const vocab = requireModel(world.ctx.catalog).vocabulary;
     // Columns: the two girls, then seeds base+2 and base+3 (seeds name columns by position).
     const columnZ = [girls[0]!.z, girls[1]!.z, seedToZ(902, 100), seedToZ(903, 100)];
+    const model = requireModel(world.ctx.catalog);
+    const own = [
+      girls[0]!,
+      girls[1]!,
+      seedGirl(model, 902, new Float32Array(vocab.size), { randomFill: true }),
+      seedGirl(model, 903, new Float32Array(vocab.size), { randomFill: true }),
+    ];
     for (let row = 0; row < 3; row++) {
       for (let col = 0; col < 4; col++) {
         const g = r.girls[row * 4 + col]!;
         expect(sameArray(g.z, columnZ[col]!), `z of ${row},${col}`).toBe(true);
-        expect(describeTags(vocab, g.tags)).toBe(tagSets[row]);
+        // Exactly the row, plus her own values in the required groups it leaves empty.
+        const rowVector = vocab.toVector(tagSets[row]!.split(', '));
+        expect(describeTags(vocab, g.tags)).toBe(describeTags(vocab, keepOwnInEmptySets(model, own[col]!.tags, rowVector)));
+        for (const name of tagSets[row]!.split(', ')) expect(g.tags[vocab.indexOf(name)]).toBe(1);
       }
     }
     expect(r.girls[2]!.seed).toBe(902);
 
     const png = await decode(r.attachments[0]!.data);
     const rows = [0, 1, 2].map(() => blankTiles(4, 16));
-    const layout = labeledGridLayout(rows, { rowLabels: tagSets, colLabels: ['#1', '#2', 'seed 902', 'seed 903'] });
+    const layout = labeledGridLayout(rows, { rowLabels: tagSets, colLabels: ['seed 10', 'seed 20', 'seed 902', 'seed 903'] });
     expect([png.width, png.height]).toEqual([layout.width, layout.height]);
     layout.cells.forEach((cell, i) => expect(near(cellPixel(png, cell), colourOf(r.girls[i]!)), `cell ${i}`).toBe(true));
   });
@@ -79,7 +90,24 @@ describe('restyle', () => {
     const kept = await restyle(world.fake, { girls: [blonde], tagSets: ['smile', 'red_hair'] });
     expect(describeTags(vocab, kept.girls[0]!.tags)).toBe('blonde_hair, blue_eyes, smile');
     expect(describeTags(vocab, kept.girls[1]!.tags)).toBe('red_hair, blue_eyes, frown');
-    const exact = await restyle(world.fake, { girls: [blonde], tagSets: ['smile'], keep: false });
-    expect(describeTags(vocab, exact.girls[0]!.tags)).toBe('smile');
+    // keep false drops her extras but never empties a required group (issue 30 item 5).
+    const exact = await restyle(world.fake, { girls: [girlOf(70, 'blonde_hair, blue_eyes, frown, glasses')], tagSets: ['smile'], keep: false });
+    expect(describeTags(vocab, exact.girls[0]!.tags)).toBe('blonde_hair, blue_eyes, smile');
+  });
+
+  it('GIVEN a 16 px girl beside a 32 px girl of another model THEN one table, each drawn by her own model at one tile size (issue 30 item 6)', async () => {
+    const other = resolveGirl(world.ctx, { seed: 4, tags: 'smile', modelId: 'other' });
+    const r = await restyle(world.fake, { girls: [girlOf(1), other], tagSets: ['smile'], seed: 5 });
+    expect(r.girls.map((g) => g.modelId)).toEqual(['default', 'other']);
+    const png = await decode(r.attachments[0]!.data);
+    const layout = labeledGridLayout([blankTiles(2, 32)], { rowLabels: ['smile'], colLabels: ['seed 1', 'seed 4'], numbers: true });
+    expect([png.width, png.height]).toEqual([layout.width, layout.height]);
+    layout.cells.forEach((cell, i) => expect(near(cellPixel(png, cell), colourOf(r.girls[i]!)), `cell ${i}`).toBe(true));
+  });
+
+  it('GIVEN columns 2 and three girls THEN two columns, the first two girls (issue 30 item 10)', async () => {
+    const r = await restyle(world.fake, { girls: [girlOf(1), girlOf(2), girlOf(3)], columns: 2, tagSets: ['smile'] });
+    expect(r.girls.map((g) => g.seed)).toEqual([1, 2]);
+    expect(r.randomSeeds).toEqual([]);
   });
 });

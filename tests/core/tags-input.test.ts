@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelEntry } from '../../src/core/catalog.ts';
 import { describeTags } from '../../src/core/girl.ts';
-import { fillExclusiveSets, mergeTags, resolveTags } from '../../src/core/tags-input.ts';
+import { fillExclusiveSets, fillTypicalSets, keepOwnInEmptySets, mergeTags, resolveTags } from '../../src/core/tags-input.ts';
 import { TagVocabulary, type TagSpec } from '../../src/tags/vocabulary.ts';
 import { seedToZ } from '../../src/latent/seed-random.ts';
 import { sameArray, userErrorOf } from './helpers.ts';
@@ -155,5 +155,31 @@ describe('hidden sets (tags.json hides: no eye colour behind closed eyes or sung
     expect(again.lookup('sunglasses')!.hides).toEqual(['eye_color']);
     expect(again.lookup('smile')!.hides).toEqual([]);
     expect(again.toSpecs().find((s) => s.name === 'smile')).not.toHaveProperty('hides');
+  });
+});
+
+describe('required groups are never left empty (issue 30 item 5)', () => {
+  const eyes = modelOf([
+    { name: 'red_hair', group: 'hair_color', exclusive: 'hair', frequency: 0.3 },
+    { name: 'blue_hair', group: 'hair_color', exclusive: 'hair', frequency: 0.6 },
+    { name: 'green_eyes', group: 'eye_color', exclusive: 'eye_color', frequency: 0.2 },
+    { name: 'red_eyes', group: 'eye_color', exclusive: 'eye_color', frequency: 0.1 },
+    { name: 'sunglasses', group: 'accessories', hides: ['eye_color'], frequency: 0.1 },
+    { name: 'glasses', group: 'accessories', frequency: 0.2 },
+  ]);
+  const v = (names: string[]) => eyes.vocabulary.toVector(names);
+  const names = (tags: Float32Array) => describeTags(eyes.vocabulary, tags);
+
+  it('GIVEN tags that replace hers and leave the eye colour empty THEN her eye colour stays; her extras go', () => {
+    expect(names(keepOwnInEmptySets(eyes, v(['red_hair', 'red_eyes', 'glasses']), v(['blue_hair'])))).toBe('blue_hair, red_eyes');
+  });
+
+  it('GIVEN tags with sunglasses THEN the hidden eye colour is not brought back', () => {
+    expect(names(keepOwnInEmptySets(eyes, v(['red_hair', 'red_eyes']), v(['sunglasses'])))).toBe('red_hair, sunglasses');
+  });
+
+  it('GIVEN no random fill THEN each empty group gets its most common tag, the same whatever the seed', () => {
+    expect(names(fillTypicalSets(eyes, v(['glasses'])))).toBe('blue_hair, green_eyes, glasses');
+    expect(names(fillTypicalSets(eyes, v(['red_hair', 'sunglasses'])))).toBe('red_hair, sunglasses');
   });
 });

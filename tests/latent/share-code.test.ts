@@ -127,3 +127,11 @@ describe('share codes', () => {
     expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
   });
 });
+
+describe('share code length (issue 30 item 12)', () => {
+  it('GIVEN 120 kB of base64url THEN corrupt, saying it is too long, without decoding it', () => {
+    const huge = 'A'.repeat(120_000);
+    expect(codeOf(() => peekShareCode(huge))).toBe('corrupt');
+    expect(() => peekShareCode(huge)).toThrow(/too long/);
+  });
+});

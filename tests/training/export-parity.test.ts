@@ -47,6 +47,7 @@ describe.skipIf(!torchReady)('export parity: PyTorch generator vs its tfjs and O
       });
       expect(run.status, run.stderr).toBe(0);
       const parity = JSON.parse(readFileSync(join(out, 'parity.json'), 'utf8')) as Parity;
+      tf.env().set('PROD', true); // no "install our node backend" advice in the test log
       await tf.setBackend('cpu');
       const loaded = await loadModel(out);
       expect(loaded.imageSize).toBe(c.size);

@@ -16,6 +16,7 @@ import { postGacha, postVariations } from './post.ts';
 import { allTiles, loadResult, rerollRequest, tileGirl } from '../shared/stored-pictures.ts';
 import { codesReply } from '../shared/tile-buttons.ts';
 import { quotedName } from '../shared/favourites.ts';
+import { ownsMessage } from '../../bot/respond.ts';
 
 const tileArg = (value: string | undefined) => Number(value);
 const selected = (i: ComponentInteraction) => (i.isStringSelectMenu() ? i.values[0] : undefined);
@@ -28,7 +29,7 @@ async function keepTile(interaction: ComponentInteraction, ctx: BotContext, id: 
   const added = await ctx.favourites.add(user, { modelId: girl.modelId, z: girl.z, tags: weightsOf(vocab, girl.tags) });
   if (!added.ok && added.code !== 'duplicate') throw new Refusal('error.limit_reached', { limit: ctx.favourites.limit });
   const content = added.ok
-    ? tr('fav.saved', { tile, count: await ctx.favourites.count(user), limit: ctx.favourites.limit })
+    ? tr('fav.saved', { tile, count: added.count, limit: ctx.favourites.limit, shifted: added.count > 1 ? tr('fav.shifted') : '' })
     : tr('fav.already', { slot: added.favourite.index, name: quotedName(added.favourite) });
   await interaction.reply({ content, flags: MessageFlags.Ephemeral });
 }
@@ -65,7 +66,9 @@ export async function codes(interaction: ComponentInteraction, [id]: string[], c
 
 /** A picker menu changed: redraw the picker with the new selection marked. */
 export async function pick(interaction: ComponentInteraction, [, count, seed, psi]: string[], ctx: BotContext): Promise<void> {
-  if (!interaction.isStringSelectMenu()) return;
+  // Only the picker's own menus (private to the user) send this: a forged id on a button, or on
+  // someone else's message, is answered as a button that is gone (never left without a reply).
+  if (!interaction.isStringSelectMenu() || !ownsMessage(interaction)) throw new Refusal('error.gone');
   const chosen = selectedTags(interaction.message, { customId: interaction.customId, values: interaction.values });
   const state = { ...pickerArgs(count, seed, psi), selected: chosen };
   await interaction.update(pickerMessage(vocabularyOfDefault(ctx), langOf(interaction.locale), state));

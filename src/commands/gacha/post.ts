@@ -5,6 +5,7 @@ import { filesOf, replyAfterWork } from '../../bot/respond.ts';
 import { gacha, type GachaRequest, type GachaResult } from '../../core/gacha.ts';
 import type { Girl } from '../../core/girl.ts';
 import { variations } from '../../core/variations.ts';
+import { seedRangeText } from '../../core/seed-range.ts';
 import { translator, type Translate } from '../../i18n/index.ts';
 import { saveGacha, saveVariations, withStorageNote } from '../shared/stored-pictures.ts';
 import { tileComponents } from '../shared/tile-buttons.ts';
@@ -26,11 +27,14 @@ export async function postGacha(interaction: RepliableInteraction, ctx: BotConte
 export function gachaContent(r: GachaResult, tr: Translate): string {
   const names = r.requested.names.join(', ');
   const first = r.seeds[0]!;
-  const last = r.seeds[r.seeds.length - 1]!;
   const psi = r.psi === 1 ? '' : ` psi:${r.psi}`;
   const redo = `/gacha${names ? ` tags:${names}` : ''} count:${r.seeds.length} seed:${first}${psi}`;
   return [
-    tr('gacha.content', { count: r.seeds.length, first, last, tags: (names || tr('gacha.random_tags')) + (r.psi === 1 ? '' : ` · ψ ${r.psi}`) }),
+    tr('gacha.content', {
+      girls: r.seeds.length === 1 ? tr('gacha.girls_one') : tr('gacha.girls', { count: r.seeds.length }),
+      seeds: r.seeds.length === 1 ? tr('gacha.seed_one', { seed: first }) : tr('gacha.seeds', { range: seedRangeText(r.seeds) }),
+      tags: (names || tr('gacha.random_tags')) + (r.psi === 1 ? '' : ` · ψ ${r.psi}`),
+    }),
     tr('gacha.redo', { command: redo }),
     ...r.requested.warnings.map((w) => tr('gacha.warning', { message: w.message })),
     tr('tiles.hint'),

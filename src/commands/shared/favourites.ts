@@ -41,9 +41,20 @@ export function drawableGirl(ctx: BotContext, fav: Favourite): Girl | null {
   }
 }
 
+/**
+ * The model to name beside a favourite: the id of the model that draws her now (an old
+ * "default" code is drawn by the model that took "default" among its former ids), or
+ * undefined for the default model.
+ */
+export function modelShown(ctx: BotContext, modelId: string): string | undefined {
+  const id = ctx.runtime.catalog.get(modelId)?.id ?? modelId;
+  return id === ctx.runtime.catalog.defaultModelId ? undefined : id;
+}
+
 /** "#2 Alice", plus the model when it is not the default one. */
 export function favouriteLabel(ctx: BotContext, fav: Favourite): string {
-  const model = fav.modelId === ctx.runtime.catalog.defaultModelId ? '' : ` [${fav.modelId}]`;
+  const shown = modelShown(ctx, fav.modelId);
+  const model = shown === undefined ? '' : ` [${shown}]`;
   return `#${fav.index}${fav.name ? ` ${fav.name}` : ''}${model}`;
 }
 

@@ -107,11 +107,20 @@ export function tileComponents(id: string, n: number, tr: Translate, opts: { var
   return rows;
 }
 
-/** The share codes of some girls: in the message when they fit, else as codes.txt. */
+/**
+ * The share codes of some girls, in the message where they can be copied. When they do not
+ * all fit (a code is ~300 characters, a message 2,000), the first ones that fit are in the
+ * message and all of them in codes.txt, and the message says which are where.
+ */
 export function codesReply(girls: readonly Girl[], tr: Translate): Reply {
   const codes = girls.map((g) => shareCodeOf(g));
-  const inline = `${tr('tiles.codes_intro')}\n${codes.map((c, i) => `**${i + 1}** \`${c}\``).join('\n')}`;
+  const lines = codes.map((c, i) => `**${i + 1}** \`${c}\``);
+  const inline = `${tr('tiles.codes_intro')}\n${lines.join('\n')}`;
   if (inline.length <= CONTENT_MAX) return { content: inline };
   const text = `${codes.map((c, i) => `${i + 1}\t${c}`).join('\n')}\n`;
-  return { content: tr('tiles.codes_file', { count: codes.length }), files: [new AttachmentBuilder(Buffer.from(text), { name: 'codes.txt' })] };
+  const file = new AttachmentBuilder(Buffer.from(text), { name: 'codes.txt' });
+  let shown = lines.length;
+  const partial = (n: number) => `${tr('tiles.codes_partial', { shown: n, count: codes.length })}\n${lines.slice(0, n).join('\n')}`;
+  while (shown > 0 && partial(shown).length > CONTENT_MAX) shown--;
+  return { content: shown > 0 ? partial(shown) : tr('tiles.codes_file', { count: codes.length }), files: [file] };
 }
