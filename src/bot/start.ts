@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { Events, type Client } from 'discord.js';
 import { databaseTarget, requireToken, type Config } from '../config.ts';
 import { startRuntime, type Runtime } from '../runtime.ts';
-import { engineOf, FavouritesRepo, GachaResultsRepo, MorphStateRepo, namingFile, openDatabase, RateLimitHitsRepo, type Db } from '../store/index.ts';
+import { engineOf, FavouritesRepo, GachaResultsRepo, GiftsRepo, MorphStateRepo, namingFile, openDatabase, RateLimitHitsRepo, type Db } from '../store/index.ts';
 import { labelFontCoverage, missingFontsMessage } from '../render/fonts.ts';
 import { createClient } from './client.ts';
 import type { Command } from './command.ts';
@@ -94,8 +94,11 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
     cleanup.push(() => db.close());
     const results = new GachaResultsRepo(db, { ttlMs: config.GFF_GACHA_TTL_H * HOUR_MS });
     const rateLimiter = drawLimiter(config, db, shard !== undefined, storeLog);
+    const favourites = new FavouritesRepo(db, { limit: config.GFF_FAVOURITES_LIMIT });
+    const gifts = new GiftsRepo(db, { favouritesLimit: favourites.limit });
     const purge = async () => {
       log.debug({ purged: await results.purgeExpired() }, 'expired gacha results purged');
+      log.debug({ purged: await gifts.purgeExpired() }, 'old gift offers purged');
       await rateLimiter.sweep();
     };
     try {
@@ -110,9 +113,10 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
 
     const ctx: BotContext = {
       runtime,
-      favourites: new FavouritesRepo(db, { limit: config.GFF_FAVOURITES_LIMIT }),
+      favourites,
       results,
       morphs: new MorphStateRepo(db),
+      gifts,
       rateLimiter,
       log,
       core: (limit) => runtime.context(limit),

@@ -1,7 +1,8 @@
 /**
- * /favorite add code: name: | list | show slot: | remove slot: | rename slot: name: — a
+ * /favorite add code: name: | list | show slot: | remove slot: | rename slot: name: | give slot: to: — a
  * user's favourites (7 by default), numbered newest first. Every query is by the caller's
- * own user id, so nobody can see or change another user's list. Lists are private.
+ * own user id, so nobody can see or change another user's list. Lists are private. Gifts
+ * (favorite/gift.ts) copy a favourite into another user's list only when they accept.
  */
 import {
   ActionRowBuilder,
@@ -29,6 +30,7 @@ import { vectorOf, weightsOf } from '../core/tag-weights.ts';
 import { translator, type Translate } from '../i18n/index.ts';
 import { NAME_MAX_CHARS, type Favourite } from '../store/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
+import { give, giftComponents } from './favorite/gift.ts';
 import { checkSlot, drawableGirl, favouriteGirl, favouriteLabel, favouriteLabelText, loadFavourite, quotedName } from './shared/favourites.ts';
 import { named, slotOption } from './shared/options.ts';
 import { withStudioLink } from './shared/studio-link.ts';
@@ -55,10 +57,15 @@ export const data = named(new SlashCommandBuilder(), 'favorite', 'お気に入�
     named(s, 'rename', '名前変更', 'Name a favourite', 'お気に入りに名前をつける')
       .addIntegerOption((o) => slotOption(o, 'Which favourite (1 = newest)', 'どのお気に入りか（1 が最新）'))
       .addStringOption((o) => named(o, 'name', '名前', 'Her new name', '新しい名前').setRequired(true).setMaxLength(NAME_MAX_CHARS)),
+  )
+  .addSubcommand((s) =>
+    named(s, 'give', '贈る', 'Offer a copy of a favourite to someone', 'お気に入りのコピーを誰かに贈る')
+      .addIntegerOption((o) => slotOption(o, 'Which favourite (1 = newest)', 'どのお気に入りか（1 が最新）'))
+      .addUserOption((o) => named(o, 'to', '相手', 'Who gets her (they accept or decline)', '贈る相手（相手が受け取るか断るかを選びます）').setRequired(true)),
   );
 
-/** `list` and `show` draw: they count against the user's drawing rate limit. */
-export const preconditions: Preconditions = { execute: { list: ['drawLimit'], show: ['drawLimit'] } };
+/** `list`, `show` and `give` draw: they count against the user's drawing rate limit. */
+export const preconditions: Preconditions = { execute: { list: ['drawLimit'], show: ['drawLimit'], give: ['drawLimit'] } };
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const tr = translator(interaction.locale);
@@ -124,11 +131,15 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       await interaction.reply({ content: tr('fav.renamed', { slot, name: escapeMarkdown(renamed.favourite.name ?? '') }), flags: MessageFlags.Ephemeral });
       return;
     }
+    case 'give':
+      await give(interaction, ctx);
+      return;
   }
 }
 
 /** The confirmation's buttons name the favourite's row id: its number may shift meanwhile. */
 export const components: Record<string, ComponentHandler> = {
+  ...giftComponents,
   async remove(interaction, [id], ctx) {
     const tr = translator(interaction.locale);
     const removed = await ctx.favourites.removeById(interaction.user.id, Number(id));

@@ -257,6 +257,11 @@ export class GiftsRepo {
     }, favouritesLock(userId));
   }
 
+  /** Takes back an offer that was never delivered (its message failed); true when it was pending. */
+  async withdraw(giverId: string, offerId: number): Promise<boolean> {
+    return (await this.db.run("DELETE FROM gift_offers WHERE id = ? AND giver_id = ? AND status = 'pending'", offerId, giverId)).changes === 1;
+  }
+
   /** How many of the giver's offers the receiver has declined. */
   async declines(receiverId: string, giverId: string): Promise<number> {
     const row = await this.db.get<{ declines: number }>('SELECT declines FROM gift_declines WHERE receiver_id = ? AND giver_id = ?', receiverId, giverId);
