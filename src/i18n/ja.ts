@@ -76,7 +76,7 @@ export const ja: Record<MessageKey, string> = {
   'gift.accepted_ping': '🎁 {giver} さん: {receiver} さんが贈り物{name}を受け取りました。',
   'gift.duplicate': '🎁 {receiver} さんはこの子をすでにお気に入り #{slot}{name} に入れているので、追加はしませんでした。',
   'gift.declined': '{receiver} さんは {giver} さんの贈り物を断りました。',
-  'gift.blocked_now': '{giver} さんの贈り物を {count} 回断ったので、今後 {giver} さんからは贈られません。',
+  'gift.blocked_now': '{giver} さんの贈り物を {count} 回断ったので、今後この人からは贈られません。',
   'gift.full': 'お気に入りがいっぱいです（{limit} 人）。/favorite remove で 1 人外してから、期限（{expires}）までにもう一度「受け取る」を押してください。',
   'gift.not_yours': 'この贈り物は {receiver} さん宛てです。受け取るか断るかは本人だけが選べます。',
   'gift.gone': 'この贈り物はもう保存されていません（終わった贈り物は 1 週間で消えます）。',
