@@ -108,6 +108,18 @@ describe('gifts: /favorite give', () => {
     expect(await bot.ctx.gifts.pendingFrom(dan.id)).toEqual([]);
   });
 
+  it('GIVEN Discord refuses the offer message THEN the giver is told privately and the offer is withdrawn, not left waiting', async () => {
+    const una = makeUser('una');
+    await keep(una);
+    const refused = w.loop.failNext('POST /webhooks/:app/:token', { status: 403, body: { code: 50001, message: 'Missing Access' } });
+    const rec = give(una, makeUser('vic'));
+    const apology = await rec.finalMessage({ where: (m) => m.ephemeral });
+    expect(refused.hits).toBe(1);
+    expect(apology.content).toMatch(/^Sorry — something went wrong on our side while running \/favorite give/);
+    expect(rec.events.some((e) => e.message && !e.message.ephemeral)).toBe(false);
+    expect(await bot.ctx.gifts.pendingFrom(una.id)).toEqual([]);
+  });
+
   it('GIVEN 3 open offers THEN a 4th is refused; the same girl twice to one person is refused while she waits', async () => {
     const eve = makeUser('eve');
     for (let i = 0; i < 4; i++) await keep(eve);
