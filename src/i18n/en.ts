@@ -75,7 +75,8 @@ export const en = {
   'gift.offer': '🎁 {receiver}, {giver} would like to give you a girl{name} · {tags}\nAccept to keep her in your favourites; the offer ends {expires}.',
   'gift.accept_button': 'Accept',
   'gift.decline_button': 'Decline',
-  'gift.offered': '🎁 Your favourite #{slot}{name} is offered to {receiver}: they can accept or decline until {expires}, and you keep yours either way. Gifts waiting for an answer: {pending}/{max}.',
+  'gift.offered':
+    '🎁 Your favourite #{slot}{name} is offered to {receiver}: they can accept or decline until {expires}, and you keep yours either way. Gifts waiting for an answer: {pending}/{max}.',
   'gift.accepted': '🎁 {receiver} accepted {giver}’s gift: she is now their favourite #{slot}{name} ({count}/{limit}).',
   'gift.accepted_ping': '🎁 {giver}: {receiver} accepted your gift{name}.',
   'gift.duplicate': '🎁 {receiver} already had her as favourite #{slot}{name}, so nothing was added.',

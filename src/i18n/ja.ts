@@ -71,7 +71,8 @@ export const ja: Record<MessageKey, string> = {
   'gift.offer': '🎁 {receiver} さん、{giver} さんから女の子{name}の贈り物です · {tags}\n受け取るとお気に入りに入ります。期限は {expires} です。',
   'gift.accept_button': '受け取る',
   'gift.decline_button': '断る',
-  'gift.offered': '🎁 お気に入り #{slot}{name} を {receiver} さんに贈りました。{expires} まで受け取るか断るかを選べます。どちらでもあなたの子はそのまま残ります。返事待ちの贈り物: {pending}/{max}。',
+  'gift.offered':
+    '🎁 お気に入り #{slot}{name} を {receiver} さんに贈りました。{expires} まで受け取るか断るかを選べます。どちらでもあなたの子はそのまま残ります。返事待ちの贈り物: {pending}/{max}。',
   'gift.accepted': '🎁 {receiver} さんが {giver} さんの贈り物を受け取りました。お気に入り #{slot}{name} になりました（{count}/{limit}）。',
   'gift.accepted_ping': '🎁 {giver} さん: {receiver} さんが贈り物{name}を受け取りました。',
   'gift.duplicate': '🎁 {receiver} さんはこの子をすでにお気に入り #{slot}{name} に入れているので、追加はしませんでした。',

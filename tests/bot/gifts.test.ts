@@ -207,7 +207,9 @@ describe('gifts: /favorite give', () => {
     const oki = makeUser('oki');
     await keep(ned);
     const { message } = await offer(ned, oki);
-    const refused = await w.loop.clickButton({ customId: findId(message, 'favorite:gift-accept:'), message, user: makeUser('pat'), locale: 'ja' }).finalMessage();
+    const refused = await w.loop
+      .clickButton({ customId: findId(message, 'favorite:gift-accept:'), message, user: makeUser('pat'), locale: 'ja' })
+      .finalMessage();
     expect(refused.content).toBe(`この贈り物は <@${oki.id}> さん宛てです。受け取るか断るかは本人だけが選べます。`);
     const no = await w.loop.clickButton({ customId: findId(message, 'favorite:gift-decline:'), message, user: oki, locale: 'ja' }).finalMessage();
     expect(no.content).toBe(`<@${oki.id}> さんは <@${ned.id}> さんの贈り物を断りました。`);

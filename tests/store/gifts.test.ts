@@ -17,7 +17,12 @@ const GIVER = '111111111111111111';
 const RECEIVER = '222222222222222222';
 const OTHER = '333333333333333333';
 const DAY = 86_400_000;
-const girl = (k: number, name: string | null = null): NewFavourite => ({ modelId: 'tiny', z: zOf(k, -k / 2, 0.25), tags: { blonde_hair: 1, smile: k / 10 }, name });
+const girl = (k: number, name: string | null = null): NewFavourite => ({
+  modelId: 'tiny',
+  z: zOf(k, -k / 2, 0.25),
+  tags: { blonde_hair: 1, smile: k / 10 },
+  name,
+});
 
 /** `workers` threads, each with its own connection, accepting the offers at one barrier; their codes, flattened. */
 async function race(target: string, userId: string, offerIds: number[], workers: number, tries: number, now: number): Promise<string[]> {
@@ -175,7 +180,12 @@ describe.each(enginesUnderTest())('%s: gifts', (engine) => {
     await keep(RECEIVER, 1);
     const offered = await gifts.offer(GIVER, (await keep(GIVER, 1)).id, RECEIVER);
     if (!offered.ok) throw new Error(offered.code);
-    expect(await gifts.accept(RECEIVER, offered.offer.id)).toMatchObject({ ok: false, code: 'duplicate', favourite: { index: 1 }, offer: { status: 'accepted' } });
+    expect(await gifts.accept(RECEIVER, offered.offer.id)).toMatchObject({
+      ok: false,
+      code: 'duplicate',
+      favourite: { index: 1 },
+      offer: { status: 'accepted' },
+    });
     expect(await favourites.count(RECEIVER)).toBe(1);
   });
 

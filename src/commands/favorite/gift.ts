@@ -115,7 +115,10 @@ function offerButtons(offerId: number, tr: Translate): ActionRowBuilder<MessageA
       .setStyle(ButtonStyle.Success)
       .setEmoji('🎁')
       .setLabel(tr('gift.accept_button')),
-    new ButtonBuilder().setCustomId(customId('favorite', DECLINE, offerId)).setStyle(ButtonStyle.Secondary).setLabel(tr('gift.decline_button')),
+    new ButtonBuilder()
+      .setCustomId(customId('favorite', DECLINE, offerId))
+      .setStyle(ButtonStyle.Secondary)
+      .setLabel(tr('gift.decline_button')),
   );
 }
 
@@ -177,7 +180,10 @@ export const giftComponents: Record<string, ComponentHandler> = {
       await interaction.update({ content: tr('gift.declined', sides(result.offer)), components: [] });
       const block = ctx.gifts.limits.blockAfterDeclines;
       if (result.declines >= block) {
-        await interaction.followUp({ content: tr('gift.blocked_now', { giver: userMention(result.offer.giverId), count: block }), flags: MessageFlags.Ephemeral });
+        await interaction.followUp({
+          content: tr('gift.blocked_now', { giver: userMention(result.offer.giverId), count: block }),
+          flags: MessageFlags.Ephemeral,
+        });
       }
       return;
     }
