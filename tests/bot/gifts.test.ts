@@ -97,6 +97,19 @@ describe('gifts: /favorite give', () => {
     expect(await bot.ctx.favourites.count(alice.id)).toBe(1);
   });
 
+  it('GIVEN a name with a masked link, a mention and a bidi override THEN the offer shows it as plain text and the receiver keeps it as it was', async () => {
+    const wes = makeUser('wes');
+    const xia = makeUser('xia');
+    const name = '[x](https://e.vil) <@42> \u202eab'; // ≤ 32 characters
+    await keep(wes, name);
+    const { message } = await offer(wes, xia);
+    expect(message.content).toContain('“\\[x](https://e.vil) \\<@42> ab”');
+    expect(message.content).not.toContain('\u202e');
+    expect(message.pinged).toEqual([xia.id]);
+    await click(message, 'accept', xia).finalMessage();
+    expect((await bot.ctx.favourites.list(xia.id)).map((f) => f.name)).toEqual([name]);
+  });
+
   it('GIVEN gifts to yourself, to a bot, in the bot DM or of a slot you lack THEN each is refused privately and nothing is offered', async () => {
     const dan = makeUser('dan');
     await keep(dan);

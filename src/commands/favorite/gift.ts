@@ -30,8 +30,9 @@ import { generate } from '../../core/generate.ts';
 import { shareCodeOf } from '../../core/girl.ts';
 import { translator, type Translate } from '../../i18n/index.ts';
 import type { GiftOffer, OfferResult } from '../../store/index.ts';
-import { favouriteGirl, loadFavourite, quotedName } from '../shared/favourites.ts';
+import { favouriteGirl, loadFavourite } from '../shared/favourites.ts';
 import { tagsText } from '../shared/tag-names.ts';
+import { quotedForOthers } from '../shared/user-text.ts';
 
 const ACCEPT = 'gift-accept';
 const DECLINE = 'gift-decline';
@@ -79,7 +80,7 @@ export async function give(interaction: ChatInputCommandInteraction, ctx: BotCon
     const content = tr('gift.offer', {
       receiver: userMention(to.id),
       giver: userMention(giver),
-      name: quotedName(fav),
+      name: quotedForOthers(fav.name),
       tags: tagsText(vocab, girl.tags, tr),
       expires: when(offer.expiresAt),
     });
@@ -93,7 +94,7 @@ export async function give(interaction: ChatInputCommandInteraction, ctx: BotCon
     await interaction.editReply({
       content: tr('gift.offered', {
         slot: fav.index,
-        name: quotedName(fav),
+        name: quotedForOthers(fav.name),
         receiver: userMention(to.id),
         expires: when(offer.expiresAt),
         pending: waiting,
@@ -143,7 +144,7 @@ export const giftComponents: Record<string, ComponentHandler> = {
     const result = await ctx.gifts.accept(interaction.user.id, offerIdOf(arg));
     if (result.ok) {
       const count = await ctx.favourites.count(interaction.user.id);
-      const name = quotedName(result.offer);
+      const name = quotedForOthers(result.offer.name);
       await interaction.update({
         content: tr('gift.accepted', { ...sides(result.offer), slot: result.favourite.index, name, count, limit: ctx.favourites.limit }),
         components: [],
@@ -167,7 +168,7 @@ export const giftComponents: Record<string, ComponentHandler> = {
         return void (await tell(interaction, tr('gift.full', { limit: result.limit, expires: when(result.offer.expiresAt) })));
       case 'duplicate':
         return void (await interaction.update({
-          content: tr('gift.duplicate', { ...sides(result.offer), slot: result.favourite.index, name: quotedName(result.favourite) }),
+          content: tr('gift.duplicate', { ...sides(result.offer), slot: result.favourite.index, name: quotedForOthers(result.favourite.name) }),
           components: [],
         }));
     }
