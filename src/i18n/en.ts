@@ -76,7 +76,7 @@ export const en = {
   'gift.accept_button': 'Accept',
   'gift.decline_button': 'Decline',
   'gift.offered':
-    '🎁 Your favourite #{slot}{name} is offered to {receiver}: they can accept or decline until {expires}, and you keep yours either way. Gifts waiting for an answer: {pending}/{max}.',
+    '🎁 Your favourite #{slot}{name} is offered to {receiver}: they have until {until} to accept or decline, and you keep yours either way. Gifts waiting for an answer: {pending}/{max}.',
   'gift.accepted': '🎁 {receiver} accepted {giver}’s gift: she is now their favourite #{slot}{name} ({count}/{limit}).',
   'gift.accepted_ping': '🎁 {giver}: {receiver} accepted your gift{name}.',
   'gift.duplicate': '🎁 {receiver} already had her as favourite #{slot}{name}, so nothing was added.',
@@ -94,7 +94,7 @@ export const en = {
   'gift.error.blocked': '{receiver} has declined {count} of your gifts, so you cannot offer them more.',
   'gift.error.pending': 'You already have {limit} gifts waiting for an answer. Wait until one is accepted, declined or ends (after a day).',
   'gift.error.recent': 'You have offered {limit} gifts in the last 24 hours. You can offer another {when}.',
-  'gift.error.already': 'She is already waiting for {receiver}’s answer (until {expires}).',
+  'gift.error.already': 'She is already waiting for {receiver}’s answer (until {until}).',
 
   'generate.content': '🎨 {what} · {tags}\nShare code: `{code}`',
   'generate.seed': 'seed {seed}',

@@ -72,7 +72,7 @@ export const ja: Record<MessageKey, string> = {
   'gift.accept_button': '受け取る',
   'gift.decline_button': '断る',
   'gift.offered':
-    '🎁 お気に入り #{slot}{name} を {receiver} さんに贈りました。{expires} まで受け取るか断るかを選べます。どちらでもあなたの子はそのまま残ります。返事待ちの贈り物: {pending}/{max}。',
+    '🎁 お気に入り #{slot}{name} を {receiver} さんに贈りました。{until} まで受け取るか断るかを選べます。どちらでもあなたの子はそのまま残ります。返事待ちの贈り物: {pending}/{max}。',
   'gift.accepted': '🎁 {receiver} さんが {giver} さんの贈り物を受け取りました。お気に入り #{slot}{name} になりました（{count}/{limit}）。',
   'gift.accepted_ping': '🎁 {giver} さん: {receiver} さんが贈り物{name}を受け取りました。',
   'gift.duplicate': '🎁 {receiver} さんはこの子をすでにお気に入り #{slot}{name} に入れているので、追加はしませんでした。',
@@ -90,7 +90,7 @@ export const ja: Record<MessageKey, string> = {
   'gift.error.blocked': '{receiver} さんはあなたの贈り物を {count} 回断っているので、これ以上は贈れません。',
   'gift.error.pending': '返事待ちの贈り物がすでに {limit} 件あります。受け取られるか断られるか期限（1 日）が来るまで待ってください。',
   'gift.error.recent': '24 時間で {limit} 件贈りました。次に贈れるのは {when} です。',
-  'gift.error.already': 'この子はすでに {receiver} さんの返事待ちです（{expires} まで）。',
+  'gift.error.already': 'この子はすでに {receiver} さんの返事待ちです（{until} まで）。',
 
   'generate.content': '🎨 {what} · {tags}\n共有コード: `{code}`',
   'generate.seed': 'シード {seed}',

@@ -37,7 +37,10 @@ import { quotedForOthers } from '../shared/user-text.ts';
 const ACCEPT = 'gift-accept';
 const DECLINE = 'gift-decline';
 
+/** "in 24 hours", as each reader's client shows it. */
 const when = (ms: number) => time(Math.ceil(ms / 1000), TimestampStyles.RelativeTime);
+/** A date and time ("7 December 2026 21:10"), in each reader's time zone. */
+const at = (ms: number) => time(Math.ceil(ms / 1000), TimestampStyles.ShortDateTime);
 
 /** The refusal for an offer the store would not make. */
 function refusalOf(result: Exclude<OfferResult, { ok: true }>, receiverId: string, ctx: BotContext): Refusal {
@@ -54,7 +57,7 @@ function refusalOf(result: Exclude<OfferResult, { ok: true }>, receiverId: strin
     case 'too_many_recent':
       return new Refusal('gift.error.recent', { limit: result.limit, when: when(Date.now() + result.retryAfterMs) });
     case 'already_offered':
-      return new Refusal('gift.error.already', { receiver, expires: when(result.offer.expiresAt) });
+      return new Refusal('gift.error.already', { receiver, until: at(result.offer.expiresAt) });
   }
 }
 
@@ -96,7 +99,7 @@ export async function give(interaction: ChatInputCommandInteraction, ctx: BotCon
         slot: fav.index,
         name: quotedForOthers(fav.name),
         receiver: userMention(to.id),
-        expires: when(offer.expiresAt),
+        until: at(offer.expiresAt),
         pending: waiting,
         max: ctx.gifts.limits.maxPending,
       }),
