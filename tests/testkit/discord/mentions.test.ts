@@ -79,4 +79,15 @@ describe('user options and pings through the loopback', () => {
     expect(ephemeral.pinged).toEqual([]);
     expect(h.handlerErrors).toEqual([]);
   });
+
+  it('GIVEN allowed_mentions that parse users and also list some THEN Discord’s 50035 comes back', async () => {
+    const { bob } = h.loop.fixtures.users;
+    h.onInteraction(async (i) => {
+      if (!i.isChatInputCommand()) return;
+      await i.reply({ content: `<@${bob.id}>`, allowedMentions: { parse: ['users'], users: [bob.id] } });
+    });
+    h.loop.sendCommand({ name: 'ping' });
+    await expect.poll(() => h.handlerErrors.length).toBe(1);
+    expect(h.handlerErrors[0]).toMatchObject({ code: 50035 });
+  });
 });
