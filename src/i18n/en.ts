@@ -95,6 +95,8 @@ export const en = {
   'gift.error.pending': 'You already have {limit} gifts waiting for an answer. Wait until one is accepted, declined or ends (after a day).',
   'gift.error.recent': 'You have offered {limit} gifts in the last 24 hours. You can offer another {when}.',
   'gift.error.already': 'She is already waiting for {receiver}’s answer (until {until}).',
+  'gift.error.private_here':
+    'This server lets me answer you only privately, so {receiver} could not see the offer; it has been withdrawn. Give her in a channel where I can post, or in a group chat.',
 
   'generate.content': '🎨 {what} · {tags}\nShare code: `{code}`',
   'generate.seed': 'seed {seed}',

@@ -91,6 +91,8 @@ export const ja: Record<MessageKey, string> = {
   'gift.error.pending': '返事待ちの贈り物がすでに {limit} 件あります。受け取られるか断られるか期限（1 日）が来るまで待ってください。',
   'gift.error.recent': '24 時間で {limit} 件贈りました。次に贈れるのは {when} です。',
   'gift.error.already': 'この子はすでに {receiver} さんの返事待ちです（{until} まで）。',
+  'gift.error.private_here':
+    'このサーバーでは私の返事があなたにしか見えないため、{receiver} さんには贈り物が見えません。取り消しました。私が投稿できるチャンネルかグループチャットで贈ってください。',
 
   'generate.content': '🎨 {what} · {tags}\n共有コード: `{code}`',
   'generate.seed': 'シード {seed}',

@@ -133,6 +133,37 @@ describe('gifts: /favorite give', () => {
     expect(await bot.ctx.gifts.pendingFrom(una.id)).toEqual([]);
   });
 
+  it('GIVEN Discord makes the offer private (a server denying "Use External Apps") THEN it is withdrawn and the giver told why', async () => {
+    const yan = makeUser('yan');
+    await keep(yan);
+    // What Discord answers then: the follow-up was created, but ephemeral, whatever the bot asked.
+    const { bot: author, channel } = w.loop.fixtures;
+    const ephemeralAnswer = {
+      id: '1',
+      channel_id: channel.id,
+      type: 0,
+      author,
+      content: '',
+      flags: 64,
+      timestamp: new Date().toISOString(),
+      attachments: [],
+      embeds: [],
+      components: [],
+      mentions: [],
+      mention_roles: [],
+      pinned: false,
+      tts: false,
+      mention_everyone: false,
+      edited_timestamp: null,
+    };
+    const forced = w.loop.failNext('POST /webhooks/:app/:token', { status: 200, body: ephemeralAnswer });
+    const rec = give(yan, makeUser('zoe'));
+    const told = await rec.finalMessage({ where: (m) => m.ephemeral && /withdrawn/.test(m.content) });
+    expect(forced.hits).toBe(1);
+    expect(told.content).toMatch(/^This server lets me answer you only privately, so <@\d+> could not see the offer; it has been withdrawn\./);
+    expect(await bot.ctx.gifts.pendingFrom(yan.id)).toEqual([]);
+  });
+
   it('GIVEN 3 open offers THEN a 4th is refused; the same girl twice to one person is refused while she waits', async () => {
     const eve = makeUser('eve');
     for (let i = 0; i < 4; i++) await keep(eve);

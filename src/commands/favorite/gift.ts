@@ -87,12 +87,20 @@ export async function give(interaction: ChatInputCommandInteraction, ctx: BotCon
       tags: tagsText(vocab, girl.tags, tr),
       expires: when(offer.expiresAt),
     });
-    await interaction.followUp({
+    const sent = await interaction.followUp({
       content: clip(content),
       files: filesOf(picture.attachments),
       components: [offerButtons(offer.id, tr)],
       allowedMentions: { users: [to.id] },
     });
+    if (sent.flags.has(MessageFlags.Ephemeral)) {
+      // Discord made the offer private (a server that denies this app "Use External Apps"):
+      // the receiver can never see its buttons, so it goes, and the giver is told why.
+      await interaction.deleteReply(sent).catch(() => undefined);
+      await ctx.gifts.withdraw(giver, offer.id);
+      await interaction.editReply({ content: tr('gift.error.private_here', { receiver: userMention(to.id) }) });
+      return;
+    }
     const waiting = (await ctx.gifts.pendingFrom(giver)).length;
     await interaction.editReply({
       content: tr('gift.offered', {
