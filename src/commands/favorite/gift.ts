@@ -49,7 +49,8 @@ function refusalOf(result: Exclude<OfferResult, { ok: true }>, receiverId: strin
     case 'self':
       return new Refusal('gift.error.self');
     case 'no_favourite':
-      return new Refusal('error.no_favourites');
+      // Removed between reading her and offering her (another click, another shard).
+      return new Refusal('fav.already_removed');
     case 'blocked':
       return new Refusal('gift.error.blocked', { receiver, count: ctx.gifts.limits.blockAfterDeclines });
     case 'too_many_pending':
