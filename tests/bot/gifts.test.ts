@@ -133,6 +133,19 @@ describe('gifts: /favorite give', () => {
     expect(await bot.ctx.gifts.pendingFrom(una.id)).toEqual([]);
   });
 
+  it('GIVEN the giver’s private confirmation fails after the offer went out THEN the offer stands and the receiver can accept it', async () => {
+    const ada = makeUser('ada');
+    const ben = makeUser('ben');
+    await keep(ada);
+    const lost = w.loop.failNext('PATCH /webhooks/:app/:token/messages/@original', { status: 404, body: { code: 10015, message: 'Unknown Webhook' } });
+    const rec = give(ada, ben);
+    const message = await rec.finalMessage({ where: (m) => !m.ephemeral });
+    await expect.poll(() => w.logs.some((l) => l.includes('its confirmation to the giver failed'))).toBe(true);
+    expect(lost.hits).toBe(1);
+    expect(await bot.ctx.gifts.pendingFrom(ada.id)).toHaveLength(1);
+    expect((await click(message, 'accept', ben).finalMessage()).content).toMatch(/she is now their favourite #1/);
+  });
+
   it('GIVEN Discord makes the offer private (a server denying "Use External Apps") THEN it is withdrawn and the giver told why', async () => {
     const yan = makeUser('yan');
     await keep(yan);

@@ -75,6 +75,7 @@ export async function give(interaction: ChatInputCommandInteraction, ctx: BotCon
   const offered = await ctx.gifts.offer(giver, fav.id, to.id);
   if (!offered.ok) throw refusalOf(offered, to.id, ctx);
   const offer = offered.offer;
+  let delivered = false;
   try {
     const drawing = generate(ctx.core(interaction.attachmentSizeLimit), { code: shareCodeOf(girl) });
     drawing.catch(() => undefined); // awaited below; a failure before then must not count as unhandled
@@ -102,6 +103,7 @@ export async function give(interaction: ChatInputCommandInteraction, ctx: BotCon
       await interaction.editReply({ content: tr('gift.error.private_here', { receiver: userMention(to.id) }) });
       return;
     }
+    delivered = true;
     const waiting = (await ctx.gifts.pendingFrom(giver)).length;
     await interaction.editReply({
       content: tr('gift.offered', {
@@ -114,6 +116,8 @@ export async function give(interaction: ChatInputCommandInteraction, ctx: BotCon
       }),
     });
   } catch (e) {
+    // Delivered: the offer stands, whatever became of the giver's private confirmation.
+    if (delivered) return void ctx.log.warn({ err: e, offer: offer.id }, 'gift offered, but its confirmation to the giver failed');
     // Not delivered (drawing failed, Discord refused the message): the offer goes, so it
     // neither counts against the giver's limit nor waits for an answer nobody can give.
     await ctx.gifts.withdraw(giver, offer.id).catch((err: unknown) => ctx.log.warn({ err, offer: offer.id }, 'could not withdraw an undelivered gift offer'));
