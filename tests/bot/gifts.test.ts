@@ -146,6 +146,19 @@ describe('gifts: /favorite give', () => {
     expect((await click(message, 'accept', ben).finalMessage()).content).toMatch(/she is now their favourite #1/);
   });
 
+  it('GIVEN pinging the giver fails after an accept THEN the receiver is not told it failed: she is kept', async () => {
+    const cal = makeUser('cal');
+    const dee = makeUser('dee');
+    await keep(cal);
+    const { message } = await offer(cal, dee);
+    w.loop.failNext('POST /webhooks/:app/:token', { status: 403, body: { code: 50001, message: 'Missing Access' } });
+    const yes = click(message, 'accept', dee);
+    expect((await yes.finalMessage()).content).toMatch(/she is now their favourite #1/);
+    await expect.poll(() => w.logs.some((l) => l.includes('pinging the giver failed'))).toBe(true);
+    expect(yes.events.filter((e) => e.message?.ephemeral)).toEqual([]);
+    expect(await bot.ctx.favourites.count(dee.id)).toBe(1);
+  });
+
   it('GIVEN Discord makes the offer private (a server denying "Use External Apps") THEN it is withdrawn and the giver told why', async () => {
     const yan = makeUser('yan');
     await keep(yan);

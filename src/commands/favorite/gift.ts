@@ -165,11 +165,11 @@ export const giftComponents: Record<string, ComponentHandler> = {
         content: tr('gift.accepted', { ...sides(result.offer), slot: result.favourite.index, name, count, limit: ctx.favourites.limit }),
         components: [],
       });
-      // The giver hears of it once; nobody else is pinged.
-      await interaction.followUp({
-        content: tr('gift.accepted_ping', { ...sides(result.offer), name }),
-        allowedMentions: { users: [result.offer.giverId] },
-      });
+      // The giver hears of it once; nobody else is pinged. She is kept already: a ping that
+      // fails is logged, not reported to the receiver as if the accept had failed.
+      await interaction
+        .followUp({ content: tr('gift.accepted_ping', { ...sides(result.offer), name }), allowedMentions: { users: [result.offer.giverId] } })
+        .catch((err: unknown) => ctx.log.warn({ err, offer: result.offer.id }, 'gift accepted, but pinging the giver failed'));
       return;
     }
     switch (result.code) {
