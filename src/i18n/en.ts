@@ -94,7 +94,7 @@ export const en = {
   'gift.error.blocked': '{receiver} has declined {count} of your gifts, so you cannot offer them more.',
   'gift.error.pending': 'You already have {limit} gifts waiting for an answer. Wait until one is accepted, declined or ends (after a day).',
   'gift.error.recent': 'You have offered {limit} gifts in the last 24 hours. You can offer another {when}.',
-  'gift.error.already': 'She is already waiting for {receiver}’s answer (until {until}).',
+  'gift.error.already': '{receiver} has not answered your last gift yet (it waits until {until}): one gift at a time to each person.',
   'gift.error.private_here':
     'This server lets me answer you only privately, so {receiver} could not see the offer; it has been withdrawn. Give her in a channel where I can post, or in a group chat.',
 

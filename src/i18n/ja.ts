@@ -90,7 +90,7 @@ export const ja: Record<MessageKey, string> = {
   'gift.error.blocked': '{receiver} さんはあなたの贈り物を {count} 回断っているので、これ以上は贈れません。',
   'gift.error.pending': '返事待ちの贈り物がすでに {limit} 件あります。受け取られるか断られるか期限（1 日）が来るまで待ってください。',
   'gift.error.recent': '24 時間で {limit} 件贈りました。次に贈れるのは {when} です。',
-  'gift.error.already': 'この子はすでに {receiver} さんの返事待ちです（{until} まで）。',
+  'gift.error.already': '{receiver} さんはまだ前の贈り物に返事をしていません（{until} まで待ちます）。贈り物は 1 人につき 1 つずつです。',
   'gift.error.private_here':
     'このサーバーでは私の返事があなたにしか見えないため、{receiver} さんには贈り物が見えません。取り消しました。私が投稿できるチャンネルかグループチャットで贈ってください。',
 

@@ -68,6 +68,7 @@ export type OfferResult =
   | { ok: false; code: 'blocked' }
   | { ok: false; code: 'too_many_pending'; limit: number }
   | { ok: false; code: 'too_many_recent'; limit: number; retryAfterMs: number }
+  /** An offer of this giver's is still waiting for this receiver's answer. */
   | { ok: false; code: 'already_offered'; offer: GiftOffer };
 
 /** Why an answer did not take: no such offer, someone else's, or already settled. */
@@ -145,8 +146,9 @@ export class GiftsRepo {
   /**
    * Offers a copy of the giver's favourite (by row id) to the receiver. Refused when the
    * receiver has declined this giver `blockAfterDeclines` times, when the giver already has
-   * `maxPending` unanswered offers or made `maxPerWindow` in the window, or when the same girl
-   * is already waiting for the same receiver.
+   * `maxPending` unanswered offers or made `maxPerWindow` in the window, or when an offer of
+   * theirs is already waiting for this receiver: one at a time to each person, so a receiver
+   * who ignores a giver is pinged by them at most once a day.
    */
   offer(giverId: string, favouriteId: number, receiverId: string): Promise<OfferResult> {
     checkUserId(giverId);
@@ -164,13 +166,10 @@ export class GiftsRepo {
       const declined = await tx.get<{ declines: number }>('SELECT declines FROM gift_declines WHERE receiver_id = ? AND giver_id = ?', receiverId, giverId);
       if (declined && Number(declined.declines) >= limits.blockAfterDeclines) return { ok: false, code: 'blocked' };
       const waiting = await tx.get<Row>(
-        "SELECT * FROM gift_offers WHERE giver_id = ? AND receiver_id = ? AND status = 'pending' AND expires_at > ? AND model_id = ? AND z = ? AND tags = ? LIMIT 1",
+        "SELECT * FROM gift_offers WHERE giver_id = ? AND receiver_id = ? AND status = 'pending' AND expires_at > ? LIMIT 1",
         giverId,
         receiverId,
         now,
-        girl.model_id,
-        girl.z,
-        girl.tags,
       );
       if (waiting) return { ok: false, code: 'already_offered', offer: toOffer(waiting, now) };
       const pending = await tx.get<{ n: number }>(

@@ -190,13 +190,15 @@ describe('gifts: /favorite give', () => {
     expect(await bot.ctx.gifts.pendingFrom(yan.id)).toEqual([]);
   });
 
-  it('GIVEN 3 open offers THEN a 4th is refused; the same girl twice to one person is refused while she waits', async () => {
+  it('GIVEN 3 open offers THEN a 4th is refused; a second gift to one person is refused while the first waits', async () => {
     const eve = makeUser('eve');
     for (let i = 0; i < 4; i++) await keep(eve);
     await offer(eve, makeUser('r1'));
     const r2 = makeUser('r2');
     await offer(eve, r2);
-    expect(await refusal(give(eve, r2))).toMatch(/already waiting for <@\d+>’s answer/);
+    expect(await refusal(give(eve, r2, { slot: 2 }))).toMatch(
+      /^<@\d+> has not answered your last gift yet \(it waits until <t:\d+:f>\): one gift at a time to each person\.$/,
+    );
     await offer(eve, makeUser('r3'), { locale: 'ja' });
     expect(await refusal(give(eve, makeUser('r4'), { slot: 2 }))).toMatch(/already have 3 gifts waiting/);
   });
