@@ -8,7 +8,7 @@
  * Tests start it in-process: `startBot({ config, restApi: loop.restApi })`.
  */
 import { pathToFileURL } from 'node:url';
-import type { Command } from './bot/command.ts';
+import type { AnyCommand } from './bot/command.ts';
 import { main } from './bot/main.ts';
 import { commandPayloads as payloadsOf, registerCommands as register, type RegisterOptions } from './bot/register.ts';
 import { startBot as start, type Bot, type BotOptions as StartOptions } from './bot/start.ts';
@@ -16,16 +16,16 @@ import { commands as allCommands } from './commands/index.ts';
 
 export type { Bot };
 
-export type BotOptions = Omit<StartOptions, 'commands'> & { commands?: readonly Command[] };
+export type BotOptions = Omit<StartOptions, 'commands'> & { commands?: readonly AnyCommand[] };
 
 /** Starts the bot with every command (or the given ones). */
 export function startBot(opts: BotOptions): Promise<Bot> {
   return start({ ...opts, commands: opts.commands ?? allCommands });
 }
 
-/** The slash commands as Discord receives them. */
-export function commandPayloads() {
-  return payloadsOf(allCommands);
+/** The commands as Discord receives them (`global`: with user-install types and contexts). */
+export function commandPayloads(opts: { global?: boolean } = {}) {
+  return payloadsOf(allCommands, opts);
 }
 
 /** Registers every command with Discord (per guild, or globally); returns how many. */

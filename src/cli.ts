@@ -6,6 +6,7 @@
  *   gff morph --girl 42 --from "red_hair" --to "blue_hair, smile" --steps 7 -o morph.webp
  *   gff blend --girl 1 --girl 2 [--girl 3 --girl 4] --steps 7 -o blend.png
  *   gff variations --girl 42 -n 8 -o variations.png
+ *   gff refine --girl 42 --round 1 -o round1.png   (then --girl <a tile's code> --round 2 …)
  *   gff tags   ·   gff code --seed 42 --tags "…"   ·   gff bench
  * Bad input → one line on stderr and exit code 2; never a stack trace.
  */
@@ -23,6 +24,7 @@ import { describeTags, shareCodeOf } from './core/girl.ts';
 import { morph } from './core/morph.ts';
 import { restyle } from './core/restyle.ts';
 import { variations } from './core/variations.ts';
+import { REFINE_ROUNDS, refine } from './core/refine.ts';
 import { girlFromArg } from './cli/girl-args.ts';
 import { EXIT_USAGE, isUserFacing, oneLine } from './cli/errors.ts';
 import { checkOutput, writeOutput } from './cli/output.ts';
@@ -211,6 +213,26 @@ program
     const girl = girlFromArg(ctx, o.girl, o.tags, cmd.optsWithGlobals().model);
     const r = await variations(ctx, { girl, count: o.count, sigma: o.sigma, seed: o.seed });
     await save(o.out, r.attachments[0]!);
+    r.girls.forEach((g, i) => process.stdout.write(`#${i + 1} code ${shareCodeOf(g)}\n`));
+  });
+
+program
+  .command('refine')
+  .description(
+    `one round of the refine loop: tile 1 is the girl, tiles 2–9 redraw one part (round 1 hair and face outline, 2 eyes and brows, 3 mouth and nose, 4 framing and colours); pass a tile's code to the next round`,
+  )
+  .requiredOption('-g, --girl <seed|code>', 'the girl')
+  .option('-t, --tags <text>', 'tags (with a seed)')
+  .option('-r, --round <n>', `round (1–${REFINE_ROUNDS})`, int('--round'), 1)
+  .option('-s, --seed <n>', 'noise seed (models without coded parts only)', int('--seed'))
+  .option('-o, --out <file>', 'output PNG', 'refine.png')
+  .action(async (o, cmd) => {
+    const ctx = await context(cmd);
+    const girl = girlFromArg(ctx, o.girl, o.tags, cmd.optsWithGlobals().model);
+    const r = await refine(ctx, { girl, round: o.round, noiseSeed: o.seed });
+    await save(o.out, r.attachments[0]!);
+    const how = r.mode === 'codes' ? `redraws ${r.numbers!.map((n) => n.name).join(', ')}` : `variations at σ ${r.sigma} (no coded parts)`;
+    process.stdout.write(`round ${r.round}/${REFINE_ROUNDS}: ${how}\n`);
     r.girls.forEach((g, i) => process.stdout.write(`#${i + 1} code ${shareCodeOf(g)}\n`));
   });
 

@@ -26,6 +26,8 @@ export interface TinyModelOptions {
   shards?: number;
   /** card.json formerIds: ids the model answered to before. */
   formerIds?: string[];
+  /** More of card.json's `training` (e.g. factorCodes/drawCodes: a model with coded parts). */
+  training?: Record<string, unknown>;
 }
 
 export interface TinyModel {
@@ -178,7 +180,7 @@ export async function makeTinyModel(dir: string, options: TinyModelOptions = {})
     imageSize,
     numTags,
     created: new Date(0).toISOString(),
-    training: { note: 'random weights for tests', seed: options.seed ?? 1 },
+    training: { note: 'random weights for tests', seed: options.seed ?? 1, ...options.training },
     metrics: {},
   };
 

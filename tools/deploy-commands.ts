@@ -1,7 +1,10 @@
 /**
- * Registers the bot's slash commands (the same list the bot routes, src/commands/index.ts).
+ * Registers the bot's commands (the same list the bot routes, src/commands/index.ts): slash
+ * commands and the "Open this girl" / "Favourites" context menus.
  *   npm run deploy-commands             → the guild DISCORD_GUILD_ID (instant; for development)
- *   npm run deploy-commands -- --global → every guild (can take up to an hour to appear)
+ *   npm run deploy-commands -- --global → everywhere: for server installs AND user installs
+ *     (integration types 0 and 1; servers, the bot's DM and private channels), which Discord
+ *     offers only for global commands (can take up to an hour to appear)
  * Reads .env when present. Problems are one line on stderr (exit 2 configuration, 1 Discord).
  */
 import { ConfigError, loadConfig, requireDiscord } from '../src/config.ts';
@@ -27,7 +30,11 @@ async function main(): Promise<number> {
   }
   try {
     const n = await registerCommands({ token: discord.token, appId: discord.appId, ...(global ? {} : { guildId: discord.guildId }), ...(api ? { api } : {}) });
-    process.stdout.write(`Registered ${n} commands ${global ? 'globally (may take up to an hour to appear)' : `in guild ${discord.guildId}`}.\n`);
+    process.stdout.write(
+      global
+        ? `Registered ${n} commands globally, for server and user installs (may take up to an hour to appear).\n`
+        : `Registered ${n} commands in guild ${discord.guildId}. User installs see only global commands: use --global for them.\n`,
+    );
     return 0;
   } catch (e) {
     const err = e as { status?: number; message?: string };

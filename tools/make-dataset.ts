@@ -11,7 +11,8 @@ import { spawnWorker } from '../src/util/spawn-worker.ts';
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import { VOCABULARY } from '../src/tags/default-vocabulary.ts';
-import { UNTAGGED_DRAWS, UNTAGGED_FACTORS } from './dataset/sample-face.ts';
+import { PART_LAYERS } from './dataset/part-labels.ts';
+import { FACE_LOOKS, UNTAGGED_DRAWS, UNTAGGED_FACTORS, type FaceLook } from './dataset/sample-face.ts';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -25,12 +26,24 @@ const program = new Command('make-dataset')
   .option('--size <px>', 'image size in pixels', positiveInt, 64)
   .option('--seed <n>', 'dataset seed', positiveInt, 1)
   .option('--workers <n>', 'render threads', positiveInt, availableParallelism())
+  .option(
+    '--look <look>',
+    `which variants to draw: ${FACE_LOOKS.join(' or ')} (girls: those that read as girls)`,
+    (v: string) => {
+      if (!(FACE_LOOKS as readonly string[]).includes(v)) throw new InvalidArgumentError(`must be ${FACE_LOOKS.join(' or ')}`);
+      return v;
+    },
+    'all',
+  )
+  .option('--masks', "also write masks/: each face's exact part labels (for layered generators)")
   .parse();
-const opts = program.opts<{ out: string; count: number; size: number; seed: number; workers: number }>();
+const opts = program.opts<{ out: string; count: number; size: number; seed: number; workers: number; look: FaceLook; masks?: boolean }>();
 
 const outDir = resolve(opts.out);
 const imagesDir = join(outDir, 'images');
 mkdirSync(imagesDir, { recursive: true });
+const masksDir = opts.masks ? join(outDir, 'masks') : undefined;
+if (masksDir) mkdirSync(masksDir, { recursive: true });
 
 const rows: string[][] = new Array(opts.count);
 const factorRows: string[][] = new Array(opts.count);
@@ -51,6 +64,8 @@ await Promise.all(
         end,
         size: opts.size,
         imagesDir,
+        look: opts.look,
+        ...(masksDir ? { masksDir } : {}),
       });
       worker.on('message', (m: { index: number; file: string; tags: string[]; factors: string[]; draws: string[] }) => {
         rows[m.index] = [`images/${m.file}`, m.tags.join(' ')];
@@ -73,7 +88,7 @@ writeFileSync(join(outDir, 'draws.csv'), `${[['image', ...UNTAGGED_DRAWS].join('
 writeFileSync(join(outDir, 'vocab.json'), `${JSON.stringify(VOCABULARY, null, 1)}\n`);
 writeFileSync(
   join(outDir, 'meta.json'),
-  `${JSON.stringify({ source: 'DiceBear lorelei (CC0, Lisa Wischofsky)', count: opts.count, size: opts.size, seed: opts.seed, frequency }, null, 1)}\n`,
+  `${JSON.stringify({ source: 'DiceBear lorelei (CC0, Lisa Wischofsky)', count: opts.count, size: opts.size, seed: opts.seed, look: opts.look, ...(masksDir ? { partLayers: PART_LAYERS.map((l) => l.name) } : {}), frequency }, null, 1)}\n`,
 );
 const seconds = (Date.now() - started) / 1000;
 console.log(`${opts.count} images in ${seconds.toFixed(1)} s (${((seconds * 1000) / opts.count).toFixed(2)} ms/image) → ${outDir}`);

@@ -23,6 +23,7 @@ import torch
 
 from training.classifier import load_classifier
 from training.dataset import TaggedImages
+from training.metrics.crispness import crispness
 from training.metrics.fidelity import per_tag_fidelity
 from training.metrics.frechet import frechet_distance
 from training.metrics.precision_recall import precision_recall
@@ -164,9 +165,13 @@ def score(a):
     plan = json.loads(Path(a.plan).read_text())
     plan_rows = plan["rows"]
     gen = drawn_images(plan_rows, a.generated, size)
+    kinds = np.array([r["kind"] for r in plan_rows])
+    # Crispness at the model's own size, beside renders of the same tag sets (the plan's sample
+    # rows take the held-out faces' tag vectors in order) measured the same way.
+    crisp_gen = crispness(gen[kinds == "sample"])
+    crisp_real = crispness(TaggedImages(a.real, size, vocab=vocab, limit=int((kinds == "sample").sum())).images.permute(0, 2, 3, 1).numpy())
     gen = resize_to(gen, jckpt["size"])  # the judge sees every image at its own training size
     feats, probs = classify(judge, gen)
-    kinds = np.array([r["kind"] for r in plan_rows])
     req = np.array([r["tags"] for r in plan_rows], dtype=np.float32) > 0.5
     det = probs > 0.5
 
@@ -239,6 +244,7 @@ def score(a):
                       "sameTagsPixelL2": round(gen_pixel_div, 3)},
         **({"untaggedFactors": matched["factors"]} if matched else {}),
         "restyle": {"otherTagsKept": round(float(same), 4), "newHairColourDetected": round(new_hair_hit, 4)},
+        "crispness": {"generated": crisp_gen, "renders": crisp_real},
     }
     metrics["bar"] = {
         "meanFidelity>=0.90": metrics["fidelity"]["mean"] >= 0.90,
@@ -256,6 +262,17 @@ def score(a):
         "diversity>=0.8xRealSameTags": bool(matched) and (metrics["diversity"].get("factorJudgeSpace") or metrics["diversity"])["ratioToRealSameTags"] >= 0.8,
         "imageSize128": size >= 128,
     }
+    # Model v3's bar (issue 31): flat fills and sure details beside what v2 kept. A tool that
+    # reads three seed draws (tools/evaluate.ts --draws 3) judges their mean, not one draw.
+    detail = [n for n in ("smile", "frown", "open_mouth", "closed_eyes", "one_eye_closed", "freckles") if n in names]
+    metrics["barV3"] = {
+        "crispTop8>=0.90": crisp_gen["top8Coverage"] >= 0.90, "crispColoursFor90<=6": crisp_gen["coloursFor90"] <= 6,
+        "detailsWithin0.03OfRenders": all(fidelity[n]["fidelity"] >= real_fidelity[n]["fidelity"] - 0.03 for n in detail),
+        "meanFidelityReadable>=0.97": metrics["fidelity"]["meanReadable"] >= 0.97,
+        "hairColour>=0.99": (metrics["fidelity"]["minHairColor"] or 0) >= 0.99,
+        "recall>=0.90": rec >= 0.90, "FD<=4": fd <= 4.0,
+        "diversity>=0.8xRealSameTags": metrics["barV2"]["diversity>=0.8xRealSameTags"],
+    }
     out = Path(a.out) if a.out else Path(a.generated).with_name("metrics.json")
     out.write_text(json.dumps(metrics, indent=1))
     if not a.no_card:
@@ -263,7 +280,7 @@ def score(a):
             "fidelity": {k: metrics["fidelity"][k] for k in ("mean", "min", "minHairColor", "realMean", "meanReadable", "readableTags", "unreadable")} | {
                 "perTag": {n: d["fidelity"] for n, d in metrics["fidelity"]["perTag"].items()}}}
         card_path.write_text(json.dumps(card, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    summary = {k: metrics[k] for k in ("judge", "frechetDistance", "precisionRecall", "diversity", "untaggedFactors", "restyle", "bar", "barV2")
+    summary = {k: metrics[k] for k in ("judge", "frechetDistance", "precisionRecall", "diversity", "untaggedFactors", "restyle", "crispness", "bar", "barV2", "barV3")
                if k in metrics}
     print(json.dumps({"fidelityMean": metrics["fidelity"]["mean"], "fidelityMin": metrics["fidelity"]["min"],
                       "fidelityRealMean": metrics["fidelity"]["realMean"], "fidelityMeanReadable": metrics["fidelity"]["meanReadable"],
@@ -329,6 +346,63 @@ def _matched_reference(a, judge, jckpt, fjudge, fckpt, vocab, plan_rows, feats, 
             "factors": {"seedsPerSet": FACTOR_SEEDS, "sets": len(set(r_set[r_kind == "factors"].tolist())), "perFactor": factors}}
 
 
+def crispness_only(a):
+    """Crispness of the plan's sample rows beside renders of the same tag sets: the figure that
+    needs no judge (a fresh machine has none until one is trained)."""
+    card = json.loads((Path(a.model) / "card.json").read_text(encoding="utf-8"))
+    vocab = model_vocab(a.model)
+    plan_rows = json.loads(Path(a.plan).read_text())["rows"]
+    gen = drawn_images(plan_rows, a.generated, card["imageSize"])
+    sample = np.array([r["kind"] == "sample" for r in plan_rows])
+    real = TaggedImages(a.real, card["imageSize"], vocab=vocab, limit=int(sample.sum())).images.permute(0, 2, 3, 1).numpy()
+    metrics = {"crispness": {"generated": crispness(gen[sample]), "renders": crispness(real)}}
+    Path(a.out).write_text(json.dumps(metrics, indent=1))
+    print(json.dumps(metrics))
+
+
+# The figures issue 31 asks for as the mean of three seed draws, each draw's shown beside it.
+DRAW_FIGURES = {
+    "crispTop8": ("crispness", "generated", "top8Coverage"), "crispColoursFor90": ("crispness", "generated", "coloursFor90"),
+    "rendersTop8": ("crispness", "renders", "top8Coverage"), "rendersColoursFor90": ("crispness", "renders", "coloursFor90"),
+    "fidelityReadable": ("fidelity", "meanReadable"), "minHairColour": ("fidelity", "minHairColor"),
+    "recall": ("precisionRecall", "recall"), "precision": ("precisionRecall", "precision"), "FD": ("frechetDistance", "generated"),
+    "diversityRatio": ("diversity", "ratioToRealSameTags"),
+}
+
+
+def _dig(d, path):
+    for k in path:
+        if not isinstance(d, dict) or k not in d:
+            return None
+        d = d[k]
+    return d
+
+
+def mean_of_draws(a):
+    """The mean over several draws' metrics.json (tools/evaluate.ts --draws), each draw's figure
+    beside it, and issue 31's bar judged on the means; into card.json unless --no-card."""
+    draws = [json.loads(Path(f).read_text()) for f in a.metrics]
+    table = {}
+    for name, path in DRAW_FIGURES.items():
+        values = [_dig(d, path) for d in draws]
+        if all(v is not None for v in values):
+            table[name] = {"mean": round(float(np.mean(values)), 4), "draws": values}
+    m = {k: v["mean"] for k, v in table.items()}
+    bar = {"crispTop8>=0.90": m.get("crispTop8", 0) >= 0.90, "crispColoursFor90<=6": m.get("crispColoursFor90", 99) <= 6}
+    if "FD" in m:
+        bar |= {"meanFidelityReadable>=0.97": m["fidelityReadable"] >= 0.97, "hairColour>=0.99": (m.get("minHairColour") or 0) >= 0.99,
+                "recall>=0.90": m["recall"] >= 0.90, "FD<=4": m["FD"] <= 4.0,
+                "diversity>=0.8xRealSameTags": m.get("diversityRatio", 0) >= 0.8}
+    out = {"draws": len(draws), "seedOffsets": [_dig(d, ("images", "seedOffset")) or 0 for d in draws], "figures": table, "barV3": bar}
+    Path(a.out).write_text(json.dumps(out, indent=1))
+    if not a.no_card:
+        card_path = Path(a.model) / "card.json"
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+        card["metricsThreeDraws" if len(draws) == 3 else f"metrics{len(draws)}Draws"] = out
+        card_path.write_text(json.dumps(card, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(out, indent=1))
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -343,8 +417,16 @@ def main(argv=None):
     ps.add_argument("--out")
     ps.add_argument("--factor-judge", help="a classifier trained with --factors-only, for the untagged-factor counts")
     ps.add_argument("--no-card", action="store_true", help="do not write the metrics into card.json")
+    pc = sub.add_parser("crispness", help="crispness only (no judge needed)")
+    for k in ("--model", "--plan", "--generated", "--real", "--out"):
+        pc.add_argument(k, required=True)
+    pm = sub.add_parser("mean", help="the mean of several draws' metrics.json")
+    pm.add_argument("--model", required=True)
+    pm.add_argument("--out", required=True)
+    pm.add_argument("--no-card", action="store_true")
+    pm.add_argument("metrics", nargs="+")
     a = p.parse_args(argv)
-    plan(a) if a.cmd == "plan" else score(a)
+    {"plan": plan, "score": score, "crispness": crispness_only, "mean": mean_of_draws}[a.cmd](a)
 
 
 if __name__ == "__main__":

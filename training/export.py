@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from training.layered import LayeredConfig, LayeredGenerator
 from training.networks import Generator, NetConfig, TwoStageGenerator, Upscaler, UpscalerConfig
 from training.code_layer import data_code_thresholds
 from training.snap_codes import snap_codes
@@ -59,7 +60,7 @@ def upscaler_layers(U, prev):
     return layers, "sr_out"
 
 
-def keras_topology(model):
+def keras_topology(model, scale=1):
     """model: a Generator, or a TwoStageGenerator (its generator, then the 2× stage)."""
     G = model.G if isinstance(model, TwoStageGenerator) else model
     cfg = G.cfg
@@ -90,6 +91,9 @@ def keras_topology(model):
             _layer("Add", f"add{i}", {}, [f"relu{i}", f"skip{i}"]),
         ]
         prev = f"add{i}"
+    if isinstance(G, LayeredGenerator):
+        layers += layered_head_layers(G, prev, fc_in, scale)
+        return _model(layers, "image")
     layers += [
         _layer("Conv2D", "out", {"kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last",
                                  "dilation_rate": [1, 1], "activation": "linear", "use_bias": True, "filters": 3}, [prev]),
@@ -99,9 +103,39 @@ def keras_topology(model):
     if isinstance(model, TwoStageGenerator):
         more, last = upscaler_layers(model.U, last)
         layers += more
+    return _model(layers, last)
+
+
+def _model(layers, last):
     return {"class_name": "Model", "config": {"name": "generator", "layers": layers, "input_layers": [["input", 0, 0]],
                                               "output_layers": [[last, 0, 0]]},
             "keras_version": "tfjs-layers 4.22.0", "backend": "tensor_flow.js"}
+
+
+def layered_head_layers(G, prev, fc_in, scale=1):
+    """The layered generator's head (training/layered.py): K mask logits, softmax over layers,
+    one colour per layer from the trunk's input, and their product, all stock Keras layers.
+    scale 2 or 4 upsamples the logits (legacy bilinear, as PyTorch's upsample2x_legacy) first."""
+    cfg = G.cfg
+    size = cfg.image_size * scale
+    doublings = cfg.logit_doublings(scale)
+    conv = {"kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "data_format": "channels_last",
+            "dilation_rate": [1, 1], "activation": "linear", "use_bias": True}
+    layers = [_layer("Conv2D", "out", {**conv, "filters": cfg.layers}, [prev])]
+    logits = "out"
+    for i in range(doublings):
+        layers.append(_layer("UpSampling2D", f"logits_up{i}", {"size": [2, 2], "data_format": "channels_last", "interpolation": "bilinear"}, [logits]))
+        logits = f"logits_up{i}"
+    layers += [
+        _layer("Softmax", "masks", {"axis": -1}, [logits]),
+        _layer("Reshape", "masks_flat", {"target_shape": [size * size, cfg.layers]}, ["masks"]),
+        _layer("Dense", "palette_fc", {"units": cfg.palette_hidden, "activation": "relu", "use_bias": True}, [fc_in]),
+        _layer("Dense", "palette_out", {"units": cfg.layers * 3, "activation": "tanh", "use_bias": True}, ["palette_fc"]),
+        _layer("Reshape", "palette", {"target_shape": [cfg.layers, 3]}, ["palette_out"]),
+        _layer("Dot", "paint", {"axes": [2, 1], "normalize": False}, ["masks_flat", "palette"]),
+        _layer("Reshape", "image", {"target_shape": [size, size, 3]}, ["paint"]),
+    ]
+    return layers
 
 
 def keras_weights(model):
@@ -129,6 +163,9 @@ def keras_weights(model):
         out += [(f"skip{i}/kernel", k), (f"skip{i}/bias", bias)]
     k, bias = conv(G.out)
     out += [("out/kernel", k), ("out/bias", bias)]
+    if isinstance(G, LayeredGenerator):
+        out += [("palette_fc/kernel", G.palette_fc.weight.detach().t().numpy()), ("palette_fc/bias", G.palette_fc.bias.detach().numpy()),
+                ("palette_out/kernel", G.palette_out.weight.detach().t().numpy()), ("palette_out/bias", G.palette_out.bias.detach().numpy())]
     if isinstance(model, TwoStageGenerator):
         U = model.U
         named = [("sr_head", U.head)] + [(f"sr_body{i}", c) for i, c in enumerate(U.body)] + [("sr_upconv", U.up_conv), ("sr_tail", U.tail)]
@@ -145,7 +182,21 @@ def git_revision():
         return "unknown"
 
 
-def write_model(G, vocab, out_dir, model_id, card_extra=None, float16=True):
+class Scaled(torch.nn.Module):
+    """A layered generator drawing at `scale` times its size (its logits upsampled first)."""
+
+    def __init__(self, G, scale):
+        super().__init__()
+        self.G, self.scale = G, scale
+
+    def forward(self, z, tags):
+        return self.G(z, tags, scale=self.scale)
+
+
+def write_model(G, vocab, out_dir, model_id, card_extra=None, float16=True, scale=1):
+    """scale 2 or 4 (layered generators only): the same girls drawn larger, from the same weights."""
+    if scale != 1 and not isinstance(G, LayeredGenerator):
+        raise ValueError("only a layered generator draws at another scale")
     """G: a Generator or a TwoStageGenerator. Writes the tfjs files, model.onnx with the same
     (float16-rounded) weights, tags.json and card.json listing every file with its SHA-256."""
     out_dir = Path(out_dir)
@@ -165,16 +216,18 @@ def write_model(G, vocab, out_dir, model_id, card_extra=None, float16=True):
         specs.append(spec)
     (out_dir / "weights.bin").write_bytes(b"".join(blobs))
     model_json = {"format": "layers-model", "generatedBy": "girl-friend-factory training/export.py",
-                  "convertedBy": None, "modelTopology": keras_topology(G),
+                  "convertedBy": None, "modelTopology": keras_topology(G, scale),
                   "weightsManifest": [{"paths": ["weights.bin"], "weights": specs}]}
     (out_dir / "model.json").write_text(json.dumps(model_json))
     tags = [{k: v[k] for k in ("name", *VOCAB_LABELS, "frequency") if k in v} for v in vocab]
     (out_dir / "tags.json").write_text(json.dumps({"tags": tags}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    write_onnx(copy.deepcopy(G), base.cfg.z_dim, base.cfg.num_tags, out_dir / "model.onnx", float16_weights=float16)
+    served = copy.deepcopy(G)
+    write_onnx(Scaled(served, scale) if scale != 1 else served, base.cfg.z_dim, base.cfg.num_tags, out_dir / "model.onnx", float16_weights=float16)
     card = {"format": FORMAT_VERSION, "id": model_id, "name": model_id, "zDim": base.cfg.z_dim,
-            "imageSize": base.cfg.image_size * (2 if two_stage else 1), "numTags": base.cfg.num_tags,
+            "imageSize": base.cfg.image_size * (2 if two_stage else 1) * scale, "numTags": base.cfg.num_tags,
             **({"baseImageSize": base.cfg.image_size, "upscaler": asdict(G.U.cfg)} if two_stage else {}),
             "parameters": sum(p.numel() for p in G.parameters()),
+            **({"head": "layered", "layers": base.cfg.layers} if isinstance(base, LayeredGenerator) else {}),
             "weightsDtype": "float16" if float16 else "float32",
             "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "codeVersion": git_revision(), **(card_extra or {}), "files": file_manifest(out_dir)}
@@ -182,11 +235,35 @@ def write_model(G, vocab, out_dir, model_id, card_extra=None, float16=True):
     return card
 
 
+TRAINING_STATE_LIMIT = 8 * 1024 * 1024
+
+
+def write_training_state(run_dir, out_dir):
+    """training-state.pt beside the model: a layered run's G and G_ema as float16 with its config,
+    step and vocabulary, so that training goes on from the model folder on a machine without runs/
+    (layered_train --init-from). {"file", "bytes", "step"} for the card."""
+    path = Path(run_dir) / "ckpt.pt"
+    if not path.is_file():
+        raise FileNotFoundError(f"{run_dir} is not a run folder (no ckpt.pt)")
+    ckpt = torch.load(path, map_location="cpu")
+    if ckpt["config"].get("head") != "layered":
+        raise ValueError(f"{run_dir} is not a layered run (the RGB generator carries its discriminator: --discriminator)")
+    half = {k: {n: t.half() if t.is_floating_point() else t for n, t in ckpt[k].items()} for k in ("G", "G_ema")}
+    state = {**half, "config": ckpt["config"], "vocab": ckpt["vocab"], "step": ckpt["step"], "images_seen": ckpt["images_seen"]}
+    out = Path(out_dir) / "training-state.pt"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(state, out)
+    if out.stat().st_size > TRAINING_STATE_LIMIT:
+        out.unlink()
+        raise ValueError(f"the training state would be {out.stat().st_size / 1e6:.1f} MB: more than 8 MB")
+    return {"file": out.name, "bytes": out.stat().st_size, "step": ckpt["step"]}
+
+
 def load_run_generator(run_dir):
     """G_ema (eval mode) and the vocabulary from a run folder's ckpt.pt."""
     ckpt = torch.load(Path(run_dir) / "ckpt.pt", map_location="cpu")
-    net = NetConfig(**ckpt["config"]["net"])
-    G = Generator(net)
+    layered = ckpt["config"].get("head") == "layered"
+    G = LayeredGenerator(LayeredConfig(**ckpt["config"]["net"])) if layered else Generator(NetConfig(**ckpt["config"]["net"]))
     G.load_state_dict(ckpt["G_ema"])
     return G.eval(), ckpt
 
@@ -235,9 +312,11 @@ def generator_source(path):
                     "commandLines": [{"command": "python3 -m training.train " + " ".join(h["argv"][1:]), "fromStep": h["fromStep"]}
                                      for h in starts]}
         config_path = path / "config.json"
-        codes = json.loads(config_path.read_text()).get("factorCodes") if config_path.is_file() else None
-        if codes:  # which z numbers choose which untagged variant (training/factor_codes.py)
-            training["factorCodes"] = codes
+        config = json.loads(config_path.read_text()) if config_path.is_file() else {}
+        if config.get("factorCodes"):  # which z numbers choose which untagged variant (training/factor_codes.py)
+            training["factorCodes"] = config["factorCodes"]
+        if config.get("drawCodes"):  # and which choose the other untagged draws (training/draw_codes.py)
+            training["drawCodes"] = config["drawCodes"]
         vocab = ckpt["vocab"]
         fresh_path = Path(cfg["data"]) / "vocab.json"
         if fresh_path.is_file():  # names and order are the checkpoint's; labels may have been refined since
@@ -301,6 +380,12 @@ def main(argv=None):
     p.add_argument("--snap-codes", action="store_true",
                    help="fold a move of every coded z number to the middle of its variant's share into the generator "
                         "(training/snap_codes.py): the same variants per seed, drawn without blends of two")
+    p.add_argument("--scale", type=int, default=1, choices=[1, 2, 4],
+                   help="a layered generator only: draw at this multiple of its size (its mask logits upsampled), "
+                        "e.g. 2 for the 256 px sibling of a 128 px model: the same girls from the same weights")
+    p.add_argument("--training-state", action="store_true",
+                   help="a layered run only: also write training-state.pt (G and its EMA as float16, at most 8 MB) so "
+                        "that a fresh machine resumes training from the model folder: layered_train --init-from MODEL")
     p.add_argument("--codes-data", help="with --snap-codes, for a generator without a code layer: the rendered folder "
                                         "whose codes it learnt (default: the data its run or card names)")
     a = p.parse_args(argv)
@@ -338,7 +423,17 @@ def main(argv=None):
         except DiscriminatorFileError as e:
             print(f"error: --discriminator: {e}", file=sys.stderr)
             sys.exit(2)
-    card = write_model(G, vocab, a.out, model_id, extra, float16=not a.float32)
+    if a.training_state:
+        try:
+            extra["trainingState"] = write_training_state(a.run, a.out)
+        except (FileNotFoundError, ValueError) as e:
+            print(f"error: --training-state: {e}", file=sys.stderr)
+            sys.exit(2)
+    try:
+        card = write_model(G, vocab, a.out, model_id, extra, float16=not a.float32, scale=a.scale)
+    except ValueError as e:
+        print(f"error: --scale: {e}", file=sys.stderr)
+        sys.exit(2)
     size = sum(f.stat().st_size for f in Path(a.out).iterdir())
     print(f"exported {model_id}: {card['imageSize']} px, {card['numTags']} tags, {card['parameters']} parameters, {size / 1e6:.2f} MB → {a.out}")
 

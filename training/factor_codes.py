@@ -73,8 +73,14 @@ class FactorCodes:
         return [tuple(c for c, on in zip(cols, row) if on) for row in present.tolist()]
 
     def describe(self, vocab):
-        """{factor: {"variants": n, "zIndex": j, "limitedBy": [tag names]}} for config.json."""
-        return {f: {"variants": self.sizes[j], "zIndex": j, "limitedBy": [vocab[c]["name"] for c in self.restricting[j]]}
+        """{factor: {"variants": n, "zIndex": j, "limitedBy": [tag names], "variantsWith": {key: n}}}
+        for config.json. variantsWith: how many variants z[j] chooses among for each combination of
+        limiting tags the data shows (key: those tags, comma-joined in vocabulary order; "" for
+        none); tags outside it choose among all n (targets). The refine loop (src/core/refine.ts)
+        needs it to pick other variants than a face's own."""
+        return {f: {"variants": self.sizes[j], "zIndex": j, "limitedBy": [vocab[c]["name"] for c in self.restricting[j]],
+                    "variantsWith": {",".join(vocab[c]["name"] for c in key): len(allowed)
+                                     for key, allowed in sorted(self.allowed[j].items())}}
                 for j, f in enumerate(self.names)}
 
     def targets(self, z, tags):

@@ -7,7 +7,9 @@ import type {
   AutocompleteInteraction,
   ButtonInteraction,
   ChatInputCommandInteraction,
+  ContextMenuCommandInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
+  RESTPostAPIContextMenuApplicationCommandsJSONBody,
   StringSelectMenuInteraction,
 } from 'discord.js';
 import type { BotContext } from './context.ts';
@@ -39,4 +41,24 @@ export interface Command {
   /** Keyed by the custom_id's action part. */
   components?: Readonly<Record<string, ComponentHandler>>;
   preconditions?: Preconditions;
+}
+
+/**
+ * A right-click command (Apps → name) on a message or a user. Its name is shown to people
+ * (spaces and capitals allowed), so its components' custom_ids start with a short
+ * `customIdPrefix` instead, which the router finds it by.
+ */
+export interface ContextMenuCommand {
+  data: { readonly name: string; toJSON(): RESTPostAPIContextMenuApplicationCommandsJSONBody };
+  readonly customIdPrefix: string;
+  executeContextMenu(interaction: ContextMenuCommandInteraction, ctx: BotContext): Promise<void>;
+  components?: Readonly<Record<string, ComponentHandler>>;
+  preconditions?: { execute?: readonly Precondition[]; components?: Readonly<Record<string, readonly Precondition[]>> };
+}
+
+/** Everything the bot registers and routes: slash commands and context menus. */
+export type AnyCommand = Command | ContextMenuCommand;
+
+export function isContextMenu(command: AnyCommand): command is ContextMenuCommand {
+  return 'executeContextMenu' in command;
 }

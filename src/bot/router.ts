@@ -1,25 +1,36 @@
 /**
- * The one interaction router: slash commands and autocomplete go to the module of that
- * name, components to the module named by their custom_id's first part. Every handler runs
+ * The one interaction router: slash commands, context menus and autocomplete go to the
+ * module of that name and type, components to the module named by their custom_id's first
+ * part (a context menu's customIdPrefix). Every handler runs
  * inside one try/catch (errors.ts) and is tracked, so shutdown can wait for replies in flight.
  */
 import type { Interaction } from 'discord.js';
 import { langOf, t } from '../i18n/index.ts';
-import type { Command, Precondition } from './command.ts';
+import { isContextMenu, type AnyCommand, type Precondition } from './command.ts';
 import type { BotContext } from './context.ts';
 import { parseCustomId } from './custom-id.ts';
 import { reportError, tellPrivately } from './errors.ts';
 
+/** Slash commands are type 1, user commands 2, message commands 3: names are unique per type. */
+const keyOf = (type: number, name: string) => `${type}:${name}`;
+
 export class InteractionRouter {
-  private readonly byName: ReadonlyMap<string, Command>;
+  private readonly byKey: ReadonlyMap<string, AnyCommand>;
+  /** By the custom_id's first part: a slash command's name, a context menu's prefix. */
+  private readonly byPrefix: ReadonlyMap<string, AnyCommand>;
   private readonly inFlight = new Set<Promise<void>>();
   private accepting = true;
 
   constructor(
-    commands: readonly Command[],
+    commands: readonly AnyCommand[],
     private readonly ctx: BotContext,
   ) {
-    this.byName = new Map(commands.map((c) => [c.data.name, c]));
+    this.byKey = new Map(commands.map((c) => [keyOf(isContextMenu(c) ? c.data.toJSON().type : 1, c.data.name), c]));
+    this.byPrefix = new Map(commands.map((c) => [isContextMenu(c) ? c.customIdPrefix : c.data.name, c]));
+    // Two modules under one key would silently lose one's interactions or buttons.
+    if (this.byKey.size !== commands.length || this.byPrefix.size !== commands.length) {
+      throw new Error('Two commands share a name of the same type, or a custom_id prefix');
+    }
   }
 
   /** Entry point for the client's interactionCreate event; never throws or rejects. */
@@ -80,16 +91,21 @@ export class InteractionRouter {
   private route(interaction: Interaction): { name: string; preconditions?: readonly Precondition[]; run: () => Promise<void> } | undefined {
     const ctx = this.ctx;
     if (interaction.isChatInputCommand()) {
-      const command = this.byName.get(interaction.commandName);
+      const command = this.byKey.get(keyOf(1, interaction.commandName));
       const sub = interaction.options.getSubcommand(false);
-      if (!command) return undefined;
+      if (!command || isContextMenu(command)) return undefined;
       const declared = command.preconditions?.execute;
       const preconditions = Array.isArray(declared) ? declared : sub ? own(declared as Record<string, readonly Precondition[]> | undefined, sub) : undefined;
       return { name: `/${interaction.commandName}${sub ? ` ${sub}` : ''}`, preconditions, run: () => command.execute(interaction, ctx) };
     }
+    if (interaction.isContextMenuCommand()) {
+      const command = this.byKey.get(keyOf(interaction.commandType, interaction.commandName));
+      if (!command || !isContextMenu(command)) return undefined;
+      return { name: `[${interaction.commandName}]`, preconditions: command.preconditions?.execute, run: () => command.executeContextMenu(interaction, ctx) };
+    }
     if (interaction.isAutocomplete()) {
-      const command = this.byName.get(interaction.commandName);
-      if (!command) return undefined;
+      const command = this.byKey.get(keyOf(1, interaction.commandName));
+      if (!command || isContextMenu(command)) return undefined;
       return {
         name: `/${interaction.commandName} (autocomplete)`,
         run: () => (command.autocomplete ? command.autocomplete(interaction, ctx) : interaction.respond([])),
@@ -97,7 +113,7 @@ export class InteractionRouter {
     }
     if (interaction.isButton() || interaction.isStringSelectMenu()) {
       const { command: name, action, args } = parseCustomId(interaction.customId);
-      const command = this.byName.get(name);
+      const command = this.byPrefix.get(name);
       // Own properties only: "gacha:constructor" must not find Object.prototype.constructor.
       const handler = own(command?.components, action);
       return (

@@ -7,10 +7,21 @@ import { dirname } from 'node:path';
 import { Events, type Client } from 'discord.js';
 import { databaseTarget, requireToken, type Config } from '../config.ts';
 import { startRuntime, type Runtime } from '../runtime.ts';
-import { engineOf, FavouritesRepo, GachaResultsRepo, GiftsRepo, MorphStateRepo, namingFile, openDatabase, RateLimitHitsRepo, type Db } from '../store/index.ts';
+import {
+  engineOf,
+  FavouritesRepo,
+  GachaResultsRepo,
+  GiftsRepo,
+  MorphStateRepo,
+  namingFile,
+  openDatabase,
+  RateLimitHitsRepo,
+  UserSettingsRepo,
+  type Db,
+} from '../store/index.ts';
 import { labelFontCoverage, missingFontsMessage } from '../render/fonts.ts';
 import { createClient } from './client.ts';
-import type { Command } from './command.ts';
+import type { AnyCommand } from './command.ts';
 import type { BotContext } from './context.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { RateLimiter, SharedRateLimiter, type DrawLimiter } from './rate-limit.ts';
@@ -25,7 +36,7 @@ export interface BotOptions {
   runtime?: Runtime;
   log?: Logger;
   /** The slash commands to serve (src/commands/index.ts in production). */
-  commands: readonly Command[];
+  commands: readonly AnyCommand[];
   /** How long stop() waits for replies in flight (default 30 s). */
   drainTimeoutMs?: number;
 }
@@ -117,6 +128,7 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
       results,
       morphs: new MorphStateRepo(db),
       gifts,
+      settings: new UserSettingsRepo(db),
       rateLimiter,
       log,
       core: (limit) => runtime.context(limit),

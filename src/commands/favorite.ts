@@ -1,8 +1,11 @@
 /**
- * /favorite add code: name: | list | show slot: | remove slot: | rename slot: name: | give slot: to: — a
- * user's favourites (7 by default), numbered newest first. Every query is by the caller's
- * own user id, so nobody can see or change another user's list. Lists are private. Gifts
- * (favorite/gift.ts) copy a favourite into another user's list only when they accept.
+ * /favorite add code: name: | list | show slot: | remove slot: | rename slot: name: |
+ * visibility who: — a user's favourites (7 by default), numbered newest first. Every query is
+ * by the caller's own user id, so nobody can change another user's list, and lists are
+ * private: others see them only through the "Favourites" user command, and only once their
+ * owner made them public (/favorite visibility, favourites-of.ts).
+ * `give slot: to:` offers a copy of a favourite to another user (favorite/gift.ts); it joins
+ * their list only when they accept.
  */
 import {
   ActionRowBuilder,
@@ -35,6 +38,7 @@ import { checkSlot, drawableGirl, favouriteGirl, favouriteLabel, favouriteLabelT
 import { named, slotOption } from './shared/options.ts';
 import { withStudioLink } from './shared/studio-link.ts';
 import { tagsText } from './shared/tag-names.ts';
+import { setVisibility, visibilitySubcommand } from './shared/visibility.ts';
 
 export const data = named(new SlashCommandBuilder(), 'favorite', 'お気に入り', 'Your favourite girls', 'お気に入りの女の子')
   .addSubcommand((s) =>
@@ -58,6 +62,7 @@ export const data = named(new SlashCommandBuilder(), 'favorite', 'お気に入�
       .addIntegerOption((o) => slotOption(o, 'Which favourite (1 = newest)', 'どのお気に入りか（1 が最新）'))
       .addStringOption((o) => named(o, 'name', '名前', 'Her new name', '新しい名前').setRequired(true).setMaxLength(NAME_MAX_CHARS)),
   )
+  .addSubcommand(visibilitySubcommand)
   .addSubcommand((s) =>
     named(s, 'give', '贈る', 'Offer a copy of a favourite to someone', 'お気に入りのコピーを誰かに贈る')
       .addIntegerOption((o) => slotOption(o, 'Which favourite (1 = newest)', 'どのお気に入りか（1 が最新）'))
@@ -131,6 +136,9 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       await interaction.reply({ content: tr('fav.renamed', { slot, name: escapeMarkdown(renamed.favourite.name ?? '') }), flags: MessageFlags.Ephemeral });
       return;
     }
+    case 'visibility':
+      await setVisibility(interaction, ctx);
+      return;
     case 'give':
       await give(interaction, ctx);
       return;
@@ -174,8 +182,14 @@ async function notFound(ctx: BotContext, user: string, slot: number): Promise<Re
 /** Embed budget (Discord: 6000 characters per message in all embeds). */
 const EMBED_BUDGET = 5500;
 
-/** A grid of the favourites plus an embed: one field per favourite with tags, model and code. */
-async function listReply(ctx: BotContext, favourites: Favourite[], tr: Translate, limitBytes: number): Promise<Reply> {
+/** A grid of the favourites plus an embed: one field per favourite with tags, model and code. `heading`: for someone else's list. */
+export async function listReply(
+  ctx: BotContext,
+  favourites: Favourite[],
+  tr: Translate,
+  limitBytes: number,
+  heading: { title?: string; footer?: string } = {},
+): Promise<Reply> {
   const girls = favourites.map((f) => drawableGirl(ctx, f));
   const picture = await gallery(
     ctx.core(limitBytes),
@@ -191,9 +205,9 @@ async function listReply(ctx: BotContext, favourites: Favourite[], tr: Translate
   });
   const withCodes = fields.reduce((n, f) => n + f.name.length + f.tags.length + (f.code?.length ?? 0) + 4, 0) <= EMBED_BUDGET;
   const embed = new EmbedBuilder()
-    .setTitle(tr('fav.list_title', { count: favourites.length, limit: ctx.favourites.limit }))
+    .setTitle(heading.title ?? tr('fav.list_title', { count: favourites.length, limit: ctx.favourites.limit }))
     .setImage(`attachment://${picture.name}`)
-    .setFooter({ text: tr('fav.list_footer') })
+    .setFooter({ text: heading.footer ?? tr('fav.list_footer') })
     .addFields(fields.map((f) => ({ name: f.name, value: withCodes && f.code ? `${f.tags}\n\`${f.code}\`` : f.tags })));
   const files = filesOf([picture]);
   if (!withCodes) {

@@ -1,6 +1,6 @@
 /**
  * /gacha tags: count: seed: — the original's infinite gacha: a numbered grid of new girls.
- * Without tags it opens the tag picker. Owns the buttons of every tile picture (⭐ 🔀 🔄 📋).
+ * Without tags it opens the tag picker. Owns the buttons of every tile picture (⭐ 🔀 🔍 🔄 📋).
  */
 import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction, type AutocompleteInteraction } from 'discord.js';
 import type { BotContext } from '../bot/context.ts';
@@ -14,6 +14,7 @@ import { vocabularyOfDefault } from './shared/vocabulary.ts';
 import * as buttons from './gacha/buttons.ts';
 import { pickerMessage } from './gacha/picker.ts';
 import { postGacha } from './gacha/post.ts';
+import * as refine from './gacha/refine.ts';
 
 export const data = named(
   new SlashCommandBuilder(),
@@ -80,6 +81,11 @@ const tileHandlers: Readonly<Record<string, ComponentHandler>> = {
   [TILE_ACTIONS.variations]: buttons.variationsOfTile,
   [TILE_ACTIONS.reroll]: buttons.reroll,
   [TILE_ACTIONS.codes]: buttons.codes,
+  [TILE_ACTIONS.refine]: refine.startFromMenu,
+  [TILE_ACTIONS.refineTile]: refine.startFromTile,
+  [TILE_ACTIONS.refineMenu]: refine.chooseTile,
+  [refine.REFINE_ACTIONS.pick]: refine.pick,
+  [refine.REFINE_ACTIONS.done]: refine.done,
 };
 
 export const components: Readonly<Record<string, ComponentHandler>> = {
@@ -92,7 +98,7 @@ export const components: Readonly<Record<string, ComponentHandler>> = {
 
 /**
  * What draws counts against the user's drawing rate limit: the command (a tag picker shown
- * instead gives the use back), 🔀, 🔄 and the picker's 🎲. ⭐, 📋 and picker changes do not.
+ * instead gives the use back), 🔀, 🔄, 🔍 and its picks, and the picker's 🎲. ⭐, 📋 and picker changes do not.
  */
 export const preconditions: Preconditions = {
   execute: ['drawLimit'],
@@ -101,5 +107,10 @@ export const preconditions: Preconditions = {
     var: ['drawLimit'], // the 🔀 menu's id before the rename
     [TILE_ACTIONS.reroll]: ['drawLimit'],
     draw: ['drawLimit'],
+    // 🔍 and each refine pick draw a round (the private tile menu does not).
+    [TILE_ACTIONS.refine]: ['drawLimit'],
+    [TILE_ACTIONS.refineTile]: ['drawLimit'],
+    [refine.REFINE_ACTIONS.pick]: ['drawLimit'],
+    [refine.REFINE_ACTIONS.done]: ['drawLimit'],
   },
 };

@@ -22,13 +22,25 @@ try {
 }
 post({ type: 'ready', backend: engine.backend, models: [...engine.models.keys()], numTensors: engine.numTensors() });
 
+// Only ONNX Runtime's native runs make termination unsafe (tfjs backends survive it): the flag
+// tells the slot when it must wait for a late answer instead of ending this thread.
+const inNativeRun = init.inNativeRun && engine.backend.name === 'onnxruntime' ? new Int32Array(init.inNativeRun) : undefined;
+const runGuarded = async (msg: ToWorker): Promise<Uint8Array> => {
+  if (inNativeRun) Atomics.store(inNativeRun, 0, 1);
+  try {
+    return await engine.run(msg.modelId, msg.input, msg.count);
+  } finally {
+    if (inNativeRun) Atomics.store(inNativeRun, 0, 0);
+  }
+};
+
 let batches = 0;
 port.on('message', (msg: ToWorker) => {
   if (msg.type !== 'run') return;
   batches++;
   if (init.crashOnBatch === batches) throw new Error(`injected crash on batch ${batches} (faultInjection)`);
   if (init.hangOnBatch === batches) return; // injected hang (faultInjection): no answer, ever
-  engine.run(msg.modelId, msg.input, msg.count).then(
+  runGuarded(msg).then(
     (pixels) => post({ type: 'result', batchId: msg.batchId, pixels, numTensors: engine.numTensors() }, [pixels.buffer as ArrayBuffer]),
     (e: unknown) => post({ type: 'failed', batchId: msg.batchId, error: serializeError(e), numTensors: engine.numTensors() }),
   );

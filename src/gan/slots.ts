@@ -73,6 +73,10 @@ export class WorkerSlot implements Slot {
   /** How many times this slot's worker was (re)started. */
   starts = 0;
   private worker: Worker | undefined;
+  /** The current worker's flag: 1 while ONNX Runtime runs a batch natively (worker-protocol.ts). */
+  private inNativeRun = new Int32Array(new SharedArrayBuffer(4));
+  /** Workers that timed out inside a native run: replaced, and ended once their run returns. */
+  private readonly detached = new Map<Worker, Int32Array>();
   private pending: { batchId: number; resolve(p: Uint8Array): void; reject(e: Error): void; timer: NodeJS.Timeout } | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   private nextBatchId = 1;
@@ -89,7 +93,9 @@ export class WorkerSlot implements Slot {
   private start(): void {
     this.starts++;
     this.state = 'starting';
+    this.inNativeRun = new Int32Array(new SharedArrayBuffer(4));
     const data: WorkerInit = {
+      inNativeRun: this.inNativeRun.buffer as SharedArrayBuffer,
       modelDirs: this.init.modelDirs,
       backend: this.init.backend,
       ...(this.init.threads ? { threads: this.init.threads } : {}),
@@ -104,7 +110,15 @@ export class WorkerSlot implements Slot {
     this.ready.catch(() => {}); // observed by the service; never an unhandled rejection
 
     worker.on('message', (msg: FromWorker) => {
-      if (worker !== this.worker) return;
+      if (worker !== this.worker) {
+        // A detached worker's late answer: its native run is over, so it can be ended safely now.
+        if (this.detached.has(worker) && (msg.type === 'result' || msg.type === 'failed')) {
+          this.detached.delete(worker);
+          void worker.terminate();
+          this.hooks.log?.info({ worker: this.index, batchId: msg.batchId }, 'a timed-out batch finished late; its worker is ended');
+        }
+        return;
+      }
       switch (msg.type) {
         case 'ready':
           this.backend = msg.backend;
@@ -140,10 +154,10 @@ export class WorkerSlot implements Slot {
         }
       }
     });
-    const crashed = (why: string) => {
+    const crashed = (why: string, end = true) => {
       if (worker !== this.worker || this.state === 'closed') return;
       this.worker = undefined;
-      void worker.terminate();
+      if (end) void worker.terminate();
       this.crashes++;
       this.hooks.log?.error({ worker: this.index, why, crashes: this.crashes }, 'generator worker crashed');
       const p = this.pending;
@@ -166,8 +180,23 @@ export class WorkerSlot implements Slot {
       }, delay);
     };
     worker.on('error', (err) => crashed(err.message));
-    worker.on('exit', (code) => crashed(`exited with code ${code}`));
+    worker.on('exit', (code) => {
+      this.detached.delete(worker);
+      crashed(`exited with code ${code}`);
+    });
+    this.replaceHung = (why) => {
+      if (worker !== this.worker) return;
+      if (Atomics.load(this.inNativeRun, 0) === 1) {
+        // Inside ONNX Runtime: ending the thread now would abort the process. A fresh worker
+        // takes over; this one is ended when its run returns (the 'message' handler above).
+        this.detached.set(worker, this.inNativeRun);
+        crashed(why, false);
+      } else crashed(why);
+    };
   }
+
+  /** Replaces the current worker after a batch timed out (set by start() for its worker). */
+  private replaceHung: (why: string) => void = () => {};
 
   run(batch: SlotRun): Promise<Uint8Array> {
     const worker = this.worker;
@@ -186,7 +215,7 @@ export class WorkerSlot implements Slot {
         const seconds = Math.round(timeoutMs / 100) / 10;
         this.hooks.log?.error({ worker: this.index, batchId, count: batch.count, timeoutMs }, 'generator worker did not answer: restarting it');
         reject(new GeneratorError('worker_timeout', `The image generator did not answer within ${seconds} s and has been restarted; please try again.`));
-        void worker.terminate();
+        if (worker === this.worker) this.replaceHung(`batch ${batchId} timed out after ${seconds} s`);
       }, timeoutMs);
       this.pending = { batchId, resolve, reject, timer };
       const msg: ToWorker = { type: 'run', batchId, modelId: batch.modelId, count: batch.count, input: batch.input };
@@ -202,7 +231,26 @@ export class WorkerSlot implements Slot {
     if (this.pending) clearTimeout(this.pending.timer);
     this.pending?.reject(new GeneratorError('closed', 'The generator shut down before this picture was drawn.'));
     this.pending = undefined;
-    if (w) await w.terminate();
+    const endings = [...this.detached].map(([d, flag]) => this.endWhenOutOfNative(d, flag));
+    this.detached.clear();
+    if (w) endings.push(this.endWhenOutOfNative(w, this.inNativeRun));
+    await Promise.all(endings);
+  }
+
+  /**
+   * Ends a worker once it is out of ONNX Runtime's native code (at most one batch timeout
+   * later). One still inside after that is unreferenced instead: the process may exit around
+   * it, but terminating it would abort the process.
+   */
+  private async endWhenOutOfNative(w: Worker, inNativeRun: Int32Array): Promise<void> {
+    const deadline = Date.now() + (this.init.batchTimeoutMs ?? DEFAULT_BATCH_TIMEOUT_MS);
+    while (Atomics.load(inNativeRun, 0) === 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    if (Atomics.load(inNativeRun, 0) === 1) {
+      this.hooks.log?.warn({ worker: this.index }, 'generator worker still inside ONNX Runtime at shutdown: left to the process exit');
+      w.unref();
+      return;
+    }
+    await w.terminate();
   }
 }
 

@@ -13,6 +13,12 @@ export interface WorkerInit {
   crashOnBatch?: number;
   /** Test hook: never answer this (1-based) batch, as a hung backend would. */
   hangOnBatch?: number;
+  /**
+   * One Int32 the worker sets to 1 while ONNX Runtime runs a batch natively and back to 0 after:
+   * terminating a worker in that window aborts the whole process (onnxruntime-node throws a
+   * Napi::Error into a torn-down environment), so the slot must not terminate it then.
+   */
+  inNativeRun?: SharedArrayBuffer;
 }
 
 export type ToWorker = {

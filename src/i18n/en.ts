@@ -33,7 +33,7 @@ export const en = {
   'error.tile': 'There is no tile {tile} in this picture.',
   'error.mixed_models': 'These favourites come from different models, whose faces cannot be mixed.',
 
-  'tiles.hint': '⭐n keeps tile n · 🔀 variations · 🔄 reroll · 📋 share codes',
+  'tiles.hint': '⭐n keeps tile n · 🔀 variations · 🔍 refine · 🔄 reroll · 📋 share codes',
   'tiles.hint_short': '⭐n keeps tile n · 📋 share codes',
   'tiles.codes_only': '📋 share codes of every tile',
   'tiles.fav_placeholder': '⭐ Keep a tile…',
@@ -49,6 +49,22 @@ export const en = {
   'gacha.warning': '⚠️ {message}',
   'variations.content': '🔀 {count} variations of {of} (σ {sigma}, noise seed {seed}); tile 1 is the original.',
   'variations.of_tile': 'tile {tile}',
+
+  'tiles.refine_placeholder': '🔍 Refine a tile, round by round…',
+  'tiles.refine': 'Refine',
+  'refine.choose_tile': '🔍 Which tile shall we refine?',
+  'refine.round': '🔍 Round {round} of {rounds}: her {part}. Pick the one you like (1 keeps her as she is).',
+  'refine.round_sigma':
+    '🔍 Round {round} of {rounds}: variations of her (σ {sigma}; this model has no coded parts). Pick the one you like (1 keeps her as she is).',
+  'refine.round_few': 'Her tags allow only {count} other looks here.',
+  'refine.part.outline': 'hair and face outline',
+  'refine.part.eyes': 'eyes and brows',
+  'refine.part.mouth': 'mouth and nose',
+  'refine.part.framing': 'framing and colours',
+  'refine.as_she_is': '1 · as she is',
+  'refine.done': 'Done',
+  'refine.final': '🔍 Refined in {rounds} rounds. ⭐1 keeps her as a favourite; 🔍 refines her again. Share code: `{code}`',
+  'refine.not_yours': 'Only the one who started this refinement can pick here. Press 🔍 under any girl to refine your own.',
 
   'picker.content': 'Pick tags (a menu left empty is filled at random for each girl), then press 🎲 Draw. {count} girls{seed}.',
   'picker.seed': ' from seed {seed}',
@@ -98,6 +114,31 @@ export const en = {
   'gift.error.private_here':
     'This server lets me answer you only privately, so {receiver} could not see the offer; it has been withdrawn. Give her in a channel where I can post, or in a group chat.',
 
+  'fav.visibility_public': '🌐 Your favourites are public: anyone can see them by right-clicking you → Apps → Favourites.',
+  'fav.visibility_private': '🔒 Your favourites are private: only you can see them.',
+  'fav.visibility_change': 'Change it with `/favorite visibility who:`.',
+
+  'favs.bot': '{user} is a bot, and bots keep no favourites.',
+  'favs.private': '{user} keeps their favourites private. (Each of us chooses with `/favorite visibility`.)',
+  'favs.none': '{user} shares their favourites but has none yet.',
+  'favs.content': '💖 The favourites of {user}:',
+  'favs.title': 'Their favourites ({count})',
+  'favs.footer': 'Shared by their owner (/favorite visibility). Keep a copy of one with /favorite add code:',
+
+  'open.nothing':
+    'I found no girl in that message. “Open this girl” works on a message holding a share code, a studio link, or one of my pictures with its buttons.',
+  'open.expired':
+    'That picture is older than the bot keeps its girls (its buttons have expired too), and its text holds no share code. Open a newer one, or one with her code.',
+  'open.what_picture': 'from that picture',
+  'open.what_code': 'from the share code in that message',
+  'open.what_first_code': 'the first of {count} share codes in that message',
+  'open.what_tile': 'girl {tile} of that message',
+  'open.which_tile': 'That picture shows {count} girls: which one shall I open?',
+  'open.which_code': 'That message holds {count} share codes: which girl shall I open?',
+  'open.placeholder': 'Open girl…',
+  'open.choice': 'Girl {n}',
+  'open.first_only': 'The menu lists the first {shown}.',
+
   'generate.content': '🎨 {what} · {tags}\nShare code: `{code}`',
   'generate.seed': 'seed {seed}',
   'generate.code': 'from a share code',
@@ -127,9 +168,14 @@ export const en = {
     '`/favorite add | list | show | remove | rename` your {limit} favourites.',
     '`/favorite give slot: to:@someone` offers them a copy of a favourite: they accept (she joins their favourites) or decline; offers last a day.',
     '`/restyle tags1: tags2: tags3:` your favourites (and random girls) redrawn with other tags.',
+    '🔍 under a picture: refine a girl in 4 rounds of 9 (hair and face outline, eyes, mouth, framing and colours), then keep her.',
     '`/morph slot: to: steps:` one favourite morphing towards other tags; morphs chain.',
     '`/blend slots:"1 3" steps:` favourites blended: 2 as a strip, 3–4 as a grid.',
     '`/tags` every tag, with Japanese names.',
+    '`/favorite visibility who:` let others see your favourites, or not (private by default).',
+    'Right-click a message → Apps → **Open this girl**: the girl of a share code, a studio link or one of my pictures, just for you.',
+    'Right-click a user → Apps → **Favourites**: their favourites, if they made them public.',
+    'Add the app to your own account (user install) to use it in any server, DM or group chat; where a server limits outside apps, replies come only to you.',
     'Some faces come out strange: rare seeds are often the broken ones.',
   ].join('\n'),
 

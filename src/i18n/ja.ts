@@ -29,7 +29,7 @@ export const ja: Record<MessageKey, string> = {
   'error.tile': 'この画像にタイル {tile} はありません。',
   'error.mixed_models': 'このお気に入りたちは別々のモデルのもので、混ぜられません。',
 
-  'tiles.hint': '⭐n でタイル n をお気に入りに · 🔀 バリエーション · 🔄 引き直し · 📋 共有コード',
+  'tiles.hint': '⭐n でタイル n をお気に入りに · 🔀 バリエーション · 🔍 仕上げ · 🔄 引き直し · 📋 共有コード',
   'tiles.hint_short': '⭐n でタイル n をお気に入りに · 📋 共有コード',
   'tiles.codes_only': '📋 全タイルの共有コード',
   'tiles.fav_placeholder': '⭐ お気に入りにするタイル…',
@@ -45,6 +45,22 @@ export const ja: Record<MessageKey, string> = {
   'gacha.warning': '⚠️ {message}',
   'variations.content': '🔀 {of} のバリエーション {count} 人（σ {sigma}、ノイズのシード {seed}）。タイル 1 が元の子です。',
   'variations.of_tile': 'タイル {tile}',
+
+  'tiles.refine_placeholder': '🔍 タイルを選んで少しずつ仕上げる…',
+  'tiles.refine': '仕上げ',
+  'refine.choose_tile': '🔍 どのタイルを仕上げますか？',
+  'refine.round': '🔍 ラウンド {round}/{rounds}: {part}。気に入った子を選んでください（1 はそのまま）。',
+  'refine.round_sigma':
+    '🔍 ラウンド {round}/{rounds}: この子のバリエーション（σ {sigma}。このモデルには部位ごとのコードがありません）。気に入った子を選んでください（1 はそのまま）。',
+  'refine.round_few': 'この子のタグでは、ここで選べる別の形は {count} 通りだけです。',
+  'refine.part.outline': '髪型と顔の輪郭',
+  'refine.part.eyes': '目と眉',
+  'refine.part.mouth': '口と鼻',
+  'refine.part.framing': '構図と色',
+  'refine.as_she_is': '1 · そのまま',
+  'refine.done': '決定',
+  'refine.final': '🔍 {rounds} ラウンドで仕上がりました。⭐1 でお気に入りに、🔍 でもう一度仕上げられます。共有コード: `{code}`',
+  'refine.not_yours': 'ここで選べるのは仕上げを始めた人だけです。自分の子は、どの画像の下の 🔍 からでも仕上げられます。',
 
   'picker.content': 'タグを選んで 🎲 引く を押してください（空のメニューは 1 人ずつランダム）。{count} 人{seed}。',
   'picker.seed': '、シード {seed} から',
@@ -94,6 +110,31 @@ export const ja: Record<MessageKey, string> = {
   'gift.error.private_here':
     'このサーバーでは私の返事があなたにしか見えないため、{receiver} さんには贈り物が見えません。取り消しました。私が投稿できるチャンネルかグループチャットで贈ってください。',
 
+  'fav.visibility_public': '🌐 お気に入りを公開中です。誰でもあなたを右クリック → アプリ → お気に入りを見る で見られます。',
+  'fav.visibility_private': '🔒 お気に入りは非公開です。見られるのはあなただけです。',
+  'fav.visibility_change': '`/favorite visibility who:` で変更できます。',
+
+  'favs.bot': '{user} はボットなので、お気に入りはありません。',
+  'favs.private': '{user} さんはお気に入りを非公開にしています。（公開するかどうかは各自が `/favorite visibility` で決めます）',
+  'favs.none': '{user} さんはお気に入りを公開していますが、まだ 1 人もいません。',
+  'favs.content': '💖 {user} さんのお気に入り:',
+  'favs.title': 'お気に入り（{count} 人）',
+  'favs.footer': '持ち主が公開しています（/favorite visibility）。コピーを残すには /favorite add code:',
+
+  'open.nothing':
+    'このメッセージには女の子が見つかりませんでした。「この子を開く」は共有コード、スタジオのリンク、またはボタンつきのこのボットの画像があるメッセージで使えます。',
+  'open.expired':
+    'この画像は保存期間を過ぎています（ボタンも期限切れです）。文面にも共有コードがありません。新しい画像か、共有コードのあるメッセージで開いてください。',
+  'open.what_picture': 'その画像から',
+  'open.what_code': 'そのメッセージの共有コードから',
+  'open.what_first_code': 'そのメッセージの {count} 個の共有コードの最初',
+  'open.what_tile': 'そのメッセージの {tile} 人目',
+  'open.which_tile': 'この画像には {count} 人います。どの子を開きますか？',
+  'open.which_code': 'このメッセージには共有コードが {count} 個あります。どの子を開きますか？',
+  'open.placeholder': '開く子を選ぶ…',
+  'open.choice': '{n} 人目',
+  'open.first_only': 'メニューには最初の {shown} 人だけを表示しています。',
+
   'generate.content': '🎨 {what} · {tags}\n共有コード: `{code}`',
   'generate.seed': 'シード {seed}',
   'generate.code': '共有コードから',
@@ -122,9 +163,14 @@ export const ja: Record<MessageKey, string> = {
     '`/favorite add | list | show | remove | rename` お気に入り（{limit} 人まで）。',
     '`/favorite give slot: to:@相手` お気に入りのコピーを贈る。相手が受け取ればその人のお気に入りに（断ることもできます）。期限は 1 日。',
     '`/restyle tags1: tags2: tags3:` お気に入り（とランダムな子）を別のタグで描き直し（属性変更）。',
+    '画像の下の 🔍: 9 人ずつ 4 ラウンド（髪型と顔の輪郭、目、口、構図と色）で 1 人を仕上げて、お気に入りに。',
     '`/morph slot: to: steps:` お気に入りを別のタグへモーフィング。続けると前回の行き先から始まります。',
     '`/blend slots:"1 3" steps:` お気に入りを混ぜる: 2 人なら帯、3〜4 人ならグリッド。',
     '`/tags` タグの一覧（日本語名つき）。',
+    '`/favorite visibility who:` お気に入りを他の人に見せるかどうか（既定は非公開）。',
+    'メッセージを右クリック → アプリ → **この子を開く**: 共有コード、スタジオのリンク、このボットの画像の子を自分だけに表示。',
+    'ユーザーを右クリック → アプリ → **お気に入りを見る**: その人が公開していればお気に入りを表示。',
+    'アプリを自分のアカウントに追加（ユーザーインストール）すると、どのサーバー・DM・グループチャットでも使えます。外部アプリが制限されたサーバーでは返信は自分だけに見えます。',
     '時々 SAN 値が削れる顔が出ます。珍しいシードほど壊れがちです。',
   ].join('\n'),
 

@@ -14,6 +14,7 @@ const TABLES = [
   { name: 'favourites', columns: ['id', 'user_id', 'slot', 'model_id', 'z', 'tags', 'name', 'created_at'], identity: true },
   { name: 'gacha_results', columns: ['id', 'user_id', 'model_id', 'tags', 'draws', 'params', 'created_at', 'expires_at'], identity: false },
   { name: 'morph_state', columns: ['user_id', 'favourite_id', 'target_tags', 'updated_at'], identity: false },
+  { name: 'user_settings', columns: ['user_id', 'favourites_public', 'updated_at'], identity: false },
   {
     name: 'gift_offers',
     columns: ['id', 'giver_id', 'receiver_id', 'model_id', 'z', 'tags', 'name', 'status', 'created_at', 'expires_at', 'decided_at'],
@@ -42,7 +43,7 @@ export async function copyStore(source: Db, target: Db, onTable?: (table: string
       throw new StoreError('invalid_input', `The target ${target.where} already holds ${table.name} (${row!.n} rows): copy only into an empty, new database.`);
     }
   }
-  const counts = { favourites: 0, gacha_results: 0, morph_state: 0, gift_offers: 0, gift_declines: 0 };
+  const counts = { favourites: 0, gacha_results: 0, morph_state: 0, user_settings: 0, gift_offers: 0, gift_declines: 0 };
   await target.transaction(async (tx) => {
     for (const table of TABLES) {
       const rows = await source.all<Record<string, SqlValue>>(`SELECT ${table.columns.join(', ')} FROM ${table.name} ORDER BY 1`);

@@ -28,6 +28,7 @@ export {
 export { encodeParams, decodeParams, type PictureParams } from './picture-params.ts';
 export { MorphStateRepo, type SetTargetResult } from './morph-state.ts';
 export { RateLimitHitsRepo, type TakeResult } from './rate-limit-hits.ts';
+export { UserSettingsRepo } from './user-settings.ts';
 export { copyStore, type CopyCounts } from './copy.ts';
 export {
   GiftsRepo,

@@ -1,7 +1,8 @@
 /**
  * How a stored picture's tiles were made, typed, and its codec for the `params` JSON column.
  * The column keeps the keys it always had ({kind, psi, fill}, {kind: 'girls', columns,
- * tileTags}, {kind: 'variations', sigma, noiseSeed, of}), so rows written before this type
+ * tileTags}, {kind: 'variations', sigma, noiseSeed, of}; {kind: 'refine', round, noiseSeed} is
+ * new), so rows written before this type
  * existed read the same: a missing or malformed value reads as what the buttons always
  * assumed (ψ 1, random fill on, the picture's own tags, "#1").
  */
@@ -14,7 +15,9 @@ export type PictureParams =
   /** Girls by their z: per-tile tags when they differ from the picture's. */
   | { kind: 'girls'; columns?: number; tileTags?: (TagWeights | undefined)[] }
   /** Variations of one girl (tile 1); `of` names her for the caption. */
-  | { kind: 'variations'; of: string; sigma?: number; noiseSeed?: number };
+  | { kind: 'variations'; of: string; sigma?: number; noiseSeed?: number }
+  /** One round of the refine loop (tile 1 is she as she is); only the row's user picks from it. */
+  | { kind: 'refine'; round: number; noiseSeed?: number };
 
 const isNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 const isWeights = (x: unknown): x is TagWeights =>
@@ -39,6 +42,9 @@ export function encodeParams(p: PictureParams): string {
         ...(p.noiseSeed !== undefined ? { noiseSeed: p.noiseSeed } : {}),
         of: p.of,
       });
+    case 'refine':
+      if (!Number.isInteger(p.round) || p.round < 1) throw new StoreError('invalid_input', `a refine round must be a whole number ≥ 1, got ${p.round}`);
+      return JSON.stringify({ kind: 'refine', round: p.round, ...(p.noiseSeed !== undefined ? { noiseSeed: p.noiseSeed } : {}) });
   }
 }
 
@@ -58,6 +64,9 @@ export function decodeParams(json: string): PictureParams {
       ...(isNumber(raw.sigma) ? { sigma: raw.sigma } : {}),
       ...(isNumber(raw.noiseSeed) ? { noiseSeed: raw.noiseSeed } : {}),
     };
+  }
+  if (raw.kind === 'refine' && Number.isInteger(raw.round) && (raw.round as number) >= 1) {
+    return { kind: 'refine', round: raw.round as number, ...(isNumber(raw.noiseSeed) ? { noiseSeed: raw.noiseSeed } : {}) };
   }
   if (raw.kind === 'girls') {
     return {

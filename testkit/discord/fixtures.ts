@@ -41,6 +41,9 @@ export interface Fixtures {
   channel: ApiObject;
   /** Every guild the bot is in, the first one (`guild`, `channel`) included. */
   guilds: GuildFixture[];
+  /** A server the bot is NOT in, where a user who installed the app on their account uses it:
+   * never announced to the bot, its channel answers 403 Missing Access. */
+  foreignGuild: GuildFixture;
   /** Two ordinary users so tests can check per-user behaviour without inventing ids. */
   users: { alice: ApiObject; bob: ApiObject };
 }
@@ -79,7 +82,8 @@ export function createFixtures(options: FixtureOptions = {}): Fixtures {
   if (!Number.isInteger(count) || count < 1 || count > GUILD_ID_PERIOD) throw new RangeError(`guildCount must be 1–${GUILD_ID_PERIOD}, got ${count}`);
   const guilds = Array.from({ length: count }, (_, k) => makeGuild(k, options));
   const { guild, channel } = guilds[0]!;
-  return { bot, application, guild, channel, guilds, users: { alice: makeUser('alice'), bob: makeUser('bob') } };
+  const foreignGuild = makeGuild(count, { ...options, guildName: 'Elsewhere', channelName: 'lounge' });
+  return { bot, application, guild, channel, guilds, foreignGuild, users: { alice: makeUser('alice'), bob: makeUser('bob') } };
 }
 
 function makeGuild(k: number, options: FixtureOptions): GuildFixture {
@@ -134,7 +138,7 @@ export function shardOfGuild(guildId: string, count: number): number {
 /** The fixture guild with this id (or the guild object itself), or an error naming the known ones. */
 export function findGuild(fx: Fixtures, guild: ApiObject | string): GuildFixture {
   const id = typeof guild === 'string' ? guild : guild.id;
-  const found = fx.guilds.find((g) => g.guild.id === id);
+  const found = fx.guilds.find((g) => g.guild.id === id) ?? (fx.foreignGuild.guild.id === id ? fx.foreignGuild : undefined);
   if (!found)
     throw new Error(`Guild ${id} is not one of the loopback's guilds (${fx.guilds.map((g) => g.guild.id).join(', ')}); see LoopbackOptions.guildCount`);
   return found;
@@ -158,6 +162,11 @@ export function guildMember(user: ApiObject, permissions = DEFAULT_MEMBER_PERMIS
 
 export function dmChannel(user: ApiObject): ApiObject {
   return { id: snowflake(), type: 1, recipients: [user], last_message_id: null, flags: 0 };
+}
+
+/** A group DM (type 3) among users, the bot not among them: a private channel (context 2) only a user install reaches. */
+export function groupDmChannel(users: ApiObject[]): ApiObject {
+  return { id: snowflake(), type: 3, name: null, icon: null, owner_id: users[0]?.id, recipients: users, last_message_id: null, flags: 0 };
 }
 
 /**

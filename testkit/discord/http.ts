@@ -21,6 +21,7 @@ export const errors = {
   unknownMessage: () => new DiscordHttpError(404, 10008, 'Unknown Message'),
   unknownWebhook: () => new DiscordHttpError(404, 10015, 'Unknown Webhook'),
   unknownChannel: () => new DiscordHttpError(404, 10003, 'Unknown Channel'),
+  missingAccess: () => new DiscordHttpError(403, 50001, 'Missing Access'),
   alreadyAcknowledged: () => new DiscordHttpError(400, 40060, 'Interaction has already been acknowledged.'),
   tooLarge: () => new DiscordHttpError(413, 40005, 'Request entity too large'),
   invalidWebhookToken: () => new DiscordHttpError(401, 50027, 'Invalid Webhook Token'),

@@ -3,6 +3,7 @@ import {
   DEFAULT_MEMBER_PERMISSIONS,
   dmChannel,
   findGuild,
+  groupDmChannel,
   guildMember,
   type ApiObject,
   type Fixtures,
@@ -32,7 +33,25 @@ export interface InteractionContext {
   memberPermissions?: string;
   /** Bytes per attachment the bot may upload for this interaction (Discord: 10 MiB by default, more with boosts). */
   attachmentSizeLimit?: number;
+  /**
+   * The user installed the app on their account (integration type 1): authorizing_integration_owners
+   * is `{"1": user id}`. In a guild it defaults to `fixtures.foreignGuild`, a server the bot is not
+   * in (clicks on messages there are user-install clicks by themselves). Only global commands
+   * whose integration_types include 1 can be sent this way, as Discord only offers those.
+   */
+  userInstall?: boolean;
+  /** A group DM among users (context 2): no guild, no member, a channel the bot never saw and
+   * cannot read (403 Missing Access). Implies `userInstall`. */
+  privateChannel?: boolean;
+  /** Discord forces every response to this interaction ephemeral, as in a server that denies the
+   * user "Use External Apps". The bot is not told; its messages just come out ephemeral. */
+  forceEphemeral?: boolean;
 }
+
+/** Where Discord says an interaction happened: in a guild, the bot's DM, or a private channel. */
+export const CONTEXT = { GUILD: 0, BOT_DM: 1, PRIVATE_CHANNEL: 2 } as const;
+/** How the app was installed: on a server, or on a user's account. */
+export const INTEGRATION = { GUILD_INSTALL: 0, USER_INSTALL: 1 } as const;
 
 /** A user option takes the user's API object (e.g. `fixtures.users.bob`, `makeUser('carol')`): Discord sends its id and resolves it. */
 export type OptionValue = string | number | boolean | ApiObject;
@@ -53,7 +72,7 @@ export interface AutocompleteInput extends CommandInput {
 }
 
 /** Looks up what the bot registered (in that guild, else globally) so option types match its definitions. */
-export type CommandLookup = (name: string, guildId: string) => ApiObject | undefined;
+export type CommandLookup = (name: string, guildId: string, type?: number) => ApiObject | undefined;
 
 export interface BuildEnv {
   fixtures: Fixtures;
@@ -61,12 +80,58 @@ export interface BuildEnv {
   defaultAttachmentSizeLimit: number;
   /** One DM channel per user, as in Discord. */
   dmChannels: Map<string, ApiObject>;
+  /** One group DM per user for `privateChannel` interactions (the user and bob, or alice). */
+  privateChannels: Map<string, ApiObject>;
 }
+
+/** A right-click on a message: Apps → `name`. */
+export interface MessageCommandInput extends InteractionContext {
+  name: string;
+  /** The message's API JSON (what Discord puts in data.resolved.messages). */
+  message: ApiObject;
+}
+
+/** A right-click on a user: Apps → `name`. */
+export interface UserCommandInput extends InteractionContext {
+  name: string;
+  target: ApiObject;
+}
+
+const COMMAND_TYPE = { CHAT_INPUT: 1, USER: 2, MESSAGE: 3 } as const;
 
 const OPTION = { SUB_COMMAND: 1, SUB_COMMAND_GROUP: 2, STRING: 3, INTEGER: 4, BOOLEAN: 5, USER: 6, NUMBER: 10 } as const;
 
 export function buildCommand(env: BuildEnv, input: CommandInput): ApiObject {
   return base(env, INTERACTION.COMMAND, commandData(env, input), input);
+}
+
+export function buildMessageCommand(env: BuildEnv, input: MessageCommandInput): ApiObject {
+  const definition = offered(env, input, COMMAND_TYPE.MESSAGE);
+  const data = {
+    id: definition?.id ?? snowflake(),
+    name: input.name,
+    type: COMMAND_TYPE.MESSAGE,
+    target_id: input.message.id,
+    resolved: { messages: { [input.message.id]: input.message } },
+  };
+  return base(env, INTERACTION.COMMAND, data, input);
+}
+
+export function buildUserCommand(env: BuildEnv, input: UserCommandInput): ApiObject {
+  const definition = offered(env, input, COMMAND_TYPE.USER);
+  const inGuild = !input.dm && !input.privateChannel;
+  const data = {
+    id: definition?.id ?? snowflake(),
+    name: input.name,
+    type: COMMAND_TYPE.USER,
+    target_id: input.target.id,
+    resolved: {
+      users: { [input.target.id]: input.target },
+      // In a guild Discord adds the target's member object, without its user.
+      ...(inGuild ? { members: { [input.target.id]: (({ user: _, ...m }) => m)(guildMember(input.target)) } } : {}),
+    },
+  };
+  return base(env, INTERACTION.COMMAND, data, input);
 }
 
 export function buildAutocomplete(env: BuildEnv, input: AutocompleteInput): ApiObject {
@@ -99,8 +164,49 @@ function guildOf(env: BuildEnv, ctx: InteractionContext): GuildFixture {
   return ctx.guild === undefined ? env.fixtures.guilds[0]! : findGuild(env.fixtures, ctx.guild);
 }
 
+/** The interaction's context number: 0 guild, 1 the bot's DM, 2 a private channel. */
+function contextOf(ctx: InteractionContext): number {
+  return ctx.privateChannel ? CONTEXT.PRIVATE_CHANNEL : ctx.dm ? CONTEXT.BOT_DM : CONTEXT.GUILD;
+}
+
+/** A user install: asked for, or implied by where it happens (a private channel, a guild the bot is not in). */
+function isUserInstall(env: BuildEnv, ctx: InteractionContext): boolean {
+  if (ctx.userInstall || ctx.privateChannel) return true;
+  if (ctx.dm || ctx.guild === undefined) return false;
+  const id = typeof ctx.guild === 'string' ? ctx.guild : ctx.guild.id;
+  return id === env.fixtures.foreignGuild.guild.id;
+}
+
+/**
+ * The registered command Discord would show here, or an error saying why a user could not
+ * run it: a user install sees only global commands that list integration type 1, and a
+ * command whose `contexts` leaves out this context is not offered there. Names the bot never
+ * registered pass (tests of the loopback itself send made-up commands).
+ */
+function offered(env: BuildEnv, input: InteractionContext & { name: string }, type: number = COMMAND_TYPE.CHAT_INPUT): ApiObject | undefined {
+  const userInstall = isUserInstall(env, input);
+  const guildId =
+    input.privateChannel || input.dm || (userInstall && input.guild === undefined) ? env.fixtures.guilds[0]!.guild.id : guildOf(env, input).guild.id;
+  const definition = env.lookupCommand(input.name, userInstall ? '' : guildId, type);
+  if (!definition) {
+    if (userInstall && env.lookupCommand(input.name, guildId, type)) {
+      throw new Error(`"${input.name}" is a guild command: Discord offers only global commands to a user install`);
+    }
+    return undefined;
+  }
+  const context = contextOf(input);
+  const installs: number[] = definition.integration_types ?? [INTEGRATION.GUILD_INSTALL];
+  if (userInstall && !installs.includes(INTEGRATION.USER_INSTALL)) {
+    throw new Error(`"${input.name}" is not offered to user installs: its integration_types are [${installs.join(', ')}]`);
+  }
+  const contexts: number[] | null | undefined = definition.contexts;
+  if (contexts && !contexts.includes(context))
+    throw new Error(`"${input.name}" is not offered in context ${context}: its contexts are [${contexts.join(', ')}]`);
+  return definition;
+}
+
 function commandData(env: BuildEnv, input: CommandInput, focused?: string): ApiObject {
-  const definition = env.lookupCommand(input.name, guildOf(env, input).guild.id);
+  const definition = offered(env, input);
   let definedOptions: ApiObject[] = definition?.options ?? [];
   const path: Array<{ name: string; type: number }> = [];
   if (input.subcommandGroup) {
@@ -120,7 +226,7 @@ function commandData(env: BuildEnv, input: CommandInput, focused?: string): ApiO
     type: 1,
     ...(definition?.guild_id ? { guild_id: definition.guild_id } : {}),
     ...(options.length ? { options } : {}),
-    ...(users.size ? { resolved: resolvedUsers(users, !input.dm) } : {}),
+    ...(users.size ? { resolved: resolvedUsers(users, !input.dm && !input.privateChannel) } : {}),
   };
 }
 
@@ -173,6 +279,7 @@ function base(env: BuildEnv, type: number, data: ApiObject, ctx: InteractionCont
   const user = ctx.user ?? fx.users.alice;
   const id = snowflake();
   const appPermissions = ctx.appPermissions ?? DEFAULT_APP_PERMISSIONS;
+  const userInstall = isUserInstall(env, ctx);
   const common = {
     id,
     application_id: fx.application.id,
@@ -187,6 +294,22 @@ function base(env: BuildEnv, type: number, data: ApiObject, ctx: InteractionCont
     attachment_size_limit: ctx.attachmentSizeLimit ?? env.defaultAttachmentSizeLimit,
     ...extra,
   };
+  if (ctx.privateChannel) {
+    let channel = ctx.channel ?? env.privateChannels.get(user.id);
+    if (!channel) {
+      channel = groupDmChannel([user, user.id === fx.users.bob.id ? fx.users.alice : fx.users.bob]);
+      env.privateChannels.set(user.id, channel);
+    }
+    // No guild, no member: only the user, and the user install that lets the app answer here.
+    return {
+      ...common,
+      channel,
+      channel_id: channel.id,
+      user,
+      context: CONTEXT.PRIVATE_CHANNEL,
+      authorizing_integration_owners: { [INTEGRATION.USER_INSTALL]: user.id },
+    };
+  }
   if (ctx.dm) {
     let channel = ctx.channel ?? env.dmChannels.get(user.id);
     if (!channel) {
@@ -198,12 +321,16 @@ function base(env: BuildEnv, type: number, data: ApiObject, ctx: InteractionCont
       channel,
       channel_id: channel.id,
       user,
-      context: 1,
-      authorizing_integration_owners: { 0: '0' },
+      context: CONTEXT.BOT_DM,
+      authorizing_integration_owners: userInstall ? { [INTEGRATION.USER_INSTALL]: user.id } : { [INTEGRATION.GUILD_INSTALL]: '0' },
     };
   }
-  const { guild, channel: guildChannel } = guildOf(env, ctx);
+  const { guild, channel: guildChannel } = userInstall && ctx.guild === undefined ? fx.foreignGuild : guildOf(env, ctx);
   const channel: ApiObject = { ...(ctx.channel ?? guildChannel), permissions: ctx.memberPermissions ?? DEFAULT_MEMBER_PERMISSIONS };
+  const botInGuild = fx.guilds.some((g) => g.guild.id === guild.id);
+  const owners: Record<string, string> = {};
+  if (botInGuild) owners[INTEGRATION.GUILD_INSTALL] = guild.id;
+  if (userInstall) owners[INTEGRATION.USER_INSTALL] = user.id;
   return {
     ...common,
     channel,
@@ -212,7 +339,7 @@ function base(env: BuildEnv, type: number, data: ApiObject, ctx: InteractionCont
     guild: { id: guild.id, locale: ctx.guildLocale ?? guild.preferred_locale, features: [] },
     guild_locale: ctx.guildLocale ?? guild.preferred_locale,
     member: guildMember(user, ctx.memberPermissions ?? DEFAULT_MEMBER_PERMISSIONS),
-    context: 0,
-    authorizing_integration_owners: { 0: guild.id },
+    context: CONTEXT.GUILD,
+    authorizing_integration_owners: owners,
   };
 }

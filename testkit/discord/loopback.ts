@@ -9,16 +9,21 @@ import {
   buildAutocomplete,
   buildCommand,
   buildComponent,
+  buildMessageCommand,
   buildModalSubmit,
+  buildUserCommand,
   DEFAULT_ATTACHMENT_SIZE_LIMIT,
   type AutocompleteInput,
   type BuildEnv,
   type CommandInput,
   type InteractionContext,
+  type MessageCommandInput,
+  type UserCommandInput,
 } from './interactions.ts';
 import { MessageStore, type MessageView } from './messages.ts';
 import { InteractionRecord, type EventPredicate, type InteractionEvent } from './record.ts';
 import { createRestHandler, type RequestLogEntry, type RestContext } from './rest.ts';
+import { snowflake } from './snowflake.ts';
 
 export interface LoopbackOptions extends FixtureOptions {
   /** The bot token the client must present (IDENTIFY and `Authorization: Bot …`). */
@@ -52,6 +57,21 @@ export interface ComponentInput extends InteractionContext {
 
 export interface SelectInput extends ComponentInput {
   values: string[];
+}
+
+/** Apps → `name` on a message: the bot's own (a MessageView or its id) or one a user wrote (`loop.userMessage`). */
+export interface MessageMenuInput extends Omit<MessageCommandInput, 'message'> {
+  message: MessageView | ApiObject | string;
+}
+
+/** What a user wrote in a channel, for message commands to be run on. */
+export interface UserMessageInput {
+  content?: string;
+  embeds?: ApiObject[];
+  /** Default `fixtures.users.bob`. */
+  author?: ApiObject;
+  /** Default the first guild's channel. */
+  channelId?: string;
 }
 
 export interface ModalInput extends InteractionContext {
@@ -121,7 +141,8 @@ export class LoopbackDiscord {
       commands: this.commands,
       faults: this.faults,
       requests: this.requests,
-      channels: new Map(this.fixtures.guilds.map((g) => [g.channel.id, g.channel])),
+      channels: new Map([...this.fixtures.guilds, this.fixtures.foreignGuild].map((g) => [g.channel.id, g.channel])),
+      hiddenChannels: new Set([this.fixtures.foreignGuild.channel.id]),
       ackDeadlineMs: options.ackDeadlineMs ?? null,
       tokenLifetimeMs: options.tokenLifetimeMs ?? 15 * 60_000,
     };
@@ -130,6 +151,7 @@ export class LoopbackDiscord {
       lookupCommand: (name, guildId) => this.commands.lookup(name, guildId),
       defaultAttachmentSizeLimit: options.attachmentSizeLimit ?? DEFAULT_ATTACHMENT_SIZE_LIMIT,
       dmChannels: new Map(),
+      privateChannels: new Map(),
     };
     this.server = createServer(createRestHandler(this.ctx));
     this.server.on('upgrade', (req, socket, head) => {
@@ -215,11 +237,53 @@ export class LoopbackDiscord {
   }
 
   sendCommand(input: CommandInput): InteractionRecord {
-    return this.send(buildCommand(this.env, input));
+    return this.send(buildCommand(this.env, input), input);
   }
 
   sendAutocomplete(input: AutocompleteInput): InteractionRecord {
-    return this.send(buildAutocomplete(this.env, input));
+    return this.send(buildAutocomplete(this.env, input), input);
+  }
+
+  /** A message command (right-click a message → Apps → name), where that message is. */
+  sendMessageCommand(input: MessageMenuInput): InteractionRecord {
+    const message = this.currentMessage(input.message);
+    return this.send(buildMessageCommand(this.env, { ...this.contextFor(message, input), name: input.name, message }), input);
+  }
+
+  /** A user command (right-click a user → Apps → name). */
+  sendUserCommand(input: UserCommandInput): InteractionRecord {
+    return this.send(buildUserCommand(this.env, input), input);
+  }
+
+  /** A message a user (not the bot) wrote, stored so that message commands can target it. */
+  userMessage(input: UserMessageInput): MessageView {
+    const id = snowflake();
+    return this.store.adopt({
+      id,
+      channel_id: input.channelId ?? this.fixtures.channel.id,
+      type: 0,
+      author: input.author ?? this.fixtures.users.bob,
+      content: input.content ?? '',
+      embeds: input.embeds ?? [],
+      components: [],
+      attachments: [],
+      flags: 0,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      pinned: false,
+    });
+  }
+
+  /**
+   * REST calls since `mark` (an index into `requests`) other than interaction callbacks and
+   * interaction webhooks: what a bot answering through the interaction alone never makes.
+   */
+  requestsBeyondInteractions(mark = 0): RequestLogEntry[] {
+    return this.requests.slice(mark).filter((r) => !/^\/(interactions\/\d+\/[^/]+\/callback|webhooks\/\d+\/[^/]+(\/messages\/[^/]+)?)$/.test(r.path));
   }
 
   clickButton(input: ComponentInput): InteractionRecord {
@@ -230,6 +294,7 @@ export class LoopbackDiscord {
         custom_id: input.customId,
         component_type: COMPONENT.BUTTON,
       }),
+      input,
     );
   }
 
@@ -243,6 +308,7 @@ export class LoopbackDiscord {
         component_type: select.type,
         values: input.values,
       }),
+      input,
     );
   }
 
@@ -254,7 +320,7 @@ export class LoopbackDiscord {
     if (modal && modal.custom_id !== customId) throw new Error(`The modal shown was "${modal.custom_id}", not "${customId}"`);
     const message = input.message ? this.currentMessage(input.message) : (input.from?.payload.message as ApiObject | undefined);
     const context = message ? this.contextFor(message, input) : input;
-    return this.send(buildModalSubmit(this.env, context, customId, input.fields, message));
+    return this.send(buildModalSubmit(this.env, context, customId, input.fields, message), input);
   }
 
   waitFor(record: InteractionRecord, predicate: EventPredicate, timeoutMs?: number): Promise<InteractionEvent> {
@@ -277,9 +343,13 @@ export class LoopbackDiscord {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private send(payload: ApiObject): InteractionRecord {
+  private send(payload: ApiObject, context: InteractionContext): InteractionRecord {
     const record = new InteractionRecord(payload);
+    record.forcedEphemeral = context.forceEphemeral ?? false;
     this.ctx.channels.set(payload.channel.id, payload.channel);
+    // Channels of a user install (a guild the bot is not in, a private channel) are out of the bot's sight.
+    const botSees = payload.context === 1 || this.fixtures.guilds.some((g) => g.guild.id === payload.guild_id);
+    if (!botSees) this.ctx.hiddenChannels.add(payload.channel.id);
     this.ctx.interactions.set(record.id, record);
     try {
       // To the shard that owns the interaction's guild, as Discord does (shard 0 for DMs).
@@ -305,6 +375,7 @@ export class LoopbackDiscord {
   /** A click happens where the message is: in its DM channel if it was posted in a DM, else in its guild. */
   private contextFor(message: ApiObject, input: InteractionContext): InteractionContext {
     const channel = this.ctx.channels.get(message.channel_id);
+    if (channel?.type === 3) return { ...input, privateChannel: true, channel: input.channel ?? channel };
     if (channel?.type === 1) return { ...input, dm: true, channel: input.channel ?? channel };
     if (channel?.guild_id && input.guild === undefined && !input.dm) return { ...input, guild: channel.guild_id, channel: input.channel ?? channel };
     return input;

@@ -52,6 +52,8 @@ export class InteractionRecord {
   readonly createdAt = performance.now();
   readonly events: InteractionEvent[] = [];
   originalMessageId?: string;
+  /** Discord makes every message of this interaction ephemeral, whatever the bot asks (InteractionContext.forceEphemeral). */
+  forcedEphemeral = false;
   private readonly waiters = new Set<Waiter>();
 
   constructor(
@@ -88,6 +90,7 @@ export class InteractionRecord {
     return this.callback?.at;
   }
 
+  /** Whether the bot ASKED for an ephemeral first response; what Discord made of it (forceEphemeral) is `message.ephemeral`. */
   get ephemeral(): boolean {
     const flags = this.callback?.payload?.data?.flags ?? 0;
     return Boolean(flags & 64);

@@ -23,6 +23,8 @@ export interface RestContext {
   commands: CommandRegistry;
   faults: FaultInjector;
   requests: RequestLogEntry[];
+  /** Channels the bot cannot see (a user install's: a guild it is not in, a private channel): 403 Missing Access. */
+  hiddenChannels: Set<string>;
   /** Channels the bot may post in by id (the guild channel and DM channels seen so far). */
   channels: Map<string, ApiObject>;
   /** Reject callbacks later than this (Discord: 3000 ms); null = only record the time. */

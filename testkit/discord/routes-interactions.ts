@@ -64,13 +64,14 @@ async function callback(req: RouteRequest, ctx: RestContext): Promise<RouteResul
   const uploads = checkUploads(record, req.uploads);
   let message: MessageView | undefined;
   const channelId = record.payload.channel_id as string;
+  const forced = record.forcedEphemeral ? FLAG_EPHEMERAL : 0;
   switch (type) {
     case CALLBACK.REPLY:
       validateMessage(data, { creating: true, uploads: uploads.length });
       message = ctx.messages.create({
         kind: 'original',
         channelId,
-        payload: data,
+        payload: { ...data, flags: (data.flags ?? 0) | forced },
         uploads: req.uploads,
         interaction: record.payload,
         type: record.type === INTERACTION.COMMAND ? 20 : 0,
@@ -82,7 +83,7 @@ async function callback(req: RouteRequest, ctx: RestContext): Promise<RouteResul
       message = ctx.messages.create({
         kind: 'original',
         channelId,
-        payload: { flags: ((data.flags ?? 0) & FLAG_EPHEMERAL) | FLAG_LOADING },
+        payload: { flags: ((data.flags ?? 0) & FLAG_EPHEMERAL) | forced | FLAG_LOADING },
         uploads: [],
         interaction: record.payload,
         type: record.type === INTERACTION.COMMAND ? 20 : 0,
@@ -165,7 +166,7 @@ function followUp(req: RouteRequest, ctx: RestContext): RouteResult {
   const message = ctx.messages.create({
     kind: 'followup',
     channelId: record.payload.channel_id,
-    payload: body,
+    payload: record.forcedEphemeral ? { ...body, flags: (body.flags ?? 0) | FLAG_EPHEMERAL } : body,
     uploads: req.uploads,
     interaction: record.payload,
   });

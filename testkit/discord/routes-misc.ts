@@ -61,6 +61,7 @@ const commandRoutes = (prefix: string): Route[] => [
 function channel(req: RouteRequest, ctx: RestContext) {
   const found = ctx.channels.get(req.params.channel!);
   if (!found) throw errors.unknownChannel();
+  if (ctx.hiddenChannels.has(found.id)) throw errors.missingAccess();
   return found;
 }
 

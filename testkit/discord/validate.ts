@@ -99,6 +99,16 @@ function validateComponents(problems: Problems, components: ApiObject[] | undefi
     if (c.type === COMPONENT.STRING_SELECT) {
       const n = (c.options ?? []).length;
       if (n < 1 || n > 25) add(problems, path, 'BASE_TYPE_BAD_LENGTH', 'Options must be between 1 and 25 in length.');
+      if ((c.placeholder ?? '').length > 150) add(problems, path, 'BASE_TYPE_MAX_LENGTH', 'Placeholder must be 150 or fewer in length.');
+      (c.options ?? []).forEach((o: ApiObject, i: number) => {
+        for (const field of ['label', 'value', 'description'] as const) {
+          const text = o[field];
+          if (text === undefined && field === 'description') continue;
+          if (typeof text !== 'string' || text.length < 1 || text.length > 100) {
+            add(problems, `${path}.options.${i}.${field}`, 'BASE_TYPE_BAD_LENGTH', `Option ${field} must be between 1 and 100 in length.`);
+          }
+        }
+      });
     }
   }
 }

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { commandPayloads } from '../../src/bot.ts';
+import type { BotContext } from '../../src/bot/context.ts';
 import { parseCustomId } from '../../src/bot/custom-id.ts';
+import { InteractionRouter } from '../../src/bot/router.ts';
 import { scrubTokens, serializeError } from '../../src/bot/logger.ts';
 import { RateLimiter, RateLimitedError } from '../../src/bot/rate-limit.ts';
 import { tileComponents } from '../../src/commands/shared/tile-buttons.ts';
@@ -15,6 +17,7 @@ import { LoopbackDiscord } from '../../testkit/discord/index.ts';
 
 type Json = {
   name: string;
+  type?: number;
   description?: string;
   name_localizations?: Record<string, string>;
   description_localizations?: Record<string, string>;
@@ -29,13 +32,18 @@ function* walk(list: Json[]): Generator<Json> {
 }
 
 describe('command definitions', () => {
-  it('GIVEN the command list THEN every command, subcommand and option has a Japanese name and description', () => {
+  it('GIVEN the command list THEN every command, subcommand and option has a Japanese name and description (context menus: a name only)', () => {
     const payloads = commandPayloads() as Json[];
-    expect(payloads.map((c) => c.name)).toEqual(['gacha', 'generate', 'favorite', 'restyle', 'morph', 'blend', 'tags', 'help']);
-    for (const item of walk(payloads)) {
+    expect(payloads.map((c) => c.name)).toEqual(['gacha', 'generate', 'favorite', 'restyle', 'morph', 'blend', 'tags', 'help', 'Open this girl', 'Favourites']);
+    const slash = payloads.filter((c) => (c.type ?? 1) === 1);
+    for (const item of walk(slash)) {
       expect(item.name_localizations?.ja, item.name).toBeTruthy();
       expect(item.description_localizations?.ja, item.name).toBeTruthy();
       expect(item.description!.length).toBeLessThanOrEqual(100);
+    }
+    for (const menu of payloads.filter((c) => (c.type ?? 1) !== 1)) {
+      expect(menu.name_localizations?.ja, menu.name).toBeTruthy();
+      expect(menu.description ?? '', menu.name).toBe('');
     }
   });
 
@@ -56,17 +64,36 @@ describe('command definitions', () => {
       });
     try {
       const ok = await run({ DISCORD_GUILD_ID: loop.fixtures.guild.id });
-      expect(ok).toMatchObject({ code: 0, out: `Registered 8 commands in guild ${loop.fixtures.guild.id}.\n` });
+      expect(ok).toMatchObject({
+        code: 0,
+        out: `Registered 10 commands in guild ${loop.fixtures.guild.id}. User installs see only global commands: use --global for them.\n`,
+      });
       expect(loop.commands.list(loop.fixtures.guild.id).map((c) => c.name)).toContain('morph');
       const missing = await run({});
       expect(missing.code).toBe(2);
       expect(missing.err).toMatch(/DISCORD_GUILD_ID is not set.*--global/);
       const global = await run({}, ['--global']);
-      expect(global.code).toBe(0);
-      expect(loop.commands.list().length).toBe(8);
+      expect(global).toMatchObject({ code: 0, out: 'Registered 10 commands globally, for server and user installs (may take up to an hour to appear).\n' });
+      expect(loop.commands.list().length).toBe(10);
+      // Global commands reach user installs everywhere; the guild's are that server's alone.
+      for (const c of loop.commands.list()) expect([c.name, c.integration_types, c.contexts]).toEqual([c.name, [0, 1], [0, 1, 2]]);
+      for (const c of loop.commands.list(loop.fixtures.guild.id)) expect(c.integration_types).toBeUndefined();
     } finally {
       await loop.stop();
     }
+  });
+});
+
+describe('router', () => {
+  it('GIVEN two modules under one name or custom_id prefix THEN the router refuses to start rather than lose one', async () => {
+    const help = await import('../../src/commands/help.ts');
+    const open = await import('../../src/commands/open-girl.ts');
+    const ctx = {} as BotContext;
+    expect(() => new InteractionRouter([help, help], ctx)).toThrow(/share a name/);
+    expect(
+      () => new InteractionRouter([open, { ...open, data: { ...open.data, name: 'Other', toJSON: () => ({ ...open.data.toJSON(), name: 'Other' }) } }], ctx),
+    ).toThrow(/custom_id prefix/);
+    expect(() => new InteractionRouter([help, open], ctx)).not.toThrow();
   });
 });
 

@@ -12,7 +12,7 @@ import { createLogger } from '../../src/bot/logger.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { startRuntime, type Runtime } from '../../src/runtime.ts';
 import { LoopbackDiscord, type LoopbackOptions, type MessageView } from '../../testkit/discord/index.ts';
-import { makeTinyModel } from '../../testkit/tiny-model.ts';
+import { makeTinyModel, type TinyModelOptions } from '../../testkit/tiny-model.ts';
 
 export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -28,10 +28,10 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(opts: { loop?: LoopbackOptions; models?: string[] } = {}): Promise<World> {
+export async function startWorld(opts: { loop?: LoopbackOptions; models?: string[]; modelOptions?: Record<string, TinyModelOptions> } = {}): Promise<World> {
   const dir = await mkdtemp(path.join(tmpdir(), 'gff-bot-'));
   const modelsDir = path.join(dir, 'models');
-  for (const id of opts.models ?? ['tiny']) await makeTinyModel(path.join(modelsDir, id), { id, seed: id.length });
+  for (const id of opts.models ?? ['tiny']) await makeTinyModel(path.join(modelsDir, id), { id, seed: id.length, ...opts.modelOptions?.[id] });
   const runtime = await startRuntime({ modelsDir, defaultModelId: (opts.models ?? ['tiny'])[0], workers: 0 });
   const loop = await LoopbackDiscord.start(opts.loop);
   await registerCommands({ token: loop.token, appId: loop.fixtures.application.id, guildId: loop.fixtures.guild.id, api: loop.restApi });

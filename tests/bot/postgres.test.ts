@@ -69,6 +69,20 @@ describe.runIf(postgresTestsEnabled())('the bot on PostgreSQL', () => {
     expect(await bot.ctx.favourites.count(giver.id)).toBe(1);
   });
 
+  it('GIVEN /favorite visibility who:public on PostgreSQL THEN another user sees her list with the Favourites menu, also after a restart', async () => {
+    const owner = makeUser('rita');
+    const viewer = makeUser('sam');
+    const grid = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 2 }, user: owner }).finalMessage();
+    await w.loop.clickButton({ customId: starButtons(grid)[0]!, message: grid, user: owner }).finalMessage();
+    const peek = () =>
+      w.loop.sendUserCommand({ name: 'Favourites', target: owner, user: viewer }).finalMessage({ where: (m) => m.content !== '' || m.embeds.length > 0 });
+    expect((await peek()).content).toMatch(/keeps their favourites private/);
+    await w.loop.sendCommand({ name: 'favorite', subcommand: 'visibility', options: { who: 'public' }, user: owner }).finalMessage();
+    await bot.stop();
+    bot = await w.startBot({ GFF_DATABASE_URL: url, GFF_RATE_LIMIT: '20' });
+    expect((await peek()).embeds[0]!.title).toBe('Their favourites (1)');
+  });
+
   it('GIVEN the server stops while the bot runs THEN users are told storage is not answering, nothing is half-written, and it recovers when the server is back', async () => {
     const user = makeUser('quinn');
     const grid = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 4 }, user }).finalMessage();

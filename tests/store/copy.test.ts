@@ -5,6 +5,7 @@ import { GachaResultsRepo } from '../../src/store/gacha-results.ts';
 import { GiftsRepo } from '../../src/store/gifts.ts';
 import { MorphStateRepo } from '../../src/store/morph-state.ts';
 import { openDatabase } from '../../src/store/open.ts';
+import { UserSettingsRepo } from '../../src/store/user-settings.ts';
 import { engineFixture, enginesUnderTest } from './engines.ts';
 import { tempDir, zOf } from './helpers.ts';
 import { join } from 'node:path';
@@ -31,13 +32,16 @@ describe.each(enginesUnderTest())('copying a SQLite store to %s', (engine) => {
       if (!declined.ok || !open.ok) throw new Error('offers refused');
       await gifts.decline('bob', declined.offer.id);
 
+      await new UserSettingsRepo(source).setFavouritesPublic('bob', true);
+
       const counts = await copyStore(source, target);
-      expect(counts).toEqual({ favourites: 4, gacha_results: 1, morph_state: 1, gift_offers: 2, gift_declines: 1 });
+      expect(counts).toEqual({ favourites: 4, gacha_results: 1, morph_state: 1, user_settings: 1, gift_offers: 2, gift_declines: 1 });
       const copied = new FavouritesRepo(target);
       expect(await copied.list('alice')).toEqual(await favs.list('alice'));
       expect(await copied.list('bob')).toEqual(await favs.list('bob'));
       expect(await new GachaResultsRepo(target).get(picture.id)).toEqual({ ok: true, result: picture });
       expect(await new MorphStateRepo(target).getLastTarget('alice', chainOf.id)).toEqual({ blonde_hair: 1 });
+      expect([await new UserSettingsRepo(target).favouritesPublic('bob'), await new UserSettingsRepo(target).favouritesPublic('alice')]).toEqual([true, false]);
       const added = await copied.add('carol', { modelId: 'm', z: zOf(7), tags: {} });
       expect(added.ok && added.favourite.id).toBeGreaterThan(5);
       // The open offer's buttons still work in the new store; the decline still counts.

@@ -31,4 +31,11 @@ describe('stored picture params', () => {
       expect(decodeParams(json)).toEqual(params);
     }
   });
+
+  it('GIVEN a refine round THEN its round and noise seed round-trip, and a malformed round reads as a plain picture', () => {
+    expect(encodeParams({ kind: 'refine', round: 2, noiseSeed: 9 })).toBe('{"kind":"refine","round":2,"noiseSeed":9}');
+    expect(decodeParams('{"kind":"refine","round":3}')).toEqual({ kind: 'refine', round: 3 });
+    expect(decodeParams('{"kind":"refine","round":0}')).toEqual({ kind: 'gacha', psi: 1, randomFill: true });
+    expect(() => encodeParams({ kind: 'refine', round: 1.5 })).toThrow(/refine round/);
+  });
 });

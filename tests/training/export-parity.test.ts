@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { loadModel } from '../../src/gan/model-loader.ts';
 import { OrtEngine } from '../../src/gan/ort-engine.ts';
 import { seedToZ } from '../../src/latent/seed-random.ts';
 import { hasTorch, pythonExecutable } from '../../testkit/python.ts';
+import { runProcess } from '../../testkit/run-process.ts';
 
 const torchReady = hasTorch();
 if (!torchReady && process.env.GFF_REQUIRE_TORCH) throw new Error('GFF_REQUIRE_TORCH is set but PyTorch cannot be imported');
@@ -37,12 +37,17 @@ describe.skipIf(!torchReady)('export parity: PyTorch generator vs its tfjs and O
     { name: '128px', dir: '128px', args: ['--size', '128'], size: 128 },
     { name: '128px two-stage (64 px generator + 2x stage)', dir: '128px-2s', args: ['--two-stage'], size: 128 },
     { name: '64px (with a code layer)', dir: '64px-codes', args: ['--size', '64', '--code-layer'], size: 64 },
+    {
+      name: '128px layered (masks, palette, softmax composite; model v3)',
+      dir: '128px-layered',
+      args: ['--size', '128', '--code-layer', '--layered'],
+      size: 128,
+    },
   ];
   for (const c of cases) {
     it(`GIVEN a random ${c.name} generator exported with float16 weights THEN tfjs and ONNX Runtime match torch within 1e-3 and draw the same bytes`, async () => {
       const out = join(dir, c.dir);
-      const run = spawnSync(pythonExecutable(), ['-m', 'training.tests.make_parity_fixture', out, ...c.args], {
-        encoding: 'utf8',
+      const run = await runProcess(pythonExecutable(), ['-m', 'training.tests.make_parity_fixture', out, ...c.args], {
         env: { ...process.env, OMP_NUM_THREADS: '1' },
       });
       expect(run.status, run.stderr).toBe(0);
@@ -72,6 +77,6 @@ describe.skipIf(!torchReady)('export parity: PyTorch generator vs its tfjs and O
       expect(maxAbsDiff(a, b)).toBeLessThanOrEqual(1);
       await onnx.dispose();
       tfjs.dispose();
-    });
+    }, 240_000); // a Python fixture, then three runtimes on one generator: minutes on a loaded machine
   }
 });

@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hasTorch, pythonExecutable } from '../../testkit/python.ts';
+import { runProcess } from '../../testkit/run-process.ts';
 
 const torchReady = hasTorch();
 
@@ -13,22 +13,17 @@ describe.skipIf(!torchReady)('tools/gpu-train.sh', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gff-gpu-script-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('GIVEN tiny data on a CPU THEN both generator runs (one after a redraw pretraining) and the 2x stage train, and each 128 px model comes back as one file with its grid and a summary', () => {
+  it('GIVEN tiny data on a CPU THEN both generator runs (one after a redraw pretraining) and the 2x stage train, and each 128 px model comes back as one file with its grid and a summary', async () => {
     const py = pythonExecutable();
     const data = join(dir, 'data');
-    const made = spawnSync(
-      py,
-      [
-        '-c',
-        `from pathlib import Path; from training.tests.test_trainer import make_dataset, write_codes; d = Path(${JSON.stringify(data)}); make_dataset(d, size=128); write_codes(d)`,
-      ],
-      { encoding: 'utf8' },
-    );
+    const made = await runProcess(py, [
+      '-c',
+      `from pathlib import Path; from training.tests.test_trainer import make_dataset, write_codes; d = Path(${JSON.stringify(data)}); make_dataset(d, size=128); write_codes(d)`,
+    ]);
     expect(made.status, made.stderr).toBe(0);
     const out = join(dir, 'out');
-    const run = spawnSync('bash', ['tools/gpu-train.sh', data, '1'], {
-      encoding: 'utf8',
-      timeout: 300_000,
+    const run = await runProcess('bash', ['tools/gpu-train.sh', data, '1'], {
+      timeoutMs: 590_000,
       env: {
         ...process.env,
         OUT: out,
@@ -47,9 +42,9 @@ describe.skipIf(!torchReady)('tools/gpu-train.sh', () => {
     const back = readdirSync(out).sort();
     expect(back).toEqual(['a-final.png', 'b-final.png', 'model-a.tar', 'model-b.tar', 'summary.txt']);
     for (const r of ['a', 'b']) {
-      const listed = spawnSync('tar', ['-tf', join(out, `model-${r}.tar`)], { encoding: 'utf8' }).stdout;
+      const listed = (await runProcess('tar', ['-tf', join(out, `model-${r}.tar`)])).stdout;
       for (const f of ['card.json', 'model.json', 'weights.bin', 'model.onnx', 'tags.json', 'discriminator.pt']) expect(listed).toContain(`model-${r}/${f}`);
-      spawnSync('tar', ['-xf', join(out, `model-${r}.tar`), '-C', dir]);
+      await runProcess('tar', ['-xf', join(out, `model-${r}.tar`), '-C', dir]);
       const card = JSON.parse(readFileSync(join(dir, `model-${r}`, 'card.json'), 'utf8'));
       expect(card).toMatchObject({ id: `lorelei128-gpu-${r}`, imageSize: 128, baseImageSize: 64 });
       expect(card.training.loss).toMatchObject({ redraw_weight: 30, aux_balanced: true });
@@ -61,13 +56,13 @@ describe.skipIf(!torchReady)('tools/gpu-train.sh', () => {
     }
     expect(readFileSync(join(out, 'summary.txt'), 'utf8')).toMatch(/== up[\s\S]*== a config/);
     // Two trainer runs, the 2x stage and two exports in subprocesses: minutes on two busy cores.
-  }, 300_000);
+  }, 600_000);
 
-  it('GIVEN cuda asked on a machine without a GPU THEN it stops with the reason and exports nothing', () => {
+  it('GIVEN cuda asked on a machine without a GPU THEN it stops with the reason and exports nothing', async () => {
     const out = join(dir, 'out-cuda');
-    const run = spawnSync('bash', ['tools/gpu-train.sh', join(dir, 'data'), '1'], {
-      encoding: 'utf8',
+    const run = await runProcess('bash', ['tools/gpu-train.sh', join(dir, 'data'), '1'], {
       env: { ...process.env, OUT: out, PYTHON: pythonExecutable(), GFF_RUN: join(dir, 'run-cuda') },
+      timeoutMs: 120_000,
     });
     expect(run.status).not.toBe(0);
     expect(run.stdout + run.stderr).toMatch(/sees no GPU/);

@@ -3,13 +3,13 @@
  * Skipped with a note where /usr/bin/chromium is missing, unless GFF_REQUIRE_BROWSER=1
  * (CI installs chromium and sets it). GFF_WRITE_SCREENSHOTS=1 also refreshes docs/studio/*.png.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runProcess } from '../../testkit/run-process.ts';
 import { buildWeb } from '../../tools/web-build.ts';
 import { serveStatic, type StaticServer } from '../../tools/web-server.ts';
 import { chromiumAvailable, launchChromium, CHROMIUM_PATH, type HeadlessBrowser } from '../../tools/web-browser.ts';
@@ -135,11 +135,10 @@ describe.skipIf(!browserReady)('the studio in headless Chromium', () => {
     const png = path.join(dir, 'cli.png');
     // Both sides at the bundled model's own size, whatever it is (the canvas draws it unscaled).
     const size = (JSON.parse(readFileSync(path.join(ROOT, 'models/default/card.json'), 'utf8')) as { imageSize: number }).imageSize;
-    const run = spawnSync(
+    const run = await runProcess(
       process.execPath,
       [path.join(ROOT, 'bin/gff.js'), 'generate', '--seed', '42', '--tags', 'blonde_hair, smile, twintails', '--size', String(size), '-o', png],
       {
-        encoding: 'utf8',
         cwd: ROOT,
         env: { ...process.env, GFF_BACKEND: 'wasm' },
       },
@@ -177,7 +176,7 @@ describe.skipIf(!browserReady)('the studio in headless Chromium', () => {
     expect(codes).toHaveLength(2);
     expect(codes[0]![1]).toBe('Aoi');
     // A code made by the CLI imports; a foreign or broken one gets a clear message, not a blank page.
-    const cli = spawnSync(process.execPath, [path.join(ROOT, 'bin/gff.js'), 'code', '--seed', '7', '--tags', 'pink_hair'], { encoding: 'utf8', cwd: ROOT });
+    const cli = await runProcess(process.execPath, [path.join(ROOT, 'bin/gff.js'), 'code', '--seed', '7', '--tags', 'pink_hair'], { cwd: ROOT });
     const cliCode = cli.stdout.trim().split(/\s+/).pop()!;
     await page.fill('[data-testid=import-text]', `${cliCode}\nnot-a-code`);
     await page.click('[data-testid=import]');

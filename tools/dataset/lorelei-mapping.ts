@@ -74,3 +74,22 @@ export const MOUTHS_FROWN_OPEN = sad(1, 6, 7, 8);
 /** glasses variant02 is dark sunglasses; the others are clear glasses. */
 export const GLASSES_CLEAR = v(1, 3, 4, 5);
 export const GLASSES_SUN = v(2);
+
+/**
+ * The "girls" look (`npm run dataset -- --look girls`): the variants that read as girls when
+ * the contact sheets in docs/lorelei/ are looked at with that question (product.md, "Data").
+ * Short hair keeps the bobs and fuller cuts (no crops or quiffs), curly keeps the long curls,
+ * open eyes keep those with lashes or a soft lid, brows keep the thin arches, mouths drop the
+ * grimaces and toothy grins. The tags mean what they meant; only untagged variety narrows.
+ */
+export const GIRL_HAIRSTYLES: Record<string, string[]> = {
+  ...HAIRSTYLES,
+  short_hair: v(11, 12, 22, 43, 47),
+  curly_hair: v(18, 24),
+};
+export const GIRL_EYES_OPEN = v(4, 6, 7, 8, 9, 10, 12, 14, 17, 18, 20, 21, 23, 24);
+export const GIRL_EYEBROWS = v(1, 2, 5, 7, 9, 11, 12);
+export const GIRL_MOUTHS_SMILE_CLOSED = happy(1, 2, 3, 4, 5, 6, 8, 10, 11, 13, 14, 17);
+export const GIRL_MOUTHS_SMILE_OPEN = happy(7, 9, 12);
+export const GIRL_MOUTHS_FROWN_CLOSED = sad(2, 3, 4, 9);
+export const GIRL_MOUTHS_FROWN_OPEN = sad(1, 8);

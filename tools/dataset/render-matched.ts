@@ -8,13 +8,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderFacePng } from './render-face.ts';
-import { sampleFace, UNTAGGED_DRAWS, UNTAGGED_FACTORS, untaggedDraws, untaggedFactors } from './sample-face.ts';
+import { sampleFace, UNTAGGED_DRAWS, UNTAGGED_FACTORS, untaggedDraws, untaggedFactors, type FaceLook } from './sample-face.ts';
 
 export interface MatchedSets {
   [kind: string]: { perSet: number; sets: string[][] };
 }
 
-export async function renderMatched(matched: MatchedSets, size: number, outDir: string, seed = 77): Promise<number> {
+export async function renderMatched(matched: MatchedSets, size: number, outDir: string, seed = 77, look: FaceLook = 'all'): Promise<number> {
   mkdirSync(join(outDir, 'images'), { recursive: true });
   const tagRows = ['image,tags'];
   const factorRows = [['image', ...UNTAGGED_FACTORS].join(',')];
@@ -24,7 +24,7 @@ export async function renderMatched(matched: MatchedSets, size: number, outDir: 
   for (const [kind, { perSet, sets }] of Object.entries(matched)) {
     for (let s = 0; s < sets.length; s++) {
       for (let k = 0; k < perSet; k++) {
-        const face = sampleFace(seed, n, sets[s]!);
+        const face = sampleFace(seed, n, sets[s]!, look);
         const file = `images/${String(n).padStart(6, '0')}.png`;
         writeFileSync(join(outDir, file), await renderFacePng(face.options, size));
         tagRows.push(`${file},${face.tags.join(' ')}`);

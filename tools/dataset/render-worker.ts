@@ -3,21 +3,26 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { renderFacePng } from './render-face.ts';
-import { sampleFace, untaggedDraws, untaggedFactors } from './sample-face.ts';
+import { labelsPng, renderPartLabels } from './part-labels.ts';
+import { sampleFace, untaggedDraws, untaggedFactors, type FaceLook } from './sample-face.ts';
 
-const { seed, start, end, size, imagesDir } = workerData.data as {
+const { seed, start, end, size, imagesDir, look, masksDir } = workerData.data as {
   seed: number;
   start: number;
   end: number;
   size: number;
   imagesDir: string;
+  look: FaceLook;
+  /** Where part masks go (--masks), or undefined. */
+  masksDir?: string;
 };
 sharp.concurrency(1);
 
 for (let i = start; i < end; i++) {
-  const face = sampleFace(seed, i);
+  const face = sampleFace(seed, i, undefined, look);
   const file = `${String(i).padStart(6, '0')}.png`;
   await writeFile(`${imagesDir}/${file}`, await renderFacePng(face.options, size));
+  if (masksDir) await writeFile(`${masksDir}/${file}`, await labelsPng(await renderPartLabels(face.options, size), size));
   // The untagged choices too (hair variant, eyes, …): what z must carry, counted by the evaluator.
   parentPort!.postMessage({
     index: i,

@@ -6,6 +6,13 @@ import {
   EYES_CLOSED,
   EYES_OPEN,
   EYES_WINK,
+  GIRL_EYEBROWS,
+  GIRL_EYES_OPEN,
+  GIRL_HAIRSTYLES,
+  GIRL_MOUTHS_FROWN_CLOSED,
+  GIRL_MOUTHS_FROWN_OPEN,
+  GIRL_MOUTHS_SMILE_CLOSED,
+  GIRL_MOUTHS_SMILE_OPEN,
   GLASSES_CLEAR,
   GLASSES_SUN,
   HAIR_COLORS,
@@ -16,6 +23,31 @@ import {
   MOUTHS_SMILE_OPEN,
   SKIN_TONES,
 } from './lorelei-mapping.ts';
+
+/** Which variants a dataset draws: every usable one, or those that read as girls (lorelei-mapping.ts). */
+export type FaceLook = 'all' | 'girls';
+export const FACE_LOOKS: readonly FaceLook[] = ['all', 'girls'];
+
+const VARIANTS = {
+  all: {
+    hairstyles: HAIRSTYLES,
+    eyesOpen: EYES_OPEN,
+    eyebrows: Array.from({ length: 13 }, (_, i) => `variant${String(i + 1).padStart(2, '0')}`),
+    smileClosed: MOUTHS_SMILE_CLOSED,
+    smileOpen: MOUTHS_SMILE_OPEN,
+    frownClosed: MOUTHS_FROWN_CLOSED,
+    frownOpen: MOUTHS_FROWN_OPEN,
+  },
+  girls: {
+    hairstyles: GIRL_HAIRSTYLES,
+    eyesOpen: GIRL_EYES_OPEN,
+    eyebrows: GIRL_EYEBROWS,
+    smileClosed: GIRL_MOUTHS_SMILE_CLOSED,
+    smileOpen: GIRL_MOUTHS_SMILE_OPEN,
+    frownClosed: GIRL_MOUTHS_FROWN_CLOSED,
+    frownOpen: GIRL_MOUTHS_FROWN_OPEN,
+  },
+} as const;
 
 export interface SampledFace {
   options: Record<string, unknown>;
@@ -101,7 +133,8 @@ function jitter(draws: NamedDraws, hex: string, amount: number, names: readonly 
  * colour jitter) stay random: the evaluator's "real faces with the same tags" reference. The
  * random draws happen in the same order either way, so the dataset is unchanged.
  */
-export function sampleFace(seed: number, index: number, given?: readonly string[]): SampledFace {
+export function sampleFace(seed: number, index: number, given?: readonly string[], look: FaceLook = 'all'): SampledFace {
+  const variants = VARIANTS[look];
   // Each image has its own stream, so any split of the work between threads gives the same set.
   const rng = new SeedRandom((Math.imul(seed, 0x9e3779b1) + index) >>> 0);
   const named = new NamedDraws(rng);
@@ -109,17 +142,17 @@ export function sampleFace(seed: number, index: number, given?: readonly string[
   const givenKey = (table: Record<string, unknown>) => given?.find((t) => t in table);
   const tags: string[] = [];
 
-  let hairstyle = pickKey(rng, HAIRSTYLES);
+  let hairstyle = pickKey(rng, variants.hairstyles);
   let hairColor = pickKey(rng, HAIR_COLORS);
   if (given) {
-    hairstyle = givenKey(HAIRSTYLES) ?? hairstyle;
+    hairstyle = givenKey(variants.hairstyles) ?? hairstyle;
     hairColor = givenKey(HAIR_COLORS) ?? hairColor;
   }
   tags.push(hairstyle, hairColor);
 
   let eyesRoll = rng.uniform();
   if (given) eyesRoll = has('closed_eyes') ? 0.05 : has('one_eye_closed') ? 0.15 : 0.5;
-  const eyes = eyesRoll < 0.12 ? pick(rng, EYES_CLOSED) : eyesRoll < 0.2 ? pick(rng, EYES_WINK) : pick(rng, EYES_OPEN);
+  const eyes = eyesRoll < 0.12 ? pick(rng, EYES_CLOSED) : eyesRoll < 0.2 ? pick(rng, EYES_WINK) : pick(rng, variants.eyesOpen);
   if (eyesRoll < 0.12) tags.push('closed_eyes');
   else if (eyesRoll < 0.2) tags.push('one_eye_closed');
   let eyeColor = pickKey(rng, EYE_COLORS);
@@ -137,16 +170,16 @@ export function sampleFace(seed: number, index: number, given?: readonly string[
   if (given) mouthRoll = has('smile') ? (has('open_mouth') ? 0.5 : 0.2) : has('open_mouth') ? 0.9 : 0.7;
   let mouth: string;
   if (mouthRoll < 0.45) {
-    mouth = pick(rng, MOUTHS_SMILE_CLOSED);
+    mouth = pick(rng, variants.smileClosed);
     tags.push('smile');
   } else if (mouthRoll < 0.65) {
-    mouth = pick(rng, MOUTHS_SMILE_OPEN);
+    mouth = pick(rng, variants.smileOpen);
     tags.push('smile', 'open_mouth');
   } else if (mouthRoll < 0.85) {
-    mouth = pick(rng, MOUTHS_FROWN_CLOSED);
+    mouth = pick(rng, variants.frownClosed);
     tags.push('frown');
   } else {
-    mouth = pick(rng, MOUTHS_FROWN_OPEN);
+    mouth = pick(rng, variants.frownOpen);
     tags.push('frown', 'open_mouth');
   }
 
@@ -202,11 +235,11 @@ export function sampleFace(seed: number, index: number, given?: readonly string[
 
   const options: Record<string, unknown> = {
     seed: `${seed}-${index}`,
-    hair: [pick(rng, HAIRSTYLES[hairstyle]!)],
+    hair: [pick(rng, variants.hairstyles[hairstyle]!)],
     hairColor: [jitter(named, HAIR_COLORS[hairColor]!, 10, ['hairRed', 'hairGreen', 'hairBlue'])],
     eyes: [eyes],
     eyesColor: [jitter(named, EYE_COLORS[eyeColor]!, 8, ['eyesRed', 'eyesGreen', 'eyesBlue'])],
-    eyebrows: [`variant${String(1 + rng.int(13)).padStart(2, '0')}`],
+    eyebrows: [pick(rng, variants.eyebrows)],
     eyebrowsColor: ['2a1e18'],
     mouth: [mouth],
     nose: [`variant${String(1 + rng.int(6)).padStart(2, '0')}`],

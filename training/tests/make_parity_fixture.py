@@ -1,8 +1,9 @@
 """Exports a small random generator and writes torch's outputs for fixed inputs, so the
 TypeScript parity test can load the export in tfjs and in ONNX Runtime and compare (max abs
 diff ≤ 1e-3). --two-stage: a 64 px generator followed by a random 2× stage (128 px out);
---code-layer: with a code layer (steps on z's first two numbers, training/code_layer.py).
-python3 -m training.tests.make_parity_fixture OUT_DIR [--size 64] [--two-stage] [--code-layer]"""
+--code-layer: with a code layer (steps on z's first two numbers, training/code_layer.py);
+--layered: the layered generator (training/layered.py: masks, palette, softmax composite).
+python3 -m training.tests.make_parity_fixture OUT_DIR [--size 64] [--two-stage] [--code-layer] [--layered]"""
 import argparse
 import json
 from pathlib import Path
@@ -13,6 +14,7 @@ import torch
 from training.code_layer import quantile_boundaries
 from training.export import write_model
 from training.export_onnx import round_through_float16
+from training.layered import LayeredConfig, LayeredGenerator
 from training.networks import Generator, NetConfig, TwoStageGenerator, Upscaler, UpscalerConfig
 from training.seed_random import seed_to_z
 
@@ -23,13 +25,21 @@ def main():
     p.add_argument("--size", type=int, default=64)
     p.add_argument("--two-stage", action="store_true")
     p.add_argument("--code-layer", action="store_true")
+    p.add_argument("--layered", action="store_true")
     a = p.parse_args()
     if a.two_stage:
         a.size = 64
     torch.manual_seed(0)
     channels = [32, 24, 16, 12, 8, 8][: {64: 5, 128: 6}[a.size]]
     steps = [[0, t] for t in quantile_boundaries([4, 7])] + [[1, t] for t in quantile_boundaries([3])] if a.code_layer else []
-    G = Generator(NetConfig(num_tags=6, image_size=a.size, g_channels=channels, code_thresholds=steps))
+    if a.layered:
+        # 64 px masks drawn at a.size: the logits' bilinear upsampling is part of what is checked
+        G = LayeredGenerator(LayeredConfig(num_tags=6, image_size=a.size, mask_size=64, g_channels=channels[:5], code_thresholds=steps,
+                                           palette_hidden=16))
+        with torch.no_grad():  # sure masks, as a trained one has: the composite then shows every edge
+            G.out.weight.mul_(20.0)
+    else:
+        G = Generator(NetConfig(num_tags=6, image_size=a.size, g_channels=channels, code_thresholds=steps))
     with torch.no_grad():  # non-trivial BatchNorm statistics so the export of every field is checked
         for m in G.modules():
             if isinstance(m, torch.nn.BatchNorm2d):

@@ -288,8 +288,9 @@ class TrainExportTests(unittest.TestCase):
         codes = FactorCodes({"hair": (["a", "b", "c", "d", "e"], hair), "eyes": (["1", "2", "3", "4"], eyes)}, tags,
                             min_images_per_variant=2)
         self.assertEqual(codes.describe([{"name": "red_hair"}, {"name": "blue_hair"}]),
-                         {"hair": {"variants": 5, "zIndex": 0, "limitedBy": ["red_hair", "blue_hair"]},
-                          "eyes": {"variants": 4, "zIndex": 1, "limitedBy": []}})
+                         {"hair": {"variants": 5, "zIndex": 0, "limitedBy": ["red_hair", "blue_hair"],
+                                   "variantsWith": {"red_hair": 2, "blue_hair": 3}},
+                          "eyes": {"variants": 4, "zIndex": 1, "limitedBy": [], "variantsWith": {"": 4}}})
         z = torch.randn(2000, 100)
         red, blue = codes.targets(z, tags[:1].repeat(2000, 1)), codes.targets(z, tags[-1:].repeat(2000, 1))
         self.assertEqual(set(red[:, 0].tolist()), {0, 1})
@@ -414,6 +415,13 @@ class TrainExportTests(unittest.TestCase):
             self.assertEqual(config["drawCodes"], {"scale": {"choices": 9, "zIndex": 2}, "tiltAngle": {"choices": 7, "zIndex": 3}})
             self.assertEqual(config["factorCodes"]["hair"]["zIndex"], 0)
             self.assertEqual(load_run_generator(out)[0].cfg.factor_sizes, [])  # no factor head on D: G exports as before
+            from training.export import main as export_main
+            with contextlib.redirect_stdout(io.StringIO()):
+                export_main([str(out), str(Path(d) / "coded"), "--id", "coded"])
+            card = json.loads((Path(d) / "coded" / "card.json").read_text())
+            # the card says which z numbers code what: the refine loop (src/core/refine-codes.ts) reads both
+            self.assertEqual(card["training"]["factorCodes"], config["factorCodes"])
+            self.assertEqual(card["training"]["drawCodes"], config["drawCodes"])
             # the redraw L1 weighted where a factor shows (as redraw_pretrain --focus)
             cfg = tiny_config(data, Path(d) / "focused")
             cfg.loss = LossConfig(redraw_focus=("eyes",))

@@ -89,6 +89,18 @@ export function saveVariations(
   });
 }
 
+/** Stores one round of the refine loop (tile 1 is she as she is); only `userId` may pick from it. */
+export function saveRefineRound(ctx: BotContext, userId: string, girls: readonly Girl[], round: { round: number; noiseSeed: number }): Promise<SavedPicture> {
+  const first = girls[0]!;
+  return store(ctx, {
+    userId,
+    modelId: first.modelId,
+    tags: weightsOf(requireModel(ctx.runtime.catalog, first.modelId).vocabulary, first.tags),
+    draws: girls.map((g) => ({ z: g.z })),
+    params: { kind: 'refine', round: round.round, noiseSeed: round.noiseSeed },
+  });
+}
+
 export async function loadResult(ctx: BotContext, id: string): Promise<StoredPicture> {
   const found = await ctx.results.get(id);
   if (!found.ok) throw new Refusal(found.code === 'expired' ? 'error.result_expired' : 'error.result_missing');

@@ -26,14 +26,32 @@ export const TILE_ACTIONS = {
   reroll: 'reroll',
   /** 📋: the share codes, privately (args: result id). */
   codes: 'codes',
+  /** 🔍 menu: refine the selected tile round by round (args: result id). */
+  refine: 'refine',
+  /** 🔍 button under a one-tile picture: refine that tile (args: result id, tile). */
+  refineTile: 'refine-tile',
+  /** 🔍 button where a 🔍 menu has no row left: a private menu of the tiles (args: result id). */
+  refineMenu: 'refine-menu',
 } as const;
 
 /** The short ids of messages posted before the rename; their buttons keep working until their rows expire. */
 export const LEGACY_TILE_ACTIONS = { fav: TILE_ACTIONS.keep, favsel: TILE_ACTIONS.keepMenu, var: TILE_ACTIONS.variations } as const;
 
+/** Discord's most rows of components under one message. */
+const MAX_ROWS = 5;
+
+/** The 🔍 select menu: refine one of the n tiles, round by round (src/commands/gacha/refine.ts). */
+export function refineSelect(id: string, n: number, tr: Translate): StringSelectMenuBuilder {
+  return new StringSelectMenuBuilder()
+    .setCustomId(customId('gacha', TILE_ACTIONS.refine, id))
+    .setPlaceholder(tr('tiles.refine_placeholder'))
+    .addOptions(Array.from({ length: n }, (_, i) => ({ label: tr('tiles.tile', { tile: i + 1 }), value: String(i + 1) })));
+}
+
 /**
  * The buttons under a picture of n tiles, within Discord's 5 rows × 5 buttons:
- * ⭐1…⭐n (≤ 15 tiles; a select menu up to 25), a 🔀 variations select, then 🔄 and 📋.
+ * ⭐1…⭐n (≤ 15 tiles; a select menu up to 25), a 🔀 variations select, a 🔍 refine select
+ * (a 🔍 button beside 📋 for one tile, or where no row is left), then 🔄 and 📋.
  */
 export function tileComponents(id: string, n: number, tr: Translate, opts: { variations?: boolean; reroll?: boolean } = {}): Row[] {
   const rows: Row[] = [];
@@ -63,6 +81,10 @@ export function tileComponents(id: string, n: number, tr: Translate, opts: { var
       .addOptions(tileOptions());
     rows.push(new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(select));
   }
+  // 🔍 goes wherever 🔀 does: a menu when it has a row (the last row stays for 🔄 📋), else a button.
+  const refine = opts.variations && n <= MAX_SELECT_OPTIONS;
+  const refineAsMenu = refine && n > 1 && rows.length + 2 <= MAX_ROWS;
+  if (refineAsMenu) rows.push(new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(refineSelect(id, n, tr)));
   const last: ButtonBuilder[] = [];
   if (opts.reroll)
     last.push(
@@ -77,6 +99,10 @@ export function tileComponents(id: string, n: number, tr: Translate, opts: { var
       .setEmoji('📋')
       .setStyle(ButtonStyle.Secondary),
   );
+  if (refine && !refineAsMenu) {
+    const action = n === 1 ? customId('gacha', TILE_ACTIONS.refineTile, id, 1) : customId('gacha', TILE_ACTIONS.refineMenu, id);
+    last.push(new ButtonBuilder().setCustomId(action).setEmoji('🔍').setLabel(tr('tiles.refine')).setStyle(ButtonStyle.Secondary));
+  }
   rows.push(new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(last));
   return rows;
 }

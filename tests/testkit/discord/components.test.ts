@@ -52,6 +52,18 @@ describe('autocomplete, select menus and modals', () => {
     expect(record.acknowledged).toBe(false);
   });
 
+  it('GIVEN a select option described in 101 characters THEN Discord rejects the message with 50035', async () => {
+    h.onInteraction(async (i) => {
+      if (!i.isChatInputCommand()) return;
+      const options = [{ label: 'one', value: '1', description: 'x'.repeat(101) }];
+      await i.reply({ content: 'pick', components: [{ type: 1, components: [{ type: 3, custom_id: 'pick', options }] }] });
+    });
+    const record = h.loop.sendCommand({ name: 'menu' });
+    await expect.poll(() => h.handlerErrors.length).toBe(1);
+    expect(h.handlerErrors[0]).toMatchObject({ code: 50035 });
+    expect(record.acknowledged).toBe(false);
+  });
+
   it('GIVEN a registered command THEN option types follow its definition (number stays a number)', async () => {
     await h.client.application.commands.set([
       {

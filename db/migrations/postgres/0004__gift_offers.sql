@@ -1,4 +1,4 @@
--- Gifts (/favorite give): the same schema as sqlite/0003__gift_offers.sql, in PostgreSQL's
+-- Gifts (/favorite give): the same schema as sqlite/0004__gift_offers.sql, in PostgreSQL's
 -- dialect (see that file for the reasons behind each column).
 CREATE TABLE gift_offers (
   id           bigint  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

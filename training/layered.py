@@ -1,0 +1,106 @@
+"""The layered generator (model v3): flat art drawn as flat layers.
+
+lorelei faces are flat fills with dark outlines, and an RGB generator draws them with speckle
+and soft edges (issue 31: a v2 face needs 64 colours for 90 % of its pixels, a render 3). This
+generator draws what the art is: K soft layer masks (logits) and one colour per layer, composited
+by a softmax over the layers, so every fill is one colour and every edge as sharp as the logits
+are sure. Two layers share the background, so a gradient background is a soft split between two
+colours. The renderer gives each face's exact part masks (tools/dataset/part-labels.ts), which
+the masks learn with a plain classification loss (training/layered_train.py).
+
+The trunk is the RGB generator's (code layer, fc, residual upsampling blocks); only the head
+differs: a 3x3 conv to K logits, and a small MLP from the trunk's input (z, tags, code steps)
+to K colours. Softmax, a batched matrix product and reshapes are stock ONNX and tfjs ops.
+Drawing at twice the size upsamples the logits (TF's legacy bilinear, as tfjs's UpSampling2D
+does) before the softmax: 256 px for the price of one more softmax and product.
+"""
+import dataclasses
+from dataclasses import dataclass, field
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from training.networks import Generator, NetConfig
+
+# Layer order: the part labels of tools/dataset/part-labels.ts (PART_LAYERS), then the
+# background's second colour for gradients. Keep both lists in step.
+PART_LAYERS = ["background", "skin", "hair", "eyes", "eyebrows", "mouth", "ink", "white",
+               "glasses", "earrings", "freckles", "flower"]
+LAYERS = PART_LAYERS + ["background2"]
+
+
+@dataclass
+class LayeredConfig(NetConfig):
+    image_size: int = 128        # the pictures served
+    # The trunk draws the logits at this size; each doubling up to image_size is a bilinear
+    # upsampling of the logits, nearly free, where a conv layer at 128 px costs 3x the trunk on
+    # a CPU (pilot v3a: 1.8 images/s of training on a loaded 2-core machine).
+    mask_size: int = 64
+    g_channels: list = field(default_factory=lambda: [256, 128, 64, 48, 32])
+    layers: int = len(LAYERS)
+    palette_hidden: int = 256
+
+    def logit_doublings(self, scale=1):
+        """How many 2x upsamplings turn mask_size logits into a picture of image_size · scale."""
+        ratio = self.image_size * scale // self.mask_size
+        if ratio < 1 or ratio & (ratio - 1) or self.mask_size * ratio != self.image_size * scale:
+            raise ValueError(f"{self.image_size * scale} px is not a power-of-two multiple of the {self.mask_size} px masks")
+        return ratio.bit_length() - 1
+
+
+def upsample2x_legacy(x):
+    """TF's resize_bilinear without half-pixel centres (tfjs UpSampling2D 'bilinear'): out[2i] =
+    x[i], out[2i+1] = (x[i] + x[i+1]) / 2, the last row and column repeated."""
+    nxt = torch.cat([x[..., 1:], x[..., -1:]], dim=-1)
+    x = torch.stack([x, (x + nxt) / 2], dim=-1).flatten(-2)
+    nxt = torch.cat([x[..., 1:, :], x[..., -1:, :]], dim=-2)
+    return torch.stack([x, (x + nxt) / 2], dim=-2).flatten(-3, -2)
+
+
+class LayeredGenerator(Generator):
+    """G(z, tags) → (B, 3, S, S) in [-1, 1], drawn as K flat layers."""
+
+    def __init__(self, cfg: LayeredConfig):
+        super().__init__(dataclasses.replace(cfg, image_size=cfg.mask_size))  # the trunk, at the masks' size
+        self.cfg = cfg
+        self.out = nn.Conv2d(cfg.g_channels[len(self.blocks)], cfg.layers, 3, padding=1)
+        n_in = self.fc.in_features
+        self.palette_fc = nn.Linear(n_in, cfg.palette_hidden)
+        self.palette_out = nn.Linear(cfg.palette_hidden, cfg.layers * 3)
+
+    def trunk_input(self, z, tags):
+        x = torch.cat([z.float(), tags.float()], dim=1)
+        if self.cfg.code_thresholds:
+            x = torch.cat([x, torch.sigmoid(F.linear(x, self.code_weight, self.code_bias))], dim=1)
+        return x
+
+    def parts(self, z, tags):
+        """(logits (B, K, M, M) at mask_size, palette (B, K, 3) in [-1, 1])."""
+        x = self.trunk_input(z, tags)
+        h = F.relu(self.fc_bn(self.fc(x).view(z.shape[0], -1, 4, 4)))
+        for block in self.blocks:
+            h = block(h)
+        palette = torch.tanh(self.palette_out(F.relu(self.palette_fc(x)))).view(-1, self.cfg.layers, 3)
+        return self.out(h), palette
+
+    @staticmethod
+    def composite(logits, palette):
+        weights = torch.softmax(logits, dim=1)
+        return torch.einsum("bkhw,bkc->bchw", weights, palette)
+
+    def logits_at(self, logits, scale=1):
+        for _ in range(self.cfg.logit_doublings(scale)):
+            logits = upsample2x_legacy(logits)
+        return logits
+
+    def forward(self, z, tags, scale=1):
+        logits, palette = self.parts(z, tags)
+        return self.composite(self.logits_at(logits, scale), palette)
+
+
+def grouped_log_probs(logits):
+    """Log-probabilities of the PART_LAYERS labels: the two background layers count as one."""
+    logp = torch.log_softmax(logits, dim=1)
+    bg = torch.logsumexp(torch.stack([logp[:, 0], logp[:, -1]], dim=1), dim=1, keepdim=True)
+    return torch.cat([bg, logp[:, 1:-1]], dim=1)

@@ -1,0 +1,225 @@
+"""Train the layered generator (training/layered.py) on a rendered folder with part masks.
+
+Every draw is coded (factors.csv, draws.csv: training/draw_codes.py), so G(codes, tags) has one
+right answer per face: the loss is the masks' classification against the renderer's exact
+labels (masks/, `npm run dataset -- --masks`) plus the L1 of the composited picture, which
+teaches the colours. No discriminator is needed while the codes say everything; the masks'
+cross-entropy is what makes edges sure.
+
+python3 -m training.layered_train --data data/girls128 --heldout data/girls128-heldout \\
+    --out runs/v3a --minutes 60 --threads 2 [--resume]
+
+The run folder holds ckpt.pt (G and its EMA, the optimiser, the step), config.json, log.jsonl
+and samples/step_NNNNNN.png (held-out faces above their redraws and masks). SIGTERM stops at a
+step boundary with the checkpoint written; --resume goes on from it.
+"""
+import argparse
+import copy
+import json
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+from training.code_layer import code_thresholds
+from training.dataset import DataError, choose_vocabulary, read_tag_rows
+from training.draw_codes import redraw_code
+from training.layered import LayeredConfig, LayeredGenerator, PART_LAYERS, grouped_log_probs
+from training.plots import to_uint8
+from training.redraw_pretrain import coded_data
+from training.run_history import open_run, run_history
+from training.stop_signal import StopOnSignal
+from training.train import DeviceError, pick_device, save_checkpoint
+
+# One colour per part label, to look at masks.
+MASK_COLOURS = np.array([[0, 0, 255], [0, 255, 0], [255, 0, 0], [255, 255, 0], [255, 0, 255], [0, 255, 255],
+                         [0, 0, 0], [255, 255, 255], [128, 128, 128], [255, 128, 0], [128, 0, 255], [0, 255, 128]], np.uint8)
+
+
+def load_masks(root: Path, files, size):
+    """(N, S, S) uint8 part labels from masks/ (same names as images/), cached like the images."""
+    cache = root / ".cache" / f"masks-{size}-{len(files)}.npy"
+    if cache.is_file():
+        return torch.from_numpy(np.load(cache))
+    out = np.empty((len(files), size, size), dtype=np.uint8)
+    for i, name in enumerate(files):
+        path = root / "masks" / Path(name).name
+        try:
+            with Image.open(path) as im:
+                m = np.asarray(im.convert("L"))
+        except OSError as e:
+            raise DataError(f"{path}: cannot read part mask ({e}); render the folder with `npm run dataset -- --masks`") from e
+        if m.shape != (size, size):
+            raise DataError(f"{path}: {m.shape[1]}x{m.shape[0]}, the images are {size}x{size}")
+        if m.max() >= len(PART_LAYERS):
+            raise DataError(f"{path}: label {m.max()} is not a part (0–{len(PART_LAYERS) - 1})")
+        out[i] = m
+    cache.parent.mkdir(exist_ok=True)
+    np.save(cache, out)
+    return torch.from_numpy(out)
+
+
+def initial_state(model_dir):
+    """A model folder's training-state.pt (export --training-state) as a checkpoint to go on from."""
+    path = Path(model_dir) / "training-state.pt"
+    if not path.is_file():
+        raise DataError(f"--init-from {model_dir}: no training-state.pt (export it with --training-state)")
+    state = torch.load(path, map_location="cpu")
+    for k in ("G", "G_ema"):
+        state[k] = {n: t.float() if t.is_floating_point() else t for n, t in state[k].items()}
+    return state
+
+
+def layered_losses(G, z, tags, x, labels):
+    logits, palette = G.parts(z, tags)
+    logits = G.logits_at(logits)  # at the picture's size, where the labels are
+    y = G.composite(logits, palette)
+    ce = F.nll_loss(grouped_log_probs(logits), labels.long())
+    return ce, F.l1_loss(y, x), y, logits
+
+
+def train(a):
+    device = pick_device(a.device)
+    out = Path(a.out)
+    ckpt_path, ckpt = open_run(out, a.seed, a.threads, a.resume)
+    if not ckpt and a.init_from:
+        ckpt = initial_state(a.init_from)
+    data_root = Path(a.data)
+    vocab = ckpt["vocab"] if ckpt else choose_vocabulary(data_root, read_tag_rows(data_root), 64)
+    size = ckpt["config"]["net"]["image_size"] if ckpt else a.size
+    data, codes, variants, draws = coded_data(a.data, size, vocab)
+    masks = load_masks(data_root, data.files, size)
+    if ckpt:
+        cfg = LayeredConfig(**ckpt["config"]["net"])
+    else:
+        cfg = LayeredConfig(num_tags=len(vocab), image_size=size, mask_size=min(a.mask_size, size), code_thresholds=code_thresholds(codes, draws),
+                            **({"g_channels": a.g_channels} if a.g_channels else {}))
+    G = LayeredGenerator(cfg)
+    if ckpt:
+        G.load_state_dict(ckpt["G"])
+    G_ema = copy.deepcopy(G)
+    if ckpt:
+        G_ema.load_state_dict(ckpt["G_ema"])
+    held = None
+    if a.heldout:
+        hdata, _, hvariants, hdraws = coded_data(a.heldout, size, vocab, codes)
+        held = (hdata, hvariants, hdraws, load_masks(Path(a.heldout), hdata.files, size))
+    G.to(device).train()
+    G_ema.to(device).eval()
+    opt = torch.optim.Adam(G.parameters(), a.lr, betas=(0.5, 0.999))
+    step = 0
+    if ckpt:
+        if "opt_g" in ckpt:  # a model folder's state has none: Adam starts afresh
+            opt.load_state_dict(ckpt["opt_g"])
+        step = ckpt["step"]
+    history = run_history(out / "config.json") if ckpt else []
+    history.append({"argv": sys.argv, "fromStep": step})
+    config = {"data": a.data, "out": a.out, "batch": a.batch, "lr_g": a.lr, "lr_d": 0.0, "betas": [0.5, 0.999],
+              "ema": a.ema, "seed": a.seed, "net": asdict(cfg), "head": "layered",
+              "loss": {"layered": True, "mask_ce": 1.0, "l1": a.l1}, "argv": sys.argv, "history": history,
+              "factorCodes": codes.describe(vocab), "drawCodes": draws.describe()}
+    (out / "config.json").write_text(json.dumps(config, indent=1))
+
+    def snapshot():
+        return {"G": G.state_dict(), "G_ema": G_ema.state_dict(), "opt_g": opt.state_dict(), "step": step,
+                "images_seen": step * a.batch, "config": config, "vocab": vocab}
+
+    def evaluate():
+        hdata, hvariants, hdraws, hmasks = held
+        idx = torch.arange(min(256, len(hdata)))
+        x, tags = hdata.batch(idx)
+        z = redraw_code(codes, hdraws, hvariants[idx], tags, idx, cfg.z_dim, torch.Generator().manual_seed(9))
+        with torch.no_grad():
+            ce, l1, y, logits = layered_losses(G_ema, z.to(device), tags.to(device), x.to(device), hmasks[idx].to(device))
+        pred = grouped_log_probs(logits).argmax(dim=1).cpu()
+        n = 12
+        rows = [np.concatenate(list(to_uint8(x[:n])), axis=1), np.concatenate(list(to_uint8(y[:n].cpu())), axis=1),
+                np.concatenate(list(MASK_COLOURS[pred[:n].numpy()]), axis=1)]
+        Image.fromarray(np.concatenate(rows, axis=0)).save(out / "samples" / f"step_{step:06d}.png")
+        return {"heldout_ce": ce.item(), "heldout_l1": l1.item(),
+                "heldout_mask_acc": (pred == hmasks[idx].long()).float().mean().item()}
+
+    log = (out / "log.jsonl").open("a")
+    started, g = time.time(), torch.Generator().manual_seed(a.seed * 1000 + step)
+    seen_at_start = step
+    with StopOnSignal() as stop:
+        while step < a.steps and not stop.requested and not (a.minutes and time.time() - started > a.minutes * 60):
+            idx = torch.randint(len(data), (a.batch,), generator=g)
+            x, tags = data.batch(idx)
+            z = redraw_code(codes, draws, variants[idx], tags, idx, cfg.z_dim, g)
+            ce, l1, _, _ = layered_losses(G, z.to(device), tags.to(device), x.to(device), masks[idx].to(device))
+            loss = ce + a.l1 * l1
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            with torch.no_grad():
+                for pe, p in zip(G_ema.parameters(), G.parameters()):
+                    pe.lerp_(p, 1 - a.ema)
+                for be, b in zip(G_ema.buffers(), G.buffers()):
+                    be.copy_(b)
+            step += 1
+            if step % a.log_every == 0:
+                elapsed = time.time() - started
+                rec = {"step": step, "time_s": round(elapsed, 1), "ce": ce.item(), "l1": l1.item(),
+                       "images_per_s": round((step - seen_at_start) * a.batch / max(elapsed, 1e-6), 1)}
+                if step % a.eval_every == 0:
+                    if held:
+                        rec.update(evaluate())
+                    save_checkpoint(ckpt_path, snapshot())
+                log.write(json.dumps(rec) + "\n")
+                log.flush()
+                print(json.dumps(rec), file=sys.stderr, flush=True)
+    if held:
+        log.write(json.dumps({"step": step, "time_s": round(time.time() - started, 1), **evaluate()}) + "\n")
+    save_checkpoint(ckpt_path, snapshot())
+    log.close()
+    if stop.requested:
+        print(f"stopped by a signal at step {step}; checkpoint written (--resume continues)", file=sys.stderr, flush=True)
+
+
+def main(argv=None):
+    from training.train import channel_list
+    p = argparse.ArgumentParser(description="Train the layered generator (flat layers + part masks) on a rendered folder.")
+    p.add_argument("--data", required=True, help="a rendered folder with factors.csv, draws.csv and masks/")
+    p.add_argument("--heldout", default="", help="another rendered folder: held-out figures and sample strips")
+    p.add_argument("--out", required=True)
+    p.add_argument("--size", type=int, default=128, choices=[64, 128])
+    p.add_argument("--g-channels", type=channel_list, help="widths from 4x4 up to the masks' size (default 256,128,64,48,32: 64 px masks)")
+    p.add_argument("--mask-size", type=int, default=64, choices=[64, 128], help="the size the trunk draws the layer logits at")
+    p.add_argument("--steps", type=int, default=1_000_000)
+    p.add_argument("--minutes", type=float, default=0.0, help="stop (checkpoint written) after this long; 0 = none")
+    p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--l1", type=float, default=4.0, help="weight of the composited picture's L1 beside the masks' cross-entropy")
+    p.add_argument("--ema", type=float, default=0.999)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--threads", type=int, default=0)
+    p.add_argument("--log-every", type=int, default=25)
+    p.add_argument("--eval-every", type=int, default=250)
+    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    p.add_argument("--resume", action="store_true")
+    p.add_argument("--init-from", default="", help="a model folder with training-state.pt: go on from it (a fresh machine)")
+    a = p.parse_args(argv)
+    if a.resume and a.init_from:
+        p.error("--resume goes on from the run folder; --init-from starts a new run from a model folder: give one")
+    if a.eval_every % a.log_every:
+        p.error("--eval-every must be a multiple of --log-every")
+    ckpt = Path(a.out) / "ckpt.pt"
+    if a.resume and not ckpt.is_file():
+        p.error(f"--resume: {ckpt} does not exist")
+    if not a.resume and ckpt.is_file():
+        p.error(f"{a.out} holds a run already: --resume to go on, or choose another --out")
+    try:
+        train(a)
+    except (DataError, DeviceError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

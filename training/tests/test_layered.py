@@ -1,0 +1,117 @@
+"""The layered generator (model v3) and its trainer, on tiny data."""
+import json
+import tempfile
+import unittest
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from training.layered import LAYERS, PART_LAYERS, LayeredConfig, LayeredGenerator, grouped_log_probs, upsample2x_legacy
+from training.layered_train import main as layered_main
+from training.tests.test_trainer import make_dataset, write_codes
+
+
+def write_masks(root: Path, n=24, size=64):
+    """Part labels for make_dataset's squares: background around, 'hair' where the square is."""
+    (root / "masks").mkdir()
+    for i in range(n):
+        m = np.zeros((size, size), np.uint8)
+        m[8:40, 8:56] = PART_LAYERS.index("hair")
+        m[20:24, 8:56] = PART_LAYERS.index("ink")
+        Image.fromarray(m).save(root / "masks" / f"{i:03d}.png")
+
+
+class LayeredNetworkTests(unittest.TestCase):
+    def test_GIVEN_sure_logits_THEN_every_pixel_is_exactly_one_layer_colour(self):
+        logits = torch.full((1, len(LAYERS), 4, 4), -50.0)
+        logits[0, 2, :2] = 50.0  # hair on top
+        logits[0, 0, 2:] = 50.0  # background below
+        palette = torch.zeros(1, len(LAYERS), 3)
+        palette[0, 2] = torch.tensor([0.8, -0.5, 0.1])
+        palette[0, 0] = torch.tensor([-1.0, 1.0, 0.0])
+        y = LayeredGenerator.composite(logits, palette)
+        self.assertTrue(torch.allclose(y[0, :, 0, 0], palette[0, 2]))
+        self.assertTrue(torch.allclose(y[0, :, 3, 3], palette[0, 0]))
+
+    def test_GIVEN_a_grid_THEN_the_legacy_upsampling_repeats_the_last_row_as_tf_does(self):
+        x = torch.tensor([[[[0.0, 2.0], [4.0, 6.0]]]])
+        expected = torch.tensor([[[[0, 1, 2, 2], [2, 3, 4, 4], [4, 5, 6, 6], [4, 5, 6, 6]]]], dtype=torch.float32)
+        self.assertTrue(torch.equal(upsample2x_legacy(x), expected))
+
+    def test_GIVEN_two_background_layers_THEN_the_background_label_is_their_sum(self):
+        logits = torch.randn(2, len(LAYERS), 3, 3)
+        grouped = grouped_log_probs(logits)
+        self.assertEqual(grouped.shape[1], len(PART_LAYERS))
+        p = torch.softmax(logits, dim=1)
+        self.assertTrue(torch.allclose(grouped[:, 0].exp(), p[:, 0] + p[:, -1], atol=1e-6))
+        self.assertTrue(torch.allclose(grouped.exp().sum(dim=1), torch.ones(2, 3, 3), atol=1e-5))
+
+    def test_GIVEN_scale_2_THEN_the_same_girl_is_drawn_twice_as_large(self):
+        torch.manual_seed(0)
+        G = LayeredGenerator(LayeredConfig(num_tags=3, image_size=64, g_channels=[16, 16, 8, 8, 8])).eval()
+        z, tags = torch.randn(2, 100), torch.zeros(2, 3)
+        with torch.no_grad():
+            small, big = G(z, tags), G(z, tags, scale=2)
+        self.assertEqual(tuple(big.shape), (2, 3, 128, 128))
+        # Every other pixel of the 2x picture is the 1x picture's pixel: the logits there are the same.
+        self.assertTrue(torch.allclose(big[:, :, ::2, ::2], small, atol=1e-5))
+
+
+class LayeredTrainerTests(unittest.TestCase):
+    def test_GIVEN_tiny_coded_data_with_masks_THEN_it_trains_checkpoints_resumes_and_refuses_to_overwrite(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            data, run = Path(tmp) / "data", Path(tmp) / "run"
+            make_dataset(data)
+            write_codes(data)
+            write_masks(data)
+            args = ["--data", str(data), "--heldout", str(data), "--out", str(run), "--size", "64", "--g-channels", "16,16,8,8,8",
+                    "--batch", "4", "--log-every", "1", "--eval-every", "2", "--threads", "1"]
+            layered_main(args + ["--steps", "2"])
+            log = [json.loads(line) for line in (run / "log.jsonl").read_text().splitlines()]
+            self.assertEqual(log[-1]["step"], 2)
+            self.assertIn("heldout_mask_acc", log[-1])
+            self.assertTrue((run / "samples" / "step_000002.png").is_file())
+            with self.assertRaises(SystemExit):  # an existing run is never restarted silently
+                layered_main(args + ["--steps", "3"])
+            layered_main(args + ["--steps", "3", "--resume"])
+            self.assertEqual(torch.load(run / "ckpt.pt")["step"], 3)
+            config = json.loads((run / "config.json").read_text())
+            self.assertEqual(config["head"], "layered")
+            self.assertEqual([h["fromStep"] for h in config["history"]], [0, 2])
+
+    def test_GIVEN_a_layered_run_THEN_it_exports_at_two_sizes_and_a_fresh_machine_goes_on_from_the_model_folder(self):
+        from training.export import main as export_main
+        with tempfile.TemporaryDirectory() as tmp:
+            data, run, model, big = Path(tmp) / "data", Path(tmp) / "run", Path(tmp) / "m", Path(tmp) / "m256"
+            make_dataset(data)
+            write_codes(data)
+            write_masks(data)
+            common = ["--data", str(data), "--size", "64", "--g-channels", "16,16,8,8,8", "--batch", "4", "--log-every", "1",
+                      "--eval-every", "1", "--threads", "1"]
+            layered_main(common + ["--out", str(run), "--steps", "2"])
+            export_main([str(run), str(model), "--id", "v3tiny", "--training-state"])
+            export_main([str(run), str(big), "--id", "v3tiny-128", "--scale", "2"])
+            card, card2 = (json.loads((d / "card.json").read_text()) for d in (model, big))
+            self.assertEqual((card["imageSize"], card2["imageSize"], card["head"]), (64, 128, "layered"))
+            self.assertLessEqual((model / "training-state.pt").stat().st_size, 8 * 1024 * 1024)
+            self.assertEqual(card["trainingState"]["step"], 2)
+            self.assertFalse((big / "training-state.pt").exists())
+            # The run folder is gone (a fresh machine): training goes on from the model folder's state.
+            layered_main(common + ["--out", str(Path(tmp) / "run2"), "--steps", "3", "--init-from", str(model)])
+            self.assertEqual(torch.load(Path(tmp) / "run2" / "ckpt.pt")["step"], 3)
+
+    def test_GIVEN_no_masks_THEN_a_clear_error(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            data = Path(tmp) / "data"
+            make_dataset(data)
+            write_codes(data)
+            with self.assertRaises(SystemExit) as stop:
+                layered_main(["--data", str(data), "--out", str(Path(tmp) / "run"), "--size", "64", "--g-channels", "16,16,8,8,8",
+                              "--batch", "4", "--steps", "1", "--threads", "1"])
+            self.assertEqual(stop.exception.code, 2)
+
+
+if __name__ == "__main__":
+    unittest.main()
