@@ -37,6 +37,9 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\/\S+$/i, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /** PostgreSQL: how long a connection attempt, and a statement, may take before the store gives up (ms). */
+  GFF_DB_CONNECT_TIMEOUT_MS: int(100, 600_000).default(5000),
+  GFF_DB_STATEMENT_TIMEOUT_MS: int(100, 600_000).default(10_000),
   GFF_BACKEND: z.enum(BACKEND_PREFERENCES as [BackendPreference, ...BackendPreference[]]).default('auto'),
   /** 0 = draw in the main thread; unset = one per core (one on a GPU). */
   GFF_WORKERS: int(0, MAX_WORKERS).optional(),

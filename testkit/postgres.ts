@@ -7,7 +7,7 @@
  * As root, the server runs as the `postgres` user (PostgreSQL refuses to run as root).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,6 +101,46 @@ export class TestPostgres {
   /** Stops the server at once (clients see their connections cut), as an outage would. */
   async stopServer(): Promise<void> {
     this.as('pg_ctl', ['-D', this.dataDir, '-m', 'immediate', '-w', 'stop']);
+  }
+
+  /**
+   * Freezes the server (SIGSTOP to the postmaster and every backend) without closing anything:
+   * a hung host, not a down one — connections stay open, connection attempts are accepted by
+   * the kernel and then nothing answers. `resumeServer` (SIGCONT) lets it go on.
+   */
+  pauseServer(): void {
+    const postmaster = this.postmasterPid();
+    process.kill(postmaster, 'SIGSTOP'); // first, so that it forks no new backend meanwhile
+    for (const pid of this.backendPids(postmaster)) process.kill(pid, 'SIGSTOP');
+  }
+
+  resumeServer(): void {
+    const postmaster = this.postmasterPid();
+    for (const pid of this.backendPids(postmaster)) process.kill(pid, 'SIGCONT');
+    process.kill(postmaster, 'SIGCONT');
+  }
+
+  private postmasterPid(): number {
+    const pid = Number(readFileSync(join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (!Number.isInteger(pid) || pid <= 0) throw new Error('the test server is not running');
+    return pid;
+  }
+
+  /** The postmaster's children (backends, checkpointer, writers …), from /proc. */
+  private backendPids(postmaster: number): number[] {
+    const pids: number[] = [];
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces, so parse after the last ')'.
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        if (ppid === postmaster) pids.push(Number(entry));
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return pids;
   }
 
   /** A URL for database `name` (created on first use by `createDatabase`). */

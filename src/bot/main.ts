@@ -7,6 +7,7 @@
 import { loadConfig, requireToken, type Config } from '../config.ts';
 import { ModelLoadError } from '../gan/errors.ts';
 import { StoreError } from '../store/index.ts';
+import { startedByWrapper, watchParent } from './parent-watch.ts';
 import { shardOfProcess } from './shards.ts';
 import type { Bot } from './start.ts';
 
@@ -47,6 +48,41 @@ export async function main(start: (config: Config) => Promise<Bot>): Promise<num
 }
 
 async function run(start: (config: Config) => Promise<Bot>, isShard: boolean): Promise<number> {
+  // Watched from the first moment: a wrapper killed while the model loads must not be missed.
+  const parent = watchWrapper(isShard);
+  try {
+    return await runWatched(start, isShard, parent);
+  } finally {
+    parent.unwatch();
+  }
+}
+
+interface WrapperWatch {
+  /** Why the wrapper is gone, once it is. */
+  gone?: string;
+  whenGone(reason: string): void;
+  unwatch(): void;
+}
+
+/**
+ * Started by a wrapper that lives only for it (npm start → tsx) or that forked it: when that
+ * wrapper is killed outright, the bot stops as on SIGTERM rather than run on under PID 1. node
+ * started directly (systemd, a shell that then exits) is not watched (parent-watch.ts); a shard
+ * watches its manager's IPC channel instead (below).
+ */
+function watchWrapper(isShard: boolean): WrapperWatch {
+  const w: WrapperWatch = {
+    whenGone: (reason) => {
+      w.gone = reason;
+    },
+    unwatch: () => undefined,
+  };
+  if (isShard || !(startedByWrapper() || process.channel)) return w;
+  w.unwatch = watchParent((reason) => w.whenGone(reason), { intervalMs: startedByWrapper() ? 1000 : 0 });
+  return w;
+}
+
+async function runWatched(start: (config: Config) => Promise<Bot>, isShard: boolean, parent: WrapperWatch): Promise<number> {
   let config: Config;
   try {
     loadDotEnv();
@@ -83,6 +119,9 @@ async function run(start: (config: Config) => Promise<Bot>, isShard: boolean): P
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    // The wrapper went while the bot was starting, or goes now: stop as on SIGTERM.
+    parent.whenGone = (reason) => firstAt === undefined && stop(reason);
+    if (parent.gone !== undefined) parent.whenGone(parent.gone);
     if (isShard) {
       // The manager is gone (killed, crashed) without a signal to us: stop as on SIGTERM rather than linger.
       const orphaned = () => firstAt === undefined && stop('the sharding manager is gone');

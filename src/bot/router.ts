@@ -6,6 +6,7 @@
  */
 import type { Interaction } from 'discord.js';
 import { langOf, t } from '../i18n/index.ts';
+import { DEFAULT_ACK_AFTER_MS, guardAcknowledgement } from './ack-guard.ts';
 import { isContextMenu, type AnyCommand, type Precondition } from './command.ts';
 import type { BotContext } from './context.ts';
 import { parseCustomId } from './custom-id.ts';
@@ -24,6 +25,8 @@ export class InteractionRouter {
   constructor(
     commands: readonly AnyCommand[],
     private readonly ctx: BotContext,
+    /** Acknowledge for a handler that has not answered after this long (ack-guard.ts). */
+    private readonly ackAfterMs = DEFAULT_ACK_AFTER_MS,
   ) {
     this.byKey = new Map(commands.map((c) => [keyOf(isContextMenu(c) ? c.data.toJSON().type : 1, c.data.name), c]));
     this.byPrefix = new Map(commands.map((c) => [isContextMenu(c) ? c.customIdPrefix : c.data.name, c]));
@@ -71,19 +74,25 @@ export class InteractionRouter {
     }
     const user = interaction.user.id;
     const drawLimit = route.preconditions?.includes('drawLimit') ?? false;
+    // From here on the store may be asked (the shared rate limit, the handler): answer within Discord's 3 s whatever it does.
+    const guard = guardAcknowledgement(interaction, this.ackAfterMs, {
+      onAutoAck: () => this.ctx.log.warn({ what: route.name, user, afterMs: this.ackAfterMs }, 'slow handler: acknowledged for it'),
+      onError: (err) => this.ctx.log.warn({ err, what: route.name, user }, 'could not acknowledge a slow handler'),
+    });
     try {
       const refund = drawLimit ? await this.ctx.rateLimiter.take(user) : undefined;
       try {
         await route.run();
       } finally {
         // Nothing was drawn (refused, bad input, a menu instead): the use is given back.
-        if (refund && !(interaction.isRepliable() && interaction.deferred)) {
+        if (refund && !guard.handlerDeferred) {
           await refund().catch((err: unknown) => this.ctx.log.warn({ err, user }, 'could not give back a rate-limit use'));
         }
       }
     } catch (e) {
       await reportError(interaction, e, this.ctx, route.name);
     } finally {
+      guard.stop();
       this.ctx.log.debug({ what: route.name, user: interaction.user.id, ms: Math.round(performance.now() - started) }, 'interaction handled');
     }
   }

@@ -4,12 +4,14 @@
  * how many sessions it lets the bot start today; a rejected token is one line and exit 1) →
  * this host's shard processes, each running src/bot.ts as `npm start` does → SIGINT/SIGTERM:
  * every shard finishes its replies in flight and stops, then exit 0; a second signal forces.
+ * The same when the process that started this one (npm, tsx) is gone (parent-watch.ts).
  */
 import os from 'node:os';
 import { REST, Routes } from 'discord.js';
 import { ConfigError, loadConfig, requireToken } from '../config.ts';
 import { createLogger } from './logger.ts';
 import { loadDotEnv, startFailure } from './main.ts';
+import { startedByWrapper, watchParent } from './parent-watch.ts';
 import { ShardStartError, startShards } from './shard-fleet.ts';
 import { loadShardSettings, planShards, shardChildEnv, type GatewayBotInfo, type ShardPlan } from './shards.ts';
 
@@ -27,6 +29,23 @@ export async function fetchGatewayBot(token: string, api?: string): Promise<Gate
 
 /** `bot` is the path of the bot's entry (src/bot.ts) each shard process runs. */
 export async function shardMain(bot: string): Promise<number> {
+  // Its wrapper (npm, tsx) killed outright sends no signal on: the shards are stopped as on
+  // SIGTERM rather than left running with this manager under PID 1. Watched from the first
+  // moment, so that a wrapper killed while the shards start is not missed.
+  const parent: { gone?: string; whenGone: (reason: string) => void } = {
+    whenGone: (reason) => {
+      parent.gone = reason;
+    },
+  };
+  const unwatch = watchParent((reason) => parent.whenGone(reason), { intervalMs: startedByWrapper() ? 1000 : 0 });
+  try {
+    return await run(bot, parent);
+  } finally {
+    unwatch();
+  }
+}
+
+async function run(bot: string, parent: { gone?: string; whenGone: (reason: string) => void }): Promise<number> {
   let settings: ReturnType<typeof loadShardSettings>;
   let config: ReturnType<typeof loadConfig>;
   let token: string;
@@ -74,6 +93,14 @@ export async function shardMain(bot: string): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const onParentGone = (reason: string) => {
+    if (signalled) return;
+    signalled = true;
+    say(`${reason}: each shard finishes its replies in flight, then stops`);
+    fleet.stop();
+  };
+  parent.whenGone = onParentGone;
+  if (parent.gone !== undefined) onParentGone(parent.gone);
   try {
     const code = await fleet.done;
     if (code === 0) log.info('stopped');

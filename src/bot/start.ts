@@ -39,6 +39,8 @@ export interface BotOptions {
   commands: readonly AnyCommand[];
   /** How long stop() waits for replies in flight (default 30 s). */
   drainTimeoutMs?: number;
+  /** How long a handler may go without answering before the router acknowledges for it (default 1.5 s; ack-guard.ts). */
+  ackAfterMs?: number;
 }
 
 export interface Bot {
@@ -101,7 +103,11 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
     const storeLog = log.child({ part: 'store' });
     const target = databaseTarget(config);
     if (engineOf(target) === 'sqlite' && target !== ':memory:') mkdirSync(dirname(target), { recursive: true });
-    const db: Db = await openDatabase(target, { log: storeLog });
+    const db: Db = await openDatabase(target, {
+      log: storeLog,
+      connectTimeoutMs: config.GFF_DB_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: config.GFF_DB_STATEMENT_TIMEOUT_MS,
+    });
     cleanup.push(() => db.close());
     const results = new GachaResultsRepo(db, { ttlMs: config.GFF_GACHA_TTL_H * HOUR_MS });
     const rateLimiter = drawLimiter(config, db, shard !== undefined, storeLog);
@@ -134,7 +140,7 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
       core: (limit) => runtime.context(limit),
       ...(config.GFF_STUDIO_URL ? { studioUrl: config.GFF_STUDIO_URL } : {}),
     };
-    const router = new InteractionRouter(opts.commands, ctx);
+    const router = new InteractionRouter(opts.commands, ctx, opts.ackAfterMs);
     const restApi = opts.restApi ?? config.DISCORD_API;
     const client = createClient(restApi ? { restApi } : {});
     cleanup.push(() => client.destroy());

@@ -22,6 +22,8 @@ export interface BackendChoice {
   reason: string;
   /** Backends tried before the chosen one, with why each failed. */
   skipped: { name: BackendName; error: string }[];
+  /** Where models are split between runtimes (a model.onnx that cannot serve): model id → its backend. */
+  modelBackends?: Record<string, BackendName>;
 }
 
 /** Minimal logger shape (pino's Logger fits). */

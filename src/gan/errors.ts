@@ -14,7 +14,8 @@ export type ModelLoadErrorCode =
   | 'duplicate_tag'
   | 'tfjs_load'
   | 'onnx_load'
-  | 'checksum';
+  | 'checksum'
+  | 'bad_output';
 
 /** A model directory (models/<id>/) is incomplete or inconsistent. */
 export class ModelLoadError extends Error {

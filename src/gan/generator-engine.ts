@@ -9,7 +9,9 @@ import type { BackendPreference } from './backend-plan.ts';
 import { ModelLoadError } from './errors.ts';
 import { tanhToRgb } from './image.ts';
 import { loadModel, type LoadedModel } from './model-loader.ts';
-import { batchModel } from './model-files.ts';
+import { outputProblem, PROBE_ROWS, probeInput } from './model-check.ts';
+import { batchModel, displayPath } from './model-files.ts';
+import path from 'node:path';
 
 export interface EngineOptions {
   modelDirs: readonly string[];
@@ -46,7 +48,16 @@ export class GeneratorEngine {
     }
     const engine = new GeneratorEngine(backend, models);
     if (options.warmUp ?? true) {
-      for (const m of models.values()) await engine.run(m.id, new Float32Array(m.zDim + m.numTags), 1);
+      // The probe batch (model-check.ts) as the warm-up: weights that draw NaN or a flat square
+      // are refused here, in one line, rather than served as black pictures.
+      for (const m of models.values()) {
+        const problem = outputProblem(await engine.forward(m.id, probeInput(m.zDim, m.numTags), PROBE_ROWS), PROBE_ROWS, m.imageSize);
+        if (problem) {
+          engine.dispose();
+          const file = path.join(m.dir, 'weights.bin');
+          throw new ModelLoadError('bad_output', file, `${displayPath(path.join(m.dir, 'model.json'))} cannot draw: ${problem} (corrupt weights?).`);
+        }
+      }
     }
     return engine;
   }
@@ -56,10 +67,15 @@ export class GeneratorEngine {
    * returns [count, S, S, 3] RGB bytes. Every tensor is disposed before returning.
    */
   async run(modelId: string, input: Float32Array, count: number): Promise<Uint8Array> {
+    return tanhToRgb(await this.forward(modelId, input, count));
+  }
+
+  /** The same pass, raw: [count, S, S, 3] tanh values. */
+  async forward(modelId: string, input: Float32Array, count: number): Promise<Float32Array> {
     const { m, width } = batchModel(this.models, modelId, input, count);
     const out = tf.tidy(() => m.model.predict(tf.tensor2d(input, [count, width]), { batchSize: count }) as tf.Tensor);
     try {
-      return tanhToRgb((await out.data()) as Float32Array);
+      return (await out.data()) as Float32Array;
     } finally {
       out.dispose();
     }

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { probeSchema } from './model-check.ts';
 import { GeneratorError, ModelLoadError } from './errors.ts';
 import { TagVocabulary, type TagSpec } from '../tags/vocabulary.ts';
 
@@ -33,6 +34,8 @@ const cardSchema = z
     files: z
       .array(z.object({ name: z.string().regex(/^[A-Za-z0-9_.-]+$/), bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }))
       .optional(),
+    /** The tfjs weights' output on the fixed probe batch (model-check.ts; npm run model:fingerprint). */
+    probe: probeSchema.optional(),
   })
   .passthrough();
 export type ModelCard = z.infer<typeof cardSchema>;

@@ -3,8 +3,8 @@
  * (model.onnx beside the tfjs files, same contract: [count, zDim + numTags] → [count, S, S, 3]
  * in [-1, 1]) on the CUDA execution provider when it really initialises, else the CPU one with
  * its own intra-op threads. Anything wrong with a model.onnx (missing, corrupt, another
- * network's, inputs that do not match card.json) is an OrtUnavailable with one clear line, and
- * the caller falls back to TensorFlow.js.
+ * network's by its inputs or by what it draws on the probe batch, NaN or flat output) is one
+ * clear line, and TensorFlow.js serves that model — that model only (engine.ts).
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -12,8 +12,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BackendChoice } from './backend.ts';
 import { cudaProviderInstalled } from './backend-plan.ts';
-import { GeneratorError, ModelLoadError } from './errors.ts';
+import { GeneratorError } from './errors.ts';
 import { tanhToRgb } from './image.ts';
+import { FINGERPRINT_TOLERANCE, fingerprintDistance, fingerprintOf, outputProblem, PROBE_ROWS, PROBE_VERSION, probeInput } from './model-check.ts';
 import { batchModel, displayPath, readModelFiles, type ModelSummary } from './model-files.ts';
 
 type Ort = typeof import('onnxruntime-node');
@@ -62,24 +63,74 @@ async function readOnnx(m: ModelSummary): Promise<Uint8Array> {
   return bytes;
 }
 
+/** A model ONNX Runtime will not serve, and why (one line); TensorFlow.js serves it instead. */
+export interface OrtRejection {
+  id: string;
+  dir: string;
+  reason: string;
+}
+
+/** What OrtEngine.createEach loaded: the models ONNX Runtime serves, those it refused, and those yet to be compared with tfjs. */
+export interface OrtLoad {
+  /** Undefined when no model could be served. */
+  engine: OrtEngine | undefined;
+  rejected: OrtRejection[];
+  /** Models whose card.json records no probe fingerprint: id → ONNX Runtime's, for the caller to compare with tfjs's. */
+  unverified: Map<string, number[]>;
+}
+
 export class OrtEngine {
   private constructor(
     private readonly ort: Ort,
     readonly backend: BackendChoice,
-    readonly models: ReadonlyMap<string, OrtModel>,
+    private readonly served: Map<string, OrtModel>,
   ) {}
 
+  get models(): ReadonlyMap<string, OrtModel> {
+    return this.served;
+  }
+
+  /** Every model or none: the first model ONNX Runtime cannot serve is an OrtUnavailable. */
   static async create(options: OrtEngineOptions): Promise<OrtEngine> {
+    const load = await OrtEngine.createEach(options);
+    const first = load.rejected[0];
+    if (first || !load.engine) {
+      await load.engine?.dispose();
+      throw new OrtUnavailable(first?.reason ?? 'no model to serve');
+    }
+    return load.engine;
+  }
+
+  /**
+   * Each model on its own: one whose model.onnx is missing, corrupt, another network's (by its
+   * inputs or by what it draws on the probe batch), or draws NaN or a flat picture is refused
+   * with its reason, and the others are served. Throws OrtUnavailable only when ONNX Runtime
+   * itself cannot run here, and ModelLoadError for a model no backend can serve (bad card).
+   */
+  static async createEach(options: OrtEngineOptions): Promise<OrtLoad> {
     const ort = await loadOrt();
     const threads = Number(process.env['GFF_ORT_THREADS']) || options.threads || os.availableParallelism();
     const provider = options.provider ?? ((process.env['GFF_ORT_PROVIDER'] as OrtEngineOptions['provider']) || 'auto');
     const models = new Map<string, OrtModel>();
+    const rejected: OrtRejection[] = [];
     let usedProvider: 'cuda' | 'cpu' = provider === 'cuda' ? 'cuda' : 'cpu';
     let cudaError: string | undefined = provider !== 'cpu' && !cudaProviderInstalled() ? 'its provider library is not installed' : undefined;
     if (cudaError && provider === 'cuda') throw new OrtUnavailable(`the CUDA execution provider is not installed (${cudaError})`);
-    try {
-      for (const dir of options.modelDirs) {
-        const files = await readModelFiles(dir);
+    let cudaRequiredFailed: OrtUnavailable | undefined;
+    const releaseAll = async () => {
+      for (const m of models.values()) await m.session.release();
+    };
+    for (const dir of options.modelDirs) {
+      let files: ModelSummary;
+      try {
+        files = await readModelFiles(dir);
+      } catch (e) {
+        // A bad card, tags.json or tfjs file is the model's fault, not ONNX Runtime's: no backend
+        // can serve it, so it goes up as it is instead of becoming a fall-back.
+        await releaseAll();
+        throw e;
+      }
+      try {
         const bytes = await readOnnx(files);
         const base = {
           intraOpNumThreads: threads,
@@ -95,7 +146,12 @@ export class OrtEngine {
             usedProvider = 'cuda';
           } catch (e) {
             cudaError = (e as Error).message.split('\n')[0]!.slice(0, 160);
-            if (provider === 'cuda') throw new OrtUnavailable(`the CUDA execution provider did not start: ${cudaError}`);
+            if (provider === 'cuda') {
+              // Asked for CUDA only (GFF_ORT_PROVIDER=cuda): the runtime, not this model, cannot serve.
+              await releaseAll();
+              cudaRequiredFailed = new OrtUnavailable(`the CUDA execution provider did not start: ${cudaError}`);
+              throw cudaRequiredFailed;
+            }
           }
         }
         if (!session) {
@@ -107,15 +163,18 @@ export class OrtEngine {
             );
           }
         }
-        models.set(files.id, { ...files, session });
-        checkContract(models.get(files.id)!);
+        const m: OrtModel = { ...files, session };
+        try {
+          checkContract(m);
+        } catch (e) {
+          await session.release();
+          throw e;
+        }
+        models.set(files.id, m);
+      } catch (e) {
+        if (e === cudaRequiredFailed) throw e;
+        rejected.push({ id: files.id, dir: files.dir, reason: e instanceof Error ? e.message.split('\n')[0]! : String(e) });
       }
-    } catch (e) {
-      for (const m of models.values()) await m.session.release();
-      // A bad card, tags.json or tfjs file is the model's fault, not ONNX Runtime's: no backend
-      // can serve it, so it goes up as it is instead of becoming a fall-back.
-      if (e instanceof OrtUnavailable || e instanceof ModelLoadError) throw e;
-      throw new OrtUnavailable((e as Error).message.split('\n')[0]!);
     }
     const where = usedProvider === 'cuda' ? 'CUDA execution provider (GPU)' : `CPU execution provider, ${threads} thread${threads === 1 ? '' : 's'}`;
     const cudaNote = usedProvider === 'cpu' && provider === 'auto' && cudaError ? ` (CUDA: ${cudaError})` : '';
@@ -129,23 +188,49 @@ export class OrtEngine {
       skipped: [],
     };
     const engine = new OrtEngine(ort, backend, models);
-    if (options.warmUp ?? true) {
-      // Also proves the output has the promised size before any user waits on it.
-      for (const m of models.values()) {
-        try {
-          await engine.run(m.id, new Float32Array(m.zDim + m.numTags), 1);
-        } catch (e) {
-          await engine.dispose();
-          throw new OrtUnavailable(`${displayPath(path.join(m.dir, 'model.onnx'))}: ${(e as Error).message}`);
+    // The probe batch: proves the output has the promised size, is a picture (not NaN, not flat)
+    // and — against card.json's fingerprint — is this network's, before any user waits on it.
+    // It is the warm-up too, so it runs whatever options.warmUp says.
+    const unverified = new Map<string, number[]>();
+    for (const m of [...models.values()]) {
+      const file = displayPath(path.join(m.dir, 'model.onnx'));
+      let problem: string | undefined;
+      try {
+        const values = await engine.forward(m.id, probeInput(m.zDim, m.numTags), PROBE_ROWS);
+        problem = outputProblem(values, PROBE_ROWS, m.imageSize);
+        const fingerprint = problem ? [] : fingerprintOf(values, PROBE_ROWS, m.imageSize);
+        const recorded = m.card.probe?.version === PROBE_VERSION ? m.card.probe.fingerprint : undefined;
+        if (!problem && recorded) {
+          const distance = fingerprintDistance(fingerprint, recorded);
+          if (distance > FINGERPRINT_TOLERANCE) {
+            problem = `it draws other pictures than card.json's probe fingerprint (differs by ${distance.toFixed(3)}): corrupt, or another network's file`;
+          }
+        } else if (!problem) {
+          unverified.set(m.id, fingerprint);
         }
+      } catch (e) {
+        problem = (e as Error).message.split('\n')[0]!;
+      }
+      if (problem) {
+        rejected.push({ id: m.id, dir: m.dir, reason: `${file}: ${problem}` });
+        await engine.remove(m.id);
       }
     }
-    return engine;
+    if (models.size === 0) return { engine: undefined, rejected, unverified };
+    return { engine, rejected, unverified };
   }
 
-  /** One forward pass, as GeneratorEngine.run: [count, zDim + numTags] → [count, S, S, 3] bytes. */
-  async run(modelId: string, input: Float32Array, count: number): Promise<Uint8Array> {
-    const { m, width } = batchModel(this.models, modelId, input, count);
+  /** Stops serving a model (its model.onnx turned out not to match its tfjs weights). */
+  async remove(modelId: string): Promise<void> {
+    const m = this.served.get(modelId);
+    if (!m) return;
+    this.served.delete(modelId);
+    await m.session.release();
+  }
+
+  /** One forward pass, raw: [count, zDim + numTags] → [count, S, S, 3] tanh values. */
+  async forward(modelId: string, input: Float32Array, count: number): Promise<Float32Array> {
+    const { m, width } = batchModel(this.served, modelId, input, count);
     const feeds = { [m.session.inputNames[0]!]: new this.ort.Tensor('float32', input, [count, width]) };
     const result = await m.session.run(feeds);
     const out = result[m.session.outputNames[0]!]!;
@@ -155,10 +240,15 @@ export class OrtEngine {
       if (dims !== `${count},${S},${S},3`) {
         throw new GeneratorError('generation_failed', `model.onnx gave an output of shape [${dims}], expected [${count}, ${S}, ${S}, 3]`);
       }
-      return tanhToRgb(out.data as Float32Array);
+      return new Float32Array(out.data as Float32Array);
     } finally {
       out.dispose();
     }
+  }
+
+  /** One forward pass, as GeneratorEngine.run: [count, zDim + numTags] → [count, S, S, 3] bytes. */
+  async run(modelId: string, input: Float32Array, count: number): Promise<Uint8Array> {
+    return tanhToRgb(await this.forward(modelId, input, count));
   }
 
   /** ONNX Runtime holds no tfjs tensors; kept for the slot's leak statistics. */
@@ -167,7 +257,8 @@ export class OrtEngine {
   }
 
   async dispose(): Promise<void> {
-    for (const m of this.models.values()) await m.session.release();
+    for (const m of this.served.values()) await m.session.release();
+    this.served.clear();
   }
 }
 

@@ -41,7 +41,20 @@ const NOT_ANSWERING_CODES = new Set([
   '08004',
   '08006',
 ]);
-const NOT_ANSWERING_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection timeout/i;
+// 'Query read timeout': the client-side statement timeout (a server that hangs cannot enforce
+// its own statement_timeout); 'timeout expired': the client-side connection timeout.
+const NOT_ANSWERING_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection timeout|Query read timeout|timeout expired/i;
+
+/** Defaults of OpenOptions' timeouts (docs/deploy.md, GFF_DB_CONNECT_TIMEOUT_MS / GFF_DB_STATEMENT_TIMEOUT_MS). */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
+/**
+ * The client gives a statement this much longer than the server's statement_timeout: a
+ * server that answers cancels the statement itself (57014, the connection stays usable);
+ * only a server that does not answer at all meets the client's timer.
+ */
+const CLIENT_GRACE_MS = 500;
 
 export function isNotAnswering(e: unknown): boolean {
   const err = e as { code?: unknown; message?: unknown } | undefined;
@@ -130,6 +143,10 @@ class PostgresDb implements Db {
     private readonly pool: pg.Pool,
     readonly where: string,
     private readonly log: StoreLogger | undefined,
+    /** Every connection the pool opened and that has not ended: close() cuts those a hung server holds. */
+    private readonly clients: ReadonlySet<pg.Client>,
+    /** How long close() waits for the server to take its goodbyes (ms). */
+    private readonly closeGraceMs: number,
   ) {
     this.direct = new PgStatements(pool, this);
   }
@@ -180,10 +197,17 @@ class PostgresDb implements Db {
       await client.query('COMMIT');
       return out;
     } catch (e) {
-      try {
-        await client.query('ROLLBACK');
-      } catch (rollbackError) {
-        broken = rollbackError; // the connection is gone; the server rolled back already
+      if (isNotAnswering(e)) {
+        // A connection that timed out or was cut is not asked for a ROLLBACK (that would wait out
+        // a second timeout on a hung server): it is discarded, and the server rolls back the
+        // transaction when the connection closes.
+        broken = e;
+      } else {
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackError) {
+          broken = rollbackError; // the connection is gone; the server rolled back already
+        }
       }
       throw this.translate(e);
     } finally {
@@ -207,7 +231,22 @@ class PostgresDb implements Db {
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    await this.pool.end(); // resolves at once; each connection ends when the server answers its goodbye
+    if (this.clients.size === 0) return;
+    // A hung server never answers, and its open sockets would keep the process from exiting: after
+    // the grace they are cut.
+    const open = [...this.clients];
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.closeGraceMs);
+    });
+    const allEnded = Promise.all(open.map((c) => new Promise((resolve) => c.once('end', resolve)))).then(() => true as const);
+    const clean = await Promise.race([allEnded, graceOver]);
+    clearTimeout(timer);
+    if (clean) return;
+    this.log?.warn({ database: this.where, connections: this.clients.size }, 'PostgreSQL did not answer on closing: its connections are cut');
+    for (const client of this.clients) (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    await allEnded; // each socket reports its end as it closes
   }
 }
 
@@ -216,13 +255,20 @@ class PostgresDb implements Db {
  * caller's. Throws StoreError('db_not_answering') naming the server (password left out) when
  * it cannot be reached, 'db_unreadable' when it refuses the login or the database.
  */
+const connectTimeoutMsOf = (opts: OpenOptions) => opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+
 export async function openPostgres(url: string, opts: OpenOptions = {}): Promise<Db> {
   const where = redactUrl(url);
+  const statementTimeoutMs = opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.poolSize ?? 10,
-    connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
-    statement_timeout: opts.statementTimeoutMs ?? 10_000,
+    // Client-side: a connection attempt (TCP and start-up) and a wait for a free pooled connection.
+    connectionTimeoutMillis: connectTimeoutMsOf(opts),
+    // Server-side, for a server that runs but is slow; the client-side timer for one that hangs
+    // (stopped, frozen VM, lost packets): without it a statement waits until the server returns.
+    statement_timeout: statementTimeoutMs,
+    query_timeout: statementTimeoutMs + CLIENT_GRACE_MS,
     idleTimeoutMillis: 30_000,
     types,
     application_name: 'girl-friend-factory',
@@ -230,7 +276,12 @@ export async function openPostgres(url: string, opts: OpenOptions = {}): Promise
   // An idle pooled connection that the server closes emits 'error' on the pool: without a
   // listener that would crash the process. The pool drops the connection and opens a new one.
   pool.on('error', (err) => opts.log?.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'PostgreSQL connection lost'));
-  const db = new PostgresDb(pool, where, opts.log);
+  const clients = new Set<pg.Client>();
+  pool.on('connect', (client) => {
+    clients.add(client);
+    client.once('end', () => clients.delete(client));
+  });
+  const db = new PostgresDb(pool, where, opts.log, clients, connectTimeoutMsOf(opts));
   try {
     await db.get('SELECT 1');
   } catch (e) {

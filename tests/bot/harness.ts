@@ -56,7 +56,11 @@ export async function startWorld(opts: { loop?: LoopbackOptions; models?: string
       }),
     async startBot(env = {}, extra = {}) {
       const log = createLogger('debug', { write: (line: string) => void logs.push(line) });
-      const bot = await startBot({ config: world.config(env), restApi: loop.restApi, runtime, log, ...extra });
+      // The generator runs in this thread (GFF_WORKERS=0) and files run side by side: a busy
+      // event loop must not turn public replies into the router's private "thinking…" (it
+      // acknowledges for handlers silent after 1.5 s in production). The loopback applies no
+      // 3 s rule either; tests of that acknowledgement pass a short ackAfterMs.
+      const bot = await startBot({ config: world.config(env), restApi: loop.restApi, runtime, log, ackAfterMs: 10_000, ...extra });
       bots.push(bot);
       return bot;
     },

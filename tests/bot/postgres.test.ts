@@ -7,6 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/bot.ts';
 import { SharedRateLimiter } from '../../src/bot/rate-limit.ts';
+import { shareCodeOf } from '../../src/core/girl.ts';
+import { seedToZ } from '../../src/latent/seed-random.ts';
+import { CALLBACK } from '../../testkit/discord/index.ts';
 import { makeUser } from '../../testkit/discord/fixtures.ts';
 import { postgresTestsEnabled, TestPostgres } from '../../testkit/postgres.ts';
 import { findId, starButtons, startWorld, type World } from './harness.ts';
@@ -114,4 +117,39 @@ describe.runIf(postgresTestsEnabled())('the bot on PostgreSQL', () => {
     expect(star.content).toMatch(/Saved tile 4/);
     expect(await bot.ctx.favourites.count(user.id)).toBe(2);
   }, 60_000);
+
+  it('GIVEN the server hangs (SIGSTOP) THEN /favorite add, /favorite list and ⭐ are acknowledged within the window and then told storage is not answering, and all works after SIGCONT', async () => {
+    // Short timeouts and a quick acknowledgement for the test; production: 5 s / 10 s and 1.5 s.
+    await bot.stop();
+    const env = { GFF_DATABASE_URL: url, GFF_RATE_LIMIT: '20', GFF_DB_CONNECT_TIMEOUT_MS: '3000', GFF_DB_STATEMENT_TIMEOUT_MS: '3000' };
+    bot = await w.startBot(env, { ackAfterMs: 50 });
+    const user = makeUser('rhea');
+    const grid = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 4 }, user }).finalMessage();
+    const model = bot.ctx.runtime.catalog.get(bot.ctx.runtime.catalog.defaultModelId)!;
+    const code = shareCodeOf({ modelId: model.id, z: seedToZ(7, model.zDim), tags: model.vocabulary.toVector(['smile']) });
+    pg.pauseServer();
+    try {
+      const add = w.loop.sendCommand({
+        name: 'favorite',
+        subcommand: 'add',
+        options: { code },
+        user,
+      });
+      const list = w.loop.sendCommand({ name: 'favorite', subcommand: 'list', options: {}, user });
+      const star = w.loop.clickButton({ customId: starButtons(grid)[3]!, message: grid, user });
+      for (const r of [add, list, star]) {
+        // The store cannot have answered: the first callback is the deferral, not a reply after the timeout.
+        const first = await r.waitForCallback(20_000);
+        expect(first.callbackType).toBe(CALLBACK.DEFER);
+        const answer = await r.finalMessage({ timeoutMs: 20_000 });
+        expect(answer.content).toMatch(/not answering right now; please try again in a moment/);
+        expect(r.ephemeral).toBe(true);
+      }
+    } finally {
+      pg.resumeServer();
+    }
+    await expect.poll(() => bot.ctx.favourites.count(user.id).catch(() => -1), { timeout: 15_000, interval: 250 }).toBeGreaterThanOrEqual(0);
+    const saved = await w.loop.clickButton({ customId: starButtons(grid)[3]!, message: grid, user }).finalMessage();
+    expect(saved.content).toMatch(/Saved tile 4/);
+  }, 90_000);
 });

@@ -29,6 +29,9 @@ describe('store failures by what a user can do about them', () => {
       isNotAnswering(new AggregateError([Object.assign(new Error('a'), { code: 'ECONNREFUSED' }), Object.assign(new Error('b'), { code: 'ECONNREFUSED' })])),
     ).toBe(true);
     expect(isNotAnswering(pgError('23505'))).toBe(false);
+    // The client's own timers, for a server that hangs: a statement, and a connection attempt.
+    expect(isNotAnswering(new Error('Query read timeout'))).toBe(true);
+    expect(isNotAnswering(new Error('timeout expired'))).toBe(true);
   });
 
   it('GIVEN a URL with a password THEN messages show it without', () => {
