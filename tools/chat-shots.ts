@@ -3,7 +3,8 @@
  * (models/default when present) is used as a new user would — a share code pasted in a group
  * DM, right-click → Apps → "Open this girl"; right-click a friend → Apps → "Favourites" — and
  * what it answered (text, picture, buttons, exactly as sent) is drawn in a Discord-like page
- * by headless Chromium. Writes docs/gallery/open-this-girl.png and favourites-menu.png.
+ * by headless Chromium. Writes docs/gallery/open-this-girl.png, favourites-menu.png and
+ * gift.png (/favorite give in the group DM, then the receiver's Accept).
  *
  *   npx tsx tools/chat-shots.ts [--out docs/gallery]
  */
@@ -34,11 +35,20 @@ const names = new Map<string, string>();
 
 /** Discord's markdown, as far as the bot's replies use it. */
 function markdown(text: string): string {
-  return escapeHtml(text)
-    .replace(/`([^`]+)`/g, (_, code: string) => `<code>${code.length > 60 ? `${code.slice(0, 57)}…` : code}</code>`)
-    .replace(/\*\*([^*]+)\*\*/g, '<b>$1</b>')
-    .replace(/&lt;@(\d+)&gt;/g, (_, id: string) => `<span class="mention">@${names.get(id) ?? 'someone'}</span>`)
-    .replace(/\n/g, '<br>');
+  return (
+    escapeHtml(text)
+      .replace(/`([^`]+)`/g, (_, code: string) => `<code>${code.length > 60 ? `${code.slice(0, 57)}…` : code}</code>`)
+      .replace(/\*\*([^*]+)\*\*/g, '<b>$1</b>')
+      .replace(/&lt;@(\d+)&gt;/g, (_, id: string) => `<span class="mention">@${names.get(id) ?? 'someone'}</span>`)
+      // Discord timestamps, as an English client in UTC shows them.
+      .replace(/&lt;t:(\d+):R&gt;/g, (_, t: string) => `<span class="stamp">in ${Math.round((Number(t) * 1000 - Date.now()) / 3_600_000)} hours</span>`)
+      .replace(
+        /&lt;t:(\d+):f&gt;/g,
+        (_, t: string) =>
+          `<span class="stamp">${new Date(Number(t) * 1000).toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' })}</span>`,
+      )
+      .replace(/\n/g, '<br>')
+  );
 }
 
 function componentsHtml(rows: ApiObject[]): string {
@@ -47,7 +57,7 @@ function componentsHtml(rows: ApiObject[]): string {
       const items = (row.components ?? []).map((c: ApiObject) => {
         if (c.type === 3) return `<div class="select">${escapeHtml(c.placeholder ?? '')}<span>⌄</span></div>`;
         const label = `${c.emoji?.name ?? ''}${c.label ? ` ${escapeHtml(c.label)}` : ''}`.trim();
-        return `<div class="button${c.style === 1 ? ' primary' : ''}">${label}${c.style === 5 ? ' ↗' : ''}</div>`;
+        return `<div class="button${c.style === 1 ? ' primary' : c.style === 3 ? ' success' : ''}">${label}${c.style === 5 ? ' ↗' : ''}</div>`;
       });
       return `<div class="row">${items.join('')}</div>`;
     })
@@ -98,7 +108,7 @@ function page(title: string, lines: Line[]): string {
     .mention { background: #3c4270; color: #c9cdfb; border-radius: 3px; padding: 0 2px; }
     img { display: block; border-radius: 8px; margin: 4px 0; max-width: 400px; }
     .row { display: flex; gap: 8px; margin: 6px 0; } .button { background: #4e5058; color: #fff; border-radius: 4px; padding: 5px 14px; font-size: 14px; }
-    .button.primary { background: #5865f2; } .select { background: #1e1f22; border-radius: 4px; padding: 8px 10px; width: 380px; color: #949ba4; display: flex; justify-content: space-between; }
+    .button.primary { background: #5865f2; } .button.success { background: #248046; } .stamp { background: #3f4147; border-radius: 3px; padding: 0 2px; } .select { background: #1e1f22; border-radius: 4px; padding: 8px 10px; width: 380px; color: #949ba4; display: flex; justify-content: space-between; }
     .only { color: #949ba4; font-size: 12px; margin-top: 4px; } .only u { color: #00a8fc; text-decoration: none; }
     .via { color: #949ba4; font-size: 13px; margin: 0 0 2px 54px; } .cmd { color: #00a8fc; }
     .embed { background: #2b2d31; border-left: 4px solid #eb459e; border-radius: 4px; padding: 8px 12px; max-width: 520px; }
@@ -133,6 +143,14 @@ try {
     .sendUserCommand({ name: 'Favourites', target: alice, user: bob, ...where })
     .finalMessage({ where: (m) => m.attachments.length > 0 });
 
+  // Alice gives Bob her favourite #1; Bob accepts (the offer pings Bob alone, the accept pings Alice).
+  const giving = loop.sendCommand({ name: 'favorite', subcommand: 'give', options: { slot: 1, to: bob }, user: alice, ...where });
+  const offer = await giving.finalMessage({ where: (m) => !m.ephemeral && m.attachments.length > 0 });
+  const accept = offer.components.flatMap((r) => r.components).find((c: ApiObject) => String(c.custom_id).startsWith('favorite:gift-accept:'));
+  const accepting = loop.clickButton({ customId: accept.custom_id, message: offer, user: bob, ...where });
+  const accepted = await accepting.finalMessage();
+  const ping = (await accepting.waitFor((e) => e.kind === 'followup')).message!;
+
   const browser = await launchChromium({ viewport: { width: 860, height: 400 } });
   try {
     await mkdir(OUT, { recursive: true });
@@ -153,6 +171,14 @@ try {
     await shoot(
       'favourites-menu.png',
       page(`group DM · model ${model.id}`, [{ author: 'girlfriend-factory', bot: true, via: 'bob|Favourites', message: favourites }]),
+    );
+    await shoot(
+      'gift.png',
+      page(`group DM · model ${model.id}`, [
+        { author: 'girlfriend-factory', bot: true, via: 'alice|/favorite give', message: offer },
+        { author: 'girlfriend-factory', bot: true, via: 'bob|🎁 Accept', message: { ...accepted, attachments: [] } },
+        { author: 'girlfriend-factory', bot: true, message: ping },
+      ]),
     );
   } finally {
     await browser.close();

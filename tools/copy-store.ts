@@ -37,7 +37,7 @@ async function main(): Promise<number> {
     try {
       const counts = await copyStore(source, target, (table, rows) => process.stdout.write(`${table}: ${rows} rows\n`));
       process.stdout.write(
-        `copied ${shown(from)} → ${shown(to)}: ${counts.favourites} favourites, ${counts.gacha_results} stored pictures, ${counts.morph_state} morph chains, ${counts.user_settings} users’ settings\n`,
+        `copied ${shown(from)} → ${shown(to)}: ${counts.favourites} favourites, ${counts.gacha_results} stored pictures, ${counts.morph_state} morph chains, ${counts.user_settings} users’ settings, ${counts.gift_offers} gift offers\n`,
       );
       return 0;
     } finally {

@@ -1,7 +1,7 @@
 /** What every command handler gets: the runtime, the repositories, settings and the log. */
 import type { CoreContext } from '../core/context.ts';
 import type { Runtime } from '../runtime.ts';
-import type { FavouritesRepo, GachaResultsRepo, MorphStateRepo, UserSettingsRepo } from '../store/index.ts';
+import type { FavouritesRepo, GachaResultsRepo, GiftsRepo, MorphStateRepo, UserSettingsRepo } from '../store/index.ts';
 import type { Logger } from './logger.ts';
 import type { DrawLimiter } from './rate-limit.ts';
 
@@ -12,6 +12,8 @@ export interface BotContext {
   readonly morphs: MorphStateRepo;
   /** Each user's own choices (who may see their favourites). */
   readonly settings: UserSettingsRepo;
+  /** Gift offers between users (/favorite give). */
+  readonly gifts: GiftsRepo;
   /** In memory for one process; in the database when several share it. */
   readonly rateLimiter: DrawLimiter;
   readonly log: Logger;

@@ -11,6 +11,7 @@ import {
   engineOf,
   FavouritesRepo,
   GachaResultsRepo,
+  GiftsRepo,
   MorphStateRepo,
   namingFile,
   openDatabase,
@@ -110,8 +111,11 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
     cleanup.push(() => db.close());
     const results = new GachaResultsRepo(db, { ttlMs: config.GFF_GACHA_TTL_H * HOUR_MS });
     const rateLimiter = drawLimiter(config, db, shard !== undefined, storeLog);
+    const favourites = new FavouritesRepo(db, { limit: config.GFF_FAVOURITES_LIMIT });
+    const gifts = new GiftsRepo(db, { favouritesLimit: favourites.limit });
     const purge = async () => {
       log.debug({ purged: await results.purgeExpired() }, 'expired gacha results purged');
+      log.debug({ purged: await gifts.purgeExpired() }, 'old gift offers purged');
       await rateLimiter.sweep();
     };
     try {
@@ -126,9 +130,10 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
 
     const ctx: BotContext = {
       runtime,
-      favourites: new FavouritesRepo(db, { limit: config.GFF_FAVOURITES_LIMIT }),
+      favourites,
       results,
       morphs: new MorphStateRepo(db),
+      gifts,
       settings: new UserSettingsRepo(db),
       rateLimiter,
       log,

@@ -4,6 +4,8 @@
  * by the caller's own user id, so nobody can change another user's list, and lists are
  * private: others see them only through the "Favourites" user command, and only once their
  * owner made them public (/favorite visibility, favourites-of.ts).
+ * `give slot: to:` offers a copy of a favourite to another user (favorite/gift.ts); it joins
+ * their list only when they accept.
  */
 import {
   ActionRowBuilder,
@@ -31,6 +33,7 @@ import { vectorOf, weightsOf } from '../core/tag-weights.ts';
 import { translator, type Translate } from '../i18n/index.ts';
 import { NAME_MAX_CHARS, type Favourite } from '../store/index.ts';
 import { autocompleteOptions } from './shared/autocomplete.ts';
+import { give, giftComponents } from './favorite/gift.ts';
 import { checkSlot, drawableGirl, favouriteGirl, favouriteLabel, favouriteLabelText, loadFavourite, modelShown, quotedName } from './shared/favourites.ts';
 import { named, slotOption } from './shared/options.ts';
 import { withStudioLink } from './shared/studio-link.ts';
@@ -59,10 +62,15 @@ export const data = named(new SlashCommandBuilder(), 'favorite', 'お気に入�
       .addIntegerOption((o) => slotOption(o, 'Which favourite (1 = newest)', 'どのお気に入りか（1 が最新）'))
       .addStringOption((o) => named(o, 'name', '名前', 'Her new name', '新しい名前').setRequired(true).setMaxLength(NAME_MAX_CHARS)),
   )
-  .addSubcommand(visibilitySubcommand);
+  .addSubcommand(visibilitySubcommand)
+  .addSubcommand((s) =>
+    named(s, 'give', '贈る', 'Offer a copy of a favourite to someone', 'お気に入りのコピーを誰かに贈る')
+      .addIntegerOption((o) => slotOption(o, 'Which favourite (1 = newest)', 'どのお気に入りか（1 が最新）'))
+      .addUserOption((o) => named(o, 'to', '相手', 'Who gets her (they accept or decline)', '贈る相手（相手が受け取るか断るかを選びます）').setRequired(true)),
+  );
 
-/** `list` and `show` draw: they count against the user's drawing rate limit. */
-export const preconditions: Preconditions = { execute: { list: ['drawLimit'], show: ['drawLimit'] } };
+/** `list`, `show` and `give` draw: they count against the user's drawing rate limit. */
+export const preconditions: Preconditions = { execute: { list: ['drawLimit'], show: ['drawLimit'], give: ['drawLimit'] } };
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const tr = translator(interaction.locale);
@@ -132,11 +140,15 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     case 'visibility':
       await setVisibility(interaction, ctx);
       return;
+    case 'give':
+      await give(interaction, ctx);
+      return;
   }
 }
 
 /** The confirmation's buttons name the favourite's row id: its number may shift meanwhile. */
 export const components: Record<string, ComponentHandler> = {
+  ...giftComponents,
   async remove(interaction, [id], ctx) {
     const tr = translator(interaction.locale);
     const removed = await ctx.favourites.removeById(interaction.user.id, Number(id));

@@ -98,6 +98,51 @@ async function byIdIn(q: Queryable, userId: string, id: number): Promise<Favouri
   return row ? toFavourite(row) : null;
 }
 
+/** A favourite as stored: z already float16, tags already the encoder's JSON, the name checked. */
+export interface StoredGirl {
+  modelId: string;
+  z: Uint8Array;
+  tags: string;
+  name: string | null;
+}
+
+/**
+ * The body of an add, inside a transaction the caller holds under favouritesLock(userId)
+ * (FavouritesRepo.add, or an accepted gift, which also marks its offer in the same
+ * transaction): the duplicate check, the limit, the lowest free slot, the insert.
+ */
+export async function addIn(tx: Queryable, userId: string, girl: StoredGirl, limit: number, createdAt: number): Promise<AddResult> {
+  const same = await tx.get<{ id: number }>(
+    'SELECT id FROM favourites WHERE user_id = ? AND model_id = ? AND z = ? AND tags = ? LIMIT 1',
+    userId,
+    girl.modelId,
+    girl.z,
+    girl.tags,
+  );
+  const existing = same && (await byIdIn(tx, userId, Number(same.id)));
+  if (existing) return { ok: false, code: 'duplicate', favourite: existing, message: `She is already your favourite #${existing.index}.` };
+  const used = (await tx.all<{ slot: number }>('SELECT slot FROM favourites WHERE user_id = ?', userId)).map((r) => r.slot);
+  const taken = new Set(used);
+  let slot = 0;
+  for (let s = 1; s <= limit && slot === 0; s++) if (!taken.has(s)) slot = s;
+  // used.length ≥ limit also covers a limit lowered below what a user already has.
+  if (used.length >= limit || slot === 0) {
+    return { ok: false, code: 'limit_reached', limit, message: `You already have ${limit} favourites. Remove one first.` };
+  }
+  const inserted = await tx.get<{ id: number }>(
+    'INSERT INTO favourites (user_id, slot, model_id, z, tags, name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
+    userId,
+    slot,
+    girl.modelId,
+    girl.z,
+    girl.tags,
+    girl.name,
+    createdAt,
+  );
+  // The count this add made, read in its own transaction: two ⭐ at once say 6/7 and 7/7.
+  return { ok: true, favourite: (await byIdIn(tx, userId, Number(inserted!.id)))!, count: used.length + 1 };
+}
+
 export class FavouritesRepo {
   readonly limit: number;
   private readonly now: () => number;
@@ -138,42 +183,7 @@ export class FavouritesRepo {
       name = checked.name;
     }
     const z = encodeFloat16(fav.z);
-    return this.db.transaction(async (tx): Promise<AddResult> => {
-      const same = await tx.get<{ id: number }>(
-        'SELECT id FROM favourites WHERE user_id = ? AND model_id = ? AND z = ? AND tags = ? LIMIT 1',
-        userId,
-        fav.modelId,
-        z,
-        tags,
-      );
-      const existing = same && (await byIdIn(tx, userId, Number(same.id)));
-      if (existing) return { ok: false, code: 'duplicate', favourite: existing, message: `She is already your favourite #${existing.index}.` };
-      const used = (await tx.all<{ slot: number }>('SELECT slot FROM favourites WHERE user_id = ?', userId)).map((r) => r.slot);
-      const taken = new Set(used);
-      let slot = 0;
-      for (let s = 1; s <= this.limit && slot === 0; s++) if (!taken.has(s)) slot = s;
-      // used.length ≥ limit also covers a limit lowered below what a user already has.
-      if (used.length >= this.limit || slot === 0) {
-        return {
-          ok: false,
-          code: 'limit_reached',
-          limit: this.limit,
-          message: `You already have ${this.limit} favourites. Remove one first.`,
-        };
-      }
-      const inserted = await tx.get<{ id: number }>(
-        'INSERT INTO favourites (user_id, slot, model_id, z, tags, name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
-        userId,
-        slot,
-        fav.modelId,
-        z,
-        tags,
-        name,
-        this.now(),
-      );
-      // The count this add made, read in its own transaction: two ⭐ at once say 6/7 and 7/7.
-      return { ok: true, favourite: (await byIdIn(tx, userId, Number(inserted!.id)))!, count: used.length + 1 };
-    }, favouritesLock(userId));
+    return this.db.transaction((tx) => addIn(tx, userId, { modelId: fav.modelId, z, tags, name }, this.limit, this.now()), favouritesLock(userId));
   }
 
   /** Newest first, with display indexes 1…N. */

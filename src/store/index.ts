@@ -30,3 +30,14 @@ export { MorphStateRepo, type SetTargetResult } from './morph-state.ts';
 export { RateLimitHitsRepo, type TakeResult } from './rate-limit-hits.ts';
 export { UserSettingsRepo } from './user-settings.ts';
 export { copyStore, type CopyCounts } from './copy.ts';
+export {
+  GiftsRepo,
+  DEFAULT_GIFT_LIMITS,
+  type GiftOffer,
+  type GiftStatus,
+  type GiftLimits,
+  type GiftsOptions,
+  type OfferResult,
+  type AcceptResult,
+  type DeclineResult,
+} from './gifts.ts';

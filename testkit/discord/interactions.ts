@@ -53,11 +53,12 @@ export const CONTEXT = { GUILD: 0, BOT_DM: 1, PRIVATE_CHANNEL: 2 } as const;
 /** How the app was installed: on a server, or on a user's account. */
 export const INTEGRATION = { GUILD_INSTALL: 0, USER_INSTALL: 1 } as const;
 
-export type OptionValue = string | number | boolean;
+/** A user option takes the user's API object (e.g. `fixtures.users.bob`, `makeUser('carol')`): Discord sends its id and resolves it. */
+export type OptionValue = string | number | boolean | ApiObject;
 
 export interface CommandInput extends InteractionContext {
   name: string;
-  /** `{prompt: 'blue hair', count: 3}` or raw API option objects. */
+  /** `{prompt: 'blue hair', count: 3, to: fixtures.users.bob}` or raw API option objects. */
   options?: Record<string, OptionValue> | ApiObject[];
   subcommand?: string;
   subcommandGroup?: string;
@@ -98,7 +99,7 @@ export interface UserCommandInput extends InteractionContext {
 
 const COMMAND_TYPE = { CHAT_INPUT: 1, USER: 2, MESSAGE: 3 } as const;
 
-const OPTION = { SUB_COMMAND: 1, SUB_COMMAND_GROUP: 2, STRING: 3, INTEGER: 4, BOOLEAN: 5, NUMBER: 10 } as const;
+const OPTION = { SUB_COMMAND: 1, SUB_COMMAND_GROUP: 2, STRING: 3, INTEGER: 4, BOOLEAN: 5, USER: 6, NUMBER: 10 } as const;
 
 export function buildCommand(env: BuildEnv, input: CommandInput): ApiObject {
   return base(env, INTERACTION.COMMAND, commandData(env, input), input);
@@ -216,7 +217,8 @@ function commandData(env: BuildEnv, input: CommandInput, focused?: string): ApiO
     path.push({ name: input.subcommand, type: OPTION.SUB_COMMAND });
     definedOptions = findOption(definedOptions, input.subcommand)?.options ?? [];
   }
-  let options = toApiOptions(input.options ?? {}, definedOptions, focused);
+  const users = new Map<string, ApiObject>();
+  let options = toApiOptions(input.options ?? {}, definedOptions, focused, users);
   for (const level of path.reverse()) options = [{ ...level, options }];
   return {
     id: definition?.id ?? snowflake(),
@@ -224,17 +226,37 @@ function commandData(env: BuildEnv, input: CommandInput, focused?: string): ApiO
     type: 1,
     ...(definition?.guild_id ? { guild_id: definition.guild_id } : {}),
     ...(options.length ? { options } : {}),
+    ...(users.size ? { resolved: resolvedUsers(users, !input.dm && !input.privateChannel) } : {}),
   };
+}
+
+/** `data.resolved` for user options: each user, and in a guild their member (without the user, as Discord sends it). */
+function resolvedUsers(users: Map<string, ApiObject>, inGuild: boolean): ApiObject {
+  const byId = Object.fromEntries(users);
+  if (!inGuild) return { users: byId };
+  const members = Object.fromEntries([...users].map(([id, user]) => [id, { ...guildMember(user), user: undefined, permissions: DEFAULT_MEMBER_PERMISSIONS }]));
+  return { users: byId, members };
 }
 
 function findOption(options: ApiObject[], name: string): ApiObject | undefined {
   return options.find((o) => o.name === name);
 }
 
-function toApiOptions(values: Record<string, OptionValue> | ApiObject[], defined: ApiObject[], focused?: string): ApiObject[] {
+function toApiOptions(
+  values: Record<string, OptionValue> | ApiObject[],
+  defined: ApiObject[],
+  focused?: string,
+  users: Map<string, ApiObject> = new Map(),
+): ApiObject[] {
   if (Array.isArray(values)) return values;
-  return Object.entries(values).map(([name, value]) => {
-    const type = findOption(defined, name)?.type ?? inferType(value);
+  return Object.entries(values).map(([name, given]) => {
+    const type = findOption(defined, name)?.type ?? inferType(given);
+    let value = given;
+    if (typeof given === 'object') {
+      if (type !== OPTION.USER) throw new Error(`Option ${name} is not a user option: pass a string, number or boolean`);
+      users.set(given.id, given);
+      value = given.id;
+    }
     return {
       name,
       type,
@@ -246,6 +268,7 @@ function toApiOptions(values: Record<string, OptionValue> | ApiObject[], defined
 }
 
 function inferType(value: OptionValue): number {
+  if (typeof value === 'object') return OPTION.USER;
   if (typeof value === 'boolean') return OPTION.BOOLEAN;
   if (typeof value === 'number') return Number.isInteger(value) ? OPTION.INTEGER : OPTION.NUMBER;
   return OPTION.STRING;

@@ -37,6 +37,12 @@ export interface MessageView {
   api: ApiObject;
   editCount: number;
   deleted: boolean;
+  /**
+   * Who Discord notified when the message was created: user ids, plus 'everyone' and
+   * 'role:<id>', as its content and `allowed_mentions` decide. Edits notify nobody (a deferred
+   * reply's mentions never ping), nor do ephemeral or loading messages.
+   */
+  pinged: string[];
 }
 
 export interface CreateMessage {
@@ -99,8 +105,10 @@ export class MessageStore {
       },
       editCount: 0,
       deleted: false,
+      pinged: [],
     };
     this.apply(view, input.payload, input.uploads, true);
+    if (!view.ephemeral && !view.loading) view.pinged = pingedBy(view.content, input.payload.allowed_mentions);
     this.byId.set(id, view);
     this.all.push(view);
     return view;
@@ -124,6 +132,7 @@ export class MessageStore {
       api: { ...api },
       editCount: 0,
       deleted: false,
+      pinged: [],
     };
     this.byId.set(view.id, view);
     return view;
@@ -237,6 +246,25 @@ export class MessageStore {
       ...(ephemeral ? { ephemeral: true } : {}),
     };
   }
+}
+
+/**
+ * Discord's rule for who a new message notifies: the mentions in its content, filtered by
+ * `allowed_mentions` when given (`parse` lets a kind through wholesale, `users`/`roles` list
+ * the ids allowed; a listed id not in the content pings nobody). Absent: everything parses.
+ */
+export function pingedBy(content: string, allowed: ApiObject | null | undefined): string[] {
+  const users = [...content.matchAll(/<@!?(\d{15,21})>/g)].map((m) => m[1]!);
+  const roles = [...content.matchAll(/<@&(\d{15,21})>/g)].map((m) => m[1]!);
+  const everyone = /@(everyone|here)/.test(content);
+  const parse: string[] = allowed ? (allowed.parse ?? []) : ['users', 'roles', 'everyone'];
+  const userIds: string[] = allowed?.users ?? [];
+  const roleIds: string[] = allowed?.roles ?? [];
+  const out = new Set<string>();
+  for (const id of users) if (parse.includes('users') || userIds.includes(id)) out.add(id);
+  for (const id of roles) if (parse.includes('roles') || roleIds.includes(id)) out.add(`role:${id}`);
+  if (everyone && parse.includes('everyone')) out.add('everyone');
+  return [...out];
 }
 
 function interactionFields(interaction: ApiObject): ApiObject {

@@ -34,6 +34,7 @@ export function validateMessage(payload: ApiObject, options: { creating: boolean
     }
   });
   validateComponents(problems, payload.components, Boolean((payload.flags ?? 0) & IS_COMPONENTS_V2));
+  validateAllowedMentions(problems, payload.allowed_mentions);
   throwIf(problems);
   if (options.creating) {
     const empty =
@@ -45,6 +46,19 @@ export function validateMessage(payload: ApiObject, options: { creating: boolean
       (payload.sticker_ids ?? []).length === 0 &&
       !payload.poll;
     if (empty) throw new DiscordHttpError(400, 50006, 'Cannot send an empty message');
+  }
+}
+
+/** Discord refuses a kind both parsed wholesale and listed by id, and lists of more than 100 ids. */
+function validateAllowedMentions(problems: Problems, allowed: ApiObject | null | undefined): void {
+  if (!allowed) return;
+  const parse: string[] = allowed.parse ?? [];
+  for (const kind of ['users', 'roles'] as const) {
+    const ids: unknown[] = allowed[kind] ?? [];
+    if (parse.includes(kind) && ids.length > 0) {
+      add(problems, `allowed_mentions.${kind}`, 'MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE', `parse:["${kind}"] and ${kind}: [ids] are mutually exclusive.`);
+    }
+    if (ids.length > 100) add(problems, `allowed_mentions.${kind}`, 'BASE_TYPE_MAX_LENGTH', 'Must be 100 or fewer in length.');
   }
 }
 

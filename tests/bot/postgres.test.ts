@@ -12,7 +12,7 @@ import { seedToZ } from '../../src/latent/seed-random.ts';
 import { CALLBACK } from '../../testkit/discord/index.ts';
 import { makeUser } from '../../testkit/discord/fixtures.ts';
 import { postgresTestsEnabled, TestPostgres } from '../../testkit/postgres.ts';
-import { starButtons, startWorld, type World } from './harness.ts';
+import { findId, starButtons, startWorld, type World } from './harness.ts';
 
 describe.runIf(postgresTestsEnabled())('the bot on PostgreSQL', () => {
   let w: World;
@@ -51,6 +51,25 @@ describe.runIf(postgresTestsEnabled())('the bot on PostgreSQL', () => {
     // The old message's buttons still work: the gacha result is in the database too.
     const again = await w.loop.clickButton({ customId: starButtons(grid)[2]!, message: grid, user }).finalMessage();
     expect(again.content).toMatch(/Saved tile 3/);
+  });
+
+  it('GIVEN a gift offered, the bot restarted, then two Accept presses THEN she is in the receiver’s favourites once, in PostgreSQL', async () => {
+    const giver = makeUser('gia');
+    const receiver = makeUser('rio');
+    const grid = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 4 }, user: giver }).finalMessage();
+    await w.loop.clickButton({ customId: starButtons(grid)[0]!, message: grid, user: giver }).finalMessage();
+    const rec = w.loop.sendCommand({ name: 'favorite', subcommand: 'give', options: { slot: 1, to: receiver }, user: giver });
+    const offer = await rec.finalMessage({ where: (m) => !m.ephemeral });
+    expect(offer.pinged).toEqual([receiver.id]);
+    await bot.stop();
+    bot = await w.startBot({ GFF_DATABASE_URL: url, GFF_RATE_LIMIT: '20' });
+    const accept = findId(offer, 'favorite:gift-accept:');
+    const presses = [0, 1].map(() => w.loop.clickButton({ customId: accept, message: offer, user: receiver }));
+    const answers = (await Promise.all(presses.map((p) => p.finalMessage()))).map((m) => m.content);
+    expect(answers.filter((c) => /she is now their favourite #1/.test(c))).toHaveLength(1);
+    expect(answers.filter((c) => /has been accepted/.test(c))).toHaveLength(1);
+    expect(await bot.ctx.favourites.count(receiver.id)).toBe(1);
+    expect(await bot.ctx.favourites.count(giver.id)).toBe(1);
   });
 
   it('GIVEN /favorite visibility who:public on PostgreSQL THEN another user sees her list with the Favourites menu, also after a restart', async () => {

@@ -20,7 +20,7 @@ import { makeUser } from '../../testkit/discord/fixtures.ts';
 import { LoopbackDiscord, type ApiObject, type MessageView } from '../../testkit/discord/index.ts';
 import { makeTinyModel } from '../../testkit/tiny-model.ts';
 import { postgresTestsEnabled, TestPostgres } from '../../testkit/postgres.ts';
-import { starButtons } from './harness.ts';
+import { customIds, starButtons } from './harness.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BOT = path.join(ROOT, 'src/bot.ts');
@@ -347,6 +347,33 @@ describe.each(engines)('two shard processes on one $name database', (engine) => 
     const viaB = await list(user, guildB);
     expect(viaB.embeds[0]!.title).toMatch(/\(1\/7\)/);
     expect(codesIn(viaB)).toEqual(codesIn(await list(user, guildA)));
+  });
+
+  it('GIVEN a receiver with 6 favourites accepts gifts offered on both shards at once THEN one is added and the other is told her list is full', async () => {
+    const [gia, gus, rin] = [makeUser('gia'), makeUser('gus'), makeUser('rin')];
+    const keepTiles = async (user: ApiObject, guild: ApiObject, n: number, seed: number) => {
+      const grid = await loop
+        .sendCommand({ name: 'gacha', options: { tags: 'smile', count: n, seed }, user, guild })
+        .finalMessage({ where: (m) => m.attachments.length > 0 });
+      for (const customId of starButtons(grid)) await loop.clickButton({ customId, message: grid, user }).finalMessage();
+    };
+    await keepTiles(gia, guildA, 1, 500);
+    await keepTiles(gus, guildB, 1, 600);
+    await keepTiles(rin, guildA, 6, 700);
+    const offerIn = (from: ApiObject, guild: ApiObject) =>
+      loop
+        .sendCommand({ name: 'favorite', subcommand: 'give', options: { slot: 1, to: rin }, user: from, guild })
+        .finalMessage({ where: (m) => !m.ephemeral && m.attachments.length > 0 });
+    const offers = [await offerIn(gia, guildA), await offerIn(gus, guildB)];
+    const accepts = offers.map((message) => {
+      const customId = customIds(message).find((id) => id.startsWith('favorite:gift-accept:'))!;
+      return loop.clickButton({ customId, message, user: rin });
+    });
+    expect(accepts.map((c) => loop.shardOf(c.payload.guild_id))).toEqual([0, 1]);
+    const answers = (await Promise.all(accepts.map((c) => c.finalMessage({ timeoutMs: 20_000 })))).map((m) => m.content);
+    expect(answers.filter((c) => /she is now their favourite #1 .*\(7\/7\)/.test(c))).toHaveLength(1);
+    expect(answers.filter((c) => /^Your favourites are full \(7\)/.test(c))).toHaveLength(1);
+    expect((await list(rin, guildB)).embeds[0]!.title).toMatch(/\(7\/7\)/);
   });
 
   it('GIVEN a shard process crashes after it was ready THEN the manager says so, respawns it, and it serves its guild again', async () => {

@@ -131,6 +131,27 @@ describe('user install: the bot answers through the interaction alone', () => {
       expect(bad.ephemeral).toBe(true);
       expect(w.loop.requestsBeyondInteractions(mark)).toEqual([]);
     });
+
+    it('GIVEN /favorite give THEN in a group DM the offer pings the receiver and Accept works; where replies are forced private it is withdrawn and the giver told why', async () => {
+      const dot = makeUser('dot');
+      const grid = await w.loop
+        .sendCommand({ name: 'gacha', options: { tags: 'smile', count: 1 }, user: dot, ...context })
+        .finalMessage({ where: (m) => m.attachments.length > 0 });
+      await w.loop.clickButton({ customId: starButtons(grid)[0]!, message: grid, user: dot, ...context }).finalMessage();
+      const rec = w.loop.sendCommand({ name: 'favorite', subcommand: 'give', options: { slot: 1, to: bob() }, user: dot, ...context });
+      if (ephemeralAlways) {
+        const told = await rec.finalMessage({ where: (m) => /withdrawn/.test(m.content) });
+        expect(told.content).toMatch(/^This server lets me answer you only privately/);
+        expect(await bot.ctx.gifts.pendingFrom(dot.id)).toEqual([]);
+      } else {
+        const offer = await rec.finalMessage({ where: (m) => !m.ephemeral });
+        expect(offer.pinged).toEqual([bob().id]);
+        const yes = w.loop.clickButton({ customId: findId(offer, 'favorite:gift-accept:'), message: offer, user: bob(), ...context });
+        expect((await yes.finalMessage()).content).toMatch(/she is now their favourite #1/);
+        expect((await yes.waitFor((e) => e.kind === 'followup')).message!.pinged).toEqual([dot.id]);
+      }
+      expect(w.loop.requestsBeyondInteractions(mark)).toEqual([]);
+    });
   });
 
   it("GIVEN the loopback THEN a user install's channel is out of the bot's sight (403), as on Discord", async () => {
@@ -143,8 +164,9 @@ describe('user install: the bot answers through the interaction alone', () => {
   it('GIVEN /help in Japanese THEN it names the new surfaces: Open this girl, Favourites, visibility and the user install', async () => {
     const help = await w.loop.sendCommand({ name: 'help', privateChannel: true, locale: 'ja' }).finalMessage();
     const text = help.embeds[0]!.description as string;
-    for (const part of ['この子を開く', 'お気に入りを見る', '/favorite visibility', 'ユーザーインストール']) expect(text).toContain(part);
+    for (const part of ['この子を開く', 'お気に入りを見る', '/favorite visibility', 'ユーザーインストール', '/favorite give', '贈る'])
+      expect(text).toContain(part);
     const en = (await w.loop.sendCommand({ name: 'help' }).finalMessage()).embeds[0]!.description as string;
-    for (const part of ['Open this girl', 'Favourites', '/favorite visibility', 'user install']) expect(en).toContain(part);
+    for (const part of ['Open this girl', 'Favourites', '/favorite visibility', 'user install', '/favorite give']) expect(en).toContain(part);
   });
 });
