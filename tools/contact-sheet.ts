@@ -5,7 +5,8 @@
  * variant — random). Every tile is shown at the same display size, so a 64 px model is
  * enlarged with the bot's own tile kernel, as users see it. Written as lossless WebP.
  *
- *   npm run contact-sheet -- MODEL_DIR [MODEL_DIR…] [--out docs/contact-sheets] [--seed 1] [--size 128]
+ *   npm run contact-sheet -- MODEL_DIR [MODEL_DIR…] [--out docs/contact-sheets] [--seed 1] [--size 128] [--look all|girls]
+ * --look: which lorelei variants the real row draws (the look the models were trained on).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -15,9 +16,9 @@ import { GeneratorService } from '../src/gan/generator-service.ts';
 import { seedToZ } from '../src/latent/seed-random.ts';
 import { renderLabeledGrid, scaleTile, type RawImage } from '../src/render/index.ts';
 import { renderFacePng } from './dataset/render-face.ts';
-import { sampleFace } from './dataset/sample-face.ts';
+import { FACE_LOOKS, sampleFace, type FaceLook } from './dataset/sample-face.ts';
 
-const USAGE = 'usage: npm run contact-sheet -- MODEL_DIR [MODEL_DIR…] [--out docs/contact-sheets] [--seed 1] [--size 128]';
+const USAGE = 'usage: npm run contact-sheet -- MODEL_DIR [MODEL_DIR…] [--out docs/contact-sheets] [--seed 1] [--size 128] [--look all|girls]';
 
 /** Full tag sets (every exclusive choice named), fixed so that sheets of two models compare. */
 const SHEET_SETS: readonly (readonly string[])[] = [
@@ -40,6 +41,7 @@ const { values, positionals } = parseArgs({
     out: { type: 'string', default: 'docs/contact-sheets' },
     seed: { type: 'string', default: '1' },
     size: { type: 'string', default: '128' },
+    look: { type: 'string', default: 'all' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -52,6 +54,8 @@ const firstSeed = Number(values.seed);
 const size = Number(values.size);
 if (!Number.isInteger(firstSeed) || firstSeed < 0) fail('--seed must be a whole number ≥ 0');
 if (!Number.isInteger(size) || size < 32 || size > 512) fail('--size must be a whole number of pixels from 32 to 512');
+if (!(FACE_LOOKS as readonly string[]).includes(values.look!)) fail(`--look must be ${FACE_LOOKS.join(' or ')}`);
+const look = values.look as FaceLook;
 
 let service: GeneratorService;
 try {
@@ -71,7 +75,7 @@ async function realRow(set: readonly string[], setIndex: number): Promise<RawIma
   const row: RawImage[] = [];
   for (let k = 0; k < SEEDS_PER_ROW; k++) {
     // Seed 91 is no dataset's (1 training, 2 held-out, 77 the evaluator's matched renders).
-    const face = sampleFace(91, setIndex * SEEDS_PER_ROW + k, set);
+    const face = sampleFace(91, setIndex * SEEDS_PER_ROW + k, set, look);
     const { data, info } = await sharp(await renderFacePng(face.options, size))
       .removeAlpha()
       .raw()
