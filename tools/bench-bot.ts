@@ -9,7 +9,7 @@
  *
  * `--scenario burst`: 12 users ask for a 25-tile /gacha at once; while their grids are being
  * drawn, other users ask for single pictures (/generate, a ⭐-then-🔀 on a one-picture gacha,
- * /gacha count:1) one after another. Prints one line on stdout:
+ * /gacha count:1), 36 of them (`--singles`), one every 250 ms (`--every`). Prints one line on stdout:
  * `burst: single-picture p50 A ms p99 B ms; grids p99 C ms; answered N/N` (details on stderr).
  *
  * `--scenario stages`: one user, 9-tile /gacha one after another; per picture, the generator's
@@ -21,7 +21,7 @@
  * (1000 per second: never refusing, always counting), so its cost is in the figures.
  *
  *   npm run bench:bot -- [--scenario users|burst|stages] [--rounds 5] [--users 1,5,20] [--store sqlite|postgres]
- *                        [--grids 12] [--singles 6] [--models-dir DIR --model ID]
+ *                        [--grids 12] [--singles 36] [--every 250] [--models-dir DIR --model ID]
  */
 import os from 'node:os';
 import type { GenerateOptions, GenerateRequest } from '../src/gan/generator-types.ts';
@@ -46,7 +46,10 @@ if (!['users', 'burst', 'stages'].includes(SCENARIO)) throw new Error(`--scenari
 const ROUNDS = Number(arg('rounds') ?? 5);
 const USERS = (arg('users') ?? '1,5,20').split(',').map(Number);
 const GRIDS = Number(arg('grids') ?? 12);
-const SINGLES = Number(arg('singles') ?? 6);
+/** Single-picture requests during the burst, each a different user's. */
+const SINGLES = Number(arg('singles') ?? 36);
+/** One single-picture request every this many ms during the burst. */
+const EVERY_MS = Number(arg('every') ?? 250);
 const TILES = 9;
 const STORE = arg('store') ?? 'sqlite';
 if (STORE !== 'sqlite' && STORE !== 'postgres') throw new Error(`--store must be sqlite or postgres, got ${STORE}`);
@@ -210,17 +213,19 @@ function buttonOf(m: MessageView, prefix: string): string {
 async function burstScenario(): Promise<void> {
   header();
   await warmUp();
+  // Every single picture is a different user's; each ⭐-then-🔀 starts from a one-picture
+  // gacha of that user's, posted before the burst.
   const singleUsers = Array.from({ length: SINGLES }, (_, i) => makeUser(`single${i}`));
-  // Each ⭐-then-🔀 user starts from a one-picture gacha of their own, posted before the burst.
+  const kinds = ['/generate', '/gacha count:1', '⭐ then 🔀'];
   const pictures = new Map<number, MessageView>();
   for (let i = 2; i < SINGLES; i += 3) pictures.set(i, await onePictureGacha(singleUsers[i]!));
 
   const singles: number[] = [];
   const grids: number[] = [];
   let sent = 0;
-  let gridsLeft = GRIDS;
-  const kinds = ['/generate', '/gacha count:1', '⭐ then 🔀'];
   const perKind = new Map<string, number[]>(kinds.map((k) => [k, []]));
+  const singleLandedAt: number[] = [];
+  let lastGridAt = 0;
   const start = performance.now();
   const gridRuns = Array.from({ length: GRIDS }, async (_, u) => {
     const rec = loop.sendCommand({ name: 'gacha', options: { tags: TAG_SETS[u % TAG_SETS.length]!, count: 25 }, user: makeUser(`grid${u}`) });
@@ -228,20 +233,19 @@ async function burstScenario(): Promise<void> {
     try {
       await rec.finalMessage(withPicture);
       grids.push(landedMs(rec));
+      lastGridAt = Math.max(lastGridAt, performance.now());
     } catch {
       // counted as unanswered
-    } finally {
-      gridsLeft--;
     }
   });
-  const singleRuns = singleUsers.map(async (user, i) => {
+  // The single pictures arrive at a steady rate (open loop: the same work whatever the
+  // order of service), from the first grid on.
+  const ask = async (i: number) => {
+    const user = singleUsers[i]!;
     const kind = kinds[i % 3]!;
-    // Staggered starts, then one request after another while any grid is still on its way (one at least).
-    await new Promise((r) => setTimeout(r, 20 + 15 * i));
-    let n = 0;
-    do {
+    try {
       let rec: InteractionRecord;
-      if (kind === '/generate') rec = loop.sendCommand({ name: 'generate', options: { seed: 1000 * i + n, tags: 'smile' }, user });
+      if (kind === '/generate') rec = loop.sendCommand({ name: 'generate', options: { seed: 1000 + i, tags: 'smile' }, user });
       else if (kind === '/gacha count:1') rec = loop.sendCommand({ name: 'gacha', options: { tags: 'blue_hair', count: 1 }, user });
       else {
         const picture = pictures.get(i)!;
@@ -249,32 +253,32 @@ async function burstScenario(): Promise<void> {
         rec = loop.clickButton({ customId: buttonOf(picture, 'gacha:reroll:'), message: picture, user });
       }
       sent++;
-      n++;
-      try {
-        const m = await rec.finalMessage(withPicture);
-        if (kind === '⭐ then 🔀') pictures.set(i, m);
-        singles.push(landedMs(rec));
-        perKind.get(kind)!.push(landedMs(rec));
-      } catch {
-        // counted as unanswered
-      }
-      await new Promise((r) => setTimeout(r, 10));
-    } while (gridsLeft > 0);
-  });
+      await rec.finalMessage(withPicture);
+      singles.push(landedMs(rec));
+      singleLandedAt.push(performance.now());
+      perKind.get(kind)!.push(landedMs(rec));
+    } catch {
+      // counted as unanswered
+    }
+  };
+  const singleRuns: Promise<void>[] = [];
+  for (let i = 0; i < SINGLES; i++) {
+    await new Promise((r) => setTimeout(r, EVERY_MS));
+    singleRuns.push(ask(i));
+  }
   await Promise.all([...gridRuns, ...singleRuns]);
   const seconds = (performance.now() - start) / 1000;
   const sortedGrids = [...grids].sort((a, b) => a - b);
+  const p99Of = (values: number[]) =>
+    percentile(
+      [...values].sort((a, b) => a - b),
+      0.99,
+    ).toFixed(0);
+  const during = singleLandedAt.filter((t) => t <= lastGridAt).length;
   info(
-    `${GRIDS} grids of 25 landed from ${sortedGrids[0]?.toFixed(0)} to ${sortedGrids[sortedGrids.length - 1]?.toFixed(0)} ms; ${singles.length} single pictures meanwhile ` +
-      `(${kinds
-        .map(
-          (k) =>
-            `${k}: p99 ${percentile(
-              [...perKind.get(k)!].sort((a, b) => a - b),
-              0.99,
-            ).toFixed(0)} ms of ${perKind.get(k)!.length}`,
-        )
-        .join(', ')}); ${seconds.toFixed(1)} s in all`,
+    `${GRIDS} grids of 25 landed from ${sortedGrids[0]?.toFixed(0)} to ${sortedGrids[sortedGrids.length - 1]?.toFixed(0)} ms; ` +
+      `${singles.length} single pictures, ${during} of them landed before the last grid ` +
+      `(${kinds.map((k) => `${k}: p99 ${p99Of(perKind.get(k)!)} ms of ${perKind.get(k)!.length}`).join(', ')}); ${seconds.toFixed(1)} s in all`,
   );
   out(burstLine({ singles, grids, sent }));
 }
