@@ -56,14 +56,36 @@ export function partOf(frame: { functionName: string; url: string }): string {
   return url.includes('node_modules/') ? `other package: ${url.split('node_modules/')[1]!.split('/')[0]}` : 'other';
 }
 
-/** Self ms per part of one profile. */
+/** Node's own code and native calls say little by themselves: they count for the nearest caller that is the program's or a package's. */
+const borrowed = (part: string) => part === 'Node internals' || part.startsWith('native: ') || part === 'V8 and native code (program)';
+
+/** Self ms per part of one profile, Node's internals and native calls charged to their caller's part. */
 export function selfTimeByPart(profile: CpuProfile): Map<string, number> {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const partCache = new Map<number, string>();
+  const partFor = (id: number): string => {
+    const cached = partCache.get(id);
+    if (cached) return cached;
+    const own = partOf(byId.get(id)!.callFrame);
+    let part = own;
+    if (borrowed(own)) {
+      for (let up = parent.get(id); up !== undefined; up = parent.get(up)) {
+        const p = partOf(byId.get(up)!.callFrame);
+        if (!borrowed(p) && p !== 'other') {
+          part = `${p} (in Node)`;
+          break;
+        }
+      }
+    }
+    partCache.set(id, part);
+    return part;
+  };
   const out = new Map<string, number>();
   profile.samples.forEach((id, i) => {
-    const node = byId.get(id);
-    if (!node) return;
-    const part = partOf(node.callFrame);
+    if (!byId.has(id)) return;
+    const part = partFor(id);
     out.set(part, (out.get(part) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
   });
   return out;
@@ -76,8 +98,8 @@ async function main(): Promise<void> {
   const top = topAt > 0 ? Number(process.argv[topAt + 1]) : 12;
   const files = (await stat(dir)).isDirectory() ? (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f)) : [dir];
   const profiles = await Promise.all(files.map(async (f) => ({ file: f, profile: JSON.parse(await readFile(f, 'utf8')) as CpuProfile })));
-  // The main thread first (Node names it CPU.<date>.<pid>.0.<seq>: thread 0), then workers.
-  const threadOf = (f: string) => Number(path.basename(f).split('.')[3] ?? 0);
+  // The main thread first (Node names it CPU.<date>.<time>.<pid>.<thread>.<seq>: thread 0), then workers.
+  const threadOf = (f: string) => Number(path.basename(f).split('.')[4] ?? 0);
   profiles.sort((a, b) => threadOf(a.file) - threadOf(b.file));
   for (const { file, profile } of profiles) {
     const parts = selfTimeByPart(profile);

@@ -39,9 +39,9 @@ describe('bench-bot lines', () => {
   });
 
   it('GIVEN stage times of a 9-tile picture THEN per tile, and the outside share of the generator', () => {
-    const line = stagesLine({ tiles: 9, generator: 90, compose: 4.5, encode: 9, rest: 4.5 });
+    const line = stagesLine({ tiles: 9, generator: 90, compose: 4.5, encode: 9, rest: 4.5 }, 'cpu');
     expect(line).toBe(
-      "per picture (9-tile /gacha, ms a tile): generator 10.00; outside it 2.00 = 20 % of the generator's (compose and labels 0.50, PNG encode 1.00, upload and store 0.50)",
+      "per picture (9-tile /gacha, cpu ms a tile): generator 10.00; outside it 2.00 = 20 % of the generator's (compose and labels 0.50, PNG encode 1.00, upload and store 0.50)",
     );
   });
 });

@@ -59,12 +59,12 @@ export interface StageTimes {
   rest: number;
 }
 
-/** One line: per tile, each stage and what lies outside the generator as a share of it. */
-export function stagesLine(s: StageTimes): string {
+/** One line: per tile, each stage and what lies outside the generator as a share of it; `clock` names the time (cpu, wall). */
+export function stagesLine(s: StageTimes, clock: 'cpu' | 'wall'): string {
   const per = (v: number) => (v / s.tiles).toFixed(2);
   const outside = s.compose + s.encode + s.rest;
   return (
-    `per picture (${s.tiles}-tile /gacha, ms a tile): generator ${per(s.generator)}; outside it ${per(outside)} = ` +
+    `per picture (${s.tiles}-tile /gacha, ${clock} ms a tile): generator ${per(s.generator)}; outside it ${per(outside)} = ` +
     `${((100 * outside) / s.generator).toFixed(0)} % of the generator's (compose and labels ${per(s.compose)}, PNG encode ${per(s.encode)}, upload and store ${per(s.rest)})`
   );
 }
