@@ -47,6 +47,8 @@ const schema = z.object({
   GFF_MAX_BATCH: int(1, 256).default(16),
   GFF_MAX_WAIT_MS: int(0, 1000).default(4),
   GFF_MAX_QUEUE: int(1, 100_000).default(512),
+  /** Most images one user may have waiting; past it (while some wait) the bot says so and asks them to wait. */
+  GFF_MAX_QUEUE_PER_USER: int(1, 100_000).default(64),
   /** A generator worker silent this long on a batch (of ≤ 32 images) is restarted and the batch fails. */
   GFF_BATCH_TIMEOUT_MS: int(1000, 600_000).default(30_000),
   GFF_FAVOURITES_LIMIT: int(1, 25).default(7),

@@ -14,7 +14,8 @@ export type RuntimeOptions = Omit<GeneratorServiceOptions, 'modelDirs' | 'models
 export interface Runtime {
   service: GeneratorService;
   catalog: ModelCatalog;
-  context(attachmentLimitBytes?: number): CoreContext;
+  /** The core's context; its pictures are drawn for `owner` (a user id), whom the generator serves in turn with the others. */
+  context(attachmentLimitBytes?: number, owner?: string): CoreContext;
   close(): Promise<void>;
 }
 
@@ -47,8 +48,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   return {
     service,
     catalog,
-    context: (attachmentLimitBytes) => ({
-      generator: service,
+    context: (attachmentLimitBytes, owner) => ({
+      generator: owner === undefined ? service : { generate: (requests) => service.generate(requests, { owner }) },
       catalog,
       ...(attachmentLimitBytes !== undefined ? { attachmentLimitBytes } : {}),
     }),

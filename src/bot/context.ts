@@ -19,6 +19,6 @@ export interface BotContext {
   readonly log: Logger;
   /** GFF_STUDIO_URL: where "Open in studio" links point; no links when unset. */
   readonly studioUrl?: string;
-  /** The core's context with this interaction's upload limit. */
-  core(attachmentLimitBytes?: number): CoreContext;
+  /** The core's context with this interaction's upload limit, drawing for `owner` (the user: the generator shares itself fairly among users). */
+  core(attachmentLimitBytes?: number, owner?: string): CoreContext;
 }

@@ -23,7 +23,10 @@ export function explain(e: unknown, lang: Lang): string | undefined {
   if (e instanceof RateLimitedError) {
     return t(lang, 'error.rate_limited', { limit: e.limit, window: Math.round(e.windowMs / 1000), seconds: seconds(e.retryAfterMs) });
   }
-  if (e instanceof BusyError) return t(lang, 'error.busy', { seconds: seconds(e.retryAfterMs) });
+  if (e instanceof BusyError) {
+    if (e.ownQueued !== undefined) return t(lang, 'error.busy_own', { queued: e.ownQueued, seconds: seconds(e.retryAfterMs) });
+    return t(lang, 'error.busy', { seconds: seconds(e.retryAfterMs) });
+  }
   if (e instanceof UserError) return withHeading(lang, `error.heading.${e.code}` as MessageKey, e.message);
   if (e instanceof ShareCodeError) return withHeading(lang, 'error.heading.bad_code', e.message);
   if (e instanceof GeneratorError) {

@@ -95,6 +95,7 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
         maxBatch: config.GFF_MAX_BATCH,
         maxWaitMs: config.GFF_MAX_WAIT_MS,
         maxQueue: config.GFF_MAX_QUEUE,
+        maxQueuePerOwner: config.GFF_MAX_QUEUE_PER_USER,
         batchTimeoutMs: config.GFF_BATCH_TIMEOUT_MS,
         log: log.child({ part: 'generator' }),
       }));
@@ -137,7 +138,7 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
       settings: new UserSettingsRepo(db),
       rateLimiter,
       log,
-      core: (limit) => runtime.context(limit),
+      core: (limit, owner) => runtime.context(limit, owner),
       ...(config.GFF_STUDIO_URL ? { studioUrl: config.GFF_STUDIO_URL } : {}),
     };
     const router = new InteractionRouter(opts.commands, ctx, opts.ackAfterMs);

@@ -59,7 +59,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const steps = interaction.options.getInteger('steps') ?? undefined;
   const tags = interaction.options.getString('tags') ?? undefined;
   await replyAfterWork(interaction, async () => {
-    const r = await blend(ctx.core(interaction.attachmentSizeLimit), { girls, steps, tags, labels });
+    const r = await blend(ctx.core(interaction.attachmentSizeLimit, interaction.user.id), { girls, steps, tags, labels });
     const n = r.girls.length;
     const shape = girls.length === 2 ? tr('blend.strip', { steps: n }) : tr('blend.grid', { side: Math.round(Math.sqrt(n)) });
     const vocab = requireModel(ctx.runtime.catalog, girls[0]!.modelId).vocabulary;

@@ -93,7 +93,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     case 'list': {
       const favourites = await ctx.favourites.list(user);
       if (favourites.length === 0) throw new Refusal('error.no_favourites');
-      await replyAfterWork(interaction, () => listReply(ctx, favourites, tr, interaction.attachmentSizeLimit), { ephemeral: true });
+      await replyAfterWork(interaction, () => listReply(ctx, favourites, tr, interaction.attachmentSizeLimit, interaction.user.id), { ephemeral: true });
       return;
     }
     case 'show': {
@@ -101,7 +101,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       const girl = favouriteGirl(ctx, fav);
       await replyAfterWork(interaction, async () => {
         const code = shareCodeOf(girl);
-        const r = await generate(ctx.core(interaction.attachmentSizeLimit), { code });
+        const r = await generate(ctx.core(interaction.attachmentSizeLimit, interaction.user.id), { code });
         const vocab = requireModel(ctx.runtime.catalog, girl.modelId).vocabulary;
         const shownModel = modelShown(ctx, fav.modelId);
         const model = shownModel === undefined ? '' : tr('fav.model', { model: shownModel });
@@ -183,17 +183,18 @@ async function notFound(ctx: BotContext, user: string, slot: number): Promise<Re
 /** Embed budget (Discord: 6000 characters per message in all embeds). */
 const EMBED_BUDGET = 5500;
 
-/** A grid of the favourites plus an embed: one field per favourite with tags, model and code. `heading`: for someone else's list. */
+/** A grid of the favourites plus an embed: one field per favourite with tags, model and code. `heading`: for someone else's list; `userId`: whose turn in the generator's queue the drawing takes. */
 export async function listReply(
   ctx: BotContext,
   favourites: Favourite[],
   tr: Translate,
   limitBytes: number,
+  userId: string,
   heading: { title?: string; footer?: string } = {},
 ): Promise<Reply> {
   const girls = favourites.map((f) => drawableGirl(ctx, f));
   const picture = await gallery(
-    ctx.core(limitBytes),
+    ctx.core(limitBytes, userId),
     girls,
     favourites.map((f) => favouriteLabel(ctx, f)),
   );

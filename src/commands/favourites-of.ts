@@ -46,9 +46,9 @@ export async function executeContextMenu(interaction: ContextMenuCommandInteract
   await replyAfterWork(
     interaction,
     async () => {
-      if (self) return listReply(ctx, favourites, tr, interaction.attachmentSizeLimit);
+      if (self) return listReply(ctx, favourites, tr, interaction.attachmentSizeLimit, interaction.user.id);
       const heading = { title: tr('favs.title', { count: favourites.length }), footer: tr('favs.footer') };
-      const reply = await listReply(ctx, favourites, tr, interaction.attachmentSizeLimit, heading);
+      const reply = await listReply(ctx, favourites, tr, interaction.attachmentSizeLimit, interaction.user.id, heading);
       return { ...reply, content: [tr('favs.content', { user: mention }), reply.content].filter(Boolean).join('\n') };
     },
     { ephemeral: true },

@@ -54,7 +54,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const randomFill = interaction.options.getBoolean('fill') ?? true;
   const tr = translator(interaction.locale);
   await replyAfterWork(interaction, async () => {
-    const r = await draw(ctx.core(interaction.attachmentSizeLimit), { code, seed, tags, randomFill, typicalFill: true });
+    const r = await draw(ctx.core(interaction.attachmentSizeLimit, interaction.user.id), { code, seed, tags, randomFill, typicalFill: true });
     const girl = r.girls[0]!;
     const vocab = requireModel(ctx.runtime.catalog, girl.modelId).vocabulary;
     const what = code ? tr('generate.code') : tr('generate.seed', { seed: String(girl.seed) });

@@ -110,7 +110,7 @@ function openGirl(interaction: RepliableInteraction, ctx: BotContext, girl: Girl
     interaction,
     async () => {
       const code = shareCodeOf(girl);
-      const r = await generate(ctx.core(interaction.attachmentSizeLimit), { code });
+      const r = await generate(ctx.core(interaction.attachmentSizeLimit, interaction.user.id), { code });
       const drawn = r.girls[0]!;
       const vocab = requireModel(ctx.runtime.catalog, drawn.modelId).vocabulary;
       const content = tr('generate.content', { what, tags: tagsText(vocab, drawn.tags, tr), code });

@@ -64,7 +64,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const keep = interaction.options.getBoolean('keep') ?? true;
   const seed = randomInt(0, 0xffffffff - LIMITS.restyleColumns.max);
   await replyAfterWork(interaction, async () => {
-    const r = await restyle(ctx.core(interaction.attachmentSizeLimit), { girls, columns, tagSets, columnLabels: labels, seed, keep });
+    const r = await restyle(ctx.core(interaction.attachmentSizeLimit, interaction.user.id), { girls, columns, tagSets, columnLabels: labels, seed, keep });
     const seeds = r.randomSeeds;
     const random =
       seeds.length > 1

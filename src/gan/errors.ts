@@ -33,12 +33,24 @@ export class ModelLoadError extends Error {
 // Share codes belong to src/latent/; re-exported because worker messages carry every error kind.
 export { ShareCodeError, type ShareCodeErrorCode } from '../latent/errors.ts';
 
-/** The generation queue is full; the caller should try again after `retryAfterMs`. */
+/**
+ * The generation queue cannot take the request now; the caller should try again after
+ * `retryAfterMs`. With `ownQueued` it is the asker's own share that is full (that many of
+ * their pictures are still waiting), not the whole queue.
+ */
 export class BusyError extends Error {
   override readonly name = 'BusyError';
   readonly code = 'busy' as const;
-  constructor(readonly retryAfterMs: number) {
-    super(`The girl factory is busy right now; please try again in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s.`);
+  constructor(
+    readonly retryAfterMs: number,
+    readonly ownQueued?: number,
+  ) {
+    const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    super(
+      ownQueued === undefined
+        ? `The girl factory is busy right now; please try again in ${seconds} s.`
+        : `${ownQueued} of your pictures are still waiting to be drawn; please wait for them (about ${seconds} s) before asking for more.`,
+    );
   }
 }
 

@@ -15,9 +15,9 @@ import { MicroBatcher, type BatchItem } from './batcher.ts';
 import { splitImages, type RawImage } from './image.ts';
 import { InProcessSlot, WorkerSlot, type Slot, type SlotHooks } from './slots.ts';
 import { readServedModels, resolveModelId } from './served-models.ts';
-import type { GenerateRequest, GeneratorServiceOptions, GeneratorStats, ModelSummary } from './generator-types.ts';
+import type { GenerateOptions, GenerateRequest, GeneratorServiceOptions, GeneratorStats, ModelSummary } from './generator-types.ts';
 
-export type { GenerateRequest, GeneratorServiceOptions, GeneratorStats, ModelSummary } from './generator-types.ts';
+export type { GenerateOptions, GenerateRequest, GeneratorServiceOptions, GeneratorStats, ModelSummary } from './generator-types.ts';
 
 /** First guess of ms per image per worker, until real batches have been timed. */
 const INITIAL_MS_PER_IMAGE: Record<BackendName, number> = { onnxruntime: 1, 'tfjs-node-gpu': 1, 'tfjs-node': 5, wasm: 10, cpu: 200 };
@@ -55,7 +55,7 @@ export class GeneratorService {
     private readonly modelMap: Map<string, ModelSummary>,
     private readonly formerIds: Map<string, string>,
     readonly defaultModelId: string,
-    private readonly options: Required<Pick<GeneratorServiceOptions, 'maxBatch' | 'maxWaitMs' | 'maxQueue'>> & {
+    private readonly options: Required<Pick<GeneratorServiceOptions, 'maxBatch' | 'maxWaitMs' | 'maxQueue' | 'maxQueuePerOwner'>> & {
       log: GanLogger | undefined;
     },
     planned: BackendName,
@@ -83,6 +83,7 @@ export class GeneratorService {
         maxBatch: options.maxBatch ?? 16,
         maxWaitMs: options.maxWaitMs ?? 4,
         maxQueue: options.maxQueue ?? 512,
+        maxQueuePerOwner: options.maxQueuePerOwner ?? 64,
         log: options.log,
       },
       planned,
@@ -148,17 +149,18 @@ export class GeneratorService {
   /**
    * Draws one picture per request, in order. Rejects with BusyError when the queue cannot
    * take them now, GeneratorError for unknown models, malformed vectors, worker crashes or
-   * shutdown. The whole call fails if any of its pictures fails.
+   * shutdown. The whole call fails if any of its pictures fails. Calls of different
+   * `options.owner`s share the generator fairly, one batch a turn (batcher.ts).
    */
-  generate(requests: readonly GenerateRequest[]): Promise<RawImage[]> {
+  generate(requests: readonly GenerateRequest[], options: GenerateOptions = {}): Promise<RawImage[]> {
     try {
-      return this.enqueue(requests);
+      return this.enqueue(requests, options.owner);
     } catch (e) {
       return Promise.reject(e);
     }
   }
 
-  private enqueue(requests: readonly GenerateRequest[]): Promise<RawImage[]> {
+  private enqueue(requests: readonly GenerateRequest[], owner: string | undefined): Promise<RawImage[]> {
     if (this.closed) throw new GeneratorError('closed', 'The generator is shutting down; please try again in a moment.');
     if (this.deadError) throw new GeneratorError('out_of_order', `The generator is out of order: ${this.deadError.message}`);
     const resolved = requests.map((r, i) => {
@@ -181,11 +183,13 @@ export class GeneratorService {
       throw new GeneratorError('request_too_large', `At most ${maxQueue} pictures can be requested at once (asked for ${n}).`);
     }
     if (this.batcher.length + n > maxQueue) throw new BusyError(this.retryAfterMs(n));
+    const own = owner === undefined ? 0 : this.batcher.queuedOf(owner);
+    if (own > 0 && own + n > this.options.maxQueuePerOwner) throw new BusyError(this.ownRetryAfterMs(own), own);
 
     return new Promise<RawImage[]>((resolve, reject) => {
       const ticket: Ticket = { images: new Array<RawImage>(n), remaining: n, resolve, reject, done: false };
       const now = performance.now();
-      this.batcher.push(resolved.map((r, index) => ({ ...r, ticket, index, enqueuedAt: now })));
+      this.batcher.push(resolved.map((r, index) => ({ ...r, ticket, index, enqueuedAt: now, ...(owner !== undefined ? { owner } : {}) })));
       this.pump();
     });
   }
@@ -195,6 +199,12 @@ export class GeneratorService {
     const live = Math.max(1, this.slots.filter((s) => s.state === 'idle' || s.state === 'busy').length);
     const mustLeave = this.batcher.length + n - this.options.maxQueue + this.inFlight;
     return Math.min(60_000, Math.max(100, Math.ceil((mustLeave * this.msPerImage) / live)));
+  }
+
+  /** Time until `own` waiting images of one owner have been drawn, at their fair share of the workers. */
+  private ownRetryAfterMs(own: number): number {
+    const live = Math.max(1, this.slots.filter((s) => s.state === 'idle' || s.state === 'busy').length);
+    return Math.min(60_000, Math.max(100, Math.ceil((own * this.batcher.owners * this.msPerImage) / live)));
   }
 
   /** Starts every due batch on an idle slot; arms a timer for the next one that will be due. */
@@ -300,6 +310,7 @@ export class GeneratorService {
       batches: this.batches,
       images: this.images,
       queueLength: this.batcher.length,
+      queuedOwners: this.batcher.owners,
       inFlight: this.inFlight,
       msPerImage: this.msPerImage,
       crashes: this.crashes,

@@ -19,6 +19,12 @@ export interface GeneratorServiceOptions {
   /** Most images waiting (not yet running); beyond it generate() rejects with BusyError (default 512). */
   maxQueue?: number;
   /**
+   * Most images one owner (a user) may have waiting; a request past it, while some of theirs
+   * wait, rejects with BusyError naming how many (default 64). One request is never refused
+   * by it alone: a user with nothing waiting may ask for up to maxQueue.
+   */
+  maxQueuePerOwner?: number;
+  /**
    * A worker that has not answered a batch within this many ms (per 32 images or fewer) is
    * taken for hung: it is ended and restarted, and the batch's requests fail with
    * GeneratorError 'worker_timeout' (default 30 000).
@@ -32,6 +38,12 @@ export interface GeneratorServiceOptions {
    * crashOnBatch-th batch, or never answer their hangOnBatch-th.
    */
   faultInjection?: { crashOnBatch?: number; hangOnBatch?: number; crashingStarts?: number };
+}
+
+/** Who a generate() call is for: owners share the generator fairly (batcher.ts). */
+export interface GenerateOptions {
+  /** A user id; calls without one share one anonymous owner (the CLI, tools). */
+  owner?: string;
 }
 
 export interface GenerateRequest {
@@ -53,6 +65,8 @@ export interface GeneratorStats {
   images: number;
   /** Images waiting for a worker. */
   queueLength: number;
+  /** Owners (users) with images waiting. */
+  queuedOwners: number;
   /** Images in forward passes right now. */
   inFlight: number;
   /** Recent wall time per image on one worker (moving average), ms. */

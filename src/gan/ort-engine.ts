@@ -33,6 +33,23 @@ export interface OrtEngineOptions {
   warmUp?: boolean;
 }
 
+/**
+ * Session options of the CPU provider. The intra-op threads do not spin while they wait for
+ * work (GFF_ORT_SPIN=1 lets them): on a 2-core host the bot's own thread (rendering, REST, the
+ * store) shares the cores with them, and spinning threads took that time for nothing — with
+ * spinning off, `bench:bot` at 20 users spent 16.5–17.2 CPU ms an image instead of 22.1–22.5,
+ * the generator alone 13.6–14.0 instead of 18.3–18.9 (one busy machine, two runs each).
+ */
+export function sessionBase(threads: number, spin: string | undefined = process.env['GFF_ORT_SPIN']) {
+  return {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential' as const,
+    graphOptimizationLevel: 'all' as const,
+    extra: { session: { intra_op: { allow_spinning: spin === '1' ? '1' : '0' } } },
+  };
+}
+
 interface OrtModel extends ModelSummary {
   session: import('onnxruntime-node').InferenceSession;
 }
@@ -132,12 +149,7 @@ export class OrtEngine {
       }
       try {
         const bytes = await readOnnx(files);
-        const base = {
-          intraOpNumThreads: threads,
-          interOpNumThreads: 1,
-          executionMode: 'sequential' as const,
-          graphOptimizationLevel: 'all' as const,
-        };
+        const base = sessionBase(threads);
         let session: import('onnxruntime-node').InferenceSession | undefined;
         if (provider !== 'cpu' && !cudaError && (models.size === 0 || usedProvider === 'cuda')) {
           try {

@@ -8,6 +8,7 @@ export const en = {
   'meta.lang': 'en',
   'error.unexpected': 'Sorry — something went wrong on our side while running {command}. It has been logged; please try again.',
   'error.busy': 'The girl factory is busy right now. Please try again in {seconds} s.',
+  'error.busy_own': '{queued} of your pictures are still waiting to be drawn. Please let them land (about {seconds} s) before asking for more.',
   'error.rate_limited': 'Easy there: at most {limit} drawings per {window} s. Try again in {seconds} s.',
   'error.store': 'The favourites storage is not answering right now; please try again in a moment.',
   'error.store_unavailable':

@@ -5,6 +5,7 @@ export const ja: Record<MessageKey, string> = {
   'meta.lang': 'ja',
   'error.unexpected': 'ごめんなさい、{command} の実行中にこちら側で問題が起きました。記録しましたので、もう一度お試しください。',
   'error.busy': 'ただいま混み合っています。{seconds} 秒後にもう一度お試しください。',
+  'error.busy_own': 'あなたの絵がまだ {queued} 枚、描かれるのを待っています。届くまで (約 {seconds} 秒) 待ってから次をどうぞ。',
   'error.rate_limited': '少し待ってね: {window} 秒に {limit} 回までです。{seconds} 秒後にどうぞ。',
   'error.store': 'お気に入りの保存先が応答しません。少し待ってからお試しください。',
   'error.store_unavailable': 'お気に入りの保存先が使えません。保存も読み込みもしていません。ボットの管理者が直すまで、再試行しても変わりません。',

@@ -9,6 +9,12 @@
  */
 import sharp from 'sharp';
 import { blendSprite, rasterizeLabels } from './label-cache.ts';
+
+// The CPU budget of a small host: the generator's ONNX Runtime threads take the cores (not
+// spinning while idle, ort-engine.ts), and each sharp pipeline runs on one libvips thread —
+// renders for several users still run side by side on libuv's pool. sharp's own default is
+// the core count where its allocator allows (1 with glibc's, as here): set, so it is 1 everywhere.
+sharp.concurrency(1);
 import type { Box } from './layout.ts';
 import type { RawImage } from './raw-image.ts';
 import { BACKGROUND, TILE_KERNEL } from './style.ts';
@@ -95,10 +101,11 @@ export function encodePng(img: sharp.Sharp, compression: Compression = 'default'
     // here, effort 1 ≈1 s, and on faces the two differ by < 20 % in bytes.
     return img.png({ palette: true, colours: 256, dither: 0.5, effort: 1, compressionLevel: 9 }).toBuffer();
   }
-  // Level 4 without adaptive filtering. On lorelei grids (9 tiles / 7-frame strip / 25
-  // tiles) level 6 cost 4.6 / 3.5 / 11.6 ms of CPU for 89.5 / 65.7 / 257.5 KiB, level 4
-  // 2.9 / 2.4 / 7.3 ms for 92.3 / 68.1 / 265.6 KiB: 3 % more bytes for ⅓ less time, and
-  // the encoder is the largest single cost of a render now. Level 3 saves little more and
-  // level 1 costs 15 % in size; adaptive filtering triples the time for ≈6 % smaller files.
-  return img.png({ compressionLevel: 4, adaptiveFiltering: false }).toBuffer();
+  // Level 2 without adaptive filtering. On the 128 px generator's own grids (tools/bench-png.ts:
+  // 9 tiles, 75 563 colours, so no lossless palette; 25 tiles) level 4 cost 8.6 / 22.5 CPU ms
+  // for 317.7 / 859.9 KiB, level 2 7.2 / 20.8 ms for 323.4 / 876.5 KiB: 2 % more bytes for
+  // 8–16 % less time. Level 1 halves the time again but adds 26 % to every upload; adaptive
+  // filtering saves 30 % of the bytes for twice the time. (On the 64 px lorelei grids of
+  // before, level 4 had cost a third less than level 6 for 3 % more bytes.)
+  return img.png({ compressionLevel: 2, adaptiveFiltering: false }).toBuffer();
 }

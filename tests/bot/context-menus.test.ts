@@ -65,7 +65,7 @@ describe('context menus', () => {
       expect(customIds(her).some((id) => id.startsWith('gacha:variations:'))).toBe(true);
       expect(JSON.stringify(her.components)).toContain(`${STUDIO}#g=${await codeOfTile(grid, 3)}`);
       const kept = await w.loop.clickButton({ customId: starButtons(her)[0]!, message: her, user: w.loop.fixtures.users.bob }).finalMessage();
-      expect(kept.content).toMatch(/Saved tile 1 as your favourite #1/);
+      expect(kept.content).toMatch(/Saved tile 1 as your newest favourite, #1/);
     });
 
     it('GIVEN a /generate picture (one girl) THEN she opens at once, the same girl', async () => {

@@ -28,7 +28,7 @@ describe('gifts: /favorite give', () => {
     const model = bot.ctx.runtime.catalog.get('tiny')!;
     const code = shareCodeOf({ modelId: 'tiny', z: seedToZ(seed++, model.zDim), tags: model.vocabulary.toVector(['smile']) });
     const added = await w.loop.sendCommand({ name: 'favorite', subcommand: 'add', options: { code, ...(name ? { name } : {}) }, user }).finalMessage();
-    expect(added.content).toMatch(/Saved as your favourite #1/);
+    expect(added.content).toMatch(/Saved as your newest favourite, #1/);
   };
   const give = (from: ApiObject, to: ApiObject, extra: { slot?: number; locale?: string; dm?: boolean } = {}) =>
     w.loop.sendCommand({

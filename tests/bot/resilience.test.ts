@@ -140,6 +140,28 @@ describe('bot resilience end to end', () => {
     });
   });
 
+  it('GIVEN a user whose own pictures fill their share of the queue THEN the bot draws for that user and says how many of theirs still wait', async () => {
+    const owners: (string | undefined)[] = [];
+    const runtime: Runtime = {
+      ...w.runtime,
+      context: (limit, owner) => {
+        owners.push(owner);
+        return { ...w.runtime.context(limit, owner), generator: { generate: () => Promise.reject(new BusyError(4200, 30)) } };
+      },
+    };
+    await withBot({}, { runtime }, async () => {
+      const user = makeUser('queue-hog');
+      const rec = w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile' }, user });
+      expect((await rec.finalMessage()).content).toBe(
+        '30 of your pictures are still waiting to be drawn. Please let them land (about 5 s) before asking for more.',
+      );
+      expect(rec.ephemeral).toBe(true);
+      expect(owners).toEqual([user['id']]);
+      const ja = await w.loop.sendCommand({ name: 'generate', options: { seed: 1 }, locale: 'ja', user }).finalMessage();
+      expect(ja.content).toMatch(/まだ 30 枚.*約 5 秒/);
+    });
+  });
+
   it('GIVEN a bug in the generator THEN a short apology, the error logged with the command name, and the bot keeps going', async () => {
     await withBot({}, { runtime: withGenerator(w.runtime, () => Promise.reject(new TypeError('boom at depth'))) }, async () => {
       const rec = w.loop.sendCommand({ name: 'generate', options: { seed: 3, tags: 'smile' } });

@@ -60,7 +60,7 @@ describe('user install: the bot answers through the interaction alone', () => {
       expect(starButtons(grid)).toHaveLength(4);
 
       const star = w.loop.clickButton({ customId: starButtons(grid)[1]!, message: grid, user: bob(), ...context });
-      expect((await star.finalMessage()).content).toMatch(/Saved tile 2 as your favourite #1/);
+      expect((await star.finalMessage()).content).toMatch(/Saved tile 2 as your newest favourite, #1/);
       expect(star.payload.context).toBe(rec.payload.context);
       const kept = (await bot.ctx.favourites.list(bob().id))[0]!.z;
       const tile2 = tileGirl(bot.ctx, await loadResult(bot.ctx, resultId(grid)), 2).z;

@@ -121,6 +121,35 @@ describe('GeneratorService in-process (workers: 0)', () => {
     }
   });
 
+  it('GIVEN one user with maxQueuePerOwner images waiting THEN their next request is refused naming how many wait, while other users and a first big request still get in', async () => {
+    const svc = await GeneratorService.create({ modelDirs: [tiny.dir], workers: 0, maxQueue: 100, maxQueuePerOwner: 8, maxWaitMs: 50 });
+    try {
+      const req = { z: seedToZ(1), tags: tagsOf(48) };
+      const mine = svc.generate(
+        Array.from({ length: 8 }, () => req),
+        { owner: 'alice' },
+      ); // waits 50 ms for company
+      const busy = await errorOf(svc.generate([req], { owner: 'alice' }));
+      expect(busy).toBeInstanceOf(BusyError);
+      expect(busy).toMatchObject({ code: 'busy', ownQueued: 8 });
+      expect(busy.message).toMatch(/^8 of your pictures are still waiting.*about \d+ s/);
+      expect(svc.stats()).toMatchObject({ queueLength: 8, queuedOwners: 1 });
+      const others = [
+        svc.generate([req], { owner: 'bob' }),
+        svc.generate([req]),
+        svc.generate(
+          Array.from({ length: 12 }, () => req),
+          { owner: 'carol' },
+        ),
+      ];
+      expect((await Promise.all(others)).map((r) => r.length)).toEqual([1, 1, 12]);
+      expect(await mine).toHaveLength(8);
+      expect(await svc.generate([req], { owner: 'alice' })).toHaveLength(1); // hers have landed: room again
+    } finally {
+      await svc.close();
+    }
+  });
+
   it('GIVEN an unknown model or malformed vectors THEN typed errors that name the problem', async () => {
     const svc = await GeneratorService.create({ modelDirs: [tiny.dir], workers: 0 });
     try {

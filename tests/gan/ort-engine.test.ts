@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/gan/engine.ts';
 import { ModelLoadError } from '../../src/gan/errors.ts';
-import { OrtEngine } from '../../src/gan/ort-engine.ts';
+import { OrtEngine, sessionBase } from '../../src/gan/ort-engine.ts';
 import { readModelFiles } from '../../src/gan/model-files.ts';
 import { seedToZ } from '../../src/latent/seed-random.ts';
 import { makeTinyModel } from '../../testkit/tiny-model.ts';
@@ -37,6 +37,12 @@ function rows(seeds: number[], numTags: number): Float32Array {
 }
 
 describe('ONNX Runtime engine', () => {
+  it("GIVEN the CPU provider's session options THEN its threads do not spin while idle unless GFF_ORT_SPIN=1", () => {
+    expect(sessionBase(2, undefined)).toMatchObject({ intraOpNumThreads: 2, extra: { session: { intra_op: { allow_spinning: '0' } } } });
+    expect(sessionBase(2, '0').extra.session.intra_op.allow_spinning).toBe('0');
+    expect(sessionBase(1, '1').extra.session.intra_op.allow_spinning).toBe('1');
+  });
+
   it('GIVEN the bundled model and backend auto THEN ONNX Runtime serves on the CPU provider and draws the same bytes as tfjs-wasm within 1/255', async () => {
     const ortEngine = await createEngine({ modelDirs: [DEFAULT] });
     expect(ortEngine.backend.name).toBe('onnxruntime');

@@ -28,12 +28,22 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-export async function botOnLoopback(opts: { fallback: TinyModelOptions; fallbackNote: string; env?: Record<string, string> }): Promise<BotOnLoopback> {
+export async function botOnLoopback(opts: {
+  fallback: TinyModelOptions;
+  fallbackNote: string;
+  env?: Record<string, string>;
+  /** Serve this model instead of models/default (a folder of models and the id in it). */
+  model?: { modelsDir: string; id: string };
+}): Promise<BotOnLoopback> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'gff-loopback-bot-'));
   let modelsDir = 'models';
   let modelId = 'default';
   let note = 'model models/default';
-  if (!(await exists('models/default/card.json'))) {
+  if (opts.model) {
+    modelsDir = opts.model.modelsDir;
+    modelId = opts.model.id;
+    note = `model ${path.join(modelsDir, modelId)}`;
+  } else if (!(await exists('models/default/card.json'))) {
     modelsDir = path.join(tmp, 'models');
     modelId = 'tiny';
     await makeTinyModel(path.join(modelsDir, modelId), { id: modelId, ...opts.fallback });

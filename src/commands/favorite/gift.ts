@@ -77,7 +77,7 @@ export async function give(interaction: ChatInputCommandInteraction, ctx: BotCon
   const offer = offered.offer;
   let delivered = false;
   try {
-    const drawing = generate(ctx.core(interaction.attachmentSizeLimit), { code: shareCodeOf(girl) });
+    const drawing = generate(ctx.core(interaction.attachmentSizeLimit, interaction.user.id), { code: shareCodeOf(girl) });
     drawing.catch(() => undefined); // awaited below; a failure before then must not count as unhandled
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const picture = await drawing;

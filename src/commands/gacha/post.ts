@@ -13,7 +13,7 @@ import { tileComponents } from '../shared/tile-buttons.ts';
 export async function postGacha(interaction: RepliableInteraction, ctx: BotContext, req: GachaRequest): Promise<void> {
   const tr = translator(interaction.locale);
   await replyAfterWork(interaction, async () => {
-    const r = await gacha(ctx.core(interaction.attachmentSizeLimit), req);
+    const r = await gacha(ctx.core(interaction.attachmentSizeLimit, interaction.user.id), req);
     const saved = await saveGacha(ctx, interaction.user.id, r);
     return {
       content: withStorageNote(gachaContent(r, tr), saved, tr),
@@ -45,7 +45,7 @@ export function gachaContent(r: GachaResult, tr: Translate): string {
 export async function postVariations(interaction: RepliableInteraction, ctx: BotContext, girl: Girl, of: string): Promise<void> {
   const tr = translator(interaction.locale);
   await replyAfterWork(interaction, async () => {
-    const r = await variations(ctx.core(interaction.attachmentSizeLimit), { girl });
+    const r = await variations(ctx.core(interaction.attachmentSizeLimit, interaction.user.id), { girl });
     const saved = await saveVariations(ctx, interaction.user.id, r.girls, { sigma: r.sigma, noiseSeed: r.seed, of });
     const content = [tr('variations.content', { count: r.girls.length - 1, of, sigma: r.sigma, seed: r.seed }), tr('tiles.hint')].join('\n');
     return {

@@ -65,7 +65,7 @@ function roundButtons(id: string, tiles: number, tr: Translate): Row[] {
 /** Draws round `round` for her and stores it: the message that shows it. */
 async function roundMessage(interaction: ComponentInteraction, ctx: BotContext, girl: Girl, round: number): Promise<Reply> {
   const tr = translator(interaction.locale);
-  const r = await refine(ctx.core(interaction.attachmentSizeLimit), { girl, round });
+  const r = await refine(ctx.core(interaction.attachmentSizeLimit, interaction.user.id), { girl, round });
   const saved = await saveRefineRound(ctx, interaction.user.id, r.girls, r);
   const lines = [
     r.mode === 'codes'
@@ -85,7 +85,7 @@ async function finalMessage(interaction: ComponentInteraction, ctx: BotContext, 
   const tr = translator(interaction.locale);
   const code = shareCodeOf(girl);
   // Drawn from her share code, as /generate draws it: the same pixels wherever she is opened.
-  const r = await generate(ctx.core(interaction.attachmentSizeLimit), { code });
+  const r = await generate(ctx.core(interaction.attachmentSizeLimit, interaction.user.id), { code });
   const saved = await saveGirls(ctx, interaction.user.id, r.girls);
   return {
     content: withStorageNote(tr('refine.final', { rounds: REFINE_ROUNDS, code }), saved, tr),
