@@ -31,6 +31,7 @@ export class ModelLoadError extends Error {
 
 // Share codes belong to src/latent/; re-exported because worker messages carry every error kind.
 export { ShareCodeError, type ShareCodeErrorCode } from '../latent/errors.ts';
+import type { ErrorDetail } from '../latent/errors.ts';
 
 /** The generation queue is full; the caller should try again after `retryAfterMs`. */
 export class BusyError extends Error {
@@ -58,6 +59,7 @@ export class GeneratorError extends Error {
   constructor(
     readonly code: GeneratorErrorCode,
     message: string,
+    readonly detail?: ErrorDetail,
   ) {
     super(message);
   }

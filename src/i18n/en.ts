@@ -32,6 +32,13 @@ export const en = {
   'error.model_missing': 'Favourite #{slot} was drawn by model "{model}", which this bot no longer has (models here: {models}).',
   'error.tile': 'There is no tile {tile} in this picture.',
   'error.mixed_models': 'These favourites come from different models, whose faces cannot be mixed.',
+  'tags.unknown.typo': 'Unknown tag "{input}".',
+  'tags.unknown.suggest': 'Unknown tag "{input}": did you mean {suggestions}?',
+  'tags.unknown.elsewhere': '"{input}" is not among this model’s tags.',
+  'tags.unknown.elsewhere_named': '"{input}" ({name}) is not among this model’s tags.',
+  'tags.unknown.invisible': 'A tag was only invisible characters (zero-width spaces or the like): type its name.',
+  'tags.unknown.more': '…and {count} more words that are not tags of this model.',
+  'tags.unknown.hint': '/tags lists the tags this model knows.',
 
   'tiles.hint': '⭐n keeps tile n · 🔀 variations · 🔄 reroll · 📋 share codes',
   'tiles.hint_short': '⭐n keeps tile n · 📋 share codes',
