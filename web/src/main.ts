@@ -68,6 +68,18 @@ function say(message: string): void {
   setTimeout(() => toast.classList.remove('on'), 2600);
 }
 
+/**
+ * Which of `n` girls a picker at place `i` starts on (the pad's corners are places 0–3: ↖ ↗ ↙ ↘).
+ * Each place its own girl while there are enough; two girls alternate (⭐1 ⭐2 ⭐1 ⭐2, so each
+ * is at two corners and opposite corners differ, not ⭐1 ⭐2 ⭐2 ⭐2); with three the last
+ * takes the fourth corner too.
+ */
+function defaultChoice(i: number, n: number): number {
+  if (n <= 0) return 0;
+  if (i < n) return i;
+  return n === 2 ? i % 2 : n - 1;
+}
+
 function codeErrorText(e: unknown, have: string): string {
   if (e instanceof ShareCodeError) {
     return t(`err.code.${e.code}` as Key, { detail: e.message, model: e.modelId ?? '?', have });
@@ -522,9 +534,7 @@ class Studio {
       clear(el);
       for (const o of options) el.append(h('option', { value: o.key }, o.label));
       if (options.length === 0) el.append(h('option', { value: '' }, t('none')));
-      // Each girl at as many places as the others: two favourites on the pad's four corners
-      // are ⭐1 ⭐2 ⭐1 ⭐2, not ⭐1 ⭐2 ⭐2 ⭐2.
-      el.value = options.some((o) => o.key === picked) ? picked : (options[preferIndex % Math.max(1, options.length)]?.key ?? '');
+      el.value = options.some((o) => o.key === picked) ? picked : (options[defaultChoice(preferIndex, options.length)]?.key ?? '');
     };
     el.addEventListener('change', () => {
       picked = el.value;
