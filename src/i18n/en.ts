@@ -1,7 +1,8 @@
 /**
  * English replies. Placeholders are {name}; ja.ts must have the same keys (checked by type).
  * Core error messages are English and specific; Japanese replies put a short Japanese
- * headline (error.heading.*) above them, so English headlines are empty.
+ * headline (error.heading.*) above the same sentence in Japanese (error-details.ts, from
+ * the error's detail), so English headlines are empty.
  */
 export const en = {
   /** The language itself, for helpers that pick tag names (Danbooru or Japanese). */
