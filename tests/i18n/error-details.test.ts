@@ -52,7 +52,8 @@ describe('Japanese bodies of core errors', () => {
   });
 
   it('GIVEN a number out of range THEN the Japanese names the field in Japanese and fills every value', () => {
-    const e = caught(() => intInRange(99, LIMITS.steps, 'The number of steps')) as UserError;
+    const e = caught(() => intInRange(99, LIMITS.steps, 'The number of steps'));
+    expect(e).toBeInstanceOf(UserError);
     expect(detailText(e, 'ja')).toBe('ステップ数は 2〜16 の整数です（99 が指定されました）。');
     for (const template of Object.values(ERROR_DETAILS_JA)) expect(template.replace(/\{\w+\}/g, '')).not.toMatch(/[A-Za-z]{5,}/);
   });
