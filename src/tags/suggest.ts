@@ -61,17 +61,20 @@ export function typoDistance(a: string, b: string): number {
 }
 
 /**
- * Typos tolerated in a word of `length` characters: one per four, so "glases", "smlie" and
- * "blonde_hari" find their tags while a short word that merely looks like a tag ("hat" →
- * tan, "blush" → blue_hair, 赤面 → 赤髪) is not offered one.
+ * Typos tolerated in a word of `length` characters: none up to 3 ("hat" is not "tan"), one up
+ * to 5 ("smlie", "glass"), two up to 8 ("earing", "blnde_hair"), then one per four. So real
+ * typos find their tags, while a word that merely looks like one is not offered it ("blush"
+ * → blue_hair, 赤面 → 赤髪 and "shiny_hair" → pink_hair were).
  */
 function typoBudget(length: number): number {
-  return Math.floor(length / 4);
+  if (length <= 3) return 0;
+  if (length <= 5) return 1;
+  return Math.max(2, Math.floor(length / 4));
 }
 
 /** Shortest typed beginning of a tag offered as "did you mean" ("twin" → twintails); kanji and kana carry more per character. */
 function minPrefix(q: string): number {
-  return /^[\x20-\x7e]*$/.test(q) ? 4 : 1;
+  return /^[\x20-\x7e]*$/.test(q) ? 3 : 1;
 }
 
 /**

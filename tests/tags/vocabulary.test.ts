@@ -237,7 +237,11 @@ describe('unknown tags, answered as a user would expect', () => {
     expect(first('ponytial')).toBe('ponytail');
     expect(first('bleu_eyes')).toBe('blue_eyes');
     expect(first('blonde')).toBe('blonde_hair');
+    expect(first('earing')).toBe('earrings');
+    expect(first('red')).toMatch(/^red_/);
     expect(first('xyz')).toBeUndefined();
     expect(first('blsh')).toBeUndefined();
+    // Two letters changed in a short word is another word, not a typo.
+    expect(first('shiny_hair')).toBeUndefined();
   });
 });
