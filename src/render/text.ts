@@ -4,6 +4,7 @@
  * trip (measuring through pango costs ~1 ms per label). Text is cut between grapheme
  * clusters (Intl.Segmenter), never inside an emoji sequence or between a letter and its accent.
  */
+import { GLYPH_WIDTH_RUNS } from './glyph-widths.ts';
 
 export function escapeXml(s: string): string {
   return s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
@@ -24,9 +25,29 @@ export function stripHiddenFormat(s: string): string {
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
+/** Code points that draw nothing of their own: marks, format characters, variation selectors, skin tones. */
+const NO_ADVANCE = /[\p{M}\p{Cf}\u{1f3fb}-\u{1f3ff}]/u;
+
+/**
+ * Longest cluster kept whole: a Hangul syllable written as jamo (L V T), an emoji sequence
+ * once cleanLabel has shortened it. Longer ones (32 conjoining jamo are one grapheme) are cut
+ * between their letters, or they could not be cut at all.
+ */
+const MAX_CLUSTER = 3;
+
 /** User-perceived characters: a letter with its accents, an emoji with its modifiers and joiners, a flag. */
 export function graphemes(s: string): string[] {
-  return Array.from(segmenter.segment(s), (x) => x.segment);
+  const out: string[] = [];
+  for (const { segment } of segmenter.segment(s)) {
+    const pieces: string[] = [];
+    for (const ch of segment) {
+      if (pieces.length === 0 || NO_ADVANCE.test(ch)) pieces.push((pieces.pop() ?? '') + ch);
+      else pieces.push(ch);
+    }
+    if (pieces.length > MAX_CLUSTER) out.push(...pieces);
+    else out.push(segment);
+  }
+  return out;
 }
 
 /** Accents kept on one letter: enough for any language, not a tower ("Zalgo") into the next line. */
@@ -59,29 +80,25 @@ function drawableGrapheme(g: string): string {
   return base + rest.filter((c) => !/\p{M}/u.test(c) || ++marks <= MAX_MARKS).join('');
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+/** What cleanLabel changes: controls, format characters, marks, emoji and their modifiers, flags. */
+const NEEDS_CLEANING = /[\p{Cc}\p{Cf}\p{M}\p{Extended_Pictographic}\u{1f1e6}-\u{1f1ff}\u{1f3fb}-\u{1f3ff}]/u;
+
 /**
  * A label as it will be drawn: one line (control characters become spaces), composed (NFC),
  * no hidden format characters, every grapheme in a form the label fonts draw whole.
  */
 export function cleanLabel(s: string): string {
+  // Most labels (tag names, numbers, seeds, Japanese tag names) hold nothing to clean.
+  if (PRINTABLE_ASCII.test(s)) return s.trim();
+  const composed = s.normalize('NFC');
+  if (!NEEDS_CLEANING.test(composed)) return composed.trim();
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this pattern looks for
-  const oneLine = stripHiddenFormat(s.normalize('NFC')).replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
-  return graphemes(oneLine).map(drawableGrapheme).join('').trim();
-}
-
-/** True for characters drawn about 1 em wide: CJK, kana, full-width forms, symbols and emoji. */
-function isWide(cp: number): boolean {
-  return (
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2190 && cp <= 0x2bff) ||
-    (cp >= 0x2e80 && cp <= 0xa4cf) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    cp >= 0x1f000
-  );
+  const oneLine = stripHiddenFormat(composed).replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
+  // Whole clusters from the segmenter: an emoji sequence is shortened here, not split (graphemes() would).
+  return Array.from(segmenter.segment(oneLine), (x) => drawableGrapheme(x.segment))
+    .join('')
+    .trim();
 }
 
 /**
@@ -94,9 +111,6 @@ const ASCII_WIDTHS = {
     '32 41 46 84 64 96 78 28 40 40 50 84 32 37 32 34 64 64 64 64 64 64 64 64 64 64 34 34 84 84 84 54 100 69 69 70 78 64 58 78 76 30 30 66 56 87 75 79 61 79 70 64 62 74 69 99 69 62 69 40 34 40 84 50 50 62 64 55 64 62 36 64 64 28 28 58 28 98 64 62 64 64 42 53 40 64 60 82 60 60 53 64 34 64 84',
   bold: '35 46 53 84 70 101 88 31 46 46 53 84 38 42 38 37 70 70 70 70 70 70 70 70 70 70 40 40 84 84 84 59 100 78 77 74 84 69 69 83 84 38 38 78 64 100 84 86 74 86 78 73 69 82 78 111 78 73 73 46 37 46 84 50 50 68 72 60 72 68 44 72 72 35 35 67 35 105 72 69 72 72 50 60 48 72 66 93 65 66 59 72 37 72 84',
 };
-const asciiEm = (table: string) => table.split(' ').map((n) => Number(n) / 100);
-const ASCII_EM = { regular: asciiEm(ASCII_WIDTHS.regular), bold: asciiEm(ASCII_WIDTHS.bold) };
-
 /** The older rough guess, kept as a floor so that lines which fitted before still fit the same way. */
 function roughAsciiEm(ch: string): number {
   if (ch === ' ' || ch === '.' || ch === ',' || ch === 'i' || ch === 'l' || ch === '|') return 0.34;
@@ -104,23 +118,68 @@ function roughAsciiEm(ch: string): number {
   return 0.62;
 }
 
-/** Width of one grapheme in em: its first code point's; accents and joiners add nothing. */
-function graphemeEm(g: string, bold: boolean): number {
-  const cp = g.codePointAt(0)!;
-  if (cp >= 0x20 && cp <= 0x7e) return Math.max(roughAsciiEm(g[0]!), ASCII_EM[bold ? 'bold' : 'regular'][cp - 0x20]!);
-  if (isWide(cp)) return 1;
-  if (/\p{M}|\p{Cf}/u.test(g[0]!)) return 0;
-  // Other letters (accented Latin, Cyrillic, Greek, …): DejaVu draws most within 0.8 em, bold within 0.9.
-  return bold ? 0.9 : 0.8;
+/** Per printable ASCII character: the larger of DejaVu's advance and the rough guess. */
+const asciiEm = (table: string) => table.split(' ').map((n, i) => Math.max(Number(n) / 100, roughAsciiEm(String.fromCharCode(0x20 + i))));
+const ASCII_EM = { regular: asciiEm(ASCII_WIDTHS.regular), bold: asciiEm(ASCII_WIDTHS.bold) };
+
+/** Run starts and their widest advances (em), regular and bold, from glyph-widths.ts. */
+const RUNS = (() => {
+  const starts: number[] = [];
+  const regular: number[] = [];
+  const bold: number[] = [];
+  for (const run of GLYPH_WIDTH_RUNS.split(',')) {
+    const [start, r, b] = run.split(' ');
+    starts.push(Number.parseInt(start!, 16));
+    regular.push(Number(r) / 100);
+    bold.push(Number(b) / 100);
+  }
+  return { starts, regular, bold };
+})();
+/** Above the table (CJK extensions and beyond): a full-width glyph or a hex box, about 1 em. */
+const BEYOND_TABLE_EM = 1;
+
+/** Advance of one code point at or above U+0080, in em, as the label fonts draw it (at most). */
+function tableEm(cp: number, bold: boolean): number {
+  const { starts } = RUNS;
+  if (cp > 0x1ffff) return BEYOND_TABLE_EM;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= cp) lo = mid;
+    else hi = mid - 1;
+  }
+  return (bold ? RUNS.bold : RUNS.regular)[lo]!;
+}
+
+/** Widths of the non-ASCII code points seen so far (regex tests and table look-ups are dear per character). */
+const nonAsciiEm = { regular: new Map<number, number>(), bold: new Map<number, number>() };
+
+/** Advance of one code point in em: nothing for marks and format characters, else the table's. */
+function codePointEm(cp: number, bold: boolean): number {
+  if (cp >= 0x20 && cp <= 0x7e) return ASCII_EM[bold ? 'bold' : 'regular'][cp - 0x20]!;
+  if (cp < 0x80) return 0;
+  const memo = nonAsciiEm[bold ? 'bold' : 'regular'];
+  let w = memo.get(cp);
+  if (w === undefined) {
+    w = NO_ADVANCE.test(String.fromCodePoint(cp)) ? 0 : tableEm(cp, bold);
+    if (memo.size < 4096) memo.set(cp, w);
+  }
+  return w;
 }
 
 /**
- * Estimated advance width in em of a cleaned label. Estimates err on the wide side so that
- * text cut by them never overflows; `bold` for titles, whose glyphs are wider.
+ * Estimated advance width in em of a cleaned label: the sum over its code points that advance
+ * (a letter, not its accents; each jamo of an uncomposed Hangul cluster). Estimates err on the
+ * wide side so that text cut by them never overflows; `bold` for titles, whose glyphs are wider.
  */
 export function estimateWidthEm(s: string, bold = false): number {
   let w = 0;
-  for (const g of graphemes(s)) w += graphemeEm(g, bold);
+  for (let i = 0; i < s.length; i++) {
+    const cp = s.codePointAt(i)!;
+    if (cp > 0xffff) i++;
+    w += codePointEm(cp, bold);
+  }
   return w;
 }
 
@@ -135,8 +194,8 @@ export function truncateToWidth(s: string, fontPx: number, maxPx: number, bold =
   if (estimateWidthEm(s, bold) * fontPx <= maxPx) return s;
   const kept = graphemes(s);
   const ellipsisEm = 1;
-  const widthEm = (gs: readonly string[]) => gs.reduce((w, g) => w + graphemeEm(g, bold), 0);
-  while (kept.length > 0 && (widthEm(kept) + ellipsisEm) * fontPx > maxPx) kept.pop();
+  let keptEm = kept.reduce((w, g) => w + estimateWidthEm(g, bold), 0);
+  while (kept.length > 0 && (keptEm + ellipsisEm) * fontPx > maxPx) keptEm -= estimateWidthEm(kept.pop()!, bold);
   let wordEnd = kept.length;
   while (wordEnd > 0 && !WORD_END.test(kept[wordEnd - 1]!)) wordEnd--;
   const atWord = `${kept.slice(0, wordEnd).join('').trimEnd()} …`;

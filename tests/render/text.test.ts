@@ -99,3 +99,15 @@ describe('user text in labels', () => {
     expect(estimateWidthEm('W'.repeat(32), true)).toBeGreaterThanOrEqual(32 * 1.103);
   });
 });
+
+describe('widths of letters beyond Latin (issue 30 item 7)', () => {
+  it('GIVEN a family emoji of four people THEN it is still one emoji, not four', () => {
+    expect(cleanLabel('👨‍👩‍👧‍👦')).toBe('👨');
+  });
+
+  it('GIVEN 32 conjoining jamo (one grapheme) THEN they can still be cut', () => {
+    const cut = truncateToWidth('\u1100'.repeat(32), 13, 120);
+    expect(cut.endsWith('…')).toBe(true);
+    expect(estimateWidthEm(cut) * 13).toBeLessThanOrEqual(120);
+  });
+});

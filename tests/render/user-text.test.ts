@@ -36,3 +36,14 @@ describe('labels of user text', () => {
     expect(textLabel(box, '#4 \u202Eevil\u200B name', { fontPx: 13 })).toEqual(plain);
   });
 });
+
+describe('labels of wide letters from every font (issue 30 item 7)', () => {
+  // Cyrillic, math letters, roman numerals, a three-em dash, a ligature, cuneiform (a hex box), jamo.
+  it.each(['Ж', 'Щ', '𝕎', 'Ⅷ', '⸻', 'ǅ', '𒐫', '\u1100', '—'])('GIVEN 32 × %s centred in a column label THEN nothing is clipped', async (ch) => {
+    const label = textLabel({ x: 0, y: 0, w: 124, h: 40 }, ch.repeat(32), { fontPx: 13, maxLines: 2 })!;
+    const [sprite] = await rasterizeLabels([label]);
+    const ink = inkedColumns(sprite!);
+    expect(ink.size).toBeGreaterThan(0);
+    expect(ink.has(0) || ink.has(1) || ink.has(sprite!.width - 1) || ink.has(sprite!.width - 2)).toBe(false);
+  });
+});
