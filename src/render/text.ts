@@ -26,7 +26,7 @@ export function stripHiddenFormat(s: string): string {
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** Code points that draw nothing of their own: marks, format characters, variation selectors, skin tones. */
-const NO_ADVANCE = /[\p{M}\p{Cf}\u{1f3fb}-\u{1f3ff}]/u;
+const NO_ADVANCE = /[\p{M}\p{Cf}\p{Emoji_Modifier}]/u;
 
 /**
  * Longest cluster kept whole: a Hangul syllable written as jamo (L V T), an emoji sequence
@@ -71,7 +71,7 @@ function drawableGrapheme(g: string): string {
   }
   let out = g;
   if (/\p{Extended_Pictographic}/u.test(out)) {
-    out = out.split('\u200d')[0]!.replace(/[\u{1f3fb}-\u{1f3ff}\u{e0020}-\u{e007f}\u200c]/gu, '');
+    out = out.split('\u200d')[0]!.replace(/[\p{Emoji_Modifier}\u{e0020}-\u{e007f}\u200c]/gu, '');
   }
   const [base, ...rest] = [...out];
   if (base === undefined || /\p{M}/u.test(base)) return '';
@@ -82,7 +82,7 @@ function drawableGrapheme(g: string): string {
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 /** What cleanLabel changes: controls, format characters, marks, emoji and their modifiers, flags. */
-const NEEDS_CLEANING = /[\p{Cc}\p{Cf}\p{M}\p{Extended_Pictographic}\u{1f1e6}-\u{1f1ff}\u{1f3fb}-\u{1f3ff}]/u;
+const NEEDS_CLEANING = /[\p{Cc}\p{Cf}\p{M}\p{Extended_Pictographic}\u{1f1e6}-\u{1f1ff}\p{Emoji_Modifier}]/u;
 
 /**
  * A label as it will be drawn: one line (control characters become spaces), composed (NFC),
