@@ -11,6 +11,7 @@ import { ShareCodeError } from '../latent/errors.ts';
 import { StoreError, storeFailureKind } from '../store/index.ts';
 import { t, type Lang, langOf, type MessageKey } from '../i18n/index.ts';
 import type { BotContext } from './context.ts';
+import { detailText, userErrorText } from './error-text.ts';
 import { RateLimitedError } from './rate-limit.ts';
 import { Refusal } from './refusal.ts';
 import { clip } from './respond.ts';
@@ -27,11 +28,11 @@ export function explain(e: unknown, lang: Lang): string | undefined {
     if (e.ownQueued !== undefined) return t(lang, 'error.busy_own', { queued: e.ownQueued, seconds: seconds(e.retryAfterMs) });
     return t(lang, 'error.busy', { seconds: seconds(e.retryAfterMs) });
   }
-  if (e instanceof UserError) return withHeading(lang, `error.heading.${e.code}` as MessageKey, e.message);
-  if (e instanceof ShareCodeError) return withHeading(lang, 'error.heading.bad_code', e.message);
+  if (e instanceof UserError) return withHeading(lang, `error.heading.${e.code}` as MessageKey, userErrorText(e, lang));
+  if (e instanceof ShareCodeError) return withHeading(lang, 'error.heading.bad_code', detailText(e, lang));
   if (e instanceof GeneratorError) {
     if (e.code === 'closed') return t(lang, 'error.shutting_down');
-    if (e.code === 'unknown_model' || e.code === 'request_too_large') return e.message;
+    if (e.code === 'unknown_model' || e.code === 'request_too_large') return detailText(e, lang);
   }
   return undefined;
 }

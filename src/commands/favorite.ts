@@ -13,7 +13,6 @@ import {
   ButtonBuilder,
   ButtonStyle,
   EmbedBuilder,
-  escapeMarkdown,
   MessageFlags,
   type MessageActionRowComponentBuilder,
   SlashCommandBuilder,
@@ -25,10 +24,11 @@ import type { BotContext } from '../bot/context.ts';
 import { customId } from '../bot/custom-id.ts';
 import { Refusal } from '../bot/refusal.ts';
 import { filesOf, replyAfterWork, updateOwnOrTell, type Reply } from '../bot/respond.ts';
+import { userText } from '../bot/user-text.ts';
 import { requireModel } from '../core/catalog.ts';
 import { gallery } from '../core/gallery.ts';
 import { generate } from '../core/generate.ts';
-import { describeTags, girlFromCode, shareCodeOf } from '../core/girl.ts';
+import { girlFromCode, shareCodeOf } from '../core/girl.ts';
 import { vectorOf, weightsOf } from '../core/tag-weights.ts';
 import { translator, type Translate } from '../i18n/index.ts';
 import { NAME_MAX_CHARS, type Favourite } from '../store/index.ts';
@@ -126,7 +126,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
           .setStyle(ButtonStyle.Secondary)
           .setLabel(tr('fav.keep_button')),
       );
-      const content = tr('fav.remove_confirm', { slot: fav.index, name: quotedName(fav), tags: favouriteTags(ctx, fav) });
+      const content = tr('fav.remove_confirm', { slot: fav.index, name: quotedName(fav), tags: favouriteTags(ctx, fav, tr) });
       await interaction.reply({ content, components: [buttons], flags: MessageFlags.Ephemeral });
       return;
     }
@@ -134,7 +134,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       const slot = checkSlot(ctx, interaction.options.getInteger('slot', true));
       const renamed = await ctx.favourites.rename(user, slot, interaction.options.getString('name', true));
       if (!renamed.ok) throw renamed.code === 'not_found' ? await notFound(ctx, user, slot) : new Refusal('error.invalid_name', { max: NAME_MAX_CHARS });
-      await interaction.reply({ content: tr('fav.renamed', { slot, name: escapeMarkdown(renamed.favourite.name ?? '') }), flags: MessageFlags.Ephemeral });
+      await interaction.reply({ content: tr('fav.renamed', { slot, name: userText(renamed.favourite.name ?? '') }), flags: MessageFlags.Ephemeral });
       return;
     }
     case 'visibility':
@@ -169,10 +169,10 @@ export const components: Record<string, ComponentHandler> = {
   },
 };
 
-/** Her tags as words; the stored names when her model is not installed. */
-function favouriteTags(ctx: BotContext, fav: Favourite): string {
+/** Her tags as words in the reader's language (as /favorite show gives them); the stored names when her model is not installed. */
+function favouriteTags(ctx: BotContext, fav: Favourite, tr: Translate): string {
   const model = ctx.runtime.catalog.get(fav.modelId);
-  return model ? describeTags(model.vocabulary, vectorOf(model, fav.tags)) : Object.keys(fav.tags).join(', ');
+  return model ? tagsText(model.vocabulary, vectorOf(model, fav.tags), tr) : Object.keys(fav.tags).join(', ');
 }
 
 async function notFound(ctx: BotContext, user: string, slot: number): Promise<Refusal> {
@@ -201,7 +201,7 @@ export async function listReply(
   const codes = girls.map((g) => (g ? shareCodeOf(g) : null));
   const fields = favourites.map((f, i) => {
     const g = girls[i];
-    const tags = favouriteTags(ctx, f);
+    const tags = favouriteTags(ctx, f, tr);
     const note = g ? '' : `\n${tr('fav.missing_model', { model: f.modelId })}`;
     return { name: favouriteLabelText(ctx, f).slice(0, 256), file: favouriteLabel(ctx, f), tags: `${tags.slice(0, 600)}${note}`, code: codes[i] };
   });

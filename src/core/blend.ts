@@ -9,6 +9,7 @@ import { requireModel } from './catalog.ts';
 import type { CoreContext, CoreResult } from './context.ts';
 import { drawGirls } from './draw.ts';
 import { UserError } from './errors.ts';
+import { errorDetail } from '../latent/errors.ts';
 import type { Girl } from './girl.ts';
 import { LIMITS, intInRange } from './limits.ts';
 import { gridPng, stripPng } from './pictures.ts';
@@ -33,10 +34,14 @@ export interface BlendResult extends CoreResult {
 
 export async function blend(ctx: CoreContext, req: BlendRequest): Promise<BlendResult> {
   const n = req.girls.length;
-  if (n < 2 || n > 4) throw new UserError('bad_number', `Blend takes 2 to 4 girls (got ${n}).`);
+  if (n < 2 || n > 4) throw new UserError('bad_number', `Blend takes 2 to 4 girls (got ${n}).`, errorDetail('blend.count', { count: n }));
   const modelId = req.girls[0]!.modelId;
   if (req.girls.some((g) => g.modelId !== modelId)) {
-    throw new UserError('unknown_model', 'These girls were drawn by different models, whose z spaces do not match: they cannot be blended.');
+    throw new UserError(
+      'unknown_model',
+      'These girls were drawn by different models, whose z spaces do not match: they cannot be blended.',
+      errorDetail('blend.models'),
+    );
   }
   const model = requireModel(ctx.catalog, modelId);
   const namedTags = req.tags?.trim() ? resolveTags(model, req.tags).names : [];

@@ -1,6 +1,7 @@
 /** What the core needs to know about the models it can draw with (metadata only, no tfjs). */
 import type { ModelSummary } from '../gan/model-files.ts';
 import { UserError } from './errors.ts';
+import { errorDetail } from '../latent/errors.ts';
 
 /** A served model's summary (model-files.ts) plus what the core derives from it. */
 export interface ModelEntry extends ModelSummary {
@@ -21,7 +22,8 @@ export function requireModel(catalog: ModelCatalog, id?: string): ModelEntry {
   const want = id ?? catalog.defaultModelId;
   const entry = catalog.get(want);
   if (!entry) {
-    throw new UserError('unknown_model', `There is no model "${want}" here (models: ${catalog.ids().join(', ') || 'none'}).`);
+    const models = catalog.ids().join(', ') || 'none';
+    throw new UserError('unknown_model', `There is no model "${want}" here (models: ${models}).`, errorDetail('model.none', { model: want, models }));
   }
   return entry;
 }

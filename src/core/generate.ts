@@ -3,6 +3,7 @@ import { requireModel } from './catalog.ts';
 import type { CoreContext, CoreResult } from './context.ts';
 import { drawGirls } from './draw.ts';
 import { UserError } from './errors.ts';
+import { errorDetail } from '../latent/errors.ts';
 import { describeTags, girlFromCode, seedGirl, type Girl } from './girl.ts';
 import { checkSeed } from './limits.ts';
 import { gridPng } from './pictures.ts';
@@ -34,7 +35,7 @@ export function resolveGirl(ctx: CoreContext, req: GenerateGirlRequest): Girl {
     const model = requireModel(ctx.catalog, girl.modelId);
     return { ...girl, tags: mergeTags(model, girl.tags, resolveTags(model, req.tags).names) };
   }
-  if (req.seed === undefined) throw new UserError('bad_code', 'Give a share code, or a seed (and tags).');
+  if (req.seed === undefined) throw new UserError('bad_code', 'Give a share code, or a seed (and tags).', errorDetail('generate.nothing'));
   const model = requireModel(ctx.catalog, req.modelId);
   const seed = checkSeed(req.seed);
   // The gacha's recipe (gachaGirl with ψ 1): the same seed and tags give the same girl everywhere.

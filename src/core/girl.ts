@@ -5,7 +5,7 @@
 import { truncate } from '../latent/interpolate.ts';
 import { seedToZ } from '../latent/seed-random.ts';
 import { decodeShareCode, encodeShareCode, peekShareCode } from '../latent/share-code.ts';
-import { ShareCodeError } from '../latent/errors.ts';
+import { errorDetail, ShareCodeError } from '../latent/errors.ts';
 import type { TagVocabulary } from '../tags/vocabulary.ts';
 import type { ModelCatalog, ModelEntry } from './catalog.ts';
 import { UserError } from './errors.ts';
@@ -52,13 +52,18 @@ export function girlFromCode(catalog: ModelCatalog, code: string): Girl {
     if (!model) throw missingModel(catalog, modelId);
     return decodeShareCode(code, { zDim: model.zDim, numTags: model.vocabulary.size, modelId });
   } catch (e) {
-    if (e instanceof ShareCodeError) throw new UserError('bad_code', e.message);
+    if (e instanceof ShareCodeError) throw new UserError('bad_code', e.message, e.detail);
     throw e;
   }
 }
 
 function missingModel(catalog: ModelCatalog, id: string): UserError {
-  return new UserError('unknown_model', `That code was made with model "${id}", which this bot does not have (models: ${catalog.ids().join(', ')}).`);
+  const models = catalog.ids().join(', ');
+  return new UserError(
+    'unknown_model',
+    `That code was made with model "${id}", which this bot does not have (models: ${models}).`,
+    errorDetail('model.code_unknown', { model: id, models }),
+  );
 }
 
 /**

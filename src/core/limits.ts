@@ -1,5 +1,6 @@
 /** Bounds on what one request may ask for; the bot and the CLI validate against these. */
 import { UserError } from './errors.ts';
+import { errorDetail } from '../latent/errors.ts';
 
 export const LIMITS = {
   gachaCount: { min: 1, max: 25, default: 9 },
@@ -16,7 +17,11 @@ export const LIMITS = {
 export function intInRange(value: number | undefined, range: { min: number; max: number; default?: number }, what: string): number {
   const v = value ?? range.default;
   if (v === undefined || !Number.isInteger(v) || v < range.min || v > range.max) {
-    throw new UserError('bad_number', `${what} must be a whole number from ${range.min} to ${range.max}${value === undefined ? '' : ` (got ${value})`}.`);
+    throw new UserError(
+      'bad_number',
+      `${what} must be a whole number from ${range.min} to ${range.max}${value === undefined ? '' : ` (got ${value})`}.`,
+      errorDetail(value === undefined ? 'number.whole' : 'number.whole_got', { what, min: range.min, max: range.max, got: String(value) }),
+    );
   }
   return v;
 }
@@ -24,7 +29,11 @@ export function intInRange(value: number | undefined, range: { min: number; max:
 export function numberInRange(value: number | undefined, range: { min: number; max: number; default: number }, what: string): number {
   const v = value ?? range.default;
   if (!Number.isFinite(v) || v < range.min || v > range.max) {
-    throw new UserError('bad_number', `${what} must be a number from ${range.min} to ${range.max} (got ${value}).`);
+    throw new UserError(
+      'bad_number',
+      `${what} must be a number from ${range.min} to ${range.max} (got ${value}).`,
+      errorDetail('number.range', { what, min: range.min, max: range.max, got: String(value) }),
+    );
   }
   return v;
 }
@@ -32,7 +41,7 @@ export function numberInRange(value: number | undefined, range: { min: number; m
 /** An integer seed in [0, 2^32), or a UserError. */
 export function checkSeed(seed: number): number {
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-    throw new UserError('bad_number', `A seed is a whole number from 0 to 4294967295 (got ${seed}).`);
+    throw new UserError('bad_number', `A seed is a whole number from 0 to 4294967295 (got ${seed}).`, errorDetail('number.seed', { got: String(seed) }));
   }
   return seed;
 }

@@ -1,5 +1,7 @@
 /** Rendering helpers shared by the operations: PNG grids kept under the upload limit. */
 import { DISCORD_ATTACHMENT_LIMIT_BYTES, fitUnderLimit, renderGrid, renderLabeledGrid, renderStrip, defaultTileSize } from '../render/index.ts';
+import { formatBytes } from '../render/size-guard.ts';
+import { errorDetail } from '../latent/errors.ts';
 import type { GridOptions, LabeledGridOptions, StripOptions } from '../render/index.ts';
 import type { RawImage } from '../render/raw-image.ts';
 import type { Attachment, CoreContext } from './context.ts';
@@ -10,7 +12,9 @@ type Renderer = (tileSize: number, compression: 'default' | 'strong') => Promise
 async function fit(ctx: CoreContext, tilePx: number, render: Renderer, tileSize?: number): Promise<Buffer> {
   const limit = ctx.attachmentLimitBytes ?? DISCORD_ATTACHMENT_LIMIT_BYTES;
   const r = await fitUnderLimit((s) => render(s.tileSize, s.compression), limit, { tileSize: tileSize ?? defaultTileSize(tilePx) });
-  if (!r.ok) throw new UserError('too_large', r.message);
+  if (!r.ok) {
+    throw new UserError('too_large', r.message, errorDetail('picture.too_large', { smallest: formatBytes(r.smallestBytes), limit: formatBytes(r.limitBytes) }));
+  }
   return r.buffer;
 }
 

@@ -7,6 +7,7 @@ import { requireModel } from './catalog.ts';
 import type { CoreContext, CoreResult } from './context.ts';
 import { drawGirls } from './draw.ts';
 import { UserError } from './errors.ts';
+import { errorDetail } from '../latent/errors.ts';
 import { seedGirl, type Girl } from './girl.ts';
 import { LIMITS, intInRange } from './limits.ts';
 import { labeledGridPng } from './pictures.ts';
@@ -38,15 +39,24 @@ export interface RestyleResult extends CoreResult {
 }
 
 export async function restyle(ctx: CoreContext, req: RestyleRequest): Promise<RestyleResult> {
-  if (req.tagSets.length === 0) throw new UserError('unknown_tags', 'Give at least one tag set to restyle with.');
+  if (req.tagSets.length === 0) throw new UserError('unknown_tags', 'Give at least one tag set to restyle with.', errorDetail('restyle.no_tags'));
   if (req.tagSets.length > LIMITS.restyleRows.max) {
-    throw new UserError('bad_number', `At most ${LIMITS.restyleRows.max} tag sets at once (got ${req.tagSets.length}).`);
+    throw new UserError(
+      'bad_number',
+      `At most ${LIMITS.restyleRows.max} tag sets at once (got ${req.tagSets.length}).`,
+      errorDetail('restyle.rows', { max: LIMITS.restyleRows.max, count: req.tagSets.length }),
+    );
   }
   if (req.columns !== undefined) intInRange(req.columns, { min: 1, max: LIMITS.restyleColumns.max }, 'The number of columns');
   // columns:2 with seven favourites shows the first two, as asked.
   const columns = req.columns ?? req.girls.length;
-  if (columns === 0) throw new UserError('bad_number', 'Restyle needs at least one girl.');
-  if (columns > LIMITS.restyleColumns.max) throw new UserError('bad_number', `At most ${LIMITS.restyleColumns.max} girls at once.`);
+  if (columns === 0) throw new UserError('bad_number', 'Restyle needs at least one girl.', errorDetail('restyle.no_girls'));
+  if (columns > LIMITS.restyleColumns.max)
+    throw new UserError(
+      'bad_number',
+      `At most ${LIMITS.restyleColumns.max} girls at once.`,
+      errorDetail('restyle.columns', { max: LIMITS.restyleColumns.max }),
+    );
   // Random columns come from the first girl's model, so that they sit in her z space.
   const model = requireModel(ctx.catalog, req.girls[0]?.modelId);
   const base = req.seed ?? randomInt(0, 0xffffffff - LIMITS.restyleColumns.max);

@@ -5,6 +5,7 @@
 import type { TagVocabulary } from '../tags/vocabulary.ts';
 import type { ModelEntry } from './catalog.ts';
 import { UserError } from './errors.ts';
+import { errorDetail } from '../latent/errors.ts';
 
 /** Tag name → weight in [0, 1]; absent tags are 0. */
 export type TagWeights = Readonly<Record<string, number>>;
@@ -23,7 +24,11 @@ export function weightsOf(vocab: TagVocabulary, vector: ArrayLike<number>): Reco
 export function vectorOf(model: ModelEntry, weights: TagWeights): Float32Array {
   const unknown = Object.keys(weights).filter((n) => !model.vocabulary.lookup(n));
   if (unknown.length) {
-    throw new UserError('unknown_tags', `Model "${model.id}" does not know the tag(s) ${unknown.join(', ')} any more.`);
+    throw new UserError(
+      'unknown_tags',
+      `Model "${model.id}" does not know the tag(s) ${unknown.join(', ')} any more.`,
+      errorDetail('tags.gone', { model: model.id, tags: unknown.join(', ') }),
+    );
   }
   const clamped = Object.fromEntries(Object.entries(weights).map(([n, w]) => [n, Math.min(1, Math.max(0, w))]));
   return model.vocabulary.toVector(clamped);

@@ -1,6 +1,9 @@
 /** User text → tag vector, with the gacha's random fill for exclusive sets left empty. */
 import { SeedRandom } from '../latent/seed-random.ts';
 import { parseTags, tagWarnings, type TagWarning } from '../tags/parse.ts';
+
+// For replies that list unknown words in the user's language (the bot does not reach into tags/).
+export { unknownTagsMessage, type UnknownTag, type UnknownTagWording } from '../tags/parse.ts';
 import type { ModelEntry } from './catalog.ts';
 import { UserError } from './errors.ts';
 import { vectorOf, type TagWeights } from './tag-weights.ts';
@@ -14,7 +17,7 @@ export interface ResolvedTags {
 /** Parses tag text against a model's vocabulary; unknown words → UserError with suggestions. */
 export function resolveTags(model: ModelEntry, text: string | undefined): ResolvedTags {
   const result = parseTags(model.vocabulary, text ?? '');
-  if (!result.ok) throw new UserError('unknown_tags', result.message);
+  if (!result.ok) throw new UserError('unknown_tags', result.message, undefined, result.unknown);
   return { names: result.tags, vector: model.vocabulary.toVector(result.tags), warnings: result.warnings };
 }
 

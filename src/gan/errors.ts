@@ -32,6 +32,7 @@ export class ModelLoadError extends Error {
 
 // Share codes belong to src/latent/; re-exported because worker messages carry every error kind.
 export { ShareCodeError, type ShareCodeErrorCode } from '../latent/errors.ts';
+import type { ErrorDetail } from '../latent/errors.ts';
 
 /**
  * The generation queue cannot take the request now; the caller should try again after
@@ -71,6 +72,7 @@ export class GeneratorError extends Error {
   constructor(
     readonly code: GeneratorErrorCode,
     message: string,
+    readonly detail?: ErrorDetail,
   ) {
     super(message);
   }

@@ -8,6 +8,7 @@
  * model.json (model-files.ts) so callers can parse tags and validate vectors here.
  */
 import { BusyError, GeneratorError } from './errors.ts';
+import { errorDetail } from '../latent/errors.ts';
 import os from 'node:os';
 import type { BackendChoice, GanLogger } from './backend.ts';
 import { defaultWorkerCount, plannedBackend, type BackendName } from './backend-plan.ts';
@@ -142,7 +143,10 @@ export class GeneratorService {
   model(id: string = this.defaultModelId): ModelSummary {
     const resolved = this.resolveId(id);
     const m = resolved === undefined ? undefined : this.modelMap.get(resolved);
-    if (!m) throw new GeneratorError('unknown_model', `There is no model "${id}"; available: ${[...this.modelMap.keys()].join(', ')}.`);
+    if (!m) {
+      const models = [...this.modelMap.keys()].join(', ');
+      throw new GeneratorError('unknown_model', `There is no model "${id}"; available: ${models}.`, errorDetail('model.none', { model: id, models }));
+    }
     return m;
   }
 
@@ -180,7 +184,11 @@ export class GeneratorService {
     if (n === 0) return Promise.resolve([]);
     const { maxQueue } = this.options;
     if (n > maxQueue) {
-      throw new GeneratorError('request_too_large', `At most ${maxQueue} pictures can be requested at once (asked for ${n}).`);
+      throw new GeneratorError(
+        'request_too_large',
+        `At most ${maxQueue} pictures can be requested at once (asked for ${n}).`,
+        errorDetail('generator.too_many', { max: maxQueue, count: n }),
+      );
     }
     if (this.batcher.length + n > maxQueue) throw new BusyError(this.retryAfterMs(n));
     const own = owner === undefined ? 0 : this.batcher.queuedOf(owner);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { probeSchema } from './model-check.ts';
 import { GeneratorError, ModelLoadError } from './errors.ts';
+import { errorDetail } from '../latent/errors.ts';
 import { TagVocabulary, type TagSpec } from '../tags/vocabulary.ts';
 
 const modelIdSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, "_", "." or "-" (1–64)');
@@ -304,7 +305,7 @@ export function batchModel<M extends ModelSummary>(
   count: number,
 ): { m: M; width: number } {
   const m = models.get(modelId);
-  if (!m) throw new GeneratorError('unknown_model', `This generator has no model "${modelId}".`);
+  if (!m) throw new GeneratorError('unknown_model', `This generator has no model "${modelId}".`, errorDetail('model.not_here', { model: modelId }));
   const width = m.zDim + m.numTags;
   if (input.length !== count * width) {
     throw new GeneratorError('bad_request', `batch input holds ${input.length} values, expected ${count} × ${width}`);

@@ -2,6 +2,7 @@
 import type { BackendChoice } from './backend.ts';
 import type { BackendPreference } from './backend-plan.ts';
 import { BusyError, GeneratorError, ModelLoadError, ShareCodeError } from './errors.ts';
+import type { ErrorDetail } from '../latent/errors.ts';
 
 /** workerData.data of a generator worker. */
 export interface WorkerInit {
@@ -41,16 +42,19 @@ export interface SerializedError {
   message: string;
   code?: string;
   file?: string;
+  /** The error's ErrorDetail, so that a reply can still say it in the user's language. */
+  detail?: ErrorDetail;
 }
 
 export function serializeError(e: unknown): SerializedError {
   if (e instanceof Error) {
-    const x = e as Error & { code?: unknown; file?: unknown };
+    const x = e as Error & { code?: unknown; file?: unknown; detail?: ErrorDetail };
     return {
       name: e.name,
       message: e.message,
       ...(typeof x.code === 'string' ? { code: x.code } : {}),
       ...(typeof x.file === 'string' ? { file: x.file } : {}),
+      ...(x.detail !== undefined && typeof x.detail.key === 'string' ? { detail: x.detail } : {}),
     };
   }
   return { name: 'Error', message: String(e) };
@@ -62,9 +66,9 @@ export function reviveError(s: SerializedError): Error {
     case 'ModelLoadError':
       return new ModelLoadError(s.code as ModelLoadError['code'], s.file ?? '', s.message);
     case 'GeneratorError':
-      return new GeneratorError(s.code as GeneratorError['code'], s.message);
+      return new GeneratorError(s.code as GeneratorError['code'], s.message, s.detail);
     case 'ShareCodeError':
-      return new ShareCodeError(s.code as ShareCodeError['code'], s.message);
+      return new ShareCodeError(s.code as ShareCodeError['code'], s.message, undefined, s.detail);
     case 'BusyError':
       return new BusyError(1000);
     default: {

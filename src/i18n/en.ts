@@ -1,7 +1,8 @@
 /**
  * English replies. Placeholders are {name}; ja.ts must have the same keys (checked by type).
  * Core error messages are English and specific; Japanese replies put a short Japanese
- * headline (error.heading.*) above them, so English headlines are empty.
+ * headline (error.heading.*) above the same sentence in Japanese (error-details.ts, from
+ * the error's detail), so English headlines are empty.
  */
 export const en = {
   /** The language itself, for helpers that pick tag names (Danbooru or Japanese). */
@@ -33,6 +34,13 @@ export const en = {
   'error.model_missing': 'Favourite #{slot} was drawn by model "{model}", which this bot no longer has (models here: {models}).',
   'error.tile': 'There is no tile {tile} in this picture.',
   'error.mixed_models': 'These favourites come from different models, whose faces cannot be mixed.',
+  'tags.unknown.typo': 'Unknown tag "{input}".',
+  'tags.unknown.suggest': 'Unknown tag "{input}": did you mean {suggestions}?',
+  'tags.unknown.elsewhere': '"{input}" is not among this model’s tags.',
+  'tags.unknown.elsewhere_named': '"{input}" ({name}) is not among this model’s tags.',
+  'tags.unknown.invisible': 'A tag was only invisible characters (zero-width spaces or the like): type its name.',
+  'tags.unknown.more': '…and {count} more words that are not tags of this model.',
+  'tags.unknown.hint': '/tags lists the tags this model knows.',
 
   'tiles.hint': '⭐n keeps tile n · 🔀 variations · 🔍 refine · 🔄 reroll · 📋 share codes',
   'tiles.hint_short': '⭐n keeps tile n · 📋 share codes',

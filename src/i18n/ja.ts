@@ -29,6 +29,13 @@ export const ja: Record<MessageKey, string> = {
   'error.model_missing': 'お気に入り #{slot} はモデル「{model}」で描かれましたが、このボットにはもうありません（あるモデル: {models}）。',
   'error.tile': 'この画像にタイル {tile} はありません。',
   'error.mixed_models': 'このお気に入りたちは別々のモデルのもので、混ぜられません。',
+  'tags.unknown.typo': '「{input}」というタグはありません。',
+  'tags.unknown.suggest': '「{input}」というタグはありません。もしかして {suggestions}？',
+  'tags.unknown.elsewhere': '「{input}」はこのモデルのタグにはありません。',
+  'tags.unknown.elsewhere_named': '「{input}」（{name}）はこのモデルのタグにはありません。',
+  'tags.unknown.invisible': '見えない文字（ゼロ幅スペースなど）だけのタグがありました。タグの名前を入力してください。',
+  'tags.unknown.more': '…ほかに {count} 語がこのモデルのタグではありません。',
+  'tags.unknown.hint': 'このモデルのタグは /tags で見られます。',
 
   'tiles.hint': '⭐n でタイル n をお気に入りに · 🔀 バリエーション · 🔍 仕上げ · 🔄 引き直し · 📋 共有コード',
   'tiles.hint_short': '⭐n でタイル n をお気に入りに · 📋 共有コード',

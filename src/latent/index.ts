@@ -16,4 +16,4 @@ export {
   type ShareCodeExpectation,
 } from './share-code.ts';
 export { encodeFloat16, decodeFloat16, float32ToFloat16Bits, float16BitsToFloat32, roundToFloat16, FLOAT16_MAX } from './float16.ts';
-export { ShareCodeError, type ShareCodeErrorCode } from './errors.ts';
+export { ShareCodeError, errorDetail, type ShareCodeErrorCode, type ErrorDetail } from './errors.ts';

@@ -12,7 +12,7 @@
  * Every future version must keep the trailing CRC-32, so a damaged code is always told
  * apart from a newer one.
  */
-import { ShareCodeError } from './errors.ts';
+import { errorDetail, ShareCodeError } from './errors.ts';
 import { decodeFloat16, encodeFloat16 } from './float16.ts';
 
 export const SHARE_CODE_VERSION = 1;
@@ -122,7 +122,7 @@ class ByteReader {
       n += (b & 0x7f) * 2 ** shift;
       if ((b & 0x80) === 0) return n;
     }
-    throw new ShareCodeError('corrupt', 'This share code is damaged (a length field is invalid).');
+    throw new ShareCodeError('corrupt', 'This share code is damaged (a length field is invalid).', undefined, errorDetail('code.length_field'));
   }
   raw(n: number): Uint8Array {
     this.need(n);
@@ -136,7 +136,7 @@ class ByteReader {
 }
 
 function cutShort(): ShareCodeError {
-  return new ShareCodeError('bad_length', 'This share code is incomplete; copy the whole code and try again.');
+  return new ShareCodeError('bad_length', 'This share code is incomplete; copy the whole code and try again.', undefined, errorDetail('code.incomplete'));
 }
 
 /** A tag value in [0, 1] → its byte in a share code (value·255 rounded, clamped; NaN → 0). */
@@ -179,15 +179,16 @@ function decodeTags(r: ByteReader, mode: number, numTags: number): Float32Array 
     for (let i = 0; i < numTags; i++) out[i] = (bits[i >> 3]! >> (i & 7)) & 1;
   } else if (mode === TagMode.Sparse) {
     const count = r.varint();
-    if (count > numTags) throw new ShareCodeError('corrupt', 'This share code is damaged (too many tags).');
+    if (count > numTags) throw new ShareCodeError('corrupt', 'This share code is damaged (too many tags).', undefined, errorDetail('code.too_many_tags'));
     for (let k = 0; k < count; k++) {
       const i = r.varint();
       const v = r.byte();
-      if (i >= numTags) throw new ShareCodeError('corrupt', 'This share code is damaged (a tag index is out of range).');
+      if (i >= numTags)
+        throw new ShareCodeError('corrupt', 'This share code is damaged (a tag index is out of range).', undefined, errorDetail('code.tag_index'));
       out[i] = v / 255;
     }
   } else {
-    throw new ShareCodeError('corrupt', 'This share code is damaged (unknown tag encoding).');
+    throw new ShareCodeError('corrupt', 'This share code is damaged (unknown tag encoding).', undefined, errorDetail('code.tag_encoding'));
   }
   return out;
 }
@@ -228,19 +229,24 @@ function readHeader(code: string): Header {
   }
   const text = unwrapShareCode(code).replace(/\s+/g, '');
   if (!/^[A-Za-z0-9_-]*$/.test(text)) {
-    throw new ShareCodeError('corrupt', 'That is not a share code: it contains characters a code never has.');
+    throw new ShareCodeError('corrupt', 'That is not a share code: it contains characters a code never has.', undefined, errorDetail('code.not_a_code'));
   }
   if (text.length % 4 === 1 || text.length < 16) throw cutShort();
   const bytes = new Uint8Array(Buffer.from(text, 'base64url'));
   // Base64 ignores the unused low bits of the last character: insist on the canonical text,
   // so that no character of a code can change without the code being rejected.
   if (Buffer.from(bytes).toString('base64url') !== text) {
-    throw new ShareCodeError('corrupt', 'This share code is damaged (its last character is wrong); copy it again.');
+    throw new ShareCodeError('corrupt', 'This share code is damaged (its last character is wrong); copy it again.', undefined, errorDetail('code.last_char'));
   }
   const body = bytes.subarray(0, bytes.length - 4);
   const stored = new DataView(bytes.buffer, bytes.byteOffset).getUint32(bytes.length - 4, true);
   if (crc32(body) !== stored) {
-    throw new ShareCodeError('corrupt', 'This share code is damaged or incomplete (checksum mismatch); copy it again.');
+    throw new ShareCodeError(
+      'corrupt',
+      'This share code is damaged or incomplete (checksum mismatch); copy it again.',
+      undefined,
+      errorDetail('code.checksum'),
+    );
   }
   const reader = new ByteReader(body);
   const version = reader.byte();
@@ -248,6 +254,8 @@ function readHeader(code: string): Header {
     throw new ShareCodeError(
       'unsupported_version',
       `This share code has format version ${version}; this bot reads version ${SHARE_CODE_VERSION}. Update the bot or ask for a new code.`,
+      undefined,
+      errorDetail('code.version', { version, supported: SHARE_CODE_VERSION }),
     );
   }
   const mode = reader.byte();
@@ -256,7 +264,7 @@ function readHeader(code: string): Header {
     modelId = new TextDecoder('utf-8', { fatal: true }).decode(reader.raw(reader.varint()));
   } catch (e) {
     if (e instanceof ShareCodeError) throw e;
-    throw new ShareCodeError('corrupt', 'This share code is damaged (unreadable model id).');
+    throw new ShareCodeError('corrupt', 'This share code is damaged (unreadable model id).', undefined, errorDetail('code.model_id'));
   }
   return { reader, mode, modelId, zDim: reader.varint(), numTags: reader.varint() };
 }
@@ -278,18 +286,25 @@ export function peekShareCode(code: string): { modelId: string; zDim: number; nu
 export function decodeShareCode(code: string, expect: ShareCodeExpectation): ShareCodeData {
   const { reader: r, mode, modelId, zDim, numTags } = readHeader(code);
   if (expect.modelId !== undefined && modelId !== expect.modelId) {
-    throw new ShareCodeError('wrong_model', `This share code was made with model "${modelId}", not "${expect.modelId}".`, modelId);
+    throw new ShareCodeError(
+      'wrong_model',
+      `This share code was made with model "${modelId}", not "${expect.modelId}".`,
+      modelId,
+      errorDetail('code.wrong_model', { model: modelId, expected: expect.modelId }),
+    );
   }
   if (zDim !== expect.zDim || numTags !== expect.numTags) {
     throw new ShareCodeError(
       'bad_length',
       `This share code holds z of ${zDim} and ${numTags} tags; model "${modelId}" needs z of ${expect.zDim} and ${expect.numTags} tags.`,
       modelId,
+      errorDetail('code.sizes', { zDim, numTags, model: modelId, wantZ: expect.zDim, wantTags: expect.numTags }),
     );
   }
   const z = decodeFloat16(r.raw(2 * zDim));
   const tags = decodeTags(r, mode, numTags);
-  if (r.remaining !== 0) throw new ShareCodeError('bad_length', 'This share code has extra data at its end.');
-  if (!z.every(Number.isFinite)) throw new ShareCodeError('corrupt', 'This share code is damaged (z is not finite).');
+  if (r.remaining !== 0) throw new ShareCodeError('bad_length', 'This share code has extra data at its end.', undefined, errorDetail('code.extra_data'));
+  if (!z.every(Number.isFinite))
+    throw new ShareCodeError('corrupt', 'This share code is damaged (z is not finite).', undefined, errorDetail('code.z_not_finite'));
   return { modelId, z, tags };
 }

@@ -32,9 +32,9 @@ export function linesBandPx(fontPx: number, lines: number): number {
   return lineBandPx(fontPx) + (Math.max(1, lines) - 1) * Math.ceil(fontPx * 1.2);
 }
 
-/** How many lines `text` wraps onto in `widthPx` (the label's 2 px padding each side), at most `max`. */
-export function linesNeeded(text: string, fontPx: number, widthPx: number, max: number): number {
-  return Math.max(1, wrapToLines(cleanLabel(text), fontPx, widthPx - 4, max).length);
+/** How many lines `text` wraps onto in `widthPx` (the label's 2 px padding each side), at most `max`; `bold` for titles. */
+export function linesNeeded(text: string, fontPx: number, widthPx: number, max: number, bold = false): number {
+  return Math.max(1, wrapToLines(cleanLabel(text), fontPx, widthPx - 4, max, bold).length);
 }
 
 export function displaySize(tile: { width: number; height: number }, tileSize: number | undefined): { w: number; h: number } {
@@ -63,7 +63,7 @@ export function gridLayout(tiles: readonly RawImage[], opts: GridOptions = {}): 
   const shownCols = Math.min(cols, tiles.length);
   // Bands grow to the lines their text needs (a long tag list, a 1-tile gacha's seed), up to a limit.
   const titleW = shownCols * (w + GUTTER_PX) - GUTTER_PX;
-  const titleLines = opts.title ? linesNeeded(opts.title, TITLE_FONT_PX, titleW, TITLE_MAX_LINES) : 0;
+  const titleLines = opts.title ? linesNeeded(opts.title, TITLE_FONT_PX, titleW, TITLE_MAX_LINES, true) : 0;
   const captionFont = captionFontPx(w);
   const captionLines = Math.max(1, ...(opts.captions ?? []).map((c) => (c ? linesNeeded(c, captionFont, w, CAPTION_MAX_LINES) : 1)));
   return tableLayout({

@@ -36,7 +36,7 @@ function colLabelLines(labels: readonly string[], fontPx: number, cellW: number)
  */
 function rowLabelWidth(labels: readonly string[], fontPx: number, tileW: number): number {
   const px = (s: string) => estimateWidthEm(s) * fontPx;
-  const longest = Math.max(0, ...labels.map(px));
+  const longest = Math.max(0, ...labels.map((l) => px(cleanLabel(l))));
   const longestWord = Math.max(0, ...labels.flatMap((l) => wrapWords(cleanLabel(l)).map((w) => px(w.trimEnd()))));
   // 3 lines plus the 2 × 2 px text padding and slack; a word plus the padding and slack.
   const wanted = Math.max(Math.ceil(longest / 3) + 8, Math.ceil(longestWord) + 6);

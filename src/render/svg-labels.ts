@@ -42,7 +42,7 @@ export function badgeLabel(tile: Box, label: string): Label {
   const fontPx = badgeFontPx(tile.w);
   const padX = Math.round(fontPx * 0.35);
   const h = Math.round(fontPx * 1.4);
-  const w = Math.max(h, Math.ceil(estimateWidthEm(label) * fontPx + 2 * padX));
+  const w = Math.max(h, Math.ceil(estimateWidthEm(label, true) * fontPx + 2 * padX));
   const inset = Math.max(2, Math.round(tile.w / 48));
   // The plate sits half a pixel in so its 1 px rim covers whole pixels: w + 1 by h + 1.
   const svg =
@@ -70,14 +70,15 @@ export function textLabel(box: Box, raw: string, opts: TextOptions): Label | nul
   const pad = 2;
   const maxPx = box.w - 2 * pad;
   const maxLines = Math.max(1, Math.min(opts.maxLines ?? 1, Math.floor(box.h / (fontPx * 1.2))));
-  const lines = maxLines === 1 ? [truncateToWidth(text, fontPx, maxPx)] : wrapToLines(text, fontPx, maxPx, maxLines);
+  const bold = opts.bold ?? false;
+  const lines = maxLines === 1 ? [truncateToWidth(text, fontPx, maxPx, bold)] : wrapToLines(text, fontPx, maxPx, maxLines, bold);
   const align = opts.align ?? 'middle';
   // Drawn in the sprite's own coordinates: the box starts at (m, m).
   const m = TEXT_MARGIN_PX;
   const x = align === 'middle' ? m + box.w / 2 : m + pad;
   const lineH = fontPx * 1.2;
   const firstMid = m + box.h / 2 - ((lines.length - 1) * lineH) / 2;
-  const attrs = textAttrs(fontPx, opts.fill ?? MUTED_TEXT_HEX, opts.bold ? 'bold' : 'normal', align);
+  const attrs = textAttrs(fontPx, opts.fill ?? MUTED_TEXT_HEX, bold ? 'bold' : 'normal', align);
   const svg = lines.map((line, i) => `<text x="${x}" y="${baseline(firstMid + i * lineH, fontPx)}" ${attrs}>${escapeXml(line)}</text>`).join('');
   return { x: box.x - m, y: box.y - m, w: box.w + 2 * m, h: box.h + 2 * m, svg };
 }

@@ -3,8 +3,31 @@
  * "did you mean" suggestions, ranking, autocompletion. Plain functions over a TagVocabulary,
  * no runtime and no Discord (callers pass their platform's limits).
  */
-export { TagVocabulary, normalizeTag, KNOWN_GROUPS, type KnownTagGroup, type TagGroup, type TagSpec, type TagEntry, type LookupKey } from './vocabulary.ts';
-export { parseTags, tagWarnings, DEFAULT_MULTI_GROUPS, type ParseResult, type ParseOptions, type TagWarning, type UnknownTag } from './parse.ts';
-export { rankTags, suggestTags } from './suggest.ts';
+export {
+  TagVocabulary,
+  normalizeTag,
+  stripInvisible,
+  KNOWN_GROUPS,
+  type KnownTagGroup,
+  type TagGroup,
+  type TagSpec,
+  type TagEntry,
+  type LookupKey,
+} from './vocabulary.ts';
+export {
+  parseTags,
+  tagWarnings,
+  unknownTagsMessage,
+  UNKNOWN_TAG_WORDING,
+  MAX_UNKNOWN_LINES,
+  DEFAULT_MULTI_GROUPS,
+  type ParseResult,
+  type ParseOptions,
+  type TagWarning,
+  type UnknownTag,
+  type UnknownTagWording,
+} from './parse.ts';
+export { tagElsewhere } from './elsewhere.ts';
+export { rankTags, suggestTags, typoDistance } from './suggest.ts';
 export { autocompleteTags, type AutocompleteChoice, type ChoiceLimits } from './autocomplete.ts';
 export { VOCABULARY, type TagInfo } from './default-vocabulary.ts';

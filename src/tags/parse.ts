@@ -4,14 +4,70 @@
  * words with suggestions and flags several tags of one exclusive-ish group. Never throws on
  * user text: the result is a discriminated union.
  */
-import { normalizeTag, type TagGroup, type TagVocabulary } from './vocabulary.ts';
+import { tagElsewhere } from './elsewhere.ts';
+import { normalizeTag, stripInvisible, type TagGroup, type TagVocabulary } from './vocabulary.ts';
 import { suggestTags } from './suggest.ts';
 
 export interface UnknownTag {
-  /** The words as typed. */
+  /** The words as typed (invisible characters removed). */
   input: string;
+  /**
+   * typo: not a tag (suggestions may help); elsewhere: a tag other models have (`elsewhere`
+   * names it) that this one lacks; invisible: only zero-width or other invisible characters.
+   */
+  reason: 'typo' | 'elsewhere' | 'invisible';
   /** Up to 3 canonical names that the user may have meant (may be empty). */
   suggestions: string[];
+  /** For reason 'elsewhere': the tag's usual name ("赤面" → "blush"). */
+  elsewhere?: string;
+}
+
+/** Sentences of an unknown-tags message; {input}, {suggestions}, {name} and {count} are filled in. */
+export interface UnknownTagWording {
+  typo: string;
+  typoWithSuggestions: string;
+  elsewhere: string;
+  elsewhereNamed: string;
+  invisible: string;
+  more: string;
+}
+
+export const UNKNOWN_TAG_WORDING: UnknownTagWording = {
+  typo: 'Unknown tag "{input}".',
+  typoWithSuggestions: 'Unknown tag "{input}": did you mean {suggestions}?',
+  elsewhere: '"{input}" is not among this model’s tags.',
+  elsewhereNamed: '"{input}" ({name}) is not among this model’s tags.',
+  invisible: 'A tag was only invisible characters (zero-width spaces or the like): type its name.',
+  more: '…and {count} more words that are not tags of this model.',
+};
+
+/** Unknown words itemised in a message; the rest are counted ("…and 90 more"). */
+export const MAX_UNKNOWN_LINES = 5;
+/** Longest echo of one typed word, so that a long paste cannot fill the message. */
+const MAX_ECHO_CHARS = 40;
+
+function fill(template: string, vars: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, k: string) => (k in vars ? String(vars[k]) : whole));
+}
+
+/**
+ * One line per unknown word (at most MAX_UNKNOWN_LINES, then a count of the rest), in
+ * `wording`'s language: a few hundred characters however much was pasted.
+ */
+export function unknownTagsMessage(unknown: readonly UnknownTag[], wording: UnknownTagWording = UNKNOWN_TAG_WORDING): string {
+  const echo = (s: string) => ([...s].length > MAX_ECHO_CHARS ? `${[...s].slice(0, MAX_ECHO_CHARS - 1).join('')}…` : s);
+  const lines = unknown.slice(0, MAX_UNKNOWN_LINES).map((u) => {
+    const input = echo(u.input);
+    if (u.reason === 'invisible') return wording.invisible;
+    if (u.reason === 'elsewhere') {
+      const named = u.elsewhere !== undefined && normalizeTag(u.input) !== normalizeTag(u.elsewhere);
+      return fill(named ? wording.elsewhereNamed : wording.elsewhere, { input, name: u.elsewhere ?? '' });
+    }
+    return u.suggestions.length > 0 ? fill(wording.typoWithSuggestions, { input, suggestions: u.suggestions.join(', ') }) : fill(wording.typo, { input });
+  });
+  const rest = unknown.length - MAX_UNKNOWN_LINES;
+  if (rest > 0) lines.push(fill(wording.more, { count: rest }));
+  return lines.join('\n');
 }
 
 export interface TagWarning {
@@ -31,7 +87,7 @@ export type ParseResult =
       tags: string[];
       unknown: UnknownTag[];
       warnings: TagWarning[];
-      /** One line per unknown word, fit to show the user. */
+      /** Unknown words, fit to show the user: a few lines however long the input (unknownTagsMessage). */
       message: string;
     };
 
@@ -68,23 +124,34 @@ export function parseTags(vocab: TagVocabulary, text: string, options: ParseOpti
   const add = (name: string) => {
     if (!tags.includes(name)) tags.push(name);
   };
+  const unknownWord = (input: string): UnknownTag => {
+    const elsewhere = tagElsewhere(input);
+    if (elsewhere !== undefined) return { input, reason: 'elsewhere', suggestions: [], elsewhere };
+    return { input, reason: 'typo', suggestions: suggestTags(vocab, input) };
+  };
   const reportUnknown = (words: string[]) => {
     if (words.length === 0) return;
-    const joined = words.join(' ');
-    const suggestions = suggestTags(vocab, joined);
-    if (suggestions.length > 0 || words.length === 1) unknown.push({ input: joined, suggestions });
-    else for (const w of words) unknown.push({ input: w, suggestions: suggestTags(vocab, w) });
+    const whole = unknownWord(words.join(' '));
+    if (whole.reason === 'elsewhere' || whole.suggestions.length > 0 || words.length === 1) unknown.push(whole);
+    else for (const w of words) unknown.push(unknownWord(w));
   };
 
   for (const piece of String(text)
     .slice(0, MAX_INPUT)
     .split(/[,、，;；\n]+/u)) {
+    if (/\p{Cf}/u.test(piece) && normalizeTag(piece) === '') {
+      // Typed, but nothing visible: zero-width spaces and the like.
+      unknown.push({ input: '', reason: 'invisible', suggestions: [] });
+      continue;
+    }
     const whole = vocab.lookup(piece);
     if (whole) {
       add(whole.name);
       continue;
     }
-    const words = piece.split(/\s+/u).filter((w) => normalizeTag(w) !== '');
+    const words = stripInvisible(piece)
+      .split(/\s+/u)
+      .filter((w) => normalizeTag(w) !== '');
     let pending: string[] = [];
     for (let i = 0; i < words.length; ) {
       let matched = 0;
@@ -114,10 +181,7 @@ export function parseTags(vocab: TagVocabulary, text: string, options: ParseOpti
 
   const warnings = tagWarnings(vocab, tags, options.multiGroups);
   if (unknown.length === 0) return { ok: true, tags, warnings };
-  const message = unknown
-    .map((u) => (u.suggestions.length > 0 ? `Unknown tag "${u.input}": did you mean ${u.suggestions.join(', ')}?` : `Unknown tag "${u.input}".`))
-    .join('\n');
-  return { ok: false, tags, unknown, warnings, message };
+  return { ok: false, tags, unknown, warnings, message: unknownTagsMessage(unknown) };
 }
 
 /**

@@ -45,14 +45,23 @@ export interface TagEntry {
 /**
  * Folds the spellings users type onto one key: NFKC (full-width → ASCII, half-width kana →
  * full-width), lower case, and any run of spaces, underscores or hyphens → one "_".
- * "Blonde Hair", "blonde-hair" and "BLONDE_HAIR" all become "blonde_hair".
+ * "Blonde Hair", "blonde-hair" and "BLONDE_HAIR" all become "blonde_hair". Invisible format
+ * characters (zero-width spaces and joiners, bidi controls, soft hyphens) are dropped: no
+ * tag has one, and a pasted "blonde\u200b_hair" means blonde_hair.
  */
 export function normalizeTag(text: string): string {
-  return text
+  return stripInvisible(text)
     .normalize('NFKC')
     .toLowerCase()
     .replace(/[\s_\-‐]+/gu, '_')
     .replace(/^_+|_+$/g, '');
+}
+
+const INVISIBLE = /\p{Cf}/gu;
+
+/** `text` without invisible format characters (\p{Cf}: zero-width spaces and joiners, bidi controls, BOM). */
+export function stripInvisible(text: string): string {
+  return text.replace(INVISIBLE, '');
 }
 
 export interface LookupKey {

@@ -1,18 +1,25 @@
+/** Issue 30 item 7: a name inside a message is text, whatever it holds. */
 import { describe, expect, it } from 'vitest';
-import { plainUserText, quotedForOthers } from '../../src/commands/shared/user-text.ts';
+import { plainUserText, userText } from '../../src/bot/user-text.ts';
 
-describe('user text shown to others', () => {
-  it('GIVEN markdown, a masked link and a mention THEN each is escaped to show as typed', () => {
-    expect(plainUserText('**Rin** [click](https://e.vil) <@123> <#456>')).toBe('\\*\\*Rin\\*\\* \\[click](https://e.vil) \\<@123> \\<#456>');
+describe('userText', () => {
+  it('GIVEN masked links (two of them) THEN every bracket is escaped and no link is left to render', () => {
+    expect(userText('[a](https://x.example) [b](https://y.example)')).toBe('\\[a\\](https\\://x.example) \\[b\\](https\\://y.example)');
   });
 
-  it('GIVEN bidi controls and zero-width spaces THEN they are removed; joiners in emoji stay', () => {
-    expect(plainUserText('a\u202eb\u2066c\u200bd\ufeffe')).toBe('abcde');
-    expect(plainUserText('👩\u200d👩\u200d👧')).toBe('👩\u200d👩\u200d👧');
+  it('GIVEN mentions and markdown THEN they are escaped', () => {
+    expect(userText('<@123> @everyone **b** # h')).toBe('\\<\\@123> \\@everyone \\*\\*b\\*\\* # h');
+    expect(userText('> quote')).toBe('\\> quote');
   });
 
-  it('GIVEN no name THEN nothing; a name THEN quoted with a leading space', () => {
-    expect(quotedForOthers(null)).toBe('');
-    expect(quotedForOthers('Aoi')).toBe(' “Aoi”');
+  it('GIVEN bidi controls and zero-width characters THEN they are gone; an emoji’s joiner stays', () => {
+    expect(userText('\u202Eevil\u200B\u2066x\u2069')).toBe('evilx');
+    expect(userText('👩‍👩‍👧')).toBe('👩‍👩‍👧');
+    expect(plainUserText('\u202Eevil')).toBe('evil');
+  });
+
+  it('GIVEN a right-to-left name THEN it is isolated; a left-to-right one is left as it is', () => {
+    expect(userText('שלום')).toBe('\u2068שלום\u2069');
+    expect(userText('Ann')).toBe('Ann');
   });
 });

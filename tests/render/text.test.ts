@@ -56,3 +56,58 @@ describe('label text', () => {
     expect(words(wrapToLines('long_hair_style', 12, 50, 5))).toBe('long_hair_style');
   });
 });
+
+/** Issue 30 item 7: what users write, drawn in pictures. */
+describe('user text in labels', () => {
+  it('GIVEN bidi controls and zero-width characters THEN they are removed, so an unclosed U+202E cannot reverse the label', () => {
+    expect(cleanLabel('\u202Eevil\u200B na\u2066me\uFEFF\u200F')).toBe('evil name');
+    expect(cleanLabel('#4 \u202Ereversed')).toBe('#4 reversed');
+  });
+
+  it('GIVEN ZWJ emoji, flags and skin tones THEN each becomes one glyph a monochrome font has', () => {
+    expect(cleanLabel('👩‍👩‍👧 family')).toBe('👩 family');
+    expect(cleanLabel('Yuki🇯🇵')).toBe('Yuki[JP]');
+    expect(cleanLabel('👍🏽 ok')).toBe('👍 ok');
+    expect(cleanLabel('🏴󠁧󠁢󠁳󠁣󠁴󠁿')).toBe('🏴');
+  });
+
+  it('GIVEN combining marks THEN they stay on their letter, none is left without one (no ◌), and no tower grows', () => {
+    expect(cleanLabel('e\u0301')).toBe('\u00e9');
+    expect(cleanLabel('\u0301abc')).toBe('abc');
+    expect(cleanLabel('#2 \u0301x')).toBe('#2 x');
+    expect([...cleanLabel('a\u0301\u0302\u0303\u0304\u0305\u0306 zalgo')].filter((c) => /\p{M}/u.test(c)).length).toBe(2);
+  });
+
+  it('GIVEN text cut between characters THEN the cut falls between graphemes, never between a letter and its accent', () => {
+    const s = 'x\u0323\u0301'.repeat(30);
+    for (const line of wrapToLines(s, 12, 60, 3)) expect(line).not.toMatch(/^\p{M}/u);
+    const cut = truncateToWidth(s, 12, 60);
+    expect(cut).toMatch(/^(x\u0323\u0301)+…$/u);
+  });
+
+  it('GIVEN a long tag list as a title THEN the last line is cut after a whole tag, with "…"', () => {
+    const tags =
+      'blonde_hair, blue_eyes, smile, long_hair, twintails, ahoge, glasses, earrings, hair_flower, freckles, open_mouth, short_hair, black_hair, red_eyes, green_eyes, pink_hair, white_hair, ponytail, hat, drill_hair, aqua_eyes, brown_hair';
+    const lines = wrapToLines(`seeds 1228307042–1228307050 · ${tags}`, 16, 388, 6, true);
+    expect(lines).toHaveLength(6);
+    expect(lines[5]).toMatch(/, …$/);
+    expect(tags.split(', ')).toContain(lines[5]!.replace(/, …$/, '').split(', ').at(-1));
+  });
+
+  it('GIVEN wide capitals THEN the estimate is at least DejaVu’s advance (W is 0.99 em, 1.10 em bold)', () => {
+    expect(estimateWidthEm('W'.repeat(32))).toBeGreaterThanOrEqual(32 * 0.988);
+    expect(estimateWidthEm('W'.repeat(32), true)).toBeGreaterThanOrEqual(32 * 1.103);
+  });
+});
+
+describe('widths of letters beyond Latin (issue 30 item 7)', () => {
+  it('GIVEN a family emoji of four people THEN it is still one emoji, not four', () => {
+    expect(cleanLabel('👨‍👩‍👧‍👦')).toBe('👨');
+  });
+
+  it('GIVEN 32 conjoining jamo (one grapheme) THEN they can still be cut', () => {
+    const cut = truncateToWidth('\u1100'.repeat(32), 13, 120);
+    expect(cut.endsWith('…')).toBe(true);
+    expect(estimateWidthEm(cut) * 13).toBeLessThanOrEqual(120);
+  });
+});

@@ -170,3 +170,78 @@ describe('TagVocabulary.autocomplete', () => {
     expect(complete('', 5)).toHaveLength(5);
   });
 });
+
+/** Issue 30 item 8: tags typed with invisible characters, pasted by the thousand, or from other models. */
+describe('unknown tags, answered as a user would expect', () => {
+  it('GIVEN a zero-width space inside a tag THEN it is the tag', () => {
+    expect(ok('blonde\u200b_hair, \u200bsmile\u200d')).toEqual(['blonde_hair', 'smile']);
+    expect(ok('金\u200b髪')).toEqual(['blonde_hair']);
+  });
+
+  it('GIVEN a tag of only zero-width characters THEN a clear message, not Unknown tag ""', () => {
+    const r = parseTags(vocab, 'smile, \u200b\u200b');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.tags).toEqual(['smile']);
+    expect(r.unknown).toEqual([{ input: '', reason: 'invisible', suggestions: [] }]);
+    expect(r.message).toMatch(/invisible characters/);
+    expect(r.message).not.toContain('""');
+  });
+
+  it('GIVEN 1,000 characters of unknown tags THEN five of them and a count of the rest, well within 2,000 characters', () => {
+    const text = Array.from({ length: 200 }, (_, i) => `nosuchtag${i}`)
+      .join(', ')
+      .slice(0, 1000);
+    const r = parseTags(vocab, text);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.unknown.length).toBeGreaterThan(60);
+    const lines = r.message.split('\n');
+    expect(lines).toHaveLength(6);
+    expect(lines[5]).toBe(`…and ${r.unknown.length - 5} more words that are not tags of this model.`);
+    expect(r.message.length).toBeLessThan(500);
+  });
+
+  it('GIVEN one very long unknown word THEN its echo is cut', () => {
+    const r = parseTags(vocab, 'x'.repeat(1500));
+    expect(!r.ok && r.message.length).toBeLessThan(100);
+  });
+
+  it('GIVEN tags of the original that this model lacks THEN "not among this model’s tags", no far-fetched guess', () => {
+    for (const [typed, name] of [
+      ['blush', 'blush'],
+      ['赤面', 'blush'],
+      ['hat', 'hat'],
+      ['school_uniform', 'school_uniform'],
+      ['cat ears', 'animal_ears'],
+    ] as const) {
+      const r = parseTags(vocab, typed);
+      expect(r.ok).toBe(false);
+      if (r.ok) continue;
+      expect(r.unknown).toEqual([{ input: typed, reason: 'elsewhere', suggestions: [], elsewhere: name }]);
+      expect(r.message).toContain('is not among this model’s tags');
+      expect(r.message).not.toContain('did you mean');
+    }
+    const blush = parseTags(vocab, '赤面');
+    expect(!blush.ok && blush.message).toBe('"赤面" (blush) is not among this model’s tags.');
+  });
+
+  it('GIVEN real typos THEN suggestions stay; GIVEN short words that only look like a tag THEN none', () => {
+    const first = (text: string) => {
+      const r = parseTags(vocab, text);
+      return r.ok ? undefined : r.unknown[0]!.suggestions[0];
+    };
+    expect(first('smlie')).toBe('smile');
+    expect(first('glases')).toBe('glasses');
+    expect(first('blonde_hari')).toBe('blonde_hair');
+    expect(first('ponytial')).toBe('ponytail');
+    expect(first('bleu_eyes')).toBe('blue_eyes');
+    expect(first('blonde')).toBe('blonde_hair');
+    expect(first('earing')).toBe('earrings');
+    expect(first('red')).toMatch(/^red_/);
+    expect(first('xyz')).toBeUndefined();
+    expect(first('blsh')).toBeUndefined();
+    // Two letters changed in a short word is another word, not a typo.
+    expect(first('shiny_hair')).toBeUndefined();
+  });
+});

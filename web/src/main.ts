@@ -7,6 +7,7 @@ import { Engine, ModelLoadFailure, BACKENDS, type BackendName, type Face } from 
 import { FavouriteStore, FAVOURITES_MAX } from './favourites.ts';
 import { h, clear } from './dom.ts';
 import { lang, pickLang, setLang, t, type Key } from './i18n.ts';
+import { saveCarried, takeCarried, type Carried } from './carry.ts';
 import { apngBlob, canvasBlob, download, faceCanvas, gifBlob, gridCanvas, paint, stripCanvas } from './pictures.ts';
 import {
   ShareCodeError,
@@ -65,6 +66,18 @@ function say(message: string): void {
   toast.textContent = message;
   toast.classList.add('on');
   setTimeout(() => toast.classList.remove('on'), 2600);
+}
+
+/**
+ * Which of `n` girls a picker at place `i` starts on (the pad's corners are places 0–3: ↖ ↗ ↙ ↘).
+ * Each place its own girl while there are enough; two girls alternate (⭐1 ⭐2 ⭐1 ⭐2, so each
+ * is at two corners and opposite corners differ, not ⭐1 ⭐2 ⭐2 ⭐2); with three the last
+ * takes the fourth corner too.
+ */
+function defaultChoice(i: number, n: number): number {
+  if (n <= 0) return 0;
+  if (i < n) return i;
+  return n === 2 ? i % 2 : n - 1;
 }
 
 function codeErrorText(e: unknown, have: string): string {
@@ -181,14 +194,27 @@ class Studio {
       this.panels.set(id, el);
       main.append(el);
     }
-    this.show('gacha');
+    this.show(this.carried && this.panels.has(this.carried.tab) ? this.carried.tab : 'gacha');
     window.addEventListener('hashchange', () => this.openFromHash());
     this.openFromHash();
     probe.ready = true;
   }
 
+  /** State saved by switchLang before the reload (taken once, at start). */
+  private readonly carried = takeCarried();
+  /** The gacha's state now, for switchLang. */
+  private gachaState: () => Omit<Carried, 'tab'> = () => ({ tags: '', base: null, count: 9, psi: 1 });
+
+  /** The words change, nothing else: tags, the grid and the tab come back after the reload. */
   private switchLang(): void {
     localStorage.setItem('gff.lang', lang() === 'ja' ? 'en' : 'ja');
+    saveCarried({ ...this.gachaState(), tab: this.visible });
+    // A ?lang= in the address would override the choice just stored.
+    const url = new URL(location.href);
+    if (url.searchParams.has('lang')) {
+      url.searchParams.delete('lang');
+      history.replaceState(null, '', url);
+    }
     location.reload();
   }
 
@@ -269,8 +295,14 @@ class Studio {
   private openFromHash(): void {
     const m = /^#g=(.*)$/.exec(location.hash);
     if (!m) return;
-    const code = decodeURIComponent(m[1]!);
     try {
+      // A malformed escape ("#g=%") is read as it stands: the code check then says what is wrong.
+      let code = m[1]!;
+      try {
+        code = decodeURIComponent(code);
+      } catch {
+        /* not URI-encoded */
+      }
       void this.open(this.girlOf(code));
     } catch (e) {
       showError(codeErrorText(e, this.model.id));
@@ -302,11 +334,13 @@ class Studio {
     psi.addEventListener('input', () => (psiLabel.textContent = t('gacha.psi', { psi: Number(psi.value).toFixed(2) })));
     const grid = h('div', { class: 'grid', 'data-testid': 'gacha-grid' });
     const caption = h('p', { class: 'hint' });
-    const roll = async () => {
+    let shown: number | null = null;
+    this.gachaState = () => ({ tags: picker.field.input.value, base: shown, count: Number(count.value), psi: Number(psi.value) });
+    const roll = async (from?: number) => {
       const p = picker.value;
       if (!p.ok) return;
       const n = Number(count.value);
-      const base = crypto.getRandomValues(new Uint32Array(1))[0]! % (0xffffffff - 25);
+      const base = from ?? crypto.getRandomValues(new Uint32Array(1))[0]! % (0xffffffff - 25);
       const girls: Girl[] = Array.from({ length: n }, (_, i) => {
         const seed = base + i;
         const z = seedToZ(seed, this.model.zDim);
@@ -317,10 +351,22 @@ class Studio {
       grid.style.setProperty('--cols', String(Math.ceil(Math.sqrt(n))));
       girls.forEach((g, i) => grid.append(this.tile(g, faces[i]!, `#${i + 1}`)));
       caption.textContent = t('gacha.seeds', { first: base, last: base + n - 1 });
+      shown = base;
     };
-    const rollButton = h('button', { class: 'primary', 'data-testid': 'roll', onclick: roll }, '🎲 ', t('gacha.roll'));
+    const rollButton = h('button', { class: 'primary', 'data-testid': 'roll', onclick: () => roll() }, '🎲 ', t('gacha.roll'));
     picker.field.input.addEventListener('keydown', (e) => e.key === 'Enter' && void roll());
-    queueMicrotask(() => void roll());
+    const carried = this.carried;
+    if (carried) {
+      // Back from a language switch: the same tags and the same girls, not a new roll.
+      picker.field.input.value = carried.tags;
+      picker.field.onChange(picker.field.update());
+      if ([...count.options].some((o) => Number(o.value) === carried.count)) count.value = String(carried.count);
+      psi.value = String(carried.psi);
+      psi.dispatchEvent(new Event('input'));
+    }
+    const carriedBase = carried?.base ?? undefined;
+    const fitsGrid = carriedBase !== undefined && carriedBase <= 0xffffffff - Number(count.value);
+    queueMicrotask(() => void roll(fitsGrid ? carriedBase : undefined));
     return h(
       'section',
       { class: 'gacha' },
@@ -488,7 +534,7 @@ class Studio {
       clear(el);
       for (const o of options) el.append(h('option', { value: o.key }, o.label));
       if (options.length === 0) el.append(h('option', { value: '' }, t('none')));
-      el.value = options.some((o) => o.key === picked) ? picked : (options[Math.min(preferIndex, options.length - 1)]?.key ?? '');
+      el.value = options.some((o) => o.key === picked) ? picked : (options[defaultChoice(preferIndex, options.length)]?.key ?? '');
     };
     el.addEventListener('change', () => {
       picked = el.value;

@@ -5,7 +5,7 @@
  */
 import { h, clear } from './dom.ts';
 import { groupLabel, lang, t } from './i18n.ts';
-import { parseTags, type TagEntry, type TagVocabulary } from './shared.ts';
+import { parseTags, unknownTagsMessage, type TagEntry, type TagVocabulary } from './shared.ts';
 
 export interface ParsedTags {
   ok: boolean;
@@ -23,9 +23,17 @@ export function parseTagText(vocab: TagVocabulary, text: string): ParsedTags {
   const r = parseTags(vocab, text);
   const lines: string[] = [];
   if (!r.ok) {
-    for (const u of r.unknown) {
-      lines.push(u.suggestions.length ? t('tags.didYouMean', { input: u.input, suggestions: u.suggestions.join(', ') }) : t('tags.unknown', { input: u.input }));
-    }
+    // t() without values leaves the {placeholders} in: unknownTagsMessage fills them.
+    lines.push(
+      unknownTagsMessage(r.unknown, {
+        typo: t('tags.unknown'),
+        typoWithSuggestions: t('tags.didYouMean'),
+        elsewhere: t('tags.elsewhere'),
+        elsewhereNamed: t('tags.elsewhereNamed'),
+        invisible: t('tags.invisible'),
+        more: t('tags.more'),
+      }),
+    );
   }
   for (const w of r.warnings) lines.push(w.message);
   return { ok: r.ok, names: r.tags, vector: vocab.toVector(r.tags), message: lines.join('\n') };

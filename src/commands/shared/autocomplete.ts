@@ -3,6 +3,7 @@ import type { AutocompleteInteraction } from 'discord.js';
 import type { BotContext } from '../../bot/context.ts';
 import { requireModel } from '../../core/catalog.ts';
 import { clip } from '../../bot/respond.ts';
+import { plainUserText } from '../../bot/user-text.ts';
 import type { Favourite } from '../../store/index.ts';
 import { autocompleteTags } from '../../tags/autocomplete.ts';
 import { CHOICE_MAX_LENGTH, AUTOCOMPLETE_LIMITS, MAX_CHOICES } from './discord-limits.ts';
@@ -33,7 +34,7 @@ export async function autocompleteOptions(interaction: AutocompleteInteraction, 
   await interaction.respond([]);
 }
 
-const slotLabel = (f: Favourite) => `#${f.index}${f.name ? ` ${f.name}` : ''} · ${Object.keys(f.tags).join(', ') || '-'}`;
+const slotLabel = (f: Favourite) => `#${f.index}${f.name ? ` ${plainUserText(f.name)}` : ''} · ${Object.keys(f.tags).join(', ') || '-'}`;
 
 /** Most favourites one /blend takes. */
 const BLEND_MOST = 4;
@@ -61,7 +62,7 @@ export function slotsChoices(favourites: readonly Favourite[], typed: string): {
     const value = slots.join(' ');
     const names = slots.map((n) => {
       const f = byIndex.get(n)!;
-      return f.name ?? `#${n}`;
+      return f.name ? plainUserText(f.name) : `#${n}`;
     });
     return { name: clip(`${value} · ${names.join(' + ')}`, CHOICE_MAX_LENGTH), value };
   };

@@ -1,7 +1,7 @@
 /** Reading a user's favourites for a command: slot checks, model checks, labels. */
-import { escapeMarkdown } from 'discord.js';
 import type { BotContext } from '../../bot/context.ts';
 import { Refusal } from '../../bot/refusal.ts';
+import { userText } from '../../bot/user-text.ts';
 import type { Girl } from '../../core/girl.ts';
 import { vectorOf } from '../../core/tag-weights.ts';
 import type { Favourite } from '../../store/index.ts';
@@ -58,14 +58,14 @@ export function favouriteLabel(ctx: BotContext, fav: Favourite): string {
   return `#${fav.index}${fav.name ? ` ${fav.name}` : ''}${model}`;
 }
 
-/** favouriteLabel for message text and embeds: the name (user text) with its markdown escaped. */
+/** favouriteLabel for message text and embeds: the name is user text (userText: no markdown, links, mentions or bidi tricks). */
 export function favouriteLabelText(ctx: BotContext, fav: Favourite): string {
-  return favouriteLabel(ctx, { ...fav, name: fav.name && escapeMarkdown(fav.name) });
+  return favouriteLabel(ctx, { ...fav, name: fav.name && userText(fav.name) });
 }
 
-/** ' “Alice”' for messages, or ''. Names are user text: markdown is escaped. */
+/** ' “Alice”' for messages, or ''. Names are user text: see userText. */
 export function quotedName(fav: Pick<Favourite, 'name'>): string {
-  return fav.name ? ` “${escapeMarkdown(fav.name)}”` : '';
+  return fav.name ? ` “${userText(fav.name)}”` : '';
 }
 
 /** "1 3" / "1,3" / "１ ３" → [1, 3]: least…most different slots, each within the user's limit. */
