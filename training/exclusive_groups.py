@@ -15,9 +15,9 @@ NOISE_SHARE = 0.02    # co-occurrences up to this share of the rarer tag's count
 
 
 def _name(members, taken):
-    """The members' common last word ("red_hair", "blue_hair" → "hair"), else "set"; made unique."""
+    """The members' common last word ("red_hair", "blue_hair" → "hair"), else the first's name + "_group"; made unique."""
     words = {m.rsplit("_", 1)[-1] for m in members}
-    base = words.pop() if len(words) == 1 and all("_" in m for m in members) else "set"
+    base = words.pop() if len(words) == 1 and all("_" in m for m in members) else f"{members[0]}_group"
     name, n = base, 2
     while name in taken:
         name, n = f"{base}_{n}", n + 1
