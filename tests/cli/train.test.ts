@@ -24,7 +24,7 @@ interface Result {
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result> {
   return new Promise((resolve) => {
-    execFile(command, args, { cwd: REPO, env: { ...process.env, ...env }, timeout: 240_000 }, (error, stdout, stderr) => {
+    execFile(command, args, { cwd: REPO, env: { ...process.env, ...env }, timeout: 600_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
     });
   });
@@ -97,6 +97,45 @@ describe.skipIf(!torchReady)('npm run train on tiny data', () => {
     const card = JSON.parse(await readFile(path.join(root, 'models', 'mine', 'card.json'), 'utf8'));
     expect(card.training.steps).toBe(3);
   }, 240_000);
+});
+
+describe.skipIf(!torchReady)('npm run evaluate --data on the model npm run train made', () => {
+  it('GIVEN the folder and the model id THEN a judge is trained on the folder once, cached, and the figures go into metrics.json and the card', async () => {
+    const data = path.join(root, 'art');
+    const evaluate = () =>
+      run(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'tools/evaluate.ts',
+          '--data',
+          data,
+          '--model',
+          'mine',
+          '--judges-dir',
+          path.join(root, 'judges'),
+          '--judge-width',
+          '8',
+          '--judge-steps',
+          '4',
+          '--out',
+          path.join(root, 'eval'),
+        ],
+        { GFF_MODELS_DIR: path.join(root, 'models'), GFF_CACHE_DIR: cache, OMP_NUM_THREADS: '1' },
+      );
+    const first = await evaluate();
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/judge: training one on .*art/);
+    const metrics = JSON.parse(await readFile(path.join(root, 'eval', 'metrics.json'), 'utf8'));
+    expect(metrics.fidelity.perTag.red_hair.fidelity).toBeGreaterThanOrEqual(0);
+    expect(metrics.restyle.newHairColourDetected).toBeNull(); // no hair_color group: null, never NaN in the card
+    const card = JSON.parse(await readFile(path.join(root, 'models', 'mine', 'card.json'), 'utf8'));
+    expect(card.metrics.frechetDistance.generated).toBeGreaterThan(0);
+    const again = await evaluate();
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/judge: .*classifier\.pt \(trained on .*art before\)/);
+  }, 600_000); // draws the evaluator's 3,300 images and trains a tiny judge: minutes on a busy machine
 });
 
 describe('tag spellings: the trainer folds them as the CLI does', () => {
