@@ -60,7 +60,7 @@ def run_summary(cfg, data, device, resumed_at=None, total_images=0) -> str:
         lines.append(f"  warning   {w}")
     precision = "bfloat16 convolutions (--bf16), float32 weights" if cfg.bf16 else "float32"
     if not cfg.bf16 and device.type == "cpu" and _cpu_has_bf16():
-        precision += " (this CPU has AVX-512 BF16: --bf16 trained 1.9–2.1× faster here)"
+        precision += " (this CPU has AVX-512 BF16: --bf16 may train up to 2× faster, docs/own-data.md)"
     gpu = f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else ""
     lines.append(f"  device    {device.type}{gpu} · {torch.get_num_threads()} threads · {precision}")
     budget = [f"{cfg.epochs:g} epochs ({total_images:,} images)"] if cfg.epochs < 1e6 else []

@@ -298,6 +298,9 @@ def _train(cfg: TrainConfig, device, resume, progress):
                                                  **({"drawCodes": draws.describe()} if draws else {})}, indent=1))
 
     fixed_sets = sample_tag_sets(data.vocab)
+    # The grids carry no text: which tags each row asked for is written beside them.
+    (out / "samples" / "rows.txt").write_text(
+        "".join(f"row {i + 1}: {' '.join(tags)}\n" for i, (tags, _) in enumerate(fixed_sets)), encoding="utf-8")
     fixed_z = torch.from_numpy(np.stack([seed_to_z(s, cfg.net.z_dim) for s in range(8)])).to(device)
     total_images = int(cfg.epochs * len(data))
     grid_every = max(1, len(data) // cfg.samples_per_epoch)

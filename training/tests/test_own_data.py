@@ -252,6 +252,9 @@ class SummaryProgressTests(unittest.TestCase):
             self.assertRegex(text, r"device    cpu · 1 threads · float32")
             self.assertRegex(text, r"step 1 · epoch 0\.50 · [\d.]+ images/s · ETA \d+ s")
             self.assertEqual(torch.load(out / "ckpt.pt")["step"], 3)
+            rows = (out / "samples" / "rows.txt").read_text().splitlines()
+            self.assertEqual(len(rows), 8)  # one line per grid row, naming its tags
+            self.assertRegex(rows[0], r"^row 1: \w")
 
 
 if __name__ == "__main__":
