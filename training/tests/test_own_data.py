@@ -140,6 +140,15 @@ class ImageTests(unittest.TestCase):
             TaggedImages(self.root, size=8, log=None)
         self.assertEqual(decode.call_count, 6)
 
+    def test_GIVEN_no_writable_cache_THEN_images_still_load_from_a_file_of_their_own(self):
+        make_dataset(self.root, n=4, size=16)
+        blocker = Path(self.tmp.name) / "not-a-folder"
+        blocker.write_text("x")
+        with unittest.mock.patch.dict(os.environ, {"GFF_CACHE_DIR": str(blocker / "cache")}):
+            data = TaggedImages(self.root, size=8, log=None)
+        self.assertEqual(tuple(data.images.shape), (4, 3, 8, 8))
+        self.assertGreater(int(data.images.float().std()), 0)  # the pictures, not zeros
+
     @unittest.skipUnless(Path("/proc/self/maps").is_file(), "reads /proc/self/maps")
     def test_GIVEN_2000_images_THEN_they_are_memory_mapped_from_the_cache_not_copied_into_memory(self):
         rows = ["image,tags"]
