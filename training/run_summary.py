@@ -106,7 +106,9 @@ class Progress:
         self.last_print = time.time()
         losses = "".join(f" {label} {source[key]:.3f}" for label, source, key in
                          (("d", stats_d, "d_adv"), ("g", stats_g, "g_adv"), ("aux", stats_g, "g_aux"), ("ms", stats_g, "g_ms"),
-                          ("rec", stats_g, "g_rec"), ("redraw", stats_g, "g_redraw")) if key in source)
+                          ("rec", stats_g, "g_rec"), ("kl", stats_g, "g_kl"), ("lat", stats_g, "g_latent"),
+                          ("redraw", stats_g, "g_redraw"), ("factors D", stats_d, "d_factor_acc"), ("factors G", stats_g, "g_factor_acc"))
+                         if key in source)
         text = (f"step {step:,} · epoch {images_seen / self.n_images:.2f} · {self.rate(images_seen):.1f} images/s · "
                 f"ETA {_minutes(self.eta_s(step, images_seen))} ·{losses}")
         if not self.tty:
