@@ -80,9 +80,23 @@ class TrainConfig:
 
 
 def sample_tag_sets(vocab, count=8):
-    """Fixed tag sets for the sample grid: one hair colour each, plus a varied style."""
+    """Fixed tag sets for the sample grid: one hair colour each, plus a varied style. A vocabulary
+    without lorelei's hair colours (one's own art) gets one tag of every exclusive set per row,
+    each set's tags in turn, as the gacha fills them."""
     names = [v["name"] for v in vocab]
     hair = [n for n in names if n.endswith("_hair") and vocab[names.index(n)].get("group") == "hair_color"]
+    sets = {}
+    for v in vocab:
+        if v.get("exclusive"):
+            sets.setdefault(v["exclusive"], []).append(v["name"])
+    if not hair and sets:
+        rows = []
+        for i in range(count):
+            tags = [members[i % len(members)] for members in sets.values()]
+            vec = torch.zeros(len(names))
+            vec[[names.index(t) for t in tags]] = 1.0
+            rows.append((tags, vec))
+        return rows
     extras = [["smile"], ["long_hair", "glasses"], ["twintails", "open_mouth"], ["closed_eyes", "smile"],
               ["dark_skin"], ["hair_flower"], ["ponytail", "frown"], ["sunglasses"]]
     sets = []
