@@ -10,9 +10,13 @@
  * (lorelei models) and draw the rows with the model (the same GeneratorService the bot uses);
  * 3. python: score them with the judge classifier and write metrics.json (and the model's
  * card.json unless --no-card).
+ * A model of one's own art (docs/own-data.md): `npm run evaluate -- --data DIR --model ID`
+ * judges it on that folder (held-out and training side both) with a judge classifier trained on
+ * it once and cached (runs/judges/<key>/, keyed by the folder, its tags.csv and the size).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { GeneratorService } from '../src/gan/generator-service.ts';
@@ -24,7 +28,12 @@ import { renderMatched, type MatchedSets } from './dataset/render-matched.ts';
 import type { FaceLook } from './dataset/sample-face.ts';
 
 const program = new Command('evaluate')
-  .argument('<model-dir>', 'model folder, e.g. models/default')
+  .argument('[model-dir]', 'model folder, e.g. models/default')
+  .option('--model <id>', 'a model id under GFF_MODELS_DIR (./models), instead of <model-dir>')
+  .option('--data <dir>', "one's own data: judge on this folder with a judge trained on it (instead of --real, --train, --judge)")
+  .option('--judges-dir <dir>', 'with --data: where trained judges are cached', join('runs', 'judges'))
+  .option('--judge-width <n>', "with --data: channels of a new judge's first stage", Number, 32)
+  .option('--judge-steps <n>', 'with --data: the fewest steps a new judge trains (small folders get more epochs)', Number, 300)
   .option('--real <dir>', 'held-out real images', 'data/lorelei64-heldout')
   .option('--train <dir>', 'training images (real-vs-real reference)', 'data/lorelei64')
   .option('--judge <file>', 'judge classifier checkpoint', 'runs/judge2/classifier.pt')
@@ -47,6 +56,11 @@ const opts = program.opts<{
   card: boolean;
   draws: number;
   crispnessOnly?: boolean;
+  model?: string;
+  data?: string;
+  judgesDir: string;
+  judgeWidth: number;
+  judgeSteps: number;
 }>();
 if (!(Number.isInteger(opts.draws) && opts.draws >= 1 && opts.draws <= 5)) {
   console.error('error: --draws must be 1–5');
@@ -69,12 +83,17 @@ if (opts.seedOffset !== 0 && opts.card && opts.draws === 1) {
   console.error('error: the card holds the figures on the standard seeds; add --no-card with --seed-offset');
   process.exit(2);
 }
-const modelDir = resolve(program.args[0]!);
+if (!program.args[0] === !opts.model) {
+  console.error('error: name the model once: a folder (models/mine) or --model mine');
+  process.exit(2);
+}
+const modelDir = program.args[0] ? resolve(program.args[0]) : resolve(process.env.GFF_MODELS_DIR ?? 'models', opts.model!);
+if (!existsSync(join(modelDir, 'card.json'))) {
+  console.error(`error: ${modelDir}: no model there (card.json); npm run train exports one`);
+  process.exit(2);
+}
 const rootOut = resolve(opts.out ?? join('out', 'eval', basename(modelDir)));
 mkdirSync(rootOut, { recursive: true });
-// The renders' look (npm run dataset -- --look): matched real faces are drawn the same way.
-const realMeta = join(opts.real, 'meta.json');
-const look = existsSync(realMeta) ? ((JSON.parse(readFileSync(realMeta, 'utf8')) as { look?: FaceLook }).look ?? 'all') : 'all';
 /** Runs a step of training/evaluate.py; where it fails, its own message is on stderr already: exit with its status. */
 const py = (args: string[]) => {
   try {
@@ -83,6 +102,73 @@ const py = (args: string[]) => {
     process.exit((error as { status?: number | null }).status ?? 1);
   }
 };
+
+if (opts.data) {
+  if (!existsSync(join(opts.data, 'tags.csv'))) {
+    console.error(`error: ${opts.data}: no tags.csv there`);
+    process.exit(2);
+  }
+  opts.real = opts.train = opts.data;
+  opts.judge = ownJudge(opts.data);
+}
+
+/**
+ * The judge for --data: a tag classifier trained on that folder at the model's size (64 px, or
+ * 128 px above it), cached by the folder's path, its tags.csv (time and size) and the size. At
+ * least --judge-steps steps (small folders get more epochs), so that its figures mean something.
+ */
+function ownJudge(data: string): string {
+  const size = JSON.parse(readFileSync(join(modelDir, 'card.json'), 'utf8')).imageSize > 64 ? 128 : 64;
+  const csv = statSync(join(data, 'tags.csv'));
+  const key = createHash('sha1')
+    .update(`${resolve(data)}|${csv.mtimeMs}|${csv.size}|${size}|${opts.judgeWidth}|${opts.judgeSteps}`)
+    .digest('hex')
+    .slice(0, 16);
+  const dir = resolve(opts.judgesDir, key);
+  const file = join(dir, 'classifier.pt');
+  if (existsSync(file)) {
+    process.stderr.write(`judge: ${file} (trained on ${data} before)\n`);
+    return file;
+  }
+  const rows =
+    readFileSync(join(data, 'tags.csv'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '').length - 1;
+  const batch = Math.max(1, Math.min(128, rows));
+  const epochs = Math.max(3.5, Math.ceil((opts.judgeSteps * batch) / Math.max(1, rows)));
+  process.stderr.write(`judge: training one on ${data} (${epochs} epochs) → ${file}\n`);
+  try {
+    execFileSync(
+      pythonExecutable(),
+      [
+        '-m',
+        'training.classifier',
+        '--data',
+        data,
+        '--heldout',
+        data,
+        '--out',
+        dir,
+        '--size',
+        String(size),
+        '--epochs',
+        String(epochs),
+        '--batch',
+        String(batch),
+        '--width',
+        String(opts.judgeWidth),
+      ],
+      { stdio: 'inherit' },
+    );
+  } catch (error) {
+    process.exit((error as { status?: number | null }).status ?? 1);
+  }
+  return file;
+}
+
+// The renders' look (npm run dataset -- --look): matched real faces are drawn the same way.
+const realMeta = join(opts.real, 'meta.json');
+const look = existsSync(realMeta) ? ((JSON.parse(readFileSync(realMeta, 'utf8')) as { look?: FaceLook }).look ?? 'all') : 'all';
 
 const service = await GeneratorService.create({ modelDirs: [modelDir] });
 const model = service.model();

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# lorelei's, not for your own data: it starts from the bundled lorelei generator and trains with
+# lorelei's render codes (factors.csv, draws.csv). Your own art on a GPU: npm run train -- --device
+# cuda (docs/own-data.md, "On a GPU").
 # Model v2 (issue 8), prepared to be sent whole to a lent GPU machine (PyTorch 2.x, numpy and
 # Pillow there; no npm, no internet; 15 minutes of device time for a whole session).
 #   here:  npm run dataset -- --out data/gpu128 --count 7000 --size 128 --seed 1

@@ -51,6 +51,8 @@ def plan(a):
     names = [v["name"] for v in vocab]
     held = TaggedImages(a.real, size=8, vocab=vocab, limit=SAMPLE_COUNT + DIVERSITY_SETS + RESTYLE_PAIRS + FACTOR_SETS)
     tags = held.tags.numpy()
+    if len(tags) < SAMPLE_COUNT + DIVERSITY_SETS + RESTYLE_PAIRS + FACTOR_SETS:  # a small folder of one's own: its rows again
+        tags = np.resize(tags, (SAMPLE_COUNT + DIVERSITY_SETS + RESTYLE_PAIRS + FACTOR_SETS, tags.shape[1]))
     rows = []
     for i in range(SAMPLE_COUNT):
         rows.append({"kind": "sample", "seed": 100000 + i, "tags": tags[i].tolist()})
@@ -153,6 +155,15 @@ def pairwise_mean(x):
     return float(d.sum() / (n * (n - 1)))
 
 
+def without_nan(x):
+    """x with every NaN float replaced by None (a figure with nothing to measure on small data)."""
+    if isinstance(x, dict):
+        return {k: without_nan(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [without_nan(v) for v in x]
+    return None if isinstance(x, float) and x != x else x
+
+
 def score(a):
     vocab = model_vocab(a.model)
     names = [v["name"] for v in vocab]
@@ -202,7 +213,8 @@ def score(a):
     hs = [j for j, v in enumerate(vocab) if v.get("group") in ("hair_color", "hairstyle")]
     for i, row in enumerate(real_req):
         groups.setdefault(tuple(np.flatnonzero(row[hs])), []).append(i)
-    real_div = float(np.mean([pairwise_mean(real_feats[ix]) for ix in groups.values() if len(ix) >= 4]))
+    shared = [pairwise_mean(real_feats[ix]) for ix in groups.values() if len(ix) >= 4]
+    real_div = float(np.mean(shared)) if shared else None  # a tiny folder of one's own may have no such group
     gen_pixel_div = float(np.mean([pairwise_mean(gen[div_set == k]
                                                  .reshape(DIVERSITY_SEEDS, -1).astype(np.float32) / 255) for k in range(DIVERSITY_SETS)]))
 
@@ -217,7 +229,7 @@ def score(a):
     same = (det[base][:, keep_cols] == det[changed][:, keep_cols]).mean()
     hair_cols = [j for j, v in enumerate(vocab) if v.get("group") == "hair_color"]
     new_hair_hit = float(np.mean([det[changed][i, [j for j in hair_cols if req[changed][i, j]]].all()
-                                  for i in range(int(changed.sum()))])) if hair_cols else float("nan")
+                                  for i in range(int(changed.sum()))])) if hair_cols else None
 
     fid_values = [v["fidelity"] for v in fidelity.values()]
     for n in names:
@@ -237,13 +249,15 @@ def score(a):
         "frechetDistance": {"generated": round(fd, 3), "realVsReal": round(fd_rr, 3)},
         "precisionRecall": {"k": 3, "precision": round(prec, 4), "recall": round(rec, 4),
                             "realVsRealPrecision": round(prec_rr, 4), "realVsRealRecall": round(rec_rr, 4)},
-        "diversity": {"sameTagsFeatureDistance": round(diversity, 4), "realSameHairFeatureDistance": round(real_div, 4),
+        "diversity": {"sameTagsFeatureDistance": round(diversity, 4), "realSameHairFeatureDistance": round(real_div, 4) if real_div is not None else None,
                       **({"realSameTagsFeatureDistance": round(real_matched, 4),
                           "ratioToRealSameTags": round(diversity / real_matched, 4)} if matched else {}),
                       **({"factorJudgeSpace": shape_space} if matched and shape_space else {}),
                       "sameTagsPixelL2": round(gen_pixel_div, 3)},
         **({"untaggedFactors": matched["factors"]} if matched else {}),
-        "restyle": {"otherTagsKept": round(float(same), 4), "newHairColourDetected": round(new_hair_hit, 4)},
+        "restyle": {"otherTagsKept": round(float(same), 4),
+                    # None without hair colours (one's own data): NaN is no JSON, and card.json must stay readable
+                    "newHairColourDetected": round(new_hair_hit, 4) if new_hair_hit is not None else None},
         "crispness": {"generated": crisp_gen, "renders": crisp_real},
     }
     metrics["bar"] = {
@@ -273,6 +287,7 @@ def score(a):
         "recall>=0.90": rec >= 0.90, "FD<=4": fd <= 4.0,
         "diversity>=0.8xRealSameTags": metrics["barV2"]["diversity>=0.8xRealSameTags"],
     }
+    metrics = without_nan(metrics)  # card.json is read by JSON.parse, which has no NaN
     out = Path(a.out) if a.out else Path(a.generated).with_name("metrics.json")
     out.write_text(json.dumps(metrics, indent=1))
     if not a.no_card:

@@ -27,7 +27,9 @@ from training.export import generator_source
 from training.loss import LossConfig, d_loss, g_loss, latent_regression_loss, positive_weights, reconstruction_loss, redraw_loss
 from training.networks import Discriminator, Encoder, Generator, NetConfig, widen_generator, with_code_layer
 from training.plots import save_loss_plot, save_sample_grid
+from training.run_folder import RunFolderError, claim_run_folder, removed_on_failure
 from training.run_history import open_run, run_history
+from training.run_summary import Progress, run_summary
 from training.seed_random import seed_to_z
 from training.stop_signal import StopOnSignal
 
@@ -71,14 +73,30 @@ class TrainConfig:
     # losses stay float32). On this machine's CPU (AVX-512 BF16) a whole training step of the
     # default recipe ran 2.1× faster (docs/training.md, session 18); without it, it is slower.
     bf16: bool = False
+    fit: str = "crop"             # non-square images: "crop" their centre, or "pad" them with white
+    max_steps: int = 0            # stop after this many steps in all (0: epochs and minutes decide)
     net: NetConfig = field(default_factory=NetConfig)
     loss: LossConfig = field(default_factory=LossConfig)
 
 
 def sample_tag_sets(vocab, count=8):
-    """Fixed tag sets for the sample grid: one hair colour each, plus a varied style."""
+    """Fixed tag sets for the sample grid: one hair colour each, plus a varied style. A vocabulary
+    without lorelei's hair colours (one's own art) gets one tag of every exclusive set per row,
+    each set's tags in turn, as the gacha fills them."""
     names = [v["name"] for v in vocab]
     hair = [n for n in names if n.endswith("_hair") and vocab[names.index(n)].get("group") == "hair_color"]
+    sets = {}
+    for v in vocab:
+        if v.get("exclusive"):
+            sets.setdefault(v["exclusive"], []).append(v["name"])
+    if not hair and sets:
+        rows = []
+        for i in range(count):
+            tags = [members[i % len(members)] for members in sets.values()]
+            vec = torch.zeros(len(names))
+            vec[[names.index(t) for t in tags]] = 1.0
+            rows.append((tags, vec))
+        return rows
     extras = [["smile"], ["long_hair", "glasses"], ["twintails", "open_mouth"], ["closed_eyes", "smile"],
               ["dark_skin"], ["hair_flower"], ["ponytail", "frown"], ["sunglasses"]]
     sets = []
@@ -210,12 +228,21 @@ def discriminator_start(cfg: TrainConfig, data):
     return state
 
 
-def train(cfg: TrainConfig, resume=False, progress=True):
+def train(cfg: TrainConfig, resume=False, progress=True, force=False):
+    """Trains into cfg.out: a new run refuses a folder holding one unless force (which deletes it
+    first), resume refuses one without a checkpoint, and a run that fails before its first
+    checkpoint leaves nothing behind (training/run_folder.py)."""
     device = pick_device(cfg.device)
+    created = claim_run_folder(cfg.out, resume, force)
+    with removed_on_failure(cfg.out, created):
+        return _train(cfg, device, resume, progress)
+
+
+def _train(cfg: TrainConfig, device, resume, progress):
     out = Path(cfg.out)
     ckpt_path, ckpt = open_run(out, cfg.seed, cfg.threads, resume)
     data = TaggedImages(cfg.data, cfg.image_size, cfg.max_tags, vocab=ckpt["vocab"] if ckpt else None,
-                        limit=cfg.limit or None)
+                        limit=cfg.limit or None, fit=cfg.fit, log=sys.stderr if progress else None)
     if ckpt:  # the architecture of a resumed run is the checkpoint's, whatever the flags say
         cfg.net = NetConfig(**ckpt["config"]["net"])
     cfg.net.num_tags = len(data.vocab)
@@ -285,6 +312,9 @@ def train(cfg: TrainConfig, resume=False, progress=True):
                                                  **({"drawCodes": draws.describe()} if draws else {})}, indent=1))
 
     fixed_sets = sample_tag_sets(data.vocab)
+    # The grids carry no text: which tags each row asked for is written beside them.
+    (out / "samples" / "rows.txt").write_text(
+        "".join(f"row {i + 1}: {' '.join(tags)}\n" for i, (tags, _) in enumerate(fixed_sets)), encoding="utf-8")
     fixed_z = torch.from_numpy(np.stack([seed_to_z(s, cfg.net.z_dim) for s in range(8)])).to(device)
     total_images = int(cfg.epochs * len(data))
     grid_every = max(1, len(data) // cfg.samples_per_epoch)
@@ -307,8 +337,12 @@ def train(cfg: TrainConfig, resume=False, progress=True):
         """The forward passes' precision: bfloat16 autocast with --bf16, else a no-op context."""
         return torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.bf16)
 
+    if progress:
+        print(run_summary(cfg, data, device, resumed_at=step if ckpt else None, total_images=total_images),
+              file=sys.stderr, flush=True)
+    meter = Progress(cfg, len(data), step, images_seen, total_images, started)
     with StopOnSignal() as stop:
-        while images_seen < total_images and not stop.requested:
+        while images_seen < total_images and not stop.requested and not (cfg.max_steps and step >= cfg.max_steps):
             # Random numbers come from the CPU generator on every device, so a run's data order and
             # z are the same on a GPU as here.
             idx = torch.randint(len(data), (cfg.batch,))
@@ -388,15 +422,8 @@ def train(cfg: TrainConfig, resume=False, progress=True):
                 rec = {"step": step, "epoch": images_seen / len(data), "time_s": round(elapsed, 1), **stats_d, **stats_g}
                 log.write(json.dumps(rec) + "\n")
                 log.flush()
-                if progress:
-                    done = images_seen / total_images
-                    print(f"\r[{'#' * int(30 * done):<30}] {100 * done:5.1f}% step {step} epoch {rec['epoch']:.2f} "
-                          f"d {stats_d['d_adv']:.3f} g {stats_g['g_adv']:.3f} aux {stats_g['g_aux']:.3f} "
-                          f"ms {stats_g['g_ms']:.3f}" + (f" rec {stats_g['g_rec']:.3f} kl {stats_g['g_kl']:.1f}" if 'g_rec' in stats_g else "")
-                          + (f" lat {stats_g['g_latent']:.3f}" if 'g_latent' in stats_g else "")
-                          + (f" redraw {stats_g['g_redraw']:.3f}" if 'g_redraw' in stats_g else "")
-                          + (f" factors D {stats_d.get('d_factor_acc', 0):.2f} G {stats_g['g_factor_acc']:.2f}" if 'g_factor_acc' in stats_g else ""),
-                          end="", file=sys.stderr, flush=True)
+            if progress and meter.due(step):
+                print(meter.line(step, images_seen, stats_d, stats_g), end=meter.end, file=sys.stderr, flush=True)
             if images_seen >= next_grid:
                 next_grid += grid_every
                 with torch.no_grad():
@@ -444,7 +471,10 @@ def main(argv=None):
     p.add_argument("--lr-d", type=float, default=TrainConfig.lr_d, help="D's learning rate; on --resume it replaces the saved one")
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--limit", type=int, default=0)
-    p.add_argument("--resume", action="store_true", help="continue from OUT/ckpt.pt")
+    p.add_argument("--resume", action="store_true", help="continue from OUT/ckpt.pt (an error where there is none)")
+    p.add_argument("--force", action="store_true", help="start again in an OUT that holds a run, deleting its checkpoint, samples and log")
+    p.add_argument("--steps", type=int, default=0, help="stop after this many steps in all (0: --epochs and --max-minutes decide)")
+    p.add_argument("--fit", default="crop", choices=["crop", "pad"], help="non-square images: crop their centre, or pad them with white")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="auto: cuda when PyTorch sees a GPU")
     p.add_argument("--mode-seeking", type=float, default=LossConfig.mode_seeking, help="weight of the mode-seeking term")
     p.add_argument("--aux-g", type=float, default=LossConfig.aux_weight_g, help="weight of D's tag head in G's loss")
@@ -489,11 +519,13 @@ def main(argv=None):
     p.add_argument("--g-channels", type=channel_list, help="generator widths from 4x4 up, e.g. 384,192,96,48,24 (default 256,128,64,32,16)")
     p.add_argument("--d-channels", type=channel_list, help="discriminator widths, e.g. 48,96,192,384 (default 32,64,128,256)")
     a = p.parse_args(argv)
+    if a.steps < 0:
+        p.error("--steps: a number of steps, or 0 for none")
     if a.keep_every < 0:
         p.error("--keep-every: a number of steps, or 0 for none")
     cfg = TrainConfig(data=a.data, out=a.out, image_size=a.size, max_tags=a.max_tags, batch=a.batch,
                       epochs=a.epochs, max_minutes=a.max_minutes, seed=a.seed, lr_g=a.lr_g, lr_d=a.lr_d, threads=a.threads, limit=a.limit, device=a.device,
-                      init_from=a.init_from, d_warmup=a.d_warmup, code_layer=a.code_layer, factor_coach=a.factor_coach, init_d_from=a.init_d_from, factor_rec=a.factor_rec, bf16=a.bf16, samples_per_epoch=a.samples_per_epoch, log_every=a.log_every, keep_every=a.keep_every,
+                      init_from=a.init_from, d_warmup=a.d_warmup, code_layer=a.code_layer, factor_coach=a.factor_coach, init_d_from=a.init_d_from, factor_rec=a.factor_rec, bf16=a.bf16, fit=a.fit, max_steps=a.steps, samples_per_epoch=a.samples_per_epoch, log_every=a.log_every, keep_every=a.keep_every,
                       loss=LossConfig(mode_seeking=a.mode_seeking, aux_weight_g=a.aux_g, aux_weight_d=a.aux_d, aux_balanced=a.aux_balanced,
                                       rec_weight=a.rec, kl_weight=a.kl, latent_weight=a.latent_reg,
                                       factor_weight_d=a.factor_d, factor_weight_g=a.factor_g, redraw_weight=a.redraw,
@@ -508,8 +540,8 @@ def main(argv=None):
     if len(cfg.net.g_channels) != blocks:
         p.error(f"--g-channels needs {blocks} widths at {a.size} px (4x4 and each doubling)")
     try:
-        train(cfg, resume=a.resume)
-    except (DataError, DeviceError) as e:
+        train(cfg, resume=a.resume, force=a.force)
+    except (DataError, DeviceError, RunFolderError) as e:
         print(f"error: {e}", file=sys.stderr)
         sys.exit(2)
 
