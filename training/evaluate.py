@@ -366,11 +366,13 @@ def crispness_only(a):
     needs no judge (a fresh machine has none until one is trained)."""
     card = json.loads((Path(a.model) / "card.json").read_text(encoding="utf-8"))
     vocab = model_vocab(a.model)
-    plan_rows = json.loads(Path(a.plan).read_text())["rows"]
+    plan_json = json.loads(Path(a.plan).read_text())
+    plan_rows = plan_json["rows"]
     gen = drawn_images(plan_rows, a.generated, card["imageSize"])
     sample = np.array([r["kind"] == "sample" for r in plan_rows])
     real = TaggedImages(a.real, card["imageSize"], vocab=vocab, limit=int(sample.sum())).images.permute(0, 2, 3, 1).numpy()
-    metrics = {"crispness": {"generated": crispness(gen[sample]), "renders": crispness(real)}}
+    metrics = {"images": {"sample": int(sample.sum()), "seedOffset": plan_json.get("seedOffset", 0)},
+               "crispness": {"generated": crispness(gen[sample]), "renders": crispness(real)}}
     Path(a.out).write_text(json.dumps(metrics, indent=1))
     print(json.dumps(metrics))
 

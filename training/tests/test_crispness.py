@@ -39,3 +39,29 @@ class CrispnessTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class MeanOfDrawsTest(unittest.TestCase):
+    def test_GIVEN_three_draws_THEN_each_figure_is_their_mean_with_each_draw_beside_it_and_the_bar_reads_the_means(self):
+        import json
+        import tempfile
+        from argparse import Namespace
+        from pathlib import Path
+
+        from training.evaluate import mean_of_draws
+
+        with tempfile.TemporaryDirectory() as tmp:
+            files = []
+            for k, (top, need) in enumerate([(0.95, 4.0), (0.91, 6.0), (0.83, 9.0)]):
+                f = Path(tmp) / f"m{k}.json"
+                f.write_text(json.dumps({"images": {"seedOffset": k * 1_000_000},
+                                         "crispness": {"generated": {"top8Coverage": top, "coloursFor90": need},
+                                                       "renders": {"top8Coverage": 0.93, "coloursFor90": 3.0}}}))
+                files.append(str(f))
+            out = Path(tmp) / "mean.json"
+            mean_of_draws(Namespace(metrics=files, out=str(out), model=tmp, no_card=True))
+            got = json.loads(out.read_text())
+        self.assertEqual(got["seedOffsets"], [0, 1_000_000, 2_000_000])
+        self.assertEqual(got["figures"]["crispTop8"], {"mean": 0.8967, "draws": [0.95, 0.91, 0.83]})
+        # The best draw alone would pass; the mean does not: no choosing on one draw.
+        self.assertEqual(got["barV3"], {"crispTop8>=0.90": False, "crispColoursFor90<=6": True})
