@@ -52,7 +52,7 @@ class MeanOfDrawsTest(unittest.TestCase):
 
         with tempfile.TemporaryDirectory() as tmp:
             files = []
-            for k, (top, need) in enumerate([(0.95, 4.0), (0.91, 6.0), (0.83, 9.0)]):
+            for k, (top, need) in enumerate([(0.95, 4.0), (0.91, 5.0), (0.83, 9.0)]):
                 f = Path(tmp) / f"m{k}.json"
                 f.write_text(json.dumps({"images": {"seedOffset": k * 1_000_000},
                                          "crispness": {"generated": {"top8Coverage": top, "coloursFor90": need},
