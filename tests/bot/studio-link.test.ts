@@ -68,7 +68,10 @@ describe('"Open in studio" on replies, end to end', () => {
     const show = await w.loop.sendCommand({ name: 'favorite', subcommand: 'show', options: { slot: 2 } }).finalMessage();
     expect(links(show)).toEqual([['Open in studio', `${BASE}#g=${code}`]]);
     const morph = await w.loop.sendCommand({ name: 'morph', options: { slot: 2, to: 'open_mouth', steps: 3 } }).finalMessage();
-    expect(links(morph)).toEqual([['Open in studio', `${BASE}#g=${code}`]]);
+    // A morph's link opens her last frame (its code is the reply's: issue 30, item 10), not the favourite.
+    const lastFrame = /`([A-Za-z0-9_-]{20,})`/.exec(morph.content)![1]!;
+    expect(lastFrame).not.toBe(code);
+    expect(links(morph)).toEqual([['Open in studio', `${BASE}#g=${lastFrame}`]]);
     const blend = await w.loop.sendCommand({ name: 'blend', options: { slots: '2 1', steps: 3 } }).finalMessage();
     expect(links(blend)).toEqual([['Open in studio', `${BASE}#g=${code}`]]);
     await bot.stop();
