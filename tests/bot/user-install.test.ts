@@ -97,7 +97,7 @@ describe('user install: the bot answers through the interaction alone', () => {
           .sendCommand({ name: 'favorite', subcommand, options, user: carol, ...context })
           .finalMessage({ where: (m) => m.attachments.length > 0 || m.content !== '' });
       expect((await fav('add', { code: await codeOfTile(drawn, 1), name: 'Ami' })).content).toMatch(/favourite, #1 “Ami”/);
-      expect((await fav('add', { code: await codeOfTile(drawn, 2) })).content).toMatch(/favourite #1/);
+      expect((await fav('add', { code: await codeOfTile(drawn, 2) })).content).toMatch(/favourite, #1/);
       const list = await fav('list');
       expect(list.ephemeral).toBe(true);
       expect(list.embeds[0]!.title).toMatch(/Your favourites \(2\/7\)/);
