@@ -26,11 +26,16 @@ const program = new Command('make-dataset')
   .option('--size <px>', 'image size in pixels', positiveInt, 64)
   .option('--seed <n>', 'dataset seed', positiveInt, 1)
   .option('--workers <n>', 'render threads', positiveInt, availableParallelism())
-  .option('--look <look>', `which variants to draw: ${FACE_LOOKS.join(' or ')} (girls: those that read as girls)`, (v: string) => {
-    if (!(FACE_LOOKS as readonly string[]).includes(v)) throw new InvalidArgumentError(`must be ${FACE_LOOKS.join(' or ')}`);
-    return v;
-  }, 'all')
-  .option('--masks', 'also write masks/: each face\'s exact part labels (for layered generators)')
+  .option(
+    '--look <look>',
+    `which variants to draw: ${FACE_LOOKS.join(' or ')} (girls: those that read as girls)`,
+    (v: string) => {
+      if (!(FACE_LOOKS as readonly string[]).includes(v)) throw new InvalidArgumentError(`must be ${FACE_LOOKS.join(' or ')}`);
+      return v;
+    },
+    'all',
+  )
+  .option('--masks', "also write masks/: each face's exact part labels (for layered generators)")
   .parse();
 const opts = program.opts<{ out: string; count: number; size: number; seed: number; workers: number; look: FaceLook; masks?: boolean }>();
 

@@ -121,7 +121,11 @@ export class InteractionRouter {
     if (interaction.isContextMenuCommand()) {
       const command = this.byKey.get(keyOf(interaction.commandType, interaction.commandName));
       if (!command || !isContextMenu(command)) return undefined;
-      return { name: `[${interaction.commandName}]`, preconditions: command.preconditions?.execute, run: (ctx) => command.executeContextMenu(interaction, ctx) };
+      return {
+        name: `[${interaction.commandName}]`,
+        preconditions: command.preconditions?.execute,
+        run: (ctx) => command.executeContextMenu(interaction, ctx),
+      };
     }
     if (interaction.isAutocomplete()) {
       const command = this.byKey.get(keyOf(1, interaction.commandName));

@@ -72,7 +72,13 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const steps = interaction.options.getInteger('steps') ?? undefined;
   const keep = interaction.options.getBoolean('keep') ?? true;
   await replyAfterWork(interaction, async () => {
-    const r = await morph(ctx.core(interaction.attachmentSizeLimit, interaction.user.id), { girl, ...(from ? { from } : { fromText: fromText ?? '' }), to, steps, keep });
+    const r = await morph(ctx.core(interaction.attachmentSizeLimit, interaction.user.id), {
+      girl,
+      ...(from ? { from } : { fromText: fromText ?? '' }),
+      to,
+      steps,
+      keep,
+    });
     // Only a morph that was drawn moves the chain on, and only from where it started: another
     // morph of her drawn at the same time (here or in another shard) may have ended first.
     const moved = await ctx.morphs.setLastTarget(user, fav.id, weightsOf(model.vocabulary, r.to), last);

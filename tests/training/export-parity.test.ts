@@ -37,7 +37,12 @@ describe.skipIf(!torchReady)('export parity: PyTorch generator vs its tfjs and O
     { name: '128px', dir: '128px', args: ['--size', '128'], size: 128 },
     { name: '128px two-stage (64 px generator + 2x stage)', dir: '128px-2s', args: ['--two-stage'], size: 128 },
     { name: '64px (with a code layer)', dir: '64px-codes', args: ['--size', '64', '--code-layer'], size: 64 },
-    { name: '128px layered (masks, palette, softmax composite; model v3)', dir: '128px-layered', args: ['--size', '128', '--code-layer', '--layered'], size: 128 },
+    {
+      name: '128px layered (masks, palette, softmax composite; model v3)',
+      dir: '128px-layered',
+      args: ['--size', '128', '--code-layer', '--layered'],
+      size: 128,
+    },
   ];
   for (const c of cases) {
     it(`GIVEN a random ${c.name} generator exported with float16 weights THEN tfjs and ONNX Runtime match torch within 1e-3 and draw the same bytes`, async () => {
