@@ -66,7 +66,7 @@ describe('gifts: /favorite give', () => {
     expect(message.attachments[0]!.data.subarray(0, 8)).toEqual(PNG_SIGNATURE);
     expect(customIds(message)).toEqual([expect.stringMatching(/^favorite:gift-accept:\d+$/), expect.stringMatching(/^favorite:gift-decline:\d+$/)]);
     const told = await rec.finalMessage({ where: (m) => m.ephemeral });
-    expect(told.content).toMatch(/favourite #1 “\\\*\\\*Rin\\\*\\\* @everyone” is offered to <@\d+>.*Gifts waiting for an answer: 1\/3/s);
+    expect(told.content).toMatch(/favourite #1 “\\\*\\\*Rin\\\*\\\* \\@everyone” is offered to <@\d+>.*Gifts waiting for an answer: 1\/3/s);
 
     // Someone else's click is refused privately and changes nothing.
     const carol = makeUser('carol');
@@ -91,7 +91,7 @@ describe('gifts: /favorite give', () => {
     expect(updated.components).toEqual([]);
     expect(yes.events[0]!.payload?.data?.allowed_mentions).toEqual({ parse: [] }); // an edit pings nobody anyway
     const ping = (await yes.waitFor((e) => e.kind === 'followup')).message!;
-    expect(ping.content).toBe(`🎁 <@${alice.id}>: <@${bob.id}> accepted your gift “\\*\\*Rin\\*\\* @everyone”.`);
+    expect(ping.content).toBe(`🎁 <@${alice.id}>: <@${bob.id}> accepted your gift “\\*\\*Rin\\*\\* \\@everyone”.`);
     expect(ping.pinged).toEqual([alice.id]);
     expect((await bot.ctx.favourites.list(bob.id)).map((f) => f.name)).toEqual(['**Rin** @everyone']);
     expect(await bot.ctx.favourites.count(alice.id)).toBe(1);
@@ -103,7 +103,7 @@ describe('gifts: /favorite give', () => {
     const name = '[x](https://e.vil) <@42> \u202eab'; // ≤ 32 characters
     await keep(wes, name);
     const { message } = await offer(wes, xia);
-    expect(message.content).toContain('“\\[x](https://e.vil) \\<@42> ab”');
+    expect(message.content).toContain('“\\[x\\](https\\://e.vil) \\<\\@42> ab”'); // userText: as typed, never a link or a mention
     expect(message.content).not.toContain('\u202e');
     expect(message.pinged).toEqual([xia.id]);
     await click(message, 'accept', xia).finalMessage();

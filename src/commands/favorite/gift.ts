@@ -30,9 +30,8 @@ import { generate } from '../../core/generate.ts';
 import { shareCodeOf } from '../../core/girl.ts';
 import { translator, type Translate } from '../../i18n/index.ts';
 import type { GiftOffer, OfferResult } from '../../store/index.ts';
-import { favouriteGirl, loadFavourite } from '../shared/favourites.ts';
+import { favouriteGirl, loadFavourite, quotedName } from '../shared/favourites.ts';
 import { tagsText } from '../shared/tag-names.ts';
-import { quotedForOthers } from '../shared/user-text.ts';
 
 const ACCEPT = 'gift-accept';
 const DECLINE = 'gift-decline';
@@ -85,7 +84,7 @@ export async function give(interaction: ChatInputCommandInteraction, ctx: BotCon
     const content = tr('gift.offer', {
       receiver: userMention(to.id),
       giver: userMention(giver),
-      name: quotedForOthers(fav.name),
+      name: quotedName(fav),
       tags: tagsText(vocab, girl.tags, tr),
       expires: when(offer.expiresAt),
     });
@@ -108,7 +107,7 @@ export async function give(interaction: ChatInputCommandInteraction, ctx: BotCon
     await interaction.editReply({
       content: tr('gift.offered', {
         slot: fav.index,
-        name: quotedForOthers(fav.name),
+        name: quotedName(fav),
         receiver: userMention(to.id),
         until: at(offer.expiresAt),
         pending: waiting,
@@ -160,7 +159,7 @@ export const giftComponents: Record<string, ComponentHandler> = {
     const result = await ctx.gifts.accept(interaction.user.id, offerIdOf(arg));
     if (result.ok) {
       const count = await ctx.favourites.count(interaction.user.id);
-      const name = quotedForOthers(result.offer.name);
+      const name = quotedName(result.offer);
       await interaction.update({
         content: tr('gift.accepted', { ...sides(result.offer), slot: result.favourite.index, name, count, limit: ctx.favourites.limit }),
         components: [],
@@ -184,7 +183,7 @@ export const giftComponents: Record<string, ComponentHandler> = {
         return void (await tell(interaction, tr('gift.full', { limit: result.limit, expires: when(result.offer.expiresAt) })));
       case 'duplicate':
         return void (await interaction.update({
-          content: tr('gift.duplicate', { ...sides(result.offer), slot: result.favourite.index, name: quotedForOthers(result.favourite.name) }),
+          content: tr('gift.duplicate', { ...sides(result.offer), slot: result.favourite.index, name: quotedName(result.favourite) }),
           components: [],
         }));
     }
