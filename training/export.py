@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from training.layered import LayeredConfig, LayeredGenerator
+from training.layered import LayeredConfig, LayeredGenerator, Scaled
 from training.networks import Generator, NetConfig, TwoStageGenerator, Upscaler, UpscalerConfig
 from training.code_layer import data_code_thresholds
 from training.snap_codes import snap_codes
@@ -180,17 +180,6 @@ def git_revision():
         return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
-
-
-class Scaled(torch.nn.Module):
-    """A layered generator drawing at `scale` times its size (its logits upsampled first)."""
-
-    def __init__(self, G, scale):
-        super().__init__()
-        self.G, self.scale = G, scale
-
-    def forward(self, z, tags):
-        return self.G(z, tags, scale=self.scale)
 
 
 def write_model(G, vocab, out_dir, model_id, card_extra=None, float16=True, scale=1):

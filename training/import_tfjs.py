@@ -12,6 +12,7 @@ import numpy as np
 import torch
 
 from training.networks import Generator, NetConfig, TwoStageGenerator, Upscaler, UpscalerConfig
+from training.layered import LayeredConfig, LayeredGenerator, Scaled
 
 
 def read_weights(model_dir):
@@ -37,6 +38,8 @@ def load_tfjs_model(model_dir):
     model_dir = Path(model_dir)
     card = json.loads((model_dir / "card.json").read_text())
     G, _ = load_tfjs_generator(model_dir)
+    if card.get("head") == "layered" and card["imageSize"] != G.cfg.image_size:
+        return Scaled(G, card["imageSize"] // G.cfg.image_size).eval(), card  # a --scale sibling
     if "upscaler" not in card:
         return G, card
     return TwoStageGenerator(G, load_tfjs_upscaler(model_dir)).eval(), card
@@ -62,10 +65,15 @@ def load_tfjs_generator(model_dir):
     vocab = json.loads((model_dir / "tags.json").read_text(encoding="utf-8"))["tags"]
     w = read_weights(model_dir)
     net = card.get("training", {}).get("net")
-    cfg = NetConfig(**net) if net else NetConfig(num_tags=card["numTags"], z_dim=card["zDim"], image_size=card["imageSize"])
-    # A two-stage model's card names its base resolution; the generator is the 64 px stage.
-    cfg.image_size = card.get("baseImageSize", cfg.image_size)
-    G = Generator(cfg)
+    layered = card.get("head") == "layered"
+    if layered:  # training/layered.py: its net config is the one it trained with (its own image size)
+        G = LayeredGenerator(LayeredConfig(**net))
+    else:
+        cfg = NetConfig(**net) if net else NetConfig(num_tags=card["numTags"], z_dim=card["zDim"], image_size=card["imageSize"])
+        # A two-stage model's card names its base resolution; the generator is the 64 px stage.
+        cfg.image_size = card.get("baseImageSize", cfg.image_size)
+        G = Generator(cfg)
+    cfg = G.cfg
 
     def t(a):
         return torch.from_numpy(np.ascontiguousarray(a))
@@ -92,4 +100,7 @@ def load_tfjs_generator(model_dir):
         bn(block.bn, f"bn{i}")
         conv(block.skip, f"skip{i}")
     conv(G.out, "out")
+    if layered:
+        for name, m in (("palette_fc", G.palette_fc), ("palette_out", G.palette_out)):
+            m.weight.data, m.bias.data = t(w[f"{name}/kernel"].T), t(w[f"{name}/bias"])
     return G.eval(), vocab

@@ -99,6 +99,18 @@ class LayeredGenerator(Generator):
         return self.composite(self.logits_at(logits, scale), palette)
 
 
+class Scaled(nn.Module):
+    """A layered generator drawing at `scale` times its size (its logits upsampled first): what
+    a model folder exported with --scale serves."""
+
+    def __init__(self, G, scale):
+        super().__init__()
+        self.G, self.scale = G, scale
+
+    def forward(self, z, tags):
+        return self.G(z, tags, scale=self.scale)
+
+
 def grouped_log_probs(logits):
     """Log-probabilities of the PART_LAYERS labels: the two background layers count as one."""
     logp = torch.log_softmax(logits, dim=1)

@@ -98,6 +98,16 @@ class LayeredTrainerTests(unittest.TestCase):
             self.assertLessEqual((model / "training-state.pt").stat().st_size, 8 * 1024 * 1024)
             self.assertEqual(card["trainingState"]["step"], 2)
             self.assertFalse((big / "training-state.pt").exists())
+            # Both folders read back into PyTorch (bench, snapping, fine-tunes) draw what the run's EMA draws.
+            from training.export import load_run_generator
+            from training.export_onnx import round_through_float16
+            from training.import_tfjs import load_tfjs_model
+            G = round_through_float16(load_run_generator(run)[0])
+            z, tags = torch.randn(2, 100), torch.rand(2, card["numTags"])
+            for folder, scale in ((model, 1), (big, 2)):
+                back, _ = load_tfjs_model(folder)
+                with torch.no_grad():
+                    self.assertLess((back(z, tags) - G(z, tags, scale=scale)).abs().max().item(), 1e-3)
             # The run folder is gone (a fresh machine): training goes on from the model folder's state.
             layered_main(common + ["--out", str(Path(tmp) / "run2"), "--steps", "3", "--init-from", str(model)])
             self.assertEqual(torch.load(Path(tmp) / "run2" / "ckpt.pt")["step"], 3)
