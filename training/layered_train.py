@@ -34,7 +34,7 @@ from training.plots import to_uint8
 from training.redraw_pretrain import coded_data
 from training.run_history import open_run, run_history
 from training.stop_signal import StopOnSignal
-from training.train import DeviceError, pick_device, save_checkpoint
+from training.train import DeviceError, pick_device, save_checkpoint, update_ema
 
 # One colour per part label, to look at masks.
 MASK_COLOURS = np.array([[0, 0, 255], [0, 255, 0], [255, 0, 0], [255, 255, 0], [255, 0, 255], [0, 255, 255],
@@ -168,11 +168,7 @@ def train(a):
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
-            with torch.no_grad():
-                for pe, p in zip(G_ema.parameters(), G.parameters()):
-                    pe.lerp_(p, 1 - a.ema)
-                for be, b in zip(G_ema.buffers(), G.buffers()):
-                    be.copy_(b)
+            update_ema(G_ema, G, a.ema)
             step += 1
             if step % a.log_every == 0:
                 elapsed = time.time() - started
@@ -185,7 +181,7 @@ def train(a):
                 log.write(json.dumps(rec) + "\n")
                 log.flush()
                 print(json.dumps(rec), file=sys.stderr, flush=True)
-    if held:
+    if held and step % a.eval_every:  # the last step's figures, unless just measured
         log.write(json.dumps({"step": step, "time_s": round(time.time() - started, 1), **evaluate()}) + "\n")
     save_checkpoint(ckpt_path, snapshot())
     log.close()

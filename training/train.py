@@ -111,6 +111,15 @@ def sample_tag_sets(vocab, count=8):
     return sets
 
 
+def update_ema(G_ema, G, decay):
+    """One step of the generator's moving average; buffers (BatchNorm statistics) are copied."""
+    with torch.no_grad():
+        for pe, p in zip(G_ema.parameters(), G.parameters()):
+            pe.lerp_(p, 1 - decay)
+        for be, b in zip(G_ema.buffers(), G.buffers()):
+            be.copy_(b)
+
+
 def save_checkpoint(path, state):
     tmp = path.with_suffix(".tmp")
     torch.save(state, tmp)
@@ -409,11 +418,7 @@ def _train(cfg: TrainConfig, device, resume, progress):
                 # Also in a run started from a shipped model: keeping that model's long window
                 # instead (decay 0.999 from step 1) measured no better after 1.5 epochs (FD 12.35
                 # against 11.46, spread 0.751 against 0.780; docs/training.md, session 10).
-                decay = min(cfg.ema, (1 + step) / (10 + step))
-                for pe, p in zip(G_ema.parameters(), G.parameters()):
-                    pe.lerp_(p, 1 - decay)
-                for be, b in zip(G_ema.buffers(), G.buffers()):
-                    be.copy_(b)
+                update_ema(G_ema, G, min(cfg.ema, (1 + step) / (10 + step)))
             step += 1
             images_seen += cfg.batch
 
