@@ -26,12 +26,12 @@ export interface WorkOptions {
 }
 
 /**
- * Starts `work`, then defers and edits in its reply. The drawing rate limit is not this
- * helper's business: commands declare it (Command.preconditions) and the router checks it,
- * counting the use only when this helper has deferred (drawing started).
+ * Starts `work` and lets one turn pass: a refusal it finds at once (bad input, a missing
+ * favourite) is thrown here, so it can be answered privately before anything is deferred.
+ * The work itself goes on in `pending` (wrapped: awaiting a bare promise would wait for it).
  */
-export async function replyAfterWork(interaction: RepliableInteraction, work: () => Promise<Reply>, opts: WorkOptions = {}): Promise<void> {
-  let pending: Promise<Reply>;
+export async function startWork<T>(work: () => Promise<T>): Promise<{ pending: Promise<T> }> {
+  let pending: Promise<T>;
   try {
     pending = work();
   } catch (e) {
@@ -43,6 +43,16 @@ export async function replyAfterWork(interaction: RepliableInteraction, work: ()
   });
   await new Promise<void>((resolve) => setImmediate(resolve));
   if (failed) throw failed.error;
+  return { pending };
+}
+
+/**
+ * Starts `work`, then defers and edits in its reply. The drawing rate limit is not this
+ * helper's business: commands declare it (Command.preconditions) and the router checks it,
+ * counting the use only when this helper has deferred (drawing started).
+ */
+export async function replyAfterWork(interaction: RepliableInteraction, work: () => Promise<Reply>, opts: WorkOptions = {}): Promise<void> {
+  const { pending } = await startWork(work);
   await interaction.deferReply(opts.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
   const reply = await pending;
   await interaction.editReply({ ...reply, ...(reply.content !== undefined ? { content: clip(reply.content) } : {}) });

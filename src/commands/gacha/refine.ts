@@ -17,7 +17,7 @@ import type { ComponentInteraction } from '../../bot/command.ts';
 import type { BotContext } from '../../bot/context.ts';
 import { customId } from '../../bot/custom-id.ts';
 import { Refusal } from '../../bot/refusal.ts';
-import { clip, filesOf, replyAfterWork, type Reply } from '../../bot/respond.ts';
+import { clip, filesOf, replyAfterWork, startWork, type Reply } from '../../bot/respond.ts';
 import { generate } from '../../core/generate.ts';
 import { shareCodeOf, type Girl } from '../../core/girl.ts';
 import { REFINE_ROUNDS, REFINE_TILES, refine } from '../../core/refine.ts';
@@ -100,18 +100,7 @@ async function finalMessage(interaction: ComponentInteraction, ctx: BotContext, 
  * longer than Discord's 3 s) and edited in.
  */
 async function updateAfterWork(interaction: MessageComponentInteraction, work: () => Promise<Reply>): Promise<void> {
-  let pending: Promise<Reply>;
-  try {
-    pending = work();
-  } catch (e) {
-    pending = Promise.reject(e);
-  }
-  let failed: { error: unknown } | undefined;
-  pending.catch((error: unknown) => {
-    failed = { error };
-  });
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  if (failed) throw failed.error;
+  const { pending } = await startWork(work);
   await interaction.deferUpdate();
   const reply = await pending;
   await interaction.editReply({ ...reply, content: clip(reply.content ?? ''), attachments: [] });
