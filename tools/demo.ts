@@ -39,7 +39,7 @@ await run(TOOL, opened, async () => {
   lines.push(`${await save(opts.out, 'demo-morph.webp', m.attachments[1]!)}  the same morph, animated`);
 
   const b = await blend(ctx, { girls: [g.girls[0]!, g.girls[1]!], steps: 7, labels: ['#1', '#2'] });
-  lines.push(`${await save(opts.out, 'demo-blend.png', b.attachments[0]!)}  blend of girls #1 and #2 (z slerp, 7 steps, tags of #1)`);
+  lines.push(`${await save(opts.out, 'demo-blend.png', b.attachments[0]!)}  blend of girls #1 and #2 (7 steps, each end as she is: z and tags blend together)`);
 
   process.stdout.write(`model "${model.id}" (${model.name}), ${model.imageSize} px\n`);
   for (const l of lines) process.stdout.write(`wrote ${l}\n`);
