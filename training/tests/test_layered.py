@@ -9,7 +9,7 @@ import torch
 from PIL import Image
 
 from training.layered import LAYERS, PART_LAYERS, LayeredConfig, LayeredGenerator, grouped_log_probs, upsample2x_legacy
-from training.layered_train import main as layered_main
+from training.layered_train import decayed_lr, main as layered_main
 from training.tests.test_trainer import make_dataset, write_codes
 
 
@@ -111,6 +111,26 @@ class LayeredTrainerTests(unittest.TestCase):
             # The run folder is gone (a fresh machine): training goes on from the model folder's state.
             layered_main(common + ["--out", str(Path(tmp) / "run2"), "--steps", "3", "--init-from", str(model)])
             self.assertEqual(torch.load(Path(tmp) / "run2" / "ckpt.pt")["step"], 3)
+
+    def test_GIVEN_lr_final_THEN_the_rate_falls_by_a_cosine_over_the_resumed_stretch(self):
+        self.assertEqual(decayed_lr(1e-3, 0.0, 0.7), 1e-3)  # no decay asked
+        self.assertAlmostEqual(decayed_lr(1e-3, 1e-4, 0.0), 1e-3)
+        self.assertAlmostEqual(decayed_lr(1e-3, 1e-4, 0.5), 5.5e-4)
+        self.assertAlmostEqual(decayed_lr(1e-3, 1e-4, 2.0), 1e-4)  # past the end it stays at the floor
+        with tempfile.TemporaryDirectory() as tmp:
+            data, run = Path(tmp) / "data", Path(tmp) / "run"
+            make_dataset(data)
+            write_codes(data)
+            write_masks(data)
+            args = ["--data", str(data), "--out", str(run), "--size", "64", "--g-channels", "16,16,8,8,8",
+                    "--batch", "4", "--log-every", "1", "--eval-every", "2", "--threads", "1"]
+            layered_main(args + ["--steps", "2"])
+            layered_main(args + ["--steps", "6", "--resume", "--lr-final", "1e-4"])
+            rates = [rec["lr"] for rec in map(json.loads, (run / "log.jsonl").read_text().splitlines()) if "lr" in rec]
+            self.assertEqual(rates[:2], [1e-3, 1e-3])  # the first stretch kept its constant rate
+            self.assertEqual(rates[2], 1e-3)  # the resumed stretch starts at --lr …
+            self.assertTrue(all(a > b for a, b in zip(rates[2:], rates[3:])))  # … and falls every step
+            self.assertLess(rates[-1], 3e-4)
 
     def test_GIVEN_no_masks_THEN_a_clear_error(self):
         with tempfile.TemporaryDirectory() as tmp:
