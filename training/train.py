@@ -25,7 +25,7 @@ from training.factor_codes import FactorCoach, FactorCodes
 from training.focus_map import data_focus_weights
 from training.export import generator_source
 from training.loss import LossConfig, d_loss, g_loss, latent_regression_loss, positive_weights, reconstruction_loss, redraw_loss
-from training.networks import Discriminator, Encoder, Generator, NetConfig, widen_generator, with_code_layer
+from training.networks import Discriminator, Encoder, Generator, NetConfig, retag_generator, widen_generator, with_code_layer
 from training.plots import save_loss_plot, save_sample_grid
 from training.run_folder import RunFolderError, claim_run_folder, removed_on_failure
 from training.run_history import open_run, run_history
@@ -79,17 +79,23 @@ class TrainConfig:
     loss: LossConfig = field(default_factory=LossConfig)
 
 
+LORELEI_EXTRAS = [["smile"], ["long_hair", "glasses"], ["twintails", "open_mouth"], ["closed_eyes", "smile"],
+                  ["dark_skin"], ["hair_flower"], ["ponytail", "frown"], ["sunglasses"]]
+
+
 def sample_tag_sets(vocab, count=8):
-    """Fixed tag sets for the sample grid: one hair colour each, plus a varied style. A vocabulary
-    without lorelei's hair colours (one's own art) gets one tag of every exclusive set per row,
-    each set's tags in turn, as the gacha fills them."""
+    """Fixed tag sets for the sample grid: for lorelei's vocabulary one hair colour each, plus a
+    varied style. Any other vocabulary with exclusive sets (one's own art, the adventurer renders,
+    which have hair colours too) gets one tag of every exclusive set per row, each set's tags in
+    turn, as the gacha fills them."""
     names = [v["name"] for v in vocab]
     hair = [n for n in names if n.endswith("_hair") and vocab[names.index(n)].get("group") == "hair_color"]
     sets = {}
     for v in vocab:
         if v.get("exclusive"):
             sets.setdefault(v["exclusive"], []).append(v["name"])
-    if not hair and sets:
+    lorelei = hair and all(t in names for extra in LORELEI_EXTRAS for t in extra)
+    if not lorelei and sets:
         rows = []
         for i in range(count):
             tags = [members[i % len(members)] for members in sets.values()]
@@ -97,11 +103,9 @@ def sample_tag_sets(vocab, count=8):
             vec[[names.index(t) for t in tags]] = 1.0
             rows.append((tags, vec))
         return rows
-    extras = [["smile"], ["long_hair", "glasses"], ["twintails", "open_mouth"], ["closed_eyes", "smile"],
-              ["dark_skin"], ["hair_flower"], ["ponytail", "frown"], ["sunglasses"]]
     sets = []
     for i in range(count):
-        tags = ([hair[i % len(hair)]] if hair else []) + [t for t in extras[i % len(extras)] if t in names]
+        tags = ([hair[i % len(hair)]] if hair else []) + [t for t in LORELEI_EXTRAS[i % len(LORELEI_EXTRAS)] if t in names]
         if not tags:
             tags = [names[i % len(names)]]
         vec = torch.zeros(len(names))
@@ -205,15 +209,22 @@ def factor_setup(cfg: TrainConfig, data, resumed_from, device):
 
 
 def generator_start(cfg: TrainConfig, data):
-    """The generator --init-from names (a shipped model folder, or a run folder such as a redraw
-    pretraining), checked against the data."""
+    """(G, Retagged) for --init-from (a shipped model folder, or a run folder such as a redraw
+    pretraining): its generator for this run's tags. Data with other tags keeps every weight but
+    the tag inputs, which are carried by name where both vocabularies have a tag and start at
+    zero for a new one (networks.retag_generator); another image size is refused."""
     try:
         warm, warm_vocab, _ = generator_source(cfg.init_from)
     except (OSError, KeyError, ValueError) as e:
         raise DataError(f"--init-from {cfg.init_from}: {e}") from None
-    if [v["name"] for v in warm_vocab] != [v["name"] for v in data.vocab] or warm.cfg.image_size != cfg.image_size:
-        raise DataError(f"--init-from {cfg.init_from}: its tags or size differ from this run's data")
-    return warm
+    if warm.cfg.image_size != cfg.image_size:
+        raise DataError(f"--init-from {cfg.init_from}: it draws {warm.cfg.image_size} px pictures and this run trains at "
+                        f"{cfg.image_size} px (--size {cfg.image_size}); a generator's size cannot change: start from "
+                        f"a {cfg.image_size} px model, or train at --size {warm.cfg.image_size}")
+    try:
+        return retag_generator(warm, warm_vocab, [v["name"] for v in data.vocab])
+    except ValueError as e:
+        raise DataError(f"--init-from {cfg.init_from}: {e}") from None
 
 
 def discriminator_start(cfg: TrainConfig, data):
@@ -259,7 +270,7 @@ def _train(cfg: TrainConfig, device, resume, progress):
     codes, coach = factor_setup(cfg, data, ckpt_path if ckpt else None, device)
     draws, focus = draw_setup(cfg, data, codes)
     focus = focus.to(device) if focus is not None else None
-    warm = generator_start(cfg, data) if cfg.init_from and not ckpt else None
+    warm, retagged = generator_start(cfg, data) if cfg.init_from and not ckpt else (None, None)
     if warm is not None and warm.cfg.code_thresholds:  # a generator's code layer stays with it
         cfg.net.code_thresholds, cfg.net.code_sharpness = warm.cfg.code_thresholds, warm.cfg.code_sharpness
     elif cfg.code_layer and not ckpt:
@@ -347,7 +358,7 @@ def _train(cfg: TrainConfig, device, resume, progress):
         return torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.bf16)
 
     if progress:
-        print(run_summary(cfg, data, device, resumed_at=step if ckpt else None, total_images=total_images),
+        print(run_summary(cfg, data, device, resumed_at=step if ckpt else None, total_images=total_images, retagged=retagged),
               file=sys.stderr, flush=True)
     meter = Progress(cfg, len(data), step, images_seen, total_images, started)
     with StopOnSignal() as stop:
