@@ -81,6 +81,8 @@ def run_summary(cfg, data, device, resumed_at=None, total_images=0, retagged=Non
         precision += " (this CPU has AVX-512 BF16: --bf16 may train up to 2× faster, docs/own-data.md)"
     if retagged is not None:
         lines.append(_start_line(cfg, retagged))
+    if getattr(cfg, "augment", ()):
+        lines.append(f"  augment   {', '.join(cfg.augment)}: every picture D sees, real and generated alike (no colour changes)")
     gpu = f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else ""
     lines.append(f"  device    {device.type}{gpu} · {torch.get_num_threads()} threads · {precision}")
     budget = [f"{cfg.epochs:g} epochs ({total_images:,} images)"] if cfg.epochs < 1e6 else []

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from training.augment import AUGMENTS, AugmentedD, parse_augment
 from training.dataset import DataError, TaggedImages
 from training.discriminator_file import DiscriminatorFileError, read_discriminator
 from training.code_layer import code_thresholds
@@ -75,6 +76,9 @@ class TrainConfig:
     bf16: bool = False
     fit: str = "crop"             # non-square images: "crop" their centre, or "pad" them with white
     max_steps: int = 0            # stop after this many steps in all (0: epochs and minutes decide)
+    # DiffAugment for small data (training/augment.py): "translation" and/or "cutout", applied
+    # alike to real and generated pictures before D; no colour augmentation. () = off.
+    augment: tuple = ()
     net: NetConfig = field(default_factory=NetConfig)
     loss: LossConfig = field(default_factory=LossConfig)
 
@@ -351,6 +355,8 @@ def _train(cfg: TrainConfig, device, resume, progress):
                 **({"E": E.state_dict(), "opt_e": opt_e.state_dict()} if E is not None else {})}
 
     pos_weight = positive_weights(data.tags).to(device) if cfg.loss.aux_balanced else None
+    # What the losses score with: D, or D behind --augment's augmentation (real and fake alike).
+    D_seen = AugmentedD(D, cfg.augment) if cfg.augment else D
     half = cfg.batch // 2
 
     def mixed():
@@ -375,7 +381,7 @@ def _train(cfg: TrainConfig, device, resume, progress):
                 fake = G(z, tags)
             d_codes = codes if cfg.net.factor_sizes else None
             with mixed():
-                loss_d, stats_d = d_loss(D, real, tags, fake, cfg.loss, pos_weight,
+                loss_d, stats_d = d_loss(D_seen, real, tags, fake, cfg.loss, pos_weight,
                                          d_codes, codes.real[idx].to(device) if d_codes else None)
             opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
@@ -394,17 +400,17 @@ def _train(cfg: TrainConfig, device, resume, progress):
             for p in D.parameters():
                 p.requires_grad_(False)
             with mixed():  # G's terms; the backward pass below runs outside autocast, as it should
-                loss_g, _, stats_g = g_loss(G, D, torch.randn(cfg.batch, cfg.net.z_dim).to(device), g_tags, cfg.loss,
+                loss_g, _, stats_g = g_loss(G, D_seen, torch.randn(cfg.batch, cfg.net.z_dim).to(device), g_tags, cfg.loss,
                                             pos_weight=pos_weight, codes=codes if cfg.loss.factor_weight_g > 0 else None, coach=coach)
                 if E is not None:  # half a batch of real faces redrawn from their codes
                     code = codes.encode(codes.real[idx[:half]], tags[:half]).to(device) if codes is not None and cfg.factor_rec else None
-                    loss_rec, stats_rec = reconstruction_loss(G, D, E, real[:half], tags[:half], cfg.loss, code)
+                    loss_rec, stats_rec = reconstruction_loss(G, D_seen, E, real[:half], tags[:half], cfg.loss, code)
                     loss_g = loss_g + loss_rec
                     stats_g.update(stats_rec)
                     opt_e.zero_grad(set_to_none=True)
                 if draws is not None:  # half a batch of real faces redrawn from the codes of all they show
                     code = torch.cat([codes.encode(codes.real[idx[:half]], tags[:half]), draws.encode(idx[:half])], dim=1)
-                    loss_redraw, stats_redraw = redraw_loss(G, D, real[:half], tags[:half], code.to(device), cfg.loss, focus)
+                    loss_redraw, stats_redraw = redraw_loss(G, D_seen, real[:half], tags[:half], code.to(device), cfg.loss, focus)
                     loss_g = loss_g + loss_redraw
                     stats_g.update(stats_redraw)
                 if E is not None and cfg.loss.latent_weight > 0:
@@ -473,6 +479,13 @@ def channel_list(text):
     return widths
 
 
+def augment_policy(text):
+    try:
+        return parse_augment(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description="Train the tag-conditioned GAN (GAN-INT-CLS).")
     p.add_argument("--data", required=True, help="folder with images/ and tags.csv")
@@ -491,6 +504,10 @@ def main(argv=None):
     p.add_argument("--force", action="store_true", help="start again in an OUT that holds a run, deleting its checkpoint, samples and log")
     p.add_argument("--steps", type=int, default=0, help="stop after this many steps in all (0: --epochs and --max-minutes decide)")
     p.add_argument("--fit", default="crop", choices=["crop", "pad"], help="non-square images: crop their centre, or pad them with white")
+    p.add_argument("--augment", type=augment_policy, default=(), metavar="|".join(AUGMENTS),
+                   help="differentiable augmentation of every picture D sees, real and generated alike, for small data: "
+                        "translation (by up to 1/8, white edges) and/or cutout, comma-separated (default: none; "
+                        "no colour augmentation, colours being tags)")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="auto: cuda when PyTorch sees a GPU")
     p.add_argument("--mode-seeking", type=float, default=LossConfig.mode_seeking, help="weight of the mode-seeking term")
     p.add_argument("--aux-g", type=float, default=LossConfig.aux_weight_g, help="weight of D's tag head in G's loss")
@@ -541,7 +558,7 @@ def main(argv=None):
         p.error("--keep-every: a number of steps, or 0 for none")
     cfg = TrainConfig(data=a.data, out=a.out, image_size=a.size, max_tags=a.max_tags, batch=a.batch,
                       epochs=a.epochs, max_minutes=a.max_minutes, seed=a.seed, lr_g=a.lr_g, lr_d=a.lr_d, threads=a.threads, limit=a.limit, device=a.device,
-                      init_from=a.init_from, d_warmup=a.d_warmup, code_layer=a.code_layer, factor_coach=a.factor_coach, init_d_from=a.init_d_from, factor_rec=a.factor_rec, bf16=a.bf16, fit=a.fit, max_steps=a.steps, samples_per_epoch=a.samples_per_epoch, log_every=a.log_every, keep_every=a.keep_every,
+                      init_from=a.init_from, d_warmup=a.d_warmup, code_layer=a.code_layer, factor_coach=a.factor_coach, init_d_from=a.init_d_from, factor_rec=a.factor_rec, bf16=a.bf16, fit=a.fit, augment=a.augment, max_steps=a.steps, samples_per_epoch=a.samples_per_epoch, log_every=a.log_every, keep_every=a.keep_every,
                       loss=LossConfig(mode_seeking=a.mode_seeking, aux_weight_g=a.aux_g, aux_weight_d=a.aux_d, aux_balanced=a.aux_balanced,
                                       rec_weight=a.rec, kl_weight=a.kl, latent_weight=a.latent_reg,
                                       factor_weight_d=a.factor_d, factor_weight_g=a.factor_g, redraw_weight=a.redraw,
