@@ -523,7 +523,8 @@ def main(argv=None):
     p.add_argument("--factor-coach", default="",
                    help="a frozen factor classifier (training.classifier --factors-only, trained on other renders than the "
                         "evaluation's judges) that reads G's faces for --factor-g instead of D's factor head")
-    p.add_argument("--init-from", default="", help="start G from a shipped model folder (e.g. models/default) or a run folder's EMA generator")
+    p.add_argument("--init-from", default="", help="start G from a shipped model folder (e.g. models/default) or a run folder's EMA generator; "
+                                                   "with other tags than the data's, tags both name are carried and new ones start at zero")
     p.add_argument("--factor-rec", action="store_true",
                    help="with --rec: redraw each real face from the z numbers of its true variants (factors.csv), the encoder coding the rest")
     p.add_argument("--redraw", type=float, default=0.0,
