@@ -53,7 +53,7 @@ const program = new Command('make-dataset')
   .parse();
 const opts = program.opts<{ out: string; count: number; size: number; seed: number; workers: number; look: FaceLook; masks?: boolean; style: FaceStyle }>();
 const adventurer = opts.style === 'adventurer';
-if (adventurer && opts.masks) program.error('error: --masks is lorelei\'s (its part labels): --style adventurer renders images and tags only');
+if (adventurer && opts.masks) program.error("error: --masks is lorelei's (its part labels): --style adventurer renders images and tags only");
 if (adventurer && program.getOptionValueSource('look') === 'cli') {
   program.error("error: --look picks lorelei's variants: --style adventurer always draws the variants that read as girls");
 }
@@ -112,7 +112,15 @@ writeFileSync(join(outDir, 'vocab.json'), `${JSON.stringify(vocabulary, null, 1)
 const meta = adventurer
   ? // CC BY 4.0: a model trained on these renders names its source (the card copies meta.json's source).
     { source: 'DiceBear adventurer (CC BY 4.0, Lisa Wischofsky)', style: opts.style, count: opts.count, size: opts.size, seed: opts.seed, frequency }
-  : { source: 'DiceBear lorelei (CC0, Lisa Wischofsky)', count: opts.count, size: opts.size, seed: opts.seed, look: opts.look, ...(masksDir ? { partLayers: PART_LAYERS.map((l) => l.name) } : {}), frequency };
+  : {
+      source: 'DiceBear lorelei (CC0, Lisa Wischofsky)',
+      count: opts.count,
+      size: opts.size,
+      seed: opts.seed,
+      look: opts.look,
+      ...(masksDir ? { partLayers: PART_LAYERS.map((l) => l.name) } : {}),
+      frequency,
+    };
 writeFileSync(join(outDir, 'meta.json'), `${JSON.stringify(meta, null, 1)}\n`);
 const seconds = (Date.now() - started) / 1000;
 console.log(`${opts.count} images in ${seconds.toFixed(1)} s (${((seconds * 1000) / opts.count).toFixed(2)} ms/image) → ${outDir}`);

@@ -66,7 +66,7 @@ describe('npm run dataset -- --style adventurer', () => {
     expect(vocab).toEqual(ADVENTURER_VOCABULARY);
     expect(vocab).toHaveLength(14);
     const sets: Record<string, string[]> = {};
-    for (const t of vocab) if (t.exclusive) (sets[t.exclusive] ??= []).push(t.name);
+    for (const t of vocab) if (t.exclusive) sets[t.exclusive] = [...(sets[t.exclusive] ?? []), t.name];
     expect(sets).toEqual({ hair_color: Object.keys(HAIR_COLORS), hairstyle: ['long_hair', 'short_hair'], background: Object.keys(BACKGROUNDS) });
     const names = new Set(vocab.map((t) => t.name));
     for (const { tags } of rows) {
@@ -96,7 +96,10 @@ describe('npm run dataset -- --style adventurer', () => {
           edge.set(key, (edge.get(key) ?? 0) + 1);
         }
       }
-      const commonest = [...edge.entries()].sort((a, b) => b[1] - a[1])[0]![0].split(',').map(Number);
+      const commonest = [...edge.entries()]
+        .sort((a, b) => b[1] - a[1])[0]![0]
+        .split(',')
+        .map(Number);
       const background = Object.entries(BACKGROUNDS).sort((a, b) => distance(rgb(a[1]), commonest) - distance(rgb(b[1]), commonest))[0]![0];
       expect(background, image).toBe(tags.find((t) => t.endsWith('_background')));
 
@@ -123,8 +126,14 @@ describe('npm run dataset -- --style adventurer', () => {
     }
     // The small set shows both sides of each standalone tag (seed 5 was chosen as one that does).
     for (const t of ['glasses', 'smile', 'blush', 'long_hair', 'short_hair']) {
-      expect(rows.some((r) => r.tags.includes(t)), t).toBe(true);
-      expect(rows.some((r) => !r.tags.includes(t)), t).toBe(true);
+      expect(
+        rows.some((r) => r.tags.includes(t)),
+        t,
+      ).toBe(true);
+      expect(
+        rows.some((r) => !r.tags.includes(t)),
+        t,
+      ).toBe(true);
     }
   });
 

@@ -41,10 +41,35 @@ export const GLASSES = ['variant02', 'variant04', 'variant05'];
 /** Mouths that smile (open laughs, grins, the v line); the others drawn are neutral or surprised. */
 export const MOUTHS_SMILE = ['variant01', 'variant02', 'variant05', 'variant25', 'variant26', 'variant27', 'variant28', 'variant29', 'variant30'];
 /** Not smiling: small lips, line, pout, 'o', kiss. Left out: tongues, teeth, drool, yells, grimaces. */
-export const MOUTHS_OTHER = ['variant03', 'variant04', 'variant06', 'variant07', 'variant08', 'variant09', 'variant10', 'variant17', 'variant18', 'variant20', 'variant21'];
+export const MOUTHS_OTHER = [
+  'variant03',
+  'variant04',
+  'variant06',
+  'variant07',
+  'variant08',
+  'variant09',
+  'variant10',
+  'variant17',
+  'variant18',
+  'variant20',
+  'variant21',
+];
 
 /** Open eyes that read as girls' (round, lashed, sparkling); no angry, sleepy or closed ones, no winks. */
-export const EYES = ['variant01', 'variant02', 'variant03', 'variant06', 'variant07', 'variant10', 'variant11', 'variant12', 'variant23', 'variant24', 'variant25', 'variant26'];
+export const EYES = [
+  'variant01',
+  'variant02',
+  'variant03',
+  'variant06',
+  'variant07',
+  'variant10',
+  'variant11',
+  'variant12',
+  'variant23',
+  'variant24',
+  'variant25',
+  'variant26',
+];
 /** Thin or soft brows; no thick angry ones, the unibrow or the hairy one (variant01, 02, 04, 13, 14). */
 export const EYEBROWS = ['variant03', 'variant05', 'variant06', 'variant07', 'variant08', 'variant09', 'variant10', 'variant11', 'variant12', 'variant15'];
 

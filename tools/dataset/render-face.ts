@@ -8,6 +8,7 @@ export const FACE_STYLES = ['lorelei', 'adventurer'] as const;
 export type FaceStyle = (typeof FACE_STYLES)[number];
 
 export async function renderFacePng(options: Record<string, unknown>, size: number, style: FaceStyle = 'lorelei'): Promise<Buffer> {
-  const svg = createAvatar(style === 'adventurer' ? adventurer : lorelei, { ...options, size } as never).toString();
+  const props = { ...options, size } as never;
+  const svg = (style === 'adventurer' ? createAvatar(adventurer, props) : createAvatar(lorelei, props)).toString();
   return sharp(Buffer.from(svg)).flatten({ background: '#ffffff' }).png({ compressionLevel: 6 }).toBuffer();
 }
