@@ -31,7 +31,9 @@ function csvRows(name: string): string[][] {
 
 const metaPath = join(dir, 'meta.json');
 if (!existsSync(metaPath)) fail(`${metaPath}: missing (draws can be recomputed only for folders npm run dataset wrote)`);
-const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as { seed?: number; count?: number };
+const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as { seed?: number; count?: number; style?: string };
+if (meta.style && meta.style !== 'lorelei')
+  fail(`${metaPath}: its style, ${meta.style}, renders tags only: no untagged draws to record (lorelei sets have them)`);
 if (!Number.isInteger(meta.seed) || !Number.isInteger(meta.count)) fail(`${metaPath}: no integer seed and count`);
 const tagRows = csvRows('tags.csv');
 const factorRows = csvRows('factors.csv');

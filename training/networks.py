@@ -107,6 +107,61 @@ def with_code_layer(plain: Generator, thresholds, sharpness=NetConfig.code_sharp
     return big
 
 
+@dataclass
+class Retagged:
+    """What retag_generator kept: tag names carried (their input weights copied by name), new
+    (their input weights start at zero), left out (the old ones this vocabulary lacks), and the
+    old exclusive sets none of whose tags is kept, folded into fc's bias."""
+    carried: list
+    new: list
+    left_out: list
+    folded: list
+
+
+def retag_generator(G: Generator, old_vocab, new_names) -> "tuple[Generator, Retagged]":
+    """G for another tag vocabulary (a fine-tune on data with other tags): every weight is G's
+    except the tag inputs of fc, the only layer whose shape depends on the number of tags. A tag
+    both vocabularies name keeps its input weights (matched by name, in any order); a new tag's
+    start at zero, so it changes nothing until training teaches it what it means (its gradient is
+    not zero: its input is 1 on the images that have it). An exclusive set of the old vocabulary
+    none of whose tags is kept (lorelei's eye colours, for data without them) is folded into fc's
+    bias at its tags' frequencies: G always saw one of them on, and seeing none would be an input
+    it never had; fc is linear, so this is exactly the set's average input."""
+    old_names = [v["name"] for v in old_vocab]
+    new_names = list(new_names)
+    z, steps, k_old = G.cfg.z_dim, len(G.cfg.code_thresholds), G.cfg.num_tags
+    if len(old_names) != k_old:
+        raise ValueError(f"the generator reads {k_old} tags but its vocabulary names {len(old_names)}")
+    cfg = NetConfig(**{**G.cfg.__dict__, "num_tags": len(new_names)})
+    fresh = Generator(cfg)
+    state = {k: v.clone() for k, v in G.state_dict().items()}
+    w_old = state["fc.weight"]
+    w = w_old.new_zeros(w_old.shape[0], z + len(new_names) + steps)
+    w[:, :z] = w_old[:, :z]
+    w[:, z + len(new_names):] = w_old[:, z + k_old:]   # the code layer's steps, if any
+    for j, name in enumerate(new_names):
+        if name in old_names:
+            w[:, z + j] = w_old[:, z + old_names.index(name)]
+    sets = {}
+    for i, v in enumerate(old_vocab):
+        if v.get("exclusive"):
+            sets.setdefault(v["exclusive"], []).append(i)
+    folded = []
+    for set_name, members in sets.items():
+        if any(old_names[i] in new_names for i in members):
+            continue
+        freq = torch.tensor([float(old_vocab[i].get("frequency") or 0.0) for i in members])
+        freq = freq / freq.sum() if freq.sum() > 0 else torch.full((len(members),), 1.0 / len(members))
+        state["fc.bias"] += w_old[:, [z + i for i in members]] @ freq.to(w_old.dtype)
+        folded.append(set_name)
+    state["fc.weight"] = w
+    if steps:  # fixed, not learned: rebuilt for the new input width
+        state["code_weight"], state["code_bias"] = fresh.code_weight, fresh.code_bias
+    fresh.load_state_dict(state)
+    return fresh, Retagged(carried=[n for n in new_names if n in old_names], new=[n for n in new_names if n not in old_names],
+                           left_out=[n for n in old_names if n not in new_names], folded=folded)
+
+
 def widen_generator(small: Generator, cfg: NetConfig) -> Generator:
     """A Generator with cfg's widths (each at least small's) that draws exactly what small draws,
     in train and eval mode: small's weights fill the first channels of every layer, the added

@@ -37,7 +37,25 @@ def _minutes(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-def run_summary(cfg, data, device, resumed_at=None, total_images=0) -> str:
+def _start_line(cfg, retagged) -> str:
+    """Where G starts (--init-from) and which of its tags it keeps (networks.Retagged)."""
+    d = f"D from {cfg.init_d_from}" if cfg.init_d_from else "D fresh"
+    if not (retagged.new or retagged.left_out):
+        return f"  start     G from {cfg.init_from}, its {len(retagged.carried)} tags as they are ({d})"
+    carried = len(retagged.carried)
+    parts = [f"{carried} tag{'' if carried == 1 else 's'} carried", f"{len(retagged.new)} new"]
+    if retagged.new:
+        more = ", …" if len(retagged.new) > PREVIEW else ""
+        parts[1] += f" ({', '.join(retagged.new[:PREVIEW])}{more}: learnt from zero)"
+    if retagged.left_out:
+        parts.append(f"{len(retagged.left_out)} of its tags left out")
+    line = f"  start     G from {cfg.init_from} ({d}): {', '.join(parts)}"
+    if retagged.folded:
+        line += f"\n            its sets without a tag here, drawn at their average: {', '.join(retagged.folded)}"
+    return line
+
+
+def run_summary(cfg, data, device, resumed_at=None, total_images=0, retagged=None) -> str:
     lines = [f"training {cfg.out} from {cfg.data}" + (f" (resumed at step {resumed_at:,})" if resumed_at is not None else "")]
     skipped = getattr(data, "skipped", [])
     images = f"{len(data):,} at {cfg.image_size} px, non-square ones {'padded' if cfg.fit == 'pad' else 'centre-cropped'}"
@@ -61,6 +79,10 @@ def run_summary(cfg, data, device, resumed_at=None, total_images=0) -> str:
     precision = "bfloat16 convolutions (--bf16), float32 weights" if cfg.bf16 else "float32"
     if not cfg.bf16 and device.type == "cpu" and _cpu_has_bf16():
         precision += " (this CPU has AVX-512 BF16: --bf16 may train up to 2× faster, docs/own-data.md)"
+    if retagged is not None:
+        lines.append(_start_line(cfg, retagged))
+    if getattr(cfg, "augment", ()):
+        lines.append(f"  augment   {', '.join(cfg.augment)}: every picture D sees, real and generated alike (no colour changes)")
     gpu = f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else ""
     lines.append(f"  device    {device.type}{gpu} · {torch.get_num_threads()} threads · {precision}")
     budget = [f"{cfg.epochs:g} epochs ({total_images:,} images)"] if cfg.epochs < 1e6 else []

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from training.augment import AUGMENTS, AugmentedD, parse_augment
 from training.dataset import DataError, TaggedImages
 from training.discriminator_file import DiscriminatorFileError, read_discriminator
 from training.code_layer import code_thresholds
@@ -25,7 +26,7 @@ from training.factor_codes import FactorCoach, FactorCodes
 from training.focus_map import data_focus_weights
 from training.export import generator_source
 from training.loss import LossConfig, d_loss, g_loss, latent_regression_loss, positive_weights, reconstruction_loss, redraw_loss
-from training.networks import Discriminator, Encoder, Generator, NetConfig, widen_generator, with_code_layer
+from training.networks import Discriminator, Encoder, Generator, NetConfig, retag_generator, widen_generator, with_code_layer
 from training.plots import save_loss_plot, save_sample_grid
 from training.run_folder import RunFolderError, claim_run_folder, removed_on_failure
 from training.run_history import open_run, run_history
@@ -75,21 +76,30 @@ class TrainConfig:
     bf16: bool = False
     fit: str = "crop"             # non-square images: "crop" their centre, or "pad" them with white
     max_steps: int = 0            # stop after this many steps in all (0: epochs and minutes decide)
+    # DiffAugment for small data (training/augment.py): "translation" and/or "cutout", applied
+    # alike to real and generated pictures before D; no colour augmentation. () = off.
+    augment: tuple = ()
     net: NetConfig = field(default_factory=NetConfig)
     loss: LossConfig = field(default_factory=LossConfig)
 
 
+LORELEI_EXTRAS = [["smile"], ["long_hair", "glasses"], ["twintails", "open_mouth"], ["closed_eyes", "smile"],
+                  ["dark_skin"], ["hair_flower"], ["ponytail", "frown"], ["sunglasses"]]
+
+
 def sample_tag_sets(vocab, count=8):
-    """Fixed tag sets for the sample grid: one hair colour each, plus a varied style. A vocabulary
-    without lorelei's hair colours (one's own art) gets one tag of every exclusive set per row,
-    each set's tags in turn, as the gacha fills them."""
+    """Fixed tag sets for the sample grid: for lorelei's vocabulary one hair colour each, plus a
+    varied style. Any other vocabulary with exclusive sets (one's own art, the adventurer renders,
+    which have hair colours too) gets one tag of every exclusive set per row, each set's tags in
+    turn, as the gacha fills them."""
     names = [v["name"] for v in vocab]
     hair = [n for n in names if n.endswith("_hair") and vocab[names.index(n)].get("group") == "hair_color"]
     sets = {}
     for v in vocab:
         if v.get("exclusive"):
             sets.setdefault(v["exclusive"], []).append(v["name"])
-    if not hair and sets:
+    lorelei = hair and all(t in names for extra in LORELEI_EXTRAS for t in extra)
+    if not lorelei and sets:
         rows = []
         for i in range(count):
             tags = [members[i % len(members)] for members in sets.values()]
@@ -97,11 +107,9 @@ def sample_tag_sets(vocab, count=8):
             vec[[names.index(t) for t in tags]] = 1.0
             rows.append((tags, vec))
         return rows
-    extras = [["smile"], ["long_hair", "glasses"], ["twintails", "open_mouth"], ["closed_eyes", "smile"],
-              ["dark_skin"], ["hair_flower"], ["ponytail", "frown"], ["sunglasses"]]
     sets = []
     for i in range(count):
-        tags = ([hair[i % len(hair)]] if hair else []) + [t for t in extras[i % len(extras)] if t in names]
+        tags = ([hair[i % len(hair)]] if hair else []) + [t for t in LORELEI_EXTRAS[i % len(LORELEI_EXTRAS)] if t in names]
         if not tags:
             tags = [names[i % len(names)]]
         vec = torch.zeros(len(names))
@@ -205,15 +213,22 @@ def factor_setup(cfg: TrainConfig, data, resumed_from, device):
 
 
 def generator_start(cfg: TrainConfig, data):
-    """The generator --init-from names (a shipped model folder, or a run folder such as a redraw
-    pretraining), checked against the data."""
+    """(G, Retagged) for --init-from (a shipped model folder, or a run folder such as a redraw
+    pretraining): its generator for this run's tags. Data with other tags keeps every weight but
+    the tag inputs, which are carried by name where both vocabularies have a tag and start at
+    zero for a new one (networks.retag_generator); another image size is refused."""
     try:
         warm, warm_vocab, _ = generator_source(cfg.init_from)
     except (OSError, KeyError, ValueError) as e:
         raise DataError(f"--init-from {cfg.init_from}: {e}") from None
-    if [v["name"] for v in warm_vocab] != [v["name"] for v in data.vocab] or warm.cfg.image_size != cfg.image_size:
-        raise DataError(f"--init-from {cfg.init_from}: its tags or size differ from this run's data")
-    return warm
+    if warm.cfg.image_size != cfg.image_size:
+        raise DataError(f"--init-from {cfg.init_from}: it draws {warm.cfg.image_size} px pictures and this run trains at "
+                        f"{cfg.image_size} px (--size {cfg.image_size}); a generator's size cannot change: start from "
+                        f"a {cfg.image_size} px model, or train at --size {warm.cfg.image_size}")
+    try:
+        return retag_generator(warm, warm_vocab, [v["name"] for v in data.vocab])
+    except ValueError as e:
+        raise DataError(f"--init-from {cfg.init_from}: {e}") from None
 
 
 def discriminator_start(cfg: TrainConfig, data):
@@ -259,7 +274,7 @@ def _train(cfg: TrainConfig, device, resume, progress):
     codes, coach = factor_setup(cfg, data, ckpt_path if ckpt else None, device)
     draws, focus = draw_setup(cfg, data, codes)
     focus = focus.to(device) if focus is not None else None
-    warm = generator_start(cfg, data) if cfg.init_from and not ckpt else None
+    warm, retagged = generator_start(cfg, data) if cfg.init_from and not ckpt else (None, None)
     if warm is not None and warm.cfg.code_thresholds:  # a generator's code layer stays with it
         cfg.net.code_thresholds, cfg.net.code_sharpness = warm.cfg.code_thresholds, warm.cfg.code_sharpness
     elif cfg.code_layer and not ckpt:
@@ -340,6 +355,8 @@ def _train(cfg: TrainConfig, device, resume, progress):
                 **({"E": E.state_dict(), "opt_e": opt_e.state_dict()} if E is not None else {})}
 
     pos_weight = positive_weights(data.tags).to(device) if cfg.loss.aux_balanced else None
+    # What the losses score with: D, or D behind --augment's augmentation (real and fake alike).
+    D_seen = AugmentedD(D, cfg.augment) if cfg.augment else D
     half = cfg.batch // 2
 
     def mixed():
@@ -347,7 +364,7 @@ def _train(cfg: TrainConfig, device, resume, progress):
         return torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.bf16)
 
     if progress:
-        print(run_summary(cfg, data, device, resumed_at=step if ckpt else None, total_images=total_images),
+        print(run_summary(cfg, data, device, resumed_at=step if ckpt else None, total_images=total_images, retagged=retagged),
               file=sys.stderr, flush=True)
     meter = Progress(cfg, len(data), step, images_seen, total_images, started)
     with StopOnSignal() as stop:
@@ -364,7 +381,7 @@ def _train(cfg: TrainConfig, device, resume, progress):
                 fake = G(z, tags)
             d_codes = codes if cfg.net.factor_sizes else None
             with mixed():
-                loss_d, stats_d = d_loss(D, real, tags, fake, cfg.loss, pos_weight,
+                loss_d, stats_d = d_loss(D_seen, real, tags, fake, cfg.loss, pos_weight,
                                          d_codes, codes.real[idx].to(device) if d_codes else None)
             opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
@@ -383,17 +400,17 @@ def _train(cfg: TrainConfig, device, resume, progress):
             for p in D.parameters():
                 p.requires_grad_(False)
             with mixed():  # G's terms; the backward pass below runs outside autocast, as it should
-                loss_g, _, stats_g = g_loss(G, D, torch.randn(cfg.batch, cfg.net.z_dim).to(device), g_tags, cfg.loss,
+                loss_g, _, stats_g = g_loss(G, D_seen, torch.randn(cfg.batch, cfg.net.z_dim).to(device), g_tags, cfg.loss,
                                             pos_weight=pos_weight, codes=codes if cfg.loss.factor_weight_g > 0 else None, coach=coach)
                 if E is not None:  # half a batch of real faces redrawn from their codes
                     code = codes.encode(codes.real[idx[:half]], tags[:half]).to(device) if codes is not None and cfg.factor_rec else None
-                    loss_rec, stats_rec = reconstruction_loss(G, D, E, real[:half], tags[:half], cfg.loss, code)
+                    loss_rec, stats_rec = reconstruction_loss(G, D_seen, E, real[:half], tags[:half], cfg.loss, code)
                     loss_g = loss_g + loss_rec
                     stats_g.update(stats_rec)
                     opt_e.zero_grad(set_to_none=True)
                 if draws is not None:  # half a batch of real faces redrawn from the codes of all they show
                     code = torch.cat([codes.encode(codes.real[idx[:half]], tags[:half]), draws.encode(idx[:half])], dim=1)
-                    loss_redraw, stats_redraw = redraw_loss(G, D, real[:half], tags[:half], code.to(device), cfg.loss, focus)
+                    loss_redraw, stats_redraw = redraw_loss(G, D_seen, real[:half], tags[:half], code.to(device), cfg.loss, focus)
                     loss_g = loss_g + loss_redraw
                     stats_g.update(stats_redraw)
                 if E is not None and cfg.loss.latent_weight > 0:
@@ -462,6 +479,13 @@ def channel_list(text):
     return widths
 
 
+def augment_policy(text):
+    try:
+        return parse_augment(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description="Train the tag-conditioned GAN (GAN-INT-CLS).")
     p.add_argument("--data", required=True, help="folder with images/ and tags.csv")
@@ -480,6 +504,10 @@ def main(argv=None):
     p.add_argument("--force", action="store_true", help="start again in an OUT that holds a run, deleting its checkpoint, samples and log")
     p.add_argument("--steps", type=int, default=0, help="stop after this many steps in all (0: --epochs and --max-minutes decide)")
     p.add_argument("--fit", default="crop", choices=["crop", "pad"], help="non-square images: crop their centre, or pad them with white")
+    p.add_argument("--augment", type=augment_policy, default=(), metavar="|".join(AUGMENTS),
+                   help="differentiable augmentation of every picture D sees, real and generated alike, for small data: "
+                        "translation (by up to 1/8, white edges) and/or cutout, comma-separated (default: none; "
+                        "no colour augmentation, colours being tags)")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="auto: cuda when PyTorch sees a GPU")
     p.add_argument("--mode-seeking", type=float, default=LossConfig.mode_seeking, help="weight of the mode-seeking term")
     p.add_argument("--aux-g", type=float, default=LossConfig.aux_weight_g, help="weight of D's tag head in G's loss")
@@ -495,7 +523,8 @@ def main(argv=None):
     p.add_argument("--factor-coach", default="",
                    help="a frozen factor classifier (training.classifier --factors-only, trained on other renders than the "
                         "evaluation's judges) that reads G's faces for --factor-g instead of D's factor head")
-    p.add_argument("--init-from", default="", help="start G from a shipped model folder (e.g. models/default) or a run folder's EMA generator")
+    p.add_argument("--init-from", default="", help="start G from a shipped model folder (e.g. models/default) or a run folder's EMA generator; "
+                                                   "with other tags than the data's, tags both name are carried and new ones start at zero")
     p.add_argument("--factor-rec", action="store_true",
                    help="with --rec: redraw each real face from the z numbers of its true variants (factors.csv), the encoder coding the rest")
     p.add_argument("--redraw", type=float, default=0.0,
@@ -530,7 +559,7 @@ def main(argv=None):
         p.error("--keep-every: a number of steps, or 0 for none")
     cfg = TrainConfig(data=a.data, out=a.out, image_size=a.size, max_tags=a.max_tags, batch=a.batch,
                       epochs=a.epochs, max_minutes=a.max_minutes, seed=a.seed, lr_g=a.lr_g, lr_d=a.lr_d, threads=a.threads, limit=a.limit, device=a.device,
-                      init_from=a.init_from, d_warmup=a.d_warmup, code_layer=a.code_layer, factor_coach=a.factor_coach, init_d_from=a.init_d_from, factor_rec=a.factor_rec, bf16=a.bf16, fit=a.fit, max_steps=a.steps, samples_per_epoch=a.samples_per_epoch, log_every=a.log_every, keep_every=a.keep_every,
+                      init_from=a.init_from, d_warmup=a.d_warmup, code_layer=a.code_layer, factor_coach=a.factor_coach, init_d_from=a.init_d_from, factor_rec=a.factor_rec, bf16=a.bf16, fit=a.fit, augment=a.augment, max_steps=a.steps, samples_per_epoch=a.samples_per_epoch, log_every=a.log_every, keep_every=a.keep_every,
                       loss=LossConfig(mode_seeking=a.mode_seeking, aux_weight_g=a.aux_g, aux_weight_d=a.aux_d, aux_balanced=a.aux_balanced,
                                       rec_weight=a.rec, kl_weight=a.kl, latent_weight=a.latent_reg,
                                       factor_weight_d=a.factor_d, factor_weight_g=a.factor_g, redraw_weight=a.redraw,
