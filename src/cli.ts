@@ -25,6 +25,7 @@ import { morph } from './core/morph.ts';
 import { restyle } from './core/restyle.ts';
 import { variations } from './core/variations.ts';
 import { REFINE_ROUNDS, refine } from './core/refine.ts';
+import { PART_TITLES } from './core/refine-codes.ts';
 import { girlFromArg } from './cli/girl-args.ts';
 import { EXIT_USAGE, isUserFacing, modelOptionError, oneLine } from './cli/errors.ts';
 import { checkOutput, encodeFor, writeOutput } from './cli/output.ts';
@@ -243,11 +244,13 @@ program
 
 program
   .command('variations')
-  .description('small perturbations of one girl’s z (tile 1 is the original)')
+  .description(
+    'variations of one girl (tile 1 is the original): on a model with coded parts each redraws one part (hair and face outline, eyes and brows, mouth and nose, framing and colours, in turn) and keeps the rest; with --sigma, or without codes, small perturbations of her whole z',
+  )
   .requiredOption('-g, --girl <seed|code>', 'the girl')
   .option('-t, --tags <text>', 'tags (with a seed)')
   .option('-n, --count <n>', 'variations (2–16)', int('--count'), 8)
-  .option('--sigma <x>', 'how far they stray (0.05–1.5)', num('--sigma'))
+  .option('--sigma <x>', 'σ noise on her whole z instead, this far (0.05–1.5; 0.35 without coded parts)', num('--sigma'))
   .option('-s, --seed <n>', 'noise seed', int('--seed'))
   .option('-o, --out <file>', 'output PNG', 'variations.png')
   .action(async (o, cmd) => {
@@ -256,8 +259,9 @@ program
     const r = await variations(ctx, { girl, count: o.count, sigma: o.sigma, seed: o.seed });
     await save(o.out, r.attachments[0]!);
     const vocab = requireModel(ctx.catalog, girl.modelId).vocabulary;
-    process.stdout.write(`tags [${describeTags(vocab, girl.tags)}] (every tile), σ ${r.sigma}, noise seed ${r.seed}\n`);
-    r.girls.forEach((g, i) => process.stdout.write(`#${i + 1} code ${shareCodeOf(g)}\n`));
+    const how = r.mode === 'codes' ? 'one part redrawn per tile' : `σ ${r.sigma}`;
+    process.stdout.write(`tags [${describeTags(vocab, girl.tags)}] (every tile), ${how}, noise seed ${r.seed}\n`);
+    r.girls.forEach((g, i) => process.stdout.write(`#${i + 1}${i > 0 && r.parts ? ` ${PART_TITLES[r.parts[i - 1]!]}` : ''} code ${shareCodeOf(g)}\n`));
   });
 
 program

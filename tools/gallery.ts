@@ -75,7 +75,8 @@ await run(TOOL, opened, async () => {
   );
 
   const v = await variations(ctx, { girl: first, count: 8, seed: GALLERY_SEEDS.variations });
-  await put('variations.png', v.attachments[0]!, 'Variations of one girl', `Variations — girl 1 (tile 1) and eight neighbours of her z (σ ${v.sigma}).`);
+  const how = v.mode === 'codes' ? 'each redrawing one part (captioned) and keeping the rest of her z' : `neighbours of her z (σ ${v.sigma})`;
+  await put('variations.png', v.attachments[0]!, 'Variations of one girl', `Variations — girl 1 (tile 1) and eight variations, ${how}.`);
 
   const card = runtime.service.model(model.id).card;
   const posix = (p: string) => path.relative(process.cwd(), path.resolve(p)).split(path.sep).join('/');

@@ -11,11 +11,15 @@
  * does). A round moves only its own numbers, each into the middle of another choice's share, so
  * every tile differs from her in that part and keeps every other number of z exactly. A model
  * without codes (the first one) gets variations at a σ that shrinks round by round instead.
+ *
+ * 🔀 variations use the same parts (partVariations): each tile redraws one part, the parts
+ * taken in turn, with a choice the variations' seed draws from the same other choices.
  */
 import { z as zod } from 'zod';
 import { roundToFloat16 } from '../latent/float16.ts';
 import { variations as perturb } from '../latent/interpolate.ts';
 import { normalCdf, normalQuantile } from '../latent/normal.ts';
+import { SeedRandom } from '../latent/seed-random.ts';
 import type { TagVocabulary } from '../tags/vocabulary.ts';
 
 export const REFINE_ROUNDS = 4;
@@ -27,6 +31,13 @@ export const FALLBACK_SIGMAS: readonly number[] = [0.5, 0.35, 0.25, 0.15];
 export type RefinePart = 'outline' | 'eyes' | 'mouth' | 'framing';
 /** The part each round redraws, round 1 first. */
 export const REFINE_PARTS: readonly RefinePart[] = ['outline', 'eyes', 'mouth', 'framing'];
+/** What each part is called on a picture (the bot's replies say it in the user's language: refine.part.*). */
+export const PART_TITLES: Readonly<Record<RefinePart, string>> = {
+  outline: 'hair and face outline',
+  eyes: 'eyes and brows',
+  mouth: 'mouth and nose',
+  framing: 'framing and colours',
+};
 
 /** A draw code that only shows with some tag (tilt with head_tilt…): left alone without it. */
 interface DrawInRound {
@@ -151,6 +162,20 @@ export function middleOf(k: number, n: number): number {
   return normalQuantile((k + 0.5) / n);
 }
 
+/** Her choices among these numbers, read from z as it is drawn (float16, as share codes and the generator read it). */
+export function choicesOf(z: ArrayLike<number>, numbers: readonly RoundNumber[]): number[] {
+  return numbers.map((n) => choiceOf(roundToFloat16(z[n.zIndex]!), n.choices));
+}
+
+/** A copy of z with each of these numbers in the middle of its choice; every other number kept exactly. */
+export function withChoices(z: ArrayLike<number>, numbers: readonly RoundNumber[], choices: readonly number[]): Float32Array {
+  const out = Float32Array.from(z);
+  numbers.forEach((n, i) => {
+    out[n.zIndex] = middleOf(choices[i]!, n.choices);
+  });
+  return out;
+}
+
 /**
  * Tile k's move for a number of n choices: with n ≥ 9 the eight tiles spread over all the
  * choices (k·n/9 apart, so no two share one), with fewer they step one by one.
@@ -218,19 +243,48 @@ export function refineRound(model: RefineModel, girl: { z: ArrayLike<number>; ta
   const parts = codedParts(model);
   const numbers = parts ? roundNumbers(parts, part, model.vocabulary, girl.tags) : [];
   if (numbers.length > 0) {
-    const hers = numbers.map((n) => choiceOf(her[n.zIndex]!, n.choices));
-    const others = otherChoices(numbers, hers);
-    if (others.length > 0) {
-      const zs = others.map((choices) => {
-        const z = Float32Array.from(her);
-        numbers.forEach((n, i) => {
-          z[n.zIndex] = middleOf(choices[i]!, n.choices);
-        });
-        return z;
-      });
-      return { round, part, mode: 'codes', numbers, zs: [her, ...zs] };
-    }
+    const others = otherChoices(numbers, choicesOf(her, numbers));
+    if (others.length > 0) return { round, part, mode: 'codes', numbers, zs: [her, ...others.map((choices) => withChoices(her, numbers, choices))] };
   }
   const sigma = FALLBACK_SIGMAS[round - 1]!;
   return { round, part, mode: 'sigma', sigma, zs: [her, ...perturb(her, sigma, REFINE_TILES - 1, noiseSeed)] };
+}
+
+/** One 🔀 variation of a coded model: her z with one part's numbers moved to another choice. */
+export interface PartVariation {
+  part: RefinePart;
+  /** The numbers moved. */
+  numbers: RoundNumber[];
+  z: Float32Array;
+}
+
+/**
+ * `count` variations of the girl (z, tags), each redrawing exactly one part: the parts in turn
+ * (outline, eyes, mouth, framing, outline, …), each time another of that part's other choices
+ * (otherChoices, in an order `seed` shuffles), every other number of z kept exactly. A part
+ * with no other choice for her tags, or none left, is passed over; so there are fewer than
+ * `count` only when her tags leave fewer looks, and none for a model without coded parts.
+ */
+export function partVariations(model: RefineModel, girl: { z: ArrayLike<number>; tags: ArrayLike<number> }, count: number, seed: number): PartVariation[] {
+  if (girl.z.length !== model.zDim) throw new RangeError(`z has ${girl.z.length} numbers, the model takes ${model.zDim}`);
+  const parts = codedParts(model);
+  if (!parts) return [];
+  const rng = new SeedRandom(seed);
+  const pools = REFINE_PARTS.map((part) => {
+    const numbers = roundNumbers(parts, part, model.vocabulary, girl.tags);
+    const others = numbers.length > 0 ? otherChoices(numbers, choicesOf(girl.z, numbers), Math.max(count, REFINE_TILES - 1)) : [];
+    // Fisher–Yates with the variations' seed: which of her other looks this picture shows.
+    for (let i = others.length - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      [others[i], others[j]] = [others[j]!, others[i]!];
+    }
+    return { part, numbers, others };
+  });
+  const out: PartVariation[] = [];
+  for (let k = 0; out.length < count && pools.some((p) => p.others.length > 0); k++) {
+    const pool = pools[k % pools.length]!;
+    const choices = pool.others.shift();
+    if (choices) out.push({ part: pool.part, numbers: pool.numbers, z: withChoices(girl.z, pool.numbers, choices) });
+  }
+  return out;
 }

@@ -5,7 +5,7 @@ import type { CoreContext, CoreResult } from './context.ts';
 import { drawGirls } from './draw.ts';
 import type { Girl } from './girl.ts';
 import { gridPng } from './pictures.ts';
-import { REFINE_ROUNDS, checkRound, refineRound, type RefineRoundPlan } from './refine-codes.ts';
+import { PART_TITLES, REFINE_ROUNDS, checkRound, refineRound, type RefineRoundPlan } from './refine-codes.ts';
 import { UserError } from './errors.ts';
 
 export { REFINE_ROUNDS, REFINE_PARTS, REFINE_TILES, type RefinePart } from './refine-codes.ts';
@@ -17,9 +17,6 @@ export interface RefineRequest {
   /** For the σ fallback's noise; random when omitted. */
   noiseSeed?: number;
 }
-
-/** What each part is called under the picture (the bot's replies say it in the user's language). */
-const PART_TITLES = { outline: 'hair and face outline', eyes: 'eyes and brows', mouth: 'mouth and nose', framing: 'framing and colours' } as const;
 
 export type RefineResult = CoreResult & Omit<RefineRoundPlan, 'zs'> & { noiseSeed: number };
 

@@ -62,6 +62,8 @@ export const en = {
   'gacha.random_tags': 'random tags',
   'gacha.warning': '⚠️ {message}',
   'variations.content': '🔀 {count} variations of {of} (σ {sigma}, noise seed {seed}); tile 1 is the original.',
+  'variations.content_parts':
+    '🔀 {count} variations of {of}, each redrawing one part of her and keeping the rest: {parts}, in turn (noise seed {seed}); tile 1 is the original.',
   'variations.of_tile': 'tile {tile}',
 
   'tiles.refine_placeholder': '🔍 Refine a tile, round by round…',

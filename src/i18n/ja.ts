@@ -58,6 +58,8 @@ export const ja: Record<MessageKey, string> = {
   'gacha.random_tags': 'タグはランダム',
   'gacha.warning': '⚠️ {message}',
   'variations.content': '🔀 {of} のバリエーション {count} 人（σ {sigma}、ノイズのシード {seed}）。タイル 1 が元の子です。',
+  'variations.content_parts':
+    '🔀 {of} のバリエーション {count} 人。一人ずつ一か所だけ描き直し、ほかはそのままです（{parts} の順、ノイズのシード {seed}）。タイル 1 が元の子です。',
   'variations.of_tile': 'タイル {tile}',
 
   'tiles.refine_placeholder': '🔍 タイルを選んで少しずつ仕上げる…',

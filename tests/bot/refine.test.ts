@@ -188,6 +188,34 @@ describe('🔍 refine, a model with coded parts', () => {
     const refused = await w.loop.clickButton({ customId: picks(round1)[1]!, message: round1, user: bob, locale: 'ja' }).finalMessage();
     expect(refused.content).toMatch(/仕上げを始めた人だけ/);
   });
+
+  it('GIVEN 🔀 on a tile THEN each variation redraws one named part, in turn, keeping the rest of her z; 🔄 draws other looks', async () => {
+    const grid = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'long_hair, smile', count: 3 } }).finalMessage();
+    const vars = await w.loop
+      .selectMenu({ customId: findId(grid, 'gacha:variations:'), message: grid, values: ['2'] })
+      .finalMessage({ where: (m) => m.attachments.length > 0 });
+    expect(vars.content).toMatch(
+      /8 variations of tile 2 \(seed \d+\), each redrawing one part of her and keeping the rest: hair and face outline → eyes and brows → mouth and nose → framing and colours, in turn \(noise seed \d+\)/,
+    );
+    expect(vars.content).not.toMatch(/σ/);
+    const row = await stored(findId(vars, 'gacha:codes:').split(':')[2]!);
+    expect(row.params).toMatchObject({ kind: 'variations', of: expect.stringMatching(/^tile 2/) });
+    expect(row.params).not.toHaveProperty('sigma');
+    const zs = row.draws.map((d) => (d as { z: Float32Array }).z);
+    const partZ = [[0, 5], [1, 2], [3, 4], Array.from({ length: 22 }, (_, i) => 6 + i)];
+    zs.slice(1).forEach((z, k) => {
+      const moved = Array.from(z, (x, i) => (x === zs[0]![i] ? -1 : i)).filter((i) => i >= 0);
+      expect(moved.length).toBeGreaterThan(0);
+      expect(moved.every((i) => partZ[k % 4]!.includes(i))).toBe(true);
+    });
+    const again = await w.loop.clickButton({ customId: findId(vars, 'gacha:reroll:'), message: vars }).finalMessage({ where: (m) => m.attachments.length > 0 });
+    expect(again.content).toMatch(/each redrawing one part/);
+
+    const ja = await w.loop
+      .selectMenu({ customId: findId(grid, 'gacha:variations:'), message: grid, values: ['1'], locale: 'ja' })
+      .finalMessage({ where: (m) => m.attachments.length > 0 });
+    expect(ja.content).toMatch(/一か所だけ描き直し.*髪型と顔の輪郭 → 目と眉 → 口と鼻 → 構図と色 の順/);
+  });
 });
 
 describe('🔍 refine, a model without coded parts', () => {

@@ -24,12 +24,13 @@ export interface TinyWorld {
 }
 
 /**
- * A models folder with "default" (16 px, z 100, 48 tags with exclusive sets) and, unless
- * `other` is false, "other" (32 px, z 64: another z space and other share-code widths).
+ * A models folder with "default" (16 px, z 100, 48 tags with exclusive sets; more of its
+ * options in `default`, e.g. coded parts in its card) and, unless `other` is false, "other"
+ * (32 px, z 64: another z space and other share-code widths).
  */
-export async function tinyWorld(opts: { other?: TinyModelOptions | false } = {}): Promise<TinyWorld> {
+export async function tinyWorld(opts: { default?: TinyModelOptions; other?: TinyModelOptions | false } = {}): Promise<TinyWorld> {
   const dir = await mkdtemp(path.join(tmpdir(), 'gff-core-'));
-  await makeTinyModel(path.join(dir, 'default'), { seed: 1 });
+  await makeTinyModel(path.join(dir, 'default'), { seed: 1, ...opts.default });
   if (opts.other !== false) await makeTinyModel(path.join(dir, 'other'), { seed: 2, zDim: 64, imageSize: 32, ...opts.other });
   const runtime = await startRuntime({ modelsDir: dir, workers: 0 });
   const ctx = runtime.context();

@@ -7,6 +7,7 @@ import {
   codedParts,
   middleOf,
   otherChoices,
+  partVariations,
   refineRound,
   roundNumbers,
   type RefineModel,
@@ -168,5 +169,68 @@ describe('a refine round', () => {
     expect(() => refineRound(v2, girl, 0, 1)).toThrow(RangeError);
     expect(() => refineRound(v2, girl, 5, 1)).toThrow(RangeError);
     expect(() => refineRound(v2, { ...girl, z: new Float32Array(3) }, 1, 1)).toThrow(RangeError);
+  });
+});
+
+describe('🔀 variations by part (issue 31)', () => {
+  it('GIVEN the shipped cards THEN each variation moves one part’s numbers into another of its looks, the parts in turn, the rest of z exact', () => {
+    const v3 = shippedModel('lorelei128-v3-pilot');
+    for (const model of [v2, v3]) {
+      const parts = codedParts(model)!;
+      for (const [g, names] of [
+        ['short_hair', 'smile'],
+        ['ponytail', 'frown', 'head_tilt', 'gradient_background'],
+        ['one_eye_closed', 'twintails'],
+      ].entries()) {
+        const girl = { z: seedToZ(300 + g, model.zDim), tags: tagsOf(model, names) };
+        const vs = partVariations(model, girl, 16, 42);
+        expect(vs.map((v) => v.part)).toEqual([...REFINE_PARTS, ...REFINE_PARTS, ...REFINE_PARTS, ...REFINE_PARTS]);
+        const looks = new Set<string>();
+        for (const v of vs) {
+          const numbers = roundNumbers(parts, v.part, model.vocabulary, girl.tags);
+          expect(v.numbers).toEqual(numbers);
+          const allowed = new Set(numbers.map((n) => n.zIndex));
+          const moved = changed(v.z, girl.z);
+          expect(moved.length).toBeGreaterThan(0);
+          expect(moved.every((i) => allowed.has(i))).toBe(true);
+          const look = (z: ArrayLike<number>) => numbers.map((n) => choiceOf(roundToFloat16(z[n.zIndex]!), n.choices)).join(',');
+          expect(look(v.z)).not.toBe(look(girl.z));
+          looks.add(`${v.part}:${look(v.z)}`);
+        }
+        expect(looks.size).toBe(16);
+      }
+    }
+  });
+
+  it('GIVEN the same seed THEN the same variations; another seed THEN other looks', () => {
+    const girl = { z: seedToZ(11, v2.zDim), tags: tagsOf(v2, ['long_hair']) };
+    const a = partVariations(v2, girl, 8, 1);
+    expect(partVariations(v2, girl, 8, 1)).toEqual(a);
+    const b = partVariations(v2, girl, 8, 2);
+    expect(b.map((v) => v.part)).toEqual(a.map((v) => v.part));
+    expect(b.some((v, i) => v.z.join() !== a[i]!.z.join())).toBe(true);
+  });
+
+  it('GIVEN a part with no other look for her tags, or none left THEN the walk passes it over; a model without codes THEN none', () => {
+    const model: RefineModel = {
+      zDim: v2.zDim,
+      vocabulary: v2.vocabulary,
+      card: {
+        training: {
+          factorCodes: {
+            hair: { zIndex: 0, variants: 5 },
+            eyes: { zIndex: 1, variants: 4, limitedBy: ['one_eye_closed'], variantsWith: { one_eye_closed: 1 } },
+            mouth: { zIndex: 3, variants: 3 },
+          },
+        },
+      },
+    };
+    const winking = { z: seedToZ(3, v2.zDim), tags: tagsOf(v2, ['one_eye_closed']) };
+    // Eyes: one look with one_eye_closed; framing: no codes. Mouth has 2 other looks, hair 4.
+    expect(partVariations(model, winking, 8, 5).map((v) => v.part)).toEqual(['outline', 'mouth', 'outline', 'mouth', 'outline', 'outline']);
+    const open = { z: seedToZ(3, v2.zDim), tags: tagsOf(v2, []) };
+    expect(partVariations(model, open, 4, 5).map((v) => v.part)).toEqual(['outline', 'eyes', 'mouth', 'outline']);
+    expect(partVariations(v1, { z: seedToZ(3, v1.zDim), tags: tagsOf(v1, []) }, 8, 5)).toEqual([]);
+    expect(() => partVariations(v2, { ...open, z: new Float32Array(3) }, 8, 5)).toThrow(RangeError);
   });
 });

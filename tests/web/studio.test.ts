@@ -263,6 +263,32 @@ describe.skipIf(!browserReady)('the studio in headless Chromium', () => {
     await page.close();
   });
 
+  it('GIVEN a girl of the coded default model THEN 🔀 variations redraw one named part per tile; σ on the slider perturbs her whole z, "By part" goes back (issue 31)', async () => {
+    const earlier = errors.length;
+    const page = await open();
+    await page.click('[data-testid=gacha-grid] canvas >> nth=0');
+    await page.click('[data-tab=variations]');
+    const labels = () => page.$$eval('[data-testid=var-grid] figcaption span', (s) => s.map((e) => e.textContent));
+    const walk = ['hair and face outline', 'eyes and brows', 'mouth and nose', 'framing and colours'];
+    const byPart = ['★', ...Array.from({ length: 8 }, (_, i) => `${i + 2} · ${walk[i % 4]}`)];
+    await page.click('[data-testid=var-again]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=var-grid] canvas').length === 9);
+    expect(await labels()).toEqual(byPart);
+    expect(await page.textContent('[data-testid=var-mode]')).toBe('one part each');
+    expect(await page.isHidden('[data-testid=var-parts]')).toBe(true);
+    await page.fill('[data-testid=var-sigma]', '0.5');
+    await page.dispatchEvent('[data-testid=var-sigma]', 'input');
+    await page.dispatchEvent('[data-testid=var-sigma]', 'change');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=var-grid] figcaption span')[1]?.textContent === '2');
+    expect(await labels()).toEqual(['★', '2', '3', '4', '5', '6', '7', '8', '9']);
+    expect(await page.textContent('[data-testid=var-mode]')).toBe('σ 0.50');
+    await page.click('[data-testid=var-parts]');
+    await page.waitForFunction((want) => document.querySelectorAll('[data-testid=var-grid] figcaption span')[1]?.textContent === want, byPart[1]);
+    expect(await labels()).toEqual(byPart);
+    expect(errors.slice(earlier)).toEqual([]);
+    await page.close();
+  });
+
   it('GIVEN a broken or foreign code in the URL THEN the page says so and still works', async () => {
     const page = await open('#g=AQIHZGVmYXVsdGQwfjyYO3c29Si1Ook_9DU3wZO8C7TDp684TrcVrLI6S70');
     expect(await page.textContent('[data-testid=banner]')).toMatch(/share code/i);

@@ -22,6 +22,8 @@ export interface Card {
   imageSize: number;
   numTags: number;
   created?: string;
+  /** How it was trained; factorCodes/drawCodes, where present, name the z numbers of each part (variations by part). */
+  training?: Record<string, unknown>;
 }
 
 /** A model that could not be loaded; `hint` says how to fix it. */

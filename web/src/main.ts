@@ -23,6 +23,8 @@ import {
   slerp,
   truncate,
   variations,
+  codedParts,
+  partVariations,
 } from './shared.ts';
 import { TagField, TagPicker, tagNamesLine } from './tags-ui.ts';
 
@@ -861,17 +863,53 @@ class Studio {
   private varSigma!: HTMLInputElement;
   private varFaces: Face[] = [];
 
+  /** σ set on the slider: noise on her whole z. Until then, on a model with coded parts, each tile redraws one part. */
+  private varBySigma = false;
+
+  /** What variations by part need of the model: its card's coded parts, z size and tags. */
+  private get codedModel() {
+    return { card: this.engine.card, zDim: this.model.zDim, vocabulary: this.vocab };
+  }
+
   private buildVariations(): HTMLElement {
+    const coded = codedParts(this.codedModel) !== undefined;
+    this.varBySigma = !coded;
     this.varGrid = h('div', { class: 'grid', 'data-testid': 'var-grid' });
-    const label = h('span', {}, t('var.sigma', { sigma: '0.35' }));
-    this.varSigma = h('input', { type: 'range', min: 0.05, max: 1.5, step: 0.05, value: 0.35 });
-    this.varSigma.addEventListener('input', () => (label.textContent = t('var.sigma', { sigma: Number(this.varSigma.value).toFixed(2) })));
+    const sigmaText = () => t('var.sigma', { sigma: Number(this.varSigma.value).toFixed(2) });
+    const label = h('span', { 'data-testid': 'var-mode' }, coded ? t('var.byPart') : t('var.sigma', { sigma: '0.35' }));
+    const toParts: HTMLButtonElement = h(
+      'button',
+      {
+        class: 'ghost',
+        hidden: true,
+        'data-testid': 'var-parts',
+        onclick: () => {
+          this.varBySigma = false;
+          label.textContent = t('var.byPart');
+          toParts.hidden = true;
+          void this.rollVariations();
+        },
+      },
+      t('var.toParts'),
+    );
+    this.varSigma = h('input', { type: 'range', min: 0.05, max: 1.5, step: 0.05, value: 0.35, 'data-testid': 'var-sigma' });
+    this.varSigma.addEventListener('input', () => {
+      this.varBySigma = true;
+      toParts.hidden = !coded;
+      label.textContent = sigmaText();
+    });
     this.varSigma.addEventListener('change', () => void this.rollVariations());
     return h(
       'section',
       {},
-      h('p', { class: 'hint' }, t('var.hint')),
-      h('div', { class: 'controls' }, h('button', { class: 'primary', 'data-testid': 'var-again', onclick: () => void this.rollVariations() }, '🔀 ', t('var.again')), h('label', { class: 'psi' }, label, this.varSigma)),
+      h('p', { class: 'hint' }, t(coded ? 'var.hintParts' : 'var.hint')),
+      h(
+        'div',
+        { class: 'controls' },
+        h('button', { class: 'primary', 'data-testid': 'var-again', onclick: () => void this.rollVariations() }, '🔀 ', t('var.again')),
+        h('label', { class: 'psi' }, label, this.varSigma),
+        toParts,
+      ),
       this.varGrid,
       h('div', { class: 'actions' }, h('button', { onclick: async () => this.varFaces.length && download(await canvasBlob(gridCanvas(this.varFaces, 3, 128)), 'variations.png') }, t('dl.png'))),
     );
@@ -885,10 +923,14 @@ class Studio {
       return;
     }
     const seed = crypto.getRandomValues(new Uint32Array(1))[0]!;
-    const girls: Girl[] = [g, ...variations(g.z, Number(this.varSigma.value), 8, seed).map((z) => ({ z, tags: g.tags }))];
+    // As the bot's 🔀: one part per tile on a model with coded parts, unless σ was set.
+    const byPart = this.varBySigma ? [] : partVariations(this.codedModel, g, 8, seed);
+    const zs = byPart.length > 0 ? byPart.map((v) => v.z) : variations(g.z, Number(this.varSigma.value), 8, seed);
+    const girls: Girl[] = [g, ...zs.map((z) => ({ z, tags: g.tags }))];
     this.varFaces = await this.draw(girls);
     this.varGrid.style.setProperty('--cols', '3');
-    girls.forEach((v, i) => this.varGrid.append(this.tile(v, this.varFaces[i]!, i === 0 ? '★' : `${i + 1}`)));
+    const label = (i: number) => (i === 0 ? '★' : byPart.length > 0 ? `${i + 1} · ${t(`part.${byPart[i - 1]!.part}`)}` : `${i + 1}`);
+    girls.forEach((v, i) => this.varGrid.append(this.tile(v, this.varFaces[i]!, label(i))));
   }
 }
 

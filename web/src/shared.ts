@@ -25,6 +25,7 @@ export {
 } from '../../src/latent/index.ts';
 export { TagVocabulary, normalizeTag, KNOWN_GROUPS, parseTags, unknownTagsMessage, type TagSpec, type TagEntry, type TagGroup, type ParseResult, type TagWarning } from '../../src/tags/index.ts';
 export { fillExclusiveSets, mergeTags } from '../../src/core/tags-input.ts';
+export { codedParts, partVariations, type RefinePart } from '../../src/core/refine-codes.ts';
 import type { ModelEntry as BotModelEntry } from '../../src/core/catalog.ts';
 /** What the page knows of a model: the card's sizes and the vocabulary (no files, no runtime). */
 export type ModelEntry = Pick<BotModelEntry, 'id' | 'formerIds' | 'name' | 'zDim' | 'imageSize' | 'vocabulary' | 'exclusiveSets'>;

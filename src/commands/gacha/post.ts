@@ -4,7 +4,7 @@ import type { BotContext } from '../../bot/context.ts';
 import { filesOf, replyAfterWork } from '../../bot/respond.ts';
 import { gacha, type GachaRequest, type GachaResult } from '../../core/gacha.ts';
 import type { Girl } from '../../core/girl.ts';
-import { variations } from '../../core/variations.ts';
+import { variations, type VariationsResult } from '../../core/variations.ts';
 import { seedRangeText } from '../../core/seed-range.ts';
 import { translator, type Translate } from '../../i18n/index.ts';
 import { saveGacha, saveVariations, withStorageNote } from '../shared/stored-pictures.ts';
@@ -46,12 +46,22 @@ export async function postVariations(interaction: RepliableInteraction, ctx: Bot
   const tr = translator(interaction.locale);
   await replyAfterWork(interaction, async () => {
     const r = await variations(ctx.core(interaction.attachmentSizeLimit, interaction.user.id), { girl });
-    const saved = await saveVariations(ctx, interaction.user.id, r.girls, { sigma: r.sigma, noiseSeed: r.seed, of });
-    const content = [tr('variations.content', { count: r.girls.length - 1, of, sigma: r.sigma, seed: r.seed }), tr('tiles.hint')].join('\n');
+    const saved = await saveVariations(ctx, interaction.user.id, r.girls, { ...(r.sigma !== undefined ? { sigma: r.sigma } : {}), noiseSeed: r.seed, of });
+    const content = [variationsContent(r, of, tr), tr('tiles.hint')].join('\n');
     return {
       content: withStorageNote(content, saved, tr),
       files: filesOf(r.attachments),
       components: saved.id ? tileComponents(saved.id, r.girls.length, tr, { variations: true, reroll: true }) : [],
     };
   });
+}
+
+/** What a variations picture shows: the part each tile redraws, or the σ of its noise. */
+export function variationsContent(r: VariationsResult, of: string, tr: Translate): string {
+  const count = r.girls.length - 1;
+  if (r.mode === 'codes') {
+    const parts = [...new Set(r.parts)].map((p) => tr(`refine.part.${p}`)).join(' → ');
+    return tr('variations.content_parts', { count, of, parts, seed: r.seed });
+  }
+  return tr('variations.content', { count, of, sigma: r.sigma ?? '', seed: r.seed });
 }

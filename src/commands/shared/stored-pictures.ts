@@ -72,12 +72,12 @@ export async function saveGirls(ctx: BotContext, userId: string, girls: readonly
   });
 }
 
-/** Stores variations of one girl (tile 1 is she herself). */
+/** Stores variations of one girl (tile 1 is she herself); `sigma` only for σ variations (not part by part). */
 export function saveVariations(
   ctx: BotContext,
   userId: string,
   girls: readonly Girl[],
-  v: { sigma: number; noiseSeed: number; of: string },
+  v: { sigma?: number; noiseSeed: number; of: string },
 ): Promise<SavedPicture> {
   const first = girls[0]!;
   return store(ctx, {
