@@ -97,6 +97,7 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
         maxQueue: config.GFF_MAX_QUEUE,
         maxQueuePerOwner: config.GFF_MAX_QUEUE_PER_USER,
         batchTimeoutMs: config.GFF_BATCH_TIMEOUT_MS,
+        pipelineDepth: config.GFF_PIPELINE_DEPTH,
         log: log.child({ part: 'generator' }),
       }));
     if (!opts.runtime) cleanup.push(() => runtime.close());

@@ -61,6 +61,8 @@ export type GeneratorErrorCode =
   | 'request_too_large'
   | 'worker_crashed'
   | 'worker_timeout'
+  /** A batch queued in a worker behind one that crashed or hung: it never ran, and is re-queued. */
+  | 'not_started'
   | 'out_of_order'
   | 'worker_start_failed'
   | 'generation_failed'

@@ -104,6 +104,7 @@ export class GeneratorService {
         ...init,
         ...faults,
         ...(options.batchTimeoutMs !== undefined ? { batchTimeoutMs: options.batchTimeoutMs } : {}),
+        ...(options.pipelineDepth !== undefined ? { pipelineDepth: options.pipelineDepth } : {}),
         ...(options.restartBackoff ? { restartBackoff: options.restartBackoff } : {}),
       };
       service.addSlot(new WorkerSlot(i, slotInit, hooks));
@@ -269,6 +270,15 @@ export class GeneratorService {
         },
         (e: Error) => {
           settle();
+          if (e instanceof GeneratorError && e.code === 'not_started') {
+            // Queued behind a batch that crashed or hung: it never ran, so it waits for the next
+            // worker — unless no worker is left, where it fails like everything queued.
+            if (!this.deadError) {
+              this.batcher.push(items.filter((it) => !it.ticket.done));
+              return;
+            }
+            e = new GeneratorError('out_of_order', `The generator is out of order: ${this.deadError.message}`);
+          }
           if (e instanceof GeneratorError && (e.code === 'worker_crashed' || e.code === 'worker_timeout')) this.crashes++;
           for (const t of new Set(items.map((it) => it.ticket))) this.fail(t, e);
         },

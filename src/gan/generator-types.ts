@@ -30,6 +30,12 @@ export interface GeneratorServiceOptions {
    * GeneratorError 'worker_timeout' (default 30 000).
    */
   batchTimeoutMs?: number;
+  /**
+   * Batches a worker holds at once, one running and the rest waiting in it (default 2), so that
+   * it starts the next the moment one ends instead of waiting for a busy main thread. 1 = one
+   * at a time. A batch waiting behind one that crashes or hangs is drawn again, not failed.
+   */
+  pipelineDepth?: number;
   /** Restart delays of crashed workers, doubling from baseMs up to maxMs (default 100 ms … 60 s); never given up. */
   restartBackoff?: { baseMs: number; maxMs: number };
   log?: GanLogger;

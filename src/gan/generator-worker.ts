@@ -1,6 +1,7 @@
 /**
  * Entry of a generator worker thread (started by worker-slot.ts through spawnWorker): owns
- * its own engine (ONNX Runtime or a tfjs backend) and models, runs one batch at a time, and transfers pixel buffers
+ * its own engine (ONNX Runtime or a tfjs backend) and models, runs one batch at a time (the next one
+ * already waiting here), and transfers pixel buffers
  * back without copying.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -34,14 +35,23 @@ const runGuarded = async (msg: ToWorker): Promise<Uint8Array> => {
   }
 };
 
+// The slot sends the next batch before this one is done (worker-slot pipelining), so that the
+// engine never waits for the main thread between batches: runs are chained, one at a time.
 let batches = 0;
+let previous: Promise<void> = Promise.resolve();
 port.on('message', (msg: ToWorker) => {
   if (msg.type !== 'run') return;
   batches++;
   if (init.crashOnBatch === batches) throw new Error(`injected crash on batch ${batches} (faultInjection)`);
-  if (init.hangOnBatch === batches) return; // injected hang (faultInjection): no answer, ever
-  runGuarded(msg).then(
-    (pixels) => post({ type: 'result', batchId: msg.batchId, pixels, numTensors: engine.numTensors() }, [pixels.buffer as ArrayBuffer]),
-    (e: unknown) => post({ type: 'failed', batchId: msg.batchId, error: serializeError(e), numTensors: engine.numTensors() }),
+  const hang = init.hangOnBatch === batches; // injected hang (faultInjection): no answer, ever, nor after it
+  previous = previous.then(() =>
+    hang
+      ? new Promise<void>(() => {})
+      : inNativeRun && Atomics.load(inNativeRun, 1) === 1
+        ? undefined // given up by its slot (worker-protocol.ts): its batches are drawn elsewhere
+        : runGuarded(msg).then(
+          (pixels) => post({ type: 'result', batchId: msg.batchId, pixels, numTensors: engine.numTensors() }, [pixels.buffer as ArrayBuffer]),
+          (e: unknown) => post({ type: 'failed', batchId: msg.batchId, error: serializeError(e), numTensors: engine.numTensors() }),
+        ),
   );
 });

@@ -1,5 +1,6 @@
 /**
- * Execution slots of the GeneratorService: something that runs one batch at a time.
+ * Execution slots of the GeneratorService: something that runs one batch at a time (a worker
+ * slot holds the next one ready beside it).
  * WorkerSlot owns a worker thread (restarted after a crash); InProcessSlot runs the engine
  * on the calling thread (workers: 0, for tests and the CLI).
  */
@@ -63,6 +64,21 @@ export interface WorkerSlotInit {
   crashOnBatch?: number;
   hangOnBatch?: number;
   crashingStarts?: number;
+  /**
+   * Batches sent to the worker before the earlier ones are answered (default 2): the worker
+   * starts the next batch the moment one ends instead of waiting for the main thread — busy
+   * encoding and uploading pictures — to hand it over. 1 = one batch at a time.
+   */
+  pipelineDepth?: number;
+}
+
+/** A batch sent to the worker and not yet answered; only the oldest one's timer runs. */
+interface PendingBatch {
+  batchId: number;
+  timeoutMs: number;
+  resolve(p: Uint8Array): void;
+  reject(e: Error): void;
+  timer: NodeJS.Timeout | undefined;
 }
 
 export class WorkerSlot implements Slot {
@@ -74,10 +90,11 @@ export class WorkerSlot implements Slot {
   starts = 0;
   private worker: Worker | undefined;
   /** The current worker's flag: 1 while ONNX Runtime runs a batch natively (worker-protocol.ts). */
-  private inNativeRun = new Int32Array(new SharedArrayBuffer(4));
+  private inNativeRun = new Int32Array(new SharedArrayBuffer(8));
   /** Workers that timed out inside a native run: replaced, and ended once their run returns. */
   private readonly detached = new Map<Worker, Int32Array>();
-  private pending: { batchId: number; resolve(p: Uint8Array): void; reject(e: Error): void; timer: NodeJS.Timeout } | undefined;
+  /** Sent batches in the order the worker runs them (it runs them one after another). */
+  private pending: PendingBatch[] = [];
   private restartTimer: NodeJS.Timeout | undefined;
   private nextBatchId = 1;
   private crashes = 0;
@@ -93,7 +110,7 @@ export class WorkerSlot implements Slot {
   private start(): void {
     this.starts++;
     this.state = 'starting';
-    this.inNativeRun = new Int32Array(new SharedArrayBuffer(4));
+    this.inNativeRun = new Int32Array(new SharedArrayBuffer(8));
     const data: WorkerInit = {
       inNativeRun: this.inNativeRun.buffer as SharedArrayBuffer,
       modelDirs: this.init.modelDirs,
@@ -111,10 +128,12 @@ export class WorkerSlot implements Slot {
 
     worker.on('message', (msg: FromWorker) => {
       if (worker !== this.worker) {
-        // A detached worker's late answer: its native run is over, so it can be ended safely now.
-        if (this.detached.has(worker) && (msg.type === 'result' || msg.type === 'failed')) {
+        // A detached worker's late answer: its native run is over and it starts no other (it was
+        // told so), so it is ended as soon as it is out of native code.
+        const flag = this.detached.get(worker);
+        if (flag && (msg.type === 'result' || msg.type === 'failed')) {
           this.detached.delete(worker);
-          void worker.terminate();
+          void this.endWhenOutOfNative(worker, flag);
           this.hooks.log?.info({ worker: this.index, batchId: msg.batchId }, 'a timed-out batch finished late; its worker is ended');
         }
         return;
@@ -139,10 +158,11 @@ export class WorkerSlot implements Slot {
         }
         case 'result':
         case 'failed': {
-          const p = this.pending;
+          const p = this.pending[0];
           if (!p || p.batchId !== msg.batchId) return;
-          this.pending = undefined;
+          this.pending.shift();
           clearTimeout(p.timer);
+          this.armHead(worker);
           this.numTensors = msg.numTensors;
           this.state = 'idle';
           if (msg.type === 'result') {
@@ -154,16 +174,24 @@ export class WorkerSlot implements Slot {
         }
       }
     });
-    const crashed = (why: string, end = true) => {
+    const crashed = (why: string, end = true, headAnswered = false) => {
       if (worker !== this.worker || this.state === 'closed') return;
       this.worker = undefined;
       if (end) void worker.terminate();
       this.crashes++;
       this.hooks.log?.error({ worker: this.index, why, crashes: this.crashes }, 'generator worker crashed');
-      const p = this.pending;
-      this.pending = undefined;
-      if (p) clearTimeout(p.timer);
-      p?.reject(new GeneratorError('worker_crashed', 'The image generator crashed while drawing this picture; please try again.'));
+      // The batch the worker was running fails; those queued behind it never started, so the
+      // service draws them again on the next worker (not_started) instead of failing them.
+      // After a timeout the running one has been answered already: all that is left never ran.
+      const sent = this.pending.splice(0);
+      sent.forEach((p, i) => {
+        clearTimeout(p.timer);
+        p.reject(
+          i === 0 && !headAnswered
+            ? new GeneratorError('worker_crashed', 'The image generator crashed while drawing this picture; please try again.')
+            : new GeneratorError('not_started', 'The generator worker ended before this batch started; it is drawn again.'),
+        );
+      });
       if (this.state === 'starting') settle.reject(new GeneratorError('worker_start_failed', `Generator worker ${this.index} failed to start: ${why}`));
       // Back off on repeated crashes: 0.1 s, 0.2 s, 0.4 s, … up to a minute, and never give up for good.
       const { baseMs, maxMs } = this.init.restartBackoff ?? DEFAULT_RESTART_BACKOFF;
@@ -189,38 +217,53 @@ export class WorkerSlot implements Slot {
       if (Atomics.load(this.inNativeRun, 0) === 1) {
         // Inside ONNX Runtime: ending the thread now would abort the process. A fresh worker
         // takes over; this one is ended when its run returns (the 'message' handler above).
+        Atomics.store(this.inNativeRun, 1, 1); // given up: run nothing more that is queued in it
         this.detached.set(worker, this.inNativeRun);
-        crashed(why, false);
-      } else crashed(why);
+        crashed(why, false, true);
+      } else crashed(why, true, true);
     };
   }
 
   /** Replaces the current worker after a batch timed out (set by start() for its worker). */
   private replaceHung: (why: string) => void = () => {};
 
+  private get depth(): number {
+    return Math.max(1, this.init.pipelineDepth ?? 2);
+  }
+
   run(batch: SlotRun): Promise<Uint8Array> {
     const worker = this.worker;
     if (this.state !== 'idle' || !worker) {
       return Promise.reject(new GeneratorError('generation_failed', `Generator worker ${this.index} is not ready (${this.state}).`));
     }
-    this.state = 'busy';
     const batchId = this.nextBatchId++;
-    // A worker that stops answering (a hung backend) would hold every later batch: it is
-    // ended after the timeout, which the 'exit' handler treats as a crash (restart, back-off).
     const timeoutMs = (this.init.batchTimeoutMs ?? DEFAULT_BATCH_TIMEOUT_MS) * Math.max(1, batch.count / 32);
     return new Promise<Uint8Array>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        if (this.pending?.batchId !== batchId) return;
-        this.pending = undefined;
-        const seconds = Math.round(timeoutMs / 100) / 10;
-        this.hooks.log?.error({ worker: this.index, batchId, count: batch.count, timeoutMs }, 'generator worker did not answer: restarting it');
-        reject(new GeneratorError('worker_timeout', `The image generator did not answer within ${seconds} s and has been restarted; please try again.`));
-        if (worker === this.worker) this.replaceHung(`batch ${batchId} timed out after ${seconds} s`);
-      }, timeoutMs);
-      this.pending = { batchId, resolve, reject, timer };
+      this.pending.push({ batchId, timeoutMs, resolve, reject, timer: undefined });
+      if (this.pending.length >= this.depth) this.state = 'busy';
+      this.armHead(worker);
       const msg: ToWorker = { type: 'run', batchId, modelId: batch.modelId, count: batch.count, input: batch.input };
       worker.postMessage(msg, [batch.input.buffer as ArrayBuffer]);
     });
+  }
+
+  /**
+   * Starts the timeout of the oldest sent batch, the one the worker is running: a batch queued
+   * behind it is timed from when its turn comes. A worker that stops answering (a hung
+   * backend) would hold every later batch: it is replaced after the timeout, and every batch
+   * sent to it fails (the first with worker_timeout, the others with worker_crashed).
+   */
+  private armHead(worker: Worker): void {
+    const head = this.pending[0];
+    if (!head || head.timer) return;
+    head.timer = setTimeout(() => {
+      if (this.pending[0] !== head) return;
+      this.pending.shift();
+      const seconds = Math.round(head.timeoutMs / 100) / 10;
+      this.hooks.log?.error({ worker: this.index, batchId: head.batchId, timeoutMs: head.timeoutMs }, 'generator worker did not answer: restarting it');
+      head.reject(new GeneratorError('worker_timeout', `The image generator did not answer within ${seconds} s and has been restarted; please try again.`));
+      if (worker === this.worker) this.replaceHung(`batch ${head.batchId} timed out after ${seconds} s`);
+    }, head.timeoutMs);
   }
 
   async close(): Promise<void> {
@@ -228,9 +271,10 @@ export class WorkerSlot implements Slot {
     clearTimeout(this.restartTimer);
     const w = this.worker;
     this.worker = undefined;
-    if (this.pending) clearTimeout(this.pending.timer);
-    this.pending?.reject(new GeneratorError('closed', 'The generator shut down before this picture was drawn.'));
-    this.pending = undefined;
+    for (const p of this.pending.splice(0)) {
+      clearTimeout(p.timer);
+      p.reject(new GeneratorError('closed', 'The generator shut down before this picture was drawn.'));
+    }
     const endings = [...this.detached].map(([d, flag]) => this.endWhenOutOfNative(d, flag));
     this.detached.clear();
     if (w) endings.push(this.endWhenOutOfNative(w, this.inNativeRun));

@@ -15,9 +15,11 @@ export interface WorkerInit {
   /** Test hook: never answer this (1-based) batch, as a hung backend would. */
   hangOnBatch?: number;
   /**
-   * One Int32 the worker sets to 1 while ONNX Runtime runs a batch natively and back to 0 after:
-   * terminating a worker in that window aborts the whole process (onnxruntime-node throws a
-   * Napi::Error into a torn-down environment), so the slot must not terminate it then.
+   * Two Int32s. [0]: the worker sets it to 1 while ONNX Runtime runs a batch natively and back
+   * to 0 after: terminating a worker in that window aborts the whole process (onnxruntime-node
+   * throws a Napi::Error into a torn-down environment), so the slot must not terminate it then.
+   * [1]: the slot sets it to 1 when it gives the worker up (a timed-out batch): the worker then
+   * starts none of the batches still queued in it, so its late answer is its last native run.
    */
   inNativeRun?: SharedArrayBuffer;
 }

@@ -52,6 +52,23 @@ describe('item 12: a batch that never comes back', () => {
     }
   });
 
+  it('GIVEN a batch queued in the worker behind one that hangs THEN only the hung one fails: the queued one never ran, and is drawn by the next worker', async () => {
+    // maxBatch 3: each request is a batch of its own, and the slot sends the second to the
+    // worker while the first runs (pipelining), where it waits behind the hang.
+    const pool = await GeneratorService.create({ modelDirs: [tiny.dir], workers: 1, maxBatch: 3, batchTimeoutMs: 400, faultInjection: { hangOnBatch: 1 } });
+    try {
+      const first = failure(pool.generate(requests));
+      const second = pool.generate(requests);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(pool.stats().inFlight).toBe(6); // both batches are in the worker
+      expect(await first).toMatchObject({ code: 'worker_timeout' });
+      expect(await second).toHaveLength(3);
+      expect(pool.stats().crashes).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('GIVEN a hung batch at shutdown THEN close() waits for it no longer than the batch timeout, not its full 10 s', async () => {
     const pool = await GeneratorService.create({ modelDirs: [tiny.dir], workers: 1, batchTimeoutMs: 500, faultInjection: { hangOnBatch: 1 } });
     const pending = failure(pool.generate(requests));
