@@ -85,13 +85,13 @@ function cpuMs(since: NodeJS.CpuUsage): number {
   return (c.user + c.system) / 1000;
 }
 
-/** Raw generator: back-to-back batches of 32, one in flight per worker, for `seconds`. */
-async function rawImagesPerSecond(seconds: number): Promise<{ perSecond: number; cpuMsPerImage: number }> {
+/** Raw generator: back-to-back batches of `size` (32, or the bot's own), one in flight per worker, for `seconds`. */
+async function rawImagesPerSecond(seconds: number, size = 32): Promise<{ perSecond: number; cpuMsPerImage: number }> {
   const svc = bot.ctx.runtime.service;
   const m = svc.model();
   const tags = new Float32Array(m.numTags);
   tags[0] = 1;
-  const batch = Array.from({ length: 32 }, (_, i) => ({ z: seedToZ(i, m.zDim), tags }));
+  const batch = Array.from({ length: size }, (_, i) => ({ z: seedToZ(i, m.zDim), tags }));
   await svc.generate(batch);
   const inFlight = Math.max(1, svc.stats().workers.length);
   let images = 0;
@@ -182,12 +182,19 @@ async function usersScenario(): Promise<void> {
   const after = await rawImagesPerSecond(3);
   const raw = (before.perSecond + after.perSecond) / 2;
   const stats = bot.ctx.runtime.service.stats();
+  // The bot draws in batches of its own size (GFF_MAX_BATCH), smaller than 32 at 128 px: the
+  // generator alone at that size says how much of the gap is batch size, not the bot.
+  const atBotBatch = await rawImagesPerSecond(3, stats.defaultModelBatch);
   out(
     `generator alone, batch 32: ${before.perSecond.toFixed(1)} images/s before the phases, ${after.perSecond.toFixed(1)} after; ` +
       `${((before.cpuMsPerImage + after.cpuMsPerImage) / 2).toFixed(1)} cpu ms/image (the rest of the bot's cpu ms/image is rendering, REST and the in-process loopback)`,
   );
   const top = results[results.length - 1];
   if (top) out(throughputLine({ users: top.users, botImagesPerSecond: top.imagesPerSecond, generatorImagesPerSecond: raw, latencies: top.latencies }));
+  out(
+    `generator alone at the bot's batch of ${stats.defaultModelBatch}: ${atBotBatch.perSecond.toFixed(1)} images/s; ` +
+      `the bot at ${top?.users ?? 0} users drew ${top ? ((100 * top.imagesPerSecond) / atBotBatch.perSecond).toFixed(0) : '—'} % of that`,
+  );
   out(`mean batch: ${(stats.images / Math.max(1, stats.batches)).toFixed(1)} images per forward pass (all batches so far)`);
   out(`peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB; every interaction answered: ${results.every((p) => p.answered === p.sent) ? 'yes (0 lost)' : 'NO'}`);
 }
