@@ -6,9 +6,12 @@
  * enlarged with the bot's own tile kernel, as users see it. Written as lossless WebP.
  *
  *   npm run contact-sheet -- MODEL_DIR [MODEL_DIR…] [--out docs/contact-sheets] [--seed 1] [--size 128] [--look all|girls]
+ *                            [--data DIR --sets "a b c; d e"]
  * --look: which lorelei variants the real row draws (the look the models were trained on).
+ * --data: one's own art (docs/own-data.md): the real row is the folder's own images that carry
+ * exactly each set's tags (its first 8), and --sets names the tag sets (";" between sets).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
@@ -18,7 +21,8 @@ import { renderLabeledGrid, scaleTile, type RawImage } from '../src/render/index
 import { renderFacePng } from './dataset/render-face.ts';
 import { FACE_LOOKS, sampleFace, type FaceLook } from './dataset/sample-face.ts';
 
-const USAGE = 'usage: npm run contact-sheet -- MODEL_DIR [MODEL_DIR…] [--out docs/contact-sheets] [--seed 1] [--size 128] [--look all|girls]';
+const USAGE =
+  'usage: npm run contact-sheet -- MODEL_DIR [MODEL_DIR…] [--out docs/contact-sheets] [--seed 1] [--size 128] [--look all|girls] [--data DIR --sets "a b c; d e"]';
 
 /** Full tag sets (every exclusive choice named), fixed so that sheets of two models compare. */
 const SHEET_SETS: readonly (readonly string[])[] = [
@@ -42,6 +46,8 @@ const { values, positionals } = parseArgs({
     seed: { type: 'string', default: '1' },
     size: { type: 'string', default: '128' },
     look: { type: 'string', default: 'all' },
+    data: { type: 'string' },
+    sets: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -56,6 +62,25 @@ if (!Number.isInteger(firstSeed) || firstSeed < 0) fail('--seed must be a whole 
 if (!Number.isInteger(size) || size < 32 || size > 512) fail('--size must be a whole number of pixels from 32 to 512');
 if (!(FACE_LOOKS as readonly string[]).includes(values.look!)) fail(`--look must be ${FACE_LOOKS.join(' or ')}`);
 const look = values.look as FaceLook;
+if (Boolean(values.data) !== Boolean(values.sets)) fail('--data and --sets go together: the folder of real images, and the tag sets to draw');
+/** The tags of one cell of tags.csv or --sets: commas when there are any, else spaces (as docs/own-data.md says). */
+const splitTags = (cell: string) =>
+  cell
+    .split(cell.includes(',') ? ',' : /\s+/)
+    .map((t) =>
+      t
+        .trim()
+        .toLowerCase()
+        .replace(/[\s-]+/g, '_'),
+    )
+    .filter(Boolean);
+const sheetSets: readonly (readonly string[])[] = values.sets
+  ? values.sets
+      .split(';')
+      .map(splitTags)
+      .filter((set) => set.length > 0)
+  : SHEET_SETS;
+if (sheetSets.length === 0) fail('--sets names no tags');
 
 let service: GeneratorService;
 try {
@@ -71,7 +96,40 @@ async function asTile(img: RawImage): Promise<RawImage> {
   return { width: size, height: size, channels: 3, data: new Uint8Array(await scaleTile(img, size, size)) };
 }
 
+/** One's own folder: image path → its tag set (a row per image of tags.csv: image,tags). */
+function folderTags(dir: string): { image: string; tags: Set<string> }[] {
+  const lines = readFileSync(join(dir, 'tags.csv'), 'utf8')
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .slice(1);
+  return lines.flatMap((line) => {
+    const comma = line.indexOf(',');
+    if (comma < 0) return [];
+    const unquote = (v: string) => v.trim().replace(/^"(.*)"$/s, '$1');
+    return [{ image: unquote(line.slice(0, comma)), tags: new Set(splitTags(unquote(line.slice(comma + 1)))) }];
+  });
+}
+
+async function folderRow(set: readonly string[]): Promise<RawImage[]> {
+  const want = new Set(set);
+  const same = folderTags(values.data!).filter((r) => r.tags.size === want.size && [...want].every((t) => r.tags.has(t)));
+  const row: RawImage[] = [];
+  for (const r of same.slice(0, SEEDS_PER_ROW)) {
+    const { data, info } = await sharp(join(values.data!, r.image))
+      .flatten({ background: '#ffffff' })
+      .resize(size, size, { fit: 'cover', kernel: 'nearest' })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    row.push({ width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) });
+  }
+  if (row.length === 0) fail(`no image in ${values.data} has exactly the tags ${set.join(', ')}`);
+  // Fewer than 8 such images: the rest of the row is left empty (dark), as the grid is.
+  while (row.length < SEEDS_PER_ROW) row.push({ width: size, height: size, channels: 3, data: new Uint8Array(size * size * 3).fill(40) });
+  return row;
+}
+
 async function realRow(set: readonly string[], setIndex: number): Promise<RawImage[]> {
+  if (values.data) return folderRow(set);
   const row: RawImage[] = [];
   for (let k = 0; k < SEEDS_PER_ROW; k++) {
     // Seed 91 is no dataset's (1 training, 2 held-out, 77 the evaluator's matched renders).
@@ -88,7 +146,7 @@ async function realRow(set: readonly string[], setIndex: number): Promise<RawIma
 try {
   mkdirSync(values.out!, { recursive: true });
   const seeds = Array.from({ length: SEEDS_PER_ROW }, (_, i) => firstSeed + i);
-  for (const [s, set] of SHEET_SETS.entries()) {
+  for (const [s, set] of sheetSets.entries()) {
     const rows: RawImage[][] = [];
     const labels: string[] = [];
     for (const m of models) {
@@ -100,7 +158,7 @@ try {
       labels.push(`${m.card.name ?? m.id} (${m.imageSize} px)`);
     }
     rows.push(await realRow(set, s));
-    labels.push(`real renders (${size} px)`);
+    labels.push(values.data ? `${basename(values.data)}, same tags` : `real renders (${size} px)`);
     const png = await renderLabeledGrid(rows, {
       rowLabels: labels,
       colLabels: seeds.map((seed) => `seed ${seed}`),
@@ -110,7 +168,7 @@ try {
     // Lossless WebP: the same pixels as the PNG in about 60 % of the bytes (these sheets are committed).
     const file = join(values.out!, `set${s + 1}.webp`);
     writeFileSync(file, await sharp(png).webp({ lossless: true, effort: 6 }).toBuffer());
-    process.stderr.write(`wrote ${file}: ${models.map((m) => basename(m.dir)).join(', ')} and real renders\n`);
+    process.stderr.write(`wrote ${file}: ${models.map((m) => basename(m.dir)).join(', ')} and ${values.data ? "the folder's own images" : 'real renders'}\n`);
   }
 } catch (e) {
   await service.close().catch(() => undefined);

@@ -98,6 +98,50 @@ describe('contact-sheet', () => {
     expect(lines(r.stderr)).toHaveLength(5);
   });
 
+  it("GIVEN one's own folder (--data, --sets) THEN the real row is the folder's own images with exactly that tag set", async () => {
+    await makeTinyModel(path.join(root, 'own-models', 'mine'), { id: 'mine', seed: 7, imageSize: 16 });
+    const data = path.join(root, 'own-art');
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    await mkdir(path.join(data, 'images'), { recursive: true });
+    // Red squares carry exactly "blonde_hair smile"; the blue one has a tag more, so it is not hers.
+    const square = (r: number, g: number, b: number) =>
+      sharp({ create: { width: 20, height: 30, channels: 3, background: { r, g, b } } })
+        .png()
+        .toBuffer();
+    for (const [name, colour] of [
+      ['a', [255, 0, 0]],
+      ['b', [255, 0, 0]],
+      ['c', [0, 0, 255]],
+    ] as const) {
+      await writeFile(path.join(data, 'images', `${name}.png`), await square(...colour));
+    }
+    await writeFile(
+      path.join(data, 'tags.csv'),
+      '\uFEFFimage,tags\r\nimages/a.png,blonde_hair smile\r\nimages/b.png,"Smile, Blonde Hair"\r\nimages/c.png,blonde_hair smile glasses\r\n',
+    );
+    const out = path.join(root, 'own-sheets');
+    const r = await tool('contact-sheet', [path.join(root, 'own-models', 'mine'), '--out', out, '--size', '32', '--data', data, '--sets', 'blonde_hair smile']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await readdir(out)).toEqual(['set1.webp']);
+    const { data: px, info } = await sharp(await readFile(path.join(out, 'set1.webp')))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    // The real row holds the two red tiles (32 × 32 each, cropped from 20 × 30), and the blue image
+    // with a tag more is nowhere.
+    let red = 0;
+    let blue = 0;
+    for (let i = 0; i < px.length; i += info.channels) {
+      if (px[i] === 255 && px[i + 1] === 0 && px[i + 2] === 0) red++;
+      if (px[i] === 0 && px[i + 1] === 0 && px[i + 2] === 255) blue++;
+    }
+    expect(red).toBe(2 * 32 * 32);
+    expect(blue).toBeLessThan(32 * 32); // (a few of the random model's pixels may be pure blue)
+    expect(r.stderr).toMatch(/own images/);
+    const missing = await tool('contact-sheet', [path.join(root, 'own-models', 'mine'), '--out', out, '--data', data, '--sets', 'red_hair']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no image in .* has exactly the tags red_hair/);
+  });
+
   it('GIVEN no model folder THEN exit code 2 and the usage', async () => {
     const r = await tool('contact-sheet', ['--out', path.join(root, 'never')]);
     expect(r.code).toBe(2);
