@@ -26,6 +26,8 @@ export interface TinyModelOptions {
   shards?: number;
   /** card.json formerIds: ids the model answered to before. */
   formerIds?: string[];
+  /** card.json sizes: px → the id of the model that draws the same girls at that size (this one included). */
+  sizes?: Record<string, string>;
   /** More of card.json's `training` (e.g. factorCodes/drawCodes: a model with coded parts). */
   training?: Record<string, unknown>;
 }
@@ -175,6 +177,7 @@ export async function makeTinyModel(dir: string, options: TinyModelOptions = {})
     format: 1,
     id,
     ...(options.formerIds ? { formerIds: options.formerIds } : {}),
+    ...(options.sizes ? { sizes: options.sizes } : {}),
     name: `Tiny test model ${id}`,
     zDim,
     imageSize,
