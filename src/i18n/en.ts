@@ -23,6 +23,8 @@ export const en = {
   'error.heading.unknown_model': '',
   'error.heading.bad_number': '',
   'error.heading.too_large': '',
+  'error.heading.bad_size': '',
+  'error.heading.no_size': '',
   'error.result_missing': 'These buttons belong to a result that is no longer stored. Run /gacha again.',
   'error.result_expired': 'These buttons have expired. Run /gacha again.',
   'error.slot': 'A favourite number must be a whole number from 1 to {max} (got {got}).',

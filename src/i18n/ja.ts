@@ -18,6 +18,8 @@ export const ja: Record<MessageKey, string> = {
   'error.heading.unknown_model': 'そのモデルはありません。',
   'error.heading.bad_number': '数値が範囲外です。',
   'error.heading.too_large': '画像が大きすぎます。',
+  'error.heading.bad_size': 'その画像サイズはありません。',
+  'error.heading.no_size': 'この子はその大きさでは描けません。',
   'error.result_missing': 'このボタンの結果はもう保存されていません。もう一度 /gacha してください。',
   'error.result_expired': 'このボタンは期限切れです。もう一度 /gacha してください。',
   'error.slot': 'お気に入り番号は 1〜{max} の整数です（{got} が指定されました）。',
