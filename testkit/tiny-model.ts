@@ -14,8 +14,8 @@ import { VOCABULARY } from '../src/tags/default-vocabulary.ts';
 export interface TinyModelOptions {
   id?: string;
   numTags?: number;
-  /** 16 (2 blocks) or 32 (3 blocks) or 64 (4 blocks). */
-  imageSize?: 16 | 32 | 64;
+  /** 16 (2 blocks), 32 (3 blocks), 64 (4 blocks); 128 and 256 for picture-size tests (slower). */
+  imageSize?: 16 | 32 | 64 | 128 | 256;
   seed?: number;
   zDim?: number;
   /** Channels at 4×4; halves per block down to 4. */

@@ -26,6 +26,12 @@ export function drawable<R extends GenerateRequest>(request: R): GenerateRequest
 export async function drawGirls(ctx: CoreContext, girls: readonly GenerateRequest[]): Promise<RawImage[]> {
   const size = typeof ctx.pictureSize === 'function' ? await ctx.pictureSize() : ctx.pictureSize;
   const requests = girls.map(drawable);
-  if (size) for (const r of requests) r.modelId = drawingModel(ctx.catalog, r.modelId ?? ctx.catalog.defaultModelId, size).id;
+  if (size) {
+    for (const r of requests) {
+      const id = r.modelId ?? ctx.catalog.defaultModelId;
+      // A model the catalog lacks is left to the generator, which names the models it has.
+      if (ctx.catalog.get(id)) r.modelId = drawingModel(ctx.catalog, id, size).id;
+    }
+  }
   return ctx.generator.generate(requests);
 }
