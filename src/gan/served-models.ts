@@ -104,11 +104,7 @@ function checkSizeLinks(models: Map<string, ModelSummary>, formerIds: Map<string
               ? `does not list "${m.id}" under "${m.imageSize}" in its own card.json sizes`
               : undefined;
       if (problem) {
-        throw new ModelLoadError(
-          'bad_format',
-          m.dir,
-          `${m.dir}/card.json lists "${linked}" as its ${px} px size, but that model (${other.dir}) ${problem}.`,
-        );
+        throw new ModelLoadError('bad_format', m.dir, `${m.dir}/card.json lists "${linked}" as its ${px} px size, but that model (${other.dir}) ${problem}.`);
       }
     }
   }

@@ -34,7 +34,19 @@ function* walk(list: Json[]): Generator<Json> {
 describe('command definitions', () => {
   it('GIVEN the command list THEN every command, subcommand and option has a Japanese name and description (context menus: a name only)', () => {
     const payloads = commandPayloads() as Json[];
-    expect(payloads.map((c) => c.name)).toEqual(['gacha', 'generate', 'favorite', 'restyle', 'morph', 'blend', 'tags', 'settings', 'help', 'Open this girl', 'Favourites']);
+    expect(payloads.map((c) => c.name)).toEqual([
+      'gacha',
+      'generate',
+      'favorite',
+      'restyle',
+      'morph',
+      'blend',
+      'tags',
+      'settings',
+      'help',
+      'Open this girl',
+      'Favourites',
+    ]);
     const slash = payloads.filter((c) => (c.type ?? 1) === 1);
     for (const item of walk(slash)) {
       expect(item.name_localizations?.ja, item.name).toBeTruthy();

@@ -89,7 +89,9 @@ describe('/settings size: picture sizes in the bot', () => {
     expect(await bot.ctx.settings.pictureSize(user.id)).toBe(256);
     const ja = await send('settings', {}, 'ja');
     expect(ja.content).toMatch(/^🖼️ あなたの画像は \*\*256 px\*\* で描かれます。\n256 px で描かれるのは `tiny`, `tiny256` の子です。/);
-    expect((await send('settings', { size: 300 }, 'ja')).content).toMatch(/300 px という画像サイズはありません。128, 256 から選んでください。何も変更していません。/);
+    expect((await send('settings', { size: 300 }, 'ja')).content).toMatch(
+      /300 px という画像サイズはありません。128, 256 から選んでください。何も変更していません。/,
+    );
   });
 
   it('GIVEN /settings size:128 THEN pictures are 128 px again; /help names /settings size: in English and Japanese', async () => {
@@ -110,7 +112,9 @@ describe('/settings size: picture sizes in the bot', () => {
       const before = w.logs.length;
       const [got, want] = await gachaWidth(128);
       expect(got).toBe(want);
-      expect(w.logs.slice(before).filter((l) => l.includes('picture size not read: storage failed (SQLITE_BUSY); drawing at the default size'))).toHaveLength(1);
+      expect(w.logs.slice(before).filter((l) => l.includes('picture size not read: storage failed (SQLITE_BUSY); drawing at the default size'))).toHaveLength(
+        1,
+      );
     } finally {
       delete (bot.ctx.settings as Partial<typeof bot.ctx.settings>).pictureSize;
     }

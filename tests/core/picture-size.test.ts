@@ -120,13 +120,17 @@ describe('card.json sizes, checked when the models are read', () => {
   });
 
   it('GIVEN a card whose sizes leave out its own size, or name another model there THEN the card is refused, naming the field', async () => {
-    expect(await readPair('own', { '32': 'b' }, undefined)).toMatch(/card\.json has a bad field "sizes": it must name this model \("a"\) at its own imageSize, "16"\./);
+    expect(await readPair('own', { '32': 'b' }, undefined)).toMatch(
+      /card\.json has a bad field "sizes": it must name this model \("a"\) at its own imageSize, "16"\./,
+    );
     expect(await readPair('other', { '16': 'b' }, undefined)).toMatch(/field "sizes".*"16", not "b"/);
     expect(await readPair('key', { '16': 'a', '32px': 'b' }, undefined)).toMatch(/field "sizes\.32px".*size in px/);
   });
 
   it('GIVEN a link to a model of another size, other tags or without the link back THEN loading fails naming both folders and why', async () => {
-    expect(await readPair('size', { '16': 'a', '64': 'b' }, { '16': 'a', '32': 'b' })).toMatch(/lists "b" as its 64 px size, but that model \(.*\/b\) draws 32 px pictures, not 64 px\./);
+    expect(await readPair('size', { '16': 'a', '64': 'b' }, { '16': 'a', '32': 'b' })).toMatch(
+      /lists "b" as its 64 px size, but that model \(.*\/b\) draws 32 px pictures, not 64 px\./,
+    );
     expect(await readPair('back', { '16': 'a', '32': 'b' }, undefined)).toMatch(/does not list "a" under "16" in its own card\.json sizes/);
     expect(await readPair('z', { '16': 'a', '32': 'b' }, { '16': 'a', '32': 'b' }, { zDim: 64 })).toMatch(/takes another z or other tags/);
   });
@@ -136,7 +140,9 @@ describe('card.json sizes, checked when the models are read', () => {
     const family = { '128': 'lorelei128-v3-pilot', '256': 'lorelei256-v3-pilot' };
     expect((await card('lorelei128-v3-pilot')).sizes).toEqual(family);
     expect((await card('lorelei256-v3-pilot')).sizes).toEqual(family);
-    const served = await readServedModels({ modelDirs: ['lorelei128-v3-pilot', 'lorelei256-v3-pilot'].map((id) => path.join(import.meta.dirname, '../../models', id)) });
+    const served = await readServedModels({
+      modelDirs: ['lorelei128-v3-pilot', 'lorelei256-v3-pilot'].map((id) => path.join(import.meta.dirname, '../../models', id)),
+    });
     expect([...served.models.keys()].sort()).toEqual(['lorelei128-v3-pilot', 'lorelei256-v3-pilot']);
   });
 });
