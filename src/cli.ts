@@ -8,6 +8,7 @@
  *   gff variations --girl 42 -n 8 -o variations.png
  *   gff refine --girl 42 --round 1 -o round1.png   (then --girl <a tile's code> --round 2 …)
  *   gff tags   ·   gff code --seed 42 --tags "…"   ·   gff bench
+ * The drawing commands take --px 256: her model's 256 px sibling draws her (card.json sizes).
  * Bad input → one line on stderr and exit code 2; never a stack trace.
  */
 import { spawn } from 'node:child_process';
@@ -20,6 +21,7 @@ import { requireModel } from './core/catalog.ts';
 import type { Attachment, CoreContext } from './core/context.ts';
 import { gacha } from './core/gacha.ts';
 import { generate, resolveGirl } from './core/generate.ts';
+import { checkPictureSize } from './core/picture-size.ts';
 import { describeTags, shareCodeOf } from './core/girl.ts';
 import { morph } from './core/morph.ts';
 import { restyle } from './core/restyle.ts';
@@ -82,8 +84,18 @@ async function context(cmd: Command): Promise<CoreContext> {
   } catch (e) {
     throw modelOptionError(e, g.model, config.GFF_MODELS_DIR);
   }
-  return runtime.context(Number.MAX_SAFE_INTEGER);
+  const px = cmd.opts<{ px?: number }>().px;
+  // Checked before anything is drawn: a size no model here draws is a usage error.
+  if (px !== undefined) checkPictureSize(runtime.catalog, px);
+  return runtime.context(Number.MAX_SAFE_INTEGER, undefined, px === undefined ? undefined : { px, strict: true });
 }
+
+/** --px: the picture size; a girl whose model family has no such size is an error (core/picture-size.ts). */
+const pxOption = () =>
+  new Option(
+    '--px <n>',
+    "picture size in px (e.g. 128 or 256): drawn by the model of her family that draws that size (card.json sizes); her share code keeps her own model (default: her model's size)",
+  ).argParser(int('--px'));
 
 /** Writes the picture in the format `out`'s extension names (-o x.jpg: a JPEG). */
 async function save(out: string, attachment: Attachment): Promise<void> {
@@ -118,6 +130,7 @@ program
   .option('-s, --seed <n>', 'first seed (default: random)', int('--seed'))
   .option('--psi <x>', 'truncation ψ (0.3–1.5; below 1 = more typical faces)', num('--psi'))
   .option('--no-random-fill', 'hair colour, hairstyle… not named: the most common of each, not a draw per seed')
+  .addOption(pxOption())
   .option('-o, --out <file>', 'output PNG', 'gacha.png')
   .action(async (o, cmd) => {
     const ctx = await context(cmd);
@@ -143,7 +156,8 @@ program
   .option('-s, --seed <n>', 'seed', int('--seed'))
   .option('-t, --tags <text>', 'tags (with --seed; with --code they are put on her: the groups not named stay hers)')
   .option('--no-random-fill', 'with --seed: hair colour, hairstyle… not named are the most common of each (default: as gacha tile <seed>)')
-  .option('--size <px>', 'display size in px', int('--size'))
+  .option('--size <px>', 'display size in px: the picture enlarged (--px sets the size it is drawn at)', int('--size'))
+  .addOption(pxOption())
   .option('-o, --out <file>', 'output PNG', 'girl.png')
   .action(async (o, cmd) => {
     const ctx = await context(cmd);
@@ -167,6 +181,7 @@ program
   .requiredOption('-r, --row <tags>', 'a tag set (repeat for more rows)', collect)
   .option('--columns <n>', 'exactly n columns: the first girls, then random ones', int('--columns'))
   .option('--no-keep', 'a row drops her other tags; only hair colour, eyes, mouth… it does not name stay hers (default: all her tags it does not name stay)')
+  .addOption(pxOption())
   .option('-o, --out <file>', 'output PNG', 'restyle.png')
   .action(async (o, cmd) => {
     const ctx = await context(cmd);
@@ -196,6 +211,7 @@ program
     '--no-keep',
     'the target drops her other tags; only hair colour, eyes, mouth… --to does not name stay hers (default: all her tags it does not name stay)',
   )
+  .addOption(pxOption())
   .option('-o, --out <file>', 'output: .png strip, or .webp/.gif animation (the strip is written beside it)', 'morph.webp')
   .action(async (o, cmd) => {
     const ctx = await context(cmd);
@@ -228,6 +244,7 @@ program
   .option('-t, --tags <text>', 'tags put on every girl (default: each keeps her own)')
   .option('--steps <n>', 'strip length (2 girls, 2–16) or grid side (3–4 girls, 2–7)', int('--steps'))
   .addOption(new Option('--interpolation <kind>', 'z interpolation').choices(['slerp', 'lerp']).default('slerp'))
+  .addOption(pxOption())
   .option('-o, --out <file>', 'output PNG', 'blend.png')
   .action(async (o, cmd) => {
     const ctx = await context(cmd);
@@ -252,6 +269,7 @@ program
   .option('-n, --count <n>', 'variations (2–16)', int('--count'), 8)
   .option('--sigma <x>', 'σ noise on her whole z instead, this far (0.05–1.5; 0.35 without coded parts)', num('--sigma'))
   .option('-s, --seed <n>', 'noise seed', int('--seed'))
+  .addOption(pxOption())
   .option('-o, --out <file>', 'output PNG', 'variations.png')
   .action(async (o, cmd) => {
     const ctx = await context(cmd);
@@ -273,6 +291,7 @@ program
   .option('-t, --tags <text>', 'tags (with a seed)')
   .option('-r, --round <n>', `round (1–${REFINE_ROUNDS})`, int('--round'), 1)
   .option('-s, --seed <n>', 'noise seed (models without coded parts only)', int('--seed'))
+  .addOption(pxOption())
   .option('-o, --out <file>', 'output PNG', 'refine.png')
   .action(async (o, cmd) => {
     const ctx = await context(cmd);

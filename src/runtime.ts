@@ -14,8 +14,11 @@ export type RuntimeOptions = Omit<GeneratorServiceOptions, 'modelDirs' | 'models
 export interface Runtime {
   service: GeneratorService;
   catalog: ModelCatalog;
-  /** The core's context; its pictures are drawn for `owner` (a user id), whom the generator serves in turn with the others. */
-  context(attachmentLimitBytes?: number, owner?: string): CoreContext;
+  /**
+   * The core's context; its pictures are drawn for `owner` (a user id), whom the generator
+   * serves in turn with the others, at `pictureSize` where given (core/picture-size.ts).
+   */
+  context(attachmentLimitBytes?: number, owner?: string, pictureSize?: CoreContext['pictureSize']): CoreContext;
   close(): Promise<void>;
 }
 
@@ -48,10 +51,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   return {
     service,
     catalog,
-    context: (attachmentLimitBytes, owner) => ({
+    context: (attachmentLimitBytes, owner, pictureSize) => ({
       generator: owner === undefined ? service : { generate: (requests) => service.generate(requests, { owner }) },
       catalog,
       ...(attachmentLimitBytes !== undefined ? { attachmentLimitBytes } : {}),
+      ...(pictureSize !== undefined ? { pictureSize } : {}),
     }),
     close: () => service.close(),
   };

@@ -14,8 +14,8 @@ import { VOCABULARY } from '../src/tags/default-vocabulary.ts';
 export interface TinyModelOptions {
   id?: string;
   numTags?: number;
-  /** 16 (2 blocks) or 32 (3 blocks) or 64 (4 blocks). */
-  imageSize?: 16 | 32 | 64;
+  /** 16 (2 blocks), 32 (3 blocks), 64 (4 blocks); 128 and 256 for picture-size tests (slower). */
+  imageSize?: 16 | 32 | 64 | 128 | 256;
   seed?: number;
   zDim?: number;
   /** Channels at 4×4; halves per block down to 4. */
@@ -26,6 +26,8 @@ export interface TinyModelOptions {
   shards?: number;
   /** card.json formerIds: ids the model answered to before. */
   formerIds?: string[];
+  /** card.json sizes: px → the id of the model that draws the same girls at that size (this one included). */
+  sizes?: Record<string, string>;
   /** More of card.json's `training` (e.g. factorCodes/drawCodes: a model with coded parts). */
   training?: Record<string, unknown>;
 }
@@ -175,6 +177,7 @@ export async function makeTinyModel(dir: string, options: TinyModelOptions = {})
     format: 1,
     id,
     ...(options.formerIds ? { formerIds: options.formerIds } : {}),
+    ...(options.sizes ? { sizes: options.sizes } : {}),
     name: `Tiny test model ${id}`,
     zDim,
     imageSize,

@@ -10,6 +10,7 @@ import argparse
 import copy
 import datetime
 import json
+import re
 import subprocess
 import sys
 from dataclasses import asdict
@@ -366,6 +367,41 @@ def snapped_generator(G, vocab, codes_data):
                      "thresholdsFrom": "its code layer" if thresholds is None else str(codes_data)}
 
 
+def parse_sizes(text):
+    """--sizes "128=a,256=b" → card.json sizes {"128": "a", "256": "b"}: the models that draw the
+    same girls at each size (src/core/picture-size.ts). ValueError naming the bad part."""
+    sizes = {}
+    for part in (p.strip() for p in text.split(",")):
+        px, sep, model = part.partition("=")
+        if not sep or not re.fullmatch(r"[1-9][0-9]{0,3}", px) or not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", model):
+            raise ValueError(f'"{part}" is not PX=MODEL_ID (e.g. 256=lorelei256-v3-pilot)')
+        if px in sizes:
+            raise ValueError(f"{px} px is named twice")
+        sizes[px] = model
+    return sizes
+
+
+def family_sizes(a, G, model_id, training):
+    """card.json sizes for this export, or None: --sizes as given (it must name this model at its own
+    size), else with --scale from a model folder of the generator's own size, that model and this one."""
+    two_stage = isinstance(G, TwoStageGenerator) or bool(a.upscaler)  # --upscaler doubles the size
+    own = str((G.G.cfg.image_size if isinstance(G, TwoStageGenerator) else G.cfg.image_size) * (2 if two_stage else 1) * a.scale)
+    if a.sizes:
+        sizes = parse_sizes(a.sizes)
+        if sizes.get(own) != model_id:
+            raise ValueError(f'it must name this model ("{model_id}") at its own size: {own}={model_id}')
+        return sizes
+    source = training.get("generatorFrom")
+    if a.scale == 1 or not source or two_stage:
+        return None
+    source_px = json.loads((Path(a.run) / "card.json").read_text(encoding="utf-8")).get("imageSize")
+    if source_px != G.cfg.image_size:
+        return None
+    print(f'note: card.json sizes links {source["model"]} ({source_px} px) and {model_id} ({own} px); '
+          f'give {source["model"]}\'s card the same "sizes" so that its girls reach {own} px', file=sys.stderr)
+    return {str(source_px): source["model"], own: model_id}
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description="Export a run's EMA generator (or a shipped model's generator) as a tfjs layers + ONNX model.")
     p.add_argument("run", help="run folder with ckpt.pt, or a model folder (card.json) whose generator to take as it is")
@@ -386,6 +422,10 @@ def main(argv=None):
     p.add_argument("--scale", type=int, default=1, choices=[1, 2, 4],
                    help="a layered generator only: draw at this multiple of its size (its mask logits upsampled), "
                         "e.g. 2 for the 256 px sibling of a 128 px model: the same girls from the same weights")
+    p.add_argument("--sizes", help="card.json sizes, PX=MODEL_ID,…: the models that draw the same girls at each size, this "
+                                   "one included (e.g. 128=lorelei128-v3-pilot,256=lorelei256-v3-pilot; give the same "
+                                   "to each export of the family). Default with --scale from a model folder: that model "
+                                   "and this one")
     p.add_argument("--sharpen", type=float, default=1.0,
                    help="a layered generator only: multiply its mask logits by this (folded into the last conv): every "
                         "pixel goes more surely to one layer, edges one pixel wide; 1 draws as trained")
@@ -415,6 +455,13 @@ def main(argv=None):
     model_id = a.id or Path(a.out).name
     extra = {"name": a.name or model_id, **({"note": a.note} if a.note else {}),
              "training": {**training, "exportCommand": "python3 -m training.export " + " ".join(sys.argv[1:] if argv is None else argv)}}
+    try:
+        sizes = family_sizes(a, G, model_id, training)
+    except ValueError as e:
+        print(f"error: --sizes: {e}", file=sys.stderr)
+        sys.exit(2)
+    if sizes:
+        extra["sizes"] = sizes
     if a.upscaler:
         try:
             U, extra["training"]["upscaler"] = upscaler_source(a.upscaler)

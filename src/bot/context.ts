@@ -10,7 +10,7 @@ export interface BotContext {
   readonly favourites: FavouritesRepo;
   readonly results: GachaResultsRepo;
   readonly morphs: MorphStateRepo;
-  /** Each user's own choices (who may see their favourites). */
+  /** Each user's own choices (who may see their favourites, the size of their pictures). */
   readonly settings: UserSettingsRepo;
   /** Gift offers between users (/favorite give). */
   readonly gifts: GiftsRepo;
@@ -19,6 +19,9 @@ export interface BotContext {
   readonly log: Logger;
   /** GFF_STUDIO_URL: where "Open in studio" links point; no links when unset. */
   readonly studioUrl?: string;
-  /** The core's context with this interaction's upload limit, drawing for `owner` (the user: the generator shares itself fairly among users). */
+  /**
+   * The core's context with this interaction's upload limit, drawing for `owner` (the user: the
+   * generator shares itself fairly among users) at their picture size (/settings size:).
+   */
   core(attachmentLimitBytes?: number, owner?: string): CoreContext;
 }

@@ -24,6 +24,7 @@ import { createClient } from './client.ts';
 import type { AnyCommand } from './command.ts';
 import type { BotContext } from './context.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { DEFAULT_PICTURE_SIZE, userPictureSize } from './picture-size.ts';
 import { RateLimiter, SharedRateLimiter, type DrawLimiter } from './rate-limit.ts';
 import { InteractionRouter } from './router.ts';
 import { shardOfProcess } from './shards.ts';
@@ -130,16 +131,18 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
     }, HOUR_MS).unref();
     cleanup.push(() => clearInterval(purgeTimer));
 
+    const settings = new UserSettingsRepo(db);
     const ctx: BotContext = {
       runtime,
       favourites,
       results,
       morphs: new MorphStateRepo(db),
       gifts,
-      settings: new UserSettingsRepo(db),
+      settings,
       rateLimiter,
       log,
-      core: (limit, owner) => runtime.context(limit, owner),
+      // Pictures at the user's /settings size:, else 128 px (the quickest).
+      core: (limit, owner) => runtime.context(limit, owner, owner === undefined ? DEFAULT_PICTURE_SIZE : userPictureSize(settings, owner, log)),
       ...(config.GFF_STUDIO_URL ? { studioUrl: config.GFF_STUDIO_URL } : {}),
     };
     const router = new InteractionRouter(opts.commands, ctx, opts.ackAfterMs);

@@ -9,6 +9,7 @@ import * as help from './help.ts';
 import * as morph from './morph.ts';
 import * as openGirl from './open-girl.ts';
 import * as restyle from './restyle.ts';
+import * as settings from './settings.ts';
 import * as tags from './tags.ts';
 
-export const commands: readonly AnyCommand[] = [gacha, generate, favorite, restyle, morph, blend, tags, help, openGirl, favouritesOf];
+export const commands: readonly AnyCommand[] = [gacha, generate, favorite, restyle, morph, blend, tags, settings, help, openGirl, favouritesOf];

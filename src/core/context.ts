@@ -3,6 +3,7 @@ import type { GenerateRequest } from '../gan/generator-types.ts';
 import type { RawImage } from '../gan/image.ts';
 import type { ModelCatalog } from './catalog.ts';
 import type { Girl } from './girl.ts';
+import type { PictureSize } from './picture-size.ts';
 
 export type { GenerateRequest };
 
@@ -16,6 +17,12 @@ export interface CoreContext {
   catalog: ModelCatalog;
   /** Upload limit for one attachment, in bytes (Discord: the interaction's attachment_size_limit). */
   attachmentLimitBytes?: number;
+  /**
+   * The picture size asked for: each girl drawn by her model family's member of that size
+   * (picture-size.ts), or a function that finds it when a drawing starts (the bot reads the
+   * user's setting). None: every girl at her own model's size.
+   */
+  pictureSize?: PictureSize | (() => Promise<PictureSize | undefined>);
 }
 
 export interface Attachment {

@@ -8,6 +8,7 @@ import type { RawImage } from '../gan/image.ts';
 import { roundToFloat16 } from '../latent/float16.ts';
 import { onTagGrid } from '../latent/share-code.ts';
 import type { CoreContext, GenerateRequest } from './context.ts';
+import { drawingModel } from './picture-size.ts';
 
 /** z as a float16 round trip leaves it, tags on the 1/255 grid of share codes. */
 export function drawable<R extends GenerateRequest>(request: R): GenerateRequest & Pick<R, 'modelId'> {
@@ -18,6 +19,19 @@ export function drawable<R extends GenerateRequest>(request: R): GenerateRequest
   };
 }
 
-export function drawGirls(ctx: CoreContext, girls: readonly GenerateRequest[]): Promise<RawImage[]> {
-  return ctx.generator.generate(girls.map(drawable));
+/**
+ * The girls' pictures, in order. With a picture size asked for (ctx.pictureSize), each is
+ * drawn by the model of her family that draws that size; the girls themselves keep their ids.
+ */
+export async function drawGirls(ctx: CoreContext, girls: readonly GenerateRequest[]): Promise<RawImage[]> {
+  const size = typeof ctx.pictureSize === 'function' ? await ctx.pictureSize() : ctx.pictureSize;
+  const requests = girls.map(drawable);
+  if (size) {
+    for (const r of requests) {
+      const id = r.modelId ?? ctx.catalog.defaultModelId;
+      // A model the catalog lacks is left to the generator, which names the models it has.
+      if (ctx.catalog.get(id)) r.modelId = drawingModel(ctx.catalog, id, size).id;
+    }
+  }
+  return ctx.generator.generate(requests);
 }

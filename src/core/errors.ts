@@ -5,7 +5,7 @@
 import type { ErrorDetail } from '../latent/errors.ts';
 import type { UnknownTag } from '../tags/parse.ts';
 
-export type UserErrorCode = 'unknown_tags' | 'bad_code' | 'unknown_model' | 'bad_number' | 'too_large';
+export type UserErrorCode = 'unknown_tags' | 'bad_code' | 'unknown_model' | 'bad_number' | 'too_large' | 'bad_size' | 'no_size';
 
 export class UserError extends Error {
   override readonly name = 'UserError';

@@ -22,7 +22,7 @@ export interface GenerateGirlRequest {
   randomFill?: boolean;
   /** With randomFill false: fill those groups with each group's most common tag (SeedOptions). */
   typicalFill?: boolean;
-  /** Display size in px (default 4× a 64 px model, 2× a 128 px one). */
+  /** Display size in px (default 4× a 64 px picture, 2× a larger one). */
   size?: number;
 }
 
@@ -46,7 +46,9 @@ export async function generate(ctx: CoreContext, req: GenerateGirlRequest): Prom
   const girl = resolveGirl(ctx, req);
   const model = requireModel(ctx.catalog, girl.modelId);
   const [tile] = await drawGirls(ctx, [girl]);
-  const size = req.size ?? (model.imageSize <= 64 ? model.imageSize * 4 : model.imageSize * 2);
+  // The drawn size: her model's, or another size of her family's (ctx.pictureSize).
+  const drawn = tile!.width;
+  const size = req.size ?? (drawn <= 64 ? drawn * 4 : drawn * 2);
   const picture = await gridPng(ctx, 'girl.png', [tile!], { tileSize: size, captions: [describeTags(model.vocabulary, girl.tags)] });
   return { attachments: [picture], girls: [girl] };
 }

@@ -37,8 +37,29 @@ const cardSchema = z
       .optional(),
     /** The tfjs weights' output on the fixed probe batch (model-check.ts; npm run model:fingerprint). */
     probe: probeSchema.optional(),
+    /**
+     * The models that draw the same girls (same z and tags, same face) at other picture sizes:
+     * px → model id, this model included under its own imageSize, the same map in every card
+     * of the family (e.g. {"128": "a128", "256": "a256"}). A girl keeps her model id; a size
+     * asked for draws her with the member of that size (src/core/picture-size.ts).
+     */
+    sizes: z
+      .record(z.string().regex(/^[1-9][0-9]{0,3}$/, 'a key must be a size in px, e.g. "256"'), modelIdSchema)
+      .refine((s) => Object.keys(s).length <= 8, 'at most 8 sizes')
+      .optional(),
   })
-  .passthrough();
+  .passthrough()
+  .superRefine((card, ctx) => {
+    if (card.sizes === undefined) return;
+    const own = card.sizes[String(card.imageSize)];
+    if (own !== card.id) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['sizes'],
+        message: `it must name this model ("${card.id}") at its own imageSize, "${card.imageSize}"${own === undefined ? '' : `, not "${own}"`}`,
+      });
+    }
+  });
 export type ModelCard = z.infer<typeof cardSchema>;
 
 const tagsSchema = z.object({

@@ -61,6 +61,7 @@ export async function readServedModels(options: Pick<GeneratorServiceOptions, 'm
       formerIds.set(old, m.id);
     }
   }
+  checkSizeLinks(models, formerIds);
   const defaultModelId = chooseDefault(models, formerIds, options.defaultModelId);
   return { models, formerIds, defaultModelId };
 }
@@ -79,4 +80,32 @@ function chooseDefault(models: Map<string, ModelSummary>, formerIds: Map<string,
     throw new GeneratorError('unknown_model', `The default model "${wanted}" is not among the models (${[...models.keys()].join(', ')}).`);
   }
   return id;
+}
+
+/**
+ * card.json `sizes` (model-files.ts) links models that draw the same girls at other sizes. A
+ * linked model that is served here must be that: drawn at the size it is listed under, with
+ * the same z and tags, and linking back; a linked model not served here is a size this
+ * folder lacks, not an error. A bad link is refused at start-up, before it draws a stranger.
+ */
+function checkSizeLinks(models: Map<string, ModelSummary>, formerIds: Map<string, string>): void {
+  for (const m of models.values()) {
+    for (const [px, linked] of Object.entries(m.card.sizes ?? {})) {
+      const id = resolveModelId({ models, formerIds }, linked);
+      if (id === undefined || id === m.id) continue;
+      const other = models.get(id)!;
+      const names = (x: ModelSummary) => x.vocabulary.entries.map((e) => e.name).join(',');
+      const problem =
+        other.imageSize !== Number(px)
+          ? `draws ${other.imageSize} px pictures, not ${px} px`
+          : other.zDim !== m.zDim || names(other) !== names(m)
+            ? 'takes another z or other tags, so it cannot draw the same girls'
+            : ![m.id, ...m.formerIds].includes(other.card.sizes?.[String(m.imageSize)] ?? '')
+              ? `does not list "${m.id}" under "${m.imageSize}" in its own card.json sizes`
+              : undefined;
+      if (problem) {
+        throw new ModelLoadError('bad_format', m.dir, `${m.dir}/card.json lists "${linked}" as its ${px} px size, but that model (${other.dir}) ${problem}.`);
+      }
+    }
+  }
 }

@@ -23,6 +23,8 @@ export const en = {
   'error.heading.unknown_model': '',
   'error.heading.bad_number': '',
   'error.heading.too_large': '',
+  'error.heading.bad_size': '',
+  'error.heading.no_size': '',
   'error.result_missing': 'These buttons belong to a result that is no longer stored. Run /gacha again.',
   'error.result_expired': 'These buttons have expired. Run /gacha again.',
   'error.slot': 'A favourite number must be a whole number from 1 to {max} (got {got}).',
@@ -180,6 +182,15 @@ export const en = {
   'tags.title': 'Tags of model {model} ({count})',
   'tags.footer': 'Type them comma-separated in any tags option (English or Japanese); autocomplete helps.',
 
+  'settings.size': '🖼️ Your pictures are drawn at **{px} px**{default}.',
+  'settings.size_now': '🖼️ From now on your pictures are drawn at **{px} px**.',
+  'settings.size_default': ' (the default: the quickest)',
+  'settings.size_all': 'Every model here draws {px} px pictures.',
+  'settings.size_some': 'At {px} px: girls of {models}. Girls of the other models keep their own size.',
+  'settings.size_none': 'No model here draws {px} px pictures yet, so every girl keeps her own size.',
+  'settings.size_bad': 'There is no {px} px picture size: choose {sizes}. Nothing was changed.',
+  'settings.change': 'Change them with `/settings size:` (128 px is quicker, 256 px sharper) and `/favorite visibility who:`.',
+
   'help.title': 'Girl Friend Factory',
   'help.body': [
     '`/gacha tags: count: seed: psi:` a grid of new girls (no tags: a tag picker; psi below 1: more typical faces). ' +
@@ -193,6 +204,7 @@ export const en = {
     '`/blend slots:"1 3" steps:` favourites blended: 2 as a strip, 3–4 as a grid.',
     '`/tags` every tag, with Japanese names.',
     '`/favorite visibility who:` let others see your favourites, or not (private by default).',
+    '`/settings size:` your pictures at 128 px (the default, quickest) or 256 px (sharper), where the girl’s model draws that size.',
     'Right-click a message → Apps → **Open this girl**: the girl of a share code, a studio link or one of my pictures, just for you.',
     'Right-click a user → Apps → **Favourites**: their favourites, if they made them public.',
     'Add the app to your own account (user install) to use it in any server, DM or group chat; where a server limits outside apps, replies come only to you.',

@@ -36,6 +36,8 @@ export const ERROR_DETAILS_JA: Readonly<Record<string, string>> = {
   'number.whole_got': '{what}は {min}〜{max} の整数です（{got} が指定されました）。',
   'number.range': '{what}は {min}〜{max} の数です（{got} が指定されました）。',
   'number.seed': 'シードは 0〜4294967295 の整数です（{got} が指定されました）。',
+  'size.unknown': '{px} px という画像サイズはここにはありません（モデルが描けるのは {sizes} px）。',
+  'size.not_for_model': 'この子のモデル（{model}）が描けるのは {sizes} px の画像だけで、{px} px は描けません。',
   'picture.too_large': '画像が大きすぎて送れません（いちばん小さくしても {smallest}、上限は {limit}）。枚数を減らしてください。',
 };
 

@@ -18,6 +18,8 @@ export const ja: Record<MessageKey, string> = {
   'error.heading.unknown_model': 'そのモデルはありません。',
   'error.heading.bad_number': '数値が範囲外です。',
   'error.heading.too_large': '画像が大きすぎます。',
+  'error.heading.bad_size': 'その画像サイズはありません。',
+  'error.heading.no_size': 'この子はその大きさでは描けません。',
   'error.result_missing': 'このボタンの結果はもう保存されていません。もう一度 /gacha してください。',
   'error.result_expired': 'このボタンは期限切れです。もう一度 /gacha してください。',
   'error.slot': 'お気に入り番号は 1〜{max} の整数です（{got} が指定されました）。',
@@ -176,6 +178,15 @@ export const ja: Record<MessageKey, string> = {
   'tags.title': 'モデル {model} のタグ（{count} 個）',
   'tags.footer': 'タグのオプションにカンマ区切りで入力できます（英語でも日本語でも）。入力補完もあります。',
 
+  'settings.size': '🖼️ あなたの画像は **{px} px** で描かれます{default}。',
+  'settings.size_now': '🖼️ これからあなたの画像は **{px} px** で描かれます。',
+  'settings.size_default': '（既定: いちばん速い）',
+  'settings.size_all': 'ここのモデルはどれも {px} px の画像を描けます。',
+  'settings.size_some': '{px} px で描かれるのは {models} の子です。ほかのモデルの子はそれぞれの大きさのままです。',
+  'settings.size_none': 'ここには {px} px の画像を描けるモデルがまだないので、どの子もそれぞれの大きさのままです。',
+  'settings.size_bad': '{px} px という画像サイズはありません。{sizes} から選んでください。何も変更していません。',
+  'settings.change': '`/settings size:`（128 px は速く、256 px は精細）と `/favorite visibility who:` で変更できます。',
+
   'help.title': 'Girl Friend Factory（ガールフレンド工場）',
   'help.body': [
     '`/gacha tags: count: seed: psi:` 新しい女の子のグリッド（タグなしならタグ選択メニュー。psi を 1 未満にすると典型的な顔）。ボタン: ⭐n 登録、🔀 バリエーション、🔄 引き直し、📋 コード。',
@@ -188,6 +199,7 @@ export const ja: Record<MessageKey, string> = {
     '`/blend slots:"1 3" steps:` お気に入りを混ぜる: 2 人なら帯、3〜4 人ならグリッド。',
     '`/tags` タグの一覧（日本語名つき）。',
     '`/favorite visibility who:` お気に入りを他の人に見せるかどうか（既定は非公開）。',
+    '`/settings size:` 画像の大きさ: 128 px（既定・いちばん速い）か 256 px（精細）。その大きさを描けるモデルの子だけ。',
     'メッセージを右クリック → アプリ → **この子を開く**: 共有コード、スタジオのリンク、このボットの画像の子を自分だけに表示。',
     'ユーザーを右クリック → アプリ → **お気に入りを見る**: その人が公開していればお気に入りを表示。',
     'アプリを自分のアカウントに追加（ユーザーインストール）すると、どのサーバー・DM・グループチャットでも使えます。外部アプリが制限されたサーバーでは返信は自分だけに見えます。',

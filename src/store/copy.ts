@@ -14,7 +14,7 @@ const TABLES = [
   { name: 'favourites', columns: ['id', 'user_id', 'slot', 'model_id', 'z', 'tags', 'name', 'created_at'], identity: true },
   { name: 'gacha_results', columns: ['id', 'user_id', 'model_id', 'tags', 'draws', 'params', 'created_at', 'expires_at'], identity: false },
   { name: 'morph_state', columns: ['user_id', 'favourite_id', 'target_tags', 'updated_at'], identity: false },
-  { name: 'user_settings', columns: ['user_id', 'favourites_public', 'updated_at'], identity: false },
+  { name: 'user_settings', columns: ['user_id', 'favourites_public', 'picture_size', 'updated_at'], identity: false },
   {
     name: 'gift_offers',
     columns: ['id', 'giver_id', 'receiver_id', 'model_id', 'z', 'tags', 'name', 'status', 'created_at', 'expires_at', 'decided_at'],

@@ -34,7 +34,19 @@ function* walk(list: Json[]): Generator<Json> {
 describe('command definitions', () => {
   it('GIVEN the command list THEN every command, subcommand and option has a Japanese name and description (context menus: a name only)', () => {
     const payloads = commandPayloads() as Json[];
-    expect(payloads.map((c) => c.name)).toEqual(['gacha', 'generate', 'favorite', 'restyle', 'morph', 'blend', 'tags', 'help', 'Open this girl', 'Favourites']);
+    expect(payloads.map((c) => c.name)).toEqual([
+      'gacha',
+      'generate',
+      'favorite',
+      'restyle',
+      'morph',
+      'blend',
+      'tags',
+      'settings',
+      'help',
+      'Open this girl',
+      'Favourites',
+    ]);
     const slash = payloads.filter((c) => (c.type ?? 1) === 1);
     for (const item of walk(slash)) {
       expect(item.name_localizations?.ja, item.name).toBeTruthy();
@@ -66,15 +78,15 @@ describe('command definitions', () => {
       const ok = await run({ DISCORD_GUILD_ID: loop.fixtures.guild.id });
       expect(ok).toMatchObject({
         code: 0,
-        out: `Registered 10 commands in guild ${loop.fixtures.guild.id}. User installs see only global commands: use --global for them.\n`,
+        out: `Registered 11 commands in guild ${loop.fixtures.guild.id}. User installs see only global commands: use --global for them.\n`,
       });
       expect(loop.commands.list(loop.fixtures.guild.id).map((c) => c.name)).toContain('morph');
       const missing = await run({});
       expect(missing.code).toBe(2);
       expect(missing.err).toMatch(/DISCORD_GUILD_ID is not set.*--global/);
       const global = await run({}, ['--global']);
-      expect(global).toMatchObject({ code: 0, out: 'Registered 10 commands globally, for server and user installs (may take up to an hour to appear).\n' });
-      expect(loop.commands.list().length).toBe(10);
+      expect(global).toMatchObject({ code: 0, out: 'Registered 11 commands globally, for server and user installs (may take up to an hour to appear).\n' });
+      expect(loop.commands.list().length).toBe(11);
       // Global commands reach user installs everywhere; the guild's are that server's alone.
       for (const c of loop.commands.list()) expect([c.name, c.integration_types, c.contexts]).toEqual([c.name, [0, 1], [0, 1, 2]]);
       for (const c of loop.commands.list(loop.fixtures.guild.id)) expect(c.integration_types).toBeUndefined();

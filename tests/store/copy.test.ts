@@ -33,6 +33,7 @@ describe.each(enginesUnderTest())('copying a SQLite store to %s', (engine) => {
       await gifts.decline('bob', declined.offer.id);
 
       await new UserSettingsRepo(source).setFavouritesPublic('bob', true);
+      await new UserSettingsRepo(source).setPictureSize('bob', 256);
 
       const counts = await copyStore(source, target);
       expect(counts).toEqual({ favourites: 4, gacha_results: 1, morph_state: 1, user_settings: 1, gift_offers: 2, gift_declines: 1 });
@@ -42,6 +43,7 @@ describe.each(enginesUnderTest())('copying a SQLite store to %s', (engine) => {
       expect(await new GachaResultsRepo(target).get(picture.id)).toEqual({ ok: true, result: picture });
       expect(await new MorphStateRepo(target).getLastTarget('alice', chainOf.id)).toEqual({ blonde_hair: 1 });
       expect([await new UserSettingsRepo(target).favouritesPublic('bob'), await new UserSettingsRepo(target).favouritesPublic('alice')]).toEqual([true, false]);
+      expect(await new UserSettingsRepo(target).pictureSize('bob')).toBe(256);
       const added = await copied.add('carol', { modelId: 'm', z: zOf(7), tags: {} });
       expect(added.ok && added.favourite.id).toBeGreaterThan(5);
       // The open offer's buttons still work in the new store; the decline still counts.

@@ -1,4 +1,6 @@
 """The layered generator (model v3) and its trainer, on tiny data."""
+import contextlib
+import io
 import json
 import tempfile
 import unittest
@@ -91,10 +93,25 @@ class LayeredTrainerTests(unittest.TestCase):
             common = ["--data", str(data), "--size", "64", "--g-channels", "16,16,8,8,8", "--batch", "4", "--log-every", "1",
                       "--eval-every", "1", "--threads", "1"]
             layered_main(common + ["--out", str(run), "--steps", "2"])
-            export_main([str(run), str(model), "--id", "v3tiny", "--training-state"])
-            export_main([str(run), str(big), "--id", "v3tiny-128", "--scale", "2"])
+            family = "64=v3tiny,128=v3tiny-128"
+            export_main([str(run), str(model), "--id", "v3tiny", "--training-state", "--sizes", family])
+            export_main([str(run), str(big), "--id", "v3tiny-128", "--scale", "2", "--sizes", family])
             card, card2 = (json.loads((d / "card.json").read_text()) for d in (model, big))
             self.assertEqual((card["imageSize"], card2["imageSize"], card["head"]), (64, 128, "layered"))
+            # Both cards name the family (card.json sizes): the bot draws either's girls at 64 or 128 px.
+            self.assertEqual(card["sizes"], {"64": "v3tiny", "128": "v3tiny-128"})
+            self.assertEqual(card2["sizes"], card["sizes"])
+            # --sizes that leaves this model out, or is not PX=ID: refused before anything is written.
+            for bad in ("64=v3tiny,128=other", "64=v3tiny,128"):
+                with self.assertRaises(SystemExit), contextlib.redirect_stderr(io.StringIO()) as err:
+                    export_main([str(run), str(Path(tmp) / "bad"), "--id", "v3tiny-128", "--scale", "2", "--sizes", bad])
+                self.assertIn("error: --sizes:", err.getvalue())
+                self.assertFalse((Path(tmp) / "bad").exists())
+            # --scale from the 64 px model folder: the card links that model and this one by itself.
+            with contextlib.redirect_stderr(io.StringIO()) as note:
+                export_main([str(model), str(Path(tmp) / "x2"), "--id", "v3tiny-x2", "--scale", "2"])
+            self.assertEqual(json.loads((Path(tmp) / "x2" / "card.json").read_text())["sizes"], {"64": "v3tiny", "128": "v3tiny-x2"})
+            self.assertIn('give v3tiny\'s card the same "sizes"', note.getvalue())
             self.assertLessEqual((model / "training-state.pt").stat().st_size, 8 * 1024 * 1024)
             self.assertEqual(card["trainingState"]["step"], 2)
             self.assertFalse((big / "training-state.pt").exists())

@@ -24,6 +24,8 @@ export interface Card {
   created?: string;
   /** How it was trained; factorCodes/drawCodes, where present, name the z numbers of each part (variations by part). */
   training?: Record<string, unknown>;
+  /** px → the model that draws the same girls at that size (card.json sizes; web-build puts it in ../size-<px>/). */
+  sizes?: Record<string, string>;
 }
 
 /** A model that could not be loaded; `hint` says how to fix it. */
@@ -78,16 +80,28 @@ async function chooseBackend(preferred: BackendName | undefined, wasmBase: strin
   throw new ModelLoadFailure(`No TensorFlow.js backend could start (${failures.join('; ')}).`, 'backend');
 }
 
+/** Where web-build puts the model that draws a model's girls at `px` (card.json sizes): beside its folder. */
+export function sizeFolder(base: string, px: number): string {
+  return new URL(`../size-${px}/`, new URL(base, document.baseURI)).href;
+}
+
 export class Engine {
   private constructor(
     readonly backend: BackendName,
+    /** The girls' model: her share code's id, her tags, her z. */
     readonly card: Card,
     readonly model: ModelEntry,
     private readonly net: LayersModel,
+    /** The size the net draws: the card's, or another size of the model's family (`px`). */
+    private readonly drawnSize: number,
   ) {}
 
-  /** `base` is the model folder's URL ending in '/', e.g. "models/default/". */
-  static async load(base: string, opts: { backend?: BackendName; wasmBase?: string } = {}): Promise<Engine> {
+  /**
+   * `base` is the model folder's URL ending in '/', e.g. "models/default/". `px`: draw at that
+   * size with the family's model for it (card.json sizes), from sizeFolder(base, px); the girls
+   * stay the base model's. A size the card does not list draws at the card's own size.
+   */
+  static async load(base: string, opts: { backend?: BackendName; wasmBase?: string; px?: number } = {}): Promise<Engine> {
     if (location.protocol === 'file:') {
       throw new ModelLoadFailure('The page was opened as a file, and browsers do not let a file page read the model.', 'serve');
     }
@@ -104,23 +118,41 @@ export class Engine {
     if (!Array.isArray(specs) || specs.length !== card.numTags) {
       throw new ModelLoadFailure(`${base}tags.json does not list the ${card.numTags} tags card.json promises.`, 'files');
     }
+    const sibling = opts.px !== undefined && opts.px !== card.imageSize ? card.sizes?.[String(opts.px)] : undefined;
+    const netBase = sibling === undefined ? base : sizeFolder(base, opts.px!);
+    if (sibling !== undefined) {
+      // It must be the model the card names, drawing that size from the same z and tags.
+      const other = (await fetchJson(`${netBase}card.json`)) as Card;
+      const named = other?.id === sibling || (other?.formerIds ?? []).includes(sibling);
+      if (!named || other.imageSize !== opts.px || other.zDim !== card.zDim || other.numTags !== card.numTags) {
+        throw new ModelLoadFailure(`${netBase}card.json is not ${sibling}, the ${opts.px} px model of ${card.id}.`, 'files');
+      }
+    }
     let net: LayersModel;
     try {
-      net = await loadLayersModel(`${base}model.json`);
+      net = await loadLayersModel(`${netBase}model.json`);
     } catch (e) {
-      throw new ModelLoadFailure(`${base}model.json could not be loaded: ${(e as Error).message}`, 'files');
+      throw new ModelLoadFailure(`${netBase}model.json could not be loaded: ${(e as Error).message}`, 'files');
     }
     const vocabulary = new TagVocabulary(specs);
     const sets = new Map<string, string[]>();
     for (const e of vocabulary.entries) if (e.exclusive) sets.set(e.exclusive, [...(sets.get(e.exclusive) ?? []), e.name]);
     const model: ModelEntry = { id: card.id, formerIds: card.formerIds ?? [], name: card.name ?? card.id, zDim: card.zDim, imageSize: card.imageSize, vocabulary, exclusiveSets: sets };
-    const engine = new Engine(backend, card, model, net);
+    const engine = new Engine(backend, card, model, net, sibling === undefined ? card.imageSize : opts.px!);
     await engine.draw([{ z: new Float32Array(card.zDim), tags: new Float32Array(card.numTags) }]); // kernels warm
     return engine;
   }
 
+  /** The size of the faces it draws, in px. */
   get size(): number {
-    return this.card.imageSize;
+    return this.drawnSize;
+  }
+
+  /** The sizes the model's family draws (card.json sizes), ascending; [] when it has no family. */
+  get sizes(): number[] {
+    return Object.keys(this.card.sizes ?? {})
+      .map(Number)
+      .sort((a, b) => a - b);
   }
 
   /**
@@ -129,7 +161,8 @@ export class Engine {
    */
   async draw(girls: readonly GirlInput[]): Promise<Face[]> {
     if (girls.length === 0) return [];
-    const { zDim, numTags, imageSize: S } = this.card;
+    const { zDim, numTags } = this.card;
+    const S = this.drawnSize;
     const width = zDim + numTags;
     const input = new Float32Array(girls.length * width);
     girls.forEach((g, k) => {

@@ -50,6 +50,8 @@ const probe: StudioProbe = { ready: false, error: null, backend: null, firstFace
 (globalThis as unknown as { gffStudio: StudioProbe }).gffStudio = probe;
 
 const params = new URLSearchParams(location.search);
+/** localStorage: the picture size chosen with the size select (a model family's, card.json sizes). */
+const PX_KEY = 'gff.px';
 setLang(pickLang(location.search, navigator.languages ?? [navigator.language]));
 document.documentElement.lang = lang();
 document.title = t('title');
@@ -93,11 +95,21 @@ async function main(): Promise<void> {
   const loading = h('div', { class: 'loading', 'data-testid': 'loading' }, h('div', { class: 'spinner' }), t('loading'));
   root.append(banner, loading, toast);
   const requested = params.get('backend');
+  const base = params.get('model') ?? 'models/default/';
+  const backend = BACKENDS.includes(requested as BackendName) ? (requested as BackendName) : undefined;
+  // The picture size: ?px=, else the one chosen before (the size select), else the model's own.
+  const px = Number(params.get('px') ?? localStorage.getItem(PX_KEY)) || undefined;
   let engine: Engine;
   try {
-    engine = await Engine.load(params.get('model') ?? 'models/default/', {
-      backend: BACKENDS.includes(requested as BackendName) ? (requested as BackendName) : undefined,
-    });
+    try {
+      engine = await Engine.load(base, { backend, px });
+    } catch (e) {
+      if (px === undefined) throw e;
+      // The other size's model is not there: the page draws at the model's own size, and says so.
+      localStorage.removeItem(PX_KEY);
+      engine = await Engine.load(base, { backend });
+      showError(t('err.px', { px, detail: (e as Error).message, size: engine.size }));
+    }
   } catch (e) {
     loading.remove();
     const hint = e instanceof ModelLoadFailure ? t(`err.model.${e.hint}` as Key) : t('err.model.files');
@@ -169,6 +181,7 @@ class Studio {
         'div',
         { class: 'meta' },
         h('span', { 'data-testid': 'backend' }, t('backend', { backend: this.engine.backend, model: this.model.name, size: this.size })),
+        ...this.sizeSelect(),
         h('button', { class: 'ghost', 'data-testid': 'lang', onclick: () => this.switchLang() }, t('lang')),
       ),
     );
@@ -207,17 +220,41 @@ class Studio {
   /** The gacha's state now, for switchLang. */
   private gachaState: () => Omit<Carried, 'tab'> = () => ({ tags: '', base: null, count: 9, psi: 1 });
 
-  /** The words change, nothing else: tags, the grid and the tab come back after the reload. */
-  private switchLang(): void {
-    localStorage.setItem('gff.lang', lang() === 'ja' ? 'en' : 'ja');
+  /**
+   * A picture-size select where the model's family draws several sizes (card.json sizes): the
+   * choice is kept and the page reloads drawing with that size's model, the girls unchanged.
+   */
+  private sizeSelect(): HTMLElement[] {
+    const sizes = this.engine.sizes;
+    if (sizes.length < 2) return [];
+    const select = h(
+      'select',
+      { 'data-testid': 'px', 'aria-label': t('px.label'), title: t('px.note', { px: this.size }) },
+      sizes.map((px) => h('option', { value: String(px) }, `${px} px`)),
+    );
+    select.value = String(this.size);
+    select.addEventListener('change', () => {
+      localStorage.setItem(PX_KEY, select.value);
+      this.reloadKeepingState('px');
+    });
+    return [select];
+  }
+
+  /** Reloads the page with the gacha's tags and grid and the open tab carried over; `param` leaves the address (it would override the choice just stored). */
+  private reloadKeepingState(param: 'lang' | 'px'): void {
     saveCarried({ ...this.gachaState(), tab: this.visible });
-    // A ?lang= in the address would override the choice just stored.
     const url = new URL(location.href);
-    if (url.searchParams.has('lang')) {
-      url.searchParams.delete('lang');
+    if (url.searchParams.has(param)) {
+      url.searchParams.delete(param);
       history.replaceState(null, '', url);
     }
     location.reload();
+  }
+
+  /** The words change, nothing else: tags, the grid and the tab come back after the reload. */
+  private switchLang(): void {
+    localStorage.setItem('gff.lang', lang() === 'ja' ? 'en' : 'ja');
+    this.reloadKeepingState('lang');
   }
 
   show(id: string): void {
