@@ -113,7 +113,7 @@ describe('contact-sheet', () => {
       ['b', [255, 0, 0]],
       ['c', [0, 0, 255]],
     ] as const) {
-      await writeFile(path.join(data, 'images', `${name}.png`), await square(...colour));
+      await writeFile(path.join(data, 'images', `${name}.png`), await square(colour[0], colour[1], colour[2]));
     }
     await writeFile(
       path.join(data, 'tags.csv'),
