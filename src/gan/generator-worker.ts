@@ -50,8 +50,8 @@ port.on('message', (msg: ToWorker) => {
       : inNativeRun && Atomics.load(inNativeRun, 1) === 1
         ? undefined // given up by its slot (worker-protocol.ts): its batches are drawn elsewhere
         : runGuarded(msg).then(
-          (pixels) => post({ type: 'result', batchId: msg.batchId, pixels, numTensors: engine.numTensors() }, [pixels.buffer as ArrayBuffer]),
-          (e: unknown) => post({ type: 'failed', batchId: msg.batchId, error: serializeError(e), numTensors: engine.numTensors() }),
-        ),
+            (pixels) => post({ type: 'result', batchId: msg.batchId, pixels, numTensors: engine.numTensors() }, [pixels.buffer as ArrayBuffer]),
+            (e: unknown) => post({ type: 'failed', batchId: msg.batchId, error: serializeError(e), numTensors: engine.numTensors() }),
+          ),
   );
 });
