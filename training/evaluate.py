@@ -226,6 +226,12 @@ def score(a):
         full_sets.setdefault(tuple(np.flatnonzero(row)), []).append(i)
     same_full = [pairwise_mean(train_feats[ix]) for ix in full_sets.values() if len(ix) >= 3]
     real_same_full = float(np.mean(same_full)) if same_full else None
+    # The same in pixels (a tag judge's features gather same-tag faces tightly and read a
+    # generator's artefacts as spread; pixels count every difference alike), at the judge's size
+    # as the generated pictures are by now.
+    same_full_px = [pairwise_mean(train.images[ix[:16]].reshape(len(ix[:16]), -1).float() / 255)
+                    for ix in full_sets.values() if len(ix) >= 3]
+    real_same_full_px = float(np.mean(same_full_px)) if same_full_px else None
     gen_pixel_div = float(np.mean([pairwise_mean(gen[div_set == k]
                                                  .reshape(DIVERSITY_SEEDS, -1).astype(np.float32) / 255) for k in range(DIVERSITY_SETS)]))
 
@@ -265,7 +271,9 @@ def score(a):
                           "ratioToRealSameTags": round(diversity / real_matched, 4)} if matched else {}),
                       **({"factorJudgeSpace": shape_space} if matched and shape_space else {}),
                       **({"realSameFullTagsInData": round(real_same_full, 4), "realSameFullTagsSets": len(same_full),
-                          "ratioToRealSameFullTagsInData": round(diversity / real_same_full, 4)} if real_same_full else {}),
+                          "ratioToRealSameFullTagsInData": round(diversity / real_same_full, 4),
+                          "realSameFullTagsPixelL2InData": round(real_same_full_px, 3),
+                          "pixelRatioToRealSameFullTagsInData": round(gen_pixel_div / real_same_full_px, 4)} if real_same_full else {}),
                       "sameTagsPixelL2": round(gen_pixel_div, 3)},
         **({"untaggedFactors": matched["factors"]} if matched else {}),
         "restyle": {"otherTagsKept": round(float(same), 4),
@@ -406,6 +414,7 @@ DRAW_FIGURES = {
     "diversityRatioFactorJudge": ("diversity", "factorJudgeSpace", "ratioToRealSameTags"),
     "fidelityMean": ("fidelity", "mean"),
     "spreadRatioOwnData": ("diversity", "ratioToRealSameFullTagsInData"),
+    "pixelSpreadRatioOwnData": ("diversity", "pixelRatioToRealSameFullTagsInData"),
     **{f"fidelity_{n}": ("fidelity", "perTag", n, "fidelity") for n in DETAIL_TAGS},
     **{f"rendersFidelity_{n}": ("fidelity", "perTag", n, "real") for n in DETAIL_TAGS},
 }
