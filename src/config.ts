@@ -51,8 +51,8 @@ const schema = z.object({
   GFF_MAX_QUEUE_PER_USER: int(1, 100_000).default(64),
   /** A generator worker silent this long on a batch (of ≤ 32 images) is restarted and the batch fails. */
   GFF_BATCH_TIMEOUT_MS: int(1000, 600_000).default(30_000),
-  /** Batches each generator worker holds at once (one running, the next ready): 1 turns the pipelining off. */
-  GFF_PIPELINE_DEPTH: int(1, 8).default(2),
+  /** Batches each generator worker holds at once (2: one running, the next ready); 1 = one at a time. */
+  GFF_PIPELINE_DEPTH: int(1, 8).default(1),
   GFF_FAVOURITES_LIMIT: int(1, 25).default(7),
   /** Commands per user per window; 0 disables the limit. */
   GFF_RATE_LIMIT: int(0, 1000).default(6),

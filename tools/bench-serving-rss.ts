@@ -3,8 +3,12 @@
  * auto, default workers and batching), 20 requests of 32 images drawn, then the process's peak RSS (worker
  * threads included) — in a process of its own, so nothing else is counted. Figures only.
  *
- *   npm run bench:rss -- [--model models/default] [--backend auto] [--workers N]
+ *   npm run bench:rss -- [--model models/default] [--all] [--backend auto] [--workers N]
+ * --all: every model folder under models/ served beside the default, as the bot serves them
+ * (each one's session is held in the worker), the default drawing.
  */
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { GeneratorService } from '../src/gan/generator-service.ts';
 import { seedToZ } from '../src/latent/seed-random.ts';
 
@@ -13,9 +17,19 @@ const arg = (name: string) => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
 const modelDir = arg('model') ?? 'models/default';
+const all = process.argv.includes('--all');
+const root = dirname(modelDir);
+const modelDirs = all
+  ? [
+      modelDir,
+      ...readdirSync(root)
+        .map((d) => join(root, d))
+        .filter((d) => d !== modelDir && existsSync(join(d, 'card.json'))),
+    ]
+  : [modelDir];
 const before = process.memoryUsage().rss;
 const svc = await GeneratorService.create({
-  modelDirs: [modelDir],
+  modelDirs,
   backend: (arg('backend') as 'auto' | undefined) ?? 'auto',
   ...(arg('workers') ? { workers: Number(arg('workers')) } : {}),
 });
@@ -29,6 +43,6 @@ const stats = svc.stats();
 await svc.close();
 const peak = process.resourceUsage().maxRSS / 1024;
 process.stdout.write(
-  `${stats.backend} with ${stats.workers.length} worker(s), model ${m.id} (${m.imageSize} px): ` +
+  `${stats.backend} with ${stats.workers.length} worker(s), model ${m.id} (${m.imageSize} px)${all ? `, ${modelDirs.length} models served` : ''}: ` +
     `RSS ${(before / 2 ** 20).toFixed(0)} MiB before, peak ${peak.toFixed(0)} MiB after 20 requests of 32 images, ${stats.defaultModelBatch} a batch\n`,
 );

@@ -374,7 +374,7 @@ def parse_sizes(text):
     for part in (p.strip() for p in text.split(",")):
         px, sep, model = part.partition("=")
         if not sep or not re.fullmatch(r"[1-9][0-9]{0,3}", px) or not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", model):
-            raise ValueError(f'"{part}" is not PX=MODEL_ID (e.g. 256=lorelei256-v3-pilot)')
+            raise ValueError(f'"{part}" is not PX=MODEL_ID (e.g. 256=lorelei256-v3)')
         if px in sizes:
             raise ValueError(f"{px} px is named twice")
         sizes[px] = model
@@ -423,7 +423,7 @@ def main(argv=None):
                    help="a layered generator only: draw at this multiple of its size (its mask logits upsampled), "
                         "e.g. 2 for the 256 px sibling of a 128 px model: the same girls from the same weights")
     p.add_argument("--sizes", help="card.json sizes, PX=MODEL_ID,…: the models that draw the same girls at each size, this "
-                                   "one included (e.g. 128=lorelei128-v3-pilot,256=lorelei256-v3-pilot; give the same "
+                                   "one included (e.g. 128=lorelei128-v3,256=lorelei256-v3; give the same "
                                    "to each export of the family). Default with --scale from a model folder: that model "
                                    "and this one")
     p.add_argument("--sharpen", type=float, default=1.0,

@@ -1,7 +1,7 @@
 /**
  * Picture sizes. A model's card.json `sizes` names the models that draw the same girls — the
- * same z and tags give the same face — at other sizes (e.g. lorelei128-v3-pilot and
- * lorelei256-v3-pilot: the same weights exported at 128 and 256 px). A size asked for draws a
+ * same z and tags give the same face — at other sizes (e.g. lorelei128-v3 and
+ * lorelei256-v3: the same weights exported at 128 and 256 px). A size asked for draws a
  * girl with her family's member of that size; she keeps her own model id, so her share code,
  * her favourite and her stored pictures do not change.
  */

@@ -31,9 +31,9 @@ export interface GeneratorServiceOptions {
    */
   batchTimeoutMs?: number;
   /**
-   * Batches a worker holds at once, one running and the rest waiting in it (default 2), so that
-   * it starts the next the moment one ends instead of waiting for a busy main thread. 1 = one
-   * at a time. A batch waiting behind one that crashes or hangs is drawn again, not failed.
+   * Batches a worker holds at once, one running and the rest waiting in it (default 1: one at a
+   * time), so that it can start the next the moment one ends instead of waiting for a busy main
+   * thread. A batch waiting behind one that crashes or hangs is drawn again, not failed.
    */
   pipelineDepth?: number;
   /** Restart delays of crashed workers, doubling from baseMs up to maxMs (default 100 ms … 60 s); never given up. */

@@ -35,7 +35,7 @@ const runGuarded = async (msg: ToWorker): Promise<Uint8Array> => {
   }
 };
 
-// The slot sends the next batch before this one is done (worker-slot pipelining), so that the
+// The slot may send the next batch before this one is done (GFF_PIPELINE_DEPTH 2), so that the
 // engine never waits for the main thread between batches: runs are chained, one at a time.
 let batches = 0;
 let previous: Promise<void> = Promise.resolve();

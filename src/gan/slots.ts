@@ -65,9 +65,10 @@ export interface WorkerSlotInit {
   hangOnBatch?: number;
   crashingStarts?: number;
   /**
-   * Batches sent to the worker before the earlier ones are answered (default 2): the worker
-   * starts the next batch the moment one ends instead of waiting for the main thread — busy
-   * encoding and uploading pictures — to hand it over. 1 = one batch at a time.
+   * Batches sent to the worker before the earlier ones are answered (default 1: one at a time).
+   * At 2 the worker starts the next batch the moment one ends instead of waiting for the main
+   * thread to hand it over; on 2 CPU cores at 128 px that measured no faster (README, "Speed"),
+   * so it is an option for hosts where a batch is short beside the main thread's turnaround.
    */
   pipelineDepth?: number;
 }
@@ -228,7 +229,7 @@ export class WorkerSlot implements Slot {
   private replaceHung: (why: string) => void = () => {};
 
   private get depth(): number {
-    return Math.max(1, this.init.pipelineDepth ?? 2);
+    return Math.max(1, this.init.pipelineDepth ?? 1);
   }
 
   run(batch: SlotRun): Promise<Uint8Array> {

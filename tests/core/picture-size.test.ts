@@ -135,14 +135,14 @@ describe('card.json sizes, checked when the models are read', () => {
     expect(await readPair('z', { '16': 'a', '32': 'b' }, { '16': 'a', '32': 'b' }, { zDim: 64 })).toMatch(/takes another z or other tags/);
   });
 
-  it('GIVEN the two v3 pilot models THEN their cards link each other and load together', async () => {
+  it('GIVEN the two bundled v3 models THEN their cards link each other and load together', async () => {
     const card = async (id: string) => JSON.parse(await readFile(path.join(import.meta.dirname, '../../models', id, 'card.json'), 'utf8'));
-    const family = { '128': 'lorelei128-v3-pilot', '256': 'lorelei256-v3-pilot' };
-    expect((await card('lorelei128-v3-pilot')).sizes).toEqual(family);
-    expect((await card('lorelei256-v3-pilot')).sizes).toEqual(family);
+    const family = { '128': 'lorelei128-v3', '256': 'lorelei256-v3' };
+    expect((await card('default')).sizes).toEqual(family);
+    expect((await card('lorelei256-v3')).sizes).toEqual(family);
     const served = await readServedModels({
-      modelDirs: ['lorelei128-v3-pilot', 'lorelei256-v3-pilot'].map((id) => path.join(import.meta.dirname, '../../models', id)),
+      modelDirs: ['default', 'lorelei256-v3'].map((dir) => path.join(import.meta.dirname, '../../models', dir)),
     });
-    expect([...served.models.keys()].sort()).toEqual(['lorelei128-v3-pilot', 'lorelei256-v3-pilot']);
+    expect([...served.models.keys()].sort()).toEqual(['lorelei128-v3', 'lorelei256-v3']);
   });
 });

@@ -55,7 +55,14 @@ describe('item 12: a batch that never comes back', () => {
   it('GIVEN a batch queued in the worker behind one that hangs THEN only the hung one fails: the queued one never ran, and is drawn by the next worker', async () => {
     // maxBatch 3: each request is a batch of its own, and the slot sends the second to the
     // worker while the first runs (pipelining), where it waits behind the hang.
-    const pool = await GeneratorService.create({ modelDirs: [tiny.dir], workers: 1, maxBatch: 3, batchTimeoutMs: 400, faultInjection: { hangOnBatch: 1 } });
+    const pool = await GeneratorService.create({
+      modelDirs: [tiny.dir],
+      workers: 1,
+      maxBatch: 3,
+      pipelineDepth: 2,
+      batchTimeoutMs: 400,
+      faultInjection: { hangOnBatch: 1 },
+    });
     try {
       const first = failure(pool.generate(requests));
       const second = pool.generate(requests);
