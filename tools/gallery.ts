@@ -58,7 +58,7 @@ await run(TOOL, opened, async () => {
     'blend.png',
     b.attachments[0]!,
     'Blend: two girls’ z interpolated',
-    '`/blend` — girls 1 and 2 blended in z (slerp, 7 steps) under the tags of girl 1.',
+    '`/blend` — girls 1 and 2 blended in 7 steps (z by slerp, tags between hers and hers), each end as she is.',
   );
 
   const rows = [

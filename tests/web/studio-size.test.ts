@@ -79,7 +79,7 @@ describe.skipIf(!chromiumAvailable())('the studio’s picture size (card.json si
     return sum / n;
   }
 
-  it('GIVEN the 128 px pilot THEN 256 px in the select redraws her with the 256 px model: same code, same face twice as large, kept across reloads', async () => {
+  it('GIVEN the 128 px default THEN 256 px in the select redraws her with the 256 px model: same code, same face twice as large, kept across reloads', async () => {
     const page = await browser.context.newPage();
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     page.on('pageerror', (e) => errors.push(e.message));
