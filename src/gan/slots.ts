@@ -1,6 +1,6 @@
 /**
  * Execution slots of the GeneratorService: something that runs one batch at a time (a worker
- * slot holds the next one ready beside it).
+ * slot can hold the next one ready beside it: pipelineDepth).
  * WorkerSlot owns a worker thread (restarted after a crash); InProcessSlot runs the engine
  * on the calling thread (workers: 0, for tests and the CLI).
  */
