@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { GeneratorService } from '../src/gan/generator-service.ts';
 import { seedToZ } from '../src/latent/seed-random.ts';
+import { normalizeTag } from '../src/tags/vocabulary.ts';
 import { renderLabeledGrid, scaleTile, type RawImage } from '../src/render/index.ts';
 import { renderFacePng } from './dataset/render-face.ts';
 import { FACE_LOOKS, sampleFace, type FaceLook } from './dataset/sample-face.ts';
@@ -63,16 +64,14 @@ if (!Number.isInteger(size) || size < 32 || size > 512) fail('--size must be a w
 if (!(FACE_LOOKS as readonly string[]).includes(values.look!)) fail(`--look must be ${FACE_LOOKS.join(' or ')}`);
 const look = values.look as FaceLook;
 if (Boolean(values.data) !== Boolean(values.sets)) fail('--data and --sets go together: the folder of real images, and the tag sets to draw');
-/** The tags of one cell of tags.csv or --sets: commas when there are any, else spaces (as docs/own-data.md says). */
+/**
+ * The tags of one cell of tags.csv or --sets: commas when there are any, else spaces, each
+ * folded as the CLI folds tags (docs/own-data.md; training/tag_names.py mirrors it).
+ */
 const splitTags = (cell: string) =>
   cell
     .split(cell.includes(',') ? ',' : /\s+/)
-    .map((t) =>
-      t
-        .trim()
-        .toLowerCase()
-        .replace(/[\s-]+/g, '_'),
-    )
+    .map(normalizeTag)
     .filter(Boolean);
 const sheetSets: readonly (readonly string[])[] = values.sets
   ? values.sets
@@ -96,18 +95,20 @@ async function asTile(img: RawImage): Promise<RawImage> {
   return { width: size, height: size, channels: 3, data: new Uint8Array(await scaleTile(img, size, size)) };
 }
 
-/** One's own folder: image path → its tag set (a row per image of tags.csv: image,tags). */
+/** One's own folder: image path → its tag set (a row per image of tags.csv: image,tags), read once. */
+let folderRows: { image: string; tags: Set<string> }[] | undefined;
 function folderTags(dir: string): { image: string; tags: Set<string> }[] {
+  if (folderRows) return folderRows;
   const lines = readFileSync(join(dir, 'tags.csv'), 'utf8')
     .replace(/^\uFEFF/, '')
     .split(/\r?\n/)
     .slice(1);
-  return lines.flatMap((line) => {
+  return (folderRows = lines.flatMap((line) => {
     const comma = line.indexOf(',');
     if (comma < 0) return [];
     const unquote = (v: string) => v.trim().replace(/^"(.*)"$/s, '$1');
     return [{ image: unquote(line.slice(0, comma)), tags: new Set(splitTags(unquote(line.slice(comma + 1)))) }];
-  });
+  }));
 }
 
 async function folderRow(set: readonly string[]): Promise<RawImage[]> {
