@@ -152,6 +152,12 @@ def effective_count(labels):
 DETAIL_TAGS = ("smile", "frown", "open_mouth", "closed_eyes", "one_eye_closed", "freckles")
 
 
+def own_data_bar(fidelity_mean, spread):
+    """Issue 34's bar for a model of one's own art: its tags followed, and same-tag seeds spread
+    at least 0.6× as far as real same-tag faces (None: nothing to compare with)."""
+    return {"meanFidelity>=0.90": fidelity_mean >= 0.90, "spread>=0.6xRealSameTags": spread is not None and spread >= 0.6}
+
+
 def pairwise_mean(x):
     x = torch.as_tensor(x)
     d = torch.cdist(x, x)
@@ -224,14 +230,13 @@ def score(a):
     full_sets = {}
     for i, row in enumerate(train.tags.numpy() > 0.5):
         full_sets.setdefault(tuple(np.flatnonzero(row)), []).append(i)
-    same_full = [pairwise_mean(train_feats[ix]) for ix in full_sets.values() if len(ix) >= 3]
-    real_same_full = float(np.mean(same_full)) if same_full else None
+    same_full = [ix for ix in full_sets.values() if len(ix) >= 3]
+    real_same_full = float(np.mean([pairwise_mean(train_feats[ix]) for ix in same_full])) if same_full else None
     # The same in pixels (a tag judge's features gather same-tag faces tightly and read a
     # generator's artefacts as spread; pixels count every difference alike), at the judge's size
     # as the generated pictures are by now.
-    same_full_px = [pairwise_mean(train.images[ix[:16]].reshape(len(ix[:16]), -1).float() / 255)
-                    for ix in full_sets.values() if len(ix) >= 3]
-    real_same_full_px = float(np.mean(same_full_px)) if same_full_px else None
+    real_same_full_px = (float(np.mean([pairwise_mean(train.images[ix[:16]].reshape(len(ix[:16]), -1).float() / 255) for ix in same_full]))
+                         if same_full else None)
     gen_pixel_div = float(np.mean([pairwise_mean(gen[div_set == k]
                                                  .reshape(DIVERSITY_SEEDS, -1).astype(np.float32) / 255) for k in range(DIVERSITY_SETS)]))
 
@@ -312,8 +317,7 @@ def score(a):
     # same-tag faces (matched renders where there are some, else the data's repeated tag sets).
     spread = (metrics["diversity"].get("ratioToRealSameTags") if matched
               else metrics["diversity"].get("ratioToRealSameFullTagsInData"))
-    metrics["barOwnData"] = {"meanFidelity>=0.90": metrics["fidelity"]["mean"] >= 0.90,
-                             "spread>=0.6xRealSameTags": spread is not None and spread >= 0.6}
+    metrics["barOwnData"] = own_data_bar(metrics["fidelity"]["mean"], spread)
     metrics = without_nan(metrics)  # card.json is read by JSON.parse, which has no NaN
     out = Path(a.out) if a.out else Path(a.generated).with_name("metrics.json")
     out.write_text(json.dumps(metrics, indent=1))
@@ -449,8 +453,7 @@ def mean_of_draws(a):
             bar["detailsWithin0.03OfRenders"] = all(m[f"fidelity_{n}"] >= m[f"rendersFidelity_{n}"] - 0.03 for n in details)
     out = {"draws": len(draws), "seedOffsets": [_dig(d, ("images", "seedOffset")) or 0 for d in draws], "figures": table, "barV3": bar}
     if "fidelityMean" in m:  # issue 34's bar for one's own art, on the same means
-        spread = m.get("diversityRatio", m.get("spreadRatioOwnData"))
-        out["barOwnData"] = {"meanFidelity>=0.90": m["fidelityMean"] >= 0.90, "spread>=0.6xRealSameTags": spread is not None and spread >= 0.6}
+        out["barOwnData"] = own_data_bar(m["fidelityMean"], m.get("diversityRatio", m.get("spreadRatioOwnData")))
     Path(a.out).write_text(json.dumps(out, indent=1))
     if not a.no_card:
         card_path = Path(a.model) / "card.json"
