@@ -7,8 +7,7 @@
  * --all: every model folder under models/ served beside the default, as the bot serves them
  * (each one's session is held in the worker), the default drawing.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { GeneratorService } from '../src/gan/generator-service.ts';
 import { seedToZ } from '../src/latent/seed-random.ts';
 
@@ -18,18 +17,10 @@ const arg = (name: string) => {
 };
 const modelDir = arg('model') ?? 'models/default';
 const all = process.argv.includes('--all');
-const root = dirname(modelDir);
-const modelDirs = all
-  ? [
-      modelDir,
-      ...readdirSync(root)
-        .map((d) => join(root, d))
-        .filter((d) => d !== modelDir && existsSync(join(d, 'card.json'))),
-    ]
-  : [modelDir];
 const before = process.memoryUsage().rss;
 const svc = await GeneratorService.create({
-  modelDirs,
+  // --all: the models folder as the bot serves it (every sub-folder with a card.json), the default drawing.
+  ...(all ? { modelsRoot: dirname(modelDir), defaultModelId: basename(modelDir) } : { modelDirs: [modelDir] }),
   backend: (arg('backend') as 'auto' | undefined) ?? 'auto',
   ...(arg('workers') ? { workers: Number(arg('workers')) } : {}),
 });
@@ -43,6 +34,6 @@ const stats = svc.stats();
 await svc.close();
 const peak = process.resourceUsage().maxRSS / 1024;
 process.stdout.write(
-  `${stats.backend} with ${stats.workers.length} worker(s), model ${m.id} (${m.imageSize} px)${all ? `, ${modelDirs.length} models served` : ''}: ` +
+  `${stats.backend} with ${stats.workers.length} worker(s), model ${m.id} (${m.imageSize} px)${all ? `, ${svc.models().size} models served` : ''}: ` +
     `RSS ${(before / 2 ** 20).toFixed(0)} MiB before, peak ${peak.toFixed(0)} MiB after 20 requests of 32 images, ${stats.defaultModelBatch} a batch\n`,
 );
