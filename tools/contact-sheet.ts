@@ -103,12 +103,13 @@ function folderTags(dir: string): { image: string; tags: Set<string> }[] {
     .replace(/^\uFEFF/, '')
     .split(/\r?\n/)
     .slice(1);
-  return (folderRows = lines.flatMap((line) => {
+  folderRows = lines.flatMap((line) => {
     const comma = line.indexOf(',');
     if (comma < 0) return [];
     const unquote = (v: string) => v.trim().replace(/^"(.*)"$/s, '$1');
     return [{ image: unquote(line.slice(0, comma)), tags: new Set(splitTags(unquote(line.slice(comma + 1)))) }];
-  }));
+  });
+  return folderRows;
 }
 
 async function folderRow(set: readonly string[]): Promise<RawImage[]> {
