@@ -124,6 +124,14 @@ def layered_head_layers(G, prev, fc_in, scale=1):
             "dilation_rate": [1, 1], "activation": "linear", "use_bias": True}
     layers = [_layer("Conv2D", "out", {**conv, "filters": cfg.layers}, [prev])]
     logits = "out"
+    if cfg.detail:  # layered.py's detail head: the logits doubled, plus a conv of the doubled features
+        layers += [
+            _layer("UpSampling2D", "logits_detail_up", {"size": [2, 2], "data_format": "channels_last", "interpolation": "bilinear"}, [logits]),
+            _layer("UpSampling2D", "detail_up", {"size": [2, 2], "data_format": "channels_last", "interpolation": "nearest"}, [prev]),
+            _layer("Conv2D", "detail", {**conv, "filters": cfg.layers}, ["detail_up"]),
+            _layer("Add", "logits_detailed", {}, ["logits_detail_up", "detail"]),
+        ]
+        logits = "logits_detailed"
     for i in range(doublings):
         layers.append(_layer("UpSampling2D", f"logits_up{i}", {"size": [2, 2], "data_format": "channels_last", "interpolation": "bilinear"}, [logits]))
         logits = f"logits_up{i}"
@@ -164,6 +172,9 @@ def keras_weights(model):
         out += [(f"skip{i}/kernel", k), (f"skip{i}/bias", bias)]
     k, bias = conv(G.out)
     out += [("out/kernel", k), ("out/bias", bias)]
+    if isinstance(G, LayeredGenerator) and G.cfg.detail:
+        k, bias = conv(G.detail)
+        out += [("detail/kernel", k), ("detail/bias", bias)]
     if isinstance(G, LayeredGenerator):
         out += [("palette_fc/kernel", G.palette_fc.weight.detach().t().numpy()), ("palette_fc/bias", G.palette_fc.bias.detach().numpy()),
                 ("palette_out/kernel", G.palette_out.weight.detach().t().numpy()), ("palette_out/bias", G.palette_out.bias.detach().numpy())]
@@ -254,13 +265,17 @@ def sharpen_layers(G, factor):
     The two background layers keep their difference (not T times it): their split is the soft
     ramp of a gradient background, which sharpening would turn into a hard edge (pilot v3b,
     step 3,180: sharpened ×2.5 whole, backgrounds washed out)."""
+    # The logits are linear in both convs (the upsampling between is linear): scaling each scales
+    # their sum, and keeping each one's background split keeps the sum's.
+    convs = [G.out] + ([G.detail] if G.cfg.detail else [])
     with torch.no_grad():
-        w, b = G.out.weight, G.out.bias
-        dw, db = w[-1] - w[0], b[-1] - b[0]
-        w.mul_(factor)
-        b.mul_(factor)
-        w[-1] = w[0] + dw
-        b[-1] = b[0] + db
+        for conv in convs:
+            w, b = conv.weight, conv.bias
+            dw, db = w[-1] - w[0], b[-1] - b[0]
+            w.mul_(factor)
+            b.mul_(factor)
+            w[-1] = w[0] + dw
+            b[-1] = b[0] + db
 
 
 def load_run_generator(run_dir):

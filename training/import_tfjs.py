@@ -100,6 +100,8 @@ def load_tfjs_generator(model_dir):
         bn(block.bn, f"bn{i}")
         conv(block.skip, f"skip{i}")
     conv(G.out, "out")
+    if layered and G.cfg.detail:
+        conv(G.detail, "detail")
     if layered:
         for name, m in (("palette_fc", G.palette_fc), ("palette_out", G.palette_out)):
             m.weight.data, m.bias.data = t(w[f"{name}/kernel"].T), t(w[f"{name}/bias"])

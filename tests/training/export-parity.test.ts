@@ -43,6 +43,12 @@ describe.skipIf(!torchReady)('export parity: PyTorch generator vs its tfjs and O
       args: ['--size', '128', '--code-layer', '--layered'],
       size: 128,
     },
+    {
+      name: '128px layered with a detail head (128 px logits; model v3.1)',
+      dir: '128px-layered-detail',
+      args: ['--size', '128', '--code-layer', '--layered', '--detail'],
+      size: 128,
+    },
   ];
   for (const c of cases) {
     it(`GIVEN a random ${c.name} generator exported with float16 weights THEN tfjs and ONNX Runtime match torch within 1e-3 and draw the same bytes`, async () => {

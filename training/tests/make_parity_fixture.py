@@ -2,8 +2,9 @@
 TypeScript parity test can load the export in tfjs and in ONNX Runtime and compare (max abs
 diff ≤ 1e-3). --two-stage: a 64 px generator followed by a random 2× stage (128 px out);
 --code-layer: with a code layer (steps on z's first two numbers, training/code_layer.py);
---layered: the layered generator (training/layered.py: masks, palette, softmax composite).
-python3 -m training.tests.make_parity_fixture OUT_DIR [--size 64] [--two-stage] [--code-layer] [--layered]"""
+--layered: the layered generator (training/layered.py: masks, palette, softmax composite);
+--detail: with its detail head (128 px only).
+python3 -m training.tests.make_parity_fixture OUT_DIR [--size 64] [--two-stage] [--code-layer] [--layered [--detail]]"""
 import argparse
 import json
 from pathlib import Path
@@ -26,6 +27,7 @@ def main():
     p.add_argument("--two-stage", action="store_true")
     p.add_argument("--code-layer", action="store_true")
     p.add_argument("--layered", action="store_true")
+    p.add_argument("--detail", action="store_true")
     a = p.parse_args()
     if a.two_stage:
         a.size = 64
@@ -35,9 +37,12 @@ def main():
     if a.layered:
         # 64 px masks drawn at a.size: the logits' bilinear upsampling is part of what is checked
         G = LayeredGenerator(LayeredConfig(num_tags=6, image_size=a.size, mask_size=64, g_channels=channels[:5], code_thresholds=steps,
-                                           palette_hidden=16))
+                                           palette_hidden=16, detail=a.detail))
         with torch.no_grad():  # sure masks, as a trained one has: the composite then shows every edge
             G.out.weight.mul_(20.0)
+            if a.detail:  # it starts at zero; random, so that its translation is checked
+                G.detail.weight.normal_(0.0, 0.5)
+                G.detail.bias.normal_(0.0, 0.5)
     else:
         G = Generator(NetConfig(num_tags=6, image_size=a.size, g_channels=channels, code_thresholds=steps))
     with torch.no_grad():  # non-trivial BatchNorm statistics so the export of every field is checked
