@@ -234,7 +234,7 @@ def main(argv=None):
     p.add_argument("--out", required=True)
     p.add_argument("--size", type=int, default=128, choices=[64, 128])
     p.add_argument("--g-channels", type=channel_list, help="widths from 4x4 up to the masks' size (default 256,128,64,48,32: 64 px masks)")
-    p.add_argument("--mask-size", type=int, default=64, choices=[64, 128], help="the size the trunk draws the layer logits at")
+    p.add_argument("--mask-size", type=int, default=64, choices=[32, 64, 128], help="the size the trunk draws the layer logits at")
     p.add_argument("--detail", action="store_true",
                    help="a detail head at twice the masks' size (training/layered.py); with --init-from or --resume "
                         "a generator without one gets it, starting at zero")

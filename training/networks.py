@@ -55,7 +55,7 @@ class Generator(nn.Module):
     def __init__(self, cfg: NetConfig):
         super().__init__()
         self.cfg = cfg
-        blocks = {64: 4, 128: 5}[cfg.image_size]
+        blocks = {32: 3, 64: 4, 128: 5}[cfg.image_size]  # 32: a layered trunk under a detail head (tests)
         ch = cfg.g_channels[: blocks + 1]
         assert len(ch) == blocks + 1, f"g_channels needs {blocks + 1} entries for {cfg.image_size}px"
         n_in, steps = cfg.z_dim + cfg.num_tags, len(cfg.code_thresholds)

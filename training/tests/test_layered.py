@@ -60,6 +60,25 @@ class LayeredNetworkTests(unittest.TestCase):
         # Every other pixel of the 2x picture is the 1x picture's pixel: the logits there are the same.
         self.assertTrue(torch.allclose(big[:, :, ::2, ::2], small, atol=1e-5))
 
+    def test_GIVEN_a_detail_head_THEN_it_starts_at_zero_and_draws_finer_than_the_trunk(self):
+        torch.manual_seed(0)
+        cfg = LayeredConfig(num_tags=3, image_size=64, mask_size=32, g_channels=[16, 16, 8, 8])
+        G = LayeredGenerator(cfg).eval()
+        D = LayeredGenerator(LayeredConfig(**{**cfg.__dict__, "detail": True})).eval()
+        missing, _ = D.load_state_dict(G.state_dict(), strict=False)
+        self.assertEqual(sorted(missing), ["detail.bias", "detail.weight"])
+        z, tags = torch.randn(2, 100), torch.zeros(2, 3)
+        with torch.no_grad():
+            self.assertTrue(torch.allclose(D(z, tags), G(z, tags), atol=1e-6))  # grown onto a trained one: the same girls
+            logits, _ = D.parts(z, tags)
+            self.assertEqual(tuple(logits.shape[-2:]), (64, 64))  # twice the trunk's 32 px
+            D.detail.weight.normal_(0.0, 0.5)
+            small, big = D(z, tags), D(z, tags, scale=2)
+        self.assertFalse(torch.allclose(small, G(z, tags), atol=1e-3))
+        self.assertTrue(torch.allclose(big[:, :, ::2, ::2], small, atol=1e-5))
+        with self.assertRaises(ValueError):  # nothing finer than the picture
+            LayeredGenerator(LayeredConfig(num_tags=3, image_size=64, mask_size=64, detail=True))
+
 
 class LayeredTrainerTests(unittest.TestCase):
     def test_GIVEN_tiny_coded_data_with_masks_THEN_it_trains_checkpoints_resumes_and_refuses_to_overwrite(self):
@@ -128,6 +147,24 @@ class LayeredTrainerTests(unittest.TestCase):
             # The run folder is gone (a fresh machine): training goes on from the model folder's state.
             layered_main(common + ["--out", str(Path(tmp) / "run2"), "--steps", "3", "--init-from", str(model)])
             self.assertEqual(torch.load(Path(tmp) / "run2" / "ckpt.pt")["step"], 3)
+
+    def test_GIVEN_detail_on_resume_THEN_the_run_grows_a_detail_head_and_goes_on(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            data, run = Path(tmp) / "data", Path(tmp) / "run"
+            make_dataset(data)
+            write_codes(data)
+            write_masks(data)
+            args = ["--data", str(data), "--heldout", str(data), "--out", str(run), "--size", "64", "--mask-size", "32",
+                    "--g-channels", "16,16,8,8", "--batch", "4", "--log-every", "1", "--eval-every", "2", "--threads", "1"]
+            layered_main(args + ["--steps", "2"])
+            self.assertNotIn("detail.weight", torch.load(run / "ckpt.pt")["G"])
+            layered_main(args + ["--steps", "4", "--resume", "--detail"])
+            ckpt = torch.load(run / "ckpt.pt")
+            self.assertEqual(ckpt["step"], 4)
+            self.assertTrue(ckpt["config"]["net"]["detail"])
+            self.assertGreater(ckpt["G"]["detail.weight"].abs().sum().item(), 0.0)  # it learnt from zero
+            log = [json.loads(line) for line in (run / "log.jsonl").read_text().splitlines()]
+            self.assertIn("ink", log[-1]["heldout_recall"])  # the small parts' recall is logged
 
     def test_GIVEN_lr_final_THEN_the_rate_falls_by_a_cosine_over_the_resumed_stretch(self):
         self.assertEqual(decayed_lr(1e-3, 0.0, 0.7), 1e-3)  # no decay asked
