@@ -94,6 +94,28 @@ def layered_losses(G, z, tags, x, labels, weights=None):
     return ce, F.l1_loss(y, x), y, logits
 
 
+def more_code_steps(had, wanted):
+    """The code steps `wanted` adds after `had` (a checkpoint's), [] when the same; DataError
+    unless `had` is where `wanted` starts: a draw recorded since goes last in draws.csv, so its
+    z number and steps come after every step a trained generator knows."""
+    had, wanted = [list(map(float, s)) for s in had], [list(map(float, s)) for s in wanted]
+    if wanted[:len(had)] != had:
+        raise DataError("the data's codes differ from the checkpoint's (another renderer, or draws.csv from another "
+                        "version): render the data again or start a new run")
+    return [[int(i), t] for i, t in wanted[len(had):]]
+
+
+def with_code_steps(state, n_new):
+    """A generator's state dict with room for n_new more code steps: the fixed code layer left
+    to be rebuilt from the config, and zero weights from the new steps into the two layers that
+    read the trunk's input (fc, palette_fc), so the generator draws what it drew until it learns."""
+    state = {k: v for k, v in state.items() if k not in ("code_weight", "code_bias")}
+    for key in ("fc.weight", "palette_fc.weight"):
+        w = state[key]
+        state[key] = torch.cat([w, torch.zeros(w.shape[0], n_new, dtype=w.dtype)], dim=1)
+    return state
+
+
 SMALL_PARTS = ("eyes", "mouth", "ink", "glasses", "earrings", "freckles")
 
 
@@ -139,12 +161,20 @@ def train(a):
     grown = bool(ckpt) and a.detail and not cfg.detail
     if grown:  # a detail head added to a trained generator: it starts at zero, drawing what it drew
         cfg = LayeredConfig(**{**asdict(cfg), "detail": True})
+    new_steps = more_code_steps(cfg.code_thresholds, code_thresholds(codes, draws)) if ckpt else []
+    if new_steps:
+        print(f"the data codes {len(new_steps)} more steps than the checkpoint (a draw recorded since, on z"
+              f"{sorted({int(i) for i, _ in new_steps})}): the generator reads them from now on, starting at zero", file=sys.stderr)
+        for key in ("G", "G_ema"):
+            ckpt[key] = with_code_steps(ckpt[key], len(new_steps))
+        cfg = LayeredConfig(**{**asdict(cfg), "code_thresholds": cfg.code_thresholds + new_steps})
+        grown = True
     G = LayeredGenerator(cfg)
     G_ema = copy.deepcopy(G)
     if ckpt:
         for net, key in ((G, "G"), (G_ema, "G_ema")):
             missing, unexpected = net.load_state_dict(ckpt[key], strict=not grown)
-            if unexpected or any(not k.startswith("detail.") for k in missing):
+            if unexpected or any(not k.startswith("detail.") and k not in ("code_weight", "code_bias") for k in missing):
                 raise DataError(f"the checkpoint does not fit this generator: missing {missing}, unexpected {unexpected}")
     held = None
     if a.heldout:

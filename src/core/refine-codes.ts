@@ -52,7 +52,7 @@ interface DrawInRound {
  */
 const PART_CODES: Record<RefinePart, { factors: readonly string[]; draws: readonly DrawInRound[] }> = {
   outline: { factors: ['hair', 'head'], draws: [] },
-  eyes: { factors: ['eyes', 'eyebrows'], draws: [] },
+  eyes: { factors: ['eyes', 'eyebrows'], draws: [{ name: 'eyesHidden', onlyWith: ['closed_eyes'] }] },
   mouth: { factors: ['mouth', 'nose'], draws: [] },
   framing: {
     factors: [],

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAIR_COLORS } from '../../tools/dataset/lorelei-mapping.ts';
+import { EYE_COLORS, HAIR_COLORS } from '../../tools/dataset/lorelei-mapping.ts';
 import { sampleFace, UNTAGGED_DRAWS, untaggedDraws } from '../../tools/dataset/sample-face.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -61,6 +61,13 @@ describe('sampleFace draws', () => {
       expect(draws.flowerColor !== undefined).toBe(tags.includes('hair_flower'));
       expect(draws.glassesColor !== undefined).toBe(tags.includes('glasses') || tags.includes('sunglasses'));
       expect(draws.glassesVariant !== undefined).toBe(tags.includes('glasses'));
+      // Closed eyes show their colour untagged: it is a draw, the colour the lids are drawn in.
+      expect(draws.eyesHidden !== undefined).toBe(tags.includes('closed_eyes'));
+      if (draws.eyesHidden) {
+        const base = Object.values(EYE_COLORS)[draws.eyesHidden[0]]!;
+        const red = Math.max(0, Math.min(255, parseInt(base.slice(0, 2), 16) + draws.eyesRed![0] - 8));
+        expect((options.eyesColor as string[])[0]!.slice(0, 2)).toBe(red.toString(16).padStart(2, '0'));
+      }
     }
   });
 
@@ -86,7 +93,7 @@ describe('npm run dataset:draws', () => {
     await unlink(path.join(dir, 'draws.csv'));
     const r = await tool('tools/dataset-draws.ts', ['--data', dir]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('5 rows, 22 draws each');
+    expect(r.stdout).toContain('5 rows, 23 draws each');
     expect(await readFile(path.join(dir, 'draws.csv'), 'utf8')).toBe(rendered);
   });
 
@@ -99,6 +106,20 @@ describe('npm run dataset:draws', () => {
     expect(r.stderr).toContain('images/000003.png: its tags or factors are not what this renderer draws');
     expect(await readFile(path.join(dir, 'draws.csv'), 'utf8')).toBe(before);
     await writeFile(path.join(dir, 'tags.csv'), tags);
+  });
+
+  it('GIVEN a folder of the girls look THEN it recomputes that look, not the default one', async () => {
+    const girls = await mkdtemp(path.join(tmpdir(), 'gff-draws-girls-'));
+    try {
+      const made = await tool('tools/make-dataset.ts', ['--out', girls, '--count', '5', '--size', '16', '--workers', '1', '--look', 'girls']);
+      expect(made.code, made.stderr).toBe(0);
+      const rendered = await readFile(path.join(girls, 'draws.csv'), 'utf8');
+      const r = await tool('tools/dataset-draws.ts', ['--data', girls]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(await readFile(path.join(girls, 'draws.csv'), 'utf8')).toBe(rendered);
+    } finally {
+      await rm(girls, { recursive: true, force: true });
+    }
   });
 
   it('GIVEN a folder without meta.json THEN one clear line', async () => {

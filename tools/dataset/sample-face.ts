@@ -86,6 +86,8 @@ export const UNTAGGED_DRAWS = [
   'scale',
   'shiftX',
   'shiftY',
+  // Last, so that the z numbers of the draws above keep their places (models trained before it).
+  'eyesHidden',
 ] as const;
 export type UntaggedDraw = (typeof UNTAGGED_DRAWS)[number];
 
@@ -157,6 +159,9 @@ export function sampleFace(seed: number, index: number, given?: readonly string[
   else if (eyesRoll < 0.2) tags.push('one_eye_closed');
   let eyeColor = pickKey(rng, EYE_COLORS);
   if (given) eyeColor = givenKey(EYE_COLORS) ?? eyeColor;
+  // Closed eyes keep their colour (the lids' lines) but carry no eye-colour tag: the colour is an
+  // untagged draw like any other, and a generator not told it paints the mean of all eight.
+  if (eyesRoll < 0.12) named.drawn.eyesHidden = [Object.keys(EYE_COLORS).indexOf(eyeColor), Object.keys(EYE_COLORS).length];
 
   let glassesRoll = rng.uniform();
   if (given) glassesRoll = has('glasses') ? 0.05 : has('sunglasses') ? 0.2 : 0.5;

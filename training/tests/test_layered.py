@@ -166,6 +166,37 @@ class LayeredTrainerTests(unittest.TestCase):
             log = [json.loads(line) for line in (run / "log.jsonl").read_text().splitlines()]
             self.assertIn("ink", log[-1]["heldout_recall"])  # the small parts' recall is logged
 
+    def test_GIVEN_data_with_a_draw_recorded_since_THEN_the_run_reads_its_new_code_steps_and_draws_as_before(self):
+        from training.export import load_run_generator
+        with tempfile.TemporaryDirectory() as tmp:
+            data, run = Path(tmp) / "data", Path(tmp) / "run"
+            make_dataset(data)
+            write_codes(data)
+            write_masks(data)
+            args = ["--data", str(data), "--out", str(run), "--size", "64", "--g-channels", "16,16,8,8,8",
+                    "--batch", "4", "--log-every", "1", "--eval-every", "2", "--threads", "1"]
+            layered_main(args + ["--steps", "2"])
+            before, ckpt = load_run_generator(run)
+            had = ckpt["config"]["net"]["code_thresholds"]
+            # A draw the renderer records from now on, as the last column (eyesHidden).
+            lines = (data / "draws.csv").read_text().splitlines()
+            (data / "draws.csv").write_text("\n".join([lines[0] + ",hidden"] + [f"{row},{i % 4}/4" for i, row in enumerate(lines[1:])]) + "\n")
+            layered_main(args + ["--steps", "2", "--resume"])  # no step taken: only the growth
+            after, ckpt = load_run_generator(run)
+            steps = ckpt["config"]["net"]["code_thresholds"]
+            self.assertEqual(steps[:len(had)], had)
+            self.assertEqual([i for i, _ in steps[len(had):]], [4, 4, 4])  # z[2 factors + 2 draws]: 3 steps for 4 choices
+            self.assertIn("hidden", ckpt["config"]["drawCodes"])
+            z, tags = torch.randn(3, 100), torch.rand(3, before.cfg.num_tags)
+            with torch.no_grad():
+                self.assertTrue(torch.allclose(after(z, tags), before(z, tags), atol=1e-5))
+            # Codes that are not the checkpoint's with more after them: refused, the run untouched.
+            (data / "draws.csv").write_text("\n".join([lines[0]] + [f"{row.rsplit(',', 2)[0]},{i % 5}/5,{row.rsplit(',', 1)[1]}" for i, row in enumerate(lines[1:])]) + "\n")
+            with self.assertRaises(SystemExit), contextlib.redirect_stderr(io.StringIO()) as err:
+                layered_main(args + ["--steps", "3", "--resume"])
+            self.assertIn("the data's codes differ from the checkpoint's", err.getvalue())
+            self.assertEqual(torch.load(run / "ckpt.pt")["step"], 2)
+
     def test_GIVEN_lr_final_THEN_the_rate_falls_by_a_cosine_over_the_resumed_stretch(self):
         self.assertEqual(decayed_lr(1e-3, 0.0, 0.7), 1e-3)  # no decay asked
         self.assertAlmostEqual(decayed_lr(1e-3, 1e-4, 0.0), 1e-3)
