@@ -54,17 +54,21 @@ def snap_codes(G: Generator, thresholds=None) -> Generator:
     else:
         raise ValueError("a generator without a code layer needs the code thresholds (from its training data)")
     n_in = snapped.cfg.z_dim + snapped.cfg.num_tags
+    # Every layer that reads the trunk's input: fc, and a layered generator's palette (its colours
+    # come from the same numbers: the eye colour of closed eyes is a coded draw).
+    readers = [snapped.fc] + ([snapped.palette_fc] if hasattr(snapped, "palette_fc") else [])
     with torch.no_grad():
-        W, b = snapped.fc.weight.double(), snapped.fc.bias.double()
-        for i, pairs in steps_by_number(snapped.cfg.code_thresholds).items():
-            middles = cell_middles([t for t, _ in pairs])
-            column = W[:, i].clone()
-            b += column * middles[0]
-            for (_, k), low, high in zip(pairs, middles, middles[1:]):
-                W[:, n_in + k] += column * (high - low)
-            W[:, i] = 0
-        snapped.fc.weight.copy_(W.float())
-        snapped.fc.bias.copy_(b.float())
+        for layer in readers:
+            W, b = layer.weight.double(), layer.bias.double()
+            for i, pairs in steps_by_number(snapped.cfg.code_thresholds).items():
+                middles = cell_middles([t for t, _ in pairs])
+                column = W[:, i].clone()
+                b += column * middles[0]
+                for (_, k), low, high in zip(pairs, middles, middles[1:]):
+                    W[:, n_in + k] += column * (high - low)
+                W[:, i] = 0
+            layer.weight.copy_(W.float())
+            layer.bias.copy_(b.float())
     return snapped
 
 

@@ -81,6 +81,21 @@ class SnapCodesTest(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, "other thresholds"):
             snap_codes(G, THRESHOLDS[:1])
 
+    def test_GIVEN_a_layered_generator_THEN_its_palette_reads_the_snapped_numbers_too(self):
+        from training.layered import LayeredConfig, LayeredGenerator
+        torch.manual_seed(0)
+        G = LayeredGenerator(LayeredConfig(num_tags=5, image_size=64, g_channels=[16, 16, 8, 8, 8], code_thresholds=THRESHOLDS)).eval()
+        with torch.no_grad():  # as training leaves it: the steps mean something, colours too
+            for layer in (G.fc, G.palette_fc):
+                layer.weight[:, -len(THRESHOLDS):] = torch.randn(layer.out_features, len(THRESHOLDS)) * 0.1
+        snapped = snap_codes(G)
+        z, tags = away_from_steps(16), torch.rand(16, 5)
+        with torch.no_grad():
+            want = G.parts(snap_numbers(z, THRESHOLDS), tags)
+            got = snapped.parts(z, tags)
+        self.assertLess((got[1] - want[1]).abs().max().item(), 1e-4)  # the palette
+        self.assertLess((got[0] - want[0]).abs().max().item(), 1e-3)  # the masks' logits
+
     def test_GIVEN_no_code_layer_and_no_thresholds_THEN_it_refuses(self):
         with self.assertRaisesRegex(ValueError, "needs the code thresholds"):
             snap_codes(plain_generator())
