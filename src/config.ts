@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { BACKEND_PREFERENCES, MAX_WORKERS, type BackendPreference } from './gan/backend-plan.ts';
+import { DEFAULT_MAX_OTHER_MODELS, DEFAULT_MODEL_IDLE_MS } from './gan/session-pool.ts';
 
 /** The bound of GFF_WORKERS and of gff --workers (see backend-plan.ts). */
 export { BACKEND_PREFERENCES, MAX_WORKERS };
@@ -53,6 +54,10 @@ const schema = z.object({
   GFF_BATCH_TIMEOUT_MS: int(1000, 600_000).default(30_000),
   /** Batches each generator worker holds at once (2: one running, the next ready); 1 = one at a time. */
   GFF_PIPELINE_DEPTH: int(1, 8).default(1),
+  /** Seconds a model other than the default keeps its ONNX Runtime session unused (0 = until shutdown). */
+  GFF_MODEL_IDLE_S: int(0, 7 * 24 * 3600).default(DEFAULT_MODEL_IDLE_MS / 1000),
+  /** Most models other than the default whose sessions a generator worker holds at once. */
+  GFF_MAX_OTHER_MODELS: int(0, 64).default(DEFAULT_MAX_OTHER_MODELS),
   GFF_FAVOURITES_LIMIT: int(1, 25).default(7),
   /** Commands per user per window; 0 disables the limit. */
   GFF_RATE_LIMIT: int(0, 1000).default(6),

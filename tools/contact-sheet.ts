@@ -83,7 +83,8 @@ if (sheetSets.length === 0) fail('--sets names no tags');
 
 let service: GeneratorService;
 try {
-  service = await GeneratorService.create({ modelDirs: positionals, workers: 0 });
+  // Every row draws each model in turn: all their sessions stay loaded (the bot keeps one besides the default).
+  service = await GeneratorService.create({ modelDirs: positionals, workers: 0, maxOtherModels: positionals.length });
 } catch (e) {
   fail((e as Error).message);
 }

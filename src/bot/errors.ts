@@ -32,7 +32,8 @@ export function explain(e: unknown, lang: Lang): string | undefined {
   if (e instanceof ShareCodeError) return withHeading(lang, 'error.heading.bad_code', detailText(e, lang));
   if (e instanceof GeneratorError) {
     if (e.code === 'closed') return t(lang, 'error.shutting_down');
-    if (e.code === 'unknown_model' || e.code === 'request_too_large') return detailText(e, lang);
+    // model_unavailable: one old model failed its load (the service logged why); the others draw.
+    if (e.code === 'unknown_model' || e.code === 'request_too_large' || e.code === 'model_unavailable') return detailText(e, lang);
   }
   return undefined;
 }

@@ -99,6 +99,8 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
         maxQueuePerOwner: config.GFF_MAX_QUEUE_PER_USER,
         batchTimeoutMs: config.GFF_BATCH_TIMEOUT_MS,
         pipelineDepth: config.GFF_PIPELINE_DEPTH,
+        modelIdleMs: config.GFF_MODEL_IDLE_S * 1000,
+        maxOtherModels: config.GFF_MAX_OTHER_MODELS,
         log: log.child({ part: 'generator' }),
       }));
     if (!opts.runtime) cleanup.push(() => runtime.close());

@@ -11,6 +11,7 @@ import type { BackendPreference } from './backend-plan.ts';
 import { FINGERPRINT_TOLERANCE, fingerprintDistance, fingerprintOf, PROBE_ROWS, probeInput } from './model-check.ts';
 import { displayPath } from './model-files.ts';
 import { OrtEngine, OrtUnavailable, type OrtRejection } from './ort-engine.ts';
+import type { LazyModels } from './session-pool.ts';
 
 /** What a slot needs of an engine: the same for ONNX Runtime and TensorFlow.js. */
 export interface Engine {
@@ -29,6 +30,8 @@ export interface CreateEngineOptions {
   warmUp?: boolean;
   /** ONNX Runtime intra-op threads (default: its own, the cores or GFF_ORT_THREADS). */
   threads?: number;
+  /** ONNX Runtime: models other than these load on first use and are released when idle (ort-engine.ts). */
+  lazy?: LazyModels;
 }
 
 /** Some models on ONNX Runtime, the others on TensorFlow.js: each batch goes to its model's engine. */
@@ -67,6 +70,7 @@ export async function createEngine(options: CreateEngineOptions): Promise<Engine
       const load = await OrtEngine.createEach({
         modelDirs: options.modelDirs,
         ...(options.threads ? { threads: options.threads } : {}),
+        ...(options.lazy ? { lazy: options.lazy } : {}),
       });
       ort = load.engine;
       rejected = load.rejected;

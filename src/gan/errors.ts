@@ -66,6 +66,11 @@ export type GeneratorErrorCode =
   | 'out_of_order'
   | 'worker_start_failed'
   | 'generation_failed'
+  /**
+   * A model loaded on first use (session-pool.ts) failed its load or its checks then: its
+   * requests fail with this for a while; the other models draw on.
+   */
+  | 'model_unavailable'
   | 'closed';
 
 /** Any other failure of a generation request. */

@@ -16,6 +16,7 @@ import { MicroBatcher, type BatchItem } from './batcher.ts';
 import { splitImages, type RawImage } from './image.ts';
 import { InProcessSlot, WorkerSlot, type Slot, type SlotHooks } from './slots.ts';
 import { readServedModels, resolveModelId } from './served-models.ts';
+import { DEFAULT_MAX_OTHER_MODELS, DEFAULT_MODEL_IDLE_MS } from './session-pool.ts';
 import type { GenerateOptions, GenerateRequest, GeneratorServiceOptions, GeneratorStats, ModelSummary } from './generator-types.ts';
 
 export type { GenerateOptions, GenerateRequest, GeneratorServiceOptions, GeneratorStats, ModelSummary } from './generator-types.ts';
@@ -96,7 +97,16 @@ export class GeneratorService {
     };
     // ONNX Runtime's intra-op threads share the cores among the workers (GFF_ORT_THREADS overrides).
     const threads = Number(process.env['GFF_ORT_THREADS']) || Math.max(1, Math.floor(os.availableParallelism() / Math.max(1, workers)));
-    const init = { modelDirs: [...models.values()].map((m) => m.dir), backend: preference, threads };
+    // Only the default model's session is built at start; the others' on their first batch, and
+    // released when idle (issue 33: every session held from start took five models past 350 MB).
+    const lazy = {
+      resident: [defaultModelId],
+      idleMs: options.modelIdleMs ?? DEFAULT_MODEL_IDLE_MS,
+      maxLoaded: options.maxOtherModels ?? DEFAULT_MAX_OTHER_MODELS,
+    };
+    if (!(lazy.idleMs >= 0)) throw new RangeError(`modelIdleMs must be ≥ 0, got ${lazy.idleMs}`);
+    if (!Number.isInteger(lazy.maxLoaded) || lazy.maxLoaded < 0) throw new RangeError(`maxOtherModels must be a whole number ≥ 0, got ${lazy.maxLoaded}`);
+    const init = { modelDirs: [...models.values()].map((m) => m.dir), backend: preference, threads, lazy };
     if (workers === 0) service.addSlot(new InProcessSlot(init, hooks));
     for (let i = 0; i < workers; i++) {
       const faults = options.faultInjection ?? {};
@@ -280,6 +290,8 @@ export class GeneratorService {
             e = new GeneratorError('out_of_order', `The generator is out of order: ${this.deadError.message}`);
           }
           if (e instanceof GeneratorError && (e.code === 'worker_crashed' || e.code === 'worker_timeout')) this.crashes++;
+          // The operator's line for a model that failed its first load (its users get the error).
+          if (e instanceof GeneratorError && e.code === 'model_unavailable') this.options.log?.warn({ model: modelId, err: e.message }, e.message);
           for (const t of new Set(items.map((it) => it.ticket))) this.fail(t, e);
         },
       )

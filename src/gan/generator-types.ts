@@ -36,6 +36,14 @@ export interface GeneratorServiceOptions {
    * thread. A batch waiting behind one that crashes or hangs is drawn again, not failed.
    */
   pipelineDepth?: number;
+  /**
+   * ONNX Runtime: a model other than the default gets its session on its first batch, and it is
+   * released after this many ms unused (default 300 000; 0: never), in each worker
+   * (session-pool.ts). The default model's session lives from start to end.
+   */
+  modelIdleMs?: number;
+  /** Most sessions of models other than the default that a worker holds at once (default 1); the least recently used idle one goes first. */
+  maxOtherModels?: number;
   /** Restart delays of crashed workers, doubling from baseMs up to maxMs (default 100 ms … 60 s); never given up. */
   restartBackoff?: { baseMs: number; maxMs: number };
   log?: GanLogger;

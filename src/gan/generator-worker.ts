@@ -15,7 +15,12 @@ const post = (msg: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage
 // Backend fall-backs are logged by the main thread from the 'ready' message's reason.
 let engine: Engine;
 try {
-  engine = await createEngine({ modelDirs: init.modelDirs, backend: init.backend, ...(init.threads ? { threads: init.threads } : {}) });
+  engine = await createEngine({
+    modelDirs: init.modelDirs,
+    backend: init.backend,
+    ...(init.threads ? { threads: init.threads } : {}),
+    ...(init.lazy ? { lazy: init.lazy } : {}),
+  });
 } catch (e) {
   post({ type: 'fatal', error: serializeError(e) });
   port.close();

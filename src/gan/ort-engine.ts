@@ -5,23 +5,41 @@
  * its own intra-op threads. Anything wrong with a model.onnx (missing, corrupt, another
  * network's by its inputs or by what it draws on the probe batch, NaN or flat output) is one
  * clear line, and TensorFlow.js serves that model — that model only (engine.ts).
+ *
+ * This class is the one owner of sessions, so it is where they are loaded late and let go
+ * (issue 33: every session held from start-up took five models past 350 MB). With `lazy`, only
+ * the resident models (the default) get a session at start; every other model.onnx is only
+ * checked against card.json's SHA-256 then (a stream, no buffer kept), and its session is built
+ * and probed by its first batch, and released when unused (session-pool.ts). One that fails
+ * then is a GeneratorError 'model_unavailable' for its own requests; the others draw on.
  */
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { errorDetail } from '../latent/errors.ts';
 import type { BackendChoice } from './backend.ts';
 import { cudaProviderInstalled } from './backend-plan.ts';
 import { GeneratorError } from './errors.ts';
 import { tanhToRgb } from './image.ts';
 import { FINGERPRINT_TOLERANCE, fingerprintDistance, fingerprintOf, outputProblem, PROBE_ROWS, PROBE_VERSION, probeInput } from './model-check.ts';
-import { batchModel, displayPath, readModelFiles, type ModelSummary } from './model-files.ts';
+import { batchModel, displayPath, readModelFiles, type ModelFiles, type ModelSummary } from './model-files.ts';
+import { SessionPool, type LazyModels } from './session-pool.ts';
 
 type Ort = typeof import('onnxruntime-node');
+type Session = import('onnxruntime-node').InferenceSession;
 
 /** ONNX Runtime cannot serve these models here; `message` is the one line for the log. */
 export class OrtUnavailable extends Error {
   override readonly name = 'OrtUnavailable';
+  constructor(
+    message: string,
+    /** ONNX Runtime itself cannot run here (no model's fault): no model is served by it. */
+    readonly wholeRuntime = false,
+  ) {
+    super(message);
+  }
 }
 
 export interface OrtEngineOptions {
@@ -31,6 +49,11 @@ export interface OrtEngineOptions {
   /** 'auto' tries CUDA first; 'cpu' skips it (GFF_ORT_PROVIDER). */
   provider?: 'auto' | 'cuda' | 'cpu';
   warmUp?: boolean;
+  /**
+   * Sessions of models other than `lazy.resident` built on first use and released when idle.
+   * Undefined: every model's session built at start and held to the end (tools, one-model tests).
+   */
+  lazy?: LazyModels;
 }
 
 /**
@@ -50,10 +73,6 @@ export function sessionBase(threads: number, spin: string | undefined = process.
   };
 }
 
-interface OrtModel extends ModelSummary {
-  session: import('onnxruntime-node').InferenceSession;
-}
-
 async function loadOrt(): Promise<Ort> {
   try {
     return await import('onnxruntime-node');
@@ -63,6 +82,17 @@ async function loadOrt(): Promise<Ort> {
   }
 }
 
+const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+
+function unreadable(file: string, e: unknown): OrtUnavailable {
+  const code = (e as NodeJS.ErrnoException).code;
+  return new OrtUnavailable(code === 'ENOENT' ? `${displayPath(file)} is missing` : `${displayPath(file)} cannot be read (${code})`);
+}
+
+function checksumMismatch(file: string): OrtUnavailable {
+  return new OrtUnavailable(`${displayPath(file)} does not match the SHA-256 in card.json (corrupt, or another network's file)`);
+}
+
 /** The model.onnx bytes, checked against card.json's SHA-256 when the card lists one. */
 async function readOnnx(m: ModelSummary): Promise<Uint8Array> {
   const file = path.join(m.dir, 'model.onnx');
@@ -70,14 +100,32 @@ async function readOnnx(m: ModelSummary): Promise<Uint8Array> {
   try {
     bytes = await readFile(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new OrtUnavailable(code === 'ENOENT' ? `${displayPath(file)} is missing` : `${displayPath(file)} cannot be read (${code})`);
+    throw unreadable(file, e);
   }
   const listed = m.card.files?.find((f) => f.name === 'model.onnx');
-  if (listed && createHash('sha256').update(bytes).digest('hex') !== listed.sha256) {
-    throw new OrtUnavailable(`${displayPath(file)} does not match the SHA-256 in card.json (corrupt, or another network's file)`);
-  }
+  if (listed && createHash('sha256').update(bytes).digest('hex') !== listed.sha256) throw checksumMismatch(file);
   return bytes;
+}
+
+/**
+ * The start-up check of a model whose session comes later: model.onnx is there and matches
+ * card.json's SHA-256, hashed as a stream so that no copy of the file stays in memory.
+ */
+async function checkOnnx(m: ModelSummary): Promise<void> {
+  const file = path.join(m.dir, 'model.onnx');
+  const hash = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  } catch (e) {
+    throw unreadable(file, e);
+  }
+  const listed = m.card.files?.find((f) => f.name === 'model.onnx');
+  if (listed && hash.digest('hex') !== listed.sha256) throw checksumMismatch(file);
+}
+
+/** The metadata alone (the tfjs manifest is not kept: this engine never reads it again). */
+function summaryOf(f: ModelFiles): ModelSummary {
+  return { id: f.id, formerIds: f.formerIds, dir: f.dir, card: f.card, vocabulary: f.vocabulary, zDim: f.zDim, imageSize: f.imageSize, numTags: f.numTags };
 }
 
 /** A model ONNX Runtime will not serve, and why (one line); TensorFlow.js serves it instead. */
@@ -96,15 +144,56 @@ export interface OrtLoad {
   unverified: Map<string, number[]>;
 }
 
+/** The probe fingerprint a model's session must draw, and where it comes from (for the message). */
+interface Expected {
+  fingerprint: readonly number[];
+  source: string;
+}
+
 export class OrtEngine {
+  private readonly served = new Map<string, ModelSummary>();
+  private readonly expected = new Map<string, Expected>();
+  private readonly pool: SessionPool<Session>;
+  private usedProvider: 'cuda' | 'cpu';
+  /** Whether a session was built yet, i.e. whether usedProvider is the provider in use. */
+  private decided = false;
+  private choice: BackendChoice | undefined;
+  /** Sessions built since start (a test counts them: concurrent first batches build one). */
+  sessionsCreated = 0;
+
   private constructor(
     private readonly ort: Ort,
-    readonly backend: BackendChoice,
-    private readonly served: Map<string, OrtModel>,
-  ) {}
+    private readonly threads: number,
+    private readonly provider: 'auto' | 'cuda' | 'cpu',
+    private cudaError: string | undefined,
+    lazy: LazyModels | undefined,
+  ) {
+    this.usedProvider = provider === 'cuda' ? 'cuda' : 'cpu';
+    this.pool = new SessionPool<Session>({
+      load: (id) => this.loadOnFirstUse(id),
+      release: (_id, session) => session.release(),
+      idleMs: lazy?.idleMs ?? 0,
+      maxLoaded: lazy?.maxLoaded ?? Number.POSITIVE_INFINITY,
+    });
+  }
 
-  get models(): ReadonlyMap<string, OrtModel> {
+  get backend(): BackendChoice {
+    return this.choice!;
+  }
+
+  /** Every model this engine serves, whether its session is loaded now or not. */
+  get models(): ReadonlyMap<string, ModelSummary> {
     return this.served;
+  }
+
+  /** Ids whose session is loaded now. */
+  loaded(): string[] {
+    return this.pool.loaded();
+  }
+
+  /** Releases the sessions that are due at `now` (session-pool.ts); a timer does it otherwise. */
+  sweep(now?: number): void {
+    this.pool.sweep(now);
   }
 
   /** Every model or none: the first model ONNX Runtime cannot serve is an OrtUnavailable. */
@@ -123,129 +212,169 @@ export class OrtEngine {
    * inputs or by what it draws on the probe batch), or draws NaN or a flat picture is refused
    * with its reason, and the others are served. Throws OrtUnavailable only when ONNX Runtime
    * itself cannot run here, and ModelLoadError for a model no backend can serve (bad card).
+   *
+   * A model loaded later (not resident under `lazy`) is only hashed here, when card.json records
+   * its probe fingerprint; without one its session is built and probed now (the caller compares
+   * that with tfjs) and released, and what it drew is what its later sessions must draw.
    */
   static async createEach(options: OrtEngineOptions): Promise<OrtLoad> {
     const ort = await loadOrt();
     const threads = Number(process.env['GFF_ORT_THREADS']) || options.threads || os.availableParallelism();
     const provider = options.provider ?? ((process.env['GFF_ORT_PROVIDER'] as OrtEngineOptions['provider']) || 'auto');
-    const models = new Map<string, OrtModel>();
-    const rejected: OrtRejection[] = [];
-    let usedProvider: 'cuda' | 'cpu' = provider === 'cuda' ? 'cuda' : 'cpu';
-    let cudaError: string | undefined = provider !== 'cpu' && !cudaProviderInstalled() ? 'its provider library is not installed' : undefined;
+    const cudaError = provider !== 'cpu' && !cudaProviderInstalled() ? 'its provider library is not installed' : undefined;
     if (cudaError && provider === 'cuda') throw new OrtUnavailable(`the CUDA execution provider is not installed (${cudaError})`);
-    let cudaRequiredFailed: OrtUnavailable | undefined;
-    const releaseAll = async () => {
-      for (const m of models.values()) await m.session.release();
-    };
-    for (const dir of options.modelDirs) {
-      let files: ModelSummary;
-      try {
-        files = await readModelFiles(dir);
-      } catch (e) {
+    const engine = new OrtEngine(ort, threads, provider, cudaError, options.lazy);
+    const rejected: OrtRejection[] = [];
+    const unverified = new Map<string, number[]>();
+    try {
+      for (const dir of options.modelDirs) {
         // A bad card, tags.json or tfjs file is the model's fault, not ONNX Runtime's: no backend
         // can serve it, so it goes up as it is instead of becoming a fall-back.
-        await releaseAll();
-        throw e;
-      }
-      try {
-        const bytes = await readOnnx(files);
-        const base = sessionBase(threads);
-        let session: import('onnxruntime-node').InferenceSession | undefined;
-        if (provider !== 'cpu' && !cudaError && (models.size === 0 || usedProvider === 'cuda')) {
-          try {
-            // CUDA only, no CPU fallback inside the session: success means it really runs there.
-            session = await ort.InferenceSession.create(bytes, { ...base, executionProviders: ['cuda'] });
-            usedProvider = 'cuda';
-          } catch (e) {
-            cudaError = (e as Error).message.split('\n')[0]!.slice(0, 160);
-            if (provider === 'cuda') {
-              // Asked for CUDA only (GFF_ORT_PROVIDER=cuda): the runtime, not this model, cannot serve.
-              await releaseAll();
-              cudaRequiredFailed = new OrtUnavailable(`the CUDA execution provider did not start: ${cudaError}`);
-              throw cudaRequiredFailed;
-            }
-          }
-        }
-        if (!session) {
-          try {
-            session = await ort.InferenceSession.create(bytes, { ...base, executionProviders: ['cpu'] });
-          } catch (e) {
-            throw new OrtUnavailable(
-              `${displayPath(path.join(files.dir, 'model.onnx'))} cannot be loaded: ${(e as Error).message.split('\n')[0]!.slice(0, 200)}`,
-            );
-          }
-        }
-        const m: OrtModel = { ...files, session };
+        const m = summaryOf(await readModelFiles(dir));
+        const recorded = m.card.probe?.version === PROBE_VERSION ? m.card.probe.fingerprint : undefined;
+        if (recorded) engine.expected.set(m.id, { fingerprint: recorded, source: "card.json's probe fingerprint" });
+        const resident = !options.lazy || options.lazy.resident.includes(m.id);
         try {
-          checkContract(m);
+          if (resident) engine.pool.pin(m.id, await engine.open(m, unverified));
+          else if (recorded) await checkOnnx(m);
+          else await (await engine.open(m, unverified)).release();
+          engine.served.set(m.id, m);
         } catch (e) {
-          await session.release();
-          throw e;
+          if (e instanceof OrtUnavailable && e.wholeRuntime) throw e;
+          engine.expected.delete(m.id);
+          rejected.push({ id: m.id, dir: m.dir, reason: firstLine(e) });
         }
-        models.set(files.id, m);
-      } catch (e) {
-        if (e === cudaRequiredFailed) throw e;
-        rejected.push({ id: files.id, dir: files.dir, reason: e instanceof Error ? e.message.split('\n')[0]! : String(e) });
       }
+    } catch (e) {
+      await engine.dispose();
+      throw e;
     }
-    const where = usedProvider === 'cuda' ? 'CUDA execution provider (GPU)' : `CPU execution provider, ${threads} thread${threads === 1 ? '' : 's'}`;
-    const cudaNote = usedProvider === 'cpu' && provider === 'auto' && cudaError ? ` (CUDA: ${cudaError})` : '';
-    const backend: BackendChoice = {
+    const where = engine.usedProvider === 'cuda' ? 'CUDA execution provider (GPU)' : `CPU execution provider, ${threads} thread${threads === 1 ? '' : 's'}`;
+    const cudaNote = engine.usedProvider === 'cpu' && provider === 'auto' && engine.cudaError ? ` (CUDA: ${engine.cudaError})` : '';
+    engine.choice = {
       name: 'onnxruntime',
       tfBackend: 'onnxruntime',
-      usingGpu: usedProvider === 'cuda',
-      executionProvider: usedProvider,
+      usingGpu: engine.usedProvider === 'cuda',
+      executionProvider: engine.usedProvider,
       threads,
       reason: `ONNX Runtime ${ort.env.versions?.node ?? ''} on the ${where}${cudaNote}`.replace('  ', ' '),
       skipped: [],
     };
-    const engine = new OrtEngine(ort, backend, models);
-    // The probe batch: proves the output has the promised size, is a picture (not NaN, not flat)
-    // and — against card.json's fingerprint — is this network's, before any user waits on it.
-    // It is the warm-up too, so it runs whatever options.warmUp says.
-    const unverified = new Map<string, number[]>();
-    for (const m of [...models.values()]) {
-      const file = displayPath(path.join(m.dir, 'model.onnx'));
-      let problem: string | undefined;
-      try {
-        const values = await engine.forward(m.id, probeInput(m.zDim, m.numTags), PROBE_ROWS);
-        problem = outputProblem(values, PROBE_ROWS, m.imageSize);
-        const fingerprint = problem ? [] : fingerprintOf(values, PROBE_ROWS, m.imageSize);
-        const recorded = m.card.probe?.version === PROBE_VERSION ? m.card.probe.fingerprint : undefined;
-        if (!problem && recorded) {
-          const distance = fingerprintDistance(fingerprint, recorded);
-          if (distance > FINGERPRINT_TOLERANCE) {
-            problem = `it draws other pictures than card.json's probe fingerprint (differs by ${distance.toFixed(3)}): corrupt, or another network's file`;
-          }
-        } else if (!problem) {
-          unverified.set(m.id, fingerprint);
-        }
-      } catch (e) {
-        problem = (e as Error).message.split('\n')[0]!;
+    if (engine.served.size === 0) {
+      await engine.dispose();
+      return { engine: undefined, rejected, unverified };
+    }
+    return { engine, rejected, unverified };
+  }
+
+  /**
+   * model.onnx → a session that keeps the contract and draws on the probe batch what it should:
+   * the output has the promised size, is a picture (not NaN, not flat) and — against card.json's
+   * fingerprint, or what it drew at start — is this network's, before any user waits on it. The
+   * probe is the warm-up too. Without an expected fingerprint, what it drew becomes it, and is
+   * reported in `unverified` for the caller to compare with tfjs.
+   */
+  private async open(m: ModelSummary, unverified?: Map<string, number[]>): Promise<Session> {
+    const session = await this.createSession(await readOnnx(m), m);
+    try {
+      checkContract(m, session);
+      const fingerprint = await this.probe(m, session);
+      if (!this.expected.has(m.id)) {
+        this.expected.set(m.id, { fingerprint, source: 'what it drew at start-up' });
+        unverified?.set(m.id, fingerprint);
       }
-      if (problem) {
-        rejected.push({ id: m.id, dir: m.dir, reason: `${file}: ${problem}` });
-        await engine.remove(m.id);
+      return session;
+    } catch (e) {
+      await session.release();
+      throw e;
+    }
+  }
+
+  /** The session's fingerprint on the probe batch; OrtUnavailable naming the file if it draws wrong. */
+  private async probe(m: ModelSummary, session: Session): Promise<number[]> {
+    let problem: string | undefined;
+    let fingerprint: number[] = [];
+    try {
+      const values = await this.runSession(session, m, probeInput(m.zDim, m.numTags), PROBE_ROWS);
+      problem = outputProblem(values, PROBE_ROWS, m.imageSize);
+      const expected = this.expected.get(m.id);
+      if (!problem) fingerprint = fingerprintOf(values, PROBE_ROWS, m.imageSize);
+      if (!problem && expected) {
+        const distance = fingerprintDistance(fingerprint, expected.fingerprint);
+        if (distance > FINGERPRINT_TOLERANCE) {
+          problem = `it draws other pictures than ${expected.source} (differs by ${distance.toFixed(3)}): corrupt, or another network's file`;
+        }
+      }
+    } catch (e) {
+      problem = firstLine(e);
+    }
+    if (problem) throw new OrtUnavailable(`${displayPath(path.join(m.dir, 'model.onnx'))}: ${problem}`);
+    return fingerprint;
+  }
+
+  /**
+   * The first batch of a model since start (or since its session was released) builds its
+   * session. Whatever fails is said to its requests as 'model_unavailable', in one line; the
+   * pool answers the same for a while, then lets a later batch try again.
+   */
+  private async loadOnFirstUse(id: string): Promise<Session> {
+    const m = this.served.get(id)!;
+    try {
+      return await this.open(m);
+    } catch (e) {
+      throw new GeneratorError(
+        'model_unavailable',
+        `The model "${id}" cannot draw right now (${firstLine(e)}); pictures of the other models still work.`,
+        errorDetail('model.unavailable', { model: id }),
+      );
+    }
+  }
+
+  /** A session on the CUDA provider while it works (the first session decides), else the CPU one. */
+  private async createSession(bytes: Uint8Array, m: ModelSummary): Promise<Session> {
+    const base = sessionBase(this.threads);
+    if (this.provider !== 'cpu' && !this.cudaError && (!this.decided || this.usedProvider === 'cuda')) {
+      try {
+        // CUDA only, no CPU fallback inside the session: success means it really runs there.
+        const session = await this.ort.InferenceSession.create(bytes, { ...base, executionProviders: ['cuda'] });
+        this.usedProvider = 'cuda';
+        this.decided = true;
+        this.sessionsCreated++;
+        return session;
+      } catch (e) {
+        this.cudaError = firstLine(e).slice(0, 160);
+        // Asked for CUDA only (GFF_ORT_PROVIDER=cuda): the runtime, not this model, cannot serve.
+        if (this.provider === 'cuda') throw new OrtUnavailable(`the CUDA execution provider did not start: ${this.cudaError}`, true);
       }
     }
-    if (models.size === 0) return { engine: undefined, rejected, unverified };
-    return { engine, rejected, unverified };
+    try {
+      const session = await this.ort.InferenceSession.create(bytes, { ...base, executionProviders: ['cpu'] });
+      this.decided = true;
+      this.sessionsCreated++;
+      return session;
+    } catch (e) {
+      throw new OrtUnavailable(`${displayPath(path.join(m.dir, 'model.onnx'))} cannot be loaded: ${firstLine(e).slice(0, 200)}`);
+    }
   }
 
   /** Stops serving a model (its model.onnx turned out not to match its tfjs weights). */
   async remove(modelId: string): Promise<void> {
-    const m = this.served.get(modelId);
-    if (!m) return;
     this.served.delete(modelId);
-    await m.session.release();
+    this.expected.delete(modelId);
+    await this.pool.remove(modelId);
   }
 
   /** One forward pass, raw: [count, zDim + numTags] → [count, S, S, 3] tanh values. */
   async forward(modelId: string, input: Float32Array, count: number): Promise<Float32Array> {
-    const { m, width } = batchModel(this.served, modelId, input, count);
-    const feeds = { [m.session.inputNames[0]!]: new this.ort.Tensor('float32', input, [count, width]) };
-    const result = await m.session.run(feeds);
-    const out = result[m.session.outputNames[0]!]!;
+    const { m } = batchModel(this.served, modelId, input, count);
+    // The pool holds the session for the whole run: it is not released under a running batch.
+    return this.pool.use(m.id, (session) => this.runSession(session, m, input, count));
+  }
+
+  private async runSession(session: Session, m: ModelSummary, input: Float32Array, count: number): Promise<Float32Array> {
+    const feeds = { [session.inputNames[0]!]: new this.ort.Tensor('float32', input, [count, m.zDim + m.numTags]) };
+    const result = await session.run(feeds);
+    const out = result[session.outputNames[0]!]!;
     try {
       const S = m.imageSize;
       const dims = out.dims.join(',');
@@ -269,15 +398,15 @@ export class OrtEngine {
   }
 
   async dispose(): Promise<void> {
-    for (const m of this.served.values()) await m.session.release();
+    await this.pool.dispose();
     this.served.clear();
   }
 }
 
 /** The session's declared input must be [batch, zDim + numTags] and its output rank 4. */
-function checkContract(m: OrtModel): void {
+function checkContract(m: ModelSummary, session: Session): void {
   const file = displayPath(path.join(m.dir, 'model.onnx'));
-  const s = m.session as unknown as {
+  const s = session as unknown as {
     inputNames: readonly string[];
     outputNames: readonly string[];
     inputMetadata?: readonly { shape?: readonly (number | string)[] }[];

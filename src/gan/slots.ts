@@ -10,6 +10,7 @@ import type { BackendChoice, GanLogger } from './backend.ts';
 import type { BackendPreference } from './backend-plan.ts';
 import { GeneratorError } from './errors.ts';
 import type { Engine } from './engine.ts';
+import type { LazyModels } from './session-pool.ts';
 import { reviveError, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol.ts';
 
 export type SlotState = 'starting' | 'idle' | 'busy' | 'dead' | 'closed';
@@ -57,6 +58,7 @@ export interface WorkerSlotInit {
   modelDirs: string[];
   backend: BackendPreference;
   threads?: number;
+  lazy?: LazyModels;
   /** A batch not answered within this (ms, per 32 images or fewer) ends its worker: 'worker_timeout'. */
   batchTimeoutMs?: number;
   restartBackoff?: RestartBackoff;
@@ -117,6 +119,7 @@ export class WorkerSlot implements Slot {
       modelDirs: this.init.modelDirs,
       backend: this.init.backend,
       ...(this.init.threads ? { threads: this.init.threads } : {}),
+      ...(this.init.lazy ? { lazy: this.init.lazy } : {}),
       // The fault-injection hooks arm only the first worker(s), so a restart is healthy.
       ...(this.starts <= (this.init.crashingStarts ?? 1) && this.init.crashOnBatch ? { crashOnBatch: this.init.crashOnBatch } : {}),
       ...(this.starts <= (this.init.crashingStarts ?? 1) && this.init.hangOnBatch ? { hangOnBatch: this.init.hangOnBatch } : {}),
@@ -306,7 +309,7 @@ export class InProcessSlot implements Slot {
   private engine: Engine | undefined;
 
   constructor(
-    init: { modelDirs: string[]; backend: BackendPreference; threads?: number },
+    init: { modelDirs: string[]; backend: BackendPreference; threads?: number; lazy?: LazyModels },
     private readonly hooks: SlotHooks,
   ) {
     this.ready = (async () => {

@@ -1,6 +1,7 @@
 /** Messages between GeneratorService (main thread) and generator-worker.ts. */
 import type { BackendChoice } from './backend.ts';
 import type { BackendPreference } from './backend-plan.ts';
+import type { LazyModels } from './session-pool.ts';
 import { BusyError, GeneratorError, ModelLoadError, ShareCodeError } from './errors.ts';
 import type { ErrorDetail } from '../latent/errors.ts';
 
@@ -10,6 +11,8 @@ export interface WorkerInit {
   backend: BackendPreference;
   /** ONNX Runtime intra-op threads of this worker. */
   threads?: number;
+  /** Which models' sessions load on first use and are released when idle (session-pool.ts). */
+  lazy?: LazyModels;
   /** Test hook: throw an uncaught error on receiving this (1-based) batch. */
   crashOnBatch?: number;
   /** Test hook: never answer this (1-based) batch, as a hung backend would. */

@@ -22,6 +22,7 @@ export const ERROR_DETAILS_JA: Readonly<Record<string, string>> = {
   'code.z_not_finite': 'この共有コードは壊れています（z に有限でない値があります）。',
   'model.none': 'モデル「{model}」はここにはありません（あるモデル: {models}）。',
   'model.not_here': 'この画像生成器にはモデル「{model}」がありません。',
+  'model.unavailable': 'モデル「{model}」は今は描けません（読み込み時の検査に通りませんでした）。ほかのモデルの画像は描けます。',
   'model.code_unknown': 'そのコードはモデル「{model}」で作られましたが、このボットにはそのモデルがありません（あるモデル: {models}）。',
   'generator.too_many': '一度に頼める画像は {max} 枚までです（{count} 枚が頼まれました）。',
   'tags.gone': 'モデル「{model}」はタグ {tags} をもう知りません。',
