@@ -30,7 +30,10 @@ for (let round = 0; round < 3; round++) {
     outcomes.push((e as { code?: string }).code ?? String(e));
   }
 }
-// Give the late runs time to come back and their workers to be ended, then shut down cleanly.
-await new Promise((r) => setTimeout(r, 1500));
+// Give the late runs time to come back and their workers to be ended, then shut down cleanly:
+// until one has been logged (on a loaded machine a batch of eight can take seconds), at most 60 s.
+for (let waited = 0; waited < 60_000 && !logged.some((l) => l.includes('finished late')); waited += 100) {
+  await new Promise((r) => setTimeout(r, 100));
+}
 await pool.close();
 console.log(JSON.stringify({ backend, outcomes, logged }));
