@@ -46,6 +46,8 @@ const MAX_CONSECUTIVE_CRASHES = 5;
 
 /** Default longest a batch may take before its worker is taken for hung (scaled up for batches over 32). */
 export const DEFAULT_BATCH_TIMEOUT_MS = 30_000;
+/** Least time a worker inside ONNX Runtime is given to come back before it is ended (endWhenOutOfNative). */
+const NATIVE_RUN_GRACE_MS = 30_000;
 
 /** Restart delays after crashes: baseMs, 2·baseMs, 4·baseMs, … capped at maxMs. */
 export interface RestartBackoff {
@@ -286,12 +288,14 @@ export class WorkerSlot implements Slot {
   }
 
   /**
-   * Ends a worker once it is out of ONNX Runtime's native code (at most one batch timeout
-   * later). One still inside after that is unreferenced instead: the process may exit around
-   * it, but terminating it would abort the process.
+   * Ends a worker once it is out of ONNX Runtime's native code. Terminating it, or letting the
+   * process exit, while it is inside aborts the process (SIGABRT, Napi::Error), so this waits
+   * for the run to come back: up to the batch timeout, and never less than NATIVE_RUN_GRACE_MS
+   * (a run that timed out at a short budget still finishes in seconds). One still inside after
+   * that is hung for good: it is unreferenced, and the exit then cannot be clean.
    */
   private async endWhenOutOfNative(w: Worker, inNativeRun: Int32Array): Promise<void> {
-    const deadline = Date.now() + (this.init.batchTimeoutMs ?? DEFAULT_BATCH_TIMEOUT_MS);
+    const deadline = Date.now() + Math.max(this.init.batchTimeoutMs ?? DEFAULT_BATCH_TIMEOUT_MS, NATIVE_RUN_GRACE_MS);
     while (Atomics.load(inNativeRun, 0) === 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     if (Atomics.load(inNativeRun, 0) === 1) {
       this.hooks.log?.warn({ worker: this.index }, 'generator worker still inside ONNX Runtime at shutdown: left to the process exit');
