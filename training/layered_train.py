@@ -86,12 +86,18 @@ def part_weights(masks, power):
     return (w / (w * freq).sum()).float()
 
 
-def layered_losses(G, z, tags, x, labels, weights=None):
+def layered_losses(G, z, tags, x, labels, weights=None, l1_weights=None):
+    """(masks' cross-entropy, picture's L1, picture, logits). l1_weights: per-label weights of the
+    L1 as well (--l1-balance), so that a small part's colour (a closed eye's lids, an earring)
+    is not lost among the skin's and the hair's pixels."""
     logits, palette = G.parts(z, tags)
     logits = G.logits_at(logits)  # at the picture's size, where the labels are
     y = G.composite(logits, palette)
     ce = F.nll_loss(grouped_log_probs(logits), labels.long(), weight=weights)
-    return ce, F.l1_loss(y, x), y, logits
+    if l1_weights is None:
+        return ce, F.l1_loss(y, x), y, logits
+    per_pixel = (y - x).abs().mean(dim=1) * l1_weights[labels.long()]
+    return ce, per_pixel.mean(), y, logits
 
 
 def more_code_steps(had, wanted):
@@ -192,7 +198,8 @@ def train(a):
     history.append({"argv": sys.argv, "fromStep": step})
     config = {"data": a.data, "out": a.out, "batch": a.batch, "lr_g": a.lr, "lr_d": 0.0, "betas": [0.5, 0.999],
               "ema": a.ema, "seed": a.seed, "net": asdict(cfg), "head": "layered",
-              "loss": {"layered": True, "mask_ce": 1.0, "l1": a.l1, "balance": a.balance}, "argv": sys.argv, "history": history,
+              "loss": {"layered": True, "mask_ce": 1.0, "l1": a.l1, "balance": a.balance, "l1_balance": a.l1_balance},
+              "argv": sys.argv, "history": history,
               "factorCodes": codes.describe(vocab), "drawCodes": draws.describe()}
     (out / "config.json").write_text(json.dumps(config, indent=1))
 
@@ -229,7 +236,8 @@ def train(a):
             idx = torch.randint(len(data), (a.batch,), generator=g)
             x, tags = data.batch(idx)
             z = redraw_code(codes, draws, variants[idx], tags, idx, cfg.z_dim, g)
-            ce, l1, _, _ = layered_losses(G, z.to(device), tags.to(device), x.to(device), masks[idx].to(device), weights)
+            ce, l1, _, _ = layered_losses(G, z.to(device), tags.to(device), x.to(device), masks[idx].to(device), weights,
+                                          weights if a.l1_balance else None)
             loss = ce + a.l1 * l1
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -280,6 +288,8 @@ def main(argv=None):
     p.add_argument("--balance", type=float, default=0.0,
                    help="weigh each part label's cross-entropy by its frequency to this power (0.5: outlines and eyes "
                         "count more than their few pixels); 0 = every pixel alike")
+    p.add_argument("--l1-balance", action="store_true",
+                   help="weigh the picture's L1 by the part weights of --balance too (a small part's colour: closed eyes' lids, earrings)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--log-every", type=int, default=25)
@@ -290,6 +300,8 @@ def main(argv=None):
     a = p.parse_args(argv)
     if a.resume and a.init_from:
         p.error("--resume goes on from the run folder; --init-from starts a new run from a model folder: give one")
+    if a.l1_balance and not a.balance:
+        p.error("--l1-balance weighs the L1 by --balance's part weights: give --balance too")
     if a.eval_every % a.log_every:
         p.error("--eval-every must be a multiple of --log-every")
     ckpt = Path(a.out) / "ckpt.pt"

@@ -80,6 +80,27 @@ class LayeredNetworkTests(unittest.TestCase):
             LayeredGenerator(LayeredConfig(num_tags=3, image_size=64, mask_size=64, detail=True))
 
 
+    def test_GIVEN_l1_weights_THEN_a_small_part_s_colour_error_counts_by_its_weight(self):
+        from training.layered_train import layered_losses
+        torch.manual_seed(0)
+        G = LayeredGenerator(LayeredConfig(num_tags=3, image_size=64, g_channels=[16, 16, 8, 8, 8])).eval()
+        z, tags = torch.randn(1, 100), torch.zeros(1, 3)
+        labels = torch.zeros(1, 64, 64, dtype=torch.long)
+        labels[0, :2, :2] = PART_LAYERS.index("eyes")  # 4 pixels of "eyes"
+        with torch.no_grad():
+            y = G(z, tags)
+        x = y.clone()
+        x[0, :, :2, :2] += 0.5  # wrong only where the eyes are
+        w = torch.ones(len(PART_LAYERS))
+        with torch.no_grad():
+            _, plain, _, _ = layered_losses(G, z, tags, x, labels, w)
+            _, same, _, _ = layered_losses(G, z, tags, x, labels, w, w)
+            w[PART_LAYERS.index("eyes")] = 10.0
+            _, weighed, _, _ = layered_losses(G, z, tags, x, labels, w, w)
+        self.assertAlmostEqual(same.item(), plain.item(), places=5)
+        self.assertAlmostEqual(weighed.item(), 10 * plain.item(), places=4)
+
+
 class LayeredTrainerTests(unittest.TestCase):
     def test_GIVEN_tiny_coded_data_with_masks_THEN_it_trains_checkpoints_resumes_and_refuses_to_overwrite(self):
         with tempfile.TemporaryDirectory() as tmp:
