@@ -56,11 +56,20 @@ if (STORE !== 'sqlite' && STORE !== 'postgres') throw new Error(`--store must be
 const MODELS_DIR = arg('models-dir');
 const TAG_SETS = ['blonde_hair, smile', 'blue_hair, twintails', 'red_hair, glasses', 'black_hair, long_hair', 'pink_hair, hair_flower'];
 
+/** Settings that change how the bot draws, taken from the environment when set. */
+const TUNING = ['GFF_MAX_BATCH', 'GFF_MAX_WAIT_MS', 'GFF_WORKERS', 'GFF_PIPELINE_DEPTH', 'GFF_ORT_SPIN', 'GFF_BACKEND', 'GFF_MODEL_IDLE_S', 'GFF_MAX_OTHER_MODELS'];
 const pg = STORE === 'postgres' ? await TestPostgres.start() : undefined;
 const { loop, bot, note, close } = await botOnLoopback({
   fallback: { imageSize: 64, channels: 256 },
   fallbackNote: "using a RANDOM model of the default generator's size made on the fly (64 px, 256→16 channels, ≈80 M MACs per image)",
-  env: { GFF_MAX_QUEUE: '4096', GFF_RATE_LIMIT: '1000', GFF_RATE_WINDOW_S: '1', ...(pg ? { GFF_DATABASE_URL: pg.createDatabase('bench') } : {}) },
+  env: {
+    GFF_MAX_QUEUE: '4096',
+    GFF_RATE_LIMIT: '1000',
+    GFF_RATE_WINDOW_S: '1',
+    ...(pg ? { GFF_DATABASE_URL: pg.createDatabase('bench') } : {}),
+    // The shell's tuning settings reach the bot under test (GFF_MAX_BATCH=32 npm run bench:bot).
+    ...Object.fromEntries(Object.entries(process.env).filter(([k, v]) => TUNING.includes(k) && v !== undefined) as [string, string][]),
+  },
   ...(MODELS_DIR ? { model: { modelsDir: MODELS_DIR, id: arg('model') ?? 'default' } } : {}),
 });
 

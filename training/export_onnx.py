@@ -31,7 +31,10 @@ class ServedGenerator(nn.Module):
         self.G, self.z_dim = G, z_dim
 
     def forward(self, x):
-        return self.G(x[:, :self.z_dim], x[:, self.z_dim:]).permute(0, 2, 3, 1)
+        z, tags = x[:, :self.z_dim], x[:, self.z_dim:]
+        if hasattr(self.G, "forward_nhwc"):  # a layered generator composites channels-last itself
+            return self.G.forward_nhwc(z, tags)
+        return self.G(z, tags).permute(0, 2, 3, 1)
 
 
 def round_through_float16(module):

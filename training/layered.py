@@ -119,6 +119,15 @@ class LayeredGenerator(Generator):
         logits, palette = self.parts(z, tags)
         return self.composite(self.logits_at(logits, scale), palette)
 
+    def forward_nhwc(self, z, tags, scale=1):
+        """forward's picture as (B, S, S, 3), the served layout, composited channels-last: ONNX
+        Runtime's softmax over an NCHW tensor's channel axis transposes around it, and it took 35 %
+        of a 128 px batch (profiled, batch 4, 2 threads); over the last axis it does not."""
+        logits, palette = self.parts(z, tags)
+        weights = torch.softmax(self.logits_at(logits, scale).permute(0, 2, 3, 1), dim=-1)
+        b, h, w, k = weights.shape
+        return torch.matmul(weights.reshape(b, h * w, k), palette).reshape(b, h, w, 3)
+
 
 class Scaled(nn.Module):
     """A layered generator drawing at `scale` times its size (its logits upsampled first): what
@@ -130,6 +139,9 @@ class Scaled(nn.Module):
 
     def forward(self, z, tags):
         return self.G(z, tags, scale=self.scale)
+
+    def forward_nhwc(self, z, tags):
+        return self.G.forward_nhwc(z, tags, scale=self.scale)
 
 
 def grouped_log_probs(logits):
