@@ -87,10 +87,15 @@ def part_weights(masks, power):
 
 
 def layered_losses(G, z, tags, x, labels, weights=None, l1_weights=None):
-    """(masks' cross-entropy, picture's L1, picture, logits). l1_weights: per-label weights of the
-    L1 as well (--l1-balance), so that a small part's colour (a closed eye's lids, an earring)
-    is not lost among the skin's and the hair's pixels."""
+    """(masks' cross-entropy, picture's L1, picture, logits) of G's draw of (z, tags)."""
     logits, palette = G.parts(z, tags)
+    return composite_losses(G, logits, palette, x, labels, weights, l1_weights)
+
+
+def composite_losses(G, logits, palette, x, labels, weights=None, l1_weights=None):
+    """layered_losses from G.parts' output. l1_weights: per-label weights of the L1 as well
+    (--l1-balance), so that a small part's colour (a closed eye's lids, an earring) is not lost
+    among the skin's and the hair's pixels."""
     logits = G.logits_at(logits)  # at the picture's size, where the labels are
     y = G.composite(logits, palette)
     ce = F.nll_loss(grouped_log_probs(logits), labels.long(), weight=weights)
@@ -98,6 +103,26 @@ def layered_losses(G, z, tags, x, labels, weights=None, l1_weights=None):
         return ce, F.l1_loss(y, x), y, logits
     per_pixel = (y - x).abs().mean(dim=1) * l1_weights[labels.long()]
     return ce, per_pixel.mean(), y, logits
+
+
+# A part shown by fewer pixels than this has no colour target: a sliver's mean is mostly edge blend.
+PALETTE_MIN_PIXELS = 4
+
+
+def palette_loss(palette, x, labels):
+    """L1 between each layer's colour and the mean colour of that part's pixels in the real face,
+    over the parts the face shows (not the background, whose two layers share a gradient). The
+    picture's L1 reaches a layer's colour only through the pixels the masks give it, so a thin
+    part (a closed eye's lids, drawn in the eye colour its code names) learnt nothing from it
+    (v3e: its new code steps' weights stayed at 0.005 against 0.037); this says it directly."""
+    onehot = F.one_hot(labels.long(), len(PART_LAYERS)).permute(0, 3, 1, 2).to(x.dtype)  # (B, P, H, W)
+    counts = onehot.sum(dim=(2, 3))  # (B, P)
+    target = torch.einsum("bphw,bchw->bpc", onehot, x) / counts.clamp(min=1).unsqueeze(-1)
+    shown = counts >= PALETTE_MIN_PIXELS
+    shown[:, PART_LAYERS.index("background")] = False
+    if not shown.any():
+        return palette.sum() * 0
+    return (palette[:, :len(PART_LAYERS)] - target).abs().mean(dim=-1)[shown].mean()
 
 
 def more_code_steps(had, wanted):
@@ -198,7 +223,8 @@ def train(a):
     history.append({"argv": sys.argv, "fromStep": step})
     config = {"data": a.data, "out": a.out, "batch": a.batch, "lr_g": a.lr, "lr_d": 0.0, "betas": [0.5, 0.999],
               "ema": a.ema, "seed": a.seed, "net": asdict(cfg), "head": "layered",
-              "loss": {"layered": True, "mask_ce": 1.0, "l1": a.l1, "balance": a.balance, "l1_balance": a.l1_balance},
+              "loss": {"layered": True, "mask_ce": 1.0, "l1": a.l1, "balance": a.balance, "l1_balance": a.l1_balance,
+                       "palette": a.palette_loss},
               "argv": sys.argv, "history": history,
               "factorCodes": codes.describe(vocab), "drawCodes": draws.describe()}
     (out / "config.json").write_text(json.dumps(config, indent=1))
@@ -236,9 +262,13 @@ def train(a):
             idx = torch.randint(len(data), (a.batch,), generator=g)
             x, tags = data.batch(idx)
             z = redraw_code(codes, draws, variants[idx], tags, idx, cfg.z_dim, g)
-            ce, l1, _, _ = layered_losses(G, z.to(device), tags.to(device), x.to(device), masks[idx].to(device), weights,
-                                          weights if a.l1_balance else None)
+            xb, lb = x.to(device), masks[idx].to(device)
+            logits, palette = G.parts(z.to(device), tags.to(device))
+            ce, l1, _, _ = composite_losses(G, logits, palette, xb, lb, weights, weights if a.l1_balance else None)
             loss = ce + a.l1 * l1
+            if a.palette_loss:
+                pl = palette_loss(palette, xb, lb)
+                loss = loss + a.palette_loss * pl
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -247,6 +277,7 @@ def train(a):
             if step % a.log_every == 0:
                 elapsed = time.time() - started
                 rec = {"step": step, "time_s": round(elapsed, 1), "ce": ce.item(), "l1": l1.item(),
+                       **({"palette": pl.item()} if a.palette_loss else {}),
                        "images_per_s": round((step - seen_at_start) * a.batch / max(elapsed, 1e-6), 1),
                        "lr": opt.param_groups[0]["lr"]}
                 if step % a.eval_every == 0:
@@ -290,6 +321,9 @@ def main(argv=None):
                         "count more than their few pixels); 0 = every pixel alike")
     p.add_argument("--l1-balance", action="store_true",
                    help="weigh the picture's L1 by the part weights of --balance too (a small part's colour: closed eyes' lids, earrings)")
+    p.add_argument("--palette-loss", type=float, default=0.0,
+                   help="weight of an L1 between each layer's colour and its part's mean colour in the real face "
+                        "(a thin part's colour, which the picture's L1 barely reaches); 0 = none")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--log-every", type=int, default=25)

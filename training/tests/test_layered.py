@@ -101,6 +101,22 @@ class LayeredNetworkTests(unittest.TestCase):
         self.assertAlmostEqual(weighed.item(), 10 * plain.item(), places=4)
 
 
+    def test_GIVEN_a_face_THEN_the_palette_loss_compares_each_shown_part_with_its_mean_colour(self):
+        from training.layered_train import palette_loss
+        labels = torch.zeros(1, 8, 8, dtype=torch.long)  # background everywhere …
+        labels[0, :4] = PART_LAYERS.index("skin")        # … skin on top (32 pixels)
+        labels[0, 7, :2] = PART_LAYERS.index("eyes")      # two eye pixels: too few for a target
+        x = torch.zeros(1, 3, 8, 8)
+        x[0, :, :4] = torch.tensor([0.5, 0.2, -0.1]).view(3, 1, 1)
+        palette = torch.zeros(1, len(LAYERS), 3)
+        palette[0, PART_LAYERS.index("skin")] = torch.tensor([0.5, 0.2, -0.1])
+        palette[0, PART_LAYERS.index("eyes")] = 1.0  # no target: does not count
+        palette[0, 0] = 0.9                           # the background never counts
+        self.assertAlmostEqual(palette_loss(palette, x, labels).item(), 0.0, places=6)
+        palette[0, PART_LAYERS.index("skin"), 0] = 0.8  # 0.3 off in one channel of three
+        self.assertAlmostEqual(palette_loss(palette, x, labels).item(), 0.1, places=5)
+
+
 class LayeredTrainerTests(unittest.TestCase):
     def test_GIVEN_tiny_coded_data_with_masks_THEN_it_trains_checkpoints_resumes_and_refuses_to_overwrite(self):
         with tempfile.TemporaryDirectory() as tmp:
@@ -179,13 +195,14 @@ class LayeredTrainerTests(unittest.TestCase):
                     "--g-channels", "16,16,8,8", "--batch", "4", "--log-every", "1", "--eval-every", "2", "--threads", "1"]
             layered_main(args + ["--steps", "2"])
             self.assertNotIn("detail.weight", torch.load(run / "ckpt.pt")["G"])
-            layered_main(args + ["--steps", "4", "--resume", "--detail"])
+            layered_main(args + ["--steps", "4", "--resume", "--detail", "--balance", "0.5", "--l1-balance", "--palette-loss", "1"])
             ckpt = torch.load(run / "ckpt.pt")
             self.assertEqual(ckpt["step"], 4)
             self.assertTrue(ckpt["config"]["net"]["detail"])
             self.assertGreater(ckpt["G"]["detail.weight"].abs().sum().item(), 0.0)  # it learnt from zero
             log = [json.loads(line) for line in (run / "log.jsonl").read_text().splitlines()]
             self.assertIn("ink", log[-1]["heldout_recall"])  # the small parts' recall is logged
+            self.assertIn("palette", log[-2])  # and the palette loss, when asked for
 
     def test_GIVEN_data_with_a_draw_recorded_since_THEN_the_run_reads_its_new_code_steps_and_draws_as_before(self):
         from training.export import load_run_generator
