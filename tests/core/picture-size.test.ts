@@ -135,14 +135,16 @@ describe('card.json sizes, checked when the models are read', () => {
     expect(await readPair('z', { '16': 'a', '32': 'b' }, { '16': 'a', '32': 'b' }, { zDim: 64 })).toMatch(/takes another z or other tags/);
   });
 
-  it('GIVEN the two bundled v3 models THEN their cards link each other and load together', async () => {
+  it('GIVEN the bundled v3 families THEN each pair of cards links each other and loads together', async () => {
     const card = async (id: string) => JSON.parse(await readFile(path.join(import.meta.dirname, '../../models', id, 'card.json'), 'utf8'));
-    const family = { '128': 'lorelei128-v3', '256': 'lorelei256-v3' };
-    expect((await card('default')).sizes).toEqual(family);
-    expect((await card('lorelei256-v3')).sizes).toEqual(family);
-    const served = await readServedModels({
-      modelDirs: ['default', 'lorelei256-v3'].map((dir) => path.join(import.meta.dirname, '../../models', dir)),
-    });
-    expect([...served.models.keys()].sort()).toEqual(['lorelei128-v3', 'lorelei256-v3']);
+    const families = [
+      { dirs: ['default', 'lorelei256-v3.1'], family: { '128': 'lorelei128-v3.1', '256': 'lorelei256-v3.1' } },
+      { dirs: ['lorelei128-v3', 'lorelei256-v3'], family: { '128': 'lorelei128-v3', '256': 'lorelei256-v3' } },
+    ];
+    for (const { dirs, family } of families) {
+      for (const dir of dirs) expect((await card(dir)).sizes).toEqual(family);
+      const served = await readServedModels({ modelDirs: dirs.map((dir) => path.join(import.meta.dirname, '../../models', dir)) });
+      expect([...served.models.keys()].sort()).toEqual(Object.values(family).sort());
+    }
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Issue 31, "256 px", in Chromium: the studio built with the default model (lorelei128-v3), whose card.json
- * `sizes` names lorelei256-v3, offers a picture-size select; 256 px draws the same girl
+ * Issue 31, "256 px", in Chromium: the studio built with the default model (lorelei128-v3.1), whose card.json
+ * `sizes` names lorelei256-v3.1, offers a picture-size select; 256 px draws the same girl
  * (same share code, the same face at twice the size) with the sibling model, and the choice
  * holds across reloads. A sibling missing from the site is said in the page, at 128 px.
  */
@@ -25,14 +25,14 @@ describe.skipIf(!chromiumAvailable())('the studio’s picture size (card.json si
   let browser: HeadlessBrowser;
   let site: string;
   const errors: string[] = [];
-  // A girl of the 128 px model: her code names lorelei128-v3 at either size.
+  // A girl of the 128 px model: her code names lorelei128-v3.1 at either size.
   const tags = new Float32Array(48);
   tags[0] = 1;
-  const code = encodeShareCode({ modelId: 'lorelei128-v3', z: seedToZ(42, 100), tags });
+  const code = encodeShareCode({ modelId: 'lorelei128-v3.1', z: seedToZ(42, 100), tags });
 
   beforeAll(async () => {
     const built = await buildWeb({ out: path.join(dir, 'site'), modelDir: path.join(ROOT, 'models/default') });
-    expect(built.sizes).toEqual({ '256': 'lorelei256-v3' });
+    expect(built.sizes).toEqual({ '256': 'lorelei256-v3.1' });
     site = built.out;
     // The same model in a folder without its 256 px sibling beside it.
     cpSync(path.join(site, 'models/default'), path.join(site, 'alone/default'), { recursive: true });
