@@ -57,7 +57,16 @@ const MODELS_DIR = arg('models-dir');
 const TAG_SETS = ['blonde_hair, smile', 'blue_hair, twintails', 'red_hair, glasses', 'black_hair, long_hair', 'pink_hair, hair_flower'];
 
 /** Settings that change how the bot draws, taken from the environment when set. */
-const TUNING = ['GFF_MAX_BATCH', 'GFF_MAX_WAIT_MS', 'GFF_WORKERS', 'GFF_PIPELINE_DEPTH', 'GFF_ORT_SPIN', 'GFF_BACKEND', 'GFF_MODEL_IDLE_S', 'GFF_MAX_OTHER_MODELS'];
+const TUNING = [
+  'GFF_MAX_BATCH',
+  'GFF_MAX_WAIT_MS',
+  'GFF_WORKERS',
+  'GFF_PIPELINE_DEPTH',
+  'GFF_ORT_SPIN',
+  'GFF_BACKEND',
+  'GFF_MODEL_IDLE_S',
+  'GFF_MAX_OTHER_MODELS',
+];
 const pg = STORE === 'postgres' ? await TestPostgres.start() : undefined;
 const { loop, bot, note, close } = await botOnLoopback({
   fallback: { imageSize: 64, channels: 256 },
