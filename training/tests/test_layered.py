@@ -25,6 +25,18 @@ def write_masks(root: Path, n=24, size=64):
         Image.fromarray(m).save(root / "masks" / f"{i:03d}.png")
 
 
+def coded_run(tmp, *extra, heldout=True):
+    """(data, run, trainer args) for a tiny rendered folder with codes and masks in tmp: the
+    layered trainer's arguments for it, logging and evaluating every step or two."""
+    data, run = Path(tmp) / "data", Path(tmp) / "run"
+    make_dataset(data)
+    write_codes(data)
+    write_masks(data)
+    args = ["--data", str(data), *(["--heldout", str(data)] if heldout else []), "--out", str(run), "--size", "64",
+            "--g-channels", "16,16,8,8,8", "--batch", "4", "--log-every", "1", "--eval-every", "2", "--threads", "1", *extra]
+    return data, run, args
+
+
 class LayeredNetworkTests(unittest.TestCase):
     def test_GIVEN_sure_logits_THEN_every_pixel_is_exactly_one_layer_colour(self):
         logits = torch.full((1, len(LAYERS), 4, 4), -50.0)
@@ -120,12 +132,7 @@ class LayeredNetworkTests(unittest.TestCase):
 class LayeredTrainerTests(unittest.TestCase):
     def test_GIVEN_tiny_coded_data_with_masks_THEN_it_trains_checkpoints_resumes_and_refuses_to_overwrite(self):
         with tempfile.TemporaryDirectory() as tmp:
-            data, run = Path(tmp) / "data", Path(tmp) / "run"
-            make_dataset(data)
-            write_codes(data)
-            write_masks(data)
-            args = ["--data", str(data), "--heldout", str(data), "--out", str(run), "--size", "64", "--g-channels", "16,16,8,8,8",
-                    "--batch", "4", "--log-every", "1", "--eval-every", "2", "--threads", "1"]
+            data, run, args = coded_run(tmp)
             layered_main(args + ["--steps", "2"])
             log = [json.loads(line) for line in (run / "log.jsonl").read_text().splitlines()]
             self.assertEqual(log[-1]["step"], 2)
@@ -187,12 +194,7 @@ class LayeredTrainerTests(unittest.TestCase):
 
     def test_GIVEN_detail_on_resume_THEN_the_run_grows_a_detail_head_and_goes_on(self):
         with tempfile.TemporaryDirectory() as tmp:
-            data, run = Path(tmp) / "data", Path(tmp) / "run"
-            make_dataset(data)
-            write_codes(data)
-            write_masks(data)
-            args = ["--data", str(data), "--heldout", str(data), "--out", str(run), "--size", "64", "--mask-size", "32",
-                    "--g-channels", "16,16,8,8", "--batch", "4", "--log-every", "1", "--eval-every", "2", "--threads", "1"]
+            data, run, args = coded_run(tmp, "--mask-size", "32", "--g-channels", "16,16,8,8")
             layered_main(args + ["--steps", "2"])
             self.assertNotIn("detail.weight", torch.load(run / "ckpt.pt")["G"])
             layered_main(args + ["--steps", "4", "--resume", "--detail", "--balance", "0.5", "--l1-balance", "--palette-loss", "1"])
@@ -207,12 +209,7 @@ class LayeredTrainerTests(unittest.TestCase):
     def test_GIVEN_data_with_a_draw_recorded_since_THEN_the_run_reads_its_new_code_steps_and_draws_as_before(self):
         from training.export import load_run_generator
         with tempfile.TemporaryDirectory() as tmp:
-            data, run = Path(tmp) / "data", Path(tmp) / "run"
-            make_dataset(data)
-            write_codes(data)
-            write_masks(data)
-            args = ["--data", str(data), "--out", str(run), "--size", "64", "--g-channels", "16,16,8,8,8",
-                    "--batch", "4", "--log-every", "1", "--eval-every", "2", "--threads", "1"]
+            data, run, args = coded_run(tmp, heldout=False)
             layered_main(args + ["--steps", "2"])
             before, ckpt = load_run_generator(run)
             had = ckpt["config"]["net"]["code_thresholds"]
@@ -241,12 +238,7 @@ class LayeredTrainerTests(unittest.TestCase):
         self.assertAlmostEqual(decayed_lr(1e-3, 1e-4, 0.5), 5.5e-4)
         self.assertAlmostEqual(decayed_lr(1e-3, 1e-4, 2.0), 1e-4)  # past the end it stays at the floor
         with tempfile.TemporaryDirectory() as tmp:
-            data, run = Path(tmp) / "data", Path(tmp) / "run"
-            make_dataset(data)
-            write_codes(data)
-            write_masks(data)
-            args = ["--data", str(data), "--out", str(run), "--size", "64", "--g-channels", "16,16,8,8,8",
-                    "--batch", "4", "--log-every", "1", "--eval-every", "2", "--threads", "1"]
+            data, run, args = coded_run(tmp, heldout=False)
             layered_main(args + ["--steps", "2"])
             layered_main(args + ["--steps", "6", "--resume", "--lr-final", "1e-4"])
             rates = [rec["lr"] for rec in map(json.loads, (run / "log.jsonl").read_text().splitlines()) if "lr" in rec]
