@@ -111,12 +111,12 @@ export class TestPostgres {
   pauseServer(): void {
     const postmaster = this.postmasterPid();
     process.kill(postmaster, 'SIGSTOP'); // first, so that it forks no new backend meanwhile
-    for (const pid of this.backendPids(postmaster)) process.kill(pid, 'SIGSTOP');
+    for (const pid of this.backendPids(postmaster)) signalIfAlive(pid, 'SIGSTOP');
   }
 
   resumeServer(): void {
     const postmaster = this.postmasterPid();
-    for (const pid of this.backendPids(postmaster)) process.kill(pid, 'SIGCONT');
+    for (const pid of this.backendPids(postmaster)) signalIfAlive(pid, 'SIGCONT');
     process.kill(postmaster, 'SIGCONT');
   }
 
@@ -176,4 +176,17 @@ export function postgresTestsEnabled(): boolean {
   if (process.env.GFF_REQUIRE_POSTGRES === '1') throw new Error(`GFF_REQUIRE_POSTGRES=1 but ${why}`);
   console.warn(`PostgreSQL tests skipped: ${why}`);
   return false;
+}
+
+/**
+ * Signals a backend found in /proc a moment ago. A backend whose client has just closed exits
+ * between the listing and the signal (CI saw `kill ESRCH` in an afterAll); one that is gone
+ * needs no signal.
+ */
+function signalIfAlive(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+  }
 }
