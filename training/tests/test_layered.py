@@ -11,7 +11,7 @@ import torch
 from PIL import Image
 
 from training.layered import LAYERS, PART_LAYERS, LayeredConfig, LayeredGenerator, grouped_log_probs, upsample2x_legacy
-from training.layered_train import decayed_lr, main as layered_main
+from training.layered_train import decayed_lr, load_optimiser, lr_groups, main as layered_main
 from training.tests.test_trainer import make_dataset, write_codes
 
 
@@ -246,6 +246,23 @@ class LayeredTrainerTests(unittest.TestCase):
             self.assertEqual(rates[2], 1e-3)  # the resumed stretch starts at --lr …
             self.assertTrue(all(a > b for a, b in zip(rates[2:], rates[3:])))  # … and falls every step
             self.assertLess(rates[-1], 3e-4)
+
+    def test_GIVEN_rate_multiples_THEN_the_palette_and_detail_learn_faster_and_an_old_one_group_adam_keeps_its_moments(self):
+        G = LayeredGenerator(LayeredConfig(num_tags=3, image_size=64, mask_size=32, g_channels=[16, 16, 8, 8], detail=True))
+        groups = lr_groups(G, 1e-4, palette_mult=10, detail_mult=3)
+        np.testing.assert_allclose([g["lr"] for g in groups], [1e-4, 1e-3, 3e-4])
+        names = {id(p): n for n, p in G.named_parameters()}
+        self.assertTrue(all(names[id(p)].startswith("palette_") for p in groups[1]["params"]))
+        self.assertEqual(sum(len(g["params"]) for g in groups), len(list(G.parameters())))
+        # A checkpoint from before the groups: one group, moments in G.parameters()' order.
+        old = torch.optim.Adam(G.parameters(), 1e-4)
+        G(torch.randn(2, G.cfg.z_dim), torch.ones(2, 3)).mean().backward()
+        old.step()
+        opt = torch.optim.Adam(groups, 1e-4)
+        load_optimiser(opt, G, old.state_dict())
+        np.testing.assert_allclose([g["lr"] for g in opt.param_groups], [1e-4, 1e-3, 3e-4])  # the new rates, not the saved
+        for p in G.parameters():  # each parameter's moments followed it into its group
+            self.assertTrue(torch.equal(opt.state[p]["exp_avg"], old.state[p]["exp_avg"]))
 
     def test_GIVEN_no_masks_THEN_a_clear_error(self):
         with tempfile.TemporaryDirectory() as tmp:
