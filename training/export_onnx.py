@@ -32,7 +32,7 @@ class ServedGenerator(nn.Module):
 
     def forward(self, x):
         z, tags = x[:, :self.z_dim], x[:, self.z_dim:]
-        if hasattr(self.G, "forward_nhwc"):  # a layered generator composites channels-last itself
+        if hasattr(self.G, "forward_nhwc"):  # a layered generator draws the served layout itself
             return self.G.forward_nhwc(z, tags)
         return self.G(z, tags).permute(0, 2, 3, 1)
 

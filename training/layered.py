@@ -69,6 +69,29 @@ def upsample2x_legacy(x):
     return torch.stack([x, (x + nxt) / 2], dim=-2).flatten(-3, -2)
 
 
+class _ServedUpsample(torch.autograd.Function):
+    """upsample2x_legacy, exported as one ONNX Resize (linear, asymmetric coordinates: TF's legacy
+    bilinear, the last row and column repeated). The stack of slices, concats and adds that
+    tracing the PyTorch form gives was 11 % of a served 128 px batch (ORT profiler, batch 4);
+    one Resize is 3 %. Inference only: it has no backward."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return upsample2x_legacy(x)
+
+    @staticmethod
+    def symbolic(g, x):
+        roi = g.op("Constant", value_t=torch.tensor([], dtype=torch.float32))
+        scales = g.op("Constant", value_t=torch.tensor([1, 1, 2, 2], dtype=torch.float32))
+        return g.op("Resize", x, roi, scales, coordinate_transformation_mode_s="asymmetric", mode_s="linear",
+                    nearest_mode_s="floor")
+
+
+def upsample2x_served(x):
+    """upsample2x_legacy, as one Resize node when exported to ONNX."""
+    return _ServedUpsample.apply(x) if torch.onnx.is_in_onnx_export() else upsample2x_legacy(x)
+
+
 class LayeredGenerator(Generator):
     """G(z, tags) → (B, 3, S, S) in [-1, 1], drawn as K flat layers."""
 
@@ -93,7 +116,7 @@ class LayeredGenerator(Generator):
             x = torch.cat([x, torch.sigmoid(F.linear(x, self.code_weight, self.code_bias))], dim=1)
         return x
 
-    def parts(self, z, tags):
+    def parts(self, z, tags, upsample=upsample2x_legacy):
         """(logits (B, K, L, L) at cfg.logits_size, palette (B, K, 3) in [-1, 1])."""
         x = self.trunk_input(z, tags)
         h = F.relu(self.fc_bn(self.fc(x).view(z.shape[0], -1, 4, 4)))
@@ -102,7 +125,7 @@ class LayeredGenerator(Generator):
         palette = torch.tanh(self.palette_out(F.relu(self.palette_fc(x)))).view(-1, self.cfg.layers, 3)
         logits = self.out(h)
         if self.cfg.detail:
-            logits = upsample2x_legacy(logits) + self.detail(F.interpolate(h, scale_factor=2, mode="nearest"))
+            logits = upsample(logits) + self.detail(F.interpolate(h, scale_factor=2, mode="nearest"))
         return logits, palette
 
     @staticmethod
@@ -110,9 +133,9 @@ class LayeredGenerator(Generator):
         weights = torch.softmax(logits, dim=1)
         return torch.einsum("bkhw,bkc->bchw", weights, palette)
 
-    def logits_at(self, logits, scale=1):
+    def logits_at(self, logits, scale=1, upsample=upsample2x_legacy):
         for _ in range(self.cfg.logit_doublings(scale)):
-            logits = upsample2x_legacy(logits)
+            logits = upsample(logits)
         return logits
 
     def forward(self, z, tags, scale=1):
@@ -120,13 +143,20 @@ class LayeredGenerator(Generator):
         return self.composite(self.logits_at(logits, scale), palette)
 
     def forward_nhwc(self, z, tags, scale=1):
-        """forward's picture as (B, S, S, 3), the served layout, composited channels-last: ONNX
-        Runtime's softmax over an NCHW tensor's channel axis transposes around it, and it took 35 %
-        of a 128 px batch (profiled, batch 4, 2 threads); over the last axis it does not."""
-        logits, palette = self.parts(z, tags)
-        weights = torch.softmax(self.logits_at(logits, scale).permute(0, 2, 3, 1), dim=-1)
-        b, h, w, k = weights.shape
-        return torch.matmul(weights.reshape(b, h * w, k), palette).reshape(b, h, w, 3)
+        """forward's picture as (B, S, S, 3), the served layout, in the form that ONNX Runtime runs
+        fastest (ORT profiler, batch 4, 2 threads). A softmax over the K layers was 35 % of a batch
+        over NCHW's channel axis and still 13 % over NHWC's last one, with a 4.8 % transpose of the
+        K logits before it; instead each layer's weight is exp(logit − the pixel's largest), so no
+        exponent overflows, and one matrix product per face gives the three colour sums and the
+        weights' sum at once (palette rows with a 1 appended) before the division. Every step is
+        elementwise or a product in NCHW; only the three colours are transposed. Same picture as
+        forward to float rounding (≤ 2e-7 on v3.1); 300 → 345 images/s with the Resize above."""
+        logits, palette = self.parts(z, tags, upsample2x_served)
+        logits = self.logits_at(logits, scale, upsample2x_served)
+        b, k, h, w = logits.shape
+        weights = torch.exp(logits - logits.amax(dim=1, keepdim=True)).reshape(b, k, h * w)
+        sums = torch.matmul(torch.cat([palette, torch.ones_like(palette[..., :1])], dim=-1).transpose(1, 2), weights)
+        return (sums[:, :3] / sums[:, 3:]).transpose(1, 2).reshape(b, h, w, 3)
 
 
 class Scaled(nn.Module):
