@@ -11,6 +11,7 @@ import torch
 from PIL import Image
 
 from training.layered import LAYERS, PART_LAYERS, LayeredConfig, LayeredGenerator, grouped_log_probs, upsample2x_legacy
+from training.draw_codes import redraw_code
 from training.layered_train import decayed_lr, load_optimiser, lr_groups, main as layered_main
 from training.tests.test_trainer import make_dataset, write_codes
 
@@ -263,6 +264,38 @@ class LayeredTrainerTests(unittest.TestCase):
         np.testing.assert_allclose([g["lr"] for g in opt.param_groups], [1e-4, 1e-3, 3e-4])  # the new rates, not the saved
         for p in G.parameters():  # each parameter's moments followed it into its group
             self.assertTrue(torch.equal(opt.state[p]["exp_avg"], old.state[p]["exp_avg"]))
+
+    def test_GIVEN_a_run_THEN_palette_fit_brings_the_layer_colours_to_the_real_parts_and_changes_nothing_else(self):
+        from training.palette_fit import coded_colours, heldout_error, main as fit_main
+        with tempfile.TemporaryDirectory() as tmp:
+            data, run, args = coded_run(tmp, heldout=False)
+            layered_main(args + ["--steps", "2"])
+            out = Path(tmp) / "fitted" / "ckpt.pt"
+            with contextlib.redirect_stderr(io.StringIO()):
+                fit_main([str(run / "ckpt.pt"), "--data", str(data), "--out", str(out), "--steps", "200", "--batch", "8"])
+            before, after = torch.load(run / "ckpt.pt"), torch.load(out)
+            self.assertNotIn("opt_g", after)
+            for k, v in before["G_ema"].items():  # the trunk and the masks' heads are as they were
+                if not k.startswith("palette_"):
+                    self.assertTrue(torch.equal(v, after["G_ema"][k]), k)
+            self.assertTrue(torch.equal(after["G"]["palette_out.weight"], after["G_ema"]["palette_out.weight"]))
+            cfg = LayeredConfig(**before["config"]["net"])
+            nets = []
+            for state in (before, after):
+                G = LayeredGenerator(cfg)
+                G.load_state_dict(state["G_ema"])
+                nets.append(G.eval())
+            held = coded_colours(data, 64, before["vocab"])
+            self.assertLess(heldout_error(nets[1], held, cfg), 0.5 * heldout_error(nets[0], held, cfg))
+            # The two background layers (a gradient, not one colour to fit) keep the colours they had.
+            hdata, codes, variants, draws = held[:4]
+            idx = torch.arange(len(hdata))
+            z, tags = redraw_code(codes, draws, variants, hdata.tags, idx, cfg.z_dim), hdata.tags
+            with torch.no_grad():
+                backgrounds = [G.parts(z, tags)[1][:, [0, -1]] for G in nets]
+            self.assertLess((backgrounds[0] - backgrounds[1]).abs().mean().item(), 0.05)
+            with self.assertRaises(SystemExit), contextlib.redirect_stderr(io.StringIO()):  # never overwritten
+                fit_main([str(run / "ckpt.pt"), "--data", str(data), "--out", str(out), "--steps", "1"])
 
     def test_GIVEN_no_masks_THEN_a_clear_error(self):
         with tempfile.TemporaryDirectory() as tmp:
