@@ -141,6 +141,13 @@ describe('card.json sizes, checked when the models are read', () => {
       { dirs: ['default', 'lorelei256-v3.1'], family: { '128': 'lorelei128-v3.1', '256': 'lorelei256-v3.1' } },
       { dirs: ['lorelei128-v3', 'lorelei256-v3'], family: { '128': 'lorelei128-v3', '256': 'lorelei256-v3' } },
     ];
+    // The default's own family, whichever model it is (an old default keeps its folder by its id).
+    const byId = (id: string) => (id === defaultCard.id ? 'default' : id);
+    const defaultCard = await card('default');
+    for (const family of families) family.dirs = Object.values(family.family).map(byId);
+    if (!families.some((f) => f.family['128'] === defaultCard.id)) {
+      families.push({ dirs: Object.values(defaultCard.sizes as Record<string, string>).map(byId), family: defaultCard.sizes });
+    }
     for (const { dirs, family } of families) {
       for (const dir of dirs) expect((await card(dir)).sizes).toEqual(family);
       const served = await readServedModels({ modelDirs: dirs.map((dir) => path.join(import.meta.dirname, '../../models', dir)) });

@@ -1,10 +1,10 @@
 /**
- * Issue 31, "256 px", in Chromium: the studio built with the default model (lorelei128-v3.1), whose card.json
- * `sizes` names lorelei256-v3.1, offers a picture-size select; 256 px draws the same girl
+ * Issue 31, "256 px", in Chromium: the studio built with the default model, whose card.json
+ * `sizes` names its 256 px sibling, offers a picture-size select; 256 px draws the same girl
  * (same share code, the same face at twice the size) with the sibling model, and the choice
  * holds across reloads. A sibling missing from the site is said in the page, at 128 px.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -25,14 +25,17 @@ describe.skipIf(!chromiumAvailable())('the studio’s picture size (card.json si
   let browser: HeadlessBrowser;
   let site: string;
   const errors: string[] = [];
-  // A girl of the 128 px model: her code names lorelei128-v3.1 at either size.
+  // The default's card: its id and its family of sizes, whichever model is the default now.
+  const card = JSON.parse(readFileSync(path.join(ROOT, 'models/default/card.json'), 'utf8')) as { id: string; sizes: Record<string, string> };
+  // A girl of the 128 px model: her code names the default's id at either size.
   const tags = new Float32Array(48);
   tags[0] = 1;
-  const code = encodeShareCode({ modelId: 'lorelei128-v3.1', z: seedToZ(42, 100), tags });
+  const code = encodeShareCode({ modelId: card.id, z: seedToZ(42, 100), tags });
 
   beforeAll(async () => {
     const built = await buildWeb({ out: path.join(dir, 'site'), modelDir: path.join(ROOT, 'models/default') });
-    expect(built.sizes).toEqual({ '256': 'lorelei256-v3.1' });
+    expect(card.sizes['128']).toBe(card.id);
+    expect(built.sizes).toEqual({ '256': card.sizes['256'] });
     site = built.out;
     // The same model in a folder without its 256 px sibling beside it.
     cpSync(path.join(site, 'models/default'), path.join(site, 'alone/default'), { recursive: true });
