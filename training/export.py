@@ -278,6 +278,33 @@ def sharpen_layers(G, factor):
             b[-1] = b[0] + db
 
 
+def shift_layers(G, shifts):
+    """Adds shifts {layer name: logits} to those layers' logits (folded into the last conv's
+    bias, before any sharpening). The trainer weighs each part label by frequency^-balance, which
+    moves its best logits by log(weight): a rare layer is drawn wider than the renders draw it. At
+    `--balance 0.6` the eyes' weight is 5.9, and a closed eye was drawn as an open eye's blob;
+    shifting the eyes layer by −log 5.9 = −1.77 undoes that prior for that layer alone."""
+    from training.layered import LAYERS
+    with torch.no_grad():
+        for name, value in shifts.items():
+            G.out.bias[LAYERS.index(name)] += value
+
+
+def layer_shifts(text):
+    """argparse type for --layer-shift: "eyes=-1.77,freckles=0.5" → {"eyes": -1.77, "freckles": 0.5}."""
+    from training.layered import LAYERS
+    out = {}
+    for item in filter(None, (t.strip() for t in text.split(","))):
+        name, sep, value = item.partition("=")
+        if not sep or name not in LAYERS:
+            raise argparse.ArgumentTypeError(f"{item!r}: give LAYER=LOGITS, a layer among {', '.join(LAYERS)}")
+        try:
+            out[name] = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{item!r}: {value!r} is not a number") from None
+    return out
+
+
 def load_run_generator(run_dir):
     """G_ema (eval mode) and the vocabulary from a run folder's ckpt.pt."""
     ckpt = torch.load(Path(run_dir) / "ckpt.pt", map_location="cpu")
@@ -441,6 +468,9 @@ def main(argv=None):
                                    "one included (e.g. 128=lorelei128-v3,256=lorelei256-v3; give the same "
                                    "to each export of the family). Default with --scale from a model folder: that model "
                                    "and this one")
+    p.add_argument("--layer-shift", type=layer_shifts, default={},
+                   help="LAYER=LOGITS,…: add to those layers' logits before sharpening (a layered generator), e.g. "
+                        "eyes=-1.77 undoes --balance's prior for the eyes")
     p.add_argument("--sharpen", type=float, default=1.0,
                    help="a layered generator only: multiply its mask logits by this (folded into the last conv): every "
                         "pixel goes more surely to one layer, edges one pixel wide; 1 draws as trained")
@@ -491,6 +521,12 @@ def main(argv=None):
         except DiscriminatorFileError as e:
             print(f"error: --discriminator: {e}", file=sys.stderr)
             sys.exit(2)
+    if a.layer_shift:
+        if not isinstance(G, LayeredGenerator):
+            print("error: --layer-shift needs a layered generator", file=sys.stderr)
+            sys.exit(2)
+        shift_layers(G, a.layer_shift)
+        extra["training"]["layerShift"] = a.layer_shift
     if a.sharpen != 1.0:
         if not isinstance(G, LayeredGenerator) or not a.sharpen > 0:
             print("error: --sharpen needs a layered generator and a factor above 0", file=sys.stderr)

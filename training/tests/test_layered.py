@@ -297,6 +297,27 @@ class LayeredTrainerTests(unittest.TestCase):
             with self.assertRaises(SystemExit), contextlib.redirect_stderr(io.StringIO()):  # never overwritten
                 fit_main([str(run / "ckpt.pt"), "--data", str(data), "--out", str(out), "--steps", "1"])
 
+    def test_GIVEN_a_layer_shift_THEN_the_export_moves_that_layer_s_logits_alone_and_the_card_says_so(self):
+        from training.export import layer_shifts, main as export_main
+        from training.import_tfjs import load_tfjs_model
+        with tempfile.TemporaryDirectory() as tmp:
+            data, run, args = coded_run(tmp, heldout=False)
+            layered_main(args + ["--steps", "2"])
+            plain, shifted = Path(tmp) / "plain", Path(tmp) / "shifted"
+            with contextlib.redirect_stdout(io.StringIO()):
+                export_main([str(run), str(plain), "--sharpen", "2"])
+                export_main([str(run), str(shifted), "--sharpen", "2", "--layer-shift", "eyes=-1.5"])
+            (a, _), (b, card) = load_tfjs_model(plain), load_tfjs_model(shifted)
+            self.assertEqual(card["training"]["layerShift"], {"eyes": -1.5})
+            diff = (b.out.bias - a.out.bias).detach()
+            eyes = LAYERS.index("eyes")
+            self.assertAlmostEqual(diff[eyes].item(), -3.0, places=2)  # shifted, then sharpened ×2
+            self.assertEqual(diff.abs().sum().item() - abs(diff[eyes].item()), 0.0)
+            self.assertEqual(layer_shifts("eyes=-1,freckles=0.5"), {"eyes": -1.0, "freckles": 0.5})
+            for bad in ("nose=1", "eyes", "eyes=x"):
+                with self.assertRaises(Exception):
+                    layer_shifts(bad)
+
     def test_GIVEN_no_masks_THEN_a_clear_error(self):
         with tempfile.TemporaryDirectory() as tmp:
             data = Path(tmp) / "data"
