@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from training.layered import LayeredConfig, LayeredGenerator, Scaled
+from training.layered import LAYERS, LayeredConfig, LayeredGenerator, Scaled
 from training.networks import Generator, NetConfig, TwoStageGenerator, Upscaler, UpscalerConfig
 from training.code_layer import data_code_thresholds
 from training.snap_codes import snap_codes
@@ -284,7 +284,6 @@ def shift_layers(G, shifts):
     moves its best logits by log(weight): a rare layer is drawn wider than the renders draw it. At
     `--balance 0.6` the eyes' weight is 5.9, and a closed eye was drawn as an open eye's blob;
     shifting the eyes layer by −log 5.9 = −1.77 undoes that prior for that layer alone."""
-    from training.layered import LAYERS
     with torch.no_grad():
         for name, value in shifts.items():
             G.out.bias[LAYERS.index(name)] += value
@@ -292,7 +291,6 @@ def shift_layers(G, shifts):
 
 def layer_shifts(text):
     """argparse type for --layer-shift: "eyes=-1.77,freckles=0.5" → {"eyes": -1.77, "freckles": 0.5}."""
-    from training.layered import LAYERS
     out = {}
     for item in filter(None, (t.strip() for t in text.split(","))):
         name, sep, value = item.partition("=")

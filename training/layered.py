@@ -116,13 +116,17 @@ class LayeredGenerator(Generator):
             x = torch.cat([x, torch.sigmoid(F.linear(x, self.code_weight, self.code_bias))], dim=1)
         return x
 
+    def palette(self, x):
+        """(B, K, 3) layer colours in [-1, 1] from trunk_input's x: a small MLP beside the trunk."""
+        return torch.tanh(self.palette_out(F.relu(self.palette_fc(x)))).view(-1, self.cfg.layers, 3)
+
     def parts(self, z, tags, upsample=upsample2x_legacy):
         """(logits (B, K, L, L) at cfg.logits_size, palette (B, K, 3) in [-1, 1])."""
         x = self.trunk_input(z, tags)
         h = F.relu(self.fc_bn(self.fc(x).view(z.shape[0], -1, 4, 4)))
         for block in self.blocks:
             h = block(h)
-        palette = torch.tanh(self.palette_out(F.relu(self.palette_fc(x)))).view(-1, self.cfg.layers, 3)
+        palette = self.palette(x)
         logits = self.out(h)
         if self.cfg.detail:
             logits = upsample(logits) + self.detail(F.interpolate(h, scale_factor=2, mode="nearest"))

@@ -109,15 +109,20 @@ def composite_losses(G, logits, palette, x, labels, weights=None, l1_weights=Non
 PALETTE_MIN_PIXELS = 4
 
 
+def part_means(x, labels):
+    """((B, P, 3) mean colour of each part label's pixels in the pictures x, (B, P) their counts)."""
+    onehot = F.one_hot(labels.long(), len(PART_LAYERS)).permute(0, 3, 1, 2).to(x.dtype)  # (B, P, H, W)
+    counts = onehot.sum(dim=(2, 3))
+    return torch.einsum("bphw,bchw->bpc", onehot, x) / counts.clamp(min=1).unsqueeze(-1), counts
+
+
 def palette_loss(palette, x, labels):
     """L1 between each layer's colour and the mean colour of that part's pixels in the real face,
     over the parts the face shows (not the background, whose two layers share a gradient). The
     picture's L1 reaches a layer's colour only through the pixels the masks give it, so a thin
     part (a closed eye's lids, drawn in the eye colour its code names) learnt nothing from it
     (v3e: its new code steps' weights stayed at 0.005 against 0.037); this says it directly."""
-    onehot = F.one_hot(labels.long(), len(PART_LAYERS)).permute(0, 3, 1, 2).to(x.dtype)  # (B, P, H, W)
-    counts = onehot.sum(dim=(2, 3))  # (B, P)
-    target = torch.einsum("bphw,bchw->bpc", onehot, x) / counts.clamp(min=1).unsqueeze(-1)
+    target, counts = part_means(x, labels)
     shown = counts >= PALETTE_MIN_PIXELS
     shown[:, PART_LAYERS.index("background")] = False
     if not shown.any():

@@ -23,12 +23,11 @@ import time
 from pathlib import Path
 
 import torch
-import torch.nn.functional as F
 
 from training.dataset import DataError
 from training.draw_codes import redraw_code
 from training.layered import LayeredConfig, LayeredGenerator, PART_LAYERS
-from training.layered_train import PALETTE_MIN_PIXELS, load_masks
+from training.layered_train import PALETTE_MIN_PIXELS, load_masks, part_means
 from training.redraw_pretrain import coded_data
 
 
@@ -43,10 +42,7 @@ def part_colours(data, masks, chunk=256):
     colours, shown = torch.zeros(n, p, 3), torch.zeros(n, p, dtype=torch.bool)
     for start in range(0, n, chunk):
         idx = torch.arange(start, min(n, start + chunk))
-        x, _ = data.batch(idx)
-        onehot = F.one_hot(masks[idx].long(), p).permute(0, 3, 1, 2).float()
-        counts = onehot.sum(dim=(2, 3))
-        colours[idx] = torch.einsum("bphw,bchw->bpc", onehot, x) / counts.clamp(min=1).unsqueeze(-1)
+        colours[idx], counts = part_means(data.batch(idx)[0], masks[idx])
         shown[idx] = counts >= PALETTE_MIN_PIXELS
     shown[:, PART_LAYERS.index("background")] = False  # two layers share it (a gradient): not one colour
     return colours, shown
@@ -54,14 +50,7 @@ def part_colours(data, masks, chunk=256):
 
 def palette_of(G, z, tags):
     """G's (B, K, 3) palette alone: the MLP on the trunk's input, no trunk."""
-    x = G.trunk_input(z, tags)
-    return torch.tanh(G.palette_out(F.relu(G.palette_fc(x)))).view(-1, G.cfg.layers, 3)
-
-
-def palette_error(G, z, tags, colours, shown):
-    """Mean L1 over the parts the faces show between G's layer colours and the real ones."""
-    pal = palette_of(G, z, tags)[:, :len(PART_LAYERS)]
-    return (pal - colours).abs().mean(dim=-1)[shown].mean()
+    return G.palette(G.trunk_input(z, tags))
 
 
 def fit(G, data, codes, variants, draws, colours, shown, steps, minutes=0.0, batch=512, lr=1e-3, seed=1, log=sys.stderr):
@@ -111,11 +100,13 @@ def coded_colours(path, size, vocab, codes=None):
 
 
 def heldout_error(G, held, cfg):
+    """Mean L1 over the parts each face of a folder shows between G's layer colours and the real ones."""
     data, codes, variants, draws, colours, shown = held
     idx = torch.arange(len(data))
     z = redraw_code(codes, draws, variants[idx], data.tags[idx], idx, cfg.z_dim, torch.Generator().manual_seed(9))
     with torch.no_grad():
-        return palette_error(G, z, data.tags[idx], colours, shown).item()
+        pal = palette_of(G, z, data.tags[idx])[:, :len(PART_LAYERS)]
+    return (pal - colours).abs().mean(dim=-1)[shown].mean().item()
 
 
 def main(argv=None):
@@ -153,9 +144,8 @@ def main(argv=None):
     fit(G, *train, steps=a.steps, minutes=a.minutes, batch=a.batch, lr=a.lr)
     if held:
         print(f"held-out part colour L1 after: {heldout_error(G, held, cfg):.4f}", file=sys.stderr)
-    state = {k: v for k, v in G.state_dict().items()}
-    fitted = {k: v for k, v in ckpt["G"].items()}
-    fitted.update({k: v for k, v in state.items() if k.startswith("palette_")})
+    state = G.state_dict()
+    fitted = {**ckpt["G"], **{k: v for k, v in state.items() if k.startswith("palette_")}}
     ckpt = {k: v for k, v in ckpt.items() if k != "opt_g"}
     ckpt.update({"G_ema": state, "G": fitted})
     out.parent.mkdir(parents=True, exist_ok=True)
