@@ -1,9 +1,18 @@
 /**
  * Exact part masks of a rendered face (findings.md): the same DiceBear options rendered again
  * with every part in its own pure colour (outlines stay black) and a solid background, then
- * each pixel labelled with the nearest of those colours. A layered generator learns these
+ * each pixel labelled with the part that covers most of it. A layered generator learns these
  * labels with a plain classification loss (training/layered.py); masks/NNNNNN.png holds them
  * as one grey level per pixel: the index in PART_LAYERS.
+ *
+ * Why coverage and not the nearest key colour: an anti-aliased edge pixel is a blend of two
+ * keys, and a blend can lie nearer a third key than either of its own (hair red + background
+ * blue = purple, nearest the freckles' key; hair + skin = olive, nearest the earrings'). Nearest-
+ * key labelling put freckles, earrings, flowers and glasses along every hair outline (issue 31,
+ * session 26: most of the "freckles" pixels of the 128 px data were hair edges), and the
+ * generator learnt to draw those parts there. The key picture is drawn without anti-aliasing
+ * (shape-rendering crispEdges: only key colours) at SUPERSAMPLE times the size, and each
+ * pixel takes the label with the most of its SUPERSAMPLE² samples.
  */
 import { createAvatar } from '@dicebear/core';
 import { lorelei } from '@dicebear/collection';
@@ -35,26 +44,71 @@ export function partKeyOptions(options: Record<string, unknown>): Record<string,
   return keyed;
 }
 
-/** size×size labels (PART_LAYERS indices) of the face `options` draw. */
-export async function renderPartLabels(options: Record<string, unknown>, size: number): Promise<Uint8Array> {
-  const svg = createAvatar(lorelei, { ...partKeyOptions(options), size } as never).toString();
-  const rgb = await sharp(Buffer.from(svg)).flatten({ background: '#0000ff' }).removeAlpha().raw().toBuffer();
-  const labels = new Uint8Array(size * size);
-  for (let p = 0; p < labels.length; p++) {
-    const r = rgb[3 * p]!;
-    const g = rgb[3 * p + 1]!;
-    const b = rgb[3 * p + 2]!;
-    let best = 0;
-    let bestD = Number.POSITIVE_INFINITY;
-    for (let k = 0; k < KEYS.length; k++) {
-      const [kr, kg, kb] = KEYS[k]!;
-      const d = (r - kr) ** 2 + (g - kg) ** 2 + (b - kb) ** 2;
-      if (d < bestD) {
-        bestD = d;
-        best = k;
-      }
+/** Samples per pixel along each axis of the key picture. */
+export const SUPERSAMPLE = 4;
+
+/**
+ * How much each part's samples count. Freckles are dots about 1.5 px across at 128 px: a pixel
+ * that is a third freckle and two thirds skin shows as a clear dark dot in the anti-aliased
+ * picture, and plain majority dropped half of the dots, so a freckle sample counts twice. Other
+ * small parts (lines, eyes, mouth) win only ties against the background, skin and hair: a line
+ * over its fill.
+ */
+const SAMPLE_WEIGHT = PART_LAYERS.map((l) => (l.name === 'freckles' ? 2 : ['background', 'skin', 'hair'].includes(l.name) ? 1 : 1.01));
+
+/** PART_LAYERS index of the key colour nearest (r, g, b): exact for the crisp picture's pixels. */
+function nearestKey(r: number, g: number, b: number): number {
+  let best = 0;
+  let bestD = Number.POSITIVE_INFINITY;
+  for (let k = 0; k < KEYS.length; k++) {
+    const [kr, kg, kb] = KEYS[k]!;
+    const d = (r - kr) ** 2 + (g - kg) ** 2 + (b - kb) ** 2;
+    if (d < bestD) {
+      bestD = d;
+      best = k;
     }
-    labels[p] = best;
+  }
+  return best;
+}
+
+/** The key SVG of a face: parts in key colours, drawn without anti-aliasing, at `px`. */
+export function partKeySvg(options: Record<string, unknown>, px: number): string {
+  const svg = createAvatar(lorelei, { ...partKeyOptions(options), size: px } as never).toString();
+  return svg.replace(/shape-rendering="[^"]*"/, 'shape-rendering="crispEdges"');
+}
+
+/** size×size labels (PART_LAYERS indices) of the face `options` draw: each pixel's most-covering part. */
+export async function renderPartLabels(options: Record<string, unknown>, size: number): Promise<Uint8Array> {
+  const big = size * SUPERSAMPLE;
+  const rgb = await sharp(Buffer.from(partKeySvg(options, big)))
+    .flatten({ background: '#0000ff' })
+    .removeAlpha()
+    .raw()
+    .toBuffer();
+  const labels = new Uint8Array(size * size);
+  const counts = new Uint16Array(KEYS.length);
+  const memo = new Map<number, number>();
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      counts.fill(0);
+      for (let sy = 0; sy < SUPERSAMPLE; sy++) {
+        let q = 3 * ((y * SUPERSAMPLE + sy) * big + x * SUPERSAMPLE);
+        for (let sx = 0; sx < SUPERSAMPLE; sx++, q += 3) {
+          const colour = (rgb[q]! << 16) | (rgb[q + 1]! << 8) | rgb[q + 2]!;
+          let k = memo.get(colour);
+          if (k === undefined) {
+            k = nearestKey(rgb[q]!, rgb[q + 1]!, rgb[q + 2]!);
+            memo.set(colour, k);
+          }
+          counts[k]!++;
+        }
+      }
+      let best = 0;
+      for (let k = 1; k < KEYS.length; k++) {
+        if (counts[k]! * SAMPLE_WEIGHT[k]! > counts[best]! * SAMPLE_WEIGHT[best]!) best = k;
+      }
+      labels[y * size + x] = best;
+    }
   }
   return labels;
 }
