@@ -313,6 +313,10 @@ def score(a):
         "recall>=0.90": rec >= 0.90, "FD<=4": fd <= 4.0,
         "diversity>=0.8xRealSameTags": metrics["barV2"]["diversity>=0.8xRealSameTags"],
     }
+    per_factor = (metrics.get("untaggedFactors") or {}).get("perFactor") or {}
+    confident = confidence_bar({k: per_factor.get(k, {}).get("confidenceRatio") for k in CONFIDENCE_FACTORS})
+    if confident is not None:
+        metrics["barV3"]["factorConfidence>=0.9xRenders"] = confident
     # One's own art (issue 34): tags followed, and same-tag seeds spread like the data's own
     # same-tag faces (matched renders where there are some, else the data's repeated tag sets).
     spread = (metrics["diversity"].get("ratioToRealSameTags") if matched
@@ -331,6 +335,28 @@ def score(a):
     print(json.dumps({"fidelityMean": metrics["fidelity"]["mean"], "fidelityMin": metrics["fidelity"]["min"],
                       "fidelityRealMean": metrics["fidelity"]["realMean"], "fidelityMeanReadable": metrics["fidelity"]["meanReadable"],
                       "minHairColour": metrics["fidelity"]["minHairColor"], **summary}, indent=1))
+
+
+def mean_confidence(logits):
+    """Mean over faces of the judge's probability for the variant it names (its top softmax)."""
+    return float(torch.softmax(logits.float(), dim=1).max(dim=1).values.mean())
+
+
+def confidence_figures(gen_logits, real_logits):
+    g, r = mean_confidence(gen_logits), mean_confidence(real_logits)
+    return {"generatedConfidence": round(g, 4), "realConfidence": round(r, 4), "confidenceRatio": round(g / r, 4) if r > 0 else None}
+
+
+# The untagged parts whose variants the judge must name as surely on generated faces as on renders.
+CONFIDENCE_FACTORS = ("eyes", "eyebrows", "mouth")
+
+
+def confidence_bar(ratios):
+    """Issue 31: each of CONFIDENCE_FACTORS read with ≥ 0.9× the judge's confidence on renders;
+    None when the figures are missing (no factor judge)."""
+    if not ratios or any(ratios.get(k) is None for k in CONFIDENCE_FACTORS):
+        return None
+    return all(ratios[k] >= 0.9 for k in CONFIDENCE_FACTORS)
 
 
 def matched_reference(a, judge, jckpt, vocab, plan_rows, feats, div_set, kinds, gen):
@@ -379,6 +405,9 @@ def _matched_reference(a, judge, jckpt, fjudge, fckpt, vocab, plan_rows, feats, 
                 "realEffective": round(float(np.mean([effective_count(rp[rs == s]) for s in sets])), 2),
                 **({"realTrue": round(float(np.mean([len(set(truth[rs == s].tolist())) for s in sets])), 2)} if truth is not None else {}),
                 "judgeAccuracy": fckpt["report"].get("factor_accuracy", {}).get(k),
+                # How surely the judge names the variant (issue 31: ≥ 0.9× its surety on renders of
+                # the same tag sets): a face drawn between two variants is read with less.
+                **confidence_figures(gen_pred[k], real_pred[k]),
             }
         # The same-tags distance again in the factor judge's features, which see the untagged
         # choices (the tags judge's features barely do: same-tag real faces sit close there).
@@ -421,6 +450,7 @@ DRAW_FIGURES = {
     "pixelSpreadRatioOwnData": ("diversity", "pixelRatioToRealSameFullTagsInData"),
     **{f"fidelity_{n}": ("fidelity", "perTag", n, "fidelity") for n in DETAIL_TAGS},
     **{f"rendersFidelity_{n}": ("fidelity", "perTag", n, "real") for n in DETAIL_TAGS},
+    **{f"factorConfidenceRatio_{k}": ("untaggedFactors", "perFactor", k, "confidenceRatio") for k in CONFIDENCE_FACTORS},
 }
 
 
@@ -451,6 +481,9 @@ def mean_of_draws(a):
         details = [n for n in DETAIL_TAGS if f"fidelity_{n}" in m and f"rendersFidelity_{n}" in m]
         if details:
             bar["detailsWithin0.03OfRenders"] = all(m[f"fidelity_{n}"] >= m[f"rendersFidelity_{n}"] - 0.03 for n in details)
+        confident = confidence_bar({k: m.get(f"factorConfidenceRatio_{k}") for k in CONFIDENCE_FACTORS})
+        if confident is not None:
+            bar["factorConfidence>=0.9xRenders"] = confident
     out = {"draws": len(draws), "seedOffsets": [_dig(d, ("images", "seedOffset")) or 0 for d in draws], "figures": table, "barV3": bar}
     if "fidelityMean" in m:  # issue 34's bar for one's own art, on the same means
         out["barOwnData"] = own_data_bar(m["fidelityMean"], m.get("diversityRatio", m.get("spreadRatioOwnData")))

@@ -140,6 +140,7 @@ describe('card.json sizes, checked when the models are read', () => {
     const families = [
       { dirs: ['default', 'lorelei256-v3.1'], family: { '128': 'lorelei128-v3.1', '256': 'lorelei256-v3.1' } },
       { dirs: ['lorelei128-v3', 'lorelei256-v3'], family: { '128': 'lorelei128-v3', '256': 'lorelei256-v3' } },
+      { dirs: ['lorelei128-v3.2', 'lorelei256-v3.2'], family: { '128': 'lorelei128-v3.2', '256': 'lorelei256-v3.2' } },
     ];
     // The default's own family, whichever model it is (an old default keeps its folder by its id).
     const byId = (id: string) => (id === defaultCard.id ? 'default' : id);
