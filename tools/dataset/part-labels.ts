@@ -45,7 +45,7 @@ export function partKeyOptions(options: Record<string, unknown>): Record<string,
 }
 
 /** Samples per pixel along each axis of the key picture. */
-export const SUPERSAMPLE = 4;
+const SUPERSAMPLE = 4;
 
 /**
  * How much each part's samples count. Freckles are dots about 1.5 px across at 128 px: a pixel
@@ -71,10 +71,26 @@ function nearestKey(r: number, g: number, b: number): number {
   return best;
 }
 
+/** Key colour (0xRRGGBB) → PART_LAYERS index, shared by every face: the crisp picture holds only the keys. */
+const KEY_OF_COLOUR = new Map<number, number>();
+
+function keyOf(rgb: Buffer, q: number): number {
+  const colour = (rgb[q]! << 16) | (rgb[q + 1]! << 8) | rgb[q + 2]!;
+  let k = KEY_OF_COLOUR.get(colour);
+  if (k === undefined) {
+    k = nearestKey(rgb[q]!, rgb[q + 1]!, rgb[q + 2]!);
+    KEY_OF_COLOUR.set(colour, k);
+  }
+  return k;
+}
+
 /** The key SVG of a face: parts in key colours, drawn without anti-aliasing, at `px`. */
-export function partKeySvg(options: Record<string, unknown>, px: number): string {
+function partKeySvg(options: Record<string, unknown>, px: number): string {
   const svg = createAvatar(lorelei, { ...partKeyOptions(options), size: px } as never).toString();
-  return svg.replace(/shape-rendering="[^"]*"/, 'shape-rendering="crispEdges"');
+  const crisp = svg.replace(/shape-rendering="[^"]*"/, 'shape-rendering="crispEdges"');
+  // Without it the picture is anti-aliased again and edges blend into other parts' keys.
+  if (!crisp.includes('shape-rendering="crispEdges"')) throw new Error('lorelei SVG has no shape-rendering attribute to turn anti-aliasing off');
+  return crisp;
 }
 
 /** size×size labels (PART_LAYERS indices) of the face `options` draw: each pixel's most-covering part. */
@@ -87,21 +103,12 @@ export async function renderPartLabels(options: Record<string, unknown>, size: n
     .toBuffer();
   const labels = new Uint8Array(size * size);
   const counts = new Uint16Array(KEYS.length);
-  const memo = new Map<number, number>();
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
       counts.fill(0);
       for (let sy = 0; sy < SUPERSAMPLE; sy++) {
         let q = 3 * ((y * SUPERSAMPLE + sy) * big + x * SUPERSAMPLE);
-        for (let sx = 0; sx < SUPERSAMPLE; sx++, q += 3) {
-          const colour = (rgb[q]! << 16) | (rgb[q + 1]! << 8) | rgb[q + 2]!;
-          let k = memo.get(colour);
-          if (k === undefined) {
-            k = nearestKey(rgb[q]!, rgb[q + 1]!, rgb[q + 2]!);
-            memo.set(colour, k);
-          }
-          counts[k]!++;
-        }
+        for (let sx = 0; sx < SUPERSAMPLE; sx++, q += 3) counts[keyOf(rgb, q)]!++;
       }
       let best = 0;
       for (let k = 1; k < KEYS.length; k++) {
