@@ -11,8 +11,9 @@ import torch
 from PIL import Image
 
 from training.layered import LAYERS, PART_LAYERS, LayeredConfig, LayeredGenerator, grouped_log_probs, upsample2x_legacy
+from training.dataset import DataError
 from training.draw_codes import redraw_code
-from training.layered_train import decayed_lr, load_optimiser, lr_groups, main as layered_main
+from training.layered_train import decayed_lr, load_optimiser, lr_groups, main as layered_main, parse_oversample, sampling_weights
 from training.tests.test_trainer import make_dataset, write_codes
 
 
@@ -317,6 +318,29 @@ class LayeredTrainerTests(unittest.TestCase):
             for bad in ("nose=1", "eyes", "eyes=x"):
                 with self.assertRaises(Exception):
                     layer_shifts(bad)
+
+    def test_GIVEN_oversampled_tags_THEN_faces_with_them_are_drawn_that_many_times_as_often(self):
+        names = ["smile", "one_eye_closed", "freckles"]
+        tags = torch.tensor([[1, 0, 0], [0, 1, 0], [0, 1, 1], [0, 0, 0]], dtype=torch.float32)
+        self.assertIsNone(sampling_weights(tags, names, {}))
+        w = sampling_weights(tags, names, parse_oversample("one_eye_closed=3, freckles=2"))
+        self.assertEqual(w.tolist(), [1.0, 3.0, 6.0, 1.0])  # factors multiply on a face with both
+        drawn = torch.multinomial(w, 11_000, replacement=True, generator=torch.Generator().manual_seed(0))
+        share = torch.bincount(drawn, minlength=4).double() / len(drawn)
+        self.assertAlmostEqual(share[1].item(), 3 / 11, delta=0.02)
+        for bad in ("one_eye_closed", "one_eye_closed=0", "one_eye_closed=-1", "=2", "one_eye_closed=x", "a=inf"):
+            with self.assertRaises(Exception, msg=bad):
+                parse_oversample(bad)
+        with self.assertRaises(DataError):  # a misspelt tag is named, not silently ignored
+            sampling_weights(tags, names, {"one_eye_closd": 3})
+
+    def test_GIVEN_oversample_THEN_the_run_trains_and_its_config_records_it(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            data, run, args = coded_run(tmp, heldout=False)
+            layered_main(args + ["--steps", "2", "--oversample", "smile=4"])  # make_dataset: every third square smiles
+            config = json.loads((run / "config.json").read_text())
+            self.assertEqual(config["oversample"], {"smile": 4.0})
+            self.assertEqual(torch.load(run / "ckpt.pt")["step"], 2)
 
     def test_GIVEN_no_masks_THEN_a_clear_error(self):
         with tempfile.TemporaryDirectory() as tmp:
