@@ -110,6 +110,16 @@ def blocks():
     return runs
 
 
+# Titles are laid out piece by piece (src/render/title-pieces.ts): the code points whose exact
+# DejaVu Sans Bold advance is listed for that.
+EXACT = list(range(0x20, 0x7F)) + list(range(0xA0, 0x100)) + [0x2013, 0x2014, 0x2026]
+
+
+def exact_bold_advances():
+    """(code point, advance in 1/2048 em): exact for DejaVu, whose em is 2048 units."""
+    return [(c, round(BOLD[c] * 2048)) for c in EXACT if c in BOLD]
+
+
 def main():
     runs = blocks()
     print('/**')
@@ -123,6 +133,15 @@ def main():
     for start, (r, b) in runs:
         parts.append('%x %d %d' % (start, r, b))
     text = ','.join(parts)
+    chunks = [text[i:i + 110] for i in range(0, len(text), 110)]
+    print(' +\n'.join("  '%s'" % c for c in chunks) + ';')
+    print('')
+    print('/**')
+    print(' * Exact advances of DejaVu Sans Bold (the titles\' face) in 1/2048 em, for the code points')
+    print(' * titles are laid out piece by piece with: "hex units" pairs.')
+    print(' */')
+    print('export const TITLE_BOLD_ADVANCES =')
+    text = ','.join('%x %d' % cu for cu in exact_bold_advances())
     chunks = [text[i:i + 110] for i in range(0, len(text), 110)]
     print(' +\n'.join("  '%s'" % c for c in chunks) + ';')
 

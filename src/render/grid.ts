@@ -7,7 +7,7 @@ import { RenderError } from './errors.ts';
 import { defaultColumns, tableLayout, type TableLayout } from './layout.ts';
 import { commonSize, type RawImage } from './raw-image.ts';
 import { MAX_TILES, GUTTER_PX, TITLE_FONT_PX, captionFontPx, defaultTileSize, lineBandPx } from './style.ts';
-import { badgeLabel, textLabel, titleLabel, type Label } from './svg-labels.ts';
+import { badgeLabel, textLabel, titleLabels, type Label } from './svg-labels.ts';
 import { cleanLabel, wrapToLines } from './text.ts';
 
 export interface GridOptions {
@@ -82,7 +82,7 @@ export function gridLayout(tiles: readonly RawImage[], opts: GridOptions = {}): 
 export function gridLabels(layout: TableLayout, opts: GridOptions): Label[] {
   const labels: Label[] = [];
   const add = (l: Label | null) => l && labels.push(l);
-  if (layout.title && opts.title) add(titleLabel(layout.title, opts.title, TITLE_FONT_PX, TITLE_MAX_LINES));
+  if (layout.title && opts.title) labels.push(...titleLabels(layout.title, opts.title, TITLE_FONT_PX, TITLE_MAX_LINES));
   layout.cells.forEach((cell, i) => {
     if (opts.numbers) add(badgeLabel(cell, String(i + 1)));
     const caption = opts.captions?.[i];

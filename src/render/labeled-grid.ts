@@ -8,7 +8,7 @@ import { checkCount, displaySize } from './grid.ts';
 import { tableLayout, type TableLayout } from './layout.ts';
 import { commonSize, type RawImage } from './raw-image.ts';
 import { GUTTER_PX, TEXT_HEX, TITLE_FONT_PX, captionFontPx, lineBandPx } from './style.ts';
-import { badgeLabel, textLabel, titleLabel, type Label } from './svg-labels.ts';
+import { badgeLabel, textLabel, titleLabels, type Label } from './svg-labels.ts';
 import { cleanLabel, estimateWidthEm, wrapWords } from './text.ts';
 
 export interface LabeledGridOptions {
@@ -74,7 +74,7 @@ export async function renderLabeledGrid(rows: readonly (readonly RawImage[])[], 
   const fontPx = captionFontPx(layout.cells[0]!.w);
   const labels: Label[] = [];
   const add = (l: Label | null) => l && labels.push(l);
-  if (layout.title && opts.title) add(titleLabel(layout.title, opts.title, TITLE_FONT_PX));
+  if (layout.title && opts.title) labels.push(...titleLabels(layout.title, opts.title, TITLE_FONT_PX));
   layout.colLabels.forEach((box, c) => add(textLabel(box, opts.colLabels[c]!, { fontPx, fill: TEXT_HEX, maxLines: COL_LABEL_LINES })));
   layout.rowLabels.forEach((box, r) => add(textLabel(box, opts.rowLabels[r]!, { fontPx, align: 'start', fill: TEXT_HEX, maxLines: 4 })));
   if (opts.numbers) layout.cells.forEach((cell, i) => add(badgeLabel(cell, String(i + 1))));

@@ -8,6 +8,7 @@
 import type { Box } from './layout.ts';
 import { FONT_FAMILY, MUTED_TEXT_HEX, TEXT_HEX, badgeFontPx } from './style.ts';
 import { cleanLabel, escapeXml, estimateWidthEm, truncateToWidth, wrapToLines } from './text.ts';
+import { titlePieces } from './title-pieces.ts';
 
 /**
  * A label to draw: `svg` is SVG content for a `w × h` viewport whose top-left corner goes
@@ -62,8 +63,19 @@ export interface TextOptions {
   maxLines?: number;
 }
 
-/** Text fitted into `box` (wrapped or truncated by estimated width), centred vertically; null when empty. */
-export function textLabel(box: Box, raw: string, opts: TextOptions): Label | null {
+/** Where the lines of a text label go in its sprite, whose top-left corner is (box.x − m, box.y − m). */
+interface FittedText {
+  lines: string[];
+  /** The text's anchor x in the sprite. */
+  x: number;
+  /** Each line's baseline in the sprite. */
+  baselines: number[];
+  attrs: string;
+  m: number;
+}
+
+/** `raw` cleaned and fitted into `box` (wrapped or truncated by estimated width), centred vertically; null when empty. */
+function fitText(box: Box, raw: string, opts: TextOptions): FittedText | null {
   const text = cleanLabel(raw);
   if (text.length === 0 || box.h <= 0 || box.w <= 0) return null;
   const { fontPx } = opts;
@@ -79,10 +91,54 @@ export function textLabel(box: Box, raw: string, opts: TextOptions): Label | nul
   const lineH = fontPx * 1.2;
   const firstMid = m + box.h / 2 - ((lines.length - 1) * lineH) / 2;
   const attrs = textAttrs(fontPx, opts.fill ?? MUTED_TEXT_HEX, bold ? 'bold' : 'normal', align);
-  const svg = lines.map((line, i) => `<text x="${x}" y="${baseline(firstMid + i * lineH, fontPx)}" ${attrs}>${escapeXml(line)}</text>`).join('');
+  return { lines, x, baselines: lines.map((_, i) => baseline(firstMid + i * lineH, fontPx)), attrs, m };
+}
+
+/** Text fitted into `box` (wrapped or truncated by estimated width), centred vertically; null when empty. */
+export function textLabel(box: Box, raw: string, opts: TextOptions): Label | null {
+  const fit = fitText(box, raw, opts);
+  if (!fit) return null;
+  const { lines, x, baselines, attrs, m } = fit;
+  const svg = lines.map((line, i) => `<text x="${x}" y="${baselines[i]}" ${attrs}>${escapeXml(line)}</text>`).join('');
   return { x: box.x - m, y: box.y - m, w: box.w + 2 * m, h: box.h + 2 * m, svg };
 }
 
-export function titleLabel(box: Box, title: string, fontPx: number, maxLines = 1): Label | null {
-  return textLabel(box, title, { fontPx, align: 'start', fill: TEXT_HEX, bold: true, maxLines });
+/** Sub-pixel steps a piece's start is rounded to: pango's own placement is as fine (at 1/16 px a title drew up to 18 levels off). */
+const PIECE_PHASES = 64;
+
+/**
+ * A title: bold, left-aligned, wrapped onto up to `maxLines`. Drawn as pieces that repeat
+ * from title to title (title-pieces.ts: each digit, each word), each a label of its own at the
+ * sub-pixel place pango gives it in the whole line, so that a new title is mostly cached
+ * sprites; a line with a character outside the exact-advance table makes it one label, as
+ * textLabel draws it. Empty when there is nothing to draw.
+ */
+export function titleLabels(box: Box, title: string, fontPx: number, maxLines = 1): Label[] {
+  const opts: TextOptions = { fontPx, align: 'start', fill: TEXT_HEX, bold: true, maxLines };
+  const fit = fitText(box, title, opts);
+  if (!fit) return [];
+  const pieces = fit.lines.map((line) => titlePieces(line, fontPx));
+  if (pieces.some((p) => p === null)) return [textLabel(box, title, opts)!];
+  const { x, baselines, attrs, m } = fit;
+  // A piece's sprite: its line's band, within the title's own sprite (what the whole label clipped to).
+  const top0 = box.y - m;
+  const right = box.x + box.w + m;
+  const bottom = box.y + box.h + m;
+  const labels: Label[] = [];
+  pieces.forEach((line, i) => {
+    const bandTop = top0 + Math.max(0, Math.floor(baselines[i]! - fontPx * 1.1));
+    const bandBottom = Math.min(bottom, top0 + Math.ceil(baselines[i]! + fontPx * 0.4));
+    const y = Math.round((baselines[i]! - (bandTop - top0)) * 10) / 10;
+    for (const piece of line!) {
+      const start = box.x - m + x + piece.offsetPx;
+      let left = Math.floor(start);
+      let phase = Math.round((start - left) * PIECE_PHASES) / PIECE_PHASES;
+      if (phase === 1) [left, phase] = [left + 1, 0];
+      const w = Math.min(right - (left - m), Math.ceil(phase + piece.widthPx) + 2 * m);
+      if (w <= 0) continue;
+      const svg = `<text x="${m + phase}" y="${y}" ${attrs}>${escapeXml(piece.text)}</text>`;
+      labels.push({ x: left - m, y: bandTop, w, h: bandBottom - bandTop, svg });
+    }
+  });
+  return labels;
 }

@@ -50,7 +50,8 @@ describe('strips (morph, blend of 2)', () => {
 });
 
 describe('titles and captions wrap instead of being cut (item 10)', () => {
-  const svgText = (labels: { svg: string }[]) => labels.map((l) => l.svg).join('');
+  // The text the labels draw, in order (a title comes as pieces: its words and digits, spaces between them only advance).
+  const svgText = (labels: { svg: string }[]) => labels.map((l) => [...l.svg.matchAll(/>([^<]*)<\/text>/g)].map((t) => t[1]).join('')).join('');
 
   it('GIVEN a 1-tile gacha title THEN the whole seed and tags show, over more lines', () => {
     const title = 'seeds 1359812345 · blonde_hair, smile, long_hair';
