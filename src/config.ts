@@ -52,8 +52,12 @@ const schema = z.object({
   GFF_MAX_QUEUE_PER_USER: int(1, 100_000).default(64),
   /** A generator worker silent this long on a batch (of ≤ 32 images) is restarted and the batch fails. */
   GFF_BATCH_TIMEOUT_MS: int(1000, 600_000).default(30_000),
-  /** Batches each generator worker holds at once (2: one running, the next ready); 1 = one at a time. */
-  GFF_PIPELINE_DEPTH: int(1, 8).default(1),
+  /**
+   * Batches each generator worker holds at once (2: one running, the next ready); 1 = one at a time.
+   * 2 because a 128 px batch (4 images, ≈ 14 ms) is shorter than the main thread's pauses (a
+   * garbage collection, a PNG call): held back, the worker waited on them (README, "Speed").
+   */
+  GFF_PIPELINE_DEPTH: int(1, 8).default(2),
   /** Seconds a model other than the default keeps its ONNX Runtime session unused (0 = until shutdown). */
   GFF_MODEL_IDLE_S: int(0, 7 * 24 * 3600).default(DEFAULT_MODEL_IDLE_MS / 1000),
   /** Most models other than the default whose sessions a generator worker holds at once. */
