@@ -24,7 +24,7 @@ import torch
 from training.classifier import load_classifier
 from training.dataset import TaggedImages
 from training.metrics.crispness import crispness
-from training.metrics.fidelity import per_tag_fidelity
+from training.metrics.fidelity import per_tag_fidelity, requested_readability
 from training.metrics.frechet import frechet_distance
 from training.metrics.precision_recall import precision_recall
 from training.seed_random import SeedRandom
@@ -285,6 +285,9 @@ def score(a):
                     # None without hair colours (one's own data): NaN is no JSON, and card.json must stay readable
                     "newHairColourDetected": round(new_hair_hit, 4) if new_hair_hit is not None else None},
         "crispness": {"generated": crisp_gen, "renders": crisp_real},
+        # The details' judge probabilities where requested, generated beside the renders.
+        "detailReadability": {"generated": requested_readability(req[s], probs[s], names, DETAIL_TAGS),
+                              "renders": requested_readability(real_req, real_probs, names, DETAIL_TAGS)},
     }
     metrics["bar"] = {
         "meanFidelity>=0.90": metrics["fidelity"]["mean"] >= 0.90,
@@ -450,6 +453,8 @@ DRAW_FIGURES = {
     "pixelSpreadRatioOwnData": ("diversity", "pixelRatioToRealSameFullTagsInData"),
     **{f"fidelity_{n}": ("fidelity", "perTag", n, "fidelity") for n in DETAIL_TAGS},
     **{f"rendersFidelity_{n}": ("fidelity", "perTag", n, "real") for n in DETAIL_TAGS},
+    **{f"probability_{n}": ("detailReadability", "generated", n, "meanProbability") for n in DETAIL_TAGS},
+    **{f"rendersProbability_{n}": ("detailReadability", "renders", n, "meanProbability") for n in DETAIL_TAGS},
     **{f"factorConfidenceRatio_{k}": ("untaggedFactors", "perFactor", k, "confidenceRatio") for k in CONFIDENCE_FACTORS},
 }
 
