@@ -108,7 +108,7 @@ const PIECE_PHASES = 64;
 
 /**
  * A title: bold, left-aligned, wrapped onto up to `maxLines`. Drawn as pieces that repeat
- * from title to title (title-pieces.ts: each digit, each word), each a label of its own at the
+ * from title to title (title-pieces.ts: each digit, the text between digits), each a label of its own at the
  * sub-pixel place pango gives it in the whole line, so that a new title is mostly cached
  * sprites; a line with a character outside the exact-advance table makes it one label, as
  * textLabel draws it. Empty when there is nothing to draw.
