@@ -82,8 +82,9 @@ export const MAX_WORKERS = 16;
  */
 export function defaultWorkerCount(backend: BackendName): number {
   // ONNX Runtime: one worker whose session uses an intra-op thread per core. Two single-threaded
-  // workers measured 5 % more images/s at batch 32 (811 vs 772) but 308 vs 253 MiB of serving RSS
-  // (npm run bench, bench:rss; README "Speed"); on CUDA one worker feeds the GPU anyway.
+  // workers draw more (at 20 users on 2 cores, 268-277 against 223-245 images/s) but peak at
+  // 356-369 against 251 MiB of serving RSS, over the 350 MB the bot keeps to (bench:bot, bench:rss;
+  // README "Speed"), so they are GFF_WORKERS=2's to choose; on CUDA one worker feeds the GPU anyway.
   if (backend === 'onnxruntime') return 1;
   return backend === 'wasm' || backend === 'cpu' ? Math.max(1, os.availableParallelism()) : 1;
 }
