@@ -63,7 +63,7 @@ export interface TextOptions {
   maxLines?: number;
 }
 
-/** Where the lines of a text label go in its sprite, whose top-left corner is (box.x − m, box.y − m). */
+/** Where the lines of a text label go in its sprite, whose top-left corner is (box.x − m, box.y − m), m = TEXT_MARGIN_PX. */
 interface FittedText {
   lines: string[];
   /** The text's anchor x in the sprite. */
@@ -71,7 +71,6 @@ interface FittedText {
   /** Each line's baseline in the sprite. */
   baselines: number[];
   attrs: string;
-  m: number;
 }
 
 /** `raw` cleaned and fitted into `box` (wrapped or truncated by estimated width), centred vertically; null when empty. */
@@ -91,14 +90,18 @@ function fitText(box: Box, raw: string, opts: TextOptions): FittedText | null {
   const lineH = fontPx * 1.2;
   const firstMid = m + box.h / 2 - ((lines.length - 1) * lineH) / 2;
   const attrs = textAttrs(fontPx, opts.fill ?? MUTED_TEXT_HEX, bold ? 'bold' : 'normal', align);
-  return { lines, x, baselines: lines.map((_, i) => baseline(firstMid + i * lineH, fontPx)), attrs, m };
+  return { lines, x, baselines: lines.map((_, i) => baseline(firstMid + i * lineH, fontPx)), attrs };
 }
 
 /** Text fitted into `box` (wrapped or truncated by estimated width), centred vertically; null when empty. */
 export function textLabel(box: Box, raw: string, opts: TextOptions): Label | null {
   const fit = fitText(box, raw, opts);
-  if (!fit) return null;
-  const { lines, x, baselines, attrs, m } = fit;
+  return fit && wholeLabel(box, fit);
+}
+
+/** The fitted text as one label over its box and margin. */
+function wholeLabel(box: Box, { lines, x, baselines, attrs }: FittedText): Label {
+  const m = TEXT_MARGIN_PX;
   const svg = lines.map((line, i) => `<text x="${x}" y="${baselines[i]}" ${attrs}>${escapeXml(line)}</text>`).join('');
   return { x: box.x - m, y: box.y - m, w: box.w + 2 * m, h: box.h + 2 * m, svg };
 }
@@ -118,8 +121,9 @@ export function titleLabels(box: Box, title: string, fontPx: number, maxLines = 
   const fit = fitText(box, title, opts);
   if (!fit) return [];
   const pieces = fit.lines.map((line) => titlePieces(line, fontPx));
-  if (pieces.some((p) => p === null)) return [textLabel(box, title, opts)!];
-  const { x, baselines, attrs, m } = fit;
+  if (pieces.some((p) => p === null)) return [wholeLabel(box, fit)];
+  const { x, baselines, attrs } = fit;
+  const m = TEXT_MARGIN_PX;
   // A piece's sprite: its line's band, within the title's own sprite (what the whole label clipped to).
   const top0 = box.y - m;
   const right = box.x + box.w + m;

@@ -55,11 +55,11 @@ export function titlePieces(line: string, fontPx: number): TextPiece[] | null {
   let at = 0;
   for (const [run] of line.matchAll(PIECE)) {
     const text = run.trim();
-    const lead = advanceEm(run.slice(0, run.length - run.trimStart().length));
-    const em = advanceEm(run);
-    if (lead === undefined || em === undefined) return null;
-    if (text !== '') pieces.push({ text, offsetPx: at + lead * fontPx, widthPx: advanceEm(text)! * fontPx });
-    at += em * fontPx;
+    const lead = run.length - run.trimStart().length;
+    const [leadEm, textEm, trailEm] = [run.slice(0, lead), text, run.slice(lead + text.length)].map(advanceEm);
+    if (leadEm === undefined || textEm === undefined || trailEm === undefined) return null;
+    if (text !== '') pieces.push({ text, offsetPx: at + leadEm * fontPx, widthPx: textEm * fontPx });
+    at += (leadEm + textEm + trailEm) * fontPx;
   }
   return pieces;
 }
