@@ -71,6 +71,12 @@ const schema = z.object({
    * process using it) or 'auto': shared with PostgreSQL or when running as a shard.
    */
   GFF_RATE_LIMIT_SCOPE: z.enum(['auto', 'process', 'shared']).default('auto'),
+  /**
+   * How long a picture may take before its reply shows "thinking…" and the picture is edited in
+   * (respond.ts); a picture ready sooner is the reply itself, one request to Discord instead of
+   * two. 0 = always "thinking…" first. At most 1200: the router acknowledges at 1500 (ack-guard.ts).
+   */
+  GFF_REPLY_WINDOW_MS: int(0, 1200).default(1000),
   /** How long gacha buttons keep working. */
   GFF_GACHA_TTL_H: int(1, 24 * 365).default(24 * 7),
   /** The web studio's address (npm run build:web, served anywhere): replies get an "Open in studio" link. */

@@ -17,6 +17,8 @@ export interface BotContext {
   /** In memory for one process; in the database when several share it. */
   readonly rateLimiter: DrawLimiter;
   readonly log: Logger;
+  /** GFF_REPLY_WINDOW_MS: how long a picture may take and still be the reply itself (respond.ts). */
+  readonly replyWindowMs: number;
   /** GFF_STUDIO_URL: where "Open in studio" links point; no links when unset. */
   readonly studioUrl?: string;
   /**

@@ -1,9 +1,10 @@
 /**
- * Replying with pictures. Discord drops an interaction not acknowledged within 3 s, so
- * work that draws is started first and the reply deferred at once — unless the work has
- * already failed by the next turn of the event loop (bad tags, bad code, busy queue: all
- * checked synchronously), in which case the error is answered directly, privately, with
- * no public "thinking…" message left behind.
+ * Replying with pictures. Discord drops an interaction not acknowledged within 3 s. Work that
+ * draws is started first; a picture ready within the reply window (GFF_REPLY_WINDOW_MS) is
+ * the reply itself, and a slower one is deferred ("thinking…") and edited in. A failure found
+ * by the next turn of the event loop (bad tags, bad code, busy queue: all checked
+ * synchronously), or within the window, is answered directly, privately, with no public
+ * "thinking…" message left behind.
  */
 import { AttachmentBuilder, MessageFlags, type BaseMessageOptions, type MessageComponentInteraction, type RepliableInteraction } from 'discord.js';
 import type { Attachment } from '../core/context.ts';
@@ -23,6 +24,21 @@ export type Reply = Pick<BaseMessageOptions, 'content' | 'files' | 'components' 
 export interface WorkOptions {
   /** Private answer (lists); default public. */
   ephemeral?: boolean;
+}
+
+/**
+ * Attachments larger than this are always deferred and edited in: the reply itself must reach
+ * Discord within its 3 s, and one of this size sent at the window's end (1 s) takes 1.7 s more
+ * at 5 Mbit/s. A 9-tile 128 px grid is ≈ 55 KB; animations run to megabytes.
+ */
+export const DIRECT_REPLY_MAX_BYTES = 1024 * 1024;
+
+/** Interactions whose drawing has started (replyAfterWork): the router counts their rate-limit use. */
+const drawingStarted = new WeakSet<object>();
+
+/** Whether replyAfterWork started drawing for this interaction (its work passed the first turn). */
+export function workStarted(interaction: object): boolean {
+  return drawingStarted.has(interaction);
 }
 
 /**
@@ -46,16 +62,89 @@ export async function startWork<T>(work: () => Promise<T>): Promise<{ pending: P
   return { pending };
 }
 
+/** How a picture is answered: at once, or deferred and edited in. */
+interface AnswerPaths {
+  direct(reply: Reply): Promise<unknown>;
+  defer(): Promise<unknown>;
+  edit(reply: Reply): Promise<unknown>;
+}
+
 /**
- * Starts `work`, then defers and edits in its reply. The drawing rate limit is not this
- * helper's business: commands declare it (Command.preconditions) and the router checks it,
- * counting the use only when this helper has deferred (drawing started).
+ * Starts `work`; a refusal it finds at once is thrown (answered privately by the router). Once
+ * drawing has started, the use counts (workStarted). What the work returns within `windowMs`
+ * (and uploads ≤ DIRECT_REPLY_MAX_BYTES) is the answer itself: one request to Discord, no
+ * "thinking…". Otherwise the interaction is deferred and the answer edited in.
  */
-export async function replyAfterWork(interaction: RepliableInteraction, work: () => Promise<Reply>, opts: WorkOptions = {}): Promise<void> {
+async function answerAfterWork(interaction: object, windowMs: number, work: () => Promise<Reply>, paths: AnswerPaths): Promise<void> {
   const { pending } = await startWork(work);
-  await interaction.deferReply(opts.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
-  const reply = await pending;
-  await interaction.editReply({ ...reply, ...(reply.content !== undefined ? { content: clip(reply.content) } : {}) });
+  drawingStarted.add(interaction);
+  const early = await settledWithin(pending, windowMs);
+  if (early && attachmentBytes(early.value) <= DIRECT_REPLY_MAX_BYTES) {
+    await paths.direct(clipped(early.value));
+    return;
+  }
+  await paths.defer();
+  await paths.edit(clipped(early ? early.value : await pending));
+}
+
+/**
+ * Answers with what `work` draws, as a new reply (answerAfterWork: at once within
+ * `ctx.replyWindowMs`, else deferred and edited in). The drawing rate limit is not this
+ * helper's business: commands declare it (Command.preconditions) and the router checks it,
+ * counting the use once drawing has started here (workStarted).
+ */
+export function replyAfterWork(
+  interaction: RepliableInteraction,
+  ctx: { readonly replyWindowMs: number },
+  work: () => Promise<Reply>,
+  opts: WorkOptions = {},
+): Promise<void> {
+  const flags = opts.ephemeral ? { flags: MessageFlags.Ephemeral as const } : {};
+  return answerAfterWork(interaction, ctx.replyWindowMs, work, {
+    direct: (reply) => interaction.reply({ ...reply, ...flags }),
+    defer: () => interaction.deferReply(flags),
+    edit: (reply) => interaction.editReply(reply),
+  });
+}
+
+/**
+ * Replaces the clicked message with what `work` draws (answerAfterWork): a refusal found at
+ * once is answered privately without touching the message.
+ */
+export function updateAfterWork(interaction: MessageComponentInteraction, ctx: { readonly replyWindowMs: number }, work: () => Promise<Reply>): Promise<void> {
+  return answerAfterWork(interaction, ctx.replyWindowMs, work, {
+    direct: (reply) => interaction.update({ ...reply, attachments: [] }),
+    defer: () => interaction.deferUpdate(),
+    edit: (reply) => interaction.editReply({ ...reply, attachments: [] }),
+  });
+}
+
+function clipped(reply: Reply): Reply {
+  return { ...reply, ...(reply.content !== undefined ? { content: clip(reply.content) } : {}) };
+}
+
+/** `pending`'s value if it settles within `ms` (its rejection is thrown), else undefined. */
+async function settledWithin<T>(pending: Promise<T>, ms: number): Promise<{ value: T } | undefined> {
+  if (ms <= 0) return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, ms, undefined);
+  });
+  try {
+    return await Promise.race([pending.then((value) => ({ value })), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Bytes the reply uploads (a file given other than as a buffer counts as too large to send directly). */
+function attachmentBytes(reply: Reply): number {
+  let bytes = 0;
+  for (const file of reply.files ?? []) {
+    const data = file instanceof AttachmentBuilder ? file.attachment : file;
+    bytes += Buffer.isBuffer(data) ? data.length : Number.POSITIVE_INFINITY;
+  }
+  return bytes;
 }
 
 /**

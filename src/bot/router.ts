@@ -12,6 +12,7 @@ import type { BotContext } from './context.ts';
 import { parseCustomId } from './custom-id.ts';
 import { reportError, tellPrivately } from './errors.ts';
 import { RateLimitedError, type Refund } from './rate-limit.ts';
+import { workStarted } from './respond.ts';
 
 /** Slash commands are type 1, user commands 2, message commands 3: names are unique per type. */
 const keyOf = (type: number, name: string) => `${type}:${name}`;
@@ -97,7 +98,7 @@ export class InteractionRouter {
         await route.run(limited ? withoutDrawing(this.ctx, limited) : this.ctx);
       } finally {
         // Nothing was drawn (refused, bad input, a menu instead): the use is given back.
-        if (refund && !guard.handlerDeferred) {
+        if (refund && !guard.handlerDeferred && !workStarted(interaction)) {
           await refund().catch((err: unknown) => this.ctx.log.warn({ err, user }, 'could not give back a rate-limit use'));
         }
       }

@@ -143,6 +143,7 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
       settings,
       rateLimiter,
       log,
+      replyWindowMs: config.GFF_REPLY_WINDOW_MS,
       // Pictures at the user's /settings size:, else 128 px (the quickest).
       core: (limit, owner) => runtime.context(limit, owner, owner === undefined ? DEFAULT_PICTURE_SIZE : userPictureSize(settings, owner, log)),
       ...(config.GFF_STUDIO_URL ? { studioUrl: config.GFF_STUDIO_URL } : {}),

@@ -58,7 +58,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const labels = favourites.map((f) => favouriteLabel(ctx, f));
   const steps = interaction.options.getInteger('steps') ?? undefined;
   const tags = interaction.options.getString('tags') ?? undefined;
-  await replyAfterWork(interaction, async () => {
+  await replyAfterWork(interaction, ctx, async () => {
     const r = await blend(ctx.core(interaction.attachmentSizeLimit, interaction.user.id), { girls, steps, tags, labels });
     const n = r.girls.length;
     const shape = girls.length === 2 ? tr('blend.strip', { steps: n }) : tr('blend.grid', { side: Math.round(Math.sqrt(n)) });

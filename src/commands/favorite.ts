@@ -93,13 +93,13 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     case 'list': {
       const favourites = await ctx.favourites.list(user);
       if (favourites.length === 0) throw new Refusal('error.no_favourites');
-      await replyAfterWork(interaction, () => listReply(ctx, favourites, tr, interaction.attachmentSizeLimit, interaction.user.id), { ephemeral: true });
+      await replyAfterWork(interaction, ctx, () => listReply(ctx, favourites, tr, interaction.attachmentSizeLimit, interaction.user.id), { ephemeral: true });
       return;
     }
     case 'show': {
       const fav = await loadFavourite(ctx, user, interaction.options.getInteger('slot', true));
       const girl = favouriteGirl(ctx, fav);
-      await replyAfterWork(interaction, async () => {
+      await replyAfterWork(interaction, ctx, async () => {
         const code = shareCodeOf(girl);
         const r = await generate(ctx.core(interaction.attachmentSizeLimit, interaction.user.id), { code });
         const vocab = requireModel(ctx.runtime.catalog, girl.modelId).vocabulary;

@@ -45,6 +45,7 @@ export async function executeContextMenu(interaction: ContextMenuCommandInteract
   }
   await replyAfterWork(
     interaction,
+    ctx,
     async () => {
       if (self) return listReply(ctx, favourites, tr, interaction.attachmentSizeLimit, interaction.user.id);
       const heading = { title: tr('favs.title', { count: favourites.length }), footer: tr('favs.footer') };

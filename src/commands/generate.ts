@@ -53,7 +53,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const tags = interaction.options.getString('tags') ?? undefined;
   const randomFill = interaction.options.getBoolean('fill') ?? true;
   const tr = translator(interaction.locale);
-  await replyAfterWork(interaction, async () => {
+  await replyAfterWork(interaction, ctx, async () => {
     const r = await draw(ctx.core(interaction.attachmentSizeLimit, interaction.user.id), { code, seed, tags, randomFill, typicalFill: true });
     const girl = r.girls[0]!;
     const vocab = requireModel(ctx.runtime.catalog, girl.modelId).vocabulary;

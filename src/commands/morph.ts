@@ -71,7 +71,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const to = interaction.options.getString('to', true);
   const steps = interaction.options.getInteger('steps') ?? undefined;
   const keep = interaction.options.getBoolean('keep') ?? true;
-  await replyAfterWork(interaction, async () => {
+  await replyAfterWork(interaction, ctx, async () => {
     const r = await morph(ctx.core(interaction.attachmentSizeLimit, interaction.user.id), {
       girl,
       ...(from ? { from } : { fromText: fromText ?? '' }),

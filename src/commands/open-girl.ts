@@ -108,6 +108,7 @@ function openGirl(interaction: RepliableInteraction, ctx: BotContext, girl: Girl
   const tr = translator(interaction.locale);
   return replyAfterWork(
     interaction,
+    ctx,
     async () => {
       const code = shareCodeOf(girl);
       const r = await generate(ctx.core(interaction.attachmentSizeLimit, interaction.user.id), { code });

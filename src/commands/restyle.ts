@@ -63,7 +63,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const columns = interaction.options.getInteger('columns') ?? Math.max(DEFAULT_COLUMNS, girls.length);
   const keep = interaction.options.getBoolean('keep') ?? true;
   const seed = randomInt(0, 0xffffffff - LIMITS.restyleColumns.max);
-  await replyAfterWork(interaction, async () => {
+  await replyAfterWork(interaction, ctx, async () => {
     const r = await restyle(ctx.core(interaction.attachmentSizeLimit, interaction.user.id), { girls, columns, tagSets, columnLabels: labels, seed, keep });
     const seeds = r.randomSeeds;
     const random =

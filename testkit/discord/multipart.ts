@@ -17,34 +17,73 @@ export interface ParsedBody {
 }
 
 /**
- * Parses a JSON or multipart/form-data request body. Multipart goes through the WHATWG
- * `Response#formData()` built into Node 20 (undici): it handles boundaries, quoting and binary
- * data correctly, which a hand-written splitter would have to re-learn.
+ * Parses a JSON or multipart/form-data request body. Multipart is split on its boundary with
+ * Buffer.indexOf (RFC 7578 as WHATWG FormData writes it: undici's, which discord.js sends):
+ * the WHATWG `Response#formData()` parser it replaces copied every upload through web streams
+ * and Blobs: 0.66 CPU ms for a 60 KB picture's request against 0.06 (a load test's loopback
+ * runs in the bot's process and on its cores; tests/testkit/discord/multipart.test.ts checks
+ * the split against undici's own FormData bodies).
  */
 export async function parseBody(contentType: string | undefined, raw: Buffer): Promise<ParsedBody> {
   if (raw.length === 0) return { json: null, files: [] };
   const type = (contentType ?? '').toLowerCase();
   if (type.startsWith('multipart/form-data')) return parseMultipart(contentType!, raw);
+  return { json: parseJson(raw.toString('utf8')), files: [] };
+}
+
+function parseJson(text: string): ApiObject {
   try {
-    return { json: JSON.parse(raw.toString('utf8')) as ApiObject, files: [] };
+    return JSON.parse(text) as ApiObject;
   } catch {
     throw new DiscordHttpError(400, 50109, 'The request body contains invalid JSON.');
   }
 }
 
-async function parseMultipart(contentType: string, raw: Buffer): Promise<ParsedBody> {
-  let form: FormData;
-  try {
-    form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
-  } catch (error) {
-    throw new DiscordHttpError(400, 50035, `Invalid multipart body: ${(error as Error).message}`);
-  }
+const CRLF = Buffer.from('\r\n');
+const HEADERS_END = Buffer.from('\r\n\r\n');
+
+function invalid(why: string): DiscordHttpError {
+  return new DiscordHttpError(400, 50035, `Invalid multipart body: ${why}`);
+}
+
+/** A Content-Disposition parameter as FormData writes it: quoted, with " CR LF percent-encoded. */
+function dispositionParam(header: string, name: string): string | undefined {
+  const m = new RegExp(`;\\s*${name}="([^"]*)"`, 'i').exec(header);
+  return m ? m[1]!.replace(/%22/g, '"').replace(/%0D/gi, '\r').replace(/%0A/gi, '\n') : undefined;
+}
+
+function parseMultipart(contentType: string, raw: Buffer): ParsedBody {
+  const boundaryMatch = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  const boundary = boundaryMatch?.[1] ?? boundaryMatch?.[2];
+  if (!boundary) throw invalid('no boundary in the content type');
+  const dash = Buffer.from(`--${boundary}`);
+  const delimiter = Buffer.from(`\r\n--${boundary}`);
+  if (raw.indexOf(dash) !== 0) throw invalid('it does not start with its boundary');
   let json: ApiObject | null = null;
   const files: UploadedFile[] = [];
   let nextIndex = 0;
-  for (const [field, value] of form.entries()) {
-    if (typeof value === 'string') {
-      if (field === 'payload_json') json = JSON.parse(value) as ApiObject;
+  let at = dash.length;
+  for (;;) {
+    if (raw[at] === 0x2d && raw[at + 1] === 0x2d) break; // "--": the closing delimiter
+    if (raw.indexOf(CRLF, at) !== at) throw invalid('a boundary is not followed by a line break');
+    const headersEnd = raw.indexOf(HEADERS_END, at);
+    if (headersEnd < 0) throw invalid('a part has no end of headers');
+    const headers = raw.toString('utf8', at + 2, headersEnd).split('\r\n');
+    const bodyStart = headersEnd + HEADERS_END.length;
+    const bodyEnd = raw.indexOf(delimiter, bodyStart);
+    if (bodyEnd < 0) throw invalid('a part is not closed by the boundary');
+    at = bodyEnd + delimiter.length;
+    const header = (name: string) =>
+      headers
+        .find((h) => h.toLowerCase().startsWith(`${name}:`))
+        ?.slice(name.length + 1)
+        .trim();
+    const disposition = header('content-disposition');
+    const field = disposition && dispositionParam(disposition, 'name');
+    if (field === undefined) throw invalid('a part has no name');
+    const filename = dispositionParam(disposition!, 'filename');
+    if (filename === undefined) {
+      if (field === 'payload_json') json = parseJson(raw.toString('utf8', bodyStart, bodyEnd));
       continue;
     }
     // Discord accepts `files[n]` and also bare `file`/`fileN` names; n keeps uploads addressable.
@@ -54,9 +93,10 @@ async function parseMultipart(contentType: string, raw: Buffer): Promise<ParsedB
     files.push({
       field,
       index,
-      filename: value.name,
-      contentType: value.type || 'application/octet-stream',
-      data: Buffer.from(await value.arrayBuffer()),
+      filename,
+      contentType: header('content-type') || 'application/octet-stream',
+      // A copy: the request's buffer is not kept alive by one upload.
+      data: Buffer.from(raw.subarray(bodyStart, bodyEnd)),
     });
   }
   return { json, files };

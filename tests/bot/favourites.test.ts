@@ -73,7 +73,7 @@ describe('favourites, restyle, morph and blend end to end', () => {
     const rec = send('favorite', {}, { subcommand: 'list' });
     const list = await rec.finalMessage({ where: (m) => m.attachments.length > 0 });
     expect(rec.ephemeral).toBe(true);
-    expect(rec.events[0]).toMatchObject({ callbackType: CALLBACK.DEFER });
+    expect(rec.events[0]).toMatchObject({ callbackType: CALLBACK.REPLY });
     const embed = list.embeds[0]!;
     expect(embed.fields.map((f: ApiObject) => f.name)).toEqual(['#1', '#2', '#3 Alice']);
     expect(embed.fields[2].value).toContain(codes[0]);

@@ -14,11 +14,11 @@ describe('/gacha end to end', () => {
   });
   afterAll(() => w.close());
 
-  it('GIVEN /gacha with tags THEN it defers, then edits in a 9-tile PNG grid with ⭐1–⭐9, 🔀, 🔄, 📋 and the seeds', async () => {
+  it('GIVEN /gacha with tags THEN the reply itself is a 9-tile PNG grid with ⭐1–⭐9, 🔀, 🔄, 📋 and the seeds (drawn within the reply window)', async () => {
     const rec = w.loop.sendCommand({ name: 'gacha', options: { tags: 'blonde_hair, smile' } });
     const reply = await rec.finalMessage({ where: (m) => m.attachments.length > 0 });
-    expect(rec.events[0]).toMatchObject({ kind: 'callback', callbackType: CALLBACK.DEFER });
-    expect(rec.events[1]?.kind).toBe('edit');
+    expect(rec.events).toHaveLength(1);
+    expect(rec.events[0]).toMatchObject({ kind: 'callback', callbackType: CALLBACK.REPLY });
     expect(rec.ephemeral).toBe(false);
     const png = reply.attachments[0]!;
     expect(png.filename).toBe('gacha.png');
@@ -84,7 +84,7 @@ describe('/gacha end to end', () => {
     const grid = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'green_eyes', count: 6 } }).finalMessage();
     const rec = w.loop.clickButton({ customId: findId(grid, 'gacha:reroll:'), message: grid });
     const next = await rec.finalMessage({ where: (m) => m.attachments.length > 0 });
-    expect(rec.callbackType).toBe(CALLBACK.DEFER);
+    expect(rec.callbackType).toBe(CALLBACK.REPLY);
     expect(next.id).not.toBe(grid.id);
     expect(next.content).toMatch(/green_eyes/);
     expect(starButtons(next)).toHaveLength(6);
@@ -213,8 +213,9 @@ describe('/gacha end to end', () => {
     const refusal = await tiny.finalMessage({ where: (m) => m.ephemeral });
     expect(refusal.content.length).toBeGreaterThan(0);
     expect(refusal.attachments).toHaveLength(0);
-    // The public "thinking…" placeholder was removed.
-    expect(tiny.events.some((e) => e.kind === 'delete')).toBe(true);
+    // Refused within the reply window: answered privately, no public placeholder ever shown.
+    expect(tiny.events).toHaveLength(1);
+    expect(tiny.callbackType).toBe(CALLBACK.REPLY);
   });
 
   it('GIVEN a Japanese client THEN the reply and the errors are in Japanese', async () => {

@@ -108,7 +108,7 @@ describe('npm start (src/bot.ts as a process)', { timeout: 300_000 }, () => {
   it('GIVEN SIGTERM while a reply is in flight THEN the reply lands, then the process closes everything and exits 0', async () => {
     const run = runBot(dir, env);
     await run.waitFor(/"msg":"ready: /);
-    const slow = loop.failNext('PATCH /webhooks/:app/:token/messages/@original', { status: 429, retryAfter: 0.5 });
+    const slow = loop.failNext('POST /interactions/:id/:token/callback', { status: 429, retryAfter: 0.5 });
     const rec = loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 4 } });
     await expect.poll(() => slow.hits, { timeout: 120_000 }).toBe(1);
     run.kill('SIGTERM');

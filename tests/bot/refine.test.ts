@@ -35,7 +35,7 @@ describe('🔍 refine, a model with coded parts', () => {
     expect(grid.components.length).toBeLessThanOrEqual(5);
     const start = w.loop.selectMenu({ customId: findId(grid, 'gacha:refine:'), message: grid, values: ['3'], user: alice });
     const round1 = await start.finalMessage({ where: (m) => m.attachments.length > 0 });
-    expect(start.events[0]).toMatchObject({ kind: 'callback', callbackType: CALLBACK.DEFER });
+    expect(start.events[0]).toMatchObject({ kind: 'callback', callbackType: CALLBACK.REPLY });
     expect(start.ephemeral).toBe(false);
     expect(round1.id).not.toBe(grid.id);
     expect(round1.content).toMatch(/Round 1 of 4: her hair and face outline/);
@@ -72,7 +72,7 @@ describe('🔍 refine, a model with coded parts', () => {
     // Alice picks tile 4: the same message becomes round 2, starting from that tile.
     const pick1 = w.loop.clickButton({ customId: picks(round1)[3]!, message: round1, user: alice });
     const round2 = await pick1.finalMessage({ where: (m) => /Round 2/.test(m.content) });
-    expect(pick1.events[0]).toMatchObject({ kind: 'callback', callbackType: CALLBACK.DEFER_UPDATE });
+    expect(pick1.events[0]).toMatchObject({ kind: 'callback', callbackType: CALLBACK.UPDATE });
     expect(round2.id).toBe(round1.id);
     expect(round2.content).toMatch(/Round 2 of 4: her eyes and brows/);
     expect(round2.attachments).toHaveLength(1);

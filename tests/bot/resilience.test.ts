@@ -7,6 +7,10 @@ import { makeUser } from '../../testkit/discord/fixtures.ts';
 import { findId, starButtons, startWorld, type World } from './harness.ts';
 
 const EDIT = 'PATCH /webhooks/:app/:token/messages/@original';
+/** The interaction's first answer: the picture itself when it is drawn within the reply window. */
+const REPLY = 'POST /interactions/:id/:token/callback';
+/** A bot that always shows "thinking…" first and edits the picture in (the path of slow pictures). */
+const DEFER_FIRST = { GFF_REPLY_WINDOW_MS: '0' };
 
 /** The shared runtime with its generator replaced (busy queue, broken generator…). */
 function withGenerator(rt: Runtime, generate: () => Promise<never>): Runtime {
@@ -56,8 +60,21 @@ describe('bot resilience end to end', () => {
     });
   });
 
-  it('GIVEN REST 429 and a 500 on the edit THEN discord.js waits/retries and the reply lands', async () => {
+  it('GIVEN REST 429 and a 500 on the reply THEN discord.js waits/retries and the reply lands', async () => {
     await withBot({}, {}, async () => {
+      const limited = w.loop.failNext(REPLY, { status: 429, retryAfter: 0.05 });
+      const a = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 2 } }).finalMessage({ where: (m) => m.attachments.length > 0 });
+      expect(limited.hits).toBe(1);
+      expect(a.attachments[0]!.filename).toBe('gacha.png');
+      const failed = w.loop.failNext(REPLY, { status: 500 });
+      const b = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 2 } }).finalMessage({ where: (m) => m.attachments.length > 0 });
+      expect(failed.hits).toBe(1);
+      expect(b.attachments).toHaveLength(1);
+    });
+  });
+
+  it('GIVEN REST 429 and a 500 on the edit of a deferred reply THEN discord.js waits/retries and the picture lands', async () => {
+    await withBot(DEFER_FIRST, {}, async () => {
       const limited = w.loop.failNext(EDIT, { status: 429, retryAfter: 0.05 });
       const a = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 2 } }).finalMessage({ where: (m) => m.attachments.length > 0 });
       expect(limited.hits).toBe(1);
@@ -69,16 +86,47 @@ describe('bot resilience end to end', () => {
     });
   });
 
-  it('GIVEN the edit fails for good (5xx past the retries) THEN the user gets a private apology, it is logged, and the bot carries on', async () => {
-    await withBot({}, {}, async () => {
-      w.loop.failNext(EDIT, { status: 502 }, 4);
-      const rec = w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 2 } });
-      const apology = await rec.finalMessage({ where: (m) => m.ephemeral, timeoutMs: 20_000 });
-      expect(apology.content).toMatch(/^Sorry — something went wrong on our side while running \/gacha/);
-      expect(apology.content).not.toMatch(/\.ts:\d+|Error:/);
-      expect(w.logs.some((l) => l.includes('"command":"/gacha"') && l.includes('"level":50'))).toBe(true);
-      const next = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 2 } }).finalMessage({ where: (m) => m.attachments.length > 0 });
-      expect(next.attachments).toHaveLength(1);
+  for (const [what, env, route] of [
+    ['the reply', {}, REPLY],
+    ['the edit of a deferred reply', DEFER_FIRST, EDIT],
+  ] as const) {
+    it(`GIVEN ${what} fails for good (5xx past the retries) THEN the user gets a private apology, it is logged, and the bot carries on`, async () => {
+      await withBot(env, {}, async () => {
+        const failing = w.loop.failNext(route, { status: 502 }, 4);
+        const rec = w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 2 } });
+        const apology = await rec.finalMessage({ where: (m) => m.ephemeral, timeoutMs: 20_000 });
+        expect(failing.hits).toBe(4);
+        expect(apology.content).toMatch(/^Sorry — something went wrong on our side while running \/gacha/);
+        expect(apology.content).not.toMatch(/\.ts:\d+|Error:/);
+        expect(w.logs.some((l) => l.includes('"command":"/gacha"') && l.includes('"level":50'))).toBe(true);
+        const next = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 2 } }).finalMessage({ where: (m) => m.attachments.length > 0 });
+        expect(next.attachments).toHaveLength(1);
+      });
+    });
+  }
+
+  it('GIVEN a picture slower than the reply window THEN "thinking…" comes first and the picture is edited in; the drawing counts once', async () => {
+    const slowly: Runtime = {
+      ...w.runtime,
+      context: (limit, owner, size) => {
+        const ctx = w.runtime.context(limit, owner, size);
+        const generate: typeof ctx.generator.generate = async (...args) => {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          return ctx.generator.generate(...args);
+        };
+        return { ...ctx, generator: { ...ctx.generator, generate } };
+      },
+    };
+    await withBot({ GFF_REPLY_WINDOW_MS: '50', GFF_RATE_LIMIT: '1', GFF_RATE_WINDOW_S: '60' }, { runtime: slowly }, async () => {
+      const user = makeUser('gus');
+      const rec = w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 2 }, user });
+      const reply = await rec.finalMessage({ where: (m) => m.attachments.length > 0 });
+      expect(rec.events.map((e) => e.kind)).toEqual(['callback', 'edit']);
+      expect(rec.callbackType).toBe(CALLBACK.DEFER);
+      expect(rec.ephemeral).toBe(false);
+      expect(reply.attachments[0]!.filename).toBe('gacha.png');
+      const again = w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 2 }, user });
+      expect((await again.finalMessage()).content).toMatch(/at most 1 drawing/);
     });
   });
 
@@ -96,7 +144,7 @@ describe('bot resilience end to end', () => {
 
   it('GIVEN stop() while a reply is in flight THEN the reply lands, newcomers are told to wait, then generator and database close', async () => {
     const bot = await w.startBot({}, { runtime: undefined }); // its own runtime, which stop() must close
-    const slow = w.loop.failNext(EDIT, { status: 429, retryAfter: 0.4 });
+    const slow = w.loop.failNext(REPLY, { status: 429, retryAfter: 0.4 });
     const rec = w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 2 } });
     await expect.poll(() => slow.hits, { timeout: 10_000 }).toBe(1);
     let stoppedAt = 0;

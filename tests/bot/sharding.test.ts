@@ -388,7 +388,7 @@ describe.each(engines)('two shard processes on one $name database', (engine) => 
   });
 
   it('GIVEN stop() while a reply is in flight (and a Ctrl-C reaching shard 0 too) THEN the reply lands, both shard processes exit 0 and the fleet ends with 0', async () => {
-    const slow = loop.failNext('PATCH /webhooks/:app/:token/messages/@original', { status: 429, retryAfter: 0.5 });
+    const slow = loop.failNext('POST /interactions/:id/:token/callback', { status: 429, retryAfter: 0.5 });
     const user = makeUser('faye');
     const rec = loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 4, seed: 5 }, user, guild: guildB });
     await expect.poll(() => slow.hits, { timeout: 20_000 }).toBe(1);

@@ -12,7 +12,7 @@ import { tileComponents } from '../shared/tile-buttons.ts';
 
 export async function postGacha(interaction: RepliableInteraction, ctx: BotContext, req: GachaRequest): Promise<void> {
   const tr = translator(interaction.locale);
-  await replyAfterWork(interaction, async () => {
+  await replyAfterWork(interaction, ctx, async () => {
     const r = await gacha(ctx.core(interaction.attachmentSizeLimit, interaction.user.id), req);
     const saved = await saveGacha(ctx, interaction.user.id, r);
     return {
@@ -44,7 +44,7 @@ export function gachaContent(r: GachaResult, tr: Translate): string {
 /** Variations of one girl; tile 1 is she herself. `of` names her for the caption ("tile 3 (seed 42)"). */
 export async function postVariations(interaction: RepliableInteraction, ctx: BotContext, girl: Girl, of: string): Promise<void> {
   const tr = translator(interaction.locale);
-  await replyAfterWork(interaction, async () => {
+  await replyAfterWork(interaction, ctx, async () => {
     const r = await variations(ctx.core(interaction.attachmentSizeLimit, interaction.user.id), { girl });
     const saved = await saveVariations(ctx, interaction.user.id, r.girls, { ...(r.sigma !== undefined ? { sigma: r.sigma } : {}), noiseSeed: r.seed, of });
     const content = [variationsContent(r, of, tr), tr('tiles.hint')].join('\n');

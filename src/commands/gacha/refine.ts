@@ -5,19 +5,12 @@
  * its buttons work after a restart and answer nobody else; a pick replaces the round's message
  * with the next round, the last pick with her alone under the usual ⭐ 🔀 🔍 📋.
  */
-import {
-  ActionRowBuilder,
-  ButtonBuilder,
-  ButtonStyle,
-  MessageFlags,
-  type MessageActionRowComponentBuilder,
-  type MessageComponentInteraction,
-} from 'discord.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, MessageFlags, type MessageActionRowComponentBuilder } from 'discord.js';
 import type { ComponentInteraction } from '../../bot/command.ts';
 import type { BotContext } from '../../bot/context.ts';
 import { customId } from '../../bot/custom-id.ts';
 import { Refusal } from '../../bot/refusal.ts';
-import { clip, filesOf, replyAfterWork, startWork, type Reply } from '../../bot/respond.ts';
+import { filesOf, replyAfterWork, updateAfterWork, type Reply } from '../../bot/respond.ts';
 import { generate } from '../../core/generate.ts';
 import { shareCodeOf, type Girl } from '../../core/girl.ts';
 import { REFINE_ROUNDS, REFINE_TILES, refine } from '../../core/refine.ts';
@@ -94,28 +87,16 @@ async function finalMessage(interaction: ComponentInteraction, ctx: BotContext, 
   };
 }
 
-/**
- * Replaces the clicked message with what `work` draws: started first, so a refusal found at
- * once is answered privately without touching the message; then deferred (drawing may take
- * longer than Discord's 3 s) and edited in.
- */
-async function updateAfterWork(interaction: MessageComponentInteraction, work: () => Promise<Reply>): Promise<void> {
-  const { pending } = await startWork(work);
-  await interaction.deferUpdate();
-  const reply = await pending;
-  await interaction.editReply({ ...reply, content: clip(reply.content ?? ''), attachments: [] });
-}
-
 /** 🔍 menu: round 1 for the selected tile, posted as a new message owned by the presser. */
 export async function startFromMenu(interaction: ComponentInteraction, [id]: string[], ctx: BotContext): Promise<void> {
   const girl = tileGirl(ctx, await loadResult(ctx, id ?? ''), selected(interaction));
-  await replyAfterWork(interaction, () => roundMessage(interaction, ctx, girl, 1));
+  await replyAfterWork(interaction, ctx, () => roundMessage(interaction, ctx, girl, 1));
 }
 
 /** 🔍 button under a one-tile picture: round 1 for that tile. */
 export async function startFromTile(interaction: ComponentInteraction, [id, tile]: string[], ctx: BotContext): Promise<void> {
   const girl = tileGirl(ctx, await loadResult(ctx, id ?? ''), Number(tile));
-  await replyAfterWork(interaction, () => roundMessage(interaction, ctx, girl, 1));
+  await replyAfterWork(interaction, ctx, () => roundMessage(interaction, ctx, girl, 1));
 }
 
 /** 🔍 button where the picture had no row left for the menu: the menu, privately. */
@@ -138,12 +119,14 @@ async function ownRound(interaction: ComponentInteraction, ctx: BotContext, id: 
 export async function pick(interaction: ComponentInteraction, [id, tile]: string[], ctx: BotContext): Promise<void> {
   const { round, her } = await ownRound(interaction, ctx, id ?? '');
   const girl = her(Number(tile));
-  await updateAfterWork(interaction, () => (round < REFINE_ROUNDS ? roundMessage(interaction, ctx, girl, round + 1) : finalMessage(interaction, ctx, girl)));
+  await updateAfterWork(interaction, ctx, () =>
+    round < REFINE_ROUNDS ? roundMessage(interaction, ctx, girl, round + 1) : finalMessage(interaction, ctx, girl),
+  );
 }
 
 /** ✅ Done: she as she is in this round, alone. */
 export async function done(interaction: ComponentInteraction, [id]: string[], ctx: BotContext): Promise<void> {
   const { her } = await ownRound(interaction, ctx, id ?? '');
   const girl = her(1);
-  await updateAfterWork(interaction, () => finalMessage(interaction, ctx, girl));
+  await updateAfterWork(interaction, ctx, () => finalMessage(interaction, ctx, girl));
 }
