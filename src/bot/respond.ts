@@ -28,13 +28,26 @@ export interface WorkOptions {
 
 /**
  * Attachments larger than this are always deferred and edited in: the reply itself must reach
- * Discord within its 3 s, and one of this size sent at the window's end (1 s) takes 1.7 s more
- * at 5 Mbit/s. A 9-tile 128 px grid is ≈ 55 KB; animations run to megabytes.
+ * Discord within its 3 s, and one of this size sent at the window's end (at most 1.2 s) takes
+ * 0.85 s more at 5 Mbit/s. A 9-tile 128 px grid is ≈ 55 KB, 25 tiles ≈ 150 KB; animations run
+ * to megabytes.
  */
-export const DIRECT_REPLY_MAX_BYTES = 1024 * 1024;
+export const DIRECT_REPLY_MAX_BYTES = 512 * 1024;
 
 /** Interactions whose drawing has started (replyAfterWork): the router counts their rate-limit use. */
 const drawingStarted = new WeakSet<object>();
+
+/** When the router took each interaction (performance.now()): the reply window counts from there. */
+const receivedAt = new WeakMap<object, number>();
+
+/**
+ * Notes that the router has just taken `interaction`. Its reply window then ends
+ * GFF_REPLY_WINDOW_MS after this moment, however long the store took before drawing began, and
+ * so always before the router's own acknowledgement (ack-guard.ts, 1.5 s).
+ */
+export function noteReceived(interaction: object): void {
+  receivedAt.set(interaction, performance.now());
+}
 
 /** Whether replyAfterWork started drawing for this interaction (its work passed the first turn). */
 export function workStarted(interaction: object): boolean {
@@ -71,14 +84,16 @@ interface AnswerPaths {
 
 /**
  * Starts `work`; a refusal it finds at once is thrown (answered privately by the router). Once
- * drawing has started, the use counts (workStarted). What the work returns within `windowMs`
- * (and uploads ≤ DIRECT_REPLY_MAX_BYTES) is the answer itself: one request to Discord, no
+ * drawing has started, the use counts (workStarted). What the work returns within `windowMs` of
+ * the interaction's arrival (noteReceived; of now where the router did not note it), uploading
+ * ≤ DIRECT_REPLY_MAX_BYTES, is the answer itself: one request to Discord, no
  * "thinking…". Otherwise the interaction is deferred and the answer edited in.
  */
 async function answerAfterWork(interaction: object, windowMs: number, work: () => Promise<Reply>, paths: AnswerPaths): Promise<void> {
   const { pending } = await startWork(work);
   drawingStarted.add(interaction);
-  const early = await settledWithin(pending, windowMs);
+  const since = receivedAt.get(interaction);
+  const early = await settledWithin(pending, since === undefined ? windowMs : windowMs - (performance.now() - since));
   if (early && attachmentBytes(early.value) <= DIRECT_REPLY_MAX_BYTES) {
     await paths.direct(clipped(early.value));
     return;

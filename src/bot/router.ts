@@ -12,7 +12,7 @@ import type { BotContext } from './context.ts';
 import { parseCustomId } from './custom-id.ts';
 import { reportError, tellPrivately } from './errors.ts';
 import { RateLimitedError, type Refund } from './rate-limit.ts';
-import { workStarted } from './respond.ts';
+import { noteReceived, workStarted } from './respond.ts';
 
 /** Slash commands are type 1, user commands 2, message commands 3: names are unique per type. */
 const keyOf = (type: number, name: string) => `${type}:${name}`;
@@ -63,6 +63,7 @@ export class InteractionRouter {
 
   private async dispatch(interaction: Interaction): Promise<void> {
     const started = performance.now();
+    noteReceived(interaction);
     const route = this.route(interaction);
     if (!route) {
       // A command removed since it was registered, or a button from an older version.
