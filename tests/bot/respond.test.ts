@@ -22,12 +22,12 @@ function fakeInteraction() {
 
 const asReply = (i: object) => i as unknown as RepliableInteraction;
 const picture = (bytes = 100): Reply => ({ content: 'here she is', files: [new AttachmentBuilder(Buffer.alloc(bytes), { name: 'gacha.png' })] });
-const after = <T>(ms: number, value: T) => new Promise<T>((resolve) => setTimeout(resolve, ms, value));
+const resolveAfter = <T>(ms: number, value: T) => new Promise<T>((resolve) => setTimeout(resolve, ms, value));
 
 describe('replying with a picture: at once within the reply window, else "thinking…" then an edit', () => {
   it('GIVEN a picture drawn within the window THEN it is the reply itself, and the drawing counts', async () => {
     const { interaction, calls, methods } = fakeInteraction();
-    await replyAfterWork(asReply(interaction), { replyWindowMs: 1000 }, () => after(5, picture()), { ephemeral: true });
+    await replyAfterWork(asReply(interaction), { replyWindowMs: 1000 }, () => resolveAfter(5, picture()), { ephemeral: true });
     expect(methods()).toEqual(['reply']);
     expect(calls[0]!.options).toMatchObject({ content: 'here she is', flags: 64 });
     expect(workStarted(interaction)).toBe(true);
@@ -35,7 +35,7 @@ describe('replying with a picture: at once within the reply window, else "thinki
 
   it('GIVEN a picture slower than the window THEN deferred first, then edited in', async () => {
     const { interaction, methods } = fakeInteraction();
-    await replyAfterWork(asReply(interaction), { replyWindowMs: 20 }, () => after(150, picture()));
+    await replyAfterWork(asReply(interaction), { replyWindowMs: 20 }, () => resolveAfter(150, picture()));
     expect(methods()).toEqual(['deferReply', 'editReply']);
   });
 
@@ -48,7 +48,7 @@ describe('replying with a picture: at once within the reply window, else "thinki
   it('GIVEN the window spent before drawing began (a slow store) THEN deferred, though the picture itself was quick', async () => {
     const { interaction, methods } = fakeInteraction();
     noteReceived(interaction);
-    await after(120, undefined);
+    await resolveAfter(120, undefined);
     await replyAfterWork(asReply(interaction), { replyWindowMs: 100 }, async () => picture());
     expect(methods()).toEqual(['deferReply', 'editReply']);
   });
@@ -73,7 +73,7 @@ describe('replying with a picture: at once within the reply window, else "thinki
   it('GIVEN a failure within the window THEN it is thrown before any answer, so it can still be private', async () => {
     const { interaction, methods } = fakeInteraction();
     await expect(
-      replyAfterWork(asReply(interaction), { replyWindowMs: 1000 }, () => after(10, undefined).then(() => Promise.reject(new Error('generator down')))),
+      replyAfterWork(asReply(interaction), { replyWindowMs: 1000 }, () => resolveAfter(10, undefined).then(() => Promise.reject(new Error('generator down')))),
     ).rejects.toThrow('generator down');
     expect(methods()).toEqual([]);
   });
@@ -84,7 +84,7 @@ describe('replying with a picture: at once within the reply window, else "thinki
     expect(quick.methods()).toEqual(['update']);
     expect(quick.calls[0]!.options).toMatchObject({ attachments: [] });
     const slow = fakeInteraction();
-    await updateAfterWork(slow.interaction as unknown as MessageComponentInteraction, { replyWindowMs: 20 }, () => after(150, picture()));
+    await updateAfterWork(slow.interaction as unknown as MessageComponentInteraction, { replyWindowMs: 20 }, () => resolveAfter(150, picture()));
     expect(slow.methods()).toEqual(['deferUpdate', 'editReply']);
     expect(slow.calls[1]!.options).toMatchObject({ attachments: [] });
   });
