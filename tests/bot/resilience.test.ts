@@ -60,31 +60,23 @@ describe('bot resilience end to end', () => {
     });
   });
 
-  it('GIVEN REST 429 and a 500 on the reply THEN discord.js waits/retries and the reply lands', async () => {
-    await withBot({}, {}, async () => {
-      const limited = w.loop.failNext(REPLY, { status: 429, retryAfter: 0.05 });
-      const a = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 2 } }).finalMessage({ where: (m) => m.attachments.length > 0 });
-      expect(limited.hits).toBe(1);
-      expect(a.attachments[0]!.filename).toBe('gacha.png');
-      const failed = w.loop.failNext(REPLY, { status: 500 });
-      const b = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 2 } }).finalMessage({ where: (m) => m.attachments.length > 0 });
-      expect(failed.hits).toBe(1);
-      expect(b.attachments).toHaveLength(1);
+  for (const [what, env, route] of [
+    ['the reply', {}, REPLY],
+    ['the edit of a deferred reply', DEFER_FIRST, EDIT],
+  ] as const) {
+    it(`GIVEN REST 429 and a 500 on ${what} THEN discord.js waits/retries and the picture lands`, async () => {
+      await withBot(env, {}, async () => {
+        const limited = w.loop.failNext(route, { status: 429, retryAfter: 0.05 });
+        const a = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 2 } }).finalMessage({ where: (m) => m.attachments.length > 0 });
+        expect(limited.hits).toBe(1);
+        expect(a.attachments[0]!.filename).toBe('gacha.png');
+        const failed = w.loop.failNext(route, { status: 500 });
+        const b = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 2 } }).finalMessage({ where: (m) => m.attachments.length > 0 });
+        expect(failed.hits).toBe(1);
+        expect(b.attachments).toHaveLength(1);
+      });
     });
-  });
-
-  it('GIVEN REST 429 and a 500 on the edit of a deferred reply THEN discord.js waits/retries and the picture lands', async () => {
-    await withBot(DEFER_FIRST, {}, async () => {
-      const limited = w.loop.failNext(EDIT, { status: 429, retryAfter: 0.05 });
-      const a = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 2 } }).finalMessage({ where: (m) => m.attachments.length > 0 });
-      expect(limited.hits).toBe(1);
-      expect(a.attachments[0]!.filename).toBe('gacha.png');
-      const failed = w.loop.failNext(EDIT, { status: 500 });
-      const b = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: 2 } }).finalMessage({ where: (m) => m.attachments.length > 0 });
-      expect(failed.hits).toBe(1);
-      expect(b.attachments).toHaveLength(1);
-    });
-  });
+  }
 
   for (const [what, env, route] of [
     ['the reply', {}, REPLY],
