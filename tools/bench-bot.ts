@@ -34,7 +34,7 @@ import sharp from 'sharp';
 import { makeUser } from '../testkit/discord/fixtures.ts';
 import type { InteractionRecord, MessageView } from '../testkit/discord/index.ts';
 import { TestPostgres } from '../testkit/postgres.ts';
-import { burstLine, percentile, stagesLine, throughputLine } from './lib/bench-bot-lines.ts';
+import { burstLine, generatorLine, percentile, stagesLine, throughputLine } from './lib/bench-bot-lines.ts';
 import { botOnLoopback } from './lib/bot-on-loopback.ts';
 
 function arg(name: string): string | undefined {
@@ -207,11 +207,15 @@ async function usersScenario(): Promise<void> {
   // The bot draws in batches of its own size (GFF_MAX_BATCH), smaller than 32 at 128 px: the
   // generator alone at that size says how much of the gap is batch size, not the bot.
   const atBotBatch = await rawImagesPerSecond(3, stats.defaultModelBatch);
-  out(
-    `generator alone, batch 32: ${before.perSecond.toFixed(1)} images/s before the phases, ${after.perSecond.toFixed(1)} after; ` +
-      `${((before.cpuMsPerImage + after.cpuMsPerImage) / 2).toFixed(1)} cpu ms/image (the rest of the bot's cpu ms/image is rendering, REST and the in-process loopback)`,
-  );
   const top = results[results.length - 1];
+  out(
+    generatorLine({
+      before: before.perSecond,
+      after: after.perSecond,
+      generatorCpuMsPerImage: (before.cpuMsPerImage + after.cpuMsPerImage) / 2,
+      botCpuMsPerImage: top?.cpuMsPerImage ?? Number.NaN,
+    }),
+  );
   if (top) out(throughputLine({ users: top.users, botImagesPerSecond: top.imagesPerSecond, generatorImagesPerSecond: raw, latencies: top.latencies }));
   out(
     `generator alone at the bot's batch of ${stats.defaultModelBatch}: ${atBotBatch.perSecond.toFixed(1)} images/s; ` +

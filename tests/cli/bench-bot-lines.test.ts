@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTinyModel } from '../../testkit/tiny-model.ts';
-import { burstLine, percentile, stagesLine, throughputLine } from '../../tools/lib/bench-bot-lines.ts';
+import { burstLine, generatorLine, percentile, stagesLine, throughputLine } from '../../tools/lib/bench-bot-lines.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BURST = /^burst: single-picture p50 \d+ ms p99 \d+ ms; grids p99 \d+ ms; answered (\d+)\/(\d+)$/;
@@ -36,6 +36,15 @@ describe('bench-bot lines', () => {
   it("GIVEN the 20-user phase THEN the bot's images/s beside the generator's own, the share and p99", () => {
     const line = throughputLine({ users: 20, botImagesPerSecond: 124, generatorImagesPerSecond: 244, latencies: [1641, 1413, 1500] });
     expect(line).toBe("20 users: bot 124.0 images/s = 51 % of the generator's own 244.0 in this run; p50 1500 ms p99 1641 ms");
+  });
+
+  it('GIVEN the generator alone before and after THEN the bot CPU ratio, and a warning only where the two differ by over 10 %', () => {
+    const steady = generatorLine({ before: 250, after: 240, generatorCpuMsPerImage: 7, botCpuMsPerImage: 8.4 });
+    expect(steady).toBe(
+      "generator alone, batch 32: 250.0 images/s before the phases, 240.0 after; 7.0 cpu ms/image, the bot's 8.4 = 1.20× (rendering, REST and the in-process loopback)",
+    );
+    const drifting = generatorLine({ before: 270, after: 210, generatorCpuMsPerImage: 7, botCpuMsPerImage: 8.4 });
+    expect(drifting).toMatch(/270\.0 images\/s before the phases, 210\.0 after \(25 % apart: the host's speed changed during this run/);
   });
 
   it('GIVEN stage times of a 9-tile picture THEN per tile, and the outside share of the generator', () => {

@@ -49,6 +49,25 @@ export function throughputLine(r: ThroughputResult): string {
   );
 }
 
+/** Before and after differing by more than this share of their mean, a run's share is flagged. */
+export const DRIFT_LIMIT = 0.1;
+
+/**
+ * The generator alone, before and after the users' phases, and the bot's CPU an image against
+ * the generator's: on a shared host whose speed swings from minute to minute the ratio of CPU
+ * times (both measured in this process) is steadier than the ratio of images/s, and a run whose
+ * before and after differ by more than DRIFT_LIMIT says so.
+ */
+export function generatorLine(g: { before: number; after: number; generatorCpuMsPerImage: number; botCpuMsPerImage: number }): string {
+  const drift = Math.abs(g.before - g.after) / ((g.before + g.after) / 2);
+  const cpu = g.botCpuMsPerImage / g.generatorCpuMsPerImage;
+  return (
+    `generator alone, batch 32: ${g.before.toFixed(1)} images/s before the phases, ${g.after.toFixed(1)} after` +
+    (drift > DRIFT_LIMIT ? ` (${(100 * drift).toFixed(0)} % apart: the host's speed changed during this run, so its share is unsteady)` : '') +
+    `; ${g.generatorCpuMsPerImage.toFixed(1)} cpu ms/image, the bot's ${g.botCpuMsPerImage.toFixed(1)} = ${Number.isFinite(cpu) ? cpu.toFixed(2) : '—'}× (rendering, REST and the in-process loopback)`
+  );
+}
+
 export interface StageTimes {
   /** Tiles in each picture. */
   tiles: number;
