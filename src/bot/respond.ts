@@ -8,6 +8,7 @@
  */
 import { AttachmentBuilder, MessageFlags, type BaseMessageOptions, type MessageComponentInteraction, type RepliableInteraction } from 'discord.js';
 import type { Attachment } from '../core/context.ts';
+import type { BotContext } from './context.ts';
 
 export const CONTENT_MAX = 2000;
 
@@ -75,6 +76,9 @@ export async function startWork<T>(work: () => Promise<T>): Promise<{ pending: P
   return { pending };
 }
 
+/** What the helpers below need of the bot's context. */
+type ReplyWindow = Pick<BotContext, 'replyWindowMs'>;
+
 /** How a picture is answered: at once, or deferred and edited in. */
 interface AnswerPaths {
   direct(reply: Reply): Promise<unknown>;
@@ -108,12 +112,7 @@ async function answerAfterWork(interaction: object, windowMs: number, work: () =
  * helper's business: commands declare it (Command.preconditions) and the router checks it,
  * counting the use once drawing has started here (workStarted).
  */
-export function replyAfterWork(
-  interaction: RepliableInteraction,
-  ctx: { readonly replyWindowMs: number },
-  work: () => Promise<Reply>,
-  opts: WorkOptions = {},
-): Promise<void> {
+export function replyAfterWork(interaction: RepliableInteraction, ctx: ReplyWindow, work: () => Promise<Reply>, opts: WorkOptions = {}): Promise<void> {
   const flags = opts.ephemeral ? { flags: MessageFlags.Ephemeral as const } : {};
   return answerAfterWork(interaction, ctx.replyWindowMs, work, {
     direct: (reply) => interaction.reply({ ...reply, ...flags }),
@@ -126,7 +125,7 @@ export function replyAfterWork(
  * Replaces the clicked message with what `work` draws (answerAfterWork): a refusal found at
  * once is answered privately without touching the message.
  */
-export function updateAfterWork(interaction: MessageComponentInteraction, ctx: { readonly replyWindowMs: number }, work: () => Promise<Reply>): Promise<void> {
+export function updateAfterWork(interaction: MessageComponentInteraction, ctx: ReplyWindow, work: () => Promise<Reply>): Promise<void> {
   return answerAfterWork(interaction, ctx.replyWindowMs, work, {
     direct: (reply) => interaction.update({ ...reply, attachments: [] }),
     defer: () => interaction.deferUpdate(),

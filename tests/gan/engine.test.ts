@@ -6,6 +6,7 @@ import { GeneratorEngine } from '../../src/gan/generator-engine.ts';
 import { splitImages, tanhToRgb } from '../../src/gan/image.ts';
 import { seedToZ } from '../../src/latent/seed-random.ts';
 import { makeTinyModel, type TinyModel } from '../../testkit/tiny-model.ts';
+import { byteDifference } from '../render/helpers.ts';
 
 let root: string;
 let tiny: TinyModel;
@@ -82,15 +83,9 @@ describe('GeneratorEngine', () => {
     const e = await GeneratorEngine.create({ modelDirs: [tiny.dir], backend: 'cpu' });
     expect(e.backend.name).toBe('cpu');
     const p = await e.run('tiny', input([42, 7], tags), 2);
-    let max = 0;
-    let sum = 0;
-    for (let i = 0; i < p.length; i++) {
-      const d = Math.abs(p[i]! - wasmPixels[i]!);
-      max = Math.max(max, d);
-      sum += d;
-    }
+    const { max, mean } = byteDifference(p, wasmPixels);
     expect(max).toBeLessThanOrEqual(2);
-    expect(sum / p.length).toBeLessThan(0.05);
+    expect(mean).toBeLessThan(0.05);
     e.dispose();
   });
 });

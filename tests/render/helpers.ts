@@ -59,3 +59,15 @@ export function diffPixels(a: Decoded, b: Decoded, x: number, y: number, w: numb
   }
   return n;
 }
+
+/** The largest and the mean absolute difference between two same-length byte arrays (pixels). */
+export function byteDifference(a: ArrayLike<number>, b: ArrayLike<number>): { max: number; mean: number } {
+  let max = 0;
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i]! - b[i]!);
+    max = Math.max(max, d);
+    sum += d;
+  }
+  return { max, mean: sum / a.length };
+}

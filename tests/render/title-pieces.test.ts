@@ -3,6 +3,7 @@ import { blendSprite, clearLabelCache, rasterizeLabels } from '../../src/render/
 import { TEXT_HEX, TITLE_FONT_PX } from '../../src/render/style.ts';
 import { type Label, textLabel, titleLabels } from '../../src/render/svg-labels.ts';
 import { titlePieces } from '../../src/render/title-pieces.ts';
+import { byteDifference } from './helpers.ts';
 
 const box = { x: 6, y: 4, w: 520, h: 22 };
 const W = 540;
@@ -14,17 +15,6 @@ async function drawn(labels: readonly Label[]): Promise<Uint8Array> {
   const sprites = await rasterizeLabels(labels);
   sprites.forEach((s, i) => blendSprite(canvas, W, H, s, labels[i]!.x, labels[i]!.y));
   return canvas;
-}
-
-function difference(a: Uint8Array, b: Uint8Array): { max: number; mean: number } {
-  let max = 0;
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i]! - b[i]!);
-    max = Math.max(max, d);
-    sum += d;
-  }
-  return { max, mean: sum / a.length };
 }
 
 describe('titles drawn as pieces', () => {
@@ -59,12 +49,12 @@ describe('titles drawn as pieces', () => {
       expect(pieces.length).toBeGreaterThan(2);
       const whole = textLabel(box, title, { fontPx: TITLE_FONT_PX, align: 'start', fill: TEXT_HEX, bold: true })!;
       const [a, b] = [await drawn(pieces), await drawn([whole])];
-      const d = difference(a, b);
+      const d = byteDifference(a, b);
       // Where two glyphs' anti-aliased edges share a pixel, two blends round a little apart.
       expect(d.max, title).toBeLessThanOrEqual(12);
       expect(d.mean, title).toBeLessThan(0.03);
       const shifted = pieces.map((l, i) => (i === 1 ? { ...l, x: l.x + 1 } : l));
-      expect(difference(await drawn(shifted), b).mean, title).toBeGreaterThan(0.1);
+      expect(byteDifference(await drawn(shifted), b).mean, title).toBeGreaterThan(0.1);
     }
   });
 

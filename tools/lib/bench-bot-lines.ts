@@ -50,7 +50,7 @@ export function throughputLine(r: ThroughputResult): string {
 }
 
 /** Before and after differing by more than this share of their mean, a run's share is flagged. */
-export const DRIFT_LIMIT = 0.1;
+const DRIFT_LIMIT = 0.1;
 
 /**
  * The generator alone, before and after the users' phases, and the bot's CPU an image against
