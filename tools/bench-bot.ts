@@ -130,8 +130,11 @@ async function rawImagesPerSecond(seconds: number, size = 32): Promise<{ perSeco
   return { perSecond: (images * 1000) / (performance.now() - start), cpuMsPerImage: cpuMs(cpu) / images };
 }
 
-async function warmUp(): Promise<void> {
-  await loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: TILES } }).finalMessage(withPicture);
+/** `grids` 9-tile gachas, one after another, with seeds unlike the measured ones (stages: 100·r). */
+async function warmUp(grids = 1): Promise<void> {
+  for (let w = 0; w < grids; w++) {
+    await loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: TILES, seed: 1_000_003 * (w + 1) } }).finalMessage(withPicture);
+  }
 }
 
 function header(): void {
@@ -336,9 +339,7 @@ async function stagesScenario(): Promise<void> {
   // A running bot has drawn many titles: its label cache holds the digits of seeds at their
   // places (src/render/title-pieces.ts). Warm it as such a bot's is, with seeds unlike the
   // measured ones, so that the figures are a running bot's, not a fresh one's first titles.
-  for (let w = 0; w < WARM_GRIDS; w++) {
-    await loop.sendCommand({ name: 'gacha', options: { tags: 'smile', count: TILES, seed: 1_000_003 * (w + 1) } }).finalMessage(withPicture);
-  }
+  await warmUp(WARM_GRIDS);
   const rounds = Math.max(5, ROUNDS * 3);
   const zero = () => ({ generator: 0, compose: 0, encode: 0, rest: 0 });
   const wall = zero();
