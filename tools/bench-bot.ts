@@ -25,6 +25,7 @@
  *                        [--grids 12] [--singles 36] [--every 250] [--warm 20] [--models-dir DIR --model ID]
  */
 import os from 'node:os';
+import { BOT_HEAP_FLAGS, heapFlagsWarning } from '../src/bot/heap-flags.ts';
 import type { GenerateOptions, GenerateRequest } from '../src/gan/generator-types.ts';
 import { seedToZ } from '../src/latent/seed-random.ts';
 import { composeRaw, encodePng } from '../src/render/compose.ts';
@@ -147,6 +148,8 @@ function header(): void {
       .join(' ')}`,
   );
   info(`backend ${stats.backend}, ${stats.workers.length} worker(s), max batch ${stats.defaultModelBatch}, sharp.concurrency ${sharp.concurrency()}`);
+  // The bot's own start (npm start) passes these; a run without them measures another bot.
+  info(heapFlagsWarning() ?? `heap: ${BOT_HEAP_FLAGS.join(' ')} (as npm start)`);
   info(`store: ${pg ? `PostgreSQL (private server, ${bot.ctx.rateLimiter.constructor.name})` : `SQLite file (${bot.ctx.rateLimiter.constructor.name})`}`);
 }
 

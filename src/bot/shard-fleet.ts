@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { ShardingManager, type Shard } from 'discord.js';
+import { BOT_HEAP_FLAGS } from './heap-flags.ts';
 import type { Logger } from './logger.ts';
 import { respawnDelayMs } from './shards.ts';
 
@@ -80,10 +81,13 @@ interface ShardState {
   settle?: () => void;
 }
 
-/** The tsx loader for `node --import`, by absolute URL so it resolves from any working directory. */
-function tsxExecArgv(file: string): string[] {
-  if (!file.endsWith('.ts')) return [];
-  return ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href];
+/**
+ * node's flags for a shard process: the bot's heap setting (heap-flags.ts), and for a .ts entry
+ * the tsx loader for `--import`, by absolute URL so it resolves from any working directory.
+ */
+export function shardExecArgv(file: string): string[] {
+  const loader = file.endsWith('.ts') ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
+  return [...BOT_HEAP_FLAGS, ...loader];
 }
 
 function describeExit(child: ChildProcess): string {
@@ -121,7 +125,7 @@ export function startShards(opts: FleetOptions): ShardFleet {
     mode: 'process',
     respawn: false,
     silent: opts.silent ?? false,
-    execArgv: tsxExecArgv(opts.file),
+    execArgv: shardExecArgv(opts.file),
     token,
   });
   // Every variable the child's Client reads to know it is a shard, set here explicitly (the
