@@ -37,6 +37,7 @@ import type { InteractionRecord, MessageView } from '../testkit/discord/index.ts
 import { TestPostgres } from '../testkit/postgres.ts';
 import { burstLine, generatorLine, percentile, stagesLine, throughputLine } from './lib/bench-bot-lines.ts';
 import { botOnLoopback } from './lib/bot-on-loopback.ts';
+import { mainThreadCpuMs } from './lib/main-thread-cpu.ts';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -161,6 +162,8 @@ interface Phase {
   maxAckMs: number;
   imagesPerSecond: number;
   cpuMsPerImage: number;
+  /** The main thread's share of cpuMsPerImage (NaN off Linux): the bot's own event loop. */
+  mainMsPerImage: number;
 }
 
 async function phase(users: number): Promise<Phase> {
@@ -170,6 +173,7 @@ async function phase(users: number): Promise<Phase> {
   let answered = 0;
   let maxAckMs = 0;
   const cpu = process.cpuUsage();
+  const mainCpu = mainThreadCpuMs();
   const start = performance.now();
   await Promise.all(
     people.map(async (user, u) => {
@@ -188,15 +192,25 @@ async function phase(users: number): Promise<Phase> {
     }),
   );
   const seconds = (performance.now() - start) / 1000;
-  const cpuMsPerImage = cpuMs(cpu) / Math.max(1, answered * TILES);
-  return { users, sent, answered, latencies: latencies.sort((a, b) => a - b), maxAckMs, imagesPerSecond: (answered * TILES) / seconds, cpuMsPerImage };
+  const images = Math.max(1, answered * TILES);
+  const mainMs = mainCpu === undefined ? Number.NaN : mainThreadCpuMs()! - mainCpu;
+  return {
+    users,
+    sent,
+    answered,
+    latencies: latencies.sort((a, b) => a - b),
+    maxAckMs,
+    imagesPerSecond: (answered * TILES) / seconds,
+    cpuMsPerImage: cpuMs(cpu) / images,
+    mainMsPerImage: mainMs / images,
+  };
 }
 
 async function usersScenario(): Promise<void> {
   const before = await rawImagesPerSecond(3);
   await warmUp();
   out(
-    `${'users'.padStart(5)}${'replies'.padStart(10)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'max ack ms'.padStart(12)}${'images/s'.padStart(10)}${'cpu ms/img'.padStart(12)}${'lost'.padStart(6)}`,
+    `${'users'.padStart(5)}${'replies'.padStart(10)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'max ack ms'.padStart(12)}${'images/s'.padStart(10)}${'cpu ms/img'.padStart(12)}${'main ms/img'.padStart(13)}${'lost'.padStart(6)}`,
   );
   const results: Phase[] = [];
   for (const users of USERS) {
@@ -204,7 +218,7 @@ async function usersScenario(): Promise<void> {
     results.push(p);
     out(
       `${String(p.users).padStart(5)}${`${p.answered}/${p.sent}`.padStart(10)}${percentile(p.latencies, 0.5).toFixed(0).padStart(9)}${percentile(p.latencies, 0.99).toFixed(0).padStart(9)}` +
-        `${p.maxAckMs.toFixed(0).padStart(12)}${p.imagesPerSecond.toFixed(1).padStart(10)}${p.cpuMsPerImage.toFixed(1).padStart(12)}${String(p.sent - p.answered).padStart(6)}`,
+        `${p.maxAckMs.toFixed(0).padStart(12)}${p.imagesPerSecond.toFixed(1).padStart(10)}${p.cpuMsPerImage.toFixed(1).padStart(12)}${p.mainMsPerImage.toFixed(2).padStart(13)}${String(p.sent - p.answered).padStart(6)}`,
     );
   }
   const after = await rawImagesPerSecond(3);

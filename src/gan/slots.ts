@@ -126,7 +126,7 @@ export class WorkerSlot implements Slot {
       ...(this.starts <= (this.init.crashingStarts ?? 1) && this.init.crashOnBatch ? { crashOnBatch: this.init.crashOnBatch } : {}),
       ...(this.starts <= (this.init.crashingStarts ?? 1) && this.init.hangOnBatch ? { hangOnBatch: this.init.hangOnBatch } : {}),
     };
-    const worker = spawnWorker(new URL('./generator-worker.ts', import.meta.url), data);
+    const worker = spawnWorker(new URL('./generator-worker.ts', import.meta.url), data, { bundle: true });
     this.worker = worker;
     let settle: { resolve(): void; reject(e: Error): void };
     this.ready = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
