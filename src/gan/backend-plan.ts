@@ -82,9 +82,12 @@ export const MAX_WORKERS = 16;
  */
 export function defaultWorkerCount(backend: BackendName): number {
   // ONNX Runtime: one worker whose session uses an intra-op thread per core. Two single-threaded
-  // workers draw more (at 20 users on 2 cores, 268-277 against 223-245 images/s) but peak at
-  // 356-369 against 251 MiB of serving RSS, over the 350 MB the bot keeps to (bench:bot, bench:rss;
-  // README "Speed"), so they are GFF_WORKERS=2's to choose; on CUDA one worker feeds the GPU anyway.
+  // workers draw more (session 29, 2 cores, alternating runs: 285-310 against 211-258 images/s at
+  // 20 users, p99 760-862 against 857-1,099 ms, and quicker at 1 and 5 users) but hold two copies
+  // of every session: serving every bundled model as the bot does, they peaked at 359 MiB once the
+  // default had drawn and 413 MiB after the others had (one worker: 271 and 342; `npm run bench:rss
+  // -- --all --workers N`), over the 350 MB the bot keeps to. So they are GFF_WORKERS=2's to
+  // choose where the memory is there; on CUDA one worker feeds the GPU anyway.
   if (backend === 'onnxruntime') return 1;
   return backend === 'wasm' || backend === 'cpu' ? Math.max(1, os.availableParallelism()) : 1;
 }

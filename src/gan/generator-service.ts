@@ -233,7 +233,7 @@ export class GeneratorService {
       this.timer = undefined;
     }
     for (;;) {
-      const slotIndex = this.slots.findIndex((s) => s.state === 'idle');
+      const slotIndex = this.leastQueuedIdleSlot();
       if (slotIndex < 0) return;
       const due = this.batcher.dueIn(performance.now());
       if (due === undefined) return;
@@ -245,6 +245,20 @@ export class GeneratorService {
       const items = batch.items.filter((it) => !it.ticket.done);
       if (items.length > 0) this.dispatch(slotIndex, batch.modelId, items);
     }
+  }
+
+  /**
+   * The idle slot with the fewest batches already sent to it (the first of equals), or -1. With
+   * a pipeline depth of 2 a slot stays idle while it holds one batch: taking the first idle one
+   * sent a 9-tile grid's first two batches (4 + 4) to the same worker while the other drew one
+   * image, so two single-threaded workers drew it in 8 images' time instead of 5.
+   */
+  private leastQueuedIdleSlot(): number {
+    let best = -1;
+    this.slots.forEach((s, i) => {
+      if (s.state === 'idle' && (best < 0 || s.queued < this.slots[best]!.queued)) best = i;
+    });
+    return best;
   }
 
   private dispatch(slotIndex: number, modelId: string, items: Item[]): void {

@@ -29,6 +29,8 @@ export interface Slot {
   readonly numTensors: number;
   /** Resolves when the slot can take work; rejects when it cannot start at all. */
   readonly ready: Promise<void>;
+  /** Batches sent to it and not yet answered (the one running and those ready behind it). */
+  readonly queued: number;
   run(batch: SlotRun): Promise<Uint8Array>;
   close(): Promise<void>;
 }
@@ -237,6 +239,10 @@ export class WorkerSlot implements Slot {
     return Math.max(1, this.init.pipelineDepth ?? 1);
   }
 
+  get queued(): number {
+    return this.pending.length;
+  }
+
   run(batch: SlotRun): Promise<Uint8Array> {
     const worker = this.worker;
     if (this.state !== 'idle' || !worker) {
@@ -337,6 +343,10 @@ export class InProcessSlot implements Slot {
 
   get numTensors(): number {
     return this.engine?.numTensors() ?? 0;
+  }
+
+  get queued(): number {
+    return this.state === 'busy' ? 1 : 0;
   }
 
   async run(batch: SlotRun): Promise<Uint8Array> {

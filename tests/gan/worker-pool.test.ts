@@ -52,6 +52,17 @@ describe('GeneratorService with worker threads', () => {
     expect(pool.stats().workers.every((w) => w.state === 'closed')).toBe(true);
   });
 
+  it('GIVEN 2 workers that each hold two batches THEN one 9-image request is shared out, not 8 images to one and 1 to the other', async () => {
+    const pool = await GeneratorService.create({ modelDirs: [tiny.dir], workers: 2, maxBatch: 4, pipelineDepth: 2 });
+    try {
+      await pool.generate(requests.slice(0, 9));
+      // Batches of 4, 4 and 1: the first two go to different workers.
+      expect(pool.stats().workers.map((w) => w.images).sort()).toEqual([4, 5]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('GIVEN a worker that crashes mid-batch THEN its callers get worker_crashed, and the restarted worker serves the next request', async () => {
     const pool = await GeneratorService.create({ modelDirs: [tiny.dir], workers: 1, faultInjection: { crashOnBatch: 1 } });
     try {
