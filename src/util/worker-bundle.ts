@@ -16,15 +16,19 @@
  * read-only node_modules) returns undefined and the caller keeps the tsx bootstrap.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 type Esbuild = typeof import('esbuild');
 
-/** Bundles of other (older) sources older than this are removed when a new one is written. */
-const STALE_MS = 24 * 3600 * 1000;
+/**
+ * Bundles of other sources not used for this long are removed when a new one is written. Each
+ * use touches its folder, and a bot that runs on may still import a lazily loaded chunk (or
+ * restart a worker) from its own: a month leaves that to bots nobody has restarted in a month.
+ */
+const STALE_MS = 30 * 24 * 3600 * 1000;
 const ENTRY_FILE = 'entry.mjs';
 
 const defaultCacheRoot = fileURLToPath(new URL('../../node_modules/.cache/gff-workers/', import.meta.url));
@@ -33,6 +37,8 @@ const made = new Map<string, URL | undefined>();
 /** The bundle of `entry` (a file: URL of a .ts module), made on first use in this process; undefined when it cannot be made. */
 export function bundledWorkerEntry(entry: URL, cacheRoot = defaultCacheRoot): URL | undefined {
   const key = `${entry.href}\0${cacheRoot}`;
+  const known = made.get(key);
+  if (known && !stillThere(known)) made.delete(key); // removed under a running bot: made again
   if (!made.has(key)) {
     let url: URL | undefined;
     try {
@@ -80,10 +86,23 @@ function writeBundle(entry: URL, cacheRoot: string): URL {
     }
     removeStale(cacheRoot, path.basename(dir));
   }
-  return pathToFileURL(path.join(dir, ENTRY_FILE));
+  const url = pathToFileURL(path.join(dir, ENTRY_FILE));
+  stillThere(url); // touched: another process's copy is in use here too
+  return url;
 }
 
-/** Other bundles untouched for a day: sources since changed. A running process keeps its files open only while loading them. */
+/** Whether a bundle is still on disk; touched, so that it counts as in use. */
+function stillThere(url: URL): boolean {
+  try {
+    const now = new Date();
+    utimesSync(path.dirname(fileURLToPath(url)), now, now);
+    return existsSync(fileURLToPath(url));
+  } catch {
+    return false;
+  }
+}
+
+/** Other bundles untouched for STALE_MS: sources since changed. */
 function removeStale(cacheRoot: string, keep: string): void {
   for (const name of readdirSync(cacheRoot)) {
     if (name === keep) continue;

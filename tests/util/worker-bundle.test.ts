@@ -35,13 +35,22 @@ describe('a TypeScript worker entry run as a JavaScript bundle', () => {
     expect(readdirSync(root).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
-  it("removes other sources' bundles untouched for a day, and keeps recent ones (another process may run them)", () => {
+  it("removes other sources' bundles untouched for a month, and keeps recent ones (another process may run them)", () => {
     const root = path.join(scratch, 'stale');
     for (const name of ['old', 'recent']) mkdirSync(path.join(root, name), { recursive: true });
-    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
-    utimesSync(path.join(root, 'old'), twoDaysAgo, twoDaysAgo);
+    const longAgo = new Date(Date.now() - 40 * 24 * 3600 * 1000);
+    utimesSync(path.join(root, 'old'), longAgo, longAgo);
     const made = bundledWorkerEntry(fixture, root)!;
     expect(readdirSync(root).sort()).toEqual([path.basename(path.dirname(fileURLToPath(made))), 'recent'].sort());
+  });
+
+  it('makes the bundle again when it was removed under a running process', () => {
+    const root = path.join(scratch, 'removed');
+    const first = bundledWorkerEntry(fixture, root)!;
+    rmSync(root, { recursive: true, force: true });
+    const again = bundledWorkerEntry(fixture, root)!;
+    expect(again.href).toBe(first.href);
+    expect(readdirSync(path.dirname(fileURLToPath(again)))).toContain('entry.mjs');
   });
 
   it('falls back to running the TypeScript through tsx when the entry cannot be bundled', async () => {
