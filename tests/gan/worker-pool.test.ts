@@ -57,7 +57,8 @@ describe('GeneratorService with worker threads', () => {
     try {
       await pool.generate(requests.slice(0, 9));
       // Batches of 4, 4 and 1: the first two go to different workers.
-      expect(pool.stats().workers.map((w) => w.images).sort()).toEqual([4, 5]);
+      const images = pool.stats().workers.map((w) => w.images);
+      expect(images.sort((a, b) => a - b)).toEqual([4, 5]);
     } finally {
       await pool.close();
     }
