@@ -7,6 +7,7 @@
 import { loadConfig, requireToken, type Config } from '../config.ts';
 import { ModelLoadError } from '../gan/errors.ts';
 import { StoreError } from '../store/index.ts';
+import { heapFlagsWarning } from './heap-flags.ts';
 import { startedByWrapper, watchParent } from './parent-watch.ts';
 import { shardOfProcess } from './shards.ts';
 import type { Bot } from './start.ts';
@@ -100,6 +101,10 @@ async function runWatched(start: (config: Config) => Promise<Bot>, isShard: bool
     return EXIT_START;
   }
   const running = bot;
+  // Only here, where the bot serves (npm start, each shard): bots that tools and tests start in
+  // their own processes are not serving anyone.
+  const heapWarning = heapFlagsWarning();
+  if (heapWarning) running.ctx.log.warn({ part: 'heap' }, heapWarning);
   await new Promise<void>((resolve) => {
     let firstAt: number | undefined;
     const stop = (why: string) => {

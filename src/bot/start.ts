@@ -23,7 +23,6 @@ import { labelFontCoverage, missingFontsMessage } from '../render/fonts.ts';
 import { createClient } from './client.ts';
 import type { AnyCommand } from './command.ts';
 import type { BotContext } from './context.ts';
-import { heapFlagsWarning } from './heap-flags.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { DEFAULT_PICTURE_SIZE, userPictureSize } from './picture-size.ts';
 import { RateLimiter, SharedRateLimiter, type DrawLimiter } from './rate-limit.ts';
@@ -175,8 +174,6 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
     // Labels with Japanese names or emoji need fonts the machine may lack: say so at start-up.
     const fontWarning = missingFontsMessage(await labelFontCoverage());
     if (fontWarning) log.warn({ part: 'render' }, fontWarning);
-    const heapWarning = heapFlagsWarning();
-    if (heapWarning) log.warn({ part: 'heap' }, heapWarning);
 
     let stopping: Promise<void> | undefined;
     const stop = () =>

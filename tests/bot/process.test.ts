@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerCommands } from '../../src/bot.ts';
+import { BOT_HEAP_FLAGS } from '../../src/bot/heap-flags.ts';
 import { LoopbackDiscord } from '../../testkit/discord/index.ts';
 import { makeTinyModel } from '../../testkit/tiny-model.ts';
 
@@ -24,9 +25,9 @@ interface Run {
   waitFor(re: RegExp): Promise<void>;
 }
 
-/** The bot in a child process, in an empty folder (so no .env is picked up), with only `env` set. */
-function runBot(cwd: string, env: Record<string, string>): Run {
-  const child = spawn(process.execPath, [TSX, BOT], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** The bot in a child process, in an empty folder (so no .env is picked up), with only `env` set; `nodeFlags` as npm start passes them. */
+function runBot(cwd: string, env: Record<string, string>, nodeFlags: readonly string[] = BOT_HEAP_FLAGS): Run {
+  const child = spawn(process.execPath, [TSX, ...nodeFlags, BOT], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const stdout: string[] = [];
   const stderr: string[] = [];
   child.stdout.on('data', (b: Buffer) => stdout.push(b.toString()));
@@ -117,5 +118,13 @@ describe('npm start (src/bot.ts as a process)', { timeout: 300_000 }, () => {
     expect(await run.code).toBe(0);
     expect(run.stdout.join('')).toMatch(/"msg":"stopped"/);
     expect(run.stdout.join('')).not.toContain(loop.token);
+    expect(run.stdout.join('')).not.toContain('"part":"heap"'); // started as npm start starts it
+  });
+
+  it("GIVEN node started without the bot's heap setting THEN the log says so once it is ready, naming the flag", async () => {
+    const run = runBot(dir, env, []);
+    await run.waitFor(/"part":"heap".*--initial-old-space-size=128/);
+    run.kill('SIGTERM');
+    expect(await run.code).toBe(0);
   });
 });
