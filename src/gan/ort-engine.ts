@@ -82,6 +82,9 @@ async function loadOrt(): Promise<Ort> {
   }
 }
 
+/** ONNX Runtime's output as floats of our own, kept after the output is freed. */
+const copyOut = (values: Float32Array) => new Float32Array(values);
+
 const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 
 function unreadable(file: string, e: unknown): OrtUnavailable {
@@ -295,7 +298,7 @@ export class OrtEngine {
     let problem: string | undefined;
     let fingerprint: number[] = [];
     try {
-      const values = await this.runSession(session, m, probeInput(m.zDim, m.numTags), PROBE_ROWS, (v) => new Float32Array(v));
+      const values = await this.runSession(session, m, probeInput(m.zDim, m.numTags), PROBE_ROWS, copyOut);
       problem = outputProblem(values, PROBE_ROWS, m.imageSize);
       const expected = this.expected.get(m.id);
       if (!problem) fingerprint = fingerprintOf(values, PROBE_ROWS, m.imageSize);
@@ -366,7 +369,7 @@ export class OrtEngine {
 
   /** One forward pass, raw: [count, zDim + numTags] → [count, S, S, 3] tanh values. */
   async forward(modelId: string, input: Float32Array, count: number): Promise<Float32Array> {
-    return this.runWith(modelId, input, count, (values) => new Float32Array(values));
+    return this.runWith(modelId, input, count, copyOut);
   }
 
   /**

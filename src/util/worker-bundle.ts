@@ -2,9 +2,9 @@
  * A worker thread's TypeScript entry as plain JavaScript, so that the worker runs without tsx.
  *
  * Node 20 does not hand the parent's TypeScript loader to worker threads, and tsx registered
- * inside a worker (ts-worker-bootstrap.mjs) costs that worker ~50 MiB of RSS: its own loader
- * thread and transforms (issue 33: two generator workers peaked at 363 MiB with it, 320 without;
- * `npm run bench:rss -- --workers 2`). Instead the entry and the project modules it imports are
+ * inside a worker (ts-worker-bootstrap.mjs) costs that worker its own loader thread and
+ * transforms: 10–15 MiB of RSS a worker (issue 33, `npm run bench:rss`: one worker 248–254 MiB
+ * with it, 233–238 without; two 346–349 against 330–334). Instead the entry and the project modules it imports are
  * bundled once by esbuild (≈10 ms; packages stay imports, resolved from the project's
  * node_modules) into node_modules/.cache/gff-workers/<content hash>/, written atomically so
  * that shard processes starting together share one copy. Modules it reaches only through
@@ -38,17 +38,16 @@ const made = new Map<string, URL | undefined>();
 export function bundledWorkerEntry(entry: URL, cacheRoot = defaultCacheRoot): URL | undefined {
   const key = `${entry.href}\0${cacheRoot}`;
   const known = made.get(key);
-  if (known && !stillThere(known)) made.delete(key); // removed under a running bot: made again
-  if (!made.has(key)) {
-    let url: URL | undefined;
-    try {
-      url = writeBundle(entry, cacheRoot);
-    } catch {
-      url = undefined;
-    }
-    made.set(key, url);
+  // A failure is not tried again in this process; a bundle removed under a running bot is made again.
+  if (made.has(key) && (known === undefined || stillThere(known))) return known;
+  let url: URL | undefined;
+  try {
+    url = writeBundle(entry, cacheRoot);
+  } catch {
+    url = undefined;
   }
-  return made.get(key);
+  made.set(key, url);
+  return url;
 }
 
 function writeBundle(entry: URL, cacheRoot: string): URL {
