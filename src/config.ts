@@ -42,10 +42,10 @@ const schema = z.object({
   GFF_DB_CONNECT_TIMEOUT_MS: int(100, 600_000).default(5000),
   GFF_DB_STATEMENT_TIMEOUT_MS: int(100, 600_000).default(10_000),
   GFF_BACKEND: z.enum(BACKEND_PREFERENCES as [BackendPreference, ...BackendPreference[]]).default('auto'),
-  /** 0 = draw in the main thread; unset = one per core (one on a GPU). */
+  /** 0 = draw in the main thread; unset = defaultWorkerCount (two for ONNX Runtime on CPU, one on a GPU). */
   GFF_WORKERS: int(0, MAX_WORKERS).optional(),
-  /** Images per forward pass at 64 px; a 128 px model's batches hold a quarter as many (batcher.ts). */
-  GFF_MAX_BATCH: int(1, 256).default(16),
+  /** Images per forward pass at 64 px; a 128 px model's batches hold a quarter as many (batcher.ts). Unset: 16 shared among the workers. */
+  GFF_MAX_BATCH: int(1, 256).optional(),
   GFF_MAX_WAIT_MS: int(0, 1000).default(4),
   GFF_MAX_QUEUE: int(1, 100_000).default(512),
   /** Most images one user may have waiting; past it (while some wait) the bot says so and asks them to wait. */

@@ -9,6 +9,7 @@
 import os from 'node:os';
 import { REST, Routes } from 'discord.js';
 import { ConfigError, loadConfig, requireToken } from '../config.ts';
+import { plannedBackend } from '../gan/backend-plan.ts';
 import { createLogger } from './logger.ts';
 import { loadDotEnv, startFailure } from './main.ts';
 import { startedByWrapper, watchParent } from './parent-watch.ts';
@@ -77,7 +78,7 @@ async function run(bot: string, parent: { gone?: string; whenGone: (reason: stri
     count: plan.count,
     ids: plan.ids,
     token,
-    env: shardChildEnv(process.env, plan.ids.length, os.availableParallelism()),
+    env: shardChildEnv(process.env, plan.ids.length, os.availableParallelism(), plannedBackend(config.GFF_BACKEND)),
     log,
   });
   fleet.ready.catch((e: unknown) => {

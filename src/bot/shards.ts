@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '../config.ts';
+import { defaultWorkerCount, ortMayUseCuda, type BackendName } from '../gan/backend-plan.ts';
 
 /** Far above any bot's shard count; it only keeps a typo from expanding into millions of ids. */
 export const MAX_SHARDS = 65_536;
@@ -138,15 +139,18 @@ export function shardOfProcess(env: NodeJS.ProcessEnv = process.env): ShardIdent
 }
 
 /**
- * The environment of each shard process: this process's, plus ONNX Runtime's intra-op threads
- * shared out among the shards of this host when GFF_ORT_THREADS is not set — each shard draws
- * with its own generator, and by default each would start a thread per core.
+ * The environment of each shard process: this process's, plus the generator's share of the host
+ * — each shard draws with its own generator, and by default each would size its pool as if it
+ * had every core. Where they are not set: GFF_WORKERS, the default pool for the shard's share of
+ * the cores (defaultWorkerCount: two ONNX Runtime workers need two cores), and GFF_ORT_THREADS,
+ * that share divided among its workers.
  */
-export function shardChildEnv(base: NodeJS.ProcessEnv, shardsOnHost: number, cores: number): NodeJS.ProcessEnv {
-  if (base.GFF_ORT_THREADS) return { ...base };
-  const workers = Number(base.GFF_WORKERS) > 0 ? Number(base.GFF_WORKERS) : 1;
-  const threads = Math.max(1, Math.floor(cores / (Math.max(1, shardsOnHost) * workers)));
-  return { ...base, GFF_ORT_THREADS: String(threads) };
+export function shardChildEnv(base: NodeJS.ProcessEnv, shardsOnHost: number, cores: number, backend: BackendName = 'onnxruntime'): NodeJS.ProcessEnv {
+  const share = Math.max(1, Math.floor(cores / Math.max(1, shardsOnHost)));
+  const env = { ...base };
+  if (!base.GFF_WORKERS) env.GFF_WORKERS = String(defaultWorkerCount(backend, share, backend === 'onnxruntime' && ortMayUseCuda(base)));
+  if (!base.GFF_ORT_THREADS) env.GFF_ORT_THREADS = String(Math.max(1, Math.floor(share / Math.max(1, Number(env.GFF_WORKERS) || 1))));
+  return env;
 }
 
 /** Crashes further back than this no longer lengthen a shard's respawn delay. */

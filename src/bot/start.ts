@@ -93,7 +93,7 @@ export async function startBot(opts: BotOptions): Promise<Bot> {
         defaultModelId: config.GFF_DEFAULT_MODEL,
         backend: config.GFF_BACKEND,
         ...(config.GFF_WORKERS !== undefined ? { workers: config.GFF_WORKERS } : {}),
-        maxBatch: config.GFF_MAX_BATCH,
+        ...(config.GFF_MAX_BATCH !== undefined ? { maxBatch: config.GFF_MAX_BATCH } : {}),
         maxWaitMs: config.GFF_MAX_WAIT_MS,
         maxQueue: config.GFF_MAX_QUEUE,
         maxQueuePerOwner: config.GFF_MAX_QUEUE_PER_USER,

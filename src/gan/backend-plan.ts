@@ -76,20 +76,30 @@ export function cudaProviderInstalled(): boolean {
 export const MAX_WORKERS = 16;
 
 /**
- * Default pool size: one worker for native backends (they use all cores themselves through
- * their own intra-op threads, and one GPU is best fed by one process), one per core for
- * wasm/cpu (single-threaded per worker).
+ * Whether ONNX Runtime will likely draw on a GPU: its CUDA provider's library is installed and
+ * GFF_ORT_PROVIDER does not say cpu (the worker decides for sure when its first session starts).
  */
-export function defaultWorkerCount(backend: BackendName): number {
-  // ONNX Runtime: one worker whose session uses an intra-op thread per core. Two single-threaded
-  // workers draw more (session 29, 2 cores, alternating runs: 285-310 against 211-258 images/s at
-  // 20 users, p99 760-862 against 857-1,099 ms, and quicker at 1 and 5 users) but hold two copies
-  // of every session: serving every bundled model as the bot does, they peaked at 359 MiB once the
-  // default had drawn and 413 MiB after the others had (one worker: 271 and 342; `npm run bench:rss
-  // -- --all --workers N`), over the 350 MB the bot keeps to. So they are GFF_WORKERS=2's to
-  // choose where the memory is there; on CUDA one worker feeds the GPU anyway.
-  if (backend === 'onnxruntime') return 1;
-  return backend === 'wasm' || backend === 'cpu' ? Math.max(1, os.availableParallelism()) : 1;
+export function ortMayUseCuda(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env['GFF_ORT_PROVIDER'] !== 'cpu' && cudaProviderInstalled();
+}
+
+/**
+ * Default pool size for `cores` cores (this process's share of the host: shards.ts divides them).
+ *
+ * ONNX Runtime on CPU: two workers, the cores split between their sessions' intra-op threads.
+ * On 2 cores, two single-threaded sessions drew more than one session with two threads, at every
+ * load: at 20 users 288-294 against 247-263 images/s, p99 732-746 against 884-916 ms; 5 users p50
+ * 150-171 against 172-197 ms (session 30, alternating runs of `npm run bench:bot`). One
+ * session's threads meet at the end of every operator, and whenever the bot's own thread takes a
+ * core one of them waits there; two sessions each keep a core busy. Each worker holds its own
+ * copy of every session, so the pool's batch budget is split between them (generator-service.ts)
+ * and only the first worker serves models other than the default (its `lazy` plan): 298 MiB
+ * serving the default (`npm run bench:rss`). One worker where there is one core, and on a GPU,
+ * which one process feeds best; one per core for the single-threaded wasm and cpu backends.
+ */
+export function defaultWorkerCount(backend: BackendName, cores = os.availableParallelism(), onGpu = backend === 'onnxruntime' && ortMayUseCuda()): number {
+  if (backend === 'onnxruntime') return onGpu ? 1 : Math.min(2, Math.max(1, cores));
+  return backend === 'wasm' || backend === 'cpu' ? Math.max(1, cores) : 1;
 }
 
 /** Validates a preference from configuration; throws a RangeError naming the choices. */

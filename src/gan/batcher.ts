@@ -120,6 +120,11 @@ export class MicroBatcher<T extends BatchItem> {
     return this.fresh[0] ?? this.taking[0];
   }
 
+  /** The model of the batch that goes next (the front owner's first item's), undefined when the queue is empty. */
+  nextModelId(): string | undefined {
+    return this.front()?.items[0]?.modelId;
+  }
+
   /** Milliseconds until a batch is due: 0 now, undefined when the queue is empty. */
   dueIn(now: number): number | undefined {
     const head = this.front()?.items[0];

@@ -21,6 +21,14 @@ import type { GenerateOptions, GenerateRequest, GeneratorServiceOptions, Generat
 
 export type { GenerateOptions, GenerateRequest, GeneratorServiceOptions, GeneratorStats, ModelSummary } from './generator-types.ts';
 
+/**
+ * The pool's batch budget in 64 px images: one worker's batches hold this many, two workers'
+ * half as many each, so that the activations held at once (and the RSS) stay what one worker's
+ * were (`npm run bench:rss`: two ONNX Runtime workers peaked at 330-340 MiB in batches of 4 at
+ * 128 px, 298 in batches of 2; the images/s did not move, batcher.ts).
+ */
+export const POOL_BATCH_BUDGET = 16;
+
 /** First guess of ms per image per worker, until real batches have been timed. */
 const INITIAL_MS_PER_IMAGE: Record<BackendName, number> = { onnxruntime: 1, 'tfjs-node-gpu': 1, 'tfjs-node': 5, wasm: 10, cpu: 200 };
 
@@ -82,7 +90,7 @@ export class GeneratorService {
       formerIds,
       defaultModelId,
       {
-        maxBatch: options.maxBatch ?? 16,
+        maxBatch: options.maxBatch ?? Math.max(1, Math.floor(POOL_BATCH_BUDGET / Math.max(1, workers))),
         maxWaitMs: options.maxWaitMs ?? 4,
         maxQueue: options.maxQueue ?? 512,
         maxQueuePerOwner: options.maxQueuePerOwner ?? 64,
@@ -233,10 +241,11 @@ export class GeneratorService {
       this.timer = undefined;
     }
     for (;;) {
-      const slotIndex = this.leastQueuedIdleSlot();
+      const modelId = this.batcher.nextModelId();
+      if (modelId === undefined) return;
+      const slotIndex = this.slotFor(modelId);
       if (slotIndex < 0) return;
-      const due = this.batcher.dueIn(performance.now());
-      if (due === undefined) return;
+      const due = this.batcher.dueIn(performance.now())!;
       if (due > 0) {
         this.timer = setTimeout(() => this.pump(), Math.ceil(due));
         return;
@@ -245,6 +254,20 @@ export class GeneratorService {
       const items = batch.items.filter((it) => !it.ticket.done);
       if (items.length > 0) this.dispatch(slotIndex, batch.modelId, items);
     }
+  }
+
+  /**
+   * The slot for a batch of `modelId`, or -1 while it must wait. The default model's batches go
+   * to any idle slot (leastQueuedIdleSlot); another model's only to the first slot, so that one
+   * worker, not every worker, builds and holds its session (each copy is tens of MiB: a session
+   * pool per worker, session-pool.ts) — unless the first slot is out of order, when any may.
+   */
+  private slotFor(modelId: string): number {
+    const first = this.slots[0];
+    if (modelId === this.defaultModelId || this.slots.length === 1 || !first || first.state === 'dead' || first.state === 'closed') {
+      return this.leastQueuedIdleSlot();
+    }
+    return first.state === 'idle' ? 0 : -1;
   }
 
   /**

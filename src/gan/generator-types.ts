@@ -10,9 +10,12 @@ export interface GeneratorServiceOptions {
   /** Model used when a request names none (default: the first, or "default" if present). */
   defaultModelId?: string;
   backend?: BackendPreference;
-  /** Worker threads; 0 runs in this thread. Default: 1 for native backends, cores for wasm/cpu. */
+  /** Worker threads; 0 runs in this thread. Default: defaultWorkerCount (2 for ONNX Runtime on CPU, cores for wasm/cpu, else 1). */
   workers?: number;
-  /** Most images in one forward pass (default 16); a larger model's image counts as (size / 64)², so 4 at 128 px. */
+  /**
+   * Most images in one forward pass (default POOL_BATCH_BUDGET, 16, divided among the workers); a
+   * larger model's image counts as (size / 64)², so 4 at 128 px with one worker, 2 with two.
+   */
   maxBatch?: number;
   /** How long the first queued image waits for company before its batch goes (default 4 ms). */
   maxWaitMs?: number;

@@ -95,11 +95,16 @@ describe('shard plan, identity and environment', () => {
     expect(shardOfProcess({ SHARDING_MANAGER: 'true', SHARDS: 'x', SHARD_COUNT: '2' })).toBeUndefined();
   });
 
-  it("GIVEN several shards on one host THEN ONNX Runtime's threads are shared out unless GFF_ORT_THREADS is set", () => {
-    expect(shardChildEnv({ A: '1' }, 2, 16)).toEqual({ A: '1', GFF_ORT_THREADS: '8' });
-    expect(shardChildEnv({ GFF_WORKERS: '2' }, 4, 16).GFF_ORT_THREADS).toBe('2');
-    expect(shardChildEnv({}, 8, 2).GFF_ORT_THREADS).toBe('1');
-    expect(shardChildEnv({ GFF_ORT_THREADS: '3' }, 8, 2).GFF_ORT_THREADS).toBe('3');
+  it("GIVEN several shards on one host THEN each gets its share of the cores: the default pool for it, and ONNX Runtime's threads divided among its workers, unless set", () => {
+    expect(shardChildEnv({ A: '1' }, 2, 16)).toEqual({ A: '1', GFF_WORKERS: '2', GFF_ORT_THREADS: '4' });
+    expect(shardChildEnv({ GFF_WORKERS: '2' }, 4, 16)).toMatchObject({ GFF_WORKERS: '2', GFF_ORT_THREADS: '2' });
+    // One core each: one single-threaded worker, not two sharing it.
+    expect(shardChildEnv({}, 8, 2)).toMatchObject({ GFF_WORKERS: '1', GFF_ORT_THREADS: '1' });
+    expect(shardChildEnv({ GFF_ORT_THREADS: '3' }, 8, 2)).toMatchObject({ GFF_WORKERS: '1', GFF_ORT_THREADS: '3' });
+    // 0 (drawing in the shard's own thread) is kept, with the share's threads.
+    expect(shardChildEnv({ GFF_WORKERS: '0' }, 1, 2)).toMatchObject({ GFF_WORKERS: '0', GFF_ORT_THREADS: '2' });
+    // wasm: a single-threaded worker per core of the share.
+    expect(shardChildEnv({}, 2, 8, 'wasm')).toMatchObject({ GFF_WORKERS: '4', GFF_ORT_THREADS: '1' });
   });
 
   it('GIVEN repeated crashes THEN the respawn delay doubles from 1 s to at most a minute, and old crashes are forgotten', () => {

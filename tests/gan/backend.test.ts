@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { chooseBackend, describeBackend } from '../../src/gan/backend.ts';
-import { backendCandidates, defaultWorkerCount, isInstalled, parseBackendPreference, plannedBackend } from '../../src/gan/backend-plan.ts';
+import { backendCandidates, defaultWorkerCount, isInstalled, ortMayUseCuda, parseBackendPreference, plannedBackend } from '../../src/gan/backend-plan.ts';
 
 describe('backend choice', () => {
   it('GIVEN preferences THEN candidates run from the preferred backend down to cpu', () => {
@@ -41,11 +41,18 @@ describe('backend choice', () => {
     expect(Array.from(await tf.add(tf.scalar(1), tf.scalar(2)).data())).toEqual([3]);
   });
 
-  it('GIVEN the planned backend THEN native backends get 1 worker and wasm/cpu one per core', () => {
-    expect(defaultWorkerCount('tfjs-node-gpu')).toBe(1);
-    expect(defaultWorkerCount('tfjs-node')).toBe(1);
-    // ONNX Runtime: one worker with an intra-op thread per core (or the GPU).
-    expect(defaultWorkerCount('onnxruntime')).toBe(1);
-    expect(defaultWorkerCount('wasm')).toBeGreaterThanOrEqual(1);
+  it('GIVEN the planned backend THEN ONNX Runtime on CPU gets 2 workers where there are 2 cores, a GPU and native tfjs 1, wasm/cpu one per core', () => {
+    expect(defaultWorkerCount('tfjs-node-gpu', 8)).toBe(1);
+    expect(defaultWorkerCount('tfjs-node', 8)).toBe(1);
+    expect(defaultWorkerCount('onnxruntime', 8, false)).toBe(2);
+    expect(defaultWorkerCount('onnxruntime', 2, false)).toBe(2);
+    expect(defaultWorkerCount('onnxruntime', 1, false)).toBe(1);
+    expect(defaultWorkerCount('onnxruntime', 8, true)).toBe(1);
+    expect(defaultWorkerCount('wasm', 3)).toBe(3);
+    expect(defaultWorkerCount('cpu', 1)).toBe(1);
+  });
+
+  it('GIVEN GFF_ORT_PROVIDER=cpu THEN ONNX Runtime is not counted on a GPU', () => {
+    expect(ortMayUseCuda({ GFF_ORT_PROVIDER: 'cpu' })).toBe(false);
   });
 });

@@ -64,6 +64,22 @@ describe('GeneratorService with worker threads', () => {
     }
   });
 
+  it('GIVEN 2 workers and two models THEN the default model is drawn by both, the other only by the first, and the batch budget is split', async () => {
+    const other = await makeTinyModel(path.join(root, 'other'), { id: 'other', imageSize: 16 });
+    const pool = await GeneratorService.create({ modelDirs: [tiny.dir, other.dir], defaultModelId: 'tiny', workers: 2 });
+    try {
+      // 16 images of 64 px a batch for the pool: 8 for each of two workers.
+      expect(pool.stats().defaultModelBatch).toBe(8);
+      // Two batches of the other model: without the rule the second would go to the idle second worker.
+      await pool.generate(requests.slice(0, 16).map((r) => ({ ...r, modelId: 'other' })));
+      expect(pool.stats().workers.map((w) => w.images)).toEqual([16, 0]);
+      await pool.generate(requests.slice(0, 16));
+      expect(pool.stats().workers.map((w) => w.images)).toEqual([24, 8]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('GIVEN a worker that crashes mid-batch THEN its callers get worker_crashed, and the restarted worker serves the next request', async () => {
     const pool = await GeneratorService.create({ modelDirs: [tiny.dir], workers: 1, faultInjection: { crashOnBatch: 1 } });
     try {
