@@ -5,6 +5,7 @@
 import { GeneratorService, type GeneratorServiceOptions, type ModelSummary } from './gan/generator-service.ts';
 import type { ModelCatalog, ModelEntry } from './core/catalog.ts';
 import type { CoreContext } from './core/context.ts';
+import { tagSetsOf } from './core/tag-sets.ts';
 
 export type RuntimeOptions = Omit<GeneratorServiceOptions, 'modelDirs' | 'modelsRoot' | 'faultInjection'> & {
   /** Folder whose sub-folders are models (models/<id>/). */
@@ -23,12 +24,7 @@ export interface Runtime {
 }
 
 function toEntry(m: ModelSummary): ModelEntry {
-  const sets = new Map<string, string[]>();
-  for (const e of m.vocabulary.entries) {
-    if (!e.exclusive) continue;
-    sets.set(e.exclusive, [...(sets.get(e.exclusive) ?? []), e.name]);
-  }
-  return { ...m, name: m.card.name ?? m.id, exclusiveSets: sets };
+  return { ...m, name: m.card.name ?? m.id, ...tagSetsOf(m.vocabulary) };
 }
 
 export function catalogOf(service: GeneratorService): ModelCatalog {

@@ -9,6 +9,8 @@ export interface ModelEntry extends ModelSummary {
   name: string;
   /** tags.json's `exclusive` sets: set name → tag names (for the gacha's random fill). */
   exclusiveSets: ReadonlyMap<string, readonly string[]>;
+  /** Sets a face has one tag of or none (the skin tones): set name → tag names (tag-sets.ts). */
+  optionalSets: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface ModelCatalog {

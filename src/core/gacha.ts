@@ -6,7 +6,7 @@ import { drawGirls } from './draw.ts';
 import { seedGirl, type Girl } from './girl.ts';
 import { LIMITS, checkSeed, intInRange, numberInRange } from './limits.ts';
 import { gridPng } from './pictures.ts';
-import { resolveTags, type ResolvedTags } from './tags-input.ts';
+import { FILL_VERSION, resolveTags, type FillVersion, type ResolvedTags } from './tags-input.ts';
 import { seedRangeText } from './seed-range.ts';
 
 export interface GachaRequest {
@@ -38,6 +38,8 @@ export interface GachaRecipe {
   seeds: number[];
   psi: number;
   randomFill: boolean;
+  /** The random fill's version (tags-input.ts): the latest for new draws, a stored picture's own for its buttons. */
+  fillVersion: FillVersion;
   /** See GachaRequest (the command line's --no-random-fill; never stored). */
   typicalFill?: boolean;
 }
@@ -51,7 +53,12 @@ export interface GachaResult extends CoreResult, GachaPlan {}
 
 /** Tile girl of a gacha recipe: the seed's z (ψ-truncated) under the requested tags, filled per seed. */
 export function gachaGirl(model: ModelEntry, recipe: Omit<GachaRecipe, 'seeds' | 'modelId'>, seed: number): Girl {
-  return seedGirl(model, seed, recipe.requested.vector, { psi: recipe.psi, randomFill: recipe.randomFill, typicalFill: recipe.typicalFill === true });
+  return seedGirl(model, seed, recipe.requested.vector, {
+    psi: recipe.psi,
+    randomFill: recipe.randomFill,
+    fillVersion: recipe.fillVersion,
+    typicalFill: recipe.typicalFill === true,
+  });
 }
 
 /** The girls a gacha draws, without drawing them (buttons rebuild them from stored rows). */
@@ -68,6 +75,7 @@ export function gachaGirls(ctx: CoreContext, req: GachaRequest): GachaPlan {
     seeds,
     psi,
     randomFill: req.randomFill !== false,
+    fillVersion: FILL_VERSION,
     ...(req.typicalFill ? { typicalFill: true } : {}),
   };
   return { ...recipe, girls: seeds.map((seed) => gachaGirl(model, recipe, seed)) };

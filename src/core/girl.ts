@@ -9,7 +9,7 @@ import { errorDetail, ShareCodeError } from '../latent/errors.ts';
 import type { TagVocabulary } from '../tags/vocabulary.ts';
 import type { ModelCatalog, ModelEntry } from './catalog.ts';
 import { UserError } from './errors.ts';
-import { fillExclusiveSets, fillTypicalSets } from './tags-input.ts';
+import { fillSetsAtRandom, fillTypicalSets, type FillVersion } from './tags-input.ts';
 
 export interface Girl {
   modelId: string;
@@ -22,8 +22,10 @@ export interface Girl {
 export interface SeedOptions {
   /** Truncation ψ (default 1: z as the seed names it). */
   psi?: number;
-  /** Fill each exclusive set the tags leave empty with the seed's own draw (the gacha's; default off). */
+  /** Fill each set the tags leave empty with the seed's own draw (the gacha's; default off). */
   randomFill?: boolean;
+  /** Which random fill (tags-input.ts): a stored picture's own; default the latest. */
+  fillVersion?: FillVersion;
   /**
    * Without randomFill: fill those sets with each set's most common tag, the same for every
    * seed (what a user's "no random fill" asks for: a model is never asked for a face with a
@@ -36,7 +38,7 @@ export interface SeedOptions {
 export function seedGirl(model: ModelEntry, seed: number, tags: Float32Array, opts: SeedOptions = {}): Girl {
   const psi = opts.psi ?? 1;
   const z = psi === 1 ? seedToZ(seed, model.zDim) : truncate(seedToZ(seed, model.zDim), psi);
-  const filled = opts.randomFill ? fillExclusiveSets(model, tags, seed) : opts.typicalFill ? fillTypicalSets(model, tags) : tags;
+  const filled = opts.randomFill ? fillSetsAtRandom(model, tags, seed, opts.fillVersion) : opts.typicalFill ? fillTypicalSets(model, tags) : tags;
   return { modelId: model.id, seed, z, tags: filled };
 }
 

@@ -76,13 +76,43 @@ function hiddenSets(model: Pick<ModelEntry, 'vocabulary'>, tags: ArrayLike<numbe
 const FILL_STREAM = 0x5f3759df;
 
 /**
- * For each exclusive set (hair colour, hairstyle, eye colour, mouth, background) that the
- * user named no tag of, one tag drawn by its training frequency — MakeGirlsMoe's "random"
- * label state. Every training image has one of each, so an empty set draws off-distribution
- * faces — except a set that a chosen tag hides (no eye colour behind closed eyes or
- * sunglasses: the data has none there). Deterministic in `seed`.
+ * Versions of the random fill. A stored gacha picture is redrawn from its seeds, so it keeps
+ * the version it was drawn with (store/picture-params.ts) and new pictures take the latest:
+ * 1, the exclusive sets only (pictures stored before 2026-12-07 18:30 UTC); 2, also the optional
+ * sets — a skin tone, or none, by frequency — drawn after them from the same stream, so that
+ * whatever version 1 drew for a seed, version 2 draws too.
  */
-export function fillExclusiveSets(model: Pick<ModelEntry, 'vocabulary' | 'exclusiveSets'>, chosen: Float32Array, seed: number): Float32Array {
+export type FillVersion = 1 | 2;
+export const FILL_VERSION: FillVersion = 2;
+
+/** A stored version number as a FillVersion: one this code does not know (a newer bot's) reads as the latest. */
+export function fillVersionOf(stored: number): FillVersion {
+  return stored === 1 ? 1 : FILL_VERSION;
+}
+
+/** Weighted pick: the index whose share of `total` holds `roll` (0 ≤ roll < total), -1 past the weights. */
+function pickWeighted(weights: readonly number[], roll: number): number {
+  return weights.findIndex((w) => {
+    roll -= w;
+    return roll < 0;
+  });
+}
+
+/**
+ * MakeGirlsMoe's "random" label state, deterministic in `seed`. For each exclusive set (hair
+ * colour, hairstyle, eye colour, mouth, background) that the user named no tag of, one tag drawn
+ * by its training frequency: every training image has one of each, so an empty set draws
+ * off-distribution faces — except a set that a chosen tag hides (no eye colour behind closed eyes
+ * or sunglasses: the data has none there). From version 2, for each optional set (the skin tones)
+ * named by none of the tags, one of its tags or none, by frequency (none: the share of training
+ * images without any of them, the default skin).
+ */
+export function fillSetsAtRandom(
+  model: Pick<ModelEntry, 'vocabulary' | 'exclusiveSets'> & Partial<Pick<ModelEntry, 'optionalSets'>>,
+  chosen: Float32Array,
+  seed: number,
+  version: FillVersion = FILL_VERSION,
+): Float32Array {
   const out = Float32Array.from(chosen);
   // Not SeedRandom(seed) itself: that stream is the girl's z, and its first uniforms are the
   // Box–Muller inputs of z[0] and z[1], which would tie hair and eye colour to them.
@@ -97,19 +127,26 @@ export function fillExclusiveSets(model: Pick<ModelEntry, 'vocabulary' | 'exclus
     const known = entries.some((e) => e.frequency > 0);
     const weights = entries.map((e) => (known ? e.frequency : 1));
     const total = weights.reduce((a, b) => a + b, 0);
-    let roll = rng.uniform() * total;
+    const roll = rng.uniform() * total;
     // After the draw, so the sets after this one fill as they did before `hides` existed.
     if (hidden.has(set)) continue;
     // The last drawable entry catches a roll that rounding leaves at or just above 0.
-    let pick = weights.findIndex((w) => {
-      roll -= w;
-      return roll < 0;
-    });
+    let pick = pickWeighted(weights, roll);
     if (pick < 0) {
       pick = weights.length - 1;
       while (weights[pick] === 0) pick--;
     }
     out[entries[pick]!.index] = 1;
+  }
+  if (version < 2) return out;
+  for (const names of (model.optionalSets ?? new Map<string, readonly string[]>()).values()) {
+    const entries = names.map((n) => model.vocabulary.lookup(n)!).filter(Boolean);
+    if (entries.length === 0 || entries.some((e) => out[e.index]! > 0)) continue;
+    // Unknown frequencies (0) leave only "none": such a set is never drawn.
+    const weights = entries.map((e) => e.frequency);
+    const total = weights.reduce((a, b) => a + b, 0);
+    const pick = pickWeighted(weights, rng.uniform() * (total + Math.max(0, 1 - total)));
+    if (pick >= 0) out[entries[pick]!.index] = 1;
   }
   return out;
 }

@@ -1,6 +1,6 @@
 /**
  * How a stored picture's tiles were made, typed, and its codec for the `params` JSON column.
- * The column keeps the keys it always had ({kind, psi, fill}, {kind: 'girls', columns,
+ * The column keeps the keys it always had ({kind, psi, fill}, with fillVersion from 2 on; {kind: 'girls', columns,
  * tileTags}, {kind: 'variations', sigma, noiseSeed, of}; {kind: 'refine', round, noiseSeed} is
  * new), so rows written before this type
  * existed read the same: a missing or malformed value reads as what the buttons always
@@ -10,8 +10,11 @@ import { StoreError } from './errors.ts';
 import type { TagWeights } from './tags.ts';
 
 export type PictureParams =
-  /** A plain gacha: tile n is seed n under the picture's tags. */
-  | { kind: 'gacha'; psi: number; randomFill: boolean }
+  /**
+   * A plain gacha: tile n is seed n under the picture's tags, filled at random by the fill's
+   * version `fillVersion` (core/tags-input.ts FillVersion; 1 for rows written before it was kept).
+   */
+  | { kind: 'gacha'; psi: number; randomFill: boolean; fillVersion: number }
   /** Girls by their z: per-tile tags when they differ from the picture's. */
   | { kind: 'girls'; columns?: number; tileTags?: (TagWeights | undefined)[] }
   /** Variations of one girl (tile 1); `of` names her for the caption. */
@@ -28,7 +31,10 @@ export function encodeParams(p: PictureParams): string {
   switch (p.kind) {
     case 'gacha':
       if (!isNumber(p.psi)) throw new StoreError('invalid_input', `psi must be a finite number, got ${p.psi}`);
-      return JSON.stringify({ kind: 'gacha', psi: p.psi, fill: p.randomFill });
+      if (!Number.isInteger(p.fillVersion) || p.fillVersion < 1) {
+        throw new StoreError('invalid_input', `a fill version must be a whole number ≥ 1, got ${p.fillVersion}`);
+      }
+      return JSON.stringify({ kind: 'gacha', psi: p.psi, fill: p.randomFill, ...(p.fillVersion !== 1 ? { fillVersion: p.fillVersion } : {}) });
     case 'girls':
       return JSON.stringify({
         kind: 'girls',
@@ -75,5 +81,7 @@ export function decodeParams(json: string): PictureParams {
       ...(Array.isArray(raw.tileTags) ? { tileTags: raw.tileTags.map((t) => (isWeights(t) ? t : undefined)) } : {}),
     };
   }
-  return { kind: 'gacha', psi: isNumber(raw.psi) ? raw.psi : 1, randomFill: raw.fill !== false };
+  // Rows from before fill versions existed were drawn by version 1.
+  const fillVersion = Number.isInteger(raw.fillVersion) && (raw.fillVersion as number) >= 1 ? (raw.fillVersion as number) : 1;
+  return { kind: 'gacha', psi: isNumber(raw.psi) ? raw.psi : 1, randomFill: raw.fill !== false, fillVersion };
 }

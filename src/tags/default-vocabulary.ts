@@ -17,6 +17,12 @@ export interface TagInfo {
    * "random" label state) instead of leaving the set empty, which no training image was.
    */
   exclusive?: string;
+  /**
+   * Tags sharing an `optionalSet` are alternatives a face may also go without: one skin tone
+   * of three, or none (the lorelei default, 40 % of the data). A gacha that names none of the
+   * set draws one of them, or none, by frequency (core/tags-input.ts, fill version 2).
+   */
+  optionalSet?: string;
 }
 
 export const VOCABULARY: TagInfo[] = [
@@ -52,9 +58,9 @@ export const VOCABULARY: TagInfo[] = [
   { name: 'frown', group: 'expression', ja: 'しかめっ面', aliases: ['sad', '悲しい'], exclusive: 'mouth' },
   { name: 'closed_eyes', group: 'expression', ja: '閉じ目', aliases: ['目閉じ'] },
   { name: 'one_eye_closed', group: 'expression', ja: 'ウインク', aliases: ['wink', 'ウィンク'] },
-  { name: 'pale_skin', group: 'face', ja: '色白' },
-  { name: 'tan', group: 'face', ja: '日焼け', aliases: ['tanned', 'tan_skin'] },
-  { name: 'dark_skin', group: 'face', ja: '褐色', aliases: ['褐色肌'] },
+  { name: 'pale_skin', group: 'face', ja: '色白', optionalSet: 'skin_tone' },
+  { name: 'tan', group: 'face', ja: '日焼け', aliases: ['tanned', 'tan_skin'], optionalSet: 'skin_tone' },
+  { name: 'dark_skin', group: 'face', ja: '褐色', aliases: ['褐色肌'], optionalSet: 'skin_tone' },
   { name: 'freckles', group: 'face', ja: 'そばかす' },
   { name: 'glasses', group: 'accessories', ja: '眼鏡', aliases: ['megane', 'めがね', 'メガネ'] },
   { name: 'sunglasses', group: 'accessories', ja: 'サングラス' },

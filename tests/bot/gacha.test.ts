@@ -3,6 +3,9 @@ import type { Bot } from '../../src/bot.ts';
 import { CALLBACK } from '../../testkit/discord/index.ts';
 import { makeUser } from '../../testkit/discord/fixtures.ts';
 import { PNG_SIGNATURE, findId, pngSize, starButtons, startWorld, type World } from './harness.ts';
+import { loadResult, tileGirl } from '../../src/commands/shared/stored-pictures.ts';
+import { requireModel } from '../../src/core/catalog.ts';
+import { seedGirl } from '../../src/core/girl.ts';
 
 describe('/gacha end to end', () => {
   let w: World;
@@ -32,6 +35,30 @@ describe('/gacha end to end', () => {
     expect(findId(reply, 'gacha:codes:')).toBeTruthy();
     expect(reply.content).toMatch(/seeds \d+–\d+ · blonde_hair, smile/);
     expect(reply.content).toMatch(/`\/gacha tags:blonde_hair, smile count:9 seed:\d+`/);
+  });
+
+  it('GIVEN a gacha picture stored before the fill drew skin tones THEN its tiles are its own girls again; a new one keeps the new fill', async () => {
+    const model = requireModel(bot.ctx.runtime.catalog, 'tiny');
+    const seeds = Array.from({ length: 30 }, (_, i) => 7000 + i);
+    const none = new Float32Array(model.vocabulary.size);
+    const tones = [...model.optionalSets.values()].flat();
+    // A row as the bot wrote it before: no fill version in its params.
+    const old = await bot.ctx.results.save({ userId: '1', modelId: 'tiny', tags: {}, draws: seeds.map((seed) => ({ seed })) });
+    const oldRow = await loadResult(bot.ctx, old.id);
+    seeds.forEach((seed, i) => {
+      const girl = tileGirl(bot.ctx, oldRow, i + 1);
+      expect(Array.from(girl.tags)).toEqual(Array.from(seedGirl(model, seed, none, { randomFill: true, fillVersion: 1 }).tags));
+      expect(model.vocabulary.namesOf(girl.tags).filter((n) => tones.includes(n))).toEqual([]);
+    });
+    // A new gacha of the same seeds: version 2, skin tones among them, and its buttons redraw those girls.
+    const reply = await w.loop.sendCommand({ name: 'gacha', options: { tags: 'blonde_hair', count: 25, seed: 7000 } }).finalMessage();
+    const row = await loadResult(bot.ctx, findId(reply, 'gacha:codes:').split(':')[2]!);
+    expect(row.params).toMatchObject({ kind: 'gacha', fillVersion: 2 });
+    const girls = seeds.slice(0, 25).map((_, i) => tileGirl(bot.ctx, row, i + 1));
+    const blonde = model.vocabulary.toVector(['blonde_hair']);
+    girls.forEach((g, i) => expect(Array.from(g.tags)).toEqual(Array.from(seedGirl(model, 7000 + i, blonde, { randomFill: true }).tags)));
+    // The tiny model's skin tones are 4 % of its data each: 3 of these 25 (deterministic in the seeds).
+    expect(girls.filter((g) => model.vocabulary.namesOf(g.tags).some((n) => tones.includes(n))).length).toBeGreaterThan(0);
   });
 
   it('GIVEN the redraw command a reply shows THEN it draws the very same picture', async () => {

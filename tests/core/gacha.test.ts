@@ -72,7 +72,7 @@ describe('gacha', () => {
     expect(plan.requested.names).toEqual(['blonde_hair', 'smile']);
   });
 
-  it('GIVEN a hair colour and a hairstyle named THEN random fill adds exactly one tag to each other empty exclusive set and none to those', () => {
+  it('GIVEN a hair colour and a hairstyle named THEN random fill adds exactly one tag to each other empty exclusive set, none to those, and at most a skin tone', () => {
     const plan = gachaGirls(world.ctx, { seed: 500, count: 25, tags: 'red_hair, ponytail, glasses' });
     const sets = [...model.exclusiveSets.entries()];
     expect(sets.map(([name]) => name).sort()).toEqual(['background', 'eye_color', 'hair_color', 'hairstyle', 'mouth']);
@@ -84,14 +84,19 @@ describe('gacha', () => {
         else if (set === 'hairstyle') expect(chosen).toEqual(['ponytail']);
         else expect(chosen, `${set} of seed ${girl.seed}`).toHaveLength(1);
       }
-      // Tags outside every set are never added: only the named glasses.
+      // Tags outside every set are never added: only the named glasses, and at most one skin tone (an optional set).
       const inSets = new Set(sets.flatMap(([, m]) => m));
-      expect(names.filter((n) => !inSets.has(n))).toEqual(['glasses']);
+      const tones = [...model.optionalSets.values()].flat();
+      expect(tones).toEqual(['pale_skin', 'tan', 'dark_skin']);
+      expect(names.filter((n) => !inSets.has(n) && !tones.includes(n))).toEqual(['glasses']);
+      expect(names.filter((n) => tones.includes(n)).length).toBeLessThanOrEqual(1);
       expect(Array.from(girl.tags).every((v) => v === 0 || v === 1)).toBe(true);
     }
     // A fill that varies from girl to girl, the same for the same seed.
     const eyes = new Set(plan.girls.map((g) => on(g.tags).find((n) => n.endsWith('_eyes'))));
     expect(eyes.size).toBeGreaterThanOrEqual(3);
+    const skins = new Set(plan.girls.map((g) => on(g.tags).find((n) => ['pale_skin', 'tan', 'dark_skin'].includes(n)) ?? 'default'));
+    expect(skins.size).toBeGreaterThanOrEqual(3);
     const again = gachaGirls(world.ctx, { seed: 500, count: 25, tags: 'red_hair, ponytail, glasses' });
     again.girls.forEach((g, i) => expect(sameArray(g.tags, plan.girls[i]!.tags)).toBe(true));
   });

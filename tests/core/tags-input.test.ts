@@ -1,17 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelEntry } from '../../src/core/catalog.ts';
 import { describeTags } from '../../src/core/girl.ts';
-import { fillExclusiveSets, fillTypicalSets, keepOwnInEmptySets, mergeTags, resolveTags } from '../../src/core/tags-input.ts';
+import { tagSetsOf } from '../../src/core/tag-sets.ts';
+import { fillSetsAtRandom, fillTypicalSets, keepOwnInEmptySets, mergeTags, resolveTags } from '../../src/core/tags-input.ts';
 import { TagVocabulary, type TagSpec } from '../../src/tags/vocabulary.ts';
 import { seedToZ } from '../../src/latent/seed-random.ts';
 import { sameArray, userErrorOf } from './helpers.ts';
 
 function modelOf(specs: TagSpec[]): ModelEntry {
   const vocabulary = new TagVocabulary(specs);
-  const sets = new Map<string, string[]>();
-  for (const e of vocabulary.entries) if (e.exclusive) sets.set(e.exclusive, [...(sets.get(e.exclusive) ?? []), e.name]);
   const card = { id: 'm', name: 'm' } as ModelEntry['card'];
-  return { id: 'm', formerIds: [], dir: '/models/m', card, name: 'm', zDim: 4, imageSize: 16, numTags: vocabulary.size, vocabulary, exclusiveSets: sets };
+  return { id: 'm', formerIds: [], dir: '/models/m', card, name: 'm', zDim: 4, imageSize: 16, numTags: vocabulary.size, vocabulary, ...tagSetsOf(vocabulary) };
 }
 
 const model = modelOf([
@@ -27,7 +26,7 @@ const model = modelOf([
 const drawnBy = (chosen: Float32Array, seeds: number) => {
   const counts = new Map<string, number>();
   for (let s = 0; s < seeds; s++) {
-    for (const n of model.vocabulary.namesOf(fillExclusiveSets(model, chosen, s))) counts.set(n, (counts.get(n) ?? 0) + 1);
+    for (const n of model.vocabulary.namesOf(fillSetsAtRandom(model, chosen, s))) counts.set(n, (counts.get(n) ?? 0) + 1);
   }
   return counts;
 };
@@ -35,7 +34,7 @@ const drawnBy = (chosen: Float32Array, seeds: number) => {
 describe('random fill of exclusive sets', () => {
   it('GIVEN nothing named THEN each set gets exactly one tag and tags outside sets none', () => {
     for (let s = 0; s < 50; s++) {
-      const names = model.vocabulary.namesOf(fillExclusiveSets(model, new Float32Array(7), s));
+      const names = model.vocabulary.namesOf(fillSetsAtRandom(model, new Float32Array(7), s));
       expect(names.filter((n) => n.endsWith('_hair'))).toHaveLength(1);
       expect(names.filter((n) => n.endsWith('_background'))).toHaveLength(1);
       expect(names).not.toContain('glasses');
@@ -57,7 +56,7 @@ describe('random fill of exclusive sets', () => {
   it('GIVEN a set the user named, even at a fractional weight THEN it is left as it is', () => {
     const chosen = model.vocabulary.toVector({ blue_hair: 0.3, y_background: 1 });
     for (let s = 0; s < 30; s++) {
-      const out = fillExclusiveSets(model, chosen, s);
+      const out = fillSetsAtRandom(model, chosen, s);
       expect(sameArray(out, chosen)).toBe(true);
     }
     expect(chosen[model.vocabulary.indexOf('blue_hair')]).toBeCloseTo(0.3);
@@ -65,9 +64,57 @@ describe('random fill of exclusive sets', () => {
 
   it('GIVEN the same seed THEN the same fill, and the input vector untouched', () => {
     const chosen = model.vocabulary.toVector(['glasses']);
-    const a = fillExclusiveSets(model, chosen, 1234);
-    expect(sameArray(a, fillExclusiveSets(model, chosen, 1234))).toBe(true);
+    const a = fillSetsAtRandom(model, chosen, 1234);
+    expect(sameArray(a, fillSetsAtRandom(model, chosen, 1234))).toBe(true);
     expect(model.vocabulary.namesOf(chosen)).toEqual(['glasses']);
+  });
+});
+
+describe('random fill of optional sets (version 2: the skin tones)', () => {
+  const skin = modelOf([
+    { name: 'red_hair', group: 'hair_color', exclusive: 'hair', frequency: 0.5 },
+    { name: 'blue_hair', group: 'hair_color', exclusive: 'hair', frequency: 0.5 },
+    { name: 'pale_skin', group: 'face', frequency: 0.2 },
+    { name: 'tan', group: 'face', frequency: 0.2 },
+    { name: 'dark_skin', group: 'face', frequency: 0.2 },
+    { name: 'freckles', group: 'face', frequency: 0.2 },
+  ]);
+  const tones = ['pale_skin', 'tan', 'dark_skin'];
+  const none = new Float32Array(skin.vocabulary.size);
+
+  it("GIVEN the default vocabulary's skin tones THEN they form one optional set; a model with only some of them has none", () => {
+    expect([...skin.optionalSets]).toEqual([['skin_tone', tones]]);
+    expect(modelOf([{ name: 'tan', group: 'face', frequency: 0.5 }]).optionalSets.size).toBe(0);
+  });
+
+  it('GIVEN no skin named THEN version 2 draws at most one tone, each by its frequency and none for the rest', () => {
+    const counts = new Map<string, number>();
+    for (let s = 0; s < 2000; s++) {
+      const names = skin.vocabulary.namesOf(fillSetsAtRandom(skin, none, s, 2));
+      const drawn = names.filter((n) => tones.includes(n));
+      expect(drawn.length).toBeLessThanOrEqual(1);
+      counts.set(drawn[0] ?? 'none', (counts.get(drawn[0] ?? 'none') ?? 0) + 1);
+      expect(names).not.toContain('freckles');
+    }
+    // 20 % each, 40 % none: 400 / 800 of 2000, give or take five standard deviations.
+    for (const t of tones) expect(counts.get(t)).toBeGreaterThan(310);
+    for (const t of tones) expect(counts.get(t)).toBeLessThan(490);
+    expect(counts.get('none')).toBeGreaterThan(690);
+    expect(counts.get('none')).toBeLessThan(910);
+  });
+
+  it('GIVEN a seed THEN version 2 draws what version 1 drew and at most a skin tone more; version 1 draws no skin', () => {
+    for (let s = 0; s < 200; s++) {
+      const v1 = skin.vocabulary.namesOf(fillSetsAtRandom(skin, none, s, 1));
+      const v2 = skin.vocabulary.namesOf(fillSetsAtRandom(skin, none, s, 2));
+      expect(v1.filter((n) => tones.includes(n))).toEqual([]);
+      expect(v2.filter((n) => !tones.includes(n))).toEqual(v1);
+    }
+  });
+
+  it('GIVEN a skin tone named THEN no other is added', () => {
+    const dark = skin.vocabulary.toVector(['dark_skin']);
+    for (let s = 0; s < 100; s++) expect(skin.vocabulary.namesOf(fillSetsAtRandom(skin, dark, s)).filter((n) => tones.includes(n))).toEqual(['dark_skin']);
   });
 });
 
@@ -103,7 +150,7 @@ describe('random fill and z', () => {
     };
     const byRadius = [...seeds].sort((a, b) => radius(a) - radius(b));
     const red = model.vocabulary.indexOf('red_hair');
-    const isRed = (s: number) => fillExclusiveSets(model, new Float32Array(7), s)[red] === 1;
+    const isRed = (s: number) => fillSetsAtRandom(model, new Float32Array(7), s)[red] === 1;
     const small = byRadius.slice(0, 200).filter(isRed).length;
     const large = byRadius.slice(200).filter(isRed).length;
     expect(small).toBeGreaterThan(60);
@@ -127,12 +174,12 @@ describe('hidden sets (tags.json hides: no eye colour behind closed eyes or sung
   it('GIVEN closed_eyes THEN the gacha fill leaves the eye colour empty and fills the other sets as it did without hides', () => {
     const plain = modelOf(eyes.vocabulary.toSpecs().map(({ hides: _, ...spec }) => spec));
     for (let s = 0; s < 40; s++) {
-      const filled = names(fillExclusiveSets(eyes, vec('closed_eyes'), s));
+      const filled = names(fillSetsAtRandom(eyes, vec('closed_eyes'), s));
       expect(filled.filter((n) => n.endsWith('_eyes') && n !== 'closed_eyes')).toEqual([]);
-      const before = plain.vocabulary.namesOf(fillExclusiveSets(plain, vec('closed_eyes'), s));
+      const before = plain.vocabulary.namesOf(fillSetsAtRandom(plain, vec('closed_eyes'), s));
       expect(filled.filter((n) => n.endsWith('_background'))).toEqual(before.filter((n) => n.endsWith('_background')));
     }
-    expect(names(fillExclusiveSets(eyes, vec('smile'), 3)).some((n) => n === 'blue_eyes' || n === 'red_eyes')).toBe(true);
+    expect(names(fillSetsAtRandom(eyes, vec('smile'), 3)).some((n) => n === 'blue_eyes' || n === 'red_eyes')).toBe(true);
   });
 
   it('GIVEN a girl with blue eyes WHEN closed_eyes or sunglasses are named THEN her eye colour goes and the rest stays', () => {

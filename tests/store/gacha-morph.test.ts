@@ -27,7 +27,7 @@ describe.each(enginesUnderTest())('%s', (engine) => {
         modelId: 'lorelei64-r1',
         tags: { blonde_hair: 1, twintails: 1, glasses: 0 },
         draws: [{ seed: 0 }, { seed: 4294967295 }, { z: zOf(0.5, -1.25, 3) }],
-        params: { kind: 'gacha', psi: 0.8, randomFill: false },
+        params: { kind: 'gacha', psi: 0.8, randomFill: false, fillVersion: 2 },
       });
       expect(saved.id).toMatch(/^[A-Za-z0-9_-]{1,16}$/);
       const got = await repo.get(saved.id);

@@ -8,7 +8,7 @@ import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { TagVocabulary, roundToFloat16, type ModelEntry, type TagSpec } from './shared.ts';
+import { TagVocabulary, roundToFloat16, tagSetsOf, type ModelEntry, type TagSpec } from './shared.ts';
 
 export type BackendName = 'wasm' | 'webgl' | 'cpu';
 export const BACKENDS: readonly BackendName[] = ['wasm', 'webgl', 'cpu'];
@@ -135,9 +135,7 @@ export class Engine {
       throw new ModelLoadFailure(`${netBase}model.json could not be loaded: ${(e as Error).message}`, 'files');
     }
     const vocabulary = new TagVocabulary(specs);
-    const sets = new Map<string, string[]>();
-    for (const e of vocabulary.entries) if (e.exclusive) sets.set(e.exclusive, [...(sets.get(e.exclusive) ?? []), e.name]);
-    const model: ModelEntry = { id: card.id, formerIds: card.formerIds ?? [], name: card.name ?? card.id, zDim: card.zDim, imageSize: card.imageSize, vocabulary, exclusiveSets: sets };
+    const model: ModelEntry = { id: card.id, formerIds: card.formerIds ?? [], name: card.name ?? card.id, zDim: card.zDim, imageSize: card.imageSize, vocabulary, ...tagSetsOf(vocabulary) };
     const engine = new Engine(backend, card, model, net, sibling === undefined ? card.imageSize : opts.px!);
     await engine.draw([{ z: new Float32Array(card.zDim), tags: new Float32Array(card.numTags) }]); // kernels warm
     return engine;

@@ -14,7 +14,7 @@ import {
   bilinear,
   decodeShareCode,
   encodeShareCode,
-  fillExclusiveSets,
+  fillSetsAtRandom,
   mergeTags,
   interpolateSteps,
   lerp,
@@ -383,7 +383,7 @@ class Studio {
       const girls: Girl[] = Array.from({ length: n }, (_, i) => {
         const seed = base + i;
         const z = seedToZ(seed, this.model.zDim);
-        return { seed, z: Number(psi.value) === 1 ? z : truncate(z, Number(psi.value)), tags: fillExclusiveSets(this.model, p.vector, seed) };
+        return { seed, z: Number(psi.value) === 1 ? z : truncate(z, Number(psi.value)), tags: fillSetsAtRandom(this.model, p.vector, seed) };
       });
       const faces = await this.draw(girls);
       clear(grid);

@@ -24,10 +24,11 @@ export {
   roundToFloat16,
 } from '../../src/latent/index.ts';
 export { TagVocabulary, normalizeTag, KNOWN_GROUPS, parseTags, unknownTagsMessage, type TagSpec, type TagEntry, type TagGroup, type ParseResult, type TagWarning } from '../../src/tags/index.ts';
-export { fillExclusiveSets, mergeTags } from '../../src/core/tags-input.ts';
+export { fillSetsAtRandom, mergeTags } from '../../src/core/tags-input.ts';
+export { tagSetsOf } from '../../src/core/tag-sets.ts';
 export { codedParts, partVariations, type RefinePart } from '../../src/core/refine-codes.ts';
 import type { ModelEntry as BotModelEntry } from '../../src/core/catalog.ts';
 /** What the page knows of a model: the card's sizes and the vocabulary (no files, no runtime). */
-export type ModelEntry = Pick<BotModelEntry, 'id' | 'formerIds' | 'name' | 'zDim' | 'imageSize' | 'vocabulary' | 'exclusiveSets'>;
+export type ModelEntry = Pick<BotModelEntry, 'id' | 'formerIds' | 'name' | 'zDim' | 'imageSize' | 'vocabulary' | 'exclusiveSets' | 'optionalSets'>;
 export { describeTags } from '../../src/core/girl.ts';
 export { LIMITS } from '../../src/core/limits.ts';

@@ -14,7 +14,7 @@ import { requireModel } from '../../core/catalog.ts';
 import { gachaGirl, type GachaRecipe, type GachaRequest } from '../../core/gacha.ts';
 import type { Girl } from '../../core/girl.ts';
 import { vectorOf, weightsOf } from '../../core/tag-weights.ts';
-import { resolveWeights } from '../../core/tags-input.ts';
+import { fillVersionOf, resolveWeights } from '../../core/tags-input.ts';
 import type { Translate } from '../../i18n/index.ts';
 import { storeFailureKind, type NewStoredPicture, type StoredPicture } from '../../store/index.ts';
 
@@ -51,7 +51,7 @@ export function saveGacha(ctx: BotContext, userId: string, r: GachaRecipe): Prom
     modelId: r.modelId,
     tags: weightsOf(requireModel(ctx.runtime.catalog, r.modelId).vocabulary, r.requested.vector),
     draws: r.seeds.map((seed) => ({ seed })),
-    params: { kind: 'gacha', psi: r.psi, randomFill: r.randomFill },
+    params: { kind: 'gacha', psi: r.psi, randomFill: r.randomFill, fillVersion: r.fillVersion },
   });
 }
 
@@ -113,7 +113,8 @@ export function tileGirl(ctx: BotContext, r: StoredPicture, tile: number): Girl 
   if (!draw) throw new Refusal('error.tile', { tile });
   const model = requireModel(ctx.runtime.catalog, r.modelId);
   if ('seed' in draw) {
-    const gacha = r.params.kind === 'gacha' ? r.params : { psi: 1, randomFill: true };
+    const gacha =
+      r.params.kind === 'gacha' ? { ...r.params, fillVersion: fillVersionOf(r.params.fillVersion) } : { psi: 1, randomFill: true, fillVersion: 1 as const };
     return gachaGirl(model, { requested: resolveWeights(model, r.tags), ...gacha }, draw.seed);
   }
   const perTile = r.params.kind === 'girls' ? r.params.tileTags?.[tile - 1] : undefined;
