@@ -78,7 +78,7 @@ const FILL_STREAM = 0x5f3759df;
 /**
  * Versions of the random fill. A stored gacha picture is redrawn from its seeds, so it keeps
  * the version it was drawn with (store/picture-params.ts) and new pictures take the latest:
- * 1, the exclusive sets only (pictures stored before 2026-12-07 18:30 UTC); 2, also the optional
+ * 1, the exclusive sets only (pictures stored by bots before 2026-12-07); 2, also the optional
  * sets — a skin tone, or none, by frequency — drawn after them from the same stream, so that
  * whatever version 1 drew for a seed, version 2 draws too.
  */

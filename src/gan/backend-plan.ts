@@ -88,13 +88,13 @@ export function ortMayUseCuda(env: NodeJS.ProcessEnv = process.env): boolean {
  *
  * ONNX Runtime on CPU: two workers, the cores split between their sessions' intra-op threads.
  * On 2 cores, two single-threaded sessions drew more than one session with two threads, at every
- * load: at 20 users 288-294 against 247-263 images/s, p99 732-746 against 884-916 ms; 5 users p50
- * 150-171 against 172-197 ms (session 30, alternating runs of `npm run bench:bot`). One
+ * load: at 20 users 292-309 against 250-264 images/s, p99 686-714 against 886-979 ms; 5 users p50
+ * 146-155 against 168-192 ms (session 30, alternating runs of `npm run bench:bot`). One
  * session's threads meet at the end of every operator, and whenever the bot's own thread takes a
  * core one of them waits there; two sessions each keep a core busy. Each worker holds its own
  * copy of every session, so the pool's batch budget is split between them (generator-service.ts)
- * and only the first worker serves models other than the default (its `lazy` plan): 298 MiB
- * serving the default (`npm run bench:rss`). One worker where there is one core, and on a GPU,
+ * and only the first worker draws models other than the default (GeneratorService.slotFor): 298-300
+ * MiB serving the default (`npm run bench:rss`). One worker where there is one core, and on a GPU,
  * which one process feeds best; one per core for the single-threaded wasm and cpu backends.
  */
 export function defaultWorkerCount(backend: BackendName, cores = os.availableParallelism(), onGpu = backend === 'onnxruntime' && ortMayUseCuda()): number {

@@ -261,6 +261,8 @@ export class GeneratorService {
    * to any idle slot (leastQueuedIdleSlot); another model's only to the first slot, so that one
    * worker, not every worker, builds and holds its session (each copy is tens of MiB: a session
    * pool per worker, session-pool.ts) — unless the first slot is out of order, when any may.
+   * Such a batch at the head of the queue waits for the first slot, and the batches behind it
+   * with it: for one batch's time (tens of ms), while someone draws an old share code.
    */
   private slotFor(modelId: string): number {
     const first = this.slots[0];

@@ -1,10 +1,10 @@
 /**
  * How a stored picture's tiles were made, typed, and its codec for the `params` JSON column.
- * The column keeps the keys it always had ({kind, psi, fill}, with fillVersion from 2 on; {kind: 'girls', columns,
- * tileTags}, {kind: 'variations', sigma, noiseSeed, of}; {kind: 'refine', round, noiseSeed} is
- * new), so rows written before this type
- * existed read the same: a missing or malformed value reads as what the buttons always
- * assumed (ψ 1, random fill on, the picture's own tags, "#1").
+ * The column keeps the keys it always had ({kind, psi, fill}, and fillVersion where it is not 1;
+ * {kind: 'girls', columns, tileTags}, {kind: 'variations', sigma, noiseSeed, of}; {kind:
+ * 'refine', round, noiseSeed} is new), so rows written before this type existed read the same: a
+ * missing or malformed value reads as what the buttons always assumed (ψ 1, random fill on and
+ * of version 1, the picture's own tags, "#1").
  */
 import { StoreError } from './errors.ts';
 import type { TagWeights } from './tags.ts';
