@@ -108,7 +108,7 @@ function pickWeighted(weights: readonly number[], roll: number): number {
  * images without any of them, the default skin).
  */
 export function fillSetsAtRandom(
-  model: Pick<ModelEntry, 'vocabulary' | 'exclusiveSets'> & Partial<Pick<ModelEntry, 'optionalSets'>>,
+  model: Pick<ModelEntry, 'vocabulary' | 'exclusiveSets' | 'optionalSets'>,
   chosen: Float32Array,
   seed: number,
   version: FillVersion = FILL_VERSION,
@@ -139,7 +139,7 @@ export function fillSetsAtRandom(
     out[entries[pick]!.index] = 1;
   }
   if (version < 2) return out;
-  for (const names of (model.optionalSets ?? new Map<string, readonly string[]>()).values()) {
+  for (const names of model.optionalSets.values()) {
     const entries = names.map((n) => model.vocabulary.lookup(n)!).filter(Boolean);
     if (entries.length === 0 || entries.some((e) => out[e.index]! > 0)) continue;
     // Unknown frequencies (0) leave only "none": such a set is never drawn.
