@@ -257,7 +257,10 @@ def score(a):
     for n in names:
         fidelity[n]["real"] = real_fidelity[n]["fidelity"]
     metrics = {
-        "judge": {"heldoutMeanAccuracy": round(jckpt["report"]["heldout_mean_accuracy"], 4),
+        # Which judge read these figures: FD's scale is its feature space's, and a judge trained
+        # unweighted (runs/judgeg128t) read a wink on a third of the renders, a balanced one on 0.96.
+        "judge": {"file": str(a.judge), "balanced": bool(jckpt["report"].get("balanced", False)),
+                  "heldoutMeanAccuracy": round(jckpt["report"]["heldout_mean_accuracy"], 4),
                   "heldoutMinAccuracy": round(jckpt["report"]["heldout_min_accuracy"], 4)},
         "images": {"sample": int(s.sum()), "diversity": int((kinds == "diversity").sum()), "restylePairs": int(base.sum()),
                    "seedOffset": plan.get("seedOffset", 0)},
@@ -446,6 +449,7 @@ DRAW_FIGURES = {
     "rendersTop8": ("crispness", "renders", "top8Coverage"), "rendersColoursFor90": ("crispness", "renders", "coloursFor90"),
     "fidelityReadable": ("fidelity", "meanReadable"), "minHairColour": ("fidelity", "minHairColor"),
     "recall": ("precisionRecall", "recall"), "precision": ("precisionRecall", "precision"), "FD": ("frechetDistance", "generated"),
+    "FDRealVsReal": ("frechetDistance", "realVsReal"),
     "diversityRatio": ("diversity", "ratioToRealSameTags"),
     "diversityRatioFactorJudge": ("diversity", "factorJudgeSpace", "ratioToRealSameTags"),
     "fidelityMean": ("fidelity", "mean"),
@@ -489,7 +493,7 @@ def mean_of_draws(a):
         confident = confidence_bar({k: m.get(f"factorConfidenceRatio_{k}") for k in CONFIDENCE_FACTORS})
         if confident is not None:
             bar["factorConfidence>=0.9xRenders"] = confident
-    out = {"draws": len(draws), "seedOffsets": [_dig(d, ("images", "seedOffset")) or 0 for d in draws], "figures": table, "barV3": bar}
+    out = {"draws": len(draws), "judge": draws[0].get("judge", {}).get("file"), "seedOffsets": [_dig(d, ("images", "seedOffset")) or 0 for d in draws], "figures": table, "barV3": bar}
     if "fidelityMean" in m:  # issue 34's bar for one's own art, on the same means
         out["barOwnData"] = own_data_bar(m["fidelityMean"], m.get("diversityRatio", m.get("spreadRatioOwnData")))
     Path(a.out).write_text(json.dumps(out, indent=1))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import torch
 
-from training.classifier import load_classifier, main
+from training.classifier import balancing_weights, load_classifier, main, per_tag_accuracy
 from training.tests.test_trainer import make_dataset
 
 
@@ -39,6 +39,30 @@ class ClassifierTests(unittest.TestCase):
             self.assertEqual(ckpt["stem"], 0)
             self.assertEqual(model.body[0].in_channels, 3)
             self.assertEqual(model.body[0].stride, (1, 1))
+
+    def test_GIVEN_a_rare_tag_THEN_its_positives_weigh_as_its_negatives(self):
+        tags = torch.tensor([[1, 1, 0], [1, 0, 0], [1, 0, 0], [1, 0, 0]], dtype=torch.float32)
+        # 1 in 4 faces: 3 negatives for each positive; on every face or none: no weighting.
+        self.assertEqual(balancing_weights(tags).tolist(), [1.0, 3.0, 1.0])
+
+    def test_GIVEN_a_judge_that_misses_a_rare_tag_THEN_balanced_accuracy_shows_it(self):
+        class Says(torch.nn.Module):
+            def forward(self, x):  # tag 0 always said, tag 1 never
+                return torch.tensor([[5.0, -5.0]]).expand(len(x), 2)
+
+        class Data:
+            vocab = [{"name": "a"}, {"name": "b"}]
+            tags = torch.tensor([[1, 1], [1, 0], [1, 0], [1, 0]], dtype=torch.float32)
+
+            def __len__(self):
+                return 4
+
+            def batch(self, idx):
+                return torch.zeros(len(idx), 3, 4, 4), self.tags[idx]
+
+        acc, balanced = per_tag_accuracy(Says(), Data())
+        self.assertEqual(acc.tolist(), [1.0, 0.75])  # plain accuracy: the rare tag's miss hides
+        self.assertEqual(balanced.tolist(), [1.0, 0.5])  # half its classes: chance
 
 
 if __name__ == "__main__":

@@ -96,3 +96,31 @@ class MetricsTableTests(unittest.TestCase):
         self.assertAlmostEqual(effective_count([3] * 64), 1.0)
         self.assertAlmostEqual(effective_count([0, 1, 2, 3] * 16), 4.0)
         self.assertLess(effective_count([0] * 60 + [1, 2, 3, 4]), 1.5)  # one face and four misreads: not five variants
+
+    def test_GIVEN_draws_read_by_a_judge_THEN_their_mean_names_it_and_the_real_vs_real_fd(self):
+        import argparse
+        import contextlib
+        import io
+        import json
+        import tempfile
+        from pathlib import Path
+
+        from training.evaluate import mean_of_draws
+        with tempfile.TemporaryDirectory() as d:
+            files = []
+            for i, fd in enumerate((3.0, 4.0)):
+                f = Path(d) / f"m{i}.json"
+                f.write_text(json.dumps({"judge": {"file": "runs/judgeg128b10/classifier.pt", "balanced": True},
+                                         "images": {"seedOffset": i * 1000000},
+                                         "frechetDistance": {"generated": fd, "realVsReal": 2.5},
+                                         "fidelity": {"meanReadable": 0.99, "minHairColor": 1.0},
+                                         "precisionRecall": {"recall": 0.95, "precision": 0.95}}))
+                files.append(str(f))
+            out = Path(d) / "mean.json"
+            with contextlib.redirect_stdout(io.StringIO()):
+                mean_of_draws(argparse.Namespace(metrics=files, out=str(out), model=d, no_card=True))
+            m = json.loads(out.read_text())
+            self.assertEqual(m["judge"], "runs/judgeg128b10/classifier.pt")
+            self.assertEqual(m["figures"]["FD"], {"mean": 3.5, "draws": [3.0, 4.0]})
+            self.assertEqual(m["figures"]["FDRealVsReal"]["mean"], 2.5)
+            self.assertEqual(m["seedOffsets"], [0, 1000000])
