@@ -16,6 +16,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from training.dataset import TaggedImages
+from training.metrics.fidelity import per_tag_fidelity
 
 
 class TagClassifier(nn.Module):
@@ -55,21 +56,18 @@ class TagClassifier(nn.Module):
 
 
 def per_tag_accuracy(model, data, batch=256):
-    """(accuracy, balanced accuracy: the mean of the hit and clean rates, as the evaluator's
-    fidelity) of each tag on `data`, (K,) each."""
+    """(accuracy, balanced accuracy: the evaluator's fidelity, the mean of the hit and clean
+    rates) of each tag on `data`, (K,) each."""
     model.eval()
-    correct, hits, cleans = (torch.zeros(len(data.vocab)) for _ in range(3))
+    said = []
     with torch.no_grad():
         for i in range(0, len(data), batch):
-            x, t = data.batch(torch.arange(i, min(i + batch, len(data))))
-            said = (model(x) > 0).float()
-            correct += (said == t).float().sum(0)
-            hits += (said * t).sum(0)
-            cleans += ((1 - said) * (1 - t)).sum(0)
-    pos = data.tags.float().sum(0)
-    neg = len(data) - pos
-    balanced = torch.where((pos > 0) & (neg > 0), (hits / pos.clamp(min=1) + cleans / neg.clamp(min=1)) / 2, correct / len(data))
-    return correct / len(data), balanced
+            x, _ = data.batch(torch.arange(i, min(i + batch, len(data))))
+            said.append(model(x) > 0)
+    said, truth = torch.cat(said), data.tags > 0.5
+    names = [v["name"] for v in data.vocab]
+    balanced = per_tag_fidelity(truth.numpy(), said.numpy(), names)
+    return (said == truth).float().mean(0), torch.tensor([balanced[n]["fidelity"] for n in names])
 
 
 def factor_accuracy(model, held, factors, batch=256):
