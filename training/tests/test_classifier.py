@@ -28,14 +28,16 @@ class ClassifierTests(unittest.TestCase):
             again, _ = load_classifier(out / "classifier.pt")
             self.assertTrue(torch.equal(model(x), again(x)))
 
-    def test_GIVEN_64px_judge_THEN_no_stem_as_before(self):
+    def test_GIVEN_64px_judge_trained_balanced_THEN_no_stem_as_before_and_its_report_says_so(self):
         with tempfile.TemporaryDirectory() as d:
             data, out = Path(d) / "data", Path(d) / "judge"
             make_dataset(data)
             with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
                 main(["--data", str(data), "--heldout", str(data), "--out", str(out), "--epochs", "1", "--batch", "8",
-                      "--threads", "1", "--width", "8"])
+                      "--threads", "1", "--width", "8", "--balanced"])
             model, ckpt = load_classifier(out / "classifier.pt")
+            self.assertTrue(ckpt["report"]["balanced"])
+            self.assertEqual(set(ckpt["report"]["per_tag_balanced"]), set(ckpt["report"]["per_tag"]))
             self.assertEqual(ckpt["stem"], 0)
             self.assertEqual(model.body[0].in_channels, 3)
             self.assertEqual(model.body[0].stride, (1, 1))
