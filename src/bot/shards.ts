@@ -148,7 +148,7 @@ export function shardOfProcess(env: NodeJS.ProcessEnv = process.env): ShardIdent
 export function shardChildEnv(base: NodeJS.ProcessEnv, shardsOnHost: number, cores: number, backend: BackendName = 'onnxruntime'): NodeJS.ProcessEnv {
   const share = Math.max(1, Math.floor(cores / Math.max(1, shardsOnHost)));
   const env = { ...base };
-  if (!base.GFF_WORKERS) env.GFF_WORKERS = String(defaultWorkerCount(backend, share, backend === 'onnxruntime' && ortMayUseCuda(base)));
+  if (!base.GFF_WORKERS) env.GFF_WORKERS = String(defaultWorkerCount(backend, share, ortMayUseCuda(base)));
   if (!base.GFF_ORT_THREADS) env.GFF_ORT_THREADS = String(Math.max(1, Math.floor(share / Math.max(1, Number(env.GFF_WORKERS) || 1))));
   return env;
 }

@@ -42,7 +42,7 @@ export function resolveWeights(model: ModelEntry, weights: TagWeights): Resolved
  */
 export function mergeTags(model: Pick<ModelEntry, 'vocabulary' | 'exclusiveSets'>, own: Float32Array, named: readonly string[]): Float32Array {
   const out = Float32Array.from(own);
-  const entries = named.map((n) => model.vocabulary.lookup(n)).filter((e) => e !== undefined);
+  const entries = entriesOf(model, named);
   const isNamed = new Set(entries.map((e) => e.index));
   const clearSet = (set: string) => {
     for (const other of model.exclusiveSets.get(set) ?? []) {
@@ -119,7 +119,7 @@ export function fillSetsAtRandom(
   const rng = new SeedRandom((seed ^ FILL_STREAM) >>> 0);
   const hidden = hiddenSets(model, chosen);
   for (const [set, names] of model.exclusiveSets) {
-    const entries = names.map((n) => model.vocabulary.lookup(n)!).filter(Boolean);
+    const entries = entriesOf(model, names);
     if (entries.some((e) => out[e.index]! > 0)) continue;
     if (entries.length === 0) continue;
     // Weighted by training frequency; a tag no training image had is never drawn. Only a
@@ -140,7 +140,7 @@ export function fillSetsAtRandom(
   }
   if (version < 2) return out;
   for (const names of model.optionalSets.values()) {
-    const entries = names.map((n) => model.vocabulary.lookup(n)!).filter(Boolean);
+    const entries = entriesOf(model, names);
     if (entries.length === 0 || entries.some((e) => out[e.index]! > 0)) continue;
     // Unknown frequencies (0) leave only "none": such a set is never drawn.
     const weights = entries.map((e) => e.frequency);
@@ -151,9 +151,14 @@ export function fillSetsAtRandom(
   return out;
 }
 
+/** The vocabulary entries of these tag names, in their order (a name the vocabulary lacks left out). */
+function entriesOf(model: Pick<ModelEntry, 'vocabulary'>, names: readonly string[]) {
+  return names.map((n) => model.vocabulary.lookup(n)).filter((e) => e !== undefined);
+}
+
 /** The vocabulary entries of each exclusive set, in the set's order. */
 function setEntries(model: Pick<ModelEntry, 'vocabulary' | 'exclusiveSets'>) {
-  return [...model.exclusiveSets].map(([set, names]) => ({ set, entries: names.map((n) => model.vocabulary.lookup(n)!).filter(Boolean) }));
+  return [...model.exclusiveSets].map(([set, names]) => ({ set, entries: entriesOf(model, names) }));
 }
 
 /**
